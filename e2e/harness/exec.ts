@@ -1,0 +1,115 @@
+// Small process helpers shared by the harness modules: run a command to completion, find a binary,
+// and make sure every long-lived child we start dies with the Node process.
+import { execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+
+/** Runs a command and resolves with stdout; rejects with the command line, exit code and stderr. */
+export function run(cmd: string, args: string[], opts: { timeoutMs?: number; user?: UserIds | null } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ids = opts.user ?? {};
+    execFile(cmd, args, { timeout: opts.timeoutMs ?? 30_000, encoding: 'utf8', ...ids }, (err, stdout, stderr) => {
+      if (err) {
+        const code = (err as NodeJS.ErrnoException & { code?: unknown }).code;
+        reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${String(code)}): ${stderr || stdout || err.message}`));
+      } else {
+        resolve(stdout);
+      }
+    });
+  });
+}
+
+/** Absolute path of an executable found on PATH, or null. */
+export function which(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return null;
+}
+
+export interface UserIds {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * The ids to run a service as: the given system user when we are root (Prosody refuses to run as
+ * root), else null (run as ourselves). Passed to spawn's uid/gid rather than wrapping in runuser so
+ * the child we signal and reap is the server itself (runuser adds a 2 s delay on SIGTERM and leaves
+ * zombies behind when killed).
+ */
+export async function serviceUser(name: string): Promise<UserIds | null> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
+  const uid = Number((await run('id', ['-u', name])).trim());
+  const gid = Number((await run('id', ['-g', name])).trim());
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`cannot resolve user ${name}`);
+  return { uid, gid };
+}
+
+// Children are spawned detached (own process group) so one group kill also reaches anything they
+// started themselves.
+const live = new Set<ChildProcess>();
+let hooked = false;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function killAll(): void {
+  for (const child of live) killGroup(child, 'SIGKILL');
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAll();
+  // Keep the default behaviour (terminate) when nobody else handles this signal.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+/** Registers a detached child so it is killed (best effort) when this Node process exits. */
+export function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, onSignal);
+  }
+}
+
+/** SIGTERM the child's process group, SIGKILL after graceMs; resolves once it has exited. */
+export function terminate(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      // Make sure nothing the child started survives it.
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // group already empty
+      }
+      resolve();
+    });
+    killGroup(child, 'SIGTERM');
+  });
+}

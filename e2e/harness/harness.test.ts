@@ -1,0 +1,157 @@
+// Self-test of the e2e harness: a real Prosody, two real slixmpp peers, and the failure paths
+// that tests rely on for readable errors.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { X509Certificate } from 'node:crypto';
+import { startSlixmppPeer } from './peer.ts';
+import type { SlixmppPeer } from './peer.ts';
+import { startProsody } from './prosody.ts';
+import type { ProsodyServer } from './prosody.ts';
+import { probeDirectTls } from './probe.ts';
+
+describe('prosody + slixmpp peers', () => {
+  let server: ProsodyServer;
+  let alice: SlixmppPeer;
+  let bob: SlixmppPeer;
+  let echo: SlixmppPeer;
+
+  before(async () => {
+    server = await startProsody({
+      accounts: [
+        { user: 'alice', password: 'alice-pw' },
+        { user: 'bob', password: 'bob-pw' },
+      ],
+    });
+    const common = { host: server.host, port: server.c2sPort, caPem: server.certificate.certPem };
+    alice = await startSlixmppPeer({ ...common, jid: `alice@${server.domain}`, password: 'alice-pw', resource: 'a' });
+    bob = await startSlixmppPeer({ ...common, jid: `bob@${server.domain}`, password: 'bob-pw' });
+  });
+
+  after(async () => {
+    await Promise.all([alice?.stop(), bob?.stop(), echo?.stop()]);
+    await server?.stop();
+  });
+
+  test('the server presents its certificate on both ports', async () => {
+    const cert = new X509Certificate(server.certificate.certPem);
+    assert.equal(cert.fingerprint256, server.certificate.fingerprint256);
+    assert.ok(cert.checkHost(server.domain));
+    const direct = await probeDirectTls(server.host, server.directTlsPort, server.domain);
+    assert.equal(direct.fingerprint256, server.certificate.fingerprint256);
+    assert.match(direct.features, /SCRAM-SHA-256/);
+  });
+
+  test('subscription: A subscribes, B approves, A sees B online', async () => {
+    await alice.subscribe(bob.jid);
+    const request = await bob.waitFor('presence', (e) => e.presenceType === 'subscribe');
+    assert.equal(request.from, alice.jid);
+    await bob.approve(alice.jid);
+    await alice.waitFor('presence', (e) => e.presenceType === 'subscribed' && e.from === bob.jid);
+    const online = await alice.waitFor('presence', (e) => e.presenceType === 'available' && e.from.startsWith(`${bob.jid}/`));
+    assert.equal(online.show, null);
+    const roster = await alice.getRoster();
+    assert.deepEqual(roster.find((i) => i.jid === bob.jid)?.subscription, 'to');
+  });
+
+  test('a message from A reaches B with its body and thread', async () => {
+    await alice.sendMessage(bob.jid, 'hello bob', { thread: 'th-1', id: 'm-1' });
+    const msg = await bob.waitFor('message', (e) => e.id === 'm-1');
+    assert.equal(msg.body, 'hello bob');
+    assert.equal(msg.thread, 'th-1');
+    assert.equal(msg.msgType, 'chat');
+    assert.equal(msg.from, `${alice.jid}/a`);
+  });
+
+  test('presence changes are reported with show, status and priority', async () => {
+    await bob.setPresence('away', 'lunch', 3);
+    const p = await alice.waitFor('presence', (e) => e.from.startsWith(`${bob.jid}/`) && e.show === 'away');
+    assert.equal(p.status, 'lunch');
+    assert.equal(p.priority, 3);
+  });
+
+  test('echo mode replies with the same body and thread', async () => {
+    await server.register('echo', 'echo-pw');
+    echo = await startSlixmppPeer({
+      jid: `echo@${server.domain}`, password: 'echo-pw', echo: true, resource: 'e',
+      host: server.host, port: server.c2sPort,
+      caPem: server.certificate.certPem,
+    });
+    await alice.sendMessage(`${echo.jid}/e`, 'ping 1', { thread: 'th-echo' });
+    const reply = await alice.waitFor('message', (e) => e.from === `${echo.jid}/e`);
+    assert.equal(reply.body, 'ping 1');
+    assert.equal(reply.thread, 'th-echo');
+  });
+
+  test('sendMany delivers every message in order', async () => {
+    await alice.sendMany(bob.jid, 50, 'bulk-');
+    const last = await bob.waitFor('message', (e) => e.body === 'bulk-49');
+    assert.ok(last);
+    const bodies = bob.events.flatMap((e) => (e.type === 'message' && e.body?.startsWith('bulk-') ? [e.body] : []));
+    assert.deepEqual(bodies, Array.from({ length: 50 }, (_, i) => `bulk-${i}`));
+  });
+
+  test('waitFor times out with the recent events in the message', async () => {
+    await assert.rejects(alice.waitFor('message', (e) => e.body === 'never', 300), /timed out after 300 ms.*alice@/s);
+  });
+});
+
+describe('failures name the problem', () => {
+  test('a bogus extraConfig fails the start with the exit code and Prosody output', async () => {
+    await assert.rejects(startProsody({ extraConfig: 'this is not lua (' }), (err: Error) => {
+      assert.match(err.message, /exited during startup \(exit code \d+/);
+      assert.match(err.message, /config|lua|parse|syntax/i);
+      return true;
+    });
+  });
+
+  test('ports that stay taken fail the start and say which port', async () => {
+    // Occupy every port the harness could pick by handing it a server that binds them first:
+    // simulate via extraConfig pointing the direct TLS port at one we hold.
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      await assert.rejects(
+        startProsody({ extraConfig: `c2s_direct_tls_ports = { ${port} }` }),
+        (err: Error) => {
+          assert.match(err.message, new RegExp(`port ${port}`));
+          return true;
+        },
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test('a peer with the wrong password fails to start with slixmpp stderr', async () => {
+    const server = await startProsody({ accounts: [{ user: 'carol', password: 'right' }], certificate: 'ca-signed' });
+    try {
+      assert.ok(server.caPem);
+      await assert.rejects(
+        startSlixmppPeer({ jid: `carol@${server.domain}`, password: 'wrong', host: server.host, port: server.c2sPort, caPem: server.caPem }),
+        /authentication failed/,
+      );
+      // The CA-signed leaf is trusted through the CA: the right password gets online.
+      const carol = await startSlixmppPeer({ jid: `carol@${server.domain}`, password: 'right', host: server.host, port: server.c2sPort, caPem: server.caPem });
+      await carol.stop();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a peer that does not trust the certificate refuses to connect', async () => {
+    const server = await startProsody({ accounts: [{ user: 'dave', password: 'pw' }] });
+    try {
+      const old = server.certificate;
+      const fresh = await server.replaceCertificate();
+      assert.notEqual(fresh.fingerprint256, old.fingerprint256);
+      await assert.rejects(
+        startSlixmppPeer({ jid: `dave@${server.domain}`, password: 'pw', host: server.host, port: server.c2sPort, caPem: old.certPem }),
+        /certificate verification failed/,
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,135 @@
+// One-to-one messages (RFC 6121 §5): chat, normal and headline with body, subject and thread; a XEP-0359
+// origin-id on everything we send; errors tied back to the message that caused them; XEP-0203 delays.
+import { randomUUID } from 'node:crypto';
+import { xml, type Element } from '@xmpp/xml';
+import type { ChatMessage, MessageType } from '../../shared/contract.ts';
+import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
+import { tryParseJid, formatJid } from '../../shared/jid.ts';
+import { EngineError, describeStanzaError } from './errors.ts';
+import { stanzaError } from './xmpp/iq-tracker.ts';
+import { delayStamp } from './presence.ts';
+import type { EventBatcher } from './event-batcher.ts';
+
+const NS_SID = 'urn:xmpp:sid:0';
+const TYPES = new Set<MessageType>(['chat', 'normal', 'headline']);
+/** How many sent ids we remember to match a late error back to its message. */
+const SENT_MEMORY = 10_000;
+
+export interface OutgoingMessage {
+  to: string;
+  body: string;
+  type?: MessageType;
+  subject?: string;
+  thread?: string;
+}
+
+export class ChatModule {
+  readonly #events: EventBatcher;
+  readonly #isInRoster: (jid: string) => boolean;
+  /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first). */
+  readonly #sent = new Map<string, string>();
+
+  constructor(events: EventBatcher, isInRoster: (jid: string) => boolean) {
+    this.#events = events;
+    this.#isInRoster = isInRoster;
+  }
+
+  /** Builds the stanza and the message record for a send; the caller writes the stanza. */
+  compose(message: OutgoingMessage): { stanza: Element; record: ChatMessage } {
+    const to = tryParseJid(message.to);
+    if (!to) throw new EngineError('invalid-request', 'That address is not valid.');
+    const id = randomUUID();
+    const type = message.type ?? 'chat';
+    const stanza = xml(
+      'message',
+      { to: message.to, type, id },
+      message.subject ? xml('subject', {}, message.subject) : null,
+      xml('body', {}, message.body),
+      message.thread ? xml('thread', {}, message.thread) : null,
+      xml('origin-id', { xmlns: NS_SID, id }),
+    );
+    const peer = formatJid({ ...to, resource: null });
+    this.#remember(id, peer);
+    return {
+      stanza,
+      record: {
+        id,
+        originId: id,
+        direction: 'out',
+        peer,
+        peerFull: message.to,
+        type,
+        body: message.body,
+        subject: message.subject ?? null,
+        thread: message.thread ?? null,
+        timestamp: Date.now(),
+        delayed: false,
+        fromRoster: this.#isInRoster(peer),
+      },
+    };
+  }
+
+  /** Handles an incoming <message/>. Returns false when it is not a 1:1 message this module owns. */
+  handle(stanza: Element): boolean {
+    const type = stanza.attrs.type ?? 'normal';
+    if (type === 'error') return this.#handleError(stanza);
+    if (!TYPES.has(type as MessageType)) return false; // groupchat and unknown types: not ours
+    const from = tryParseJid(stanza.attrs.from ?? '');
+    if (!from) return true; // a message must say who sent it; hostile or broken otherwise
+    const body = stanza.getChildText('body');
+    const subject = stanza.getChildText('subject');
+    if (body === null && subject === null) return false; // chat states, receipts...: other modules
+    const peer = formatJid({ ...from, resource: null });
+    const delayed = delayStamp(stanza);
+    const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id ?? null;
+    this.#events.emit('chat.messages', {
+      messages: [
+        {
+          id: stanza.attrs.id || originId || randomUUID(),
+          originId,
+          direction: 'in',
+          peer,
+          peerFull: formatJid(from),
+          type: type as MessageType,
+          body: body === null ? null : body.slice(0, MAX_BODY_CHARS),
+          subject: subject === null ? null : subject.slice(0, MAX_STATUS_CHARS),
+          thread: stanza.getChildText('thread')?.slice(0, 256) ?? null,
+          timestamp: delayed ?? Date.now(),
+          delayed: delayed !== null,
+          fromRoster: this.#isInRoster(peer),
+        },
+      ],
+    });
+    return true;
+  }
+
+  #handleError(stanza: Element): boolean {
+    const id = stanza.attrs.id;
+    const peer = id ? this.#sent.get(id) : undefined;
+    const from = tryParseJid(stanza.attrs.from ?? '');
+    // Only the entity we wrote to (or its server) may fail our message.
+    if (!id || !peer || !from) return true;
+    const fromPeer = formatJid({ ...from, resource: null }) === peer;
+    const fromPeerServer = from.local === null && from.domain === peer.slice(peer.indexOf('@') + 1);
+    if (!fromPeer && !fromPeerServer) return true;
+    const { condition, text } = stanzaError(stanza);
+    this.#events.emit('chat.failed', {
+      failures: [
+        {
+          id,
+          peer,
+          error: new EngineError('server-error', describeStanzaError(condition, text), { condition }).toPayload(),
+        },
+      ],
+    });
+    return true;
+  }
+
+  #remember(id: string, peer: string): void {
+    this.#sent.set(id, peer);
+    if (this.#sent.size > SENT_MEMORY) {
+      const oldest = this.#sent.keys().next().value;
+      if (oldest !== undefined) this.#sent.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,374 @@
+// The XMPP engine: implements every contract command, routes incoming stanzas to the module that owns
+// them, and emits contract events in batches. Plain Node (no 'electron'), so tests run it directly; the
+// Electron shell and the browser-mode host both drive it through `invoke` and `subscribe` only.
+import { xml, type Element } from '@xmpp/xml';
+import {
+  commands,
+  isCommandName,
+  type CommandName,
+  type CommandResponse,
+  type CommandResult,
+  type ConnectionState,
+  type SignInRequest,
+} from '../../shared/contract.ts';
+import { bareJid } from '../../shared/jid.ts';
+import { EngineError, toEngineError } from './errors.ts';
+import { EventBatcher, type BatchListener } from './event-batcher.ts';
+import { SettingsStore } from './settings-store.ts';
+import { RosterModule, type RosterLink } from './roster.ts';
+import { PresenceModule, clampPriority, ownPresenceStanza, type OwnPresence } from './presence.ts';
+import { SubscriptionsModule } from './subscriptions.ts';
+import { ChatModule } from './chat.ts';
+import { IqTracker } from './xmpp/iq-tracker.ts';
+import { XmppSession } from './xmpp/session.ts';
+
+export interface EngineOptions {
+  /** Where settings and caches live (Electron's userData; a temp dir in tests). */
+  dataDir: string;
+  /** PEM certificates trusted besides the system store (enterprise CA; the test harness CA). */
+  extraCertificates?: readonly string[];
+  dnsServers?: readonly string[];
+  /** Sign-in budget in ms. */
+  timeoutMs?: number;
+  /** Event batching interval in ms (about one frame). */
+  batchIntervalMs?: number;
+}
+
+interface ActiveSession {
+  account: string;
+  session: XmppSession;
+  iq: IqTracker;
+  link: RosterLink;
+}
+
+type Handler<C extends CommandName> = (request: CommandResponse<C> extends never ? never : RequestOf<C>) => Promise<CommandResponse<C>>;
+type RequestOf<C extends CommandName> = ReturnType<(typeof commands)[C]['request']['parse']>;
+
+const OK = { ok: true } as const;
+const NS_PING = 'urn:xmpp:ping';
+const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+
+export class Engine {
+  readonly #options: EngineOptions;
+  readonly #events: EventBatcher;
+  readonly #settings: SettingsStore;
+  readonly #roster: RosterModule;
+  readonly #presence: PresenceModule;
+  readonly #subscriptions: SubscriptionsModule;
+  readonly #chat: ChatModule;
+  #active: ActiveSession | null = null;
+  #signingIn = false;
+  #state: ConnectionState = { status: 'offline', jid: null, error: null, security: null, mechanism: null };
+  /** The certificate each account was last refused for: the only one the user may choose to trust. */
+  readonly #lastRefused = new Map<string, string>();
+
+  private constructor(options: EngineOptions, settings: SettingsStore) {
+    this.#options = options;
+    this.#settings = settings;
+    this.#events = new EventBatcher(options.batchIntervalMs);
+    this.#subscriptions = new SubscriptionsModule(this.#events, (jid) => this.#roster.refresh(jid));
+    this.#roster = new RosterModule(this.#events, settings, this.#subscriptions.isPending);
+    this.#presence = new PresenceModule(this.#events);
+    this.#chat = new ChatModule(this.#events, (jid) => this.#roster.contacts.has(jid));
+  }
+
+  static async create(options: EngineOptions): Promise<Engine> {
+    return new Engine(options, await SettingsStore.open(options.dataDir));
+  }
+
+  subscribe(listener: BatchListener): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** Delivers pending events now instead of at the next batch tick. */
+  flushEvents(): void {
+    this.#events.flush();
+  }
+
+  get resource(): string {
+    return this.#settings.resource;
+  }
+
+  /**
+   * Runs a contract command. The payload is validated against the contract schema first; the result is
+   * a value or a typed error, never a thrown exception, so it can cross any process boundary as is.
+   */
+  async invoke<C extends CommandName>(name: C, payload: unknown): Promise<CommandResult<C>>;
+  async invoke(name: string, payload: unknown): Promise<CommandResult<CommandName>>;
+  async invoke(name: string, payload: unknown): Promise<CommandResult<CommandName>> {
+    if (!isCommandName(name)) {
+      return { ok: false, error: new EngineError('invalid-request', `Unknown command "${String(name).slice(0, 64)}".`).toPayload() };
+    }
+    const parsed = commands[name].request.safeParse(payload ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      return { ok: false, error: new EngineError('invalid-request', `${where}${issue?.message ?? 'invalid request'}`).toPayload() };
+    }
+    try {
+      const handler = this.#handlers[name] as (request: unknown) => Promise<CommandResponse<CommandName>>;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (error) {
+      return { ok: false, error: toEngineError(error).toPayload() };
+    }
+  }
+
+  /** Signs out (if needed) and delivers the last events. */
+  async dispose(): Promise<void> {
+    await this.#signOut();
+    await this.#roster.flushCache();
+    this.#events.flush();
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Commands
+
+  readonly #handlers: { [C in CommandName]: Handler<C> } = {
+    'account.signIn': (request) => this.#signIn(request),
+    'account.signOut': async () => {
+      await this.#signOut();
+      return OK;
+    },
+    'account.trustCertificate': async ({ jid, fingerprint256 }) => {
+      if (this.#lastRefused.get(jid) !== fingerprint256) {
+        throw new EngineError('invalid-request', 'Only the certificate the server just presented can be trusted.');
+      }
+      await this.#settings.updateAccount(jid, { pinnedFingerprint256: fingerprint256 });
+      this.#lastRefused.delete(jid);
+      return OK;
+    },
+    'account.forgetCertificates': async ({ jid }) => {
+      await this.#settings.updateAccount(jid, { pinnedFingerprint256: null });
+      return OK;
+    },
+    'state.snapshot': async () => ({
+      connection: this.#state,
+      roster: [...this.#roster.contacts.values()],
+      presence: this.#presence.snapshot(),
+      requests: this.#subscriptions.requests(),
+      ownPresence: { ...this.#presence.own },
+    }),
+    'roster.add': async ({ jid, name, groups, subscribe }) => {
+      const active = this.#online();
+      await this.#roster.add(active.link, { jid, name: name ?? null, groups: groups ?? [] });
+      if (subscribe) await active.session.send(this.#subscriptions.request(jid));
+      return OK;
+    },
+    'roster.update': async (change) => {
+      await this.#roster.update(this.#online().link, change);
+      return OK;
+    },
+    'roster.remove': async ({ jid }) => {
+      // RFC 6121 §2.5.2: removing the item also cancels both subscriptions; the server sends the presence.
+      await this.#roster.remove(this.#online().link, jid);
+      this.#presence.forget(jid);
+      return OK;
+    },
+    'subscription.request': async ({ jid, status }) => {
+      await this.#online().session.send(this.#subscriptions.request(jid, status));
+      return OK;
+    },
+    'subscription.answer': async ({ jid, answer }) => {
+      const active = this.#online();
+      await active.session.sendMany(this.#subscriptions.answer(jid, answer));
+      return OK;
+    },
+    'subscription.unsubscribe': async ({ jid }) => {
+      await this.#online().session.send(this.#subscriptions.unsubscribe(jid));
+      return OK;
+    },
+    'subscription.cancel': async ({ jid }) => {
+      await this.#online().session.send(this.#subscriptions.cancel(jid));
+      return OK;
+    },
+    'subscription.preApprove': async ({ jid }) => {
+      const active = this.#online();
+      await active.session.send(this.#subscriptions.preApprove(jid, active.session.features.preApproval));
+      return OK;
+    },
+    'presence.set': async ({ show, status, priority }) => {
+      const own: OwnPresence = {
+        show,
+        status: status === undefined ? this.#presence.own.status : status,
+        priority: priority === undefined ? this.#presence.own.priority : clampPriority(priority),
+      };
+      const account = this.#active?.account;
+      if (show === 'offline') {
+        await this.#signOut();
+      } else {
+        await this.#online().session.send(ownPresenceStanza(own));
+      }
+      this.#presence.setOwn(own);
+      if (account) await this.#settings.updateAccount(account, { lastPresence: own });
+      return OK;
+    },
+    'chat.send': async (message) => {
+      const active = this.#online();
+      const { stanza, record } = this.#chat.compose(message);
+      await active.session.send(stanza);
+      return record;
+    },
+  };
+
+  // -------------------------------------------------------------------------------------------------
+  // Session lifecycle
+
+  #online(): ActiveSession {
+    if (!this.#active || !this.#active.session.isOpen) throw new EngineError('not-connected', 'You are offline. Sign in first.');
+    return this.#active;
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#state = state;
+    this.#events.emit('connection.state', state);
+  }
+
+  async #signIn(request: SignInRequest): Promise<ConnectionState> {
+    if (this.#active || this.#signingIn) throw new EngineError('already-connected', 'Already signed in; sign out first.');
+    this.#signingIn = true;
+    const account = bareJid(request.jid);
+    this.#setState({ status: 'connecting', jid: null, error: null, security: null, mechanism: null });
+    try {
+      const settings = this.#settings.account(account);
+      const session = await XmppSession.open({
+        jid: account,
+        password: request.password,
+        resource: this.#settings.resource,
+        host: request.host,
+        port: request.port,
+        directTls: request.directTls,
+        allowInsecure: request.allowInsecure,
+        dnsServers: this.#options.dnsServers,
+        timeoutMs: this.#options.timeoutMs,
+        trust: {
+          servername: account.slice(account.indexOf('@') + 1),
+          pinnedFingerprint256: settings.pinnedFingerprint256,
+          extraCertificates: this.#options.extraCertificates ?? [],
+        },
+      });
+      const iq = new IqTracker((stanza) => session.send(stanza), session.jid);
+      const active: ActiveSession = {
+        account,
+        session,
+        iq,
+        link: { account, iq, send: (stanza) => session.send(stanza) },
+      };
+      this.#active = active;
+      session.on('stanza', (stanza) => this.#route(stanza, active));
+      session.on('closed', (error) => this.#onClosed(active, error));
+      // RFC 6121 §2.2: fetch the roster before sending initial presence, so presence lands on known contacts.
+      await this.#roster.fetch(active.link, session.features.rosterVersioning);
+      const own = settings.lastPresence && settings.lastPresence.show !== 'offline' ? settings.lastPresence : this.#presence.own;
+      const initial: OwnPresence = {
+        show: own.show === 'offline' ? 'available' : own.show,
+        status: own.status,
+        priority: request.priority ?? own.priority,
+      };
+      await session.send(ownPresenceStanza(initial));
+      this.#presence.setOwn(initial);
+      const state: ConnectionState = {
+        status: 'online',
+        jid: session.jid,
+        error: null,
+        security: session.secure ? 'tls' : 'insecure',
+        mechanism: session.mechanism,
+      };
+      this.#setState(state);
+      return state;
+    } catch (error) {
+      const failure = toEngineError(error);
+      if (failure.code === 'tls-untrusted' && failure.certificate) {
+        this.#lastRefused.set(account, failure.certificate.fingerprint256);
+      }
+      const active = this.#active as ActiveSession | null;
+      if (active) {
+        this.#active = null;
+        await active.session.close();
+      }
+      this.#setState({ status: 'offline', jid: null, error: failure.toPayload(), security: null, mechanism: null });
+      throw failure;
+    } finally {
+      this.#signingIn = false;
+    }
+  }
+
+  async #signOut(): Promise<void> {
+    const active = this.#active;
+    if (!active) return;
+    this.#active = null;
+    // Unavailable presence first, so contacts see us leave even if the stream close is cut short.
+    await active.session.send(xml('presence', { type: 'unavailable' })).catch(() => undefined);
+    await active.session.close();
+    this.#afterSession(active, null);
+  }
+
+  #onClosed(active: ActiveSession, error: EngineError | null): void {
+    if (this.#active !== active) return; // our own sign-out already handled it
+    this.#active = null;
+    this.#afterSession(active, error);
+  }
+
+  #afterSession(active: ActiveSession, error: EngineError | null): void {
+    active.iq.failAll();
+    this.#presence.clear();
+    void this.#roster.flushCache().catch(() => undefined);
+    this.#setState({ status: 'offline', jid: null, error: error?.toPayload() ?? null, security: null, mechanism: null });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Incoming stanzas. Everything from the network is hostile until a module has parsed it.
+
+  #route(stanza: Element, active: ActiveSession): void {
+    try {
+      switch (stanza.name) {
+        case 'presence':
+          if (!this.#subscriptions.handle(stanza)) this.#presence.handle(stanza);
+          return;
+        case 'message':
+          this.#chat.handle(stanza);
+          return;
+        case 'iq':
+          this.#routeIq(stanza, active);
+          return;
+      }
+    } catch (error) {
+      console.error('dropped a stanza that could not be handled', error);
+    }
+  }
+
+  #routeIq(iq: Element, active: ActiveSession): void {
+    const type = iq.attrs.type;
+    if (type === 'result' || type === 'error') {
+      active.iq.handleReply(iq);
+      return;
+    }
+    if (type !== 'get' && type !== 'set') return;
+    if (type === 'set' && this.#roster.handlePush(iq, active.link)) return;
+    const reply = (children: Element | null, error?: string) =>
+      active.session
+        .send(
+          xml(
+            'iq',
+            { type: error ? 'error' : 'result', id: iq.attrs.id, to: iq.attrs.from },
+            children,
+            error ? xml('error', { type: 'cancel' }, xml(error, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })) : null,
+          ),
+        )
+        .catch(() => undefined);
+    if (type === 'get' && iq.getChild('ping', NS_PING)) {
+      void reply(null);
+    } else if (type === 'get' && iq.getChild('query', NS_DISCO_INFO)) {
+      void reply(
+        xml(
+          'query',
+          { xmlns: NS_DISCO_INFO },
+          xml('identity', { category: 'client', type: 'pc', name: 'Parley' }),
+          ...[NS_DISCO_INFO, NS_PING, 'urn:xmpp:sid:0', 'urn:xmpp:delay'].map((v) => xml('feature', { var: v })),
+        ),
+      );
+    } else {
+      // RFC 6120 §8.2.3: every get/set gets an answer; what we do not implement is service-unavailable.
+      void reply(null, 'service-unavailable');
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// Presence (RFC 6121 §4): our own show/status/priority, and every contact's presence per resource with the
+// best resource picked for display. Subscription-type presence belongs to subscriptions.ts.
+import { xml, type Element } from '@xmpp/xml';
+import type { ContactPresence, OwnShow, ResourcePresence, Show } from '../../shared/contract.ts';
+import { MAX_STATUS_CHARS } from '../../shared/contract.ts';
+import { tryParseJid, formatJid } from '../../shared/jid.ts';
+import { describeStanzaError } from './errors.ts';
+import { stanzaError } from './xmpp/iq-tracker.ts';
+import type { EventBatcher } from './event-batcher.ts';
+
+export interface OwnPresence {
+  show: OwnShow;
+  status: string | null;
+  priority: number;
+}
+
+const SHOWS = new Set(['chat', 'away', 'xa', 'dnd']);
+/** Lower is more available: used to break priority ties when picking a contact's best resource. */
+const AVAILABILITY: Record<Show, number> = { chat: 0, available: 1, away: 2, dnd: 3, xa: 4 };
+
+export function clampPriority(value: number): number {
+  return Math.max(-128, Math.min(127, Math.trunc(value)));
+}
+
+/** Highest priority, then most available show, then most recent. Null when no resource is online. */
+export function pickBestResource(resources: readonly ResourcePresence[]): ResourcePresence | null {
+  let best: ResourcePresence | null = null;
+  for (const candidate of resources) {
+    if (
+      !best ||
+      candidate.priority > best.priority ||
+      (candidate.priority === best.priority &&
+        (AVAILABILITY[candidate.show] < AVAILABILITY[best.show] ||
+          (AVAILABILITY[candidate.show] === AVAILABILITY[best.show] && candidate.since > best.since)))
+    ) {
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+/** The <presence/> we broadcast for our own state (never for 'offline', which is unavailable). */
+export function ownPresenceStanza(own: OwnPresence): Element {
+  return xml(
+    'presence',
+    {},
+    own.show !== 'available' && own.show !== 'offline' ? xml('show', {}, own.show) : null,
+    own.status ? xml('status', {}, own.status) : null,
+    own.priority !== 0 ? xml('priority', {}, String(own.priority)) : null,
+  );
+}
+
+/** XEP-0203 delay stamp as epoch ms, or null when absent or unparseable. */
+export function delayStamp(stanza: Element): number | null {
+  const stamp = stanza.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
+  if (!stamp) return null;
+  const time = Date.parse(stamp);
+  return Number.isFinite(time) ? time : null;
+}
+
+export class PresenceModule {
+  readonly #contacts = new Map<string, Map<string, ResourcePresence>>();
+  readonly #errors = new Map<string, string>();
+  readonly #events: EventBatcher;
+  own: OwnPresence = { show: 'available', status: null, priority: 0 };
+
+  constructor(events: EventBatcher) {
+    this.#events = events;
+  }
+
+  snapshot(): ContactPresence[] {
+    return [...new Set([...this.#contacts.keys(), ...this.#errors.keys()])].map((jid) => this.#describe(jid));
+  }
+
+  setOwn(own: OwnPresence): void {
+    this.own = own;
+    this.#events.emit('presence.own', { ...own });
+  }
+
+  /** Applies an available/unavailable/error presence. Returns false for types this module does not own. */
+  handle(stanza: Element): boolean {
+    const type = stanza.attrs.type ?? 'available';
+    if (type !== 'available' && type !== 'unavailable' && type !== 'error') return false;
+    const from = tryParseJid(stanza.attrs.from ?? '');
+    if (!from) return true; // malformed sender: drop
+    const bare = formatJid({ ...from, resource: null });
+    const resource = from.resource ?? '';
+    let resources = this.#contacts.get(bare);
+    if (type === 'error') {
+      const { condition, text } = stanzaError(stanza);
+      this.#errors.set(bare, describeStanzaError(condition, text));
+      this.#contacts.delete(bare);
+    } else if (type === 'unavailable') {
+      this.#errors.delete(bare);
+      // A bare-JID unavailable (or from the server on the contact's behalf) ends every resource.
+      if (from.resource === null) this.#contacts.delete(bare);
+      else resources?.delete(resource);
+      if (resources?.size === 0) this.#contacts.delete(bare);
+    } else {
+      this.#errors.delete(bare);
+      const showText = stanza.getChildText('show')?.trim() ?? '';
+      const priority = Number.parseInt(stanza.getChildText('priority') ?? '0', 10);
+      if (!resources) this.#contacts.set(bare, (resources = new Map()));
+      resources.set(resource, {
+        resource,
+        show: SHOWS.has(showText) ? (showText as Show) : 'available',
+        status: stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null,
+        priority: Number.isFinite(priority) ? clampPriority(priority) : 0,
+        since: delayStamp(stanza) ?? Date.now(),
+      });
+    }
+    this.#events.emit('presence.changed', { contacts: [this.#describe(bare)] });
+    return true;
+  }
+
+  /** Our session ended: nobody's presence is known any more. */
+  clear(): void {
+    const jids = [...new Set([...this.#contacts.keys(), ...this.#errors.keys()])];
+    this.#contacts.clear();
+    this.#errors.clear();
+    if (jids.length > 0) {
+      this.#events.emit('presence.changed', {
+        contacts: jids.map((jid) => ({ jid, best: null, resources: [], error: null })),
+      });
+    }
+  }
+
+  forget(jid: string): void {
+    if (this.#contacts.delete(jid) || this.#errors.delete(jid)) {
+      this.#events.emit('presence.changed', { contacts: [{ jid, best: null, resources: [], error: null }] });
+    }
+  }
+
+  #describe(jid: string): ContactPresence {
+    const resources = [...(this.#contacts.get(jid)?.values() ?? [])];
+    return { jid, best: pickBestResource(resources), resources, error: this.#errors.get(jid) ?? null };
+  }
+}

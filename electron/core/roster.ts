@@ -1,0 +1,182 @@
+// Roster (RFC 6121 §2): fetch with versioning, pushes (only from our own account), add, rename, groups,
+// remove. The roster is kept across sessions so the UI has it at once, and cached on disk for versioning.
+import { xml, type Element } from '@xmpp/xml';
+import type { Contact, Subscription } from '../../shared/contract.ts';
+import { MAX_GROUPS, MAX_NAME_CHARS } from '../../shared/contract.ts';
+import { tryParseJid, formatJid } from '../../shared/jid.ts';
+import type { EventBatcher } from './event-batcher.ts';
+import type { IqTracker } from './xmpp/iq-tracker.ts';
+import type { SettingsStore } from './settings-store.ts';
+
+export const NS_ROSTER = 'jabber:iq:roster';
+const SUBSCRIPTIONS = new Set<Subscription>(['none', 'to', 'from', 'both']);
+
+export interface RosterLink {
+  account: string;
+  iq: IqTracker;
+  send(stanza: Element): Promise<void>;
+}
+
+/** A roster <item/> as a Contact, 'remove' for subscription="remove", or null when it is malformed. */
+export function parseRosterItem(item: Element, pendingIn: boolean): Contact | { remove: string } | null {
+  const parsed = tryParseJid(item.attrs.jid ?? '');
+  if (!parsed || parsed.resource !== null) return null;
+  const jid = formatJid(parsed);
+  const subscription = item.attrs.subscription ?? 'none';
+  if (subscription === 'remove') return { remove: jid };
+  const groups = [
+    ...new Set(
+      item
+        .getChildren('group')
+        .map((group) => group.text().trim().slice(0, MAX_NAME_CHARS))
+        .filter(Boolean),
+    ),
+  ].slice(0, MAX_GROUPS);
+  const name = item.attrs.name?.trim().slice(0, MAX_NAME_CHARS) || null;
+  return {
+    jid,
+    name,
+    groups,
+    subscription: SUBSCRIPTIONS.has(subscription as Subscription) ? (subscription as Subscription) : 'none',
+    pendingOut: item.attrs.ask === 'subscribe',
+    pendingIn,
+    preApproved: item.attrs.approved === 'true',
+  };
+}
+
+function itemElement(contact: Pick<Contact, 'jid' | 'name' | 'groups'>): Element {
+  return xml(
+    'item',
+    { jid: contact.jid, name: contact.name ?? undefined },
+    ...contact.groups.map((group) => xml('group', {}, group)),
+  );
+}
+
+export class RosterModule {
+  readonly contacts = new Map<string, Contact>();
+  readonly #events: EventBatcher;
+  readonly #store: SettingsStore;
+  readonly #isPendingIn: (jid: string) => boolean;
+  #version: string | null = null;
+  #account: string | null = null;
+  #cacheTimer: NodeJS.Timeout | null = null;
+
+  constructor(events: EventBatcher, store: SettingsStore, isPendingIn: (jid: string) => boolean) {
+    this.#events = events;
+    this.#store = store;
+    this.#isPendingIn = isPendingIn;
+  }
+
+  /** Loads the roster for a new session; uses the cached copy when the server says it is current. */
+  async fetch(link: RosterLink, versioning: boolean): Promise<{ fromCache: boolean }> {
+    if (this.#account !== link.account) {
+      this.contacts.clear();
+      this.#version = null;
+      this.#account = link.account;
+    }
+    const cache = versioning ? await this.#store.readRoster(link.account) : null;
+    const query = xml('query', { xmlns: NS_ROSTER, ver: versioning ? (cache?.version ?? '') : undefined });
+    const reply = await link.iq.request('get', null, query);
+    const result = reply.getChild('query', NS_ROSTER);
+    if (!result && cache) {
+      // RFC 6121 §2.6.3: an empty result means our cached version is current; changes follow as pushes.
+      this.#replaceAll(cache.contacts.map((contact) => ({ ...contact, pendingIn: this.#isPendingIn(contact.jid) })));
+      this.#version = cache.version;
+      return { fromCache: true };
+    }
+    const contacts: Contact[] = [];
+    for (const item of result?.getChildren('item') ?? []) {
+      const parsed = parseRosterItem(item, false);
+      if (parsed && !('remove' in parsed)) contacts.push({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
+    }
+    this.#replaceAll(contacts);
+    this.#version = result?.attrs.ver ?? null;
+    this.#scheduleCacheWrite();
+    return { fromCache: false };
+  }
+
+  /** Applies a roster push iq (type set). Returns false when it is not ours to accept. */
+  handlePush(iq: Element, link: RosterLink): boolean {
+    const query = iq.getChild('query', NS_ROSTER);
+    if (iq.attrs.type !== 'set' || !query) return false;
+    // RFC 6121 §2.1.6: a push is legitimate only without 'from' or from our own bare JID.
+    const from = iq.attrs.from;
+    if (from !== undefined) {
+      const sender = tryParseJid(from);
+      if (!sender || sender.resource !== null || formatJid(sender) !== link.account) return false;
+    }
+    const items = query.getChildren('item');
+    if (items.length !== 1) return false; // §2.1.6: exactly one item per push
+    const parsed = parseRosterItem(items[0]!, false);
+    if (parsed) {
+      if ('remove' in parsed) this.#remove(parsed.remove);
+      else this.upsert({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
+    }
+    if (query.attrs.ver !== undefined) this.#version = query.attrs.ver;
+    this.#scheduleCacheWrite();
+    link.send(xml('iq', { type: 'result', id: iq.attrs.id, to: from })).catch(() => undefined);
+    return true;
+  }
+
+  /** Re-emits a contact after something outside the roster (a pending request) changed it. */
+  refresh(jid: string): void {
+    const contact = this.contacts.get(jid);
+    if (contact) this.upsert({ ...contact, pendingIn: this.#isPendingIn(jid) });
+  }
+
+  upsert(contact: Contact): void {
+    this.contacts.set(contact.jid, contact);
+    this.#events.emit('roster.changed', { reset: false, upserts: [contact], removed: [] });
+  }
+
+  async add(link: RosterLink, contact: { jid: string; name?: string | null; groups?: string[] }): Promise<void> {
+    await link.iq.request('set', null, xml('query', { xmlns: NS_ROSTER }, itemElement({ jid: contact.jid, name: contact.name ?? null, groups: contact.groups ?? [] })));
+  }
+
+  async update(link: RosterLink, change: { jid: string; name?: string | null; groups?: string[] }): Promise<void> {
+    const current = this.contacts.get(change.jid);
+    const next = {
+      jid: change.jid,
+      name: change.name === undefined ? (current?.name ?? null) : change.name,
+      groups: change.groups ?? current?.groups ?? [],
+    };
+    await link.iq.request('set', null, xml('query', { xmlns: NS_ROSTER }, itemElement(next)));
+  }
+
+  async remove(link: RosterLink, jid: string): Promise<void> {
+    await link.iq.request('set', null, xml('query', { xmlns: NS_ROSTER }, xml('item', { jid, subscription: 'remove' })));
+  }
+
+  #replaceAll(contacts: Contact[]): void {
+    this.contacts.clear();
+    for (const contact of contacts) this.contacts.set(contact.jid, contact);
+    this.#events.emit('roster.changed', { reset: true, upserts: contacts, removed: [] });
+  }
+
+  #remove(jid: string): void {
+    if (!this.contacts.delete(jid)) return;
+    this.#events.emit('roster.changed', { reset: false, upserts: [], removed: [jid] });
+  }
+
+  /** Coalesces cache writes: a burst of pushes costs one write. */
+  #scheduleCacheWrite(): void {
+    if (this.#version === null || this.#account === null || this.#cacheTimer) return;
+    const account = this.#account;
+    this.#cacheTimer = setTimeout(() => {
+      this.#cacheTimer = null;
+      if (this.#version === null) return;
+      this.#store.writeRoster(account, { version: this.#version, contacts: [...this.contacts.values()] }).catch((error: unknown) => {
+        console.error('roster cache write failed', error);
+      });
+    }, 200);
+  }
+
+  /** Writes the cache now (sign-out, shutdown). */
+  async flushCache(): Promise<void> {
+    if (this.#cacheTimer) clearTimeout(this.#cacheTimer);
+    this.#cacheTimer = null;
+    if (this.#version !== null && this.#account !== null) {
+      await this.#store.writeRoster(this.#account, { version: this.#version, contacts: [...this.contacts.values()] });
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// Per-install settings on disk (the user-data folder): the stable resource, and per account the pinned
+// certificate, the last own presence and the roster cache for roster versioning. Never a password.
+import { randomBytes, createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Contact, OwnShow } from '../../shared/contract.ts';
+
+export interface AccountSettings {
+  pinnedFingerprint256: string | null;
+  lastPresence: { show: OwnShow; status: string | null; priority: number } | null;
+}
+
+interface SettingsFile {
+  version: 1;
+  /** Stable per-install resource, so servers and contacts see one device, not a new one per sign-in. */
+  resource: string;
+  accounts: Record<string, AccountSettings>;
+}
+
+export interface RosterCache {
+  version: string;
+  contacts: Contact[];
+}
+
+const DEFAULT_ACCOUNT: AccountSettings = { pinnedFingerprint256: null, lastPresence: null };
+
+/** Writes through a temp file and a rename, so a crash never leaves a half-written file. */
+async function writeAtomic(file: string, data: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, data, { mode: 0o600 });
+  await rename(temp, file);
+}
+
+async function readJson<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return null; // missing or corrupt: start fresh rather than refuse to start
+  }
+}
+
+export class SettingsStore {
+  readonly #dir: string;
+  #data: SettingsFile;
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(dir: string, data: SettingsFile) {
+    this.#dir = dir;
+    this.#data = data;
+  }
+
+  static async open(dir: string): Promise<SettingsStore> {
+    await mkdir(path.join(dir, 'roster-cache'), { recursive: true, mode: 0o700 });
+    const found = await readJson<SettingsFile>(path.join(dir, 'settings.json'));
+    const data: SettingsFile =
+      found && found.version === 1 && typeof found.resource === 'string'
+        ? { ...found, accounts: found.accounts ?? {} }
+        : { version: 1, resource: `parley-${randomBytes(4).toString('hex')}`, accounts: {} };
+    const store = new SettingsStore(dir, data);
+    if (!found) await store.#save();
+    return store;
+  }
+
+  get resource(): string {
+    return this.#data.resource;
+  }
+
+  account(jid: string): AccountSettings {
+    return { ...DEFAULT_ACCOUNT, ...this.#data.accounts[jid] };
+  }
+
+  async updateAccount(jid: string, patch: Partial<AccountSettings>): Promise<void> {
+    this.#data = { ...this.#data, accounts: { ...this.#data.accounts, [jid]: { ...this.account(jid), ...patch } } };
+    await this.#save();
+  }
+
+  #rosterFile(jid: string): string {
+    return path.join(this.#dir, 'roster-cache', `${createHash('sha256').update(jid).digest('hex').slice(0, 32)}.json`);
+  }
+
+  async readRoster(jid: string): Promise<RosterCache | null> {
+    const cache = await readJson<RosterCache>(this.#rosterFile(jid));
+    return cache && typeof cache.version === 'string' && Array.isArray(cache.contacts) ? cache : null;
+  }
+
+  async writeRoster(jid: string, cache: RosterCache): Promise<void> {
+    await writeAtomic(this.#rosterFile(jid), JSON.stringify(cache));
+  }
+
+  /** Serialised so two quick updates cannot interleave their renames. */
+  #save(): Promise<void> {
+    const snapshot = JSON.stringify(this.#data, null, 2);
+    this.#writing = this.#writing.then(() => writeAtomic(path.join(this.#dir, 'settings.json'), snapshot));
+    return this.#writing;
+  }
+}

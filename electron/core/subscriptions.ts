@@ -1,0 +1,100 @@
+// Subscriptions (RFC 6121 §3): inbound requests wait here for the user's answer; outbound requests,
+// answers, cancellations and pre-approval go out from here. The roster carries the resulting state.
+import { xml, type Element } from '@xmpp/xml';
+import type { SubscriptionRequest } from '../../shared/contract.ts';
+import { MAX_NAME_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
+import { tryParseJid, formatJid } from '../../shared/jid.ts';
+import { EngineError } from './errors.ts';
+import type { EventBatcher } from './event-batcher.ts';
+
+const SUBSCRIPTION_TYPES = new Set(['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed']);
+
+export type SubscriptionAnswer = 'approve' | 'deny' | 'approve-and-subscribe';
+
+export class SubscriptionsModule {
+  /** Inbound requests by bare JID. Survives reconnects, so a request the server re-delivers shows once. */
+  readonly #pending = new Map<string, SubscriptionRequest>();
+  readonly #events: EventBatcher;
+  readonly #onPendingChange: (jid: string) => void;
+
+  constructor(events: EventBatcher, onPendingChange: (jid: string) => void) {
+    this.#events = events;
+    this.#onPendingChange = onPendingChange;
+  }
+
+  isPending = (jid: string): boolean => this.#pending.has(jid);
+
+  requests(): SubscriptionRequest[] {
+    return [...this.#pending.values()];
+  }
+
+  /** Handles subscription-type presence. Returns false for other presence. */
+  handle(stanza: Element): boolean {
+    const type = stanza.attrs.type ?? '';
+    if (!SUBSCRIPTION_TYPES.has(type)) return false;
+    const from = tryParseJid(stanza.attrs.from ?? '');
+    if (!from) return true; // malformed sender: drop
+    const jid = formatJid({ ...from, resource: null });
+    switch (type) {
+      case 'subscribe':
+        if (!this.#pending.has(jid)) {
+          this.#pending.set(jid, {
+            jid,
+            status: stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null,
+            nick: stanza.getChildText('nick', 'http://jabber.org/protocol/nick')?.slice(0, MAX_NAME_CHARS) ?? null,
+            receivedAt: Date.now(),
+          });
+          this.#changed(jid);
+        }
+        break;
+      case 'unsubscribe':
+        // The requester withdrew (or ended their subscription to us): nothing left to answer.
+        if (this.#pending.delete(jid)) this.#changed(jid);
+        this.#events.emit('subscription.notice', { notices: [{ jid, kind: 'unsubscribe' }] });
+        break;
+      default:
+        this.#events.emit('subscription.notice', { notices: [{ jid, kind: type as 'subscribed' | 'unsubscribed' }] });
+    }
+    return true;
+  }
+
+  /** Stanzas answering an inbound request; clears it. */
+  answer(jid: string, answer: SubscriptionAnswer): Element[] {
+    const stanzas =
+      answer === 'deny'
+        ? [xml('presence', { to: jid, type: 'unsubscribed' })]
+        : answer === 'approve'
+          ? [xml('presence', { to: jid, type: 'subscribed' })]
+          : [xml('presence', { to: jid, type: 'subscribed' }), xml('presence', { to: jid, type: 'subscribe' })];
+    if (this.#pending.delete(jid)) this.#changed(jid);
+    return stanzas;
+  }
+
+  request(jid: string, status?: string): Element {
+    return xml('presence', { to: jid, type: 'subscribe' }, status ? xml('status', {}, status) : null);
+  }
+
+  unsubscribe(jid: string): Element {
+    return xml('presence', { to: jid, type: 'unsubscribe' });
+  }
+
+  cancel(jid: string): Element {
+    if (this.#pending.delete(jid)) this.#changed(jid);
+    return xml('presence', { to: jid, type: 'unsubscribed' });
+  }
+
+  /** RFC 6121 §3.4: a 'subscribed' sent before any request, only where the server advertises support. */
+  preApprove(jid: string, serverSupportsIt: boolean): Element {
+    if (!serverSupportsIt) {
+      throw new EngineError('not-supported', 'Your server does not support approving contacts before they ask.', {
+        condition: 'feature-not-implemented',
+      });
+    }
+    return xml('presence', { to: jid, type: 'subscribed' });
+  }
+
+  #changed(jid: string): void {
+    this.#events.emit('subscription.requests', { requests: this.requests() });
+    this.#onPendingChange(jid);
+  }
+}

@@ -1,0 +1,323 @@
+// One XMPP session: socket, STARTTLS or direct TLS, SASL, resource binding. Built from @xmpp/client's parts
+// (connection, transports, XML parser) rather than its `client()` factory, because that factory brings a
+// reconnect loop that retries TLS failures forever, slow WebCrypto SCRAM-SHA-1 and unverifiable TLS.
+// A session never reconnects by itself: it opens once or fails with a typed EngineError, and reports
+// 'closed' once. Reconnect policy belongs to the engine.
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { Client } from '@xmpp/client-core';
+import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
+import { xml, type Element } from '@xmpp/xml';
+import { promise } from '@xmpp/events';
+import { EngineError } from '../errors.ts';
+import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapter.ts';
+import { resolveEndpoints, type Endpoint } from './resolve-endpoints.ts';
+import { authenticate } from '../sasl/negotiate.ts';
+
+const NS_STREAMS = 'http://etherx.jabber.org/streams';
+const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
+const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
+const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
+
+export interface SessionOptions {
+  /** Bare JID of the account. */
+  jid: string;
+  password: string;
+  resource: string;
+  host?: string;
+  port?: number;
+  directTls?: boolean;
+  /** Permit an unencrypted link; honoured only when the host is loopback (and never with PLAIN). */
+  allowInsecure?: boolean;
+  trust: TrustPolicy;
+  dnsServers?: readonly string[];
+  /** Budget for the whole sign-in: connect, TLS, SASL, bind. */
+  timeoutMs?: number;
+}
+
+export interface StreamFeatureFlags {
+  rosterVersioning: boolean;
+  preApproval: boolean;
+  streamManagement: boolean;
+}
+
+export interface SessionEvents {
+  stanza: [Element];
+  /** The link is gone. `error` is null after our own close(). Emitted once. */
+  closed: [EngineError | null];
+}
+
+/** Stream errors parsed defensively: xmpp.js's own parser throws on an empty <stream:error/>. */
+class StreamErrorReceived extends Error {
+  readonly condition: string;
+  readonly text: string | null;
+  constructor(condition: string, text: string | null) {
+    super(`stream error: ${condition}${text ? ` (${text})` : ''}`);
+    this.condition = condition;
+    this.text = text;
+  }
+}
+
+class ParleyConnection extends Client {
+  override _onStreamError(element: Element): void {
+    const condition = element.getChildElements().find((child) => child.getNS() === NS_STREAM_ERRORS && child.name !== 'text');
+    const text = element.getChildText('text', NS_STREAM_ERRORS);
+    this.emit('error', new StreamErrorReceived(condition?.name ?? 'undefined-condition', text));
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (net.isIPv4(host)) return host.startsWith('127.');
+  return host === '::1' || host === '[::1]';
+}
+
+/** Maps whatever a socket, TLS or the stream threw into the error a person can act on. */
+export function classifyConnectError(error: unknown, endpoint: Endpoint | null, domain: string): EngineError {
+  if (error instanceof EngineError) return error;
+  const where = endpoint ? `${endpoint.host}:${endpoint.port}` : domain;
+  if (error instanceof StreamErrorReceived) {
+    if (error.condition === 'conflict') {
+      return new EngineError('conflict', 'Signed out: this account signed in again from another place with the same resource.', {
+        condition: error.condition,
+      });
+    }
+    if (error.condition === 'host-unknown') {
+      return new EngineError('stream-error', `The server at ${where} does not host ${domain}.`, { condition: error.condition });
+    }
+    const reason = error.text ? `: ${error.text}` : '';
+    return new EngineError('stream-error', `The server closed the connection (${error.condition})${reason}.`, {
+      condition: error.condition,
+    });
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const name = (error as Error | undefined)?.name ?? '';
+  if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EADDRNOTAVAIL'].includes(code)) {
+    return new EngineError('unreachable', `Could not reach the server at ${where} (${code}).`, { cause: error });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new EngineError('dns-failed', `The server ${endpoint?.host ?? domain} could not be found (DNS).`, { cause: error });
+  }
+  if (code.startsWith('ERR_SSL') || code === 'EPROTO' || code.startsWith('ERR_TLS')) {
+    return new EngineError('tls-failed', `A secure connection to ${where} could not be set up (${code}).`, { cause: error });
+  }
+  if (name === 'TimeoutError') {
+    return new EngineError('timeout', `The server at ${where} stopped answering during sign-in.`, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new EngineError('unreachable', `The connection to ${where} failed: ${message}`, { cause: error });
+}
+
+export class XmppSession extends EventEmitter<SessionEvents> {
+  readonly jid: string;
+  readonly mechanism: string;
+  readonly secure: boolean;
+  readonly features: StreamFeatureFlags;
+  readonly #connection: ParleyConnection;
+  #closed = false;
+  #closing = false;
+
+  /** Use XmppSession.open(); this wraps a connection that finished negotiation. */
+  constructor(connection: ParleyConnection, jid: string, mechanism: string, features: StreamFeatureFlags) {
+    super();
+    this.#connection = connection;
+    this.jid = jid;
+    this.mechanism = mechanism;
+    this.secure = connection.isSecure();
+    this.features = features;
+    let lastError: unknown = null;
+    connection.on('error', (error: unknown) => {
+      lastError ??= error;
+    });
+    connection.on('stanza', (stanza: Element) => this.emit('stanza', stanza));
+    const onGone = () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      const error = this.#closing
+        ? null
+        : lastError
+          ? classifyConnectError(lastError, null, connection.options.domain)
+          : new EngineError('unreachable', 'The connection to the server was lost.');
+      connection.socket?.destroy?.();
+      this.emit('closed', error);
+    };
+    connection.on('disconnect', onGone);
+    connection.on('close', () => {
+      // The server closed the stream; close our side too so the socket does not linger half-open.
+      if (!this.#closing) connection.disconnect().catch(() => undefined);
+      onGone();
+    });
+  }
+
+  /** Opens a session or throws the typed reason it could not. */
+  static async open(options: SessionOptions): Promise<XmppSession> {
+    const domain = options.jid.split('@').pop() ?? options.jid;
+    const endpoints: Endpoint[] = options.host
+      ? [{ host: options.host, port: options.port ?? (options.directTls ? 5223 : 5222), directTls: options.directTls ?? false }]
+      : await resolveEndpoints(domain, { dnsServers: options.dnsServers }).then((found) =>
+          options.directTls === undefined ? found : found.filter((e) => e.directTls === options.directTls).concat(found.filter((e) => e.directTls !== options.directTls)),
+        );
+    let lastError: EngineError | null = null;
+    for (const endpoint of endpoints) {
+      try {
+        return await openAt(endpoint, domain, options);
+      } catch (error) {
+        lastError = classifyConnectError(error, endpoint, domain);
+        // Only a failure to reach this endpoint is worth trying the next; the rest would fail the same way.
+        if (lastError.code !== 'unreachable' && lastError.code !== 'dns-failed') throw lastError;
+      }
+    }
+    throw lastError ?? new EngineError('dns-failed', `No server found for ${domain}.`);
+  }
+
+  send(stanza: Element): Promise<void> {
+    if (this.#closed) return Promise.reject(new EngineError('not-connected', 'You are offline.'));
+    return this.#connection.send(stanza);
+  }
+
+  /** Sends many stanzas in one socket write. */
+  sendMany(stanzas: Element[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new EngineError('not-connected', 'You are offline.'));
+    return this.#connection.sendMany(stanzas);
+  }
+
+  get isOpen(): boolean {
+    return !this.#closed;
+  }
+
+  /** Closes the stream politely (the server then sends our unavailable presence), then the socket. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closing = true;
+    try {
+      await this.#connection.disconnect();
+    } catch {
+      // Already gone: nothing to close politely.
+    }
+    this.#connection.socket?.destroy?.();
+    if (!this.#closed) {
+      this.#closed = true;
+      this.emit('closed', null);
+    }
+  }
+}
+
+async function openAt(endpoint: Endpoint, domain: string, options: SessionOptions): Promise<XmppSession> {
+  const connection = new ParleyConnection({ domain, timeout: options.timeoutMs ?? 15_000 });
+  connection.transports.push(ConnectionTCP, directTlsTransport(options.trust));
+  // A listener must always exist: an 'error' event without one would throw out of a socket callback.
+  let failure: unknown = null;
+  const onError = (error: unknown) => {
+    failure ??= error;
+  };
+  connection.on('error', onError);
+  const deadline = options.timeoutMs ?? 15_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('sign-in timed out'), { name: 'TimeoutError' })),
+      deadline,
+    );
+  });
+  try {
+    const session = await Promise.race([negotiate(connection, endpoint, domain, options), timedOut]);
+    return session;
+  } catch (error) {
+    connection.socket?.destroy?.();
+    throw failure instanceof StreamErrorReceived || failure instanceof EngineError ? failure : error;
+  } finally {
+    clearTimeout(timer);
+    connection.off('error', onError);
+  }
+}
+
+async function negotiate(
+  connection: ParleyConnection,
+  endpoint: Endpoint,
+  domain: string,
+  options: SessionOptions,
+): Promise<XmppSession> {
+  const host = net.isIPv6(endpoint.host) ? `[${endpoint.host}]` : endpoint.host;
+  await connection.connect(`${endpoint.directTls ? 'xmpps' : 'xmpp'}://${host}:${endpoint.port}`);
+  let features = await openStream(connection, domain);
+
+  if (!connection.isSecure()) {
+    if (features.getChild('starttls', NS_TLS)) {
+      const reply = await connection.sendReceive(xml('starttls', { xmlns: NS_TLS }));
+      if (!reply.is('proceed', NS_TLS)) throw new EngineError('tls-failed', 'The server refused to start TLS.');
+      const plain = connection.socket as unknown as net.Socket;
+      const secured = await upgradeToTls(plain, options.trust);
+      connection._attachSocket(secured);
+      features = await openStream(connection, domain, true);
+    } else if (!(options.allowInsecure && isLoopbackHost(endpoint.host))) {
+      throw new EngineError('insecure-refused', `The server at ${endpoint.host} does not offer encryption, so Parley did not send your password.`);
+    }
+  }
+
+  const local = options.jid.includes('@') ? options.jid.slice(0, options.jid.indexOf('@')) : '';
+  const mechanism = await authenticate(connection, features, {
+    username: local,
+    password: options.password,
+    secure: connection.isSecure(),
+  });
+  features = await openStream(connection, domain, true);
+
+  const flags: StreamFeatureFlags = {
+    rosterVersioning: Boolean(features.getChild('ver', 'urn:xmpp:features:rosterver')),
+    preApproval: Boolean(features.getChild('sub', 'urn:xmpp:features:pre-approval')),
+    streamManagement: Boolean(features.getChild('sm', 'urn:xmpp:sm:3')),
+  };
+  if (!features.getChild('bind', NS_BIND)) throw new EngineError('stream-error', 'The server did not offer resource binding.');
+  const jid = await bindResource(connection, options.resource);
+  const sessionFeature = features.getChild('session', NS_SESSION);
+  if (sessionFeature && !sessionFeature.getChild('optional')) {
+    await iqSetDuringNegotiation(connection, xml('session', { xmlns: NS_SESSION }));
+  }
+  connection._jid(jid);
+  connection._ready(false);
+  return new XmppSession(connection, jid, mechanism, flags);
+}
+
+/** Opens (or restarts) the stream and returns the <stream:features/> that follows the header. */
+async function openStream(connection: ParleyConnection, domain: string, restart = false): Promise<Element> {
+  const features = promise<Element>(connection, 'element', 'error', connection.timeout);
+  if (restart) await connection.restart();
+  else await connection.open({ domain });
+  const element = await features;
+  if (!element.is('features', NS_STREAMS)) {
+    throw new EngineError('stream-error', `The server sent <${element.name}> where stream features were expected.`);
+  }
+  return element;
+}
+
+let bindCounter = 0;
+async function iqSetDuringNegotiation(connection: ParleyConnection, payload: Element): Promise<Element> {
+  const id = `neg-${++bindCounter}`;
+  const reply = await connection.sendReceive(xml('iq', { type: 'set', id }, payload));
+  if (!reply.is('iq') || reply.attrs.id !== id) {
+    throw new EngineError('stream-error', 'The server answered out of order during sign-in.');
+  }
+  if (reply.attrs.type === 'error') {
+    const condition = reply.getChild('error')?.getChildElements()[0]?.name ?? 'undefined-condition';
+    throw new EngineError('stream-error', `The server refused ${payload.name} (${condition}).`, { condition });
+  }
+  return reply;
+}
+
+async function bindResource(connection: ParleyConnection, resource: string): Promise<string> {
+  try {
+    const reply = await iqSetDuringNegotiation(connection, xml('bind', { xmlns: NS_BIND }, xml('resource', {}, resource)));
+    const jid = reply.getChild('bind', NS_BIND)?.getChildText('jid');
+    if (!jid) throw new EngineError('stream-error', 'The server bound no address.');
+    return jid;
+  } catch (error) {
+    // RFC 6120 §7.7.2.2: on a resource conflict, let the server pick one.
+    if (error instanceof EngineError && error.condition === 'conflict') {
+      const reply = await iqSetDuringNegotiation(connection, xml('bind', { xmlns: NS_BIND }));
+      const jid = reply.getChild('bind', NS_BIND)?.getChildText('jid');
+      if (jid) return jid;
+    }
+    throw error;
+  }
+}

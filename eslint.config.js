@@ -1,0 +1,74 @@
+// Lint rules that keep the layers honest (../shared/DESIGN.md §1): imports point one way,
+// renderer -> shared and electron/main -> electron/core -> shared. Enforced here, not by memory.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'net', 'tls', 'crypto', 'os', 'child_process', 'dns', 'events'];
+
+/** Builds a no-restricted-imports rule from glob groups and a message each. */
+function restrict(groups) {
+  return ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'out', 'dist', '.tools', '.harness', 'test-results', 'playwright-report'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        [nodeBuiltins, 'shared/ is pure TypeScript: no Node built-ins.'],
+        [['electron', 'react', 'react-dom', '@xmpp/*'], 'shared/ holds the contract and pure helpers only.'],
+        [['**/electron/**', '**/renderer/**', '**/e2e/**'], 'shared/ imports nothing from other layers.'],
+      ]),
+    },
+  },
+  {
+    // Tests of pure modules still need node:test and node:assert.
+    files: ['shared/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        [['electron'], 'electron/core runs in plain Node: it never imports electron.'],
+        [['**/main/**', '**/preload/**', '**/renderer/**'], 'core imports only shared/ and Node.'],
+      ]),
+    },
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([[['**/renderer/**'], 'Nothing imports the renderer.']]),
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': restrict([
+        [[...nodeBuiltins, 'electron', '@xmpp/*'], 'The renderer talks to the engine only through the contract.'],
+        [['**/electron/**', '**/e2e/**'], 'The renderer imports only shared/.'],
+      ]),
+    },
+  },
+  {
+    files: ['e2e/**/*.ts', 'scripts/**/*.ts', '**/*.test.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

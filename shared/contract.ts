@@ -1,0 +1,322 @@
+// The IPC contract: every command (request -> response | typed error) and every event the engine emits,
+// declared once as zod schemas; the TypeScript types are inferred from them. Both transports (Electron IPC,
+// browser-mode WebSocket) carry exactly this, and the receiving side validates every payload against it.
+import { z } from 'zod';
+import { isBareJid, isValidJid } from './jid.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// Limits. Bounded strings keep hostile or accidental input (a 50 MB paste) from reaching the wire or the UI.
+export const MAX_BODY_CHARS = 100_000;
+export const MAX_STATUS_CHARS = 1_024;
+export const MAX_NAME_CHARS = 1_024;
+export const MAX_GROUPS = 64;
+
+// ---------------------------------------------------------------------------------------------------------
+// Domain values
+
+export const jidSchema = z.string().max(3071).refine(isValidJid, { message: 'Not a valid XMPP address' });
+export const bareJidSchema = z
+  .string()
+  .max(2047)
+  .refine(isBareJid, { message: 'Not a valid bare XMPP address (user@domain)' });
+
+/** Presence availability as RFC 6121 §4.7.2.1 `show`, plus plain available and offline. */
+export const showSchema = z.enum(['available', 'chat', 'away', 'xa', 'dnd']);
+export type Show = z.infer<typeof showSchema>;
+export const ownShowSchema = z.enum(['available', 'chat', 'away', 'xa', 'dnd', 'offline']);
+export type OwnShow = z.infer<typeof ownShowSchema>;
+
+/** RFC 6121 §2.1.2.5 subscription states, as the roster reports them. */
+export const subscriptionSchema = z.enum(['none', 'to', 'from', 'both']);
+export type Subscription = z.infer<typeof subscriptionSchema>;
+
+export const contactSchema = z.object({
+  jid: z.string(),
+  name: z.string().nullable(),
+  groups: z.array(z.string()),
+  subscription: subscriptionSchema,
+  /** We asked for their presence and they have not answered (roster `ask="subscribe"`). */
+  pendingOut: z.boolean(),
+  /** They asked for ours and we have not answered (an inbound request is waiting). */
+  pendingIn: z.boolean(),
+  /** The server holds a pre-approval for this contact (RFC 6121 §3.4, roster `approved="true"`). */
+  preApproved: z.boolean(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
+export const resourcePresenceSchema = z.object({
+  resource: z.string(),
+  show: showSchema,
+  status: z.string().nullable(),
+  priority: z.number().int(),
+  /** Epoch ms when this resource's presence was received (or its XEP-0203 delay stamp). */
+  since: z.number(),
+});
+export type ResourcePresence = z.infer<typeof resourcePresenceSchema>;
+
+export const contactPresenceSchema = z.object({
+  jid: z.string(),
+  /** The resource the UI should show: highest priority, then most available, then most recent. Null = offline. */
+  best: resourcePresenceSchema.nullable(),
+  resources: z.array(resourcePresenceSchema),
+  /** Set when the contact's server answered our presence with an error (e.g. remote server not found). */
+  error: z.string().nullable(),
+});
+export type ContactPresence = z.infer<typeof contactPresenceSchema>;
+
+export const subscriptionRequestSchema = z.object({
+  jid: z.string(),
+  /** Optional text the requester attached (RFC 6121 §3.1.1 status). */
+  status: z.string().nullable(),
+  /** Nickname the requester suggested (XEP-0172), if any. */
+  nick: z.string().nullable(),
+  receivedAt: z.number(),
+});
+export type SubscriptionRequest = z.infer<typeof subscriptionRequestSchema>;
+
+export const messageTypeSchema = z.enum(['chat', 'normal', 'headline']);
+export type MessageType = z.infer<typeof messageTypeSchema>;
+
+export const chatMessageSchema = z.object({
+  /** Local identifier: our stanza id for sent messages; the stanza id (or a generated one) for received ones. */
+  id: z.string(),
+  /** XEP-0359 origin-id: stable across resends and carbons. */
+  originId: z.string().nullable(),
+  direction: z.enum(['in', 'out']),
+  /** Bare JID of the other party: the chat this message belongs to. */
+  peer: z.string(),
+  /** Full JID of the sender (in) or recipient (out) as it appeared on the wire. */
+  peerFull: z.string(),
+  type: messageTypeSchema,
+  body: z.string().nullable(),
+  subject: z.string().nullable(),
+  thread: z.string().nullable(),
+  /** Epoch ms: the sender's time if the stanza carried a XEP-0203 delay, else the time we saw it. */
+  timestamp: z.number(),
+  /** True when the timestamp came from a XEP-0203 delay element (offline storage). */
+  delayed: z.boolean(),
+  /** False when the sender is not in our roster: the UI shows it as a message from a stranger. */
+  fromRoster: z.boolean(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const certificateInfoSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  subjectAltNames: z.array(z.string()),
+  validFrom: z.string(),
+  validTo: z.string(),
+  fingerprint256: z.string(),
+  /** Why validation failed, in words (e.g. "self-signed certificate", "hostname mismatch"). */
+  reason: z.string(),
+});
+export type CertificateInfo = z.infer<typeof certificateInfoSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Errors: every command either answers its response or one of these. `message` is for people.
+
+export const errorCodeSchema = z.enum([
+  'invalid-request', // payload failed the contract schema
+  'not-connected', // the command needs an online session
+  'already-connected',
+  'auth-failed', // wrong password (or the server will not say which)
+  'unknown-account',
+  'unreachable', // TCP connect refused, reset or timed out
+  'dns-failed', // the domain does not resolve
+  'tls-untrusted', // certificate failed validation; `certificate` carries the details for a trust prompt
+  'tls-failed', // TLS handshake failed for another reason
+  'insecure-refused', // would authenticate over an unencrypted link
+  'no-mechanism', // no SASL mechanism we accept over this link
+  'stream-error', // the server closed the stream with an error condition
+  'conflict', // another session took this resource
+  'timeout',
+  'not-supported', // the server lacks the feature (e.g. pre-approval)
+  'server-error', // an IQ came back with an error
+  'not-found',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export const engineErrorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  /** The XMPP condition (stream, stanza or SASL) behind the error, when there is one. */
+  condition: z.string().nullable(),
+  certificate: certificateInfoSchema.nullable(),
+});
+export type EngineErrorPayload = z.infer<typeof engineErrorSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Connection state, as the UI shows it.
+
+export const connectionStateSchema = z.object({
+  status: z.enum(['offline', 'connecting', 'online', 'reconnecting']),
+  /** Our full JID once bound. */
+  jid: z.string().nullable(),
+  /** Why we are offline or reconnecting (null after a clean sign-out). */
+  error: engineErrorSchema.nullable(),
+  /** Security of the link while online: 'tls' normally; 'insecure' only with the loopback override. */
+  security: z.enum(['tls', 'insecure']).nullable(),
+  /** SASL mechanism used for this session. */
+  mechanism: z.string().nullable(),
+});
+export type ConnectionState = z.infer<typeof connectionStateSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Commands
+
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+
+export const signInRequestSchema = z
+  .object({
+    jid: bareJidSchema,
+    /** Crosses IPC once, at sign-in; the engine keeps it in memory only (see credentials in the shell). */
+    password: z.string().min(1).max(1024),
+    host: z.string().min(1).max(253).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    /** XEP-0368 direct TLS instead of STARTTLS. */
+    directTls: z.boolean().optional(),
+    /** Allow an unencrypted link. Honoured only when the host is a loopback address. */
+    allowInsecure: z.boolean().optional(),
+    priority: z.number().int().min(-128).max(127).optional(),
+  })
+  .strict();
+export type SignInRequest = z.infer<typeof signInRequestSchema>;
+
+export const commands = {
+  'account.signIn': { request: signInRequestSchema, response: connectionStateSchema },
+  'account.signOut': { request: empty, response: ok },
+  /** Pin the certificate from the last tls-untrusted failure of this account (only that exact one). */
+  'account.trustCertificate': {
+    request: z.object({ jid: bareJidSchema, fingerprint256: z.string().min(1).max(200) }).strict(),
+    response: ok,
+  },
+  'account.forgetCertificates': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  'state.snapshot': {
+    request: empty,
+    response: z.object({
+      connection: connectionStateSchema,
+      roster: z.array(contactSchema),
+      presence: z.array(contactPresenceSchema),
+      requests: z.array(subscriptionRequestSchema),
+      ownPresence: z.object({
+        show: ownShowSchema,
+        status: z.string().nullable(),
+        priority: z.number().int(),
+      }),
+    }),
+  },
+  'roster.add': {
+    request: z
+      .object({
+        jid: bareJidSchema,
+        name: z.string().max(MAX_NAME_CHARS).nullable().optional(),
+        groups: z.array(z.string().min(1).max(MAX_NAME_CHARS)).max(MAX_GROUPS).optional(),
+        /** Also send a subscription request (the usual "add contact"). */
+        subscribe: z.boolean().optional(),
+      })
+      .strict(),
+    response: ok,
+  },
+  'roster.update': {
+    request: z
+      .object({
+        jid: bareJidSchema,
+        name: z.string().max(MAX_NAME_CHARS).nullable().optional(),
+        groups: z.array(z.string().min(1).max(MAX_NAME_CHARS)).max(MAX_GROUPS).optional(),
+      })
+      .strict(),
+    response: ok,
+  },
+  'roster.remove': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  'subscription.request': {
+    request: z.object({ jid: bareJidSchema, status: z.string().max(MAX_STATUS_CHARS).optional() }).strict(),
+    response: ok,
+  },
+  /** Answer an inbound request: approve, deny, or approve and ask for theirs back. */
+  'subscription.answer': {
+    request: z
+      .object({ jid: bareJidSchema, answer: z.enum(['approve', 'deny', 'approve-and-subscribe']) })
+      .strict(),
+    response: ok,
+  },
+  /** Stop receiving their presence (send unsubscribe). */
+  'subscription.unsubscribe': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  /** Stop sending them ours (send unsubscribed): cancels an existing or pending subscription from them. */
+  'subscription.cancel': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  /** Approve before they ask (RFC 6121 §3.4); 'not-supported' when the server does not offer it. */
+  'subscription.preApprove': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  'presence.set': {
+    request: z
+      .object({
+        show: ownShowSchema,
+        status: z.string().max(MAX_STATUS_CHARS).nullable().optional(),
+        priority: z.number().int().min(-128).max(127).optional(),
+      })
+      .strict(),
+    response: ok,
+  },
+  'chat.send': {
+    request: z
+      .object({
+        to: jidSchema,
+        body: z.string().min(1).max(MAX_BODY_CHARS),
+        type: messageTypeSchema.optional(),
+        subject: z.string().max(MAX_STATUS_CHARS).optional(),
+        thread: z.string().max(256).optional(),
+      })
+      .strict(),
+    response: chatMessageSchema,
+  },
+} as const;
+
+export type CommandName = keyof typeof commands;
+export type CommandRequest<C extends CommandName> = z.input<(typeof commands)[C]['request']>;
+export type CommandResponse<C extends CommandName> = z.infer<(typeof commands)[C]['response']>;
+/** What crosses the boundary for every command: never a thrown exception. */
+export type CommandResult<C extends CommandName> =
+  | { ok: true; value: CommandResponse<C> }
+  | { ok: false; error: EngineErrorPayload };
+
+// ---------------------------------------------------------------------------------------------------------
+// Events. Payloads are lists so that a burst (a roster of 10,000, a presence storm) travels as a few
+// coalesced batches; `shared/batching.ts` says how each one merges.
+
+export const events = {
+  'connection.state': connectionStateSchema,
+  /** `reset`: the list replaces the whole roster (after sign-in); otherwise items are upserts. */
+  'roster.changed': z.object({
+    reset: z.boolean(),
+    upserts: z.array(contactSchema),
+    removed: z.array(z.string()),
+  }),
+  /** Latest presence per contact (one entry per bare JID; later replaces earlier). */
+  'presence.changed': z.object({ contacts: z.array(contactPresenceSchema) }),
+  'presence.own': z.object({ show: ownShowSchema, status: z.string().nullable(), priority: z.number().int() }),
+  /** The full list of inbound requests waiting for an answer. */
+  'subscription.requests': z.object({ requests: z.array(subscriptionRequestSchema) }),
+  /** A contact answered or revoked: for toasts ("alice approved your request"). */
+  'subscription.notice': z.object({
+    notices: z.array(
+      z.object({ jid: z.string(), kind: z.enum(['subscribed', 'unsubscribed', 'unsubscribe']) }),
+    ),
+  }),
+  'chat.messages': z.object({ messages: z.array(chatMessageSchema) }),
+  /** A sent message came back with an error; `id` is the id `chat.send` answered with. */
+  'chat.failed': z.object({
+    failures: z.array(z.object({ id: z.string(), peer: z.string(), error: engineErrorSchema })),
+  }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commands, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
