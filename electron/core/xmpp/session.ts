@@ -282,9 +282,8 @@ async function negotiate(
 /** Opens (or restarts) the stream and returns the <stream:features/> that follows the header. */
 async function openStream(connection: ParleyConnection, domain: string, restart = false): Promise<Element> {
   const features = promise<Element>(connection, 'element', 'error', connection.timeout);
-  if (restart) await connection.restart();
-  else await connection.open({ domain });
-  const element = await features;
+  // Await both: if opening fails, the features wait must not become an unhandled rejection.
+  const [, element] = await Promise.all([restart ? connection.restart() : connection.open({ domain }), features]);
   if (!element.is('features', NS_STREAMS)) {
     throw new EngineError('stream-error', `The server sent <${element.name}> where stream features were expected.`);
   }
