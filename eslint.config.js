@@ -62,7 +62,10 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': restrict([
-        [[...nodeBuiltins, 'electron', '@xmpp/*'], 'The renderer talks to the engine only through the contract.'],
+        [
+          [...nodeBuiltins, 'electron', '@xmpp/*'],
+          'The renderer talks to the engine only through the contract.',
+        ],
         [['**/electron/**', '**/e2e/**'], 'The renderer imports only shared/.'],
       ]),
     },

@@ -276,8 +276,7 @@ export type CommandRequest<C extends CommandName> = z.input<(typeof commands)[C]
 export type CommandResponse<C extends CommandName> = z.infer<(typeof commands)[C]['response']>;
 /** What crosses the boundary for every command: never a thrown exception. */
 export type CommandResult<C extends CommandName> =
-  | { ok: true; value: CommandResponse<C> }
-  | { ok: false; error: EngineErrorPayload };
+  { ok: true; value: CommandResponse<C> } | { ok: false; error: EngineErrorPayload };
 
 // ---------------------------------------------------------------------------------------------------------
 // Events. Payloads are lists so that a burst (a roster of 10,000, a presence storm) travels as a few
@@ -293,7 +292,11 @@ export const events = {
   }),
   /** Latest presence per contact (one entry per bare JID; later replaces earlier). */
   'presence.changed': z.object({ contacts: z.array(contactPresenceSchema) }),
-  'presence.own': z.object({ show: ownShowSchema, status: z.string().nullable(), priority: z.number().int() }),
+  'presence.own': z.object({
+    show: ownShowSchema,
+    status: z.string().nullable(),
+    priority: z.number().int(),
+  }),
   /** The full list of inbound requests waiting for an answer. */
   'subscription.requests': z.object({ requests: z.array(subscriptionRequestSchema) }),
   /** A contact answered or revoked: for toasts ("alice approved your request"). */

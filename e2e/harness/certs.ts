@@ -35,28 +35,90 @@ async function load(certPath: string, keyPath: string): Promise<IssuedCertificat
 export async function selfSigned(dir: string, base: string, domain: string): Promise<IssuedCertificate> {
   const certPath = path.join(dir, `${base}.crt`);
   const keyPath = path.join(dir, `${base}.key`);
-  await run('openssl', ['req', '-x509', ...ecKey, ...days, '-keyout', keyPath, '-out', certPath,
-    '-subj', `/CN=${domain}`, '-addext', sanFor(domain)]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...ecKey,
+    ...days,
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-subj',
+    `/CN=${domain}`,
+    '-addext',
+    sanFor(domain),
+  ]);
   return load(certPath, keyPath);
 }
 
 /** A throwaway CA and a leaf for `domain` signed by it. */
-export async function caSigned(dir: string, base: string, domain: string): Promise<{ ca: IssuedCertificate; leaf: IssuedCertificate }> {
+export async function caSigned(
+  dir: string,
+  base: string,
+  domain: string,
+): Promise<{ ca: IssuedCertificate; leaf: IssuedCertificate }> {
   const caCert = path.join(dir, 'ca.crt');
   const caKey = path.join(dir, 'ca.key');
-  await run('openssl', ['req', '-x509', ...ecKey, ...days, '-keyout', caKey, '-out', caCert,
-    '-subj', '/CN=Parley Test CA', '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...ecKey,
+    ...days,
+    '-keyout',
+    caKey,
+    '-out',
+    caCert,
+    '-subj',
+    '/CN=Parley Test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
 
   const certPath = path.join(dir, `${base}.crt`);
   const keyPath = path.join(dir, `${base}.key`);
   const csrPath = path.join(dir, `${base}.csr`);
   const extPath = path.join(dir, `${base}.ext`);
-  await run('openssl', ['req', '-new', ...ecKey, '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${domain}`]);
-  await writeFile(extPath, [sanFor(domain), 'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', ''].join('\n'));
-  await run('openssl', ['x509', '-req', '-in', csrPath, '-CA', caCert, '-CAkey', caKey, ...days,
-    '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-extfile', extPath, '-out', certPath]);
+  await run('openssl', [
+    'req',
+    '-new',
+    ...ecKey,
+    '-keyout',
+    keyPath,
+    '-out',
+    csrPath,
+    '-subj',
+    `/CN=${domain}`,
+  ]);
+  await writeFile(
+    extPath,
+    [
+      sanFor(domain),
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=serverAuth',
+      '',
+    ].join('\n'),
+  );
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    csrPath,
+    '-CA',
+    caCert,
+    '-CAkey',
+    caKey,
+    ...days,
+    '-set_serial',
+    `0x${randomBytes(12).toString('hex')}`,
+    '-extfile',
+    extPath,
+    '-out',
+    certPath,
+  ]);
 
   return { ca: await load(caCert, caKey), leaf: await load(certPath, keyPath) };
 }

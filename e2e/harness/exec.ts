@@ -6,17 +6,30 @@ import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
 /** Runs a command and resolves with stdout; rejects with the command line, exit code and stderr. */
-export function run(cmd: string, args: string[], opts: { timeoutMs?: number; user?: UserIds | null } = {}): Promise<string> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs?: number; user?: UserIds | null } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const ids = opts.user ?? {};
-    execFile(cmd, args, { timeout: opts.timeoutMs ?? 30_000, encoding: 'utf8', ...ids }, (err, stdout, stderr) => {
-      if (err) {
-        const code = (err as NodeJS.ErrnoException & { code?: unknown }).code;
-        reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${String(code)}): ${stderr || stdout || err.message}`));
-      } else {
-        resolve(stdout);
-      }
-    });
+    execFile(
+      cmd,
+      args,
+      { timeout: opts.timeoutMs ?? 30_000, encoding: 'utf8', ...ids },
+      (err, stdout, stderr) => {
+        if (err) {
+          const code = (err as NodeJS.ErrnoException & { code?: unknown }).code;
+          reject(
+            new Error(
+              `${cmd} ${args.join(' ')} failed (exit ${String(code)}): ${stderr || stdout || err.message}`,
+            ),
+          );
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
   });
 }
 

@@ -24,7 +24,12 @@ describe('prosody + slixmpp peers', () => {
       ],
     });
     const common = { host: server.host, port: server.c2sPort, caPem: server.certificate.certPem };
-    alice = await startSlixmppPeer({ ...common, jid: `alice@${server.domain}`, password: 'alice-pw', resource: 'a' });
+    alice = await startSlixmppPeer({
+      ...common,
+      jid: `alice@${server.domain}`,
+      password: 'alice-pw',
+      resource: 'a',
+    });
     bob = await startSlixmppPeer({ ...common, jid: `bob@${server.domain}`, password: 'bob-pw' });
   });
 
@@ -48,7 +53,10 @@ describe('prosody + slixmpp peers', () => {
     assert.equal(request.from, alice.jid);
     await bob.approve(alice.jid);
     await alice.waitFor('presence', (e) => e.presenceType === 'subscribed' && e.from === bob.jid);
-    const online = await alice.waitFor('presence', (e) => e.presenceType === 'available' && e.from.startsWith(`${bob.jid}/`));
+    const online = await alice.waitFor(
+      'presence',
+      (e) => e.presenceType === 'available' && e.from.startsWith(`${bob.jid}/`),
+    );
     assert.equal(online.show, null);
     const roster = await alice.getRoster();
     assert.deepEqual(roster.find((i) => i.jid === bob.jid)?.subscription, 'to');
@@ -73,8 +81,12 @@ describe('prosody + slixmpp peers', () => {
   test('echo mode replies with the same body and thread', async () => {
     await server.register('echo', 'echo-pw');
     echo = await startSlixmppPeer({
-      jid: `echo@${server.domain}`, password: 'echo-pw', echo: true, resource: 'e',
-      host: server.host, port: server.c2sPort,
+      jid: `echo@${server.domain}`,
+      password: 'echo-pw',
+      echo: true,
+      resource: 'e',
+      host: server.host,
+      port: server.c2sPort,
       caPem: server.certificate.certPem,
     });
     await alice.sendMessage(`${echo.jid}/e`, 'ping 1', { thread: 'th-echo' });
@@ -87,12 +99,20 @@ describe('prosody + slixmpp peers', () => {
     await alice.sendMany(bob.jid, 50, 'bulk-');
     const last = await bob.waitFor('message', (e) => e.body === 'bulk-49');
     assert.ok(last);
-    const bodies = bob.events.flatMap((e) => (e.type === 'message' && e.body?.startsWith('bulk-') ? [e.body] : []));
-    assert.deepEqual(bodies, Array.from({ length: 50 }, (_, i) => `bulk-${i}`));
+    const bodies = bob.events.flatMap((e) =>
+      e.type === 'message' && e.body?.startsWith('bulk-') ? [e.body] : [],
+    );
+    assert.deepEqual(
+      bodies,
+      Array.from({ length: 50 }, (_, i) => `bulk-${i}`),
+    );
   });
 
   test('waitFor times out with the recent events in the message', async () => {
-    await assert.rejects(alice.waitFor('message', (e) => e.body === 'never', 300), /timed out after 300 ms.*alice@/s);
+    await assert.rejects(
+      alice.waitFor('message', (e) => e.body === 'never', 300),
+      /timed out after 300 ms.*alice@/s,
+    );
   });
 });
 
@@ -125,15 +145,30 @@ describe('failures name the problem', () => {
   });
 
   test('a peer with the wrong password fails to start with slixmpp stderr', async () => {
-    const server = await startProsody({ accounts: [{ user: 'carol', password: 'right' }], certificate: 'ca-signed' });
+    const server = await startProsody({
+      accounts: [{ user: 'carol', password: 'right' }],
+      certificate: 'ca-signed',
+    });
     try {
       assert.ok(server.caPem);
       await assert.rejects(
-        startSlixmppPeer({ jid: `carol@${server.domain}`, password: 'wrong', host: server.host, port: server.c2sPort, caPem: server.caPem }),
+        startSlixmppPeer({
+          jid: `carol@${server.domain}`,
+          password: 'wrong',
+          host: server.host,
+          port: server.c2sPort,
+          caPem: server.caPem,
+        }),
         /authentication failed/,
       );
       // The CA-signed leaf is trusted through the CA: the right password gets online.
-      const carol = await startSlixmppPeer({ jid: `carol@${server.domain}`, password: 'right', host: server.host, port: server.c2sPort, caPem: server.caPem });
+      const carol = await startSlixmppPeer({
+        jid: `carol@${server.domain}`,
+        password: 'right',
+        host: server.host,
+        port: server.c2sPort,
+        caPem: server.caPem,
+      });
       await carol.stop();
     } finally {
       await server.stop();
@@ -147,7 +182,13 @@ describe('failures name the problem', () => {
       const fresh = await server.replaceCertificate();
       assert.notEqual(fresh.fingerprint256, old.fingerprint256);
       await assert.rejects(
-        startSlixmppPeer({ jid: `dave@${server.domain}`, password: 'pw', host: server.host, port: server.c2sPort, caPem: old.certPem }),
+        startSlixmppPeer({
+          jid: `dave@${server.domain}`,
+          password: 'pw',
+          host: server.host,
+          port: server.c2sPort,
+          caPem: old.certPem,
+        }),
         /certificate verification failed/,
       );
     } finally {

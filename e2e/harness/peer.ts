@@ -46,7 +46,10 @@ export type PeerEvent =
       status: string | null;
       priority: number;
     }
-  | { type: 'roster'; items: Array<{ jid: string; subscription: string; name: string | null; ask: string | null }> };
+  | {
+      type: 'roster';
+      items: Array<{ jid: string; subscription: string; name: string | null; ask: string | null }>;
+    };
 
 type EventOf<T extends PeerEvent['type']> = Extract<PeerEvent, { type: T }>;
 type RosterItems = EventOf<'roster'>['items'];
@@ -56,8 +59,16 @@ export interface SlixmppPeer {
   /** Every event received so far, in order. */
   events: PeerEvent[];
   /** First matching event not yet consumed by an earlier waitFor (past or future). Default timeout 10 s. */
-  waitFor<T extends PeerEvent['type']>(type: T, predicate?: (e: EventOf<T>) => boolean, timeoutMs?: number): Promise<EventOf<T>>;
-  sendMessage(to: string, body: string, opts?: { type?: 'chat' | 'normal' | 'headline'; subject?: string; thread?: string; id?: string }): Promise<void>;
+  waitFor<T extends PeerEvent['type']>(
+    type: T,
+    predicate?: (e: EventOf<T>) => boolean,
+    timeoutMs?: number,
+  ): Promise<EventOf<T>>;
+  sendMessage(
+    to: string,
+    body: string,
+    opts?: { type?: 'chat' | 'normal' | 'headline'; subject?: string; thread?: string; id?: string },
+  ): Promise<void>;
   sendMany(to: string, count: number, prefix: string): Promise<void>;
   sendRaw(xml: string): Promise<void>;
   subscribe(to: string): Promise<void>;
@@ -66,7 +77,11 @@ export interface SlixmppPeer {
   unsubscribe(to: string): Promise<void>;
   /** Sends 'unsubscribed'. */
   cancel(to: string): Promise<void>;
-  setPresence(show?: 'chat' | 'away' | 'xa' | 'dnd' | null, status?: string | null, priority?: number): Promise<void>;
+  setPresence(
+    show?: 'chat' | 'away' | 'xa' | 'dnd' | null,
+    status?: string | null,
+    priority?: number,
+  ): Promise<void>;
   getRoster(): Promise<RosterItems>;
   stop(): Promise<void>;
 }
@@ -100,8 +115,19 @@ export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPee
   const caFile = path.join(tmp, 'ca.pem');
   await writeFile(caFile, options.caPem);
 
-  const args = [SCRIPT, '--jid', fullJid, '--host', options.host, '--port', String(options.port),
-    '--ca-file', caFile, '--on-subscribe', options.onSubscribe ?? 'ignore'];
+  const args = [
+    SCRIPT,
+    '--jid',
+    fullJid,
+    '--host',
+    options.host,
+    '--port',
+    String(options.port),
+    '--ca-file',
+    caFile,
+    '--on-subscribe',
+    options.onSubscribe ?? 'ignore',
+  ];
   if (options.echo) args.push('--echo');
   const child: ChildProcess = spawn(PYTHON, args, {
     detached: true,
@@ -124,7 +150,10 @@ export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPee
   });
 
   const describe = (): string => {
-    const recent = events.slice(-15).map((e) => JSON.stringify(e)).join('\n  ');
+    const recent = events
+      .slice(-15)
+      .map((e) => JSON.stringify(e))
+      .join('\n  ');
     return `peer ${fullJid}; last events:\n  ${recent || '(none)'}\nstderr tail:\n${tail(stderr, 20) || '(empty)'}`;
   };
 
@@ -181,8 +210,11 @@ export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPee
     return ack.result;
   };
 
-  const waitFor = <T extends PeerEvent['type']>(type: T, predicate: (e: EventOf<T>) => boolean = () => true,
-    timeoutMs = DEFAULT_WAIT_MS): Promise<EventOf<T>> => {
+  const waitFor = <T extends PeerEvent['type']>(
+    type: T,
+    predicate: (e: EventOf<T>) => boolean = () => true,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<EventOf<T>> => {
     const matches = (e: PeerEvent): boolean => e.type === type && predicate(e as EventOf<T>);
     const earlier = events.find((e) => !consumed.has(e) && matches(e));
     if (earlier) {
@@ -244,7 +276,8 @@ export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPee
     deny: (from) => command('deny', { to: from }).then(none),
     unsubscribe: (to) => command('unsubscribe', { to }).then(none),
     cancel: (to) => command('cancel', { to }).then(none),
-    setPresence: (show = null, status = null, priority = 0) => command('setPresence', { show, status, priority }).then(none),
+    setPresence: (show = null, status = null, priority = 0) =>
+      command('setPresence', { show, status, priority }).then(none),
     getRoster: async () => (await command('getRoster')) as RosterItems,
     stop,
   };

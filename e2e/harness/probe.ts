@@ -11,8 +11,10 @@ export interface ProbeResult {
 }
 
 function streamHeader(domain: string): string {
-  return `<?xml version='1.0'?><stream:stream to='${domain}' xmlns='jabber:client' ` +
-    `xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`;
+  return (
+    `<?xml version='1.0'?><stream:stream to='${domain}' xmlns='jabber:client' ` +
+    `xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`
+  );
 }
 
 /** Reads from the socket until `pattern` appears in the accumulated text. */
@@ -68,7 +70,11 @@ function upgrade(options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
   });
 }
 
-async function withTimeout<T>(work: (track: (s: net.Socket) => void) => Promise<T>, timeoutMs: number, what: string): Promise<T> {
+async function withTimeout<T>(
+  work: (track: (s: net.Socket) => void) => Promise<T>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const sockets: net.Socket[] = [];
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -85,30 +91,48 @@ async function withTimeout<T>(work: (track: (s: net.Socket) => void) => Promise<
 const featuresEnd = /<\/stream:features>|<stream:features[^>]*\/>/;
 
 /** STARTTLS port: stream header, <starttls/>, TLS, stream header again; returns the post-TLS features. */
-export function probeStartTls(host: string, port: number, domain: string, timeoutMs = 3000): Promise<ProbeResult> {
-  return withTimeout(async (track) => {
-    const tcp = await connectTcp(host, port);
-    track(tcp);
-    tcp.write(streamHeader(domain));
-    const plainFeatures = await readUntil(tcp, featuresEnd);
-    if (!plainFeatures.includes('urn:ietf:params:xml:ns:xmpp-tls')) {
-      throw new Error(`port ${port} offers no STARTTLS: ${plainFeatures.slice(0, 300)}`);
-    }
-    tcp.write("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-    await readUntil(tcp, /<proceed/);
-    const secure = await upgrade({ socket: tcp, servername: domain });
-    track(secure);
-    return finishOverTls(secure, domain);
-  }, timeoutMs, `STARTTLS probe of ${host}:${port}`);
+export function probeStartTls(
+  host: string,
+  port: number,
+  domain: string,
+  timeoutMs = 3000,
+): Promise<ProbeResult> {
+  return withTimeout(
+    async (track) => {
+      const tcp = await connectTcp(host, port);
+      track(tcp);
+      tcp.write(streamHeader(domain));
+      const plainFeatures = await readUntil(tcp, featuresEnd);
+      if (!plainFeatures.includes('urn:ietf:params:xml:ns:xmpp-tls')) {
+        throw new Error(`port ${port} offers no STARTTLS: ${plainFeatures.slice(0, 300)}`);
+      }
+      tcp.write("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+      await readUntil(tcp, /<proceed/);
+      const secure = await upgrade({ socket: tcp, servername: domain });
+      track(secure);
+      return finishOverTls(secure, domain);
+    },
+    timeoutMs,
+    `STARTTLS probe of ${host}:${port}`,
+  );
 }
 
 /** Direct TLS port (XEP-0368): TLS handshake first, then the stream. */
-export function probeDirectTls(host: string, port: number, domain: string, timeoutMs = 3000): Promise<ProbeResult> {
-  return withTimeout(async (track) => {
-    const secure = await upgrade({ host, port, servername: domain, ALPNProtocols: ['xmpp-client'] });
-    track(secure);
-    return finishOverTls(secure, domain);
-  }, timeoutMs, `direct TLS probe of ${host}:${port}`);
+export function probeDirectTls(
+  host: string,
+  port: number,
+  domain: string,
+  timeoutMs = 3000,
+): Promise<ProbeResult> {
+  return withTimeout(
+    async (track) => {
+      const secure = await upgrade({ host, port, servername: domain, ALPNProtocols: ['xmpp-client'] });
+      track(secure);
+      return finishOverTls(secure, domain);
+    },
+    timeoutMs,
+    `direct TLS probe of ${host}:${port}`,
+  );
 }
 
 async function finishOverTls(secure: tls.TLSSocket, domain: string): Promise<ProbeResult> {

@@ -69,8 +69,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-const baseModules = ['roster', 'saslauth', 'tls', 'disco', 'ping', 'time', 'version', 'private', 'vcard',
-  'carbons', 'mam', 'smacks', 'csi_simple', 'blocklist', 'pep', 'register'];
+const baseModules = [
+  'roster',
+  'saslauth',
+  'tls',
+  'disco',
+  'ping',
+  'time',
+  'version',
+  'private',
+  'vcard',
+  'carbons',
+  'mam',
+  'smacks',
+  'csi_simple',
+  'blocklist',
+  'pep',
+  'register',
+];
 
 function lua(value: string): string {
   return JSON.stringify(value); // a JSON string is a valid Lua string literal for our inputs
@@ -152,7 +168,9 @@ class PortTakenError extends Error {}
 
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyServer> {
   if (!which('prosody') || !which('prosodyctl')) {
-    throw new Error('prosody is not installed: run `apt-get install -y prosody` (Debian) to use the e2e harness');
+    throw new Error(
+      'prosody is not installed: run `apt-get install -y prosody` (Debian) to use the e2e harness',
+    );
   }
   const domain = options.domain ?? 'parley.test';
   const user = await serviceUser('prosody');
@@ -172,14 +190,21 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const readLog = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
 
   const writeConfig = async (): Promise<void> => {
-    await writeFile(configPath, renderConfig({
-      dir, domain, cert, c2sPort, directTlsPort,
-      passwordHash: options.passwordHash ?? 'SHA-256',
-      requireEncryption: options.requireEncryption ?? true,
-      modules: [...baseModules, ...(options.extraModules ?? [])],
-      extraConfig: options.extraConfig ?? '',
-      debug: Boolean(process.env.PARLEY_PROSODY_DEBUG),
-    }));
+    await writeFile(
+      configPath,
+      renderConfig({
+        dir,
+        domain,
+        cert,
+        c2sPort,
+        directTlsPort,
+        passwordHash: options.passwordHash ?? 'SHA-256',
+        requireEncryption: options.requireEncryption ?? true,
+        modules: [...baseModules, ...(options.extraModules ?? [])],
+        extraConfig: options.extraConfig ?? '',
+        debug: Boolean(process.env.PARLEY_PROSODY_DEBUG),
+      }),
+    );
     await chownTree(dir, user);
   };
 
@@ -189,7 +214,9 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
   const failure = (what: string, exit: string): Error => {
     const out = output.trim() ? `\n--- prosody stdout/stderr ---\n${tail(output, 20)}` : '';
-    return new Error(`Prosody ${what} (${exit}).\n--- last 40 lines of ${logPath} ---\n${tail(readLog(), 40)}${out}`);
+    return new Error(
+      `Prosody ${what} (${exit}).\n--- last 40 lines of ${logPath} ---\n${tail(readLog(), 40)}${out}`,
+    );
   };
 
   /** Spawns Prosody and waits until both ports answer as our server; throws PortTakenError on bind failure. */
@@ -197,14 +224,20 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     output = '';
     await rm(logPath, { force: true });
     const proc = spawn('prosody', ['--config', configPath, '-F'], {
-      cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}),
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user ?? {}),
     });
     child = proc;
     track(proc);
     proc.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
     proc.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));
     let exited: string | null = null;
-    proc.once('exit', (code, signal) => (exited = `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}`));
+    proc.once(
+      'exit',
+      (code, signal) => (exited = `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}`),
+    );
     proc.once('error', (err) => (exited = `spawn error: ${err.message}`));
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -217,14 +250,24 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       const log = readLog();
       if (/Failed to open server port/.test(log)) {
         await terminate(proc);
-        throw new PortTakenError(tail(log.split('\n').filter((l) => l.includes('Failed to open server port')).join('\n'), 2));
+        throw new PortTakenError(
+          tail(
+            log
+              .split('\n')
+              .filter((l) => l.includes('Failed to open server port'))
+              .join('\n'),
+            2,
+          ),
+        );
       }
       if (exited !== null) throw failure('exited during startup', exited);
       for (const [name, probe] of pending) {
         try {
           const result = (await probe()) as { fingerprint256: string };
           if (result.fingerprint256 !== cert.fingerprint256) {
-            throw new Error(`presented certificate ${result.fingerprint256}, expected ${cert.fingerprint256}`);
+            throw new Error(
+              `presented certificate ${result.fingerprint256}, expected ${cert.fingerprint256}`,
+            );
           }
           pending.delete(name);
         } catch (err) {
@@ -235,7 +278,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       if (Date.now() > deadline) {
         await terminate(proc);
         const waiting = [...pending.keys()].map((n) => `${n}: ${lastError.get(n) ?? 'no answer'}`).join('; ');
-        throw failure(`was not ready within ${READY_TIMEOUT_MS / 1000} s — ${waiting}`, exited ?? 'still running, killed');
+        throw failure(
+          `was not ready within ${READY_TIMEOUT_MS / 1000} s — ${waiting}`,
+          exited ?? 'still running, killed',
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -269,7 +315,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       try {
         await launch();
       } catch (err) {
-        if (err instanceof PortTakenError) throw failure(`could not rebind its ports: ${err.message}`, 'killed');
+        if (err instanceof PortTakenError)
+          throw failure(`could not rebind its ports: ${err.message}`, 'killed');
         throw err;
       }
     },
@@ -297,7 +344,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
     for (let attempt = 1; ; attempt++) {
       c2sPort = await freePort();
-      do directTlsPort = await freePort(); while (directTlsPort === c2sPort);
+      do directTlsPort = await freePort();
+      while (directTlsPort === c2sPort);
       await writeConfig();
       if (attempt === 1) {
         for (const a of options.accounts ?? []) await server.register(a.user, a.password);
@@ -307,7 +355,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         break;
       } catch (err) {
         if (!(err instanceof PortTakenError)) throw err;
-        if (attempt >= START_ATTEMPTS) throw failure(`could not bind its ports after ${attempt} attempts: ${err.message}`, 'killed');
+        if (attempt >= START_ATTEMPTS)
+          throw failure(`could not bind its ports after ${attempt} attempts: ${err.message}`, 'killed');
       }
     }
     server.c2sPort = c2sPort;

@@ -118,7 +118,9 @@ export class ChatModule {
         {
           id,
           peer,
-          error: new EngineError('server-error', describeStanzaError(condition, text), { condition }).toPayload(),
+          error: new EngineError('server-error', describeStanzaError(condition, text), {
+            condition,
+          }).toPayload(),
         },
       ],
     });

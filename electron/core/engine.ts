@@ -41,7 +41,9 @@ interface ActiveSession {
   link: RosterLink;
 }
 
-type Handler<C extends CommandName> = (request: CommandResponse<C> extends never ? never : RequestOf<C>) => Promise<CommandResponse<C>>;
+type Handler<C extends CommandName> = (
+  request: CommandResponse<C> extends never ? never : RequestOf<C>,
+) => Promise<CommandResponse<C>>;
 type RequestOf<C extends CommandName> = ReturnType<(typeof commands)[C]['request']['parse']>;
 
 const OK = { ok: true } as const;
@@ -97,13 +99,25 @@ export class Engine {
   async invoke(name: string, payload: unknown): Promise<CommandResult<CommandName>>;
   async invoke(name: string, payload: unknown): Promise<CommandResult<CommandName>> {
     if (!isCommandName(name)) {
-      return { ok: false, error: new EngineError('invalid-request', `Unknown command "${String(name).slice(0, 64)}".`).toPayload() };
+      return {
+        ok: false,
+        error: new EngineError(
+          'invalid-request',
+          `Unknown command "${String(name).slice(0, 64)}".`,
+        ).toPayload(),
+      };
     }
     const parsed = commands[name].request.safeParse(payload ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      return { ok: false, error: new EngineError('invalid-request', `${where}${issue?.message ?? 'invalid request'}`).toPayload() };
+      return {
+        ok: false,
+        error: new EngineError(
+          'invalid-request',
+          `${where}${issue?.message ?? 'invalid request'}`,
+        ).toPayload(),
+      };
     }
     try {
       const handler = this.#handlers[name] as (request: unknown) => Promise<CommandResponse<CommandName>>;
@@ -131,7 +145,10 @@ export class Engine {
     },
     'account.trustCertificate': async ({ jid, fingerprint256 }) => {
       if (this.#lastRefused.get(jid) !== fingerprint256) {
-        throw new EngineError('invalid-request', 'Only the certificate the server just presented can be trusted.');
+        throw new EngineError(
+          'invalid-request',
+          'Only the certificate the server just presented can be trusted.',
+        );
       }
       await this.#settings.updateAccount(jid, { pinnedFingerprint256: fingerprint256 });
       this.#lastRefused.delete(jid);
@@ -214,7 +231,8 @@ export class Engine {
   // Session lifecycle
 
   #online(): ActiveSession {
-    if (!this.#active || !this.#active.session.isOpen) throw new EngineError('not-connected', 'You are offline. Sign in first.');
+    if (!this.#active || !this.#active.session.isOpen)
+      throw new EngineError('not-connected', 'You are offline. Sign in first.');
     return this.#active;
   }
 
@@ -224,7 +242,8 @@ export class Engine {
   }
 
   async #signIn(request: SignInRequest): Promise<ConnectionState> {
-    if (this.#active || this.#signingIn) throw new EngineError('already-connected', 'Already signed in; sign out first.');
+    if (this.#active || this.#signingIn)
+      throw new EngineError('already-connected', 'Already signed in; sign out first.');
     this.#signingIn = true;
     const account = bareJid(request.jid);
     this.#setState({ status: 'connecting', jid: null, error: null, security: null, mechanism: null });
@@ -258,7 +277,10 @@ export class Engine {
       session.on('closed', (error) => this.#onClosed(active, error));
       // RFC 6121 §2.2: fetch the roster before sending initial presence, so presence lands on known contacts.
       await this.#roster.fetch(active.link, session.features.rosterVersioning);
-      const own = settings.lastPresence && settings.lastPresence.show !== 'offline' ? settings.lastPresence : this.#presence.own;
+      const own =
+        settings.lastPresence && settings.lastPresence.show !== 'offline'
+          ? settings.lastPresence
+          : this.#presence.own;
       const initial: OwnPresence = {
         show: own.show === 'offline' ? 'available' : own.show,
         status: own.status,
@@ -285,7 +307,13 @@ export class Engine {
         this.#active = null;
         await active.session.close();
       }
-      this.#setState({ status: 'offline', jid: null, error: failure.toPayload(), security: null, mechanism: null });
+      this.#setState({
+        status: 'offline',
+        jid: null,
+        error: failure.toPayload(),
+        security: null,
+        mechanism: null,
+      });
       throw failure;
     } finally {
       this.#signingIn = false;
@@ -312,7 +340,13 @@ export class Engine {
     active.iq.failAll();
     this.#presence.clear();
     void this.#roster.flushCache().catch(() => undefined);
-    this.#setState({ status: 'offline', jid: null, error: error?.toPayload() ?? null, security: null, mechanism: null });
+    this.#setState({
+      status: 'offline',
+      jid: null,
+      error: error?.toPayload() ?? null,
+      security: null,
+      mechanism: null,
+    });
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -351,7 +385,9 @@ export class Engine {
             'iq',
             { type: error ? 'error' : 'result', id: iq.attrs.id, to: iq.attrs.from },
             children,
-            error ? xml('error', { type: 'cancel' }, xml(error, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })) : null,
+            error
+              ? xml('error', { type: 'cancel' }, xml(error, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }))
+              : null,
           ),
         )
         .catch(() => undefined);
@@ -363,7 +399,9 @@ export class Engine {
           'query',
           { xmlns: NS_DISCO_INFO },
           xml('identity', { category: 'client', type: 'pc', name: 'Parley' }),
-          ...[NS_DISCO_INFO, NS_PING, 'urn:xmpp:sid:0', 'urn:xmpp:delay'].map((v) => xml('feature', { var: v })),
+          ...[NS_DISCO_INFO, NS_PING, 'urn:xmpp:sid:0', 'urn:xmpp:delay'].map((v) =>
+            xml('feature', { var: v }),
+          ),
         ),
       );
     } else {

@@ -20,7 +20,12 @@ export class EngineError extends Error {
   }
 
   toPayload(): EngineErrorPayload {
-    return { code: this.code, message: this.message, condition: this.condition, certificate: this.certificate };
+    return {
+      code: this.code,
+      message: this.message,
+      condition: this.condition,
+      certificate: this.certificate,
+    };
   }
 }
 

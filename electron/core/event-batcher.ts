@@ -1,6 +1,12 @@
 // Events leave the engine in batches, about once per frame, with bursts coalesced: 5,000 presence stanzas
 // become a few 'presence.changed' payloads keyed by contact, not 5,000 IPC messages.
-import type { ContactPresence, Contact, EngineEvent, EventName, EventPayload } from '../../shared/contract.ts';
+import type {
+  ContactPresence,
+  Contact,
+  EngineEvent,
+  EventName,
+  EventPayload,
+} from '../../shared/contract.ts';
 
 /** Collects one event type between flushes and yields a single merged payload. */
 interface Accumulator<E extends EventName> {
@@ -105,7 +111,9 @@ export class EventBatcher {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#pending.size === 0) return;
-    const batch = [...this.#pending].map(([event, accumulator]) => ({ event, payload: accumulator.take() }) as EngineEvent);
+    const batch = [...this.#pending].map(
+      ([event, accumulator]) => ({ event, payload: accumulator.take() }) as EngineEvent,
+    );
     this.#pending = new Map();
     for (const listener of this.#listeners) {
       try {

@@ -80,14 +80,17 @@ export class RosterModule {
     const result = reply.getChild('query', NS_ROSTER);
     if (!result && cache) {
       // RFC 6121 §2.6.3: an empty result means our cached version is current; changes follow as pushes.
-      this.#replaceAll(cache.contacts.map((contact) => ({ ...contact, pendingIn: this.#isPendingIn(contact.jid) })));
+      this.#replaceAll(
+        cache.contacts.map((contact) => ({ ...contact, pendingIn: this.#isPendingIn(contact.jid) })),
+      );
       this.#version = cache.version;
       return { fromCache: true };
     }
     const contacts: Contact[] = [];
     for (const item of result?.getChildren('item') ?? []) {
       const parsed = parseRosterItem(item, false);
-      if (parsed && !('remove' in parsed)) contacts.push({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
+      if (parsed && !('remove' in parsed))
+        contacts.push({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
     }
     this.#replaceAll(contacts);
     this.#version = result?.attrs.ver ?? null;
@@ -129,11 +132,25 @@ export class RosterModule {
     this.#events.emit('roster.changed', { reset: false, upserts: [contact], removed: [] });
   }
 
-  async add(link: RosterLink, contact: { jid: string; name?: string | null; groups?: string[] }): Promise<void> {
-    await link.iq.request('set', null, xml('query', { xmlns: NS_ROSTER }, itemElement({ jid: contact.jid, name: contact.name ?? null, groups: contact.groups ?? [] })));
+  async add(
+    link: RosterLink,
+    contact: { jid: string; name?: string | null; groups?: string[] },
+  ): Promise<void> {
+    await link.iq.request(
+      'set',
+      null,
+      xml(
+        'query',
+        { xmlns: NS_ROSTER },
+        itemElement({ jid: contact.jid, name: contact.name ?? null, groups: contact.groups ?? [] }),
+      ),
+    );
   }
 
-  async update(link: RosterLink, change: { jid: string; name?: string | null; groups?: string[] }): Promise<void> {
+  async update(
+    link: RosterLink,
+    change: { jid: string; name?: string | null; groups?: string[] },
+  ): Promise<void> {
     const current = this.contacts.get(change.jid);
     const next = {
       jid: change.jid,
@@ -144,7 +161,11 @@ export class RosterModule {
   }
 
   async remove(link: RosterLink, jid: string): Promise<void> {
-    await link.iq.request('set', null, xml('query', { xmlns: NS_ROSTER }, xml('item', { jid, subscription: 'remove' })));
+    await link.iq.request(
+      'set',
+      null,
+      xml('query', { xmlns: NS_ROSTER }, xml('item', { jid, subscription: 'remove' })),
+    );
   }
 
   #replaceAll(contacts: Contact[]): void {
@@ -165,9 +186,11 @@ export class RosterModule {
     this.#cacheTimer = setTimeout(() => {
       this.#cacheTimer = null;
       if (this.#version === null) return;
-      this.#store.writeRoster(account, { version: this.#version, contacts: [...this.contacts.values()] }).catch((error: unknown) => {
-        console.error('roster cache write failed', error);
-      });
+      this.#store
+        .writeRoster(account, { version: this.#version, contacts: [...this.contacts.values()] })
+        .catch((error: unknown) => {
+          console.error('roster cache write failed', error);
+        });
     }, 200);
   }
 
@@ -176,7 +199,10 @@ export class RosterModule {
     if (this.#cacheTimer) clearTimeout(this.#cacheTimer);
     this.#cacheTimer = null;
     if (this.#version !== null && this.#account !== null) {
-      await this.#store.writeRoster(this.#account, { version: this.#version, contacts: [...this.contacts.values()] });
+      await this.#store.writeRoster(this.#account, {
+        version: this.#version,
+        contacts: [...this.contacts.values()],
+      });
     }
   }
 }

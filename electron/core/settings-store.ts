@@ -70,12 +70,19 @@ export class SettingsStore {
   }
 
   async updateAccount(jid: string, patch: Partial<AccountSettings>): Promise<void> {
-    this.#data = { ...this.#data, accounts: { ...this.#data.accounts, [jid]: { ...this.account(jid), ...patch } } };
+    this.#data = {
+      ...this.#data,
+      accounts: { ...this.#data.accounts, [jid]: { ...this.account(jid), ...patch } },
+    };
     await this.#save();
   }
 
   #rosterFile(jid: string): string {
-    return path.join(this.#dir, 'roster-cache', `${createHash('sha256').update(jid).digest('hex').slice(0, 32)}.json`);
+    return path.join(
+      this.#dir,
+      'roster-cache',
+      `${createHash('sha256').update(jid).digest('hex').slice(0, 32)}.json`,
+    );
   }
 
   async readRoster(jid: string): Promise<RosterCache | null> {

@@ -41,7 +41,9 @@ export class SubscriptionsModule {
           this.#pending.set(jid, {
             jid,
             status: stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null,
-            nick: stanza.getChildText('nick', 'http://jabber.org/protocol/nick')?.slice(0, MAX_NAME_CHARS) ?? null,
+            nick:
+              stanza.getChildText('nick', 'http://jabber.org/protocol/nick')?.slice(0, MAX_NAME_CHARS) ??
+              null,
             receivedAt: Date.now(),
           });
           this.#changed(jid);
@@ -53,7 +55,9 @@ export class SubscriptionsModule {
         this.#events.emit('subscription.notice', { notices: [{ jid, kind: 'unsubscribe' }] });
         break;
       default:
-        this.#events.emit('subscription.notice', { notices: [{ jid, kind: type as 'subscribed' | 'unsubscribed' }] });
+        this.#events.emit('subscription.notice', {
+          notices: [{ jid, kind: type as 'subscribed' | 'unsubscribed' }],
+        });
     }
     return true;
   }
@@ -65,7 +69,10 @@ export class SubscriptionsModule {
         ? [xml('presence', { to: jid, type: 'unsubscribed' })]
         : answer === 'approve'
           ? [xml('presence', { to: jid, type: 'subscribed' })]
-          : [xml('presence', { to: jid, type: 'subscribed' }), xml('presence', { to: jid, type: 'subscribe' })];
+          : [
+              xml('presence', { to: jid, type: 'subscribed' }),
+              xml('presence', { to: jid, type: 'subscribe' }),
+            ];
     if (this.#pending.delete(jid)) this.#changed(jid);
     return stanzas;
   }
@@ -86,9 +93,13 @@ export class SubscriptionsModule {
   /** RFC 6121 §3.4: a 'subscribed' sent before any request, only where the server advertises support. */
   preApprove(jid: string, serverSupportsIt: boolean): Element {
     if (!serverSupportsIt) {
-      throw new EngineError('not-supported', 'Your server does not support approving contacts before they ask.', {
-        condition: 'feature-not-implemented',
-      });
+      throw new EngineError(
+        'not-supported',
+        'Your server does not support approving contacts before they ask.',
+        {
+          condition: 'feature-not-implemented',
+        },
+      );
     }
     return xml('presence', { to: jid, type: 'subscribed' });
   }

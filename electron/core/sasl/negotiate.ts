@@ -3,7 +3,13 @@
 import { xml, type Element } from '@xmpp/xml';
 import type Connection from '@xmpp/connection';
 import { EngineError } from '../errors.ts';
-import { SCRAM_MECHANISMS, ScramClient, ScramError, chooseSaslMechanism, plainInitialResponse } from './scram.ts';
+import {
+  SCRAM_MECHANISMS,
+  ScramClient,
+  ScramError,
+  chooseSaslMechanism,
+  plainInitialResponse,
+} from './scram.ts';
 
 const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 
@@ -19,7 +25,8 @@ const decode = (element: Element) => Buffer.from(element.text().trim(), 'base64'
 
 /** What each RFC 6120 §6.5 failure condition means to a person signing in. */
 function failureToError(element: Element): EngineError {
-  const condition = element.getChildElements().find((child) => child.name !== 'text')?.name ?? 'not-authorized';
+  const condition =
+    element.getChildElements().find((child) => child.name !== 'text')?.name ?? 'not-authorized';
   const text = element.getChildText('text');
   const messages: Record<string, [EngineError['code'], string]> = {
     'not-authorized': ['auth-failed', 'The password is wrong, or the account does not exist.'],
@@ -28,7 +35,10 @@ function failureToError(element: Element): EngineError {
     'encryption-required': ['insecure-refused', 'The server requires an encrypted connection for this.'],
     'mechanism-too-weak': ['no-mechanism', 'The server wants a stronger sign-in method than Parley offered.'],
     'invalid-mechanism': ['no-mechanism', 'The server rejected the sign-in method.'],
-    'temporary-auth-failure': ['auth-failed', 'The server could not check the password right now; try again.'],
+    'temporary-auth-failure': [
+      'auth-failed',
+      'The server could not check the password right now; try again.',
+    ],
   };
   const [code, message] = messages[condition] ?? ['auth-failed', `Sign-in failed (${condition}).`];
   return new EngineError(code, text ? `${message} The server said: ${text}` : message, { condition });
@@ -44,20 +54,39 @@ async function expectSasl(reply: Promise<Element>): Promise<Element> {
 }
 
 /** Authenticates on `connection` using the offered <mechanisms/>; returns the mechanism used. */
-export async function authenticate(connection: Connection, features: Element, credentials: SaslCredentials): Promise<string> {
-  const offered = features.getChild('mechanisms', NS_SASL)?.getChildren('mechanism').map((m) => m.text().trim()) ?? [];
+export async function authenticate(
+  connection: Connection,
+  features: Element,
+  credentials: SaslCredentials,
+): Promise<string> {
+  const offered =
+    features
+      .getChild('mechanisms', NS_SASL)
+      ?.getChildren('mechanism')
+      .map((m) => m.text().trim()) ?? [];
   const mechanism = chooseSaslMechanism(offered, credentials.secure);
   if (!mechanism) {
     if (offered.includes('PLAIN') && !credentials.secure) {
-      throw new EngineError('insecure-refused', 'The server only accepts a plain-text password on an unencrypted link; Parley refused to send it.');
+      throw new EngineError(
+        'insecure-refused',
+        'The server only accepts a plain-text password on an unencrypted link; Parley refused to send it.',
+      );
     }
-    throw new EngineError('no-mechanism', `The server offers no sign-in method Parley supports (offered: ${offered.join(', ') || 'none'}).`);
+    throw new EngineError(
+      'no-mechanism',
+      `The server offers no sign-in method Parley supports (offered: ${offered.join(', ') || 'none'}).`,
+    );
   }
 
   if (mechanism === 'PLAIN') {
-    const auth = xml('auth', { xmlns: NS_SASL, mechanism }, encode(plainInitialResponse(credentials.username, credentials.password)));
+    const auth = xml(
+      'auth',
+      { xmlns: NS_SASL, mechanism },
+      encode(plainInitialResponse(credentials.username, credentials.password)),
+    );
     const reply = await expectSasl(connection.sendReceive(auth));
-    if (reply.name !== 'success') throw new EngineError('auth-failed', 'The server did not accept the sign-in.');
+    if (reply.name !== 'success')
+      throw new EngineError('auth-failed', 'The server did not accept the sign-in.');
     return mechanism;
   }
 
@@ -68,7 +97,9 @@ export async function authenticate(connection: Connection, features: Element, cr
     );
     if (challenge.name !== 'challenge') throw new ScramError('The server skipped the SCRAM challenge');
     const clientFinal = await scram.clientFinalMessage(decode(challenge));
-    let outcome = await expectSasl(connection.sendReceive(xml('response', { xmlns: NS_SASL }, encode(clientFinal))));
+    let outcome = await expectSasl(
+      connection.sendReceive(xml('response', { xmlns: NS_SASL }, encode(clientFinal))),
+    );
     // RFC 6120 §6.3.10: server-final comes in <success/>, or (older servers) in one more <challenge/>.
     if (outcome.name === 'challenge') {
       scram.verifyServerFinal(decode(outcome));
@@ -82,7 +113,10 @@ export async function authenticate(connection: Connection, features: Element, cr
   } catch (error) {
     if (error instanceof ScramError) {
       // A server that cannot prove it knows our password is not the server we meant to talk to.
-      throw new EngineError('auth-failed', `Sign-in failed: ${error.message}.`, { condition: 'scram', cause: error });
+      throw new EngineError('auth-failed', `Sign-in failed: ${error.message}.`, {
+        condition: 'scram',
+        cause: error,
+      });
     }
     throw error;
   }

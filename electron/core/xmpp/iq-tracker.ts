@@ -17,7 +17,9 @@ interface Pending {
 export function stanzaError(stanza: Element): { condition: string; text: string | null } {
   const error = stanza.getChild('error');
   const condition =
-    error?.getChildElements().find((child) => child.getNS() === 'urn:ietf:params:xml:ns:xmpp-stanzas' && child.name !== 'text')
+    error
+      ?.getChildElements()
+      .find((child) => child.getNS() === 'urn:ietf:params:xml:ns:xmpp-stanzas' && child.name !== 'text')
       ?.name ?? 'undefined-condition';
   return { condition, text: error?.getChildText('text', 'urn:ietf:params:xml:ns:xmpp-stanzas') ?? null };
 }
@@ -73,7 +75,13 @@ export class IqTracker {
       pending.resolve(iq);
     } else {
       const { condition, text } = stanzaError(iq);
-      pending.reject(new EngineError(condition === 'item-not-found' ? 'not-found' : 'server-error', describeStanzaError(condition, text), { condition }));
+      pending.reject(
+        new EngineError(
+          condition === 'item-not-found' ? 'not-found' : 'server-error',
+          describeStanzaError(condition, text),
+          { condition },
+        ),
+      );
     }
     return true;
   }

@@ -30,7 +30,9 @@ async function lookupSrv(resolver: Resolver, name: string): Promise<SrvAnswer[] 
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (code === 'ENOTFOUND') return 'nxdomain';
     if (NOT_FOUND.has(code)) return [];
-    throw new EngineError('dns-failed', `Could not look up ${name}: ${code || String(error)}`, { cause: error });
+    throw new EngineError('dns-failed', `Could not look up ${name}: ${code || String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -47,7 +49,8 @@ export function orderEndpoints(
     ...direct.map((answer) => ({ answer, directTls: true })),
     ...starttls.map((answer) => ({ answer, directTls: false })),
   ];
-  if (all.length > 0 && all.every(({ answer }) => answer.name === '.' || answer.name === '')) return 'no-service';
+  if (all.length > 0 && all.every(({ answer }) => answer.name === '.' || answer.name === ''))
+    return 'no-service';
   return all
     .filter(({ answer }) => answer.name !== '.' && answer.name !== '')
     .sort(

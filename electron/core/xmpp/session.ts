@@ -61,7 +61,9 @@ class StreamErrorReceived extends Error {
 
 class ParleyConnection extends Client {
   override _onStreamError(element: Element): void {
-    const condition = element.getChildElements().find((child) => child.getNS() === NS_STREAM_ERRORS && child.name !== 'text');
+    const condition = element
+      .getChildElements()
+      .find((child) => child.getNS() === NS_STREAM_ERRORS && child.name !== 'text');
     const text = element.getChildText('text', NS_STREAM_ERRORS);
     this.emit('error', new StreamErrorReceived(condition?.name ?? 'undefined-condition', text));
   }
@@ -79,31 +81,59 @@ export function classifyConnectError(error: unknown, endpoint: Endpoint | null, 
   const where = endpoint ? `${endpoint.host}:${endpoint.port}` : domain;
   if (error instanceof StreamErrorReceived) {
     if (error.condition === 'conflict') {
-      return new EngineError('conflict', 'Signed out: this account signed in again from another place with the same resource.', {
+      return new EngineError(
+        'conflict',
+        'Signed out: this account signed in again from another place with the same resource.',
+        {
+          condition: error.condition,
+        },
+      );
+    }
+    if (error.condition === 'host-unknown') {
+      return new EngineError('stream-error', `The server at ${where} does not host ${domain}.`, {
         condition: error.condition,
       });
     }
-    if (error.condition === 'host-unknown') {
-      return new EngineError('stream-error', `The server at ${where} does not host ${domain}.`, { condition: error.condition });
-    }
     const reason = error.text ? `: ${error.text}` : '';
-    return new EngineError('stream-error', `The server closed the connection (${error.condition})${reason}.`, {
-      condition: error.condition,
-    });
+    return new EngineError(
+      'stream-error',
+      `The server closed the connection (${error.condition})${reason}.`,
+      {
+        condition: error.condition,
+      },
+    );
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
   const name = (error as Error | undefined)?.name ?? '';
-  if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EADDRNOTAVAIL'].includes(code)) {
-    return new EngineError('unreachable', `Could not reach the server at ${where} (${code}).`, { cause: error });
+  if (
+    [
+      'ECONNREFUSED',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'EADDRNOTAVAIL',
+    ].includes(code)
+  ) {
+    return new EngineError('unreachable', `Could not reach the server at ${where} (${code}).`, {
+      cause: error,
+    });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new EngineError('dns-failed', `The server ${endpoint?.host ?? domain} could not be found (DNS).`, { cause: error });
+    return new EngineError('dns-failed', `The server ${endpoint?.host ?? domain} could not be found (DNS).`, {
+      cause: error,
+    });
   }
   if (code.startsWith('ERR_SSL') || code === 'EPROTO' || code.startsWith('ERR_TLS')) {
-    return new EngineError('tls-failed', `A secure connection to ${where} could not be set up (${code}).`, { cause: error });
+    return new EngineError('tls-failed', `A secure connection to ${where} could not be set up (${code}).`, {
+      cause: error,
+    });
   }
   if (name === 'TimeoutError') {
-    return new EngineError('timeout', `The server at ${where} stopped answering during sign-in.`, { cause: error });
+    return new EngineError('timeout', `The server at ${where} stopped answering during sign-in.`, {
+      cause: error,
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new EngineError('unreachable', `The connection to ${where} failed: ${message}`, { cause: error });
@@ -142,21 +172,30 @@ export class XmppSession extends EventEmitter<SessionEvents> {
       connection.socket?.destroy?.();
       this.emit('closed', error);
     };
+    // 'close' = the server closed the stream; 'disconnect' = the socket closed. Either ends the session, and
+    // onGone destroys the socket rather than calling xmpp.js's disconnect(), whose status changes re-emit
+    // 'close' and would loop.
     connection.on('disconnect', onGone);
-    connection.on('close', () => {
-      // The server closed the stream; close our side too so the socket does not linger half-open.
-      if (!this.#closing) connection.disconnect().catch(() => undefined);
-      onGone();
-    });
+    connection.on('close', onGone);
   }
 
   /** Opens a session or throws the typed reason it could not. */
   static async open(options: SessionOptions): Promise<XmppSession> {
     const domain = options.jid.split('@').pop() ?? options.jid;
     const endpoints: Endpoint[] = options.host
-      ? [{ host: options.host, port: options.port ?? (options.directTls ? 5223 : 5222), directTls: options.directTls ?? false }]
+      ? [
+          {
+            host: options.host,
+            port: options.port ?? (options.directTls ? 5223 : 5222),
+            directTls: options.directTls ?? false,
+          },
+        ]
       : await resolveEndpoints(domain, { dnsServers: options.dnsServers }).then((found) =>
-          options.directTls === undefined ? found : found.filter((e) => e.directTls === options.directTls).concat(found.filter((e) => e.directTls !== options.directTls)),
+          options.directTls === undefined
+            ? found
+            : found
+                .filter((e) => e.directTls === options.directTls)
+                .concat(found.filter((e) => e.directTls !== options.directTls)),
         );
     let lastError: EngineError | null = null;
     for (const endpoint of endpoints) {
@@ -245,13 +284,17 @@ async function negotiate(
   if (!connection.isSecure()) {
     if (features.getChild('starttls', NS_TLS)) {
       const reply = await connection.sendReceive(xml('starttls', { xmlns: NS_TLS }));
-      if (!reply.is('proceed', NS_TLS)) throw new EngineError('tls-failed', 'The server refused to start TLS.');
+      if (!reply.is('proceed', NS_TLS))
+        throw new EngineError('tls-failed', 'The server refused to start TLS.');
       const plain = connection.socket as unknown as net.Socket;
       const secured = await upgradeToTls(plain, options.trust);
       connection._attachSocket(secured);
       features = await openStream(connection, domain, true);
     } else if (!(options.allowInsecure && isLoopbackHost(endpoint.host))) {
-      throw new EngineError('insecure-refused', `The server at ${endpoint.host} does not offer encryption, so Parley did not send your password.`);
+      throw new EngineError(
+        'insecure-refused',
+        `The server at ${endpoint.host} does not offer encryption, so Parley did not send your password.`,
+      );
     }
   }
 
@@ -268,7 +311,8 @@ async function negotiate(
     preApproval: Boolean(features.getChild('sub', 'urn:xmpp:features:pre-approval')),
     streamManagement: Boolean(features.getChild('sm', 'urn:xmpp:sm:3')),
   };
-  if (!features.getChild('bind', NS_BIND)) throw new EngineError('stream-error', 'The server did not offer resource binding.');
+  if (!features.getChild('bind', NS_BIND))
+    throw new EngineError('stream-error', 'The server did not offer resource binding.');
   const jid = await bindResource(connection, options.resource);
   const sessionFeature = features.getChild('session', NS_SESSION);
   if (sessionFeature && !sessionFeature.getChild('optional')) {
@@ -283,9 +327,15 @@ async function negotiate(
 async function openStream(connection: ParleyConnection, domain: string, restart = false): Promise<Element> {
   const features = promise<Element>(connection, 'element', 'error', connection.timeout);
   // Await both: if opening fails, the features wait must not become an unhandled rejection.
-  const [, element] = await Promise.all([restart ? connection.restart() : connection.open({ domain }), features]);
+  const [, element] = await Promise.all([
+    restart ? connection.restart() : connection.open({ domain }),
+    features,
+  ]);
   if (!element.is('features', NS_STREAMS)) {
-    throw new EngineError('stream-error', `The server sent <${element.name}> where stream features were expected.`);
+    throw new EngineError(
+      'stream-error',
+      `The server sent <${element.name}> where stream features were expected.`,
+    );
   }
   return element;
 }
@@ -299,14 +349,19 @@ async function iqSetDuringNegotiation(connection: ParleyConnection, payload: Ele
   }
   if (reply.attrs.type === 'error') {
     const condition = reply.getChild('error')?.getChildElements()[0]?.name ?? 'undefined-condition';
-    throw new EngineError('stream-error', `The server refused ${payload.name} (${condition}).`, { condition });
+    throw new EngineError('stream-error', `The server refused ${payload.name} (${condition}).`, {
+      condition,
+    });
   }
   return reply;
 }
 
 async function bindResource(connection: ParleyConnection, resource: string): Promise<string> {
   try {
-    const reply = await iqSetDuringNegotiation(connection, xml('bind', { xmlns: NS_BIND }, xml('resource', {}, resource)));
+    const reply = await iqSetDuringNegotiation(
+      connection,
+      xml('bind', { xmlns: NS_BIND }, xml('resource', {}, resource)),
+    );
     const jid = reply.getChild('bind', NS_BIND)?.getChildText('jid');
     if (!jid) throw new EngineError('stream-error', 'The server bound no address.');
     return jid;

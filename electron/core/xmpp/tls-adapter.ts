@@ -32,7 +32,11 @@ function secureContextFor(extra: readonly string[]): tls.SecureContext {
   const key = extra.join('\n');
   let context = contexts.get(key);
   if (!context) {
-    const roots = new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system'), ...extra]);
+    const roots = new Set([
+      ...tls.getCACertificates('default'),
+      ...tls.getCACertificates('system'),
+      ...extra,
+    ]);
     context = tls.createSecureContext({ ca: [...roots], minVersion: 'TLSv1.2' });
     contexts.set(key, context);
   }
@@ -85,10 +89,14 @@ export function checkPeer(socket: tls.TLSSocket, policy: TrustPolicy): Certifica
       reason: 'the server sent no certificate',
     };
   }
-  if (policy.pinnedFingerprint256 !== null && cert.fingerprint256 === policy.pinnedFingerprint256) return null;
+  if (policy.pinnedFingerprint256 !== null && cert.fingerprint256 === policy.pinnedFingerprint256)
+    return null;
   if (!socket.authorized) {
     const code = String(socket.authorizationError ?? 'unknown');
-    return describeCertificate(cert, AUTHORIZATION_ERRORS[code] ?? `the certificate is not trusted (${code})`);
+    return describeCertificate(
+      cert,
+      AUTHORIZATION_ERRORS[code] ?? `the certificate is not trusted (${code})`,
+    );
   }
   const identityError = tls.checkServerIdentity(policy.servername, cert);
   if (identityError) {
@@ -151,13 +159,23 @@ export class VerifiedTlsSocket extends EventEmitter implements SocketLike {
     this.socket.write(data, callback);
     if (this.#nudgeAfterFirstWrite) {
       // Prosody 0.12 (LuaSec) leaves application data that arrived together with the TLS 1.3 handshake in
-      // its buffer until the next read event, stalling sign-in by ~40 ms (measured). One whitespace
-      // keepalive (RFC 6120 §4.6.1) a moment after our stream header gives it that event. Harmless elsewhere.
+      // its buffer until the next read event, stalling sign-in by ~40 ms (measured). A whitespace keepalive
+      // (RFC 6120 §4.6.1) after our stream header gives it that event; repeated at most three times, until
+      // the server's first bytes arrive, in case one lands while it is still finishing the handshake.
       this.#nudgeAfterFirstWrite = false;
       const socket = this.socket;
-      setTimeout(() => {
-        if (!socket.destroyed && socket.writable) socket.write(' ');
-      }, 1);
+      let answered = false;
+      socket.once('data', () => (answered = true));
+      const nudge = (delays: number[]) => {
+        const [delay, ...rest] = delays;
+        if (delay === undefined) return;
+        setTimeout(() => {
+          if (answered || socket.destroyed || !socket.writable) return;
+          socket.write(' ');
+          nudge(rest);
+        }, delay);
+      };
+      nudge([1, 3, 8]);
     }
   }
 
@@ -173,7 +191,9 @@ export class VerifiedTlsSocket extends EventEmitter implements SocketLike {
 /** A direct-TLS (XEP-0368) transport class whose sockets verify against this session's policy. */
 export function directTlsTransport(policy: TrustPolicy): typeof ConnectionTLS {
   class PolicyBoundTls extends ConnectionTLS {}
-  (PolicyBoundTls.prototype as unknown as { Socket: new () => SocketLike }).Socket = class extends VerifiedTlsSocket {
+  (PolicyBoundTls.prototype as unknown as { Socket: new () => SocketLike }).Socket = class extends (
+    VerifiedTlsSocket
+  ) {
     constructor() {
       super(policy);
     }

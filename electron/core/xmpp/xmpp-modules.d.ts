@@ -21,7 +21,11 @@ declare module '@xmpp/xml' {
     toString(): string;
   }
   type Child = Element | string | null | undefined | false | Child[];
-  export function xml(name: string, attrs?: Record<string, string | undefined> | null, ...children: Child[]): Element;
+  export function xml(
+    name: string,
+    attrs?: Record<string, string | undefined> | null,
+    ...children: Child[]
+  ): Element;
   export class Parser {
     write(data: string): void;
   }

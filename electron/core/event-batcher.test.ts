@@ -1,0 +1,244 @@
+// EventBatcher, pure: bursts coalesce into a few batches, each event type merges the way the contract
+// says (presence: last per contact; roster: reset/upsert/remove; chat: in order), flush() is immediate and a
+// throwing listener cannot starve the others.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventBatcher } from './event-batcher.ts';
+import type {
+  ChatMessage,
+  Contact,
+  ContactPresence,
+  EngineEvent,
+  EventName,
+  EventPayload,
+} from '../../shared/contract.ts';
+
+function presence(jid: string, status: string, priority = 0): ContactPresence {
+  const resource = { resource: 'r', show: 'available' as const, status, priority, since: 1 };
+  return { jid, best: resource, resources: [resource], error: null };
+}
+
+function contact(jid: string, name: string | null = null): Contact {
+  return {
+    jid,
+    name,
+    groups: [],
+    subscription: 'both',
+    pendingOut: false,
+    pendingIn: false,
+    preApproved: false,
+  };
+}
+
+function message(n: number): ChatMessage {
+  return {
+    id: `m${n}`,
+    originId: `m${n}`,
+    direction: 'in',
+    peer: 'bob@example.com',
+    peerFull: 'bob@example.com/x',
+    type: 'chat',
+    body: `body ${n}`,
+    subject: null,
+    thread: null,
+    timestamp: n,
+    delayed: false,
+    fromRoster: true,
+  };
+}
+
+function record(batcher: EventBatcher): EngineEvent[][] {
+  const batches: EngineEvent[][] = [];
+  batcher.subscribe((batch) => batches.push(batch));
+  return batches;
+}
+
+function payloadsOf<E extends EventName>(batches: EngineEvent[][], event: E): EventPayload<E>[] {
+  return batches
+    .flat()
+    .filter((e) => e.event === event)
+    .map((e) => e.payload as EventPayload<E>);
+}
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a synchronous burst of 5,000 presence emits arrives as a handful of batches, last value per contact', async () => {
+  const batcher = new EventBatcher(10);
+  const batches = record(batcher);
+  // 4,000 distinct contacts, then 1,000 repeats of the first 100 (10 updates each).
+  for (let i = 0; i < 4000; i++)
+    batcher.emit('presence.changed', { contacts: [presence(`c${i}@example.com`, 'first')] });
+  for (let round = 0; round < 10; round++) {
+    for (let i = 0; i < 100; i++) {
+      batcher.emit('presence.changed', {
+        contacts: [presence(`c${i}@example.com`, `round ${round}`, round)],
+      });
+    }
+  }
+  assert.equal(batches.length, 0, 'nothing is delivered synchronously');
+  await tick(50);
+  assert.ok(batches.length >= 1 && batches.length <= 5, `expected 1..5 deliveries, got ${batches.length}`);
+  const payloads = payloadsOf(batches, 'presence.changed');
+  for (const payload of payloads) {
+    const jids = payload.contacts.map((c) => c.jid);
+    assert.equal(new Set(jids).size, jids.length, 'each contact appears once per batch');
+  }
+  const last = new Map<string, ContactPresence>();
+  for (const payload of payloads) for (const c of payload.contacts) last.set(c.jid, c);
+  assert.equal(last.size, 4000);
+  assert.equal(last.get('c0@example.com')?.best?.status, 'round 9');
+  assert.equal(last.get('c0@example.com')?.best?.priority, 9);
+  assert.equal(last.get('c99@example.com')?.best?.status, 'round 9');
+  assert.equal(last.get('c100@example.com')?.best?.status, 'first');
+  assert.equal(last.get('c3999@example.com')?.best?.status, 'first');
+  // In one batch the burst is in order of last change: untouched contacts first, then the repeated ones.
+  if (payloads.length === 1) {
+    const jids = payloads[0]!.contacts.map((c) => c.jid);
+    assert.equal(jids[0], 'c100@example.com');
+    assert.equal(jids.at(-1), 'c99@example.com');
+  }
+});
+
+test('roster.changed: a reset followed by upserts merges into one reset with all items', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  batcher.emit('roster.changed', {
+    reset: false,
+    upserts: [contact('old@example.com')],
+    removed: ['gone@example.com'],
+  });
+  batcher.emit('roster.changed', {
+    reset: true,
+    upserts: [contact('a@example.com'), contact('b@example.com')],
+    removed: [],
+  });
+  batcher.emit('roster.changed', {
+    reset: false,
+    upserts: [contact('b@example.com', 'Bee'), contact('c@example.com')],
+    removed: [],
+  });
+  batcher.emit('roster.changed', {
+    reset: false,
+    upserts: [],
+    removed: ['a@example.com', 'never@example.com'],
+  });
+  batcher.flush();
+  assert.equal(batches.length, 1);
+  const [payload] = payloadsOf(batches, 'roster.changed');
+  assert.equal(payload!.reset, true);
+  assert.deepEqual(
+    payload!.upserts.map((c) => [c.jid, c.name]),
+    [
+      ['b@example.com', 'Bee'],
+      ['c@example.com', null],
+    ],
+  );
+  // After a reset the list is complete: removals need no mention, and the pre-reset items are gone.
+  assert.deepEqual(payload!.removed, []);
+});
+
+test('roster.changed: upsert after remove keeps the contact; remove after upsert drops it', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  batcher.emit('roster.changed', { reset: false, upserts: [], removed: ['x@example.com'] });
+  batcher.emit('roster.changed', {
+    reset: false,
+    upserts: [contact('x@example.com', 'X again')],
+    removed: [],
+  });
+  batcher.emit('roster.changed', { reset: false, upserts: [contact('y@example.com')], removed: [] });
+  batcher.emit('roster.changed', { reset: false, upserts: [], removed: ['y@example.com'] });
+  batcher.flush();
+  const [payload] = payloadsOf(batches, 'roster.changed');
+  assert.deepEqual(payload, {
+    reset: false,
+    upserts: [contact('x@example.com', 'X again')],
+    removed: ['y@example.com'],
+  });
+});
+
+test('chat.messages, chat.failed and subscription.notice keep every item in order', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  for (let i = 0; i < 300; i++) batcher.emit('chat.messages', { messages: [message(i)] });
+  batcher.emit('chat.messages', { messages: [message(300), message(301)] });
+  const failure = (id: string) => ({
+    id,
+    peer: 'bob@example.com',
+    error: {
+      code: 'server-error' as const,
+      message: id,
+      condition: 'service-unavailable',
+      certificate: null,
+    },
+  });
+  batcher.emit('chat.failed', { failures: [failure('f1')] });
+  batcher.emit('chat.failed', { failures: [failure('f2'), failure('f3')] });
+  batcher.emit('subscription.notice', { notices: [{ jid: 'a@example.com', kind: 'subscribed' }] });
+  batcher.emit('subscription.notice', { notices: [{ jid: 'a@example.com', kind: 'unsubscribed' }] });
+  batcher.flush();
+  assert.equal(batches.length, 1);
+  const [chat] = payloadsOf(batches, 'chat.messages');
+  assert.deepEqual(
+    chat!.messages.map((m) => m.id),
+    Array.from({ length: 302 }, (_, i) => `m${i}`),
+  );
+  const [failed] = payloadsOf(batches, 'chat.failed');
+  assert.deepEqual(
+    failed!.failures.map((f) => f.id),
+    ['f1', 'f2', 'f3'],
+  );
+  const [notices] = payloadsOf(batches, 'subscription.notice');
+  assert.deepEqual(
+    notices!.notices.map((n) => n.kind),
+    ['subscribed', 'unsubscribed'],
+  );
+});
+
+test('latest-value events keep only the last value; event types keep first-appearance order', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  batcher.emit('presence.own', { show: 'away', status: 'a', priority: 1 });
+  batcher.emit('chat.messages', { messages: [message(1)] });
+  batcher.emit('presence.own', { show: 'dnd', status: 'b', priority: 2 });
+  batcher.flush();
+  assert.deepEqual(
+    batches[0]!.map((e) => e.event),
+    ['presence.own', 'chat.messages'],
+  );
+  assert.deepEqual(batches[0]![0]!.payload, { show: 'dnd', status: 'b', priority: 2 });
+});
+
+test('flush() delivers immediately, and nothing is delivered twice or after an empty flush', async () => {
+  const batcher = new EventBatcher(50);
+  const batches = record(batcher);
+  batcher.emit('presence.changed', { contacts: [presence('a@example.com', 'one')] });
+  batcher.flush();
+  assert.equal(batches.length, 1, 'flush delivered synchronously');
+  assert.equal(payloadsOf(batches, 'presence.changed')[0]!.contacts[0]!.best?.status, 'one');
+  batcher.flush();
+  await tick(80);
+  assert.equal(batches.length, 1, 'the cancelled timer and the empty flush delivered nothing');
+  batcher.emit('presence.changed', { contacts: [presence('a@example.com', 'two')] });
+  await tick(80);
+  assert.equal(batches.length, 2, 'the timer delivers without a flush');
+  assert.equal(payloadsOf(batches, 'presence.changed')[1]!.contacts[0]!.best?.status, 'two');
+});
+
+test('a throwing listener does not stop the others; an unsubscribed listener gets nothing', (t) => {
+  const batcher = new EventBatcher(1000);
+  const errors: unknown[] = [];
+  t.mock.method(console, 'error', (...args: unknown[]) => errors.push(args));
+  const seen: string[] = [];
+  batcher.subscribe(() => {
+    seen.push('first');
+    throw new Error('listener bug');
+  });
+  batcher.subscribe((batch) => seen.push(`second:${batch.length}`));
+  const unsubscribe = batcher.subscribe(() => seen.push('third'));
+  unsubscribe();
+  batcher.emit('presence.own', { show: 'available', status: null, priority: 0 });
+  batcher.flush();
+  assert.deepEqual(seen, ['first', 'second:1']);
+  assert.equal(errors.length, 1, 'the failure was logged once');
+});

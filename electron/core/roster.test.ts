@@ -1,0 +1,461 @@
+// Roster (RFC 6121 §2) end to end: a real Engine against a real Prosody 0.12, with slixmpp peers as the
+// other sessions and as a hostile user. Every test registers its own accounts, so order does not matter.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Element } from '@xmpp/xml';
+import type { Contact } from '../../shared/contract.ts';
+import { startProsody } from '../../e2e/harness/prosody.ts';
+import type { ProsodyServer } from '../../e2e/harness/prosody.ts';
+import { startSlixmppPeer } from '../../e2e/harness/peer.ts';
+import type { SlixmppPeer } from '../../e2e/harness/peer.ts';
+import { startEngine } from '../../e2e/harness/engine-client.ts';
+import type { EngineClient } from '../../e2e/harness/engine-client.ts';
+import { XmppSession } from './xmpp/session.ts';
+import { NS_ROSTER } from './roster.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// Wire log: every stanza any XmppSession in this process sends or receives, tagged with the session's
+// full JID. Installed by wrapping the prototype (test-only; the code under test is unchanged).
+
+interface WireEntry {
+  dir: 'in' | 'out';
+  jid: string;
+  stanza: Element;
+}
+const wire: WireEntry[] = [];
+const originalSend = XmppSession.prototype.send;
+const originalEmit = XmppSession.prototype.emit;
+
+function installWireTap(): void {
+  XmppSession.prototype.send = function (this: XmppSession, stanza: Element) {
+    wire.push({ dir: 'out', jid: this.jid, stanza });
+    return originalSend.call(this, stanza);
+  };
+  (XmppSession.prototype as { emit: (name: string, ...args: unknown[]) => boolean }).emit = function (
+    this: XmppSession,
+    name: string,
+    ...args: unknown[]
+  ) {
+    if (name === 'stanza') wire.push({ dir: 'in', jid: this.jid, stanza: args[0] as Element });
+    return (originalEmit as (name: string, ...args: unknown[]) => boolean).call(this, name, ...args);
+  };
+}
+
+function removeWireTap(): void {
+  XmppSession.prototype.send = originalSend;
+  XmppSession.prototype.emit = originalEmit;
+}
+
+/** The roster get this session sent after `from` in the wire log, and the server's reply to it. */
+function rosterFetch(jid: string, from: number): { request: Element; reply: Element } {
+  const log = wire.slice(from).filter((e) => e.jid === jid);
+  const request = log.find(
+    (e) =>
+      e.dir === 'out' &&
+      e.stanza.name === 'iq' &&
+      e.stanza.attrs.type === 'get' &&
+      e.stanza.getChild('query', NS_ROSTER),
+  )?.stanza;
+  assert.ok(request, `no roster get sent by ${jid}`);
+  const reply = log.find(
+    (e) => e.dir === 'in' && e.stanza.name === 'iq' && e.stanza.attrs.id === request.attrs.id,
+  )?.stanza;
+  assert.ok(reply, `no reply to the roster get of ${jid}`);
+  return { request, reply };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+
+const uid = (): string => randomBytes(4).toString('hex');
+
+/** The contact as the last roster.changed at or after `since` that mentions it has it, matching `pred`. */
+async function waitContact(
+  client: EngineClient,
+  since: number,
+  jid: string,
+  pred: (c: Contact) => boolean = () => true,
+): Promise<Contact> {
+  const event = await client.waitForEvent(
+    (e, i) =>
+      i >= since && e.event === 'roster.changed' && e.payload.upserts.some((c) => c.jid === jid && pred(c)),
+  );
+  assert.equal(event.event, 'roster.changed');
+  return event.payload.upserts.find((c) => c.jid === jid && pred(c))!;
+}
+
+async function waitRemoved(client: EngineClient, since: number, jid: string): Promise<void> {
+  await client.waitForEvent(
+    (e, i) => i >= since && e.event === 'roster.changed' && e.payload.removed.includes(jid),
+  );
+}
+
+async function snapshotRoster(client: EngineClient): Promise<Contact[]> {
+  const snap = await client.engine.invoke('state.snapshot', {});
+  assert.ok(snap.ok);
+  return snap.value.roster;
+}
+
+/** Sorted by JID, each contact's groups sorted: the server keeps groups as a set, not a list. */
+function sortByJid(contacts: Contact[]): Contact[] {
+  return contacts
+    .map((c) => ({ ...c, groups: [...c.groups].sort() }))
+    .sort((a, b) => a.jid.localeCompare(b.jid));
+}
+
+function contact(
+  jid: string,
+  name: string | null,
+  groups: string[],
+  subscription: Contact['subscription'] = 'none',
+): Contact {
+  return { jid, name, groups, subscription, pendingOut: false, pendingIn: false, preApproved: false };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe('roster (RFC 6121 §2)', () => {
+  let server: ProsodyServer;
+  const clients: EngineClient[] = [];
+  const peers: SlixmppPeer[] = [];
+  const dirs: string[] = [];
+
+  /** A fresh account with a unique name. */
+  async function account(prefix: string): Promise<{ user: string; password: string; jid: string }> {
+    const user = `${prefix}-${uid()}`;
+    const password = `pw-${uid()}`;
+    await server.register(user, password);
+    return { user, password, jid: `${user}@${server.domain}` };
+  }
+
+  async function engine(
+    user: string,
+    password: string,
+    opts: Parameters<typeof startEngine>[3] = {},
+  ): Promise<EngineClient> {
+    const client = await startEngine(server, user, password, opts);
+    clients.push(client);
+    return client;
+  }
+
+  async function peer(jid: string, password: string, resource?: string): Promise<SlixmppPeer> {
+    const p = await startSlixmppPeer({
+      jid,
+      password,
+      host: server.host,
+      port: server.c2sPort,
+      caPem: server.certificate.certPem,
+      ...(resource ? { resource } : {}),
+    });
+    peers.push(p);
+    return p;
+  }
+
+  async function tempDir(): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-roster-test-'));
+    dirs.push(dir);
+    return dir;
+  }
+
+  before(async () => {
+    server = await startProsody();
+    installWireTap();
+  });
+
+  after(async () => {
+    removeWireTap();
+    await Promise.all(clients.map((c) => c.dispose().catch(() => undefined)));
+    await Promise.all(peers.map((p) => p.stop().catch(() => undefined)));
+    await server?.stop();
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  test('sign-in fetches contacts another session of the account added earlier', async () => {
+    const alice = await account('alice');
+    const carol = `carol-${uid()}@${server.domain}`;
+    const dave = `dave-${uid()}@${server.domain}`;
+    // Another session of the same account (slixmpp) edits the roster before Parley signs in.
+    const other = await peer(alice.jid, alice.password, 'other');
+    await other.sendRaw(
+      `<iq type="set" id="r1"><query xmlns="jabber:iq:roster"><item jid="${carol}" name="Carol"><group>Friends</group><group>Work</group></item></query></iq>`,
+    );
+    await other.sendRaw(
+      `<iq type="set" id="r2"><query xmlns="jabber:iq:roster"><item jid="${dave}"/></query></iq>`,
+    );
+    const deadline = Date.now() + 5000;
+    while ((await other.getRoster()).length < 2) {
+      assert.ok(Date.now() < deadline, 'the other session did not see its own roster edits');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const client = await engine(alice.user, alice.password);
+    const reset = await client.waitForEvent((e) => e.event === 'roster.changed' && e.payload.reset);
+    assert.equal(reset.event, 'roster.changed');
+    const expected = sortByJid([contact(carol, 'Carol', ['Friends', 'Work']), contact(dave, null, [])]);
+    assert.deepEqual(sortByJid(reset.payload.upserts), expected);
+    assert.deepEqual(reset.payload.removed, []);
+    assert.deepEqual(sortByJid(await snapshotRoster(client)), expected);
+  });
+
+  test('roster versioning: a re-sign-in with the same data dir sends the cached ver and uses the cache', async () => {
+    const alice = await account('alice');
+    const dataDir = await tempDir();
+    const bob = `bob-${uid()}@${server.domain}`;
+    const carol = `carol-${uid()}@${server.domain}`;
+
+    const first = await engine(alice.user, alice.password, { dataDir });
+    // The very first fetch has no cache: RFC 6121 §2.6.2 says send ver="" to ask for versioning.
+    const firstFetch = rosterFetch(first.jid!, 0);
+    assert.equal(firstFetch.request.getChild('query', NS_ROSTER)!.attrs.ver, '');
+    assert.ok(firstFetch.reply.getChild('query', NS_ROSTER), 'the first fetch must return the full roster');
+
+    let since = first.events.length;
+    assert.ok((await first.engine.invoke('roster.add', { jid: bob, name: 'Bob', groups: ['Team'] })).ok);
+    await waitContact(first, since, bob);
+    since = first.events.length;
+    assert.ok((await first.engine.invoke('roster.add', { jid: carol })).ok);
+    await waitContact(first, since, carol);
+    // The version the server stamped on the last push is what must be cached.
+    const lastPush = wire
+      .filter(
+        (e) =>
+          e.jid === first.jid && e.dir === 'in' && e.stanza.name === 'iq' && e.stanza.attrs.type === 'set',
+      )
+      .map((e) => e.stanza.getChild('query', NS_ROSTER))
+      .findLast((q) => q?.getChild('item')?.attrs.jid === carol);
+    const cachedVer = lastPush?.attrs.ver;
+    assert.ok(cachedVer, 'Prosody stamps roster pushes with a version');
+    await first.dispose(); // sign out; the cache is flushed to dataDir
+
+    const mark = wire.length;
+    const second = await engine(alice.user, alice.password, { dataDir });
+    assert.equal(second.jid, first.jid, 'same data dir, same resource');
+    const { request, reply } = rosterFetch(second.jid!, mark);
+    assert.equal(
+      request.getChild('query', NS_ROSTER)!.attrs.ver,
+      cachedVer,
+      'the fetch carries the cached version',
+    );
+    assert.equal(reply.attrs.type, 'result');
+    assert.equal(
+      reply.getChild('query', NS_ROSTER),
+      undefined,
+      'the server answered "your copy is current" (empty result)',
+    );
+
+    const expected = sortByJid([contact(bob, 'Bob', ['Team']), contact(carol, null, [])]);
+    const reset = await second.waitForEvent((e) => e.event === 'roster.changed' && e.payload.reset);
+    assert.equal(reset.event, 'roster.changed');
+    assert.deepEqual(sortByJid(reset.payload.upserts), expected, 'the roster came complete from the cache');
+    assert.deepEqual(sortByJid(await snapshotRoster(second)), expected);
+  });
+
+  test('roster versioning: a change made by another session while signed out arrives on re-sign-in', async () => {
+    const alice = await account('alice');
+    const dataDir = await tempDir();
+    const bob = `bob-${uid()}@${server.domain}`;
+    const carol = `carol-${uid()}@${server.domain}`;
+    const dave = `dave-${uid()}@${server.domain}`;
+
+    const first = await engine(alice.user, alice.password, { dataDir });
+    let since = first.events.length;
+    assert.ok((await first.engine.invoke('roster.add', { jid: bob, name: 'Bob' })).ok);
+    await waitContact(first, since, bob);
+    since = first.events.length;
+    assert.ok((await first.engine.invoke('roster.add', { jid: dave, name: 'Dave' })).ok);
+    await waitContact(first, since, dave);
+    await first.dispose();
+
+    // Meanwhile another device (a second engine, its own data dir) adds, renames and removes.
+    const other = await engine(alice.user, alice.password);
+    assert.notEqual(other.jid, first.jid);
+    since = other.events.length;
+    assert.ok((await other.engine.invoke('roster.add', { jid: carol, name: 'Carol', groups: ['New'] })).ok);
+    await waitContact(other, since, carol);
+    since = other.events.length;
+    assert.ok((await other.engine.invoke('roster.update', { jid: bob, name: 'Robert' })).ok);
+    await waitContact(other, since, bob, (c) => c.name === 'Robert');
+    since = other.events.length;
+    assert.ok((await other.engine.invoke('roster.remove', { jid: dave })).ok);
+    await waitRemoved(other, since, dave);
+    await other.signOut();
+
+    const mark = wire.length;
+    const again = await engine(alice.user, alice.password, { dataDir });
+    const { request, reply } = rosterFetch(again.jid!, mark);
+    assert.notEqual(request.getChild('query', NS_ROSTER)!.attrs.ver, '', 'the cached version was sent');
+    assert.ok(
+      reply.getChild('query', NS_ROSTER),
+      'the cached version was stale, so the server sent the roster',
+    );
+
+    const expected = sortByJid([contact(bob, 'Robert', []), contact(carol, 'Carol', ['New'])]);
+    const reset = await again.waitForEvent((e) => e.event === 'roster.changed' && e.payload.reset);
+    assert.equal(reset.event, 'roster.changed');
+    assert.deepEqual(sortByJid(reset.payload.upserts), expected);
+    assert.deepEqual(sortByJid(await snapshotRoster(again)), expected);
+  });
+
+  test('pushes: add, rename, set groups and remove reach this engine and a second session', async () => {
+    const alice = await account('alice');
+    const one = await engine(alice.user, alice.password);
+    const two = await engine(alice.user, alice.password);
+    assert.notEqual(one.jid, two.jid, 'different data dirs bind different resources');
+    const bob = `bob-${uid()}@${server.domain}`;
+
+    const step = async (
+      action: () => Promise<{ ok: boolean }>,
+      check: (client: EngineClient, since: number) => Promise<void>,
+    ): Promise<void> => {
+      const marks = [one.events.length, two.events.length] as const;
+      const result = await action();
+      assert.ok(result.ok, JSON.stringify(result));
+      await check(one, marks[0]);
+      await check(two, marks[1]);
+    };
+
+    await step(
+      () => one.engine.invoke('roster.add', { jid: bob, name: 'Bob', groups: ['Friends'] }),
+      async (client, since) => {
+        assert.deepEqual(await waitContact(client, since, bob), contact(bob, 'Bob', ['Friends']));
+      },
+    );
+    await step(
+      () => one.engine.invoke('roster.update', { jid: bob, name: 'Bobby' }),
+      async (client, since) => {
+        // A rename keeps the groups the contact already had.
+        assert.deepEqual(await waitContact(client, since, bob), contact(bob, 'Bobby', ['Friends']));
+      },
+    );
+    await step(
+      () => one.engine.invoke('roster.update', { jid: bob, groups: ['Work', 'Chess'] }),
+      async (client, since) => {
+        // Setting groups keeps the name.
+        const updated = await waitContact(client, since, bob);
+        assert.equal(updated.name, 'Bobby');
+        assert.deepEqual([...updated.groups].sort(), ['Chess', 'Work']);
+      },
+    );
+    // The second session edits too: the first must follow.
+    await step(
+      () => two.engine.invoke('roster.update', { jid: bob, name: null, groups: [] }),
+      async (client, since) => {
+        assert.deepEqual(await waitContact(client, since, bob), contact(bob, null, []));
+      },
+    );
+    for (const client of [one, two]) {
+      assert.deepEqual(await snapshotRoster(client), [contact(bob, null, [])]);
+    }
+    await step(
+      () => one.engine.invoke('roster.remove', { jid: bob }),
+      async (client, since) => {
+        await waitRemoved(client, since, bob);
+      },
+    );
+    for (const client of [one, two]) assert.deepEqual(await snapshotRoster(client), []);
+  });
+
+  test('a roster push from another user is ignored', async () => {
+    const alice = await account('alice');
+    const mallory = await account('mallory');
+    const client = await engine(alice.user, alice.password);
+    const evil = await peer(mallory.jid, mallory.password);
+    const fullJid = client.jid!;
+    const mark = wire.length;
+    const since = client.events.length;
+
+    await evil.sendRaw(
+      `<iq type="set" to="${fullJid}" id="evil-1"><query xmlns="jabber:iq:roster"><item jid="evil@x" name="Evil"/></query></iq>`,
+    );
+    // Make sure the push really reached the engine (Prosody routes iqs to full JIDs without subscription).
+    const deadline = Date.now() + 5000;
+    while (
+      !wire.slice(mark).some((e) => e.dir === 'in' && e.jid === fullJid && e.stanza.attrs.id === 'evil-1')
+    ) {
+      assert.ok(Date.now() < deadline, 'the hostile push never reached the engine');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const delivered = wire.slice(mark).find((e) => e.dir === 'in' && e.stanza.attrs.id === 'evil-1')!.stanza;
+    assert.match(
+      delivered.attrs.from ?? '',
+      new RegExp(`^${mallory.jid}/`),
+      'the server stamped the real sender',
+    );
+
+    // Barrier: a legitimate change after it; once that arrives, the hostile one would have too.
+    const sentinel = `sentinel-${uid()}@${server.domain}`;
+    assert.ok((await client.engine.invoke('roster.add', { jid: sentinel })).ok);
+    await waitContact(client, since, sentinel);
+    client.engine.flushEvents();
+
+    const mentionsEvil = client.events
+      .slice(since)
+      .some(
+        (e) =>
+          e.event === 'roster.changed' &&
+          (e.payload.upserts.some((c) => c.jid === 'evil@x') || e.payload.removed.includes('evil@x')),
+      );
+    assert.equal(mentionsEvil, false, 'no roster event for the hostile item');
+    assert.deepEqual(await snapshotRoster(client), [contact(sentinel, null, [])]);
+    // It was not acknowledged as a roster push either: the engine answered with an error, not a result.
+    const answer = wire.find(
+      (e) => e.dir === 'out' && e.jid === fullJid && e.stanza.attrs.id === 'evil-1',
+    )?.stanza;
+    assert.ok(answer, 'every iq set gets an answer (RFC 6120 §8.2.3)');
+    assert.equal(answer.attrs.type, 'error');
+    assert.equal(answer.attrs.to, delivered.attrs.from);
+  });
+
+  test('invalid input is refused with invalid-request; commands while signed out answer not-connected', async () => {
+    const alice = await account('alice');
+    const client = await engine(alice.user, alice.password);
+    const since = client.events.length;
+    // (A domain-only address such as 'gateway.example' is a valid bare JID, RFC 7622 §3, so it is not here.)
+    for (const jid of ['not a jid', `bob@${server.domain}/resource`, '@nodomain', 'a@b@c', '']) {
+      const result = await client.engine.invoke('roster.add', { jid });
+      assert.equal(result.ok, false, `roster.add ${JSON.stringify(jid)} must fail`);
+      assert.equal(
+        result.ok === false && result.error.code,
+        'invalid-request',
+        `roster.add ${JSON.stringify(jid)}`,
+      );
+    }
+    const extra = await client.engine.invoke('roster.add', { jid: `bob@${server.domain}`, bogus: true });
+    assert.equal(!extra.ok && extra.error.code, 'invalid-request', 'unknown fields are refused');
+    const tooManyGroups = await client.engine.invoke('roster.update', {
+      jid: `bob@${server.domain}`,
+      groups: Array.from({ length: 65 }, (_, i) => `g${i}`),
+    });
+    assert.equal(!tooManyGroups.ok && tooManyGroups.error.code, 'invalid-request');
+
+    await client.signOut();
+    const bob = `bob-${uid()}@${server.domain}`;
+    const offline = [
+      await client.engine.invoke('roster.add', { jid: bob }),
+      await client.engine.invoke('roster.update', { jid: bob, name: 'B' }),
+      await client.engine.invoke('roster.remove', { jid: bob }),
+    ];
+    for (const result of offline) {
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.error.code, 'not-connected');
+    }
+    // A never-signed-in engine says the same.
+    const fresh = await engine(alice.user, alice.password, { signIn: false });
+    const never = await fresh.engine.invoke('roster.add', { jid: bob });
+    assert.equal(!never.ok && never.error.code, 'not-connected');
+
+    client.engine.flushEvents();
+    assert.equal(
+      client.events.slice(since).some((e) => e.event === 'roster.changed' && e.payload.upserts.length > 0),
+      false,
+      'nothing was added',
+    );
+    // And the server has nothing either.
+    const again = await engine(alice.user, alice.password);
+    assert.deepEqual(await snapshotRoster(again), []);
+  });
+});
