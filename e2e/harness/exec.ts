@@ -12,7 +12,7 @@ export function run(
   opts: { timeoutMs?: number; user?: UserIds | null } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const ids = opts.user ?? {};
+    const ids = opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {};
     execFile(
       cmd,
       args,
@@ -49,22 +49,18 @@ export function which(name: string): string | null {
 }
 
 export interface UserIds {
+  name: string;
   uid: number;
   gid: number;
 }
 
-/**
- * The ids to run a service as: the given system user when we are root (Prosody refuses to run as
- * root), else null (run as ourselves). Passed to spawn's uid/gid rather than wrapping in runuser so
- * the child we signal and reap is the server itself (runuser adds a 2 s delay on SIGTERM and leaves
- * zombies behind when killed).
- */
+/** The system user to run a service as when we are root (Prosody refuses root), else null. */
 export async function serviceUser(name: string): Promise<UserIds | null> {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
   const uid = Number((await run('id', ['-u', name])).trim());
   const gid = Number((await run('id', ['-g', name])).trim());
   if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`cannot resolve user ${name}`);
-  return { uid, gid };
+  return { name, uid, gid };
 }
 
 // Children are spawned detached (own process group) so one group kill also reaches anything they
@@ -96,9 +92,26 @@ function onSignal(signal: NodeJS.Signals): void {
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
+/**
+ * Command line that runs `cmd` as `user` and dies with us even if we are SIGKILLed: setpriv execs in
+ * place (the child we signal and reap is the server itself, unlike runuser, which forks, delays
+ * SIGTERM by 2 s and leaves zombies) and sets the parent-death signal after dropping privileges.
+ * Without setpriv, fall back to spawn's uid/gid and rely on the exit hooks below.
+ */
+export function serviceCommand(cmd: string, args: string[], user: UserIds | null): { cmd: string; args: string[]; ids: object } {
+  if (which('setpriv')) {
+    const drop = user ? ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups'] : [];
+    return { cmd: 'setpriv', args: ['--pdeathsig', 'KILL', ...drop, '--', cmd, ...args], ids: {} };
+  }
+  return { cmd, args, ids: user ? { uid: user.uid, gid: user.gid } : {} };
+}
+
 /** Registers a detached child so it is killed (best effort) when this Node process exits. */
 export function track(child: ChildProcess): void {
   live.add(child);
+  // A test that forgets stop() must not hang the run: let Node exit, the exit hook kills the child.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
   child.once('exit', () => live.delete(child));
   if (hooked) return;
   hooked = true;

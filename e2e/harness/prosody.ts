@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { caSigned, selfSigned } from './certs.ts';
 import type { CertificateFiles, IssuedCertificate } from './certs.ts';
-import { run, serviceUser, terminate, track, which } from './exec.ts';
+import { run, serviceCommand, serviceUser, terminate, track, which } from './exec.ts';
 import type { UserIds } from './exec.ts';
 import { probeDirectTls, probeStartTls } from './probe.ts';
 
@@ -261,6 +261,13 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         );
       }
       if (exited !== null) throw failure('exited during startup', exited);
+      // Anything logged at error level during startup (bad module, unreadable cert...) is fatal:
+      // a half-configured server makes for confusing test failures later.
+      const errors = log.split('\n').filter((l) => /\terror\t/.test(l));
+      if (errors.length > 0) {
+        await terminate(proc);
+        throw failure(`logged errors during startup: ${errors.slice(0, 3).join(' | ')}`, 'killed');
+      }
       for (const [name, probe] of pending) {
         try {
           const result = (await probe()) as { fingerprint256: string };
