@@ -69,8 +69,10 @@ export class Engine {
     this.#settings = settings;
     this.#events = new EventBatcher(options.batchIntervalMs);
     this.#subscriptions = new SubscriptionsModule(this.#events, (jid) => this.#roster.refresh(jid));
-    this.#roster = new RosterModule(this.#events, settings, this.#subscriptions.isPending);
     this.#presence = new PresenceModule(this.#events);
+    this.#roster = new RosterModule(this.#events, settings, this.#subscriptions.isPending, (jid) =>
+      this.#presence.forget(jid),
+    );
     this.#chat = new ChatModule(this.#events, (jid) => this.#roster.contacts.has(jid));
   }
 
@@ -178,7 +180,6 @@ export class Engine {
     'roster.remove': async ({ jid }) => {
       // RFC 6121 §2.5.2: removing the item also cancels both subscriptions; the server sends the presence.
       await this.#roster.remove(this.#online().link, jid);
-      this.#presence.forget(jid);
       return OK;
     },
     'subscription.request': async ({ jid, status }) => {

@@ -57,14 +57,25 @@ export class RosterModule {
   readonly #events: EventBatcher;
   readonly #store: SettingsStore;
   readonly #isPendingIn: (jid: string) => boolean;
+  readonly #onPresenceEnded: (jid: string) => void;
   #version: string | null = null;
   #account: string | null = null;
   #cacheTimer: NodeJS.Timeout | null = null;
 
-  constructor(events: EventBatcher, store: SettingsStore, isPendingIn: (jid: string) => boolean) {
+  /**
+   * `onPresenceEnded` runs when a contact stops sending us presence (our subscription to them ended, or
+   * they left the roster): servers do not always send their 'unavailable' (Prosody 0.12 does not).
+   */
+  constructor(
+    events: EventBatcher,
+    store: SettingsStore,
+    isPendingIn: (jid: string) => boolean,
+    onPresenceEnded: (jid: string) => void = () => undefined,
+  ) {
     this.#events = events;
     this.#store = store;
     this.#isPendingIn = isPendingIn;
+    this.#onPresenceEnded = onPresenceEnded;
   }
 
   /** Loads the roster for a new session; uses the cached copy when the server says it is current. */
@@ -112,8 +123,15 @@ export class RosterModule {
     if (items.length !== 1) return false; // §2.1.6: exactly one item per push
     const parsed = parseRosterItem(items[0]!, false);
     if (parsed) {
+      const jid = 'remove' in parsed ? parsed.remove : parsed.jid;
+      const before = this.contacts.get(jid);
       if ('remove' in parsed) this.#remove(parsed.remove);
       else this.upsert({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
+      const receives = (contact: Contact | undefined) =>
+        contact?.subscription === 'to' || contact?.subscription === 'both';
+      const ended =
+        'remove' in parsed ? before !== undefined : receives(before) && !receives(this.contacts.get(jid));
+      if (ended) this.#onPresenceEnded(jid);
     }
     if (query.attrs.ver !== undefined) this.#version = query.attrs.ver;
     this.#scheduleCacheWrite();

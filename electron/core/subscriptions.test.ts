@@ -340,6 +340,11 @@ describe('subscriptions (RFC 6121 §3)', () => {
   test('unsubscribe: both → from, the contact gets "unsubscribe"; cancel: from → none, the contact gets "unsubscribed"', async () => {
     const { alice, bob, aliceJid, bobJid } = await pair();
     await mutual(alice, bob, aliceJid, bobJid);
+    // Precondition for the presence assertion below: bob shows as online first.
+    await alice.waitForEvent(
+      (e) =>
+        e.event === 'presence.changed' && e.payload.contacts.some((c) => c.jid === bobJid && c.best !== null),
+    );
 
     let since = alice.events.length;
     assert.ok((await alice.engine.invoke('subscription.unsubscribe', { jid: bobJid })).ok);
@@ -347,8 +352,12 @@ describe('subscriptions (RFC 6121 §3)', () => {
     const from = await waitContact(alice, since, bobJid, (c) => c.subscription !== 'both');
     assert.equal(from.subscription, 'from');
     assert.equal(from.pendingOut, false);
-    // (RFC 6121 §3.3.2 has the contact's server send us their 'unavailable' now; Prosody 0.12 does not,
-    // so their last presence is not asserted on here.)
+    // RFC 6121 §3.3.2 has the contact's server send their 'unavailable' now; Prosody 0.12 does not, so the
+    // engine forgets their presence itself when the push ends our subscription: no stale "online".
+    const snap = await alice.engine.invoke('state.snapshot', {});
+    assert.ok(snap.ok);
+    const bobPresence = snap.value.presence.find((p) => p.jid === bobJid);
+    assert.equal(bobPresence?.best ?? null, null, 'bob no longer shows as online');
 
     since = alice.events.length;
     assert.ok((await alice.engine.invoke('subscription.cancel', { jid: bobJid })).ok);
