@@ -2,7 +2,7 @@
 // and make sure every long-lived child we start dies with the Node process.
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, rmSync } from 'node:fs';
 import path from 'node:path';
 
 /** Runs a command and resolves with stdout; rejects with the command line, exit code and stderr. */
@@ -81,13 +81,41 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function killAll(): void {
+const tempDirs = new Set<string>();
+
+/** Kills what is still running and removes temp dirs left behind by tests that forgot to stop. */
+function cleanup(): void {
   for (const child of live) killGroup(child, 'SIGKILL');
   live.clear();
+  for (const dir of tempDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  }
+  tempDirs.clear();
+}
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
+}
+
+/** Removes `dir` when the process exits, unless forgetTempDir() is called first. */
+export function removeAtExit(dir: string): void {
+  tempDirs.add(dir);
+  hookExit();
+}
+
+export function forgetTempDir(dir: string): void {
+  tempDirs.delete(dir);
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  killAll();
+  cleanup();
   // Keep the default behaviour (terminate) when nobody else handles this signal.
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
@@ -98,7 +126,11 @@ function onSignal(signal: NodeJS.Signals): void {
  * SIGTERM by 2 s and leaves zombies) and sets the parent-death signal after dropping privileges.
  * Without setpriv, fall back to spawn's uid/gid and rely on the exit hooks below.
  */
-export function serviceCommand(cmd: string, args: string[], user: UserIds | null): { cmd: string; args: string[]; ids: object } {
+export function serviceCommand(
+  cmd: string,
+  args: string[],
+  user: UserIds | null,
+): { cmd: string; args: string[]; ids: object } {
   if (which('setpriv')) {
     const drop = user ? ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups'] : [];
     return { cmd: 'setpriv', args: ['--pdeathsig', 'KILL', ...drop, '--', cmd, ...args], ids: {} };
@@ -111,14 +143,10 @@ export function track(child: ChildProcess): void {
   live.add(child);
   // A test that forgets stop() must not hang the run: let Node exit, the exit hook kills the child.
   child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+  for (const stream of [child.stdin, child.stdout, child.stderr])
+    (stream as { unref?: () => void } | null)?.unref?.();
   child.once('exit', () => live.delete(child));
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, onSignal);
-  }
+  hookExit();
 }
 
 /** SIGTERM the child's process group, SIGKILL after graceMs; resolves once it has exited. */

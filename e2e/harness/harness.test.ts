@@ -126,8 +126,7 @@ describe('failures name the problem', () => {
   });
 
   test('ports that stay taken fail the start and say which port', async () => {
-    // Occupy every port the harness could pick by handing it a server that binds them first:
-    // simulate via extraConfig pointing the direct TLS port at one we hold.
+    // extraConfig pins the direct TLS port to one we hold, so every retry with fresh ports fails too.
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
@@ -170,6 +169,19 @@ describe('failures name the problem', () => {
         caPem: server.caPem,
       });
       await carol.stop();
+      // After unregister and a restart (same ports, same data) the account is gone.
+      await server.unregister('carol');
+      await server.restart();
+      await assert.rejects(
+        startSlixmppPeer({
+          jid: `carol@${server.domain}`,
+          password: 'right',
+          host: server.host,
+          port: server.c2sPort,
+          caPem: server.caPem,
+        }),
+        /authentication failed/,
+      );
     } finally {
       await server.stop();
     }

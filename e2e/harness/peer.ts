@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { terminate, track } from './exec.ts';
+import { forgetTempDir, removeAtExit, terminate, track } from './exec.ts';
 
 export interface PeerOptions {
   jid: string;
@@ -112,6 +112,7 @@ function tail(text: string, lines: number): string {
 export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPeer> {
   const fullJid = options.resource ? `${options.jid}/${options.resource}` : options.jid;
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'parley-peer-'));
+  removeAtExit(tmp);
   const caFile = path.join(tmp, 'ca.pem');
   await writeFile(caFile, options.caPem);
 
@@ -252,6 +253,7 @@ export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPee
       clearTimeout(timer);
     }
     await rm(tmp, { recursive: true, force: true });
+    forgetTempDir(tmp);
   };
 
   try {
@@ -260,6 +262,7 @@ export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPee
   } catch (err) {
     await terminate(child, 500);
     await rm(tmp, { recursive: true, force: true });
+    forgetTempDir(tmp);
     throw new Error(`slixmpp peer ${fullJid} did not come online: ${(err as Error).message}`, { cause: err });
   }
 

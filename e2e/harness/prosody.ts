@@ -2,14 +2,23 @@
 // in a temp dir, ports picked at runtime so several harnesses can run side by side.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { caSigned, selfSigned } from './certs.ts';
 import type { CertificateFiles, IssuedCertificate } from './certs.ts';
-import { run, serviceCommand, serviceUser, terminate, track, which } from './exec.ts';
+import {
+  forgetTempDir,
+  removeAtExit,
+  run,
+  serviceCommand,
+  serviceUser,
+  terminate,
+  track,
+  which,
+} from './exec.ts';
 import type { UserIds } from './exec.ts';
 import { probeDirectTls, probeStartTls } from './probe.ts';
 
@@ -175,6 +184,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const domain = options.domain ?? 'parley.test';
   const user = await serviceUser('prosody');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-prosody-'));
+  removeAtExit(dir);
   const configPath = path.join(dir, 'prosody.cfg.lua');
   const logPath = path.join(dir, 'prosody.log');
   const certDir = path.join(dir, 'certs');
@@ -213,21 +223,21 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   };
 
   const failure = (what: string, exit: string): Error => {
+    const log = readLog().trim() ? `\n--- last 40 lines of ${logPath} ---\n${tail(readLog(), 40)}` : '';
     const out = output.trim() ? `\n--- prosody stdout/stderr ---\n${tail(output, 20)}` : '';
-    return new Error(
-      `Prosody ${what} (${exit}).\n--- last 40 lines of ${logPath} ---\n${tail(readLog(), 40)}${out}`,
-    );
+    return new Error(`Prosody ${what} (${exit}).${log}${out}`);
   };
 
   /** Spawns Prosody and waits until both ports answer as our server; throws PortTakenError on bind failure. */
   const launch = async (): Promise<void> => {
     output = '';
     await rm(logPath, { force: true });
-    const proc = spawn('prosody', ['--config', configPath, '-F'], {
+    const launchCmd = serviceCommand('prosody', ['--config', configPath, '-F'], user);
+    const proc = spawn(launchCmd.cmd, launchCmd.args, {
       cwd: dir,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(user ?? {}),
+      ...launchCmd.ids,
     });
     child = proc;
     track(proc);
@@ -331,7 +341,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       if (stopped) return;
       stopped = true;
       await stopChild();
-      dirs.delete(dir);
+      forgetTempDir(dir);
       await rm(dir, { recursive: true, force: true });
     },
     log: readLog,
@@ -368,7 +378,6 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     }
     server.c2sPort = c2sPort;
     server.directTlsPort = directTlsPort;
-    cleanupOnExit(dir);
     return server;
   } catch (err) {
     await stopChild().catch(() => undefined);
@@ -379,22 +388,4 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
 function publicPart(c: IssuedCertificate): CertificateFiles {
   return { certPem: c.certPem, keyPem: c.keyPem, fingerprint256: c.fingerprint256 };
-}
-
-// Temp dirs of servers the tests forgot to stop are removed at exit (the processes are killed by exec.ts).
-const dirs = new Set<string>();
-let dirHook = false;
-function cleanupOnExit(dir: string): void {
-  dirs.add(dir);
-  if (dirHook) return;
-  dirHook = true;
-  process.on('exit', () => {
-    for (const d of dirs) {
-      try {
-        rmSync(d, { recursive: true, force: true });
-      } catch {
-        // best effort
-      }
-    }
-  });
 }

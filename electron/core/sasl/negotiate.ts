@@ -29,7 +29,7 @@ function failureToError(element: Element): EngineError {
     element.getChildElements().find((child) => child.name !== 'text')?.name ?? 'not-authorized';
   const text = element.getChildText('text');
   const messages: Record<string, [EngineError['code'], string]> = {
-    'not-authorized': ['auth-failed', 'The password is wrong, or the account does not exist.'],
+    'not-authorized': ['auth-failed', 'The password is wrong.'],
     'account-disabled': ['auth-failed', 'This account has been disabled by the server.'],
     'credentials-expired': ['auth-failed', 'The password has expired; change it with your provider.'],
     'encryption-required': ['insecure-refused', 'The server requires an encrypted connection for this.'],
@@ -44,12 +44,22 @@ function failureToError(element: Element): EngineError {
   return new EngineError(code, text ? `${message} The server said: ${text}` : message, { condition });
 }
 
-async function expectSasl(reply: Promise<Element>): Promise<Element> {
+async function expectSasl(reply: Promise<Element>, step: 'initial' | 'later' = 'later'): Promise<Element> {
   const element = await reply;
   if (element.getNS() !== NS_SASL) {
     throw new EngineError('stream-error', `The server sent <${element.name}> during sign-in.`);
   }
-  if (element.name === 'failure') throw failureToError(element);
+  if (element.name === 'failure') {
+    const error = failureToError(element);
+    // A SCRAM server can only check the password after our proof. Refusing the very first message, before
+    // any challenge, means it does not know the username (Prosody does exactly this).
+    if (step === 'initial' && error.condition === 'not-authorized') {
+      throw new EngineError('unknown-account', 'The server does not know this account. Check the address.', {
+        condition: error.condition,
+      });
+    }
+    throw error;
+  }
   return element;
 }
 
@@ -94,6 +104,7 @@ export async function authenticate(
     const scram = new ScramClient(SCRAM_MECHANISMS[mechanism], credentials.username, credentials.password);
     const challenge = await expectSasl(
       connection.sendReceive(xml('auth', { xmlns: NS_SASL, mechanism }, encode(scram.clientFirstMessage()))),
+      'initial',
     );
     if (challenge.name !== 'challenge') throw new ScramError('The server skipped the SCRAM challenge');
     const clientFinal = await scram.clientFinalMessage(decode(challenge));

@@ -178,12 +178,12 @@ test('wrong password: auth-failed, and no reconnect loop afterwards', async () =
   await engine.dispose();
 });
 
-test('unknown account: auth-failed with a message that covers it (Prosody does not reveal which)', async () => {
+test('unknown account: unknown-account (the server refuses the username before any challenge)', async () => {
   const { engine } = await newEngine({ extraCertificates: [selfSigned.certificate.certPem] });
   const result = await signIn(engine, { ...request(selfSigned), jid: `nobody@${selfSigned.domain}` });
   assert.ok(!result.ok);
-  assert.equal(result.error.code, 'auth-failed');
-  assert.match(result.error.message, /account does not exist/);
+  assert.equal(result.error.code, 'unknown-account');
+  assert.match(result.error.message, /does not know this account/);
   await engine.dispose();
 });
 
