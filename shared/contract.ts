@@ -180,13 +180,45 @@ export const signInRequestSchema = z
     /** Allow an unencrypted link. Honoured only when the host is a loopback address. */
     allowInsecure: z.boolean().optional(),
     priority: z.number().int().min(-128).max(127).optional(),
+    /** Keep the password in the OS keychain (or the best store available) for next time. */
+    remember: z.boolean().optional(),
   })
   .strict();
 export type SignInRequest = z.infer<typeof signInRequestSchema>;
 
+/** Where a remembered password lives. 'memory' = this run only (no keychain could be reached). */
+export const passwordStorageSchema = z.enum(['keychain', 'safe-storage', 'memory', 'none']);
+export type PasswordStorage = z.infer<typeof passwordStorageSchema>;
+
+/** An account this install has signed in to: connection settings only, never the password. */
+export const savedAccountSchema = z.object({
+  jid: z.string(),
+  host: z.string().nullable(),
+  port: z.number().int().nullable(),
+  directTls: z.boolean(),
+  /** A password is stored for this account (somewhere other than memory of a previous run). */
+  passwordSaved: z.boolean(),
+  passwordStorage: passwordStorageSchema,
+});
+export type SavedAccount = z.infer<typeof savedAccountSchema>;
+
 export const commands = {
-  'account.signIn': { request: signInRequestSchema, response: connectionStateSchema },
+  /** Sign in. Without `password`, the password remembered for `jid` is used ('not-found' if none). */
+  'account.signIn': {
+    request: signInRequestSchema.extend({ password: z.string().min(1).max(1024).optional() }).strict(),
+    response: connectionStateSchema.extend({
+      passwordStorage: passwordStorageSchema,
+      /** Why a remembered password could only be kept in memory, for the user to read. */
+      passwordWarning: z.string().nullable(),
+    }),
+  },
   'account.signOut': { request: empty, response: ok },
+  /** Sign out (if that account is signed in) and delete its remembered password and saved settings. */
+  'account.forget': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  'account.saved': {
+    request: empty,
+    response: z.object({ accounts: z.array(savedAccountSchema), lastUsed: z.string().nullable() }),
+  },
   /** Pin the certificate from the last tls-untrusted failure of this account (only that exact one). */
   'account.trustCertificate': {
     request: z.object({ jid: bareJidSchema, fingerprint256: z.string().min(1).max(200) }).strict(),
@@ -269,7 +301,38 @@ export const commands = {
       .strict(),
     response: chatMessageSchema,
   },
+  /** Recent messages of one chat, oldest first, for a newly opened or popped-out chat window. */
+  'chat.history': {
+    request: z
+      .object({
+        peer: bareJidSchema,
+        /** Only messages older than this (epoch ms), for paging back. */
+        before: z.number().optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
+    response: z.object({
+      messages: z.array(chatMessageSchema),
+      failures: z.array(z.object({ id: z.string(), error: engineErrorSchema })),
+      /** No older messages are held. */
+      complete: z.boolean(),
+    }),
+  },
+
+  // --- Shell commands: answered by the desktop shell (or browser host), not by the engine.
+
+  /** Open a link in the system browser; only http, https, mailto and xmpp URLs. */
+  'shell.openExternal': { request: z.object({ url: z.string().min(1).max(8192) }).strict(), response: ok },
+  /** Move a chat into its own window, or back into the main window's tabs. */
+  'window.popOut': { request: z.object({ peer: bareJidSchema }).strict(), response: ok },
+  'window.dock': { request: z.object({ peer: bareJidSchema }).strict(), response: ok },
 } as const;
+
+export const SHELL_COMMANDS = ['shell.openExternal', 'window.popOut', 'window.dock'] as const;
+export type ShellCommandName = (typeof SHELL_COMMANDS)[number];
+export function isShellCommand(name: string): name is ShellCommandName {
+  return (SHELL_COMMANDS as readonly string[]).includes(name);
+}
 
 export type CommandName = keyof typeof commands;
 export type CommandRequest<C extends CommandName> = z.input<(typeof commands)[C]['request']>;
@@ -306,6 +369,8 @@ export const events = {
     ),
   }),
   'chat.messages': z.object({ messages: z.array(chatMessageSchema) }),
+  /** Chats shown in their own windows (shell only); the main window leaves them out of its tabs. */
+  'window.layout': z.object({ poppedOut: z.array(z.string()) }),
   /** A sent message came back with an error; `id` is the id `chat.send` answered with. */
   'chat.failed': z.object({
     failures: z.array(z.object({ id: z.string(), peer: z.string(), error: engineErrorSchema })),
@@ -313,6 +378,7 @@ export const events = {
 } as const;
 
 export type EventName = keyof typeof events;
+export type EngineCommandName = Exclude<CommandName, ShellCommandName>;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 export type EngineEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 

@@ -2,7 +2,7 @@
 // origin-id on everything we send; errors tied back to the message that caused them; XEP-0203 delays.
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import type { ChatMessage, MessageType } from '../../shared/contract.ts';
+import type { ChatMessage, EngineErrorPayload, MessageType } from '../../shared/contract.ts';
 import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
 import { tryParseJid, formatJid } from '../../shared/jid.ts';
 import { EngineError, describeStanzaError } from './errors.ts';
@@ -14,6 +14,8 @@ const NS_SID = 'urn:xmpp:sid:0';
 const TYPES = new Set<MessageType>(['chat', 'normal', 'headline']);
 /** How many sent ids we remember to match a late error back to its message. */
 const SENT_MEMORY = 10_000;
+/** Messages kept per chat in memory for newly opened windows (the on-disk history is issue 4's). */
+const HISTORY_PER_CHAT = 2_000;
 
 export interface OutgoingMessage {
   to: string;
@@ -28,6 +30,10 @@ export class ChatModule {
   readonly #isInRoster: (jid: string) => boolean;
   /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first). */
   readonly #sent = new Map<string, string>();
+  /** Recent messages per peer, oldest first. */
+  readonly #history = new Map<string, ChatMessage[]>();
+  /** Errors of sent messages, by message id. */
+  readonly #failures = new Map<string, EngineErrorPayload>();
 
   constructor(events: EventBatcher, isInRoster: (jid: string) => boolean) {
     this.#events = events;
@@ -69,6 +75,30 @@ export class ChatModule {
     };
   }
 
+  /** Keeps a message for `history` (sent ones once the server took them). */
+  record(message: ChatMessage): void {
+    let list = this.#history.get(message.peer);
+    if (!list) this.#history.set(message.peer, (list = []));
+    list.push(message);
+    if (list.length > HISTORY_PER_CHAT) {
+      for (const dropped of list.splice(0, list.length - HISTORY_PER_CHAT)) this.#failures.delete(dropped.id);
+    }
+  }
+
+  /** Up to `limit` messages of one chat older than `before`, oldest first, with the failures among them. */
+  history(peer: string, before = Number.POSITIVE_INFINITY, limit = 100) {
+    const list = this.#history.get(peer) ?? [];
+    let end = list.length;
+    while (end > 0 && list[end - 1]!.timestamp >= before) end--;
+    const start = Math.max(0, end - limit);
+    const messages = list.slice(start, end);
+    const failures = messages.flatMap((m) => {
+      const error = this.#failures.get(m.id);
+      return error ? [{ id: m.id, error }] : [];
+    });
+    return { messages, failures, complete: start === 0 };
+  }
+
   /** Handles an incoming <message/>. Returns false when it is not a 1:1 message this module owns. */
   handle(stanza: Element): boolean {
     const type = stanza.attrs.type ?? 'normal';
@@ -82,24 +112,22 @@ export class ChatModule {
     const peer = formatJid({ ...from, resource: null });
     const delayed = delayStamp(stanza);
     const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id ?? null;
-    this.#events.emit('chat.messages', {
-      messages: [
-        {
-          id: stanza.attrs.id || originId || randomUUID(),
-          originId,
-          direction: 'in',
-          peer,
-          peerFull: formatJid(from),
-          type: type as MessageType,
-          body: body === null ? null : body.slice(0, MAX_BODY_CHARS),
-          subject: subject === null ? null : subject.slice(0, MAX_STATUS_CHARS),
-          thread: stanza.getChildText('thread')?.slice(0, 256) ?? null,
-          timestamp: delayed ?? Date.now(),
-          delayed: delayed !== null,
-          fromRoster: this.#isInRoster(peer),
-        },
-      ],
-    });
+    const message: ChatMessage = {
+      id: stanza.attrs.id || originId || randomUUID(),
+      originId,
+      direction: 'in',
+      peer,
+      peerFull: formatJid(from),
+      type: type as MessageType,
+      body: body === null ? null : body.slice(0, MAX_BODY_CHARS),
+      subject: subject === null ? null : subject.slice(0, MAX_STATUS_CHARS),
+      thread: stanza.getChildText('thread')?.slice(0, 256) ?? null,
+      timestamp: delayed ?? Date.now(),
+      delayed: delayed !== null,
+      fromRoster: this.#isInRoster(peer),
+    };
+    this.record(message);
+    this.#events.emit('chat.messages', { messages: [message] });
     return true;
   }
 
@@ -113,17 +141,11 @@ export class ChatModule {
     const fromPeerServer = from.local === null && from.domain === peer.slice(peer.indexOf('@') + 1);
     if (!fromPeer && !fromPeerServer) return true;
     const { condition, text } = stanzaError(stanza);
-    this.#events.emit('chat.failed', {
-      failures: [
-        {
-          id,
-          peer,
-          error: new EngineError('server-error', describeStanzaError(condition, text), {
-            condition,
-          }).toPayload(),
-        },
-      ],
-    });
+    const error = new EngineError('server-error', describeStanzaError(condition, text), {
+      condition,
+    }).toPayload();
+    this.#failures.set(id, error);
+    this.#events.emit('chat.failed', { failures: [{ id, peer, error }] });
     return true;
   }
 

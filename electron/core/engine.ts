@@ -2,19 +2,24 @@
 // them, and emits contract events in batches. Plain Node (no 'electron'), so tests run it directly; the
 // Electron shell and the browser-mode host both drive it through `invoke` and `subscribe` only.
 import { xml, type Element } from '@xmpp/xml';
+import type { z } from 'zod';
 import {
   commands,
   isCommandName,
+  isShellCommand,
   type CommandName,
   type CommandResponse,
   type CommandResult,
   type ConnectionState,
-  type SignInRequest,
+  type EngineCommandName,
+  type PasswordStorage,
+  type SavedAccount,
 } from '../../shared/contract.ts';
 import { bareJid } from '../../shared/jid.ts';
 import { EngineError, toEngineError } from './errors.ts';
 import { EventBatcher, type BatchListener } from './event-batcher.ts';
 import { SettingsStore } from './settings-store.ts';
+import { CredentialStore } from './credentials.ts';
 import { RosterModule, type RosterLink } from './roster.ts';
 import { PresenceModule, clampPriority, ownPresenceStanza, type OwnPresence } from './presence.ts';
 import { SubscriptionsModule } from './subscriptions.ts';
@@ -32,6 +37,8 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** Event batching interval in ms (about one frame). */
   batchIntervalMs?: number;
+  /** Where remembered passwords go (the shell passes keychain + safeStorage backends); default: memory only. */
+  credentials?: CredentialStore;
 }
 
 interface ActiveSession {
@@ -41,10 +48,8 @@ interface ActiveSession {
   link: RosterLink;
 }
 
-type Handler<C extends CommandName> = (
-  request: CommandResponse<C> extends never ? never : RequestOf<C>,
-) => Promise<CommandResponse<C>>;
-type RequestOf<C extends CommandName> = ReturnType<(typeof commands)[C]['request']['parse']>;
+type RequestOf<C extends CommandName> = z.output<(typeof commands)[C]['request']>;
+type Handler<C extends EngineCommandName> = (request: RequestOf<C>) => Promise<CommandResponse<C>>;
 
 const OK = { ok: true } as const;
 const NS_PING = 'urn:xmpp:ping';
@@ -54,6 +59,7 @@ export class Engine {
   readonly #options: EngineOptions;
   readonly #events: EventBatcher;
   readonly #settings: SettingsStore;
+  readonly #credentials: CredentialStore;
   readonly #roster: RosterModule;
   readonly #presence: PresenceModule;
   readonly #subscriptions: SubscriptionsModule;
@@ -67,6 +73,12 @@ export class Engine {
   private constructor(options: EngineOptions, settings: SettingsStore) {
     this.#options = options;
     this.#settings = settings;
+    this.#credentials =
+      options.credentials ??
+      new CredentialStore([], {
+        get: (jid) => settings.account(jid).passwordBackend,
+        set: (jid, backend) => settings.updateAccount(jid, { passwordBackend: backend }),
+      });
     this.#events = new EventBatcher(options.batchIntervalMs);
     this.#subscriptions = new SubscriptionsModule(this.#events, (jid) => this.#roster.refresh(jid));
     this.#presence = new PresenceModule(this.#events);
@@ -121,6 +133,12 @@ export class Engine {
         ).toPayload(),
       };
     }
+    if (isShellCommand(name)) {
+      return {
+        ok: false,
+        error: new EngineError('not-supported', 'This window cannot do that here.').toPayload(),
+      };
+    }
     try {
       const handler = this.#handlers[name] as (request: unknown) => Promise<CommandResponse<CommandName>>;
       return { ok: true, value: await handler(parsed.data) };
@@ -139,8 +157,25 @@ export class Engine {
   // -------------------------------------------------------------------------------------------------
   // Commands
 
-  readonly #handlers: { [C in CommandName]: Handler<C> } = {
+  readonly #handlers: { [C in EngineCommandName]: Handler<C> } = {
     'account.signIn': (request) => this.#signIn(request),
+    'account.forget': async ({ jid }) => {
+      if (this.#active?.account === jid) await this.#signOut();
+      await this.#credentials.forget(jid);
+      await this.#settings.removeAccount(jid);
+      return OK;
+    },
+    'account.saved': async () => ({
+      accounts: this.#settings.accounts().map(([jid, account]): SavedAccount => ({
+        jid,
+        host: account.connection?.host ?? null,
+        port: account.connection?.port ?? null,
+        directTls: account.connection?.directTls ?? false,
+        passwordSaved: account.passwordBackend !== null,
+        passwordStorage: this.#credentials.storageOf(jid),
+      })),
+      lastUsed: this.#settings.lastUsed,
+    }),
     'account.signOut': async () => {
       await this.#signOut();
       return OK;
@@ -224,8 +259,10 @@ export class Engine {
       const active = this.#online();
       const { stanza, record } = this.#chat.compose(message);
       await active.session.send(stanza);
+      this.#chat.record(record);
       return record;
     },
+    'chat.history': async ({ peer, before, limit }) => this.#chat.history(peer, before, limit),
   };
 
   // -------------------------------------------------------------------------------------------------
@@ -242,17 +279,30 @@ export class Engine {
     this.#events.emit('connection.state', state);
   }
 
-  async #signIn(request: SignInRequest): Promise<ConnectionState> {
-    if (this.#active || this.#signingIn)
+  async #signIn(
+    request: RequestOf<'account.signIn'>,
+  ): Promise<ConnectionState & { passwordStorage: PasswordStorage; passwordWarning: string | null }> {
+    if (this.#active || this.#signingIn) {
       throw new EngineError('already-connected', 'Already signed in; sign out first.');
-    this.#signingIn = true;
+    }
     const account = bareJid(request.jid);
+    const password = request.password ?? (await this.#credentials.recall(account));
+    if (password === null) {
+      const why = this.#credentials.lastWarning;
+      throw new EngineError(
+        'not-found',
+        why
+          ? `No saved password is available: ${why}`
+          : 'No password is saved for this account; enter it to sign in.',
+      );
+    }
+    this.#signingIn = true;
     this.#setState({ status: 'connecting', jid: null, error: null, security: null, mechanism: null });
     try {
       const settings = this.#settings.account(account);
       const session = await XmppSession.open({
         jid: account,
-        password: request.password,
+        password,
         resource: this.#settings.resource,
         host: request.host,
         port: request.port,
@@ -297,7 +347,22 @@ export class Engine {
         mechanism: session.mechanism,
       };
       this.#setState(state);
-      return state;
+      // Remember only what worked: the connection settings always, the password when asked to.
+      await this.#settings.updateAccount(account, {
+        connection: {
+          host: request.host ?? null,
+          port: request.port ?? null,
+          directTls: request.directTls ?? false,
+        },
+      });
+      await this.#settings.setLastUsed(account);
+      let passwordWarning: string | null = null;
+      if (request.remember === true && request.password !== undefined) {
+        passwordWarning = (await this.#credentials.remember(account, password)).warning;
+      } else if (request.remember === false) {
+        await this.#credentials.forget(account);
+      }
+      return { ...state, passwordStorage: this.#credentials.storageOf(account), passwordWarning };
     } catch (error) {
       const failure = toEngineError(error);
       if (failure.code === 'tls-untrusted' && failure.certificate) {

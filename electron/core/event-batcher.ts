@@ -37,6 +37,7 @@ function concat<E extends EventName, K extends keyof EventPayload<E>>(key: K): A
 const accumulators: Accumulators = {
   'connection.state': latest,
   'presence.own': latest,
+  'window.layout': latest,
   'subscription.requests': latest,
   'subscription.notice': () => concat<'subscription.notice', 'notices'>('notices'),
   'chat.messages': () => concat<'chat.messages', 'messages'>('messages'),

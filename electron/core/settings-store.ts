@@ -1,13 +1,17 @@
 // Per-install settings on disk (the user-data folder): the stable resource, and per account the pinned
 // certificate, the last own presence and the roster cache for roster versioning. Never a password.
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Contact, OwnShow } from '../../shared/contract.ts';
 
 export interface AccountSettings {
   pinnedFingerprint256: string | null;
   lastPresence: { show: OwnShow; status: string | null; priority: number } | null;
+  /** How this account connects (shown in the sign-in form next time). */
+  connection: { host: string | null; port: number | null; directTls: boolean } | null;
+  /** Which store holds its remembered password (never the password itself). */
+  passwordBackend: 'keychain' | 'safe-storage' | null;
 }
 
 interface SettingsFile {
@@ -15,6 +19,7 @@ interface SettingsFile {
   /** Stable per-install resource, so servers and contacts see one device, not a new one per sign-in. */
   resource: string;
   accounts: Record<string, AccountSettings>;
+  lastUsed?: string | null;
 }
 
 export interface RosterCache {
@@ -22,7 +27,12 @@ export interface RosterCache {
   contacts: Contact[];
 }
 
-const DEFAULT_ACCOUNT: AccountSettings = { pinnedFingerprint256: null, lastPresence: null };
+const DEFAULT_ACCOUNT: AccountSettings = {
+  pinnedFingerprint256: null,
+  lastPresence: null,
+  connection: null,
+  passwordBackend: null,
+};
 
 /** Writes through a temp file and a rename, so a crash never leaves a half-written file. */
 async function writeAtomic(file: string, data: string): Promise<void> {
@@ -67,6 +77,32 @@ export class SettingsStore {
 
   account(jid: string): AccountSettings {
     return { ...DEFAULT_ACCOUNT, ...this.#data.accounts[jid] };
+  }
+
+  /** Accounts this install has signed in to, most recent first is not tracked; `lastUsed` is. */
+  accounts(): Array<[string, AccountSettings]> {
+    return Object.keys(this.#data.accounts).map((jid) => [jid, this.account(jid)]);
+  }
+
+  get lastUsed(): string | null {
+    return this.#data.lastUsed ?? null;
+  }
+
+  async setLastUsed(jid: string | null): Promise<void> {
+    this.#data = { ...this.#data, lastUsed: jid };
+    await this.#save();
+  }
+
+  async removeAccount(jid: string): Promise<void> {
+    const accounts = { ...this.#data.accounts };
+    delete accounts[jid];
+    this.#data = {
+      ...this.#data,
+      accounts,
+      lastUsed: this.#data.lastUsed === jid ? null : (this.#data.lastUsed ?? null),
+    };
+    await this.#save();
+    await rm(this.#rosterFile(jid), { force: true });
   }
 
   async updateAccount(jid: string, patch: Partial<AccountSettings>): Promise<void> {

@@ -1,0 +1,185 @@
+// Browser mode: where no Electron binary exists, a Node host runs the same engine, serves the same renderer
+// on 127.0.0.1 and carries the same contract over a WebSocket. Only this machine can reach it (loopback),
+// only pages it served can talk to it (Origin and Host checked), and only with the random token from the
+// URL it printed (kept in the URL hash, so it never appears in a request line or a log).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { WireInvoke, WireMessage } from '../../shared/bridge.ts';
+import type { EngineEvent } from '../../shared/contract.ts';
+import { ContractHost, type ShellHandlers } from '../core/contract-host.ts';
+import { EngineError } from '../core/errors.ts';
+import type { Engine } from '../core/engine.ts';
+
+export interface BrowserHostOptions {
+  engine: Engine;
+  /** The built renderer (index.html and assets). */
+  rendererDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** For tests; otherwise 32 random bytes. */
+  token?: string;
+}
+
+export interface BrowserHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+/** The same policy the Electron shell sends: scripts and styles from the app only, nothing remote. */
+export function contentSecurityPolicy(origin: string): string {
+  const wsOrigin = origin.replace(/^http/, 'ws');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ${wsOrigin}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Browser mode has no desktop shell: links and pop-outs are the page's own business (window.open). */
+const browserShell: ShellHandlers = {
+  'shell.openExternal': async () => {
+    throw new EngineError('not-supported', 'Open links from the browser itself in browser mode.');
+  },
+  'window.popOut': async () => {
+    throw new EngineError('not-supported', 'The browser opens pop-out chats itself.');
+  },
+  'window.dock': async () => {
+    throw new EngineError('not-supported', 'The browser closes pop-out chats itself.');
+  },
+};
+
+function sameToken(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const rendererDir = await realpath(options.rendererDir);
+  const host = new ContractHost(options.engine, browserShell);
+  let origin = '';
+
+  async function serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const urlPath = decodeURIComponent(new URL(request.url ?? '/', origin).pathname);
+    const relative = urlPath === '/' ? 'index.html' : urlPath.slice(1);
+    const file = path.resolve(rendererDir, relative);
+    if (!file.startsWith(rendererDir + path.sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, {
+        'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': contentSecurityPolicy(origin),
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-store',
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  }
+
+  const server = createServer((request, response) => {
+    // DNS rebinding: a page on another name that resolves to 127.0.0.1 arrives with a different Host.
+    if (
+      request.headers.host !== new URL(origin).host ||
+      (request.method !== 'GET' && request.method !== 'HEAD')
+    ) {
+      response.writeHead(request.method === 'GET' ? 403 : 405).end();
+      return;
+    }
+    serveFile(request, response).catch(() => response.writeHead(500).end());
+  });
+
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024 * 1024,
+  });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', origin);
+    const allowed =
+      url.pathname === '/bridge' &&
+      request.headers.host === new URL(origin).host &&
+      request.headers.origin === origin &&
+      sameToken(url.searchParams.get('token'), token);
+    if (!allowed) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        let message: WireInvoke;
+        try {
+          message = JSON.parse(String(data)) as WireInvoke;
+        } catch {
+          ws.close(1003, 'not JSON');
+          return;
+        }
+        if (message?.type !== 'invoke' || typeof message.id !== 'number') {
+          ws.close(1003, 'not an invoke');
+          return;
+        }
+        void host.handle(message.command, message.payload).then((result) => {
+          const reply: WireMessage = { type: 'result', id: message.id, result };
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+        });
+      });
+    });
+  });
+
+  const unsubscribe = options.engine.subscribe((batch: EngineEvent[]) => {
+    if (sockets.size === 0) return;
+    const text = JSON.stringify({ type: 'events', batch } satisfies WireMessage);
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/#token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// The one object a renderer sees (window.parley), and the wire format both transports carry it over:
+// Electron IPC in the desktop app, a loopback WebSocket in browser mode. Same contract either way.
+import type {
+  CommandName,
+  CommandRequest,
+  CommandResult,
+  EngineEvent,
+  EventName,
+  EventPayload,
+} from './contract.ts';
+
+export interface ParleyBridge {
+  invoke<C extends CommandName>(command: C, payload: CommandRequest<C>): Promise<CommandResult<C>>;
+  /** Subscribes to one event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Electron IPC channels (preload <-> main). */
+export const IPC_INVOKE_CHANNEL = 'parley:invoke';
+export const IPC_EVENTS_CHANNEL = 'parley:events';
+
+/** Browser mode: what the page sends over the WebSocket. */
+export interface WireInvoke {
+  type: 'invoke';
+  id: number;
+  command: string;
+  payload: unknown;
+}
+
+/** Browser mode: what the host sends back. Events arrive in the engine's batches. */
+export type WireMessage =
+  | { type: 'result'; id: number; result: CommandResult<CommandName> }
+  | { type: 'events'; batch: EngineEvent[] };
+
+/** Routes a batch to per-event handlers: shared by both transports' renderer side. */
+export class EventRouter {
+  readonly #handlers = new Map<EventName, Set<(payload: never) => void>>();
+
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void {
+    let set = this.#handlers.get(event);
+    if (!set) this.#handlers.set(event, (set = new Set()));
+    set.add(handler as (payload: never) => void);
+    return () => set.delete(handler as (payload: never) => void);
+  }
+
+  dispatch(batch: readonly EngineEvent[]): void {
+    for (const { event, payload } of batch) {
+      for (const handler of this.#handlers.get(event) ?? []) {
+        try {
+          (handler as (payload: unknown) => void)(payload);
+        } catch (error) {
+          console.error(`handler for ${event} failed`, error);
+        }
+      }
+    }
+  }
+}
