@@ -19,7 +19,7 @@ import { bareJid } from '../../shared/jid.ts';
 import { EngineError, toEngineError } from './errors.ts';
 import { EventBatcher, type BatchListener } from './event-batcher.ts';
 import { SettingsStore } from './settings-store.ts';
-import { CredentialStore } from './credentials.ts';
+import { CredentialStore, type SecretBackend } from './credentials.ts';
 import { RosterModule, type RosterLink } from './roster.ts';
 import { PresenceModule, clampPriority, ownPresenceStanza, type OwnPresence } from './presence.ts';
 import { SubscriptionsModule } from './subscriptions.ts';
@@ -37,8 +37,11 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** Event batching interval in ms (about one frame). */
   batchIntervalMs?: number;
-  /** Where remembered passwords go (the shell passes keychain + safeStorage backends); default: memory only. */
-  credentials?: CredentialStore;
+  /**
+   * Where remembered passwords may go, best first (the shell passes the keychain, then safeStorage).
+   * None: this run's memory only. Which store holds each account's password is kept in settings.
+   */
+  secretBackends?: readonly SecretBackend[];
 }
 
 interface ActiveSession {
@@ -73,12 +76,10 @@ export class Engine {
   private constructor(options: EngineOptions, settings: SettingsStore) {
     this.#options = options;
     this.#settings = settings;
-    this.#credentials =
-      options.credentials ??
-      new CredentialStore([], {
-        get: (jid) => settings.account(jid).passwordBackend,
-        set: (jid, backend) => settings.updateAccount(jid, { passwordBackend: backend }),
-      });
+    this.#credentials = new CredentialStore(options.secretBackends ?? [], {
+      get: (jid) => settings.account(jid).passwordBackend,
+      set: (jid, backend) => settings.updateAccount(jid, { passwordBackend: backend }),
+    });
     this.#events = new EventBatcher(options.batchIntervalMs);
     this.#subscriptions = new SubscriptionsModule(this.#events, (jid) => this.#roster.refresh(jid));
     this.#presence = new PresenceModule(this.#events);

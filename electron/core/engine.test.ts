@@ -1,0 +1,254 @@
+// Engine-level features that span modules: remembered passwords and saved accounts, the in-memory chat
+// history windows load from, and the rule that a password never reaches disk outside a keychain.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
+import { startSlixmppPeer } from '../../e2e/harness/peer.ts';
+import { Engine } from './engine.ts';
+import type { SecretBackend } from './credentials.ts';
+
+const PASSWORD = 'pässwörd-that-must-not-leak-7319';
+let server: ProsodyServer;
+const dirs: string[] = [];
+
+before(async () => {
+  server = await startProsody({
+    accounts: [
+      { user: 'alice', password: PASSWORD },
+      { user: 'bob', password: PASSWORD },
+    ],
+  });
+});
+
+after(async () => {
+  await server?.stop();
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function dataDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-engine-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Every file under `dir`, read as text. */
+async function allFiles(dir: string): Promise<Array<[string, string]>> {
+  const out: Array<[string, string]> = [];
+  for (const entry of await readdir(dir, { recursive: true })) {
+    const file = path.join(dir, entry);
+    if ((await stat(file)).isFile()) out.push([file, await readFile(file, 'utf8')]);
+  }
+  return out;
+}
+
+/** A secret store kept in this object, standing in for a keychain the test can look into. */
+function inMemoryBackend(): SecretBackend & { secrets: Map<string, string> } {
+  const secrets = new Map<string, string>();
+  return {
+    name: 'safe-storage',
+    secrets,
+    probe: async () => null,
+    get: async (account) => secrets.get(account) ?? null,
+    set: async (account, secret) => void secrets.set(account, secret),
+    delete: async (account) => void secrets.delete(account),
+  };
+}
+
+const signInRequest = (extra: Record<string, unknown> = {}) => ({
+  jid: `alice@${server.domain}`,
+  password: PASSWORD,
+  host: server.host,
+  port: server.c2sPort,
+  ...extra,
+});
+
+test('remember: the password goes to the secret store only, and a later sign-in needs no password', async () => {
+  const dir = await dataDir();
+  const backend = inMemoryBackend();
+  const engine = await Engine.create({
+    dataDir: dir,
+    extraCertificates: [server.certificate.certPem],
+    secretBackends: [backend],
+  });
+  const first = await engine.invoke('account.signIn', signInRequest({ remember: true }));
+  assert.ok(first.ok, JSON.stringify(first));
+  assert.equal(first.value.passwordStorage, 'safe-storage');
+  assert.equal(first.value.passwordWarning, null);
+  assert.equal(backend.secrets.get(`alice@${server.domain}`), PASSWORD);
+  await engine.invoke('account.signOut', {});
+
+  const saved = await engine.invoke('account.saved', {});
+  assert.ok(saved.ok);
+  assert.deepEqual(saved.value, {
+    accounts: [
+      {
+        jid: `alice@${server.domain}`,
+        host: server.host,
+        port: server.c2sPort,
+        directTls: false,
+        passwordSaved: true,
+        passwordStorage: 'safe-storage',
+      },
+    ],
+    lastUsed: `alice@${server.domain}`,
+  });
+  // A restart of the app: a new engine over the same folder signs in from the store.
+  await engine.dispose();
+  const reopened = await Engine.create({
+    dataDir: dir,
+    extraCertificates: [server.certificate.certPem],
+    secretBackends: [backend],
+  });
+  const again = await reopened.invoke('account.signIn', {
+    jid: `alice@${server.domain}`,
+    host: server.host,
+    port: server.c2sPort,
+  });
+  assert.ok(again.ok, JSON.stringify(again));
+  for (const [file, text] of await allFiles(dir)) {
+    assert.ok(!text.includes(PASSWORD), `password found in ${file}`);
+  }
+
+  // Sign out and forget: the stored password and the saved account are gone.
+  const forgotten = await reopened.invoke('account.forget', { jid: `alice@${server.domain}` });
+  assert.ok(forgotten.ok);
+  assert.equal(backend.secrets.size, 0);
+  const afterForget = await reopened.invoke('account.saved', {});
+  assert.ok(afterForget.ok);
+  assert.deepEqual(afterForget.value.accounts, []);
+  const state = await reopened.invoke('state.snapshot', {});
+  assert.ok(state.ok && state.value.connection.status === 'offline');
+  const noPassword = await reopened.invoke('account.signIn', {
+    jid: `alice@${server.domain}`,
+    host: server.host,
+    port: server.c2sPort,
+  });
+  assert.ok(!noPassword.ok);
+  assert.equal(noPassword.error.code, 'not-found');
+  await reopened.dispose();
+});
+
+test('no secret store answers: the password is kept for this run only, and the user is told why', async () => {
+  const dir = await dataDir();
+  const broken: SecretBackend = {
+    name: 'keychain',
+    probe: async () => 'No Secret Service is running',
+    get: async () => null,
+    set: async () => {
+      throw new Error('unreachable');
+    },
+    delete: async () => undefined,
+  };
+  const engine = await Engine.create({
+    dataDir: dir,
+    extraCertificates: [server.certificate.certPem],
+    secretBackends: [broken],
+  });
+  const result = await engine.invoke('account.signIn', signInRequest({ remember: true }));
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal(result.value.passwordStorage, 'memory');
+  assert.match(result.value.passwordWarning ?? '', /Secret Service/);
+  assert.ok(!(result.value.passwordWarning ?? '').includes(PASSWORD));
+  await engine.invoke('account.signOut', {});
+  // Still usable within this run...
+  const again = await engine.invoke('account.signIn', {
+    jid: `alice@${server.domain}`,
+    host: server.host,
+    port: server.c2sPort,
+  });
+  assert.ok(again.ok, JSON.stringify(again));
+  await engine.dispose();
+  // ...but never written anywhere.
+  for (const [file, text] of await allFiles(dir))
+    assert.ok(!text.includes(PASSWORD), `password found in ${file}`);
+});
+
+test('remember: false forgets a stored password', async () => {
+  const dir = await dataDir();
+  const backend = inMemoryBackend();
+  const engine = await Engine.create({
+    dataDir: dir,
+    extraCertificates: [server.certificate.certPem],
+    secretBackends: [backend],
+  });
+  assert.ok((await engine.invoke('account.signIn', signInRequest({ remember: true }))).ok);
+  await engine.invoke('account.signOut', {});
+  assert.equal(backend.secrets.size, 1);
+  assert.ok((await engine.invoke('account.signIn', signInRequest({ remember: false }))).ok);
+  assert.equal(backend.secrets.size, 0);
+  await engine.dispose();
+});
+
+test('chat.history gives a newly opened window the conversation so far, with failures, paged by time', async () => {
+  const dir = await dataDir();
+  const engine = await Engine.create({
+    dataDir: dir,
+    extraCertificates: [server.certificate.certPem],
+    batchIntervalMs: 1,
+  });
+  assert.ok((await engine.invoke('account.signIn', signInRequest())).ok);
+  const bob = await startSlixmppPeer({
+    jid: `bob@${server.domain}`,
+    password: PASSWORD,
+    host: server.host,
+    port: server.c2sPort,
+    caPem: server.certificate.certPem,
+  });
+  try {
+    const bobJid = `bob@${server.domain}`;
+    const sent = [];
+    for (let i = 0; i < 5; i++) {
+      const result = await engine.invoke('chat.send', { to: bobJid, body: `out ${i}` });
+      assert.ok(result.ok);
+      sent.push(result.value);
+      await new Promise((resolve) => setTimeout(resolve, 2)); // distinct timestamps
+    }
+    await bob.sendMessage(`alice@${server.domain}`, 'in 0');
+    const nobody = await engine.invoke('chat.send', { to: `nobody@${server.domain}`, body: 'lost' });
+    assert.ok(nobody.ok);
+    const deadline = Date.now() + 5000;
+    let history;
+    for (;;) {
+      const h = await engine.invoke('chat.history', { peer: bobJid });
+      const f = await engine.invoke('chat.history', { peer: `nobody@${server.domain}` });
+      assert.ok(h.ok && f.ok);
+      if (h.value.messages.length === 6 && f.value.failures.length === 1) {
+        history = h.value;
+        assert.equal(f.value.failures[0]!.id, nobody.value.id);
+        assert.equal(f.value.failures[0]!.error.condition, 'service-unavailable');
+        break;
+      }
+      assert.ok(
+        Date.now() < deadline,
+        `history incomplete: ${JSON.stringify(h.value.messages.map((m) => m.body))}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(
+      history.messages.map((m) => [m.direction, m.body]),
+      [
+        ['out', 'out 0'],
+        ['out', 'out 1'],
+        ['out', 'out 2'],
+        ['out', 'out 3'],
+        ['out', 'out 4'],
+        ['in', 'in 0'],
+      ],
+    );
+    assert.equal(history.complete, true);
+    // Paging back: the two messages before out 3.
+    const page = await engine.invoke('chat.history', { peer: bobJid, before: sent[3]!.timestamp, limit: 2 });
+    assert.ok(page.ok);
+    assert.deepEqual(
+      page.value.messages.map((m) => m.body),
+      ['out 1', 'out 2'],
+    );
+    assert.equal(page.value.complete, false);
+  } finally {
+    await bob.stop();
+    await engine.dispose();
+  }
+});
