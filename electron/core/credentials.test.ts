@@ -12,7 +12,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CredentialStore, KEYCHAIN_SERVICE, keytarBackend } from './credentials.ts';
 import type { BackendRecord, SecretBackend, SecretBackendName } from './credentials.ts';
 
-const MODULE_URL = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'credentials.ts')).href;
+const MODULE_URL = pathToFileURL(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), 'credentials.ts'),
+).href;
 
 function uniqueJid(): string {
   return `cred-test-${randomBytes(6).toString('hex')}@parley.test`;
@@ -103,9 +105,10 @@ interface ChildResult {
 }
 
 /** Runs an ES module snippet in a child Node with no D-Bus session (nor any way to autolaunch one). */
-function runWithoutDbus(source: string): Promise<ChildResult> {
-  const env = { ...process.env };
-  for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY', 'XDG_RUNTIME_DIR']) delete env[name];
+function runWithoutDbus(source: string, extraEnv: Record<string, string> = {}): Promise<ChildResult> {
+  const env = { ...process.env, ...extraEnv };
+  for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY', 'XDG_RUNTIME_DIR'])
+    delete env[name];
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
@@ -113,7 +116,12 @@ function runWithoutDbus(source: string): Promise<ChildResult> {
       ['--input-type=module', '-e', source],
       { env, timeout: 60_000 },
       (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, ms: Date.now() - started });
+        resolve({
+          code: error ? ((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr,
+          ms: Date.now() - started,
+        });
       },
     );
   });
@@ -161,63 +169,79 @@ const keytar = (await import('keytar')).default;
 
 // ---- the real keychain -------------------------------------------------------------------------------------
 
-test('keychain: remember stores in the real keychain, readable by a fresh store and by keytar; forget deletes it', { skip: keychainSkip }, async (t) => {
-  const jid = uniqueJid();
-  const password = uniquePassword();
-  t.after(async () => {
-    await keytar.deletePassword(KEYCHAIN_SERVICE, jid);
-  });
-  const record = tempRecord(t);
-  const safe = new FakeBackend('safe-storage');
-  const store = new CredentialStore([keytarBackend(), safe], record);
+test(
+  'keychain: remember stores in the real keychain, readable by a fresh store and by keytar; forget deletes it',
+  { skip: keychainSkip },
+  async (t) => {
+    const jid = uniqueJid();
+    const password = uniquePassword();
+    t.after(async () => {
+      await keytar.deletePassword(KEYCHAIN_SERVICE, jid);
+    });
+    const record = tempRecord(t);
+    const safe = new FakeBackend('safe-storage');
+    const store = new CredentialStore([keytarBackend(), safe], record);
 
-  const result = await store.remember(jid, password);
-  assert.deepEqual(result, { storage: 'keychain', warning: null });
-  assert.equal(store.storageOf(jid), 'keychain');
-  assert.deepEqual(safe.calls, [], 'a lower backend is not touched when the keychain works');
+    const result = await store.remember(jid, password);
+    assert.deepEqual(result, { storage: 'keychain', warning: null });
+    assert.equal(store.storageOf(jid), 'keychain');
+    assert.deepEqual(safe.calls, [], 'a lower backend is not touched when the keychain works');
 
-  assert.equal(await keytar.getPassword(KEYCHAIN_SERVICE, jid), password, 'keytar sees service "Parley", account = jid');
+    assert.equal(
+      await keytar.getPassword(KEYCHAIN_SERVICE, jid),
+      password,
+      'keytar sees service "Parley", account = jid',
+    );
 
-  const fresh = new CredentialStore([keytarBackend(), safe], new FileRecord(record.file));
-  assert.equal(fresh.storageOf(jid), 'keychain');
-  assert.equal(await fresh.recall(jid), password);
-  assert.equal(fresh.lastWarning, null);
+    const fresh = new CredentialStore([keytarBackend(), safe], new FileRecord(record.file));
+    assert.equal(fresh.storageOf(jid), 'keychain');
+    assert.equal(await fresh.recall(jid), password);
+    assert.equal(fresh.lastWarning, null);
 
-  const raw = record.raw();
-  assert.ok(raw.includes(jid) && raw.includes('keychain'), `record is ${raw}`);
-  assert.ok(!raw.includes(password), 'the record never holds the password');
+    const raw = record.raw();
+    assert.ok(raw.includes(jid) && raw.includes('keychain'), `record is ${raw}`);
+    assert.ok(!raw.includes(password), 'the record never holds the password');
 
-  await fresh.forget(jid);
-  assert.equal(fresh.lastWarning, null);
-  assert.equal(await keytar.getPassword(KEYCHAIN_SERVICE, jid), null);
-  assert.equal(fresh.storageOf(jid), 'none');
-  assert.ok(!new FileRecord(record.file).raw().includes(jid), 'record entry cleared');
-  assert.equal(await new CredentialStore([keytarBackend()], new FileRecord(record.file)).recall(jid), null);
-});
+    await fresh.forget(jid);
+    assert.equal(fresh.lastWarning, null);
+    assert.equal(await keytar.getPassword(KEYCHAIN_SERVICE, jid), null);
+    assert.equal(fresh.storageOf(jid), 'none');
+    assert.ok(!new FileRecord(record.file).raw().includes(jid), 'record entry cleared');
+    assert.equal(await new CredentialStore([keytarBackend()], new FileRecord(record.file)).recall(jid), null);
+  },
+);
 
-test('keychain: recall reads only the keychain even when another backend holds something for the account', { skip: keychainSkip }, async (t) => {
-  const jid = uniqueJid();
-  const password = uniquePassword();
-  t.after(async () => {
-    await keytar.deletePassword(KEYCHAIN_SERVICE, jid);
-  });
-  const record = tempRecord(t);
-  const safe = new FakeBackend('safe-storage');
-  const store = new CredentialStore([keytarBackend(), safe], record);
-  assert.equal((await store.remember(jid, 'first-password')).storage, 'keychain');
-  assert.equal((await store.remember(jid, password)).storage, 'keychain', 'remember again overwrites');
-  safe.secrets.set(jid, 'stale-other-store');
+test(
+  'keychain: recall reads only the keychain even when another backend holds something for the account',
+  { skip: keychainSkip },
+  async (t) => {
+    const jid = uniqueJid();
+    const password = uniquePassword();
+    t.after(async () => {
+      await keytar.deletePassword(KEYCHAIN_SERVICE, jid);
+    });
+    const record = tempRecord(t);
+    const safe = new FakeBackend('safe-storage');
+    const store = new CredentialStore([keytarBackend(), safe], record);
+    assert.equal((await store.remember(jid, 'first-password')).storage, 'keychain');
+    assert.equal((await store.remember(jid, password)).storage, 'keychain', 'remember again overwrites');
+    safe.secrets.set(jid, 'stale-other-store');
 
-  const fresh = new CredentialStore([keytarBackend(), safe], new FileRecord(record.file));
-  assert.equal(await fresh.recall(jid), password);
-  assert.ok(!safe.calls.some((c) => c.startsWith('get')), 'safe-storage never read');
-});
+    const fresh = new CredentialStore([keytarBackend(), safe], new FileRecord(record.file));
+    assert.equal(await fresh.recall(jid), password);
+    assert.ok(!safe.calls.some((c) => c.startsWith('get')), 'safe-storage never read');
+  },
+);
 
-test('keychain: keytarBackend probe answers quickly when the Secret Service is up', { skip: keychainSkip }, async () => {
-  const started = Date.now();
-  assert.equal(await keytarBackend().probe(), null);
-  assert.ok(Date.now() - started < 3000);
-});
+test(
+  'keychain: keytarBackend probe answers quickly when the Secret Service is up',
+  { skip: keychainSkip },
+  async () => {
+    const started = Date.now();
+    assert.equal(await keytarBackend().probe(), null);
+    assert.ok(Date.now() - started < 3000);
+  },
+);
 
 // ---- the real keytar backend with no D-Bus (child process) --------------------------------------------------
 
@@ -236,7 +260,8 @@ test('no D-Bus: the keytar probe fails within its bound and says why', async () 
 
 test('no D-Bus: remember falls to the next backend with a warning, and to memory when there is none', async () => {
   const password = uniquePassword();
-  const result = await runWithoutDbus(`${CHILD_PRELUDE}
+  const result = await runWithoutDbus(
+    `${CHILD_PRELUDE}
     const jid = ${JSON.stringify(uniqueJid())};
     const password = process.env.TEST_PASSWORD;
     const two = new CredentialStore([keytarBackend(), safeStorage], record);
@@ -248,7 +273,9 @@ test('no D-Bus: remember falls to the next backend with a warning, and to memory
     console.log(JSON.stringify({ first, firstStorageOf, backOk: back === password, second,
       secondStorageOf: one.storageOf(jid), memOk: (await one.recall(jid)) === password,
       lastWarning: one.lastWarning, record: recordData }));
-  `.replace('process.env.TEST_PASSWORD', JSON.stringify(password)));
+  `,
+    { TEST_PASSWORD: password },
+  );
   const out = lastJson<{
     first: { storage: string; warning: string | null };
     firstStorageOf: string;
@@ -277,40 +304,36 @@ test('no D-Bus: remember falls to the next backend with a warning, and to memory
 test('no D-Bus: a password recorded in the keychain is NOT read from another backend (null + lastWarning)', async () => {
   const jid = uniqueJid();
   const other = uniquePassword();
-  const result = await runWithoutDbus(`${CHILD_PRELUDE}
+  const env = {
+    RECORD_JSON: JSON.stringify({ [jid]: 'keychain' }),
+    SAFE_JSON: JSON.stringify([[jid, other]]),
+  };
+  const result = await runWithoutDbus(
+    `${CHILD_PRELUDE}
     const store = new CredentialStore([keytarBackend(), safeStorage], record);
     const value = await store.recall(${JSON.stringify(jid)});
     console.log(JSON.stringify({ value, lastWarning: store.lastWarning, storageOf: store.storageOf(${JSON.stringify(jid)}), safeCalls }));
-  `).then((r) => r);
-  void result; // first form without env: rerun with the record and the other store's secret in the env below
-  const env = { RECORD_JSON: JSON.stringify({ [jid]: 'keychain' }), SAFE_JSON: JSON.stringify([[jid, other]]) };
-  const withState = await runWithoutDbusEnv(env, `${CHILD_PRELUDE}
-    const store = new CredentialStore([keytarBackend(), safeStorage], record);
-    const value = await store.recall(${JSON.stringify(jid)});
-    console.log(JSON.stringify({ value, lastWarning: store.lastWarning, storageOf: store.storageOf(${JSON.stringify(jid)}), safeCalls }));
-  `);
-  const out = lastJson<{ value: string | null; lastWarning: string | null; storageOf: string; safeCalls: string[] }>(
-    withState,
+  `,
+    env,
   );
+  const out = lastJson<{
+    value: string | null;
+    lastWarning: string | null;
+    storageOf: string;
+    safeCalls: string[];
+  }>(result);
   assert.equal(out.value, null);
   assert.equal(out.storageOf, 'keychain');
-  assert.match(out.lastWarning ?? '', /saved password is in the system keychain, which is unavailable: .*D-Bus/);
-  assert.ok(!out.safeCalls.includes('get'), `safe-storage must not be read; calls: ${out.safeCalls.join(',')}`);
+  assert.match(
+    out.lastWarning ?? '',
+    /saved password is in the system keychain, which is unavailable: .*D-Bus/,
+  );
+  assert.ok(
+    !out.safeCalls.includes('get'),
+    `safe-storage must not be read; calls: ${out.safeCalls.join(',')}`,
+  );
   assert.ok(!(out.lastWarning ?? '').includes(other));
 });
-
-function runWithoutDbusEnv(extra: Record<string, string>, source: string): Promise<ChildResult> {
-  const saved = Object.fromEntries(Object.keys(extra).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, extra);
-  try {
-    return runWithoutDbus(source);
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 // ---- fallback order and recall rules (in-test backends) ------------------------------------------------------
 
@@ -344,12 +367,19 @@ test('order: failed probes and failed writes fall through, each reason in the wa
   const second = await store.remember(jid, password);
   assert.equal(second.storage, 'memory');
   assert.match(second.warning ?? '', /memory for this session only/);
-  assert.match(second.warning ?? '', /No Secret Service is running.*encrypted app storage could not save it: disk full/);
+  assert.match(
+    second.warning ?? '',
+    /No Secret Service is running.*encrypted app storage could not save it: disk full/,
+  );
   assert.ok(!(second.warning ?? '').includes(password), 'secret redacted from the warning');
   assert.equal(store.storageOf(jid), 'memory');
   assert.equal(record.get(jid), null, 'record cleared: the stored copy is no longer the password');
   assert.equal(await store.recall(jid), password, 'memory first');
-  assert.equal(await new CredentialStore([a, b], new FileRecord(record.file)).recall(jid), null, 'memory is per run');
+  assert.equal(
+    await new CredentialStore([a, b], new FileRecord(record.file)).recall(jid),
+    null,
+    'memory is per run',
+  );
   assert.ok(!record.raw().includes(password));
 });
 
@@ -411,7 +441,6 @@ test('remember: moving up to a better backend removes the stale copy from the ol
   const r = await new CredentialStore([a, b], new FileRecord(record.file)).remember(jid, 'new');
   assert.deepEqual(r, { storage: 'keychain', warning: null });
   assert.equal(b.secrets.has(jid), false);
-  assert.equal(record.get(jid), null === null ? new FileRecord(record.file).get(jid) : null);
   assert.equal(new FileRecord(record.file).get(jid), 'keychain');
 });
 
@@ -453,7 +482,13 @@ test('accounts are keyed by normalized bare JID; invalid input is refused withou
   await store.remember('Alice@Example.COM/laptop', 'pw-1');
   assert.equal(store.storageOf('alice@example.com'), 'keychain');
   assert.equal(await store.recall('alice@example.com/phone'), 'pw-1');
-  await assert.rejects(store.remember('not a jid@@', 'pw-secret-xyz'), (e: Error) => !e.message.includes('pw-secret-xyz'));
+  await assert.rejects(
+    store.remember('not a jid@@', 'pw-secret-xyz'),
+    (e: Error) => !e.message.includes('pw-secret-xyz'),
+  );
   await assert.rejects(store.remember('bob@example.com', ''), /empty password/);
-  assert.throws(() => new CredentialStore([a, new FakeBackend('keychain')], tempRecord(t)), /Two secret backends/);
+  assert.throws(
+    () => new CredentialStore([a, new FakeBackend('keychain')], tempRecord(t)),
+    /Two secret backends/,
+  );
 });

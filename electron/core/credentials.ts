@@ -75,7 +75,7 @@ function messageOf(error: unknown): string {
 /** Turns libsecret / D-Bus failures into a sentence a user can act on. */
 function explainKeychainError(error: unknown): string {
   const text = messageOf(error);
-  if (error instanceof TimeoutError) return `The keychain did not answer (${text})`;
+  if (error instanceof TimeoutError) return text;
   if (
     /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Could not connect|Failed to connect|dbus-launch/i.test(text)
   ) {
@@ -116,11 +116,13 @@ export function keytarBackend(options: { timeoutMs?: number } = {}): SecretBacke
 
   async function call<T>(what: string, run: (keytar: Keytar) => Promise<T>): Promise<T> {
     if (pending > 0)
-      throw new TimeoutError(`an earlier keychain call has not finished after ${timeoutMs / 1000} s`);
+      throw new TimeoutError(
+        `The keychain has not answered an earlier request for over ${timeoutMs / 1000} s`,
+      );
     const keytar = await load();
     const work = run(keytar);
     try {
-      return await withTimeout(work, timeoutMs, `The keychain (${what})`);
+      return await withTimeout(work, timeoutMs, `The keychain (asked to ${what})`);
     } catch (error) {
       if (error instanceof TimeoutError) {
         pending += 1;
