@@ -1,0 +1,126 @@
+// The packaged-shape app, launched in real Electron through Playwright: the window opens on parley://app/
+// with the sign-in screen, and the page sees window.parley and nothing of Node. Electron's binary is
+// fetched on first launch, which cannot happen on machines without internet; there the suite reports
+// itself skipped with the reason. It never calls require('electron') (that would try the download).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ElectronApplication } from '@playwright/test';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+
+/** The Electron executable if it is installed and runnable, else why not. */
+function resolveElectronBinary(): { path: string } | { skip: string } {
+  const packageDir = path.join(repo, 'node_modules/electron');
+  const pathFile = path.join(packageDir, 'path.txt');
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (!existsSync(pathFile) && !override) {
+    return {
+      skip: 'Electron binary not downloadable on this machine (node_modules/electron/path.txt is missing)',
+    };
+  }
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : 'electron';
+  const binary = override ? path.join(override, relative) : path.join(packageDir, 'dist', relative);
+  try {
+    accessSync(binary, constants.X_OK);
+  } catch {
+    return {
+      skip: `Electron binary not downloadable on this machine (${binary} is missing or not executable)`,
+    };
+  }
+  return { path: binary };
+}
+
+function resolveBuild(): string | null {
+  for (const file of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
+    if (!existsSync(path.join(repo, file))) return `${file} is missing: run npm run build first`;
+  }
+  return null;
+}
+
+const electron = resolveElectronBinary();
+const missingBuild = 'path' in electron ? resolveBuild() : null;
+const skip = 'skip' in electron ? electron.skip : (missingBuild ?? false);
+
+describe('Electron app', () => {
+  if (skip) {
+    it('launches the app in Electron', { skip }, () => undefined);
+    return;
+  }
+  let app: ElectronApplication;
+  let userData: string;
+
+  before(async () => {
+    const { _electron } = await import('@playwright/test');
+    userData = mkdtempSync(path.join(tmpdir(), 'parley-e2e-'));
+    app = await _electron.launch({
+      executablePath: 'path' in electron ? electron.path : undefined,
+      args: [path.join(repo, 'out/main/index.js'), `--user-data-dir=${userData}`],
+      cwd: repo,
+      env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
+      timeout: 60_000,
+    });
+  });
+
+  after(async () => {
+    await app?.close();
+    if (userData) rmSync(userData, { recursive: true, force: true });
+  });
+
+  it('opens the main window on parley://app/ with the sign-in screen', async () => {
+    const page = await app.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+    assert.match(page.url(), /^parley:\/\/app\//);
+    await page.locator('input[type="password"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  it('gives the page window.parley (invoke, on) and no Node', async () => {
+    const page = await app.firstWindow();
+    const facts = await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown>;
+      const parley = w.parley as Record<string, unknown> | undefined;
+      return {
+        keys: parley ? Object.keys(parley).sort() : null,
+        require: typeof w.require,
+        process: typeof w.process,
+        module: typeof w.module,
+      };
+    });
+    assert.deepEqual(facts, {
+      keys: ['invoke', 'on'],
+      require: 'undefined',
+      process: 'undefined',
+      module: 'undefined',
+    });
+  });
+
+  it('answers contract commands and refuses others', async () => {
+    const page = await app.firstWindow();
+    const results = await page.evaluate(async () => {
+      const parley = (
+        window as unknown as { parley: { invoke(c: string, p: unknown): Promise<{ ok: boolean }> } }
+      ).parley;
+      return [(await parley.invoke('account.saved', {})).ok, (await parley.invoke('fs.read', {})).ok];
+    });
+    assert.deepEqual(results, [true, false]);
+  });
+
+  it('denies window.open and navigation away', async () => {
+    const page = await app.firstWindow();
+    const before = app.windows().length;
+    await page.evaluate(() => {
+      window.open('https://example.org/');
+    });
+    await page
+      .evaluate(() => {
+        location.href = 'https://example.org/';
+      })
+      .catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(app.windows().length, before);
+    assert.match(page.url(), /^parley:\/\/app\//);
+  });
+});

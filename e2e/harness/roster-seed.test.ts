@@ -1,0 +1,161 @@
+// A seeded 2,000-contact roster with 1,000 contacts online through an external component: a real Engine
+// signs in and gets exactly that roster and presence, in a few event batches.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from '../../electron/core/engine.ts';
+import type { EngineEvent } from '../../shared/contract.ts';
+import { startProsody, type ProsodyServer } from './prosody.ts';
+import {
+  luaString,
+  presenceComponentConfig,
+  prosodyPathEncode,
+  rosterFile,
+  seedRoster,
+  startPresenceComponent,
+  type PresenceComponent,
+  type SeedContact,
+} from './roster-seed.ts';
+
+const USER = 'big';
+const PASSWORD = 'big-password';
+const SECRET = 'component-secret';
+const TOTAL = 2_000;
+const ONLINE = 1_000;
+
+test('path and string encodings match what Prosody writes', () => {
+  assert.equal(prosodyPathEncode('parley.test'), 'parley%2etest');
+  assert.equal(prosodyPathEncode('a_b-c'), 'a%5fb%2dc');
+  assert.equal(luaString('Bob "B" \\ Ünï'), '"Bob \\"B\\" \\\\ \\195\\156n\\195\\175"');
+  assert.equal(luaString('a\nb'), '"a\\010b"');
+});
+
+describe('seeded roster + presence component', () => {
+  let server: ProsodyServer;
+  let component: PresenceComponent;
+  let bots: string;
+  let contacts: SeedContact[];
+  const groupNames = ['Family', 'Work', 'Friends', 'Club', 'Ünïcode "quoted"'];
+
+  before(async () => {
+    const domain = 'parley.test';
+    bots = `bots.${domain}`;
+    const config = await presenceComponentConfig(bots, SECRET);
+    server = await startProsody({
+      domain,
+      accounts: [{ user: USER, password: PASSWORD }],
+      extraConfig: config.extraConfig,
+    });
+    contacts = Array.from({ length: TOTAL }, (_, i): SeedContact => {
+      const online = i < ONLINE;
+      return {
+        jid: `c${i}@${bots}`,
+        name: i % 7 === 0 ? undefined : `Contact ${i}`,
+        groups: i % 11 === 0 ? [] : [groupNames[i % groupNames.length]!, ...(i % 3 === 0 ? ['Starred'] : [])],
+        subscription: online ? 'both' : (['none', 'to', 'from', 'both'] as const)[i % 4]!,
+      };
+    });
+    const version = await seedRoster(server, USER, contacts);
+    assert.equal(version, 1);
+    component = await startPresenceComponent(server, bots, SECRET);
+    component.setOnline(
+      contacts.slice(0, ONLINE).map((c) => c.jid),
+      { show: 'away', status: 'seeded' },
+    );
+    // sendPresence while the user is offline: Prosody drops it, but the component remembers the show.
+    component.sendPresence(`c0@${bots}`, `${USER}@${domain}`, 'dnd', 'busy bot');
+  });
+
+  after(async () => {
+    await component?.close();
+    await server?.stop();
+  });
+
+  test('the roster file is where Prosody keeps it, with a version', async () => {
+    const text = await readFile(rosterFile(server, USER), 'utf8');
+    assert.match(text, /^return \{\n\t\[false\] = \{\n\t\t\["pending"\] = \{\};\n\t\t\["version"\] = 1;/);
+    assert.match(
+      text,
+      /\["c1@bots\.parley\.test"\] = \{\n\t\t\["subscription"\] = "both";\n\t\t\["name"\] = "Contact 1";/,
+    );
+  });
+
+  test('an engine signing in gets the whole roster and the online contacts, in few batches', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-roster-seed-'));
+    const engine = await Engine.create({ dataDir, extraCertificates: [server.certificate.certPem] });
+    const batches: EngineEvent[][] = [];
+    const unsubscribe = engine.subscribe((batch) => batches.push(batch));
+    try {
+      const start = performance.now();
+      const result = await engine.invoke('account.signIn', {
+        jid: `${USER}@${server.domain}`,
+        password: PASSWORD,
+        host: server.host,
+        port: server.c2sPort,
+      });
+      assert.ok(result.ok, result.ok ? '' : result.error.message);
+      const signedIn = performance.now() - start;
+
+      // Wait (up to 10 s) for presence of every online contact.
+      const deadline = Date.now() + 10_000;
+      let onlineCount = 0;
+      while (Date.now() < deadline) {
+        const snap = await engine.invoke('state.snapshot', {});
+        assert.ok(snap.ok);
+        onlineCount = snap.value.presence.filter((p) => p.best !== null && p.jid.endsWith(`@${bots}`)).length;
+        if (onlineCount >= ONLINE) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const allPresence = performance.now() - start;
+      engine.flushEvents();
+
+      const snap = await engine.invoke('state.snapshot', {});
+      assert.ok(snap.ok);
+      const roster = new Map(snap.value.roster.map((c) => [c.jid, c]));
+      assert.equal(roster.size, TOTAL);
+      for (const seed of contacts) {
+        const got = roster.get(seed.jid);
+        assert.ok(got, `missing ${seed.jid}`);
+        assert.equal(got.name, seed.name ?? null);
+        assert.deepEqual([...got.groups].sort(), [...(seed.groups ?? [])].sort());
+        assert.equal(got.subscription, seed.subscription);
+      }
+      // The server also reflects our own presence (our bare JID): count contacts only.
+      const online = snap.value.presence.filter((p) => p.best !== null && roster.has(p.jid));
+      assert.equal(online.length, ONLINE);
+      const onlineJids = new Set(online.map((p) => p.jid));
+      for (const seed of contacts.slice(0, ONLINE)) assert.ok(onlineJids.has(seed.jid), seed.jid);
+      const c0 = online.find((p) => p.jid === `c0@${bots}`);
+      assert.equal(c0?.best?.show, 'dnd');
+      assert.equal(c0?.best?.status, 'busy bot');
+      const c1 = online.find((p) => p.jid === `c1@${bots}`);
+      assert.equal(c1?.best?.show, 'away');
+      assert.equal(c1?.best?.resource, 'bot');
+      assert.equal(component.received.probesAnswered, ONLINE);
+
+      // The engine coalesces: one roster reset, and the 1,000 presences in a handful of batches.
+      const rosterEvents = batches.flat().filter((e) => e.event === 'roster.changed');
+      const presenceBatches = batches.filter((b) => b.some((e) => e.event === 'presence.changed'));
+      const presenceItems = batches
+        .flat()
+        .reduce((n, e) => n + (e.event === 'presence.changed' ? e.payload.contacts.length : 0), 0);
+      assert.equal(rosterEvents.length, 1);
+      assert.equal(rosterEvents[0]?.event === 'roster.changed' && rosterEvents[0].payload.reset, true);
+      assert.ok(presenceItems >= ONLINE, `${presenceItems} presence items`);
+      assert.ok(
+        presenceBatches.length <= 30,
+        `${presenceBatches.length} presence batches for ${ONLINE} contacts`,
+      );
+      console.warn(
+        `roster-seed: sign-in ${signedIn.toFixed(0)} ms, all presence ${allPresence.toFixed(0)} ms, ` +
+          `${batches.length} batches (${presenceBatches.length} with presence, ${presenceItems} items)`,
+      );
+    } finally {
+      unsubscribe();
+      await engine.dispose();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

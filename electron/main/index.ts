@@ -1,0 +1,85 @@
+// Electron entry: app lifecycle and wiring only. This is the one file that imports 'electron' at runtime;
+// every other module here receives the Electron objects it needs, so tests can hand it fakes.
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, screen, shell } from 'electron';
+import { ContractHost } from '../core/contract-host.ts';
+import { keytarBackend } from '../core/credentials.ts';
+import { Engine } from '../core/engine.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
+import { createOpenExternal } from './external-links.ts';
+import { broadcast, createShellHandlers, PopOutState, registerInvokeHandler } from './ipc.ts';
+import { SafeStorageBackend } from './safe-storage-backend.ts';
+import { BoundsStore } from './window-bounds.ts';
+import { WindowManager } from './windows.ts';
+
+/** Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/. */
+const RENDERER_DIR = path.join(import.meta.dirname, '../renderer');
+const PRELOAD_PATH = path.join(import.meta.dirname, '../preload/index.cjs');
+const DISPOSE_BUDGET_MS = 5_000;
+
+// Before 'ready': the scheme's privileges, and the sandbox for every renderer.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  start().catch((error: unknown) => {
+    console.error('Parley could not start', error);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  if (process.platform === 'win32') app.setAppUserModelId('org.parley.desktop');
+  await app.whenReady();
+  const userData = app.getPath('userData');
+
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
+  const openExternal = createOpenExternal(shell);
+
+  // OS keychain first; Electron's safeStorage when the keychain cannot be reached (never plain text).
+  const engine = await Engine.create({
+    dataDir: userData,
+    secretBackends: [keytarBackend(), new SafeStorageBackend(safeStorage, userData)],
+  });
+  const bounds = await BoundsStore.open(userData);
+
+  const allContents = () => windows.all().map((win) => win.webContents);
+  const popOuts = new PopOutState((batch) => broadcast(allContents(), batch));
+  const windows: WindowManager = new WindowManager({
+    BrowserWindow,
+    preloadPath: PRELOAD_PATH,
+    openExternal,
+    bounds,
+    workAreas: () => screen.getAllDisplays().map((display) => display.workArea),
+    onPageLoaded: (contents) => broadcast([contents], popOuts.layoutEvent()),
+    onChatClosed: (peer) => popOuts.delete(peer),
+  });
+
+  const host = new ContractHost(engine, createShellHandlers(windows, popOuts, openExternal));
+  registerInvokeHandler(ipcMain, host, (contents) => windows.owns(contents));
+  engine.subscribe((batch) => broadcast(allContents(), batch));
+
+  app.on('second-instance', () => windows.showMain());
+  app.on('activate', () => windows.showMain());
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // After the windows closed (so their bounds are recorded): sign out, flush, then really quit.
+  let shutdown: 'running' | 'disposing' | 'done' = 'running';
+  app.on('will-quit', (event) => {
+    if (shutdown === 'done') return;
+    event.preventDefault();
+    if (shutdown === 'disposing') return;
+    shutdown = 'disposing';
+    const budget = new Promise((resolve) => setTimeout(resolve, DISPOSE_BUDGET_MS).unref());
+    void Promise.race([Promise.allSettled([engine.dispose(), bounds.flush()]), budget]).finally(() => {
+      shutdown = 'done';
+      app.quit();
+    });
+  });
+
+  windows.showMain();
+}
