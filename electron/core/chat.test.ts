@@ -1,61 +1,23 @@
 // One-to-one messages against a real Prosody: engine <-> slixmpp peer and engine <-> engine, every message
 // type with subject and thread, XEP-0359 origin-id, strangers, offline storage (XEP-0203), errors tied back
 // to the sent id (and spoofed errors ignored), oversize input and hostile stanzas.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, EngineEvent } from '../../shared/contract.ts';
 import { MAX_BODY_CHARS } from '../../shared/contract.ts';
 import { describeStanzaError } from './errors.ts';
-import { startProsody } from '../../e2e/harness/prosody.ts';
-import type { ProsodyServer } from '../../e2e/harness/prosody.ts';
-import { startSlixmppPeer } from '../../e2e/harness/peer.ts';
 import type { SlixmppPeer } from '../../e2e/harness/peer.ts';
-import { startEngine } from '../../e2e/harness/engine-client.ts';
 import type { EngineClient } from '../../e2e/harness/engine-client.ts';
+import { sleep, useProsodyScenario } from '../../e2e/harness/scenario.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('chat against Prosody', () => {
-  let server: ProsodyServer;
-  const cleanups: Array<() => Promise<void>> = [];
-  let counter = 0;
-
-  before(async () => {
-    server = await startProsody();
-  });
-
-  after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    await server?.stop();
-  });
-
-  async function account(prefix: string): Promise<{ user: string; password: string; jid: string }> {
-    const user = `${prefix}${++counter}${Date.now().toString(36)}`;
-    const password = `${user}-pw`;
-    await server.register(user, password);
-    return { user, password, jid: `${user}@${server.domain}` };
-  }
-
-  async function engine(prefix: string): Promise<EngineClient> {
-    const acc = await account(prefix);
-    const client = await startEngine(server, acc.user, acc.password);
-    cleanups.push(() => client.dispose());
-    return client;
-  }
-
-  async function peer(prefix: string, resource = 'desk'): Promise<SlixmppPeer> {
-    const acc = await account(prefix);
-    const p = await startSlixmppPeer({
-      jid: acc.jid,
-      password: acc.password,
-      host: '127.0.0.1',
-      port: server.c2sPort,
-      caPem: server.certificate.certPem,
-      resource,
-    });
-    cleanups.push(() => p.stop());
-    return p;
-  }
+  const scenario = useProsodyScenario();
+  const { engine } = scenario;
+  // Peers here sit on a known resource unless a test picks another: one test addresses `${jid}/desk`.
+  const peer = (prefix: string, resource = 'desk'): Promise<SlixmppPeer> =>
+    scenario.peer(prefix, { resource });
 
   function messages(client: EngineClient, from = 0): ChatMessage[] {
     client.engine.flushEvents();
@@ -72,6 +34,11 @@ describe('chat against Prosody', () => {
       timeoutMs,
     );
     return (event as Extract<EngineEvent, { event: 'chat.messages' }>).payload.messages.find(predicate)!;
+  }
+
+  /** Every field of a message but its timestamp, which each test checks against its own time window. */
+  function assertMessage(actual: ChatMessage, expected: Omit<ChatMessage, 'timestamp'>): void {
+    assert.deepEqual({ ...actual, timestamp: 0 }, { ...expected, timestamp: 0 });
   }
 
   async function send(client: EngineClient, request: Record<string, unknown>): Promise<ChatMessage> {
@@ -130,23 +97,19 @@ describe('chat against Prosody', () => {
     const before = Date.now();
     const sent = await send(a, { to: p.jid, body: 'hello peer', thread: 'thread-1' });
     assert.match(sent.id, UUID);
-    assert.deepEqual(
-      { ...sent, timestamp: 0 },
-      {
-        id: sent.id,
-        originId: sent.id,
-        direction: 'out',
-        peer: p.jid,
-        peerFull: p.jid,
-        type: 'chat',
-        body: 'hello peer',
-        subject: null,
-        thread: 'thread-1',
-        timestamp: 0,
-        delayed: false,
-        fromRoster: true,
-      },
-    );
+    assertMessage(sent, {
+      id: sent.id,
+      originId: sent.id,
+      direction: 'out',
+      peer: p.jid,
+      peerFull: p.jid,
+      type: 'chat',
+      body: 'hello peer',
+      subject: null,
+      thread: 'thread-1',
+      delayed: false,
+      fromRoster: true,
+    });
     assert.ok(sent.timestamp >= before && sent.timestamp <= Date.now());
     const got = await p.waitFor('message', (m) => m.id === sent.id);
     assert.deepEqual(
@@ -221,23 +184,19 @@ describe('chat against Prosody', () => {
         ...(c.subject ? { subject: c.subject } : {}),
       });
       const got = await message(a, (m) => m.id === c.id);
-      assert.deepEqual(
-        { ...got, timestamp: 0 },
-        {
-          id: c.id,
-          originId: null,
-          direction: 'in',
-          peer: p.jid,
-          peerFull: `${p.jid}/phone`,
-          type: c.type,
-          body: c.body,
-          subject: c.subject ?? null,
-          thread: c.thread ?? null,
-          timestamp: 0,
-          delayed: false,
-          fromRoster: true,
-        },
-      );
+      assertMessage(got, {
+        id: c.id,
+        originId: null,
+        direction: 'in',
+        peer: p.jid,
+        peerFull: `${p.jid}/phone`,
+        type: c.type,
+        body: c.body,
+        subject: c.subject ?? null,
+        thread: c.thread ?? null,
+        delayed: false,
+        fromRoster: true,
+      });
       assert.ok(got.timestamp >= before - 1000 && got.timestamp <= Date.now());
     }
   });
@@ -263,7 +222,7 @@ describe('chat against Prosody', () => {
     await b.signOut();
     const sent = await send(a, { to: b.account, body: 'while you were out', thread: 'off-th' });
     // Prosody stamps the delay with second precision: keep the stored time clearly before sign-in.
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const signInAt = Date.now();
     const from = b.events.length;
     await b.signIn();
@@ -283,7 +242,7 @@ describe('chat against Prosody', () => {
 
   test('message error: a nonexistent user on the same server fails the sent id via chat.failed', async () => {
     const a = await engine('fail');
-    const nobody = `nobody-${Date.now().toString(36)}@${server.domain}`;
+    const nobody = `nobody-${Date.now().toString(36)}@${scenario.server.domain}`;
     const sent = await send(a, { to: nobody, body: 'anyone there?' });
     const event = await a.waitForEvent(
       (e) => e.event === 'chat.failed' && e.payload.failures.some((f) => f.id === sent.id),
@@ -415,23 +374,19 @@ describe('chat against Prosody', () => {
     await befriendEngines(a, b);
     const fromA = await send(a, { to: b.account, body: 'hi B', thread: 'duo' });
     const gotB = await message(b, (m) => m.id === fromA.id);
-    assert.deepEqual(
-      { ...gotB, timestamp: 0 },
-      {
-        id: fromA.id,
-        originId: fromA.originId,
-        direction: 'in',
-        peer: a.account,
-        peerFull: a.jid,
-        type: 'chat',
-        body: 'hi B',
-        subject: null,
-        thread: 'duo',
-        timestamp: 0,
-        delayed: false,
-        fromRoster: true,
-      },
-    );
+    assertMessage(gotB, {
+      id: fromA.id,
+      originId: fromA.originId,
+      direction: 'in',
+      peer: a.account,
+      peerFull: a.jid!,
+      type: 'chat',
+      body: 'hi B',
+      subject: null,
+      thread: 'duo',
+      delayed: false,
+      fromRoster: true,
+    });
     const fromB = await send(b, { to: a.jid!, body: 'hi A, back at you', thread: 'duo' });
     assert.deepEqual([fromB.peer, fromB.peerFull, fromB.fromRoster], [a.account, a.jid, true]);
     const gotA = await message(a, (m) => m.id === fromB.id);

@@ -169,18 +169,27 @@ const keytar = (await import('keytar')).default;
 
 // ---- the real keychain -------------------------------------------------------------------------------------
 
+/**
+ * A fresh account whose keychain entry is deleted after the test, and a store over the real keychain with a
+ * fake safe-storage below it and a temp-file record.
+ */
+function keychainStore(t: { after(fn: () => void | Promise<void>): void }) {
+  const jid = uniqueJid();
+  const password = uniquePassword();
+  t.after(async () => {
+    await keytar.deletePassword(KEYCHAIN_SERVICE, jid);
+  });
+  const record = tempRecord(t);
+  const safe = new FakeBackend('safe-storage');
+  const store = new CredentialStore([keytarBackend(), safe], record);
+  return { jid, password, record, safe, store };
+}
+
 test(
   'keychain: remember stores in the real keychain, readable by a fresh store and by keytar; forget deletes it',
   { skip: keychainSkip },
   async (t) => {
-    const jid = uniqueJid();
-    const password = uniquePassword();
-    t.after(async () => {
-      await keytar.deletePassword(KEYCHAIN_SERVICE, jid);
-    });
-    const record = tempRecord(t);
-    const safe = new FakeBackend('safe-storage');
-    const store = new CredentialStore([keytarBackend(), safe], record);
+    const { jid, password, record, safe, store } = keychainStore(t);
 
     const result = await store.remember(jid, password);
     assert.deepEqual(result, { storage: 'keychain', warning: null });
@@ -215,14 +224,7 @@ test(
   'keychain: recall reads only the keychain even when another backend holds something for the account',
   { skip: keychainSkip },
   async (t) => {
-    const jid = uniqueJid();
-    const password = uniquePassword();
-    t.after(async () => {
-      await keytar.deletePassword(KEYCHAIN_SERVICE, jid);
-    });
-    const record = tempRecord(t);
-    const safe = new FakeBackend('safe-storage');
-    const store = new CredentialStore([keytarBackend(), safe], record);
+    const { jid, password, record, safe, store } = keychainStore(t);
     assert.equal((await store.remember(jid, 'first-password')).storage, 'keychain');
     assert.equal((await store.remember(jid, password)).storage, 'keychain', 'remember again overwrites');
     safe.secrets.set(jid, 'stale-other-store');

@@ -57,6 +57,14 @@ function inMemoryBackend(): SecretBackend & { secrets: Map<string, string> } {
   };
 }
 
+/** A new engine over `dir` that trusts the harness server's certificate. */
+function openEngine(
+  dir: string,
+  options: Omit<Parameters<typeof Engine.create>[0], 'dataDir' | 'extraCertificates'>,
+) {
+  return Engine.create({ dataDir: dir, extraCertificates: [server.certificate.certPem], ...options });
+}
+
 const signInRequest = (extra: Record<string, unknown> = {}) => ({
   jid: `alice@${server.domain}`,
   password: PASSWORD,
@@ -65,14 +73,17 @@ const signInRequest = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** Alice's sign-in without a password: the engine must use the one it remembered (or refuse). */
+const storedPasswordSignIn = () => ({
+  jid: `alice@${server.domain}`,
+  host: server.host,
+  port: server.c2sPort,
+});
+
 test('remember: the password goes to the secret store only, and a later sign-in needs no password', async () => {
   const dir = await dataDir();
   const backend = inMemoryBackend();
-  const engine = await Engine.create({
-    dataDir: dir,
-    extraCertificates: [server.certificate.certPem],
-    secretBackends: [backend],
-  });
+  const engine = await openEngine(dir, { secretBackends: [backend] });
   const first = await engine.invoke('account.signIn', signInRequest({ remember: true }));
   assert.ok(first.ok, JSON.stringify(first));
   assert.equal(first.value.passwordStorage, 'safe-storage');
@@ -97,16 +108,8 @@ test('remember: the password goes to the secret store only, and a later sign-in 
   });
   // A restart of the app: a new engine over the same folder signs in from the store.
   await engine.dispose();
-  const reopened = await Engine.create({
-    dataDir: dir,
-    extraCertificates: [server.certificate.certPem],
-    secretBackends: [backend],
-  });
-  const again = await reopened.invoke('account.signIn', {
-    jid: `alice@${server.domain}`,
-    host: server.host,
-    port: server.c2sPort,
-  });
+  const reopened = await openEngine(dir, { secretBackends: [backend] });
+  const again = await reopened.invoke('account.signIn', storedPasswordSignIn());
   assert.ok(again.ok, JSON.stringify(again));
   for (const [file, text] of await allFiles(dir)) {
     assert.ok(!text.includes(PASSWORD), `password found in ${file}`);
@@ -121,11 +124,7 @@ test('remember: the password goes to the secret store only, and a later sign-in 
   assert.deepEqual(afterForget.value.accounts, []);
   const state = await reopened.invoke('state.snapshot', {});
   assert.ok(state.ok && state.value.connection.status === 'offline');
-  const noPassword = await reopened.invoke('account.signIn', {
-    jid: `alice@${server.domain}`,
-    host: server.host,
-    port: server.c2sPort,
-  });
+  const noPassword = await reopened.invoke('account.signIn', storedPasswordSignIn());
   assert.ok(!noPassword.ok);
   assert.equal(noPassword.error.code, 'not-found');
   await reopened.dispose();
@@ -142,11 +141,7 @@ test('no secret store answers: the password is kept for this run only, and the u
     },
     delete: async () => undefined,
   };
-  const engine = await Engine.create({
-    dataDir: dir,
-    extraCertificates: [server.certificate.certPem],
-    secretBackends: [broken],
-  });
+  const engine = await openEngine(dir, { secretBackends: [broken] });
   const result = await engine.invoke('account.signIn', signInRequest({ remember: true }));
   assert.ok(result.ok, JSON.stringify(result));
   assert.equal(result.value.passwordStorage, 'memory');
@@ -154,11 +149,7 @@ test('no secret store answers: the password is kept for this run only, and the u
   assert.ok(!(result.value.passwordWarning ?? '').includes(PASSWORD));
   await engine.invoke('account.signOut', {});
   // Still usable within this run...
-  const again = await engine.invoke('account.signIn', {
-    jid: `alice@${server.domain}`,
-    host: server.host,
-    port: server.c2sPort,
-  });
+  const again = await engine.invoke('account.signIn', storedPasswordSignIn());
   assert.ok(again.ok, JSON.stringify(again));
   await engine.dispose();
   // ...but never written anywhere.
@@ -169,11 +160,7 @@ test('no secret store answers: the password is kept for this run only, and the u
 test('remember: false forgets a stored password', async () => {
   const dir = await dataDir();
   const backend = inMemoryBackend();
-  const engine = await Engine.create({
-    dataDir: dir,
-    extraCertificates: [server.certificate.certPem],
-    secretBackends: [backend],
-  });
+  const engine = await openEngine(dir, { secretBackends: [backend] });
   assert.ok((await engine.invoke('account.signIn', signInRequest({ remember: true }))).ok);
   await engine.invoke('account.signOut', {});
   assert.equal(backend.secrets.size, 1);
@@ -184,11 +171,7 @@ test('remember: false forgets a stored password', async () => {
 
 test('chat.history gives a newly opened window the conversation so far, with failures, paged by time', async () => {
   const dir = await dataDir();
-  const engine = await Engine.create({
-    dataDir: dir,
-    extraCertificates: [server.certificate.certPem],
-    batchIntervalMs: 1,
-  });
+  const engine = await openEngine(dir, { batchIntervalMs: 1 });
   assert.ok((await engine.invoke('account.signIn', signInRequest())).ok);
   const bob = await startSlixmppPeer({
     jid: `bob@${server.domain}`,

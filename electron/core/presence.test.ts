@@ -1,19 +1,16 @@
 // Presence: the pure helpers (best-resource choice, our own stanza), the module's handling of hostile
 // input, and the engine against a real Prosody with slixmpp peers: our show/status/priority as a contact
 // sees it, going offline, per-resource contact presence, a 5,000-stanza storm and presence errors.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { xml } from '@xmpp/xml';
 import { EventBatcher } from './event-batcher.ts';
 import { describeStanzaError } from './errors.ts';
 import { PresenceModule, ownPresenceStanza, pickBestResource } from './presence.ts';
 import type { ContactPresence, EngineEvent, ResourcePresence, Show } from '../../shared/contract.ts';
-import { startProsody } from '../../e2e/harness/prosody.ts';
-import type { ProsodyServer } from '../../e2e/harness/prosody.ts';
-import { startSlixmppPeer } from '../../e2e/harness/peer.ts';
 import type { SlixmppPeer } from '../../e2e/harness/peer.ts';
-import { startEngine } from '../../e2e/harness/engine-client.ts';
 import type { EngineClient } from '../../e2e/harness/engine-client.ts';
+import { useProsodyScenario } from '../../e2e/harness/scenario.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Pure helpers
@@ -145,45 +142,8 @@ describe('PresenceModule with hostile input', () => {
 // Against a real Prosody
 
 describe('presence against Prosody', () => {
-  let server: ProsodyServer;
-  const cleanups: Array<() => Promise<void>> = [];
-  let counter = 0;
-
-  before(async () => {
-    server = await startProsody();
-  });
-
-  after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    await server?.stop();
-  });
-
-  async function account(prefix: string): Promise<{ user: string; password: string; jid: string }> {
-    const user = `${prefix}${++counter}${Date.now().toString(36)}`;
-    const password = `${user}-pw`;
-    await server.register(user, password);
-    return { user, password, jid: `${user}@${server.domain}` };
-  }
-
-  async function engine(prefix: string, opts: { batchIntervalMs?: number } = {}): Promise<EngineClient> {
-    const acc = await account(prefix);
-    const client = await startEngine(server, acc.user, acc.password, opts);
-    cleanups.push(() => client.dispose());
-    return client;
-  }
-
-  async function peer(acc: { jid: string; password: string }, resource?: string): Promise<SlixmppPeer> {
-    const p = await startSlixmppPeer({
-      jid: acc.jid,
-      password: acc.password,
-      host: '127.0.0.1',
-      port: server.c2sPort,
-      caPem: server.certificate.certPem,
-      ...(resource ? { resource } : {}),
-    });
-    cleanups.push(() => p.stop());
-    return p;
-  }
+  const scenario = useProsodyScenario();
+  const { engine, account, peer } = scenario;
 
   /** Waits for an event that arrives at or after index `from` of client.events. */
   function after_(
@@ -234,7 +194,7 @@ describe('presence against Prosody', () => {
 
   test('own presence.set for every show reaches a subscribed contact with show, status and priority', async () => {
     const a = await engine('own');
-    const p = await peer(await account('ownpeer'));
+    const p = await peer('ownpeer');
     await befriend(a, p);
     const cases = [
       { show: 'away', status: 'at lunch', priority: 5, wire: 'away' },
@@ -271,7 +231,7 @@ describe('presence against Prosody', () => {
 
   test('presence.set offline: the contact sees unavailable and the engine goes offline without an error', async () => {
     const a = await engine('off');
-    const p = await peer(await account('offpeer'));
+    const p = await peer('offpeer');
     await befriend(a, p);
     const fullJid = a.jid;
     const start = a.events.length;
@@ -302,13 +262,13 @@ describe('presence against Prosody', () => {
   test('contact presence per resource: best by priority, then by show; the other takes over when the best leaves', async () => {
     const a = await engine('multi');
     const acc = await account('multipeer');
-    const one = await peer(acc, 'one');
+    const one = await peer(acc, { resource: 'one' });
     await befriend(a, one);
     await one.setPresence('away', 'resource one', 5);
     await a.waitForEvent(presenceOf(acc.jid, (c) => c.best?.status === 'resource one'));
 
     const start = a.events.length;
-    const two = await peer(acc, 'two');
+    const two = await peer(acc, { resource: 'two' });
     await two.setPresence('dnd', 'resource two', 10);
     const both = await after_(
       a,
@@ -373,7 +333,7 @@ describe('presence against Prosody', () => {
     const friendAcc = await account('friend');
     const friend = await peer(friendAcc);
     await befriend(a, friend);
-    const stranger = await peer(await account('stranger'), 'desk');
+    const stranger = await peer('stranger', { resource: 'desk' });
     const start = a.events.length;
     await stranger.sendRaw(
       `<presence to="${a.jid}"><show>chat</show><status>hi from a stranger</status></presence>`,
@@ -428,7 +388,7 @@ describe('presence against Prosody', () => {
 
   test('a storm of 5,000 presence stanzas reaches the subscriber as few presence.changed batches', async () => {
     const a = await engine('storm');
-    const p = await peer(await account('stormpeer'));
+    const p = await peer('stormpeer');
     await befriend(a, p);
     const batches: EngineEvent[][] = [];
     const unsubscribe = a.engine.subscribe((batch) => batches.push(batch));

@@ -2,18 +2,13 @@
 // other sessions and as a hostile user. Every test registers its own accounts, so order does not matter.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Element } from '@xmpp/xml';
 import type { Contact } from '../../shared/contract.ts';
-import { startProsody } from '../../e2e/harness/prosody.ts';
-import type { ProsodyServer } from '../../e2e/harness/prosody.ts';
-import { startSlixmppPeer } from '../../e2e/harness/peer.ts';
-import type { SlixmppPeer } from '../../e2e/harness/peer.ts';
-import { startEngine } from '../../e2e/harness/engine-client.ts';
 import type { EngineClient } from '../../e2e/harness/engine-client.ts';
+import { sleep, snapshot, uid, useProsodyScenario, waitContact } from '../../e2e/harness/scenario.ts';
 import { XmppSession } from './xmpp/session.ts';
 import { NS_ROSTER } from './roster.ts';
 
@@ -71,33 +66,10 @@ function rosterFetch(jid: string, from: number): { request: Element; reply: Elem
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
 
-const uid = (): string => randomBytes(4).toString('hex');
-
-/** The contact as the last roster.changed at or after `since` that mentions it has it, matching `pred`. */
-async function waitContact(
-  client: EngineClient,
-  since: number,
-  jid: string,
-  pred: (c: Contact) => boolean = () => true,
-): Promise<Contact> {
-  const event = await client.waitForEvent(
-    (e, i) =>
-      i >= since && e.event === 'roster.changed' && e.payload.upserts.some((c) => c.jid === jid && pred(c)),
-  );
-  assert.equal(event.event, 'roster.changed');
-  return event.payload.upserts.find((c) => c.jid === jid && pred(c))!;
-}
-
 async function waitRemoved(client: EngineClient, since: number, jid: string): Promise<void> {
   await client.waitForEvent(
     (e, i) => i >= since && e.event === 'roster.changed' && e.payload.removed.includes(jid),
   );
-}
-
-async function snapshotRoster(client: EngineClient): Promise<Contact[]> {
-  const snap = await client.engine.invoke('state.snapshot', {});
-  assert.ok(snap.ok);
-  return snap.value.roster;
 }
 
 /** Sorted by JID, each contact's groups sorted: the server keeps groups as a set, not a list. */
@@ -119,41 +91,11 @@ function contact(
 // ---------------------------------------------------------------------------------------------------------
 
 describe('roster (RFC 6121 §2)', () => {
-  let server: ProsodyServer;
-  const clients: EngineClient[] = [];
-  const peers: SlixmppPeer[] = [];
+  const scenario = useProsodyScenario();
+  const { account, engine, peer } = scenario;
   const dirs: string[] = [];
-
-  /** A fresh account with a unique name. */
-  async function account(prefix: string): Promise<{ user: string; password: string; jid: string }> {
-    const user = `${prefix}-${uid()}`;
-    const password = `pw-${uid()}`;
-    await server.register(user, password);
-    return { user, password, jid: `${user}@${server.domain}` };
-  }
-
-  async function engine(
-    user: string,
-    password: string,
-    opts: Parameters<typeof startEngine>[3] = {},
-  ): Promise<EngineClient> {
-    const client = await startEngine(server, user, password, opts);
-    clients.push(client);
-    return client;
-  }
-
-  async function peer(jid: string, password: string, resource?: string): Promise<SlixmppPeer> {
-    const p = await startSlixmppPeer({
-      jid,
-      password,
-      host: server.host,
-      port: server.c2sPort,
-      caPem: server.certificate.certPem,
-      ...(resource ? { resource } : {}),
-    });
-    peers.push(p);
-    return p;
-  }
+  /** A fresh address on the server; nobody signs in as it, roster items only name it. */
+  const contactJid = (prefix: string): string => `${prefix}-${uid()}@${scenario.server.domain}`;
 
   async function tempDir(): Promise<string> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-roster-test-'));
@@ -161,25 +103,22 @@ describe('roster (RFC 6121 §2)', () => {
     return dir;
   }
 
-  before(async () => {
-    server = await startProsody();
+  // Registered after the scenario's hooks: the server is up before the tap goes in.
+  before(() => {
     installWireTap();
   });
 
   after(async () => {
     removeWireTap();
-    await Promise.all(clients.map((c) => c.dispose().catch(() => undefined)));
-    await Promise.all(peers.map((p) => p.stop().catch(() => undefined)));
-    await server?.stop();
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   });
 
   test('sign-in fetches contacts another session of the account added earlier', async () => {
     const alice = await account('alice');
-    const carol = `carol-${uid()}@${server.domain}`;
-    const dave = `dave-${uid()}@${server.domain}`;
+    const carol = contactJid('carol');
+    const dave = contactJid('dave');
     // Another session of the same account (slixmpp) edits the roster before Parley signs in.
-    const other = await peer(alice.jid, alice.password, 'other');
+    const other = await peer(alice, { resource: 'other' });
     await other.sendRaw(
       `<iq type="set" id="r1"><query xmlns="jabber:iq:roster"><item jid="${carol}" name="Carol"><group>Friends</group><group>Work</group></item></query></iq>`,
     );
@@ -189,25 +128,25 @@ describe('roster (RFC 6121 §2)', () => {
     const deadline = Date.now() + 5000;
     while ((await other.getRoster()).length < 2) {
       assert.ok(Date.now() < deadline, 'the other session did not see its own roster edits');
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
 
-    const client = await engine(alice.user, alice.password);
+    const client = await engine(alice);
     const reset = await client.waitForEvent((e) => e.event === 'roster.changed' && e.payload.reset);
     assert.equal(reset.event, 'roster.changed');
     const expected = sortByJid([contact(carol, 'Carol', ['Friends', 'Work']), contact(dave, null, [])]);
     assert.deepEqual(sortByJid(reset.payload.upserts), expected);
     assert.deepEqual(reset.payload.removed, []);
-    assert.deepEqual(sortByJid(await snapshotRoster(client)), expected);
+    assert.deepEqual(sortByJid((await snapshot(client)).roster), expected);
   });
 
   test('roster versioning: a re-sign-in with the same data dir sends the cached ver and uses the cache', async () => {
     const alice = await account('alice');
     const dataDir = await tempDir();
-    const bob = `bob-${uid()}@${server.domain}`;
-    const carol = `carol-${uid()}@${server.domain}`;
+    const bob = contactJid('bob');
+    const carol = contactJid('carol');
 
-    const first = await engine(alice.user, alice.password, { dataDir });
+    const first = await engine(alice, { dataDir });
     // The very first fetch has no cache: RFC 6121 §2.6.2 says send ver="" to ask for versioning.
     const firstFetch = rosterFetch(first.jid!, 0);
     assert.equal(firstFetch.request.getChild('query', NS_ROSTER)!.attrs.ver, '');
@@ -232,7 +171,7 @@ describe('roster (RFC 6121 §2)', () => {
     await first.dispose(); // sign out; the cache is flushed to dataDir
 
     const mark = wire.length;
-    const second = await engine(alice.user, alice.password, { dataDir });
+    const second = await engine(alice, { dataDir });
     assert.equal(second.jid, first.jid, 'same data dir, same resource');
     const { request, reply } = rosterFetch(second.jid!, mark);
     assert.equal(
@@ -251,17 +190,17 @@ describe('roster (RFC 6121 §2)', () => {
     const reset = await second.waitForEvent((e) => e.event === 'roster.changed' && e.payload.reset);
     assert.equal(reset.event, 'roster.changed');
     assert.deepEqual(sortByJid(reset.payload.upserts), expected, 'the roster came complete from the cache');
-    assert.deepEqual(sortByJid(await snapshotRoster(second)), expected);
+    assert.deepEqual(sortByJid((await snapshot(second)).roster), expected);
   });
 
   test('roster versioning: a change made by another session while signed out arrives on re-sign-in', async () => {
     const alice = await account('alice');
     const dataDir = await tempDir();
-    const bob = `bob-${uid()}@${server.domain}`;
-    const carol = `carol-${uid()}@${server.domain}`;
-    const dave = `dave-${uid()}@${server.domain}`;
+    const bob = contactJid('bob');
+    const carol = contactJid('carol');
+    const dave = contactJid('dave');
 
-    const first = await engine(alice.user, alice.password, { dataDir });
+    const first = await engine(alice, { dataDir });
     let since = first.events.length;
     assert.ok((await first.engine.invoke('roster.add', { jid: bob, name: 'Bob' })).ok);
     await waitContact(first, since, bob);
@@ -271,7 +210,7 @@ describe('roster (RFC 6121 §2)', () => {
     await first.dispose();
 
     // Meanwhile another device (a second engine, its own data dir) adds, renames and removes.
-    const other = await engine(alice.user, alice.password);
+    const other = await engine(alice);
     assert.notEqual(other.jid, first.jid);
     since = other.events.length;
     assert.ok((await other.engine.invoke('roster.add', { jid: carol, name: 'Carol', groups: ['New'] })).ok);
@@ -285,7 +224,7 @@ describe('roster (RFC 6121 §2)', () => {
     await other.signOut();
 
     const mark = wire.length;
-    const again = await engine(alice.user, alice.password, { dataDir });
+    const again = await engine(alice, { dataDir });
     const { request, reply } = rosterFetch(again.jid!, mark);
     assert.notEqual(request.getChild('query', NS_ROSTER)!.attrs.ver, '', 'the cached version was sent');
     assert.ok(
@@ -297,15 +236,15 @@ describe('roster (RFC 6121 §2)', () => {
     const reset = await again.waitForEvent((e) => e.event === 'roster.changed' && e.payload.reset);
     assert.equal(reset.event, 'roster.changed');
     assert.deepEqual(sortByJid(reset.payload.upserts), expected);
-    assert.deepEqual(sortByJid(await snapshotRoster(again)), expected);
+    assert.deepEqual(sortByJid((await snapshot(again)).roster), expected);
   });
 
   test('pushes: add, rename, set groups and remove reach this engine and a second session', async () => {
     const alice = await account('alice');
-    const one = await engine(alice.user, alice.password);
-    const two = await engine(alice.user, alice.password);
+    const one = await engine(alice);
+    const two = await engine(alice);
     assert.notEqual(one.jid, two.jid, 'different data dirs bind different resources');
-    const bob = `bob-${uid()}@${server.domain}`;
+    const bob = contactJid('bob');
 
     const step = async (
       action: () => Promise<{ ok: boolean }>,
@@ -348,7 +287,7 @@ describe('roster (RFC 6121 §2)', () => {
       },
     );
     for (const client of [one, two]) {
-      assert.deepEqual(await snapshotRoster(client), [contact(bob, null, [])]);
+      assert.deepEqual((await snapshot(client)).roster, [contact(bob, null, [])]);
     }
     await step(
       () => one.engine.invoke('roster.remove', { jid: bob }),
@@ -356,14 +295,14 @@ describe('roster (RFC 6121 §2)', () => {
         await waitRemoved(client, since, bob);
       },
     );
-    for (const client of [one, two]) assert.deepEqual(await snapshotRoster(client), []);
+    for (const client of [one, two]) assert.deepEqual((await snapshot(client)).roster, []);
   });
 
   test('a roster push from another user is ignored', async () => {
     const alice = await account('alice');
     const mallory = await account('mallory');
-    const client = await engine(alice.user, alice.password);
-    const evil = await peer(mallory.jid, mallory.password);
+    const client = await engine(alice);
+    const evil = await peer(mallory);
     const fullJid = client.jid!;
     const mark = wire.length;
     const since = client.events.length;
@@ -377,7 +316,7 @@ describe('roster (RFC 6121 §2)', () => {
       !wire.slice(mark).some((e) => e.dir === 'in' && e.jid === fullJid && e.stanza.attrs.id === 'evil-1')
     ) {
       assert.ok(Date.now() < deadline, 'the hostile push never reached the engine');
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     const delivered = wire.slice(mark).find((e) => e.dir === 'in' && e.stanza.attrs.id === 'evil-1')!.stanza;
     assert.match(
@@ -387,7 +326,7 @@ describe('roster (RFC 6121 §2)', () => {
     );
 
     // Barrier: a legitimate change after it; once that arrives, the hostile one would have too.
-    const sentinel = `sentinel-${uid()}@${server.domain}`;
+    const sentinel = contactJid('sentinel');
     assert.ok((await client.engine.invoke('roster.add', { jid: sentinel })).ok);
     await waitContact(client, since, sentinel);
     client.engine.flushEvents();
@@ -400,7 +339,7 @@ describe('roster (RFC 6121 §2)', () => {
           (e.payload.upserts.some((c) => c.jid === 'evil@x') || e.payload.removed.includes('evil@x')),
       );
     assert.equal(mentionsEvil, false, 'no roster event for the hostile item');
-    assert.deepEqual(await snapshotRoster(client), [contact(sentinel, null, [])]);
+    assert.deepEqual((await snapshot(client)).roster, [contact(sentinel, null, [])]);
     // It was not acknowledged as a roster push either: the engine answered with an error, not a result.
     const answer = wire.find(
       (e) => e.dir === 'out' && e.jid === fullJid && e.stanza.attrs.id === 'evil-1',
@@ -412,10 +351,10 @@ describe('roster (RFC 6121 §2)', () => {
 
   test('invalid input is refused with invalid-request; commands while signed out answer not-connected', async () => {
     const alice = await account('alice');
-    const client = await engine(alice.user, alice.password);
+    const client = await engine(alice);
     const since = client.events.length;
     // (A domain-only address such as 'gateway.example' is a valid bare JID, RFC 7622 §3, so it is not here.)
-    for (const jid of ['not a jid', `bob@${server.domain}/resource`, '@nodomain', 'a@b@c', '']) {
+    for (const jid of ['not a jid', `bob@${scenario.server.domain}/resource`, '@nodomain', 'a@b@c', '']) {
       const result = await client.engine.invoke('roster.add', { jid });
       assert.equal(result.ok, false, `roster.add ${JSON.stringify(jid)} must fail`);
       assert.equal(
@@ -424,16 +363,19 @@ describe('roster (RFC 6121 §2)', () => {
         `roster.add ${JSON.stringify(jid)}`,
       );
     }
-    const extra = await client.engine.invoke('roster.add', { jid: `bob@${server.domain}`, bogus: true });
+    const extra = await client.engine.invoke('roster.add', {
+      jid: `bob@${scenario.server.domain}`,
+      bogus: true,
+    });
     assert.equal(!extra.ok && extra.error.code, 'invalid-request', 'unknown fields are refused');
     const tooManyGroups = await client.engine.invoke('roster.update', {
-      jid: `bob@${server.domain}`,
+      jid: `bob@${scenario.server.domain}`,
       groups: Array.from({ length: 65 }, (_, i) => `g${i}`),
     });
     assert.equal(!tooManyGroups.ok && tooManyGroups.error.code, 'invalid-request');
 
     await client.signOut();
-    const bob = `bob-${uid()}@${server.domain}`;
+    const bob = contactJid('bob');
     const offline = [
       await client.engine.invoke('roster.add', { jid: bob }),
       await client.engine.invoke('roster.update', { jid: bob, name: 'B' }),
@@ -444,7 +386,7 @@ describe('roster (RFC 6121 §2)', () => {
       assert.equal(!result.ok && result.error.code, 'not-connected');
     }
     // A never-signed-in engine says the same.
-    const fresh = await engine(alice.user, alice.password, { signIn: false });
+    const fresh = await engine(alice, { signIn: false });
     const never = await fresh.engine.invoke('roster.add', { jid: bob });
     assert.equal(!never.ok && never.error.code, 'not-connected');
 
@@ -455,7 +397,7 @@ describe('roster (RFC 6121 §2)', () => {
       'nothing was added',
     );
     // And the server has nothing either.
-    const again = await engine(alice.user, alice.password);
-    assert.deepEqual(await snapshotRoster(again), []);
+    const again = await engine(alice);
+    assert.deepEqual((await snapshot(again)).roster, []);
   });
 });

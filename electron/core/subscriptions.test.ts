@@ -2,15 +2,10 @@
 // scripted slixmpp peer on the other side. Every test registers its own accounts, so order does not matter.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import type { Contact } from '../../shared/contract.ts';
-import { startProsody } from '../../e2e/harness/prosody.ts';
-import type { ProsodyServer } from '../../e2e/harness/prosody.ts';
-import { startSlixmppPeer } from '../../e2e/harness/peer.ts';
 import type { SlixmppPeer } from '../../e2e/harness/peer.ts';
-import { startEngine } from '../../e2e/harness/engine-client.ts';
 import type { EngineClient } from '../../e2e/harness/engine-client.ts';
+import { rosterItem, sleep, snapshot, useProsodyScenario, waitContact } from '../../e2e/harness/scenario.ts';
 import { XmppSession } from './xmpp/session.ts';
 
 // Incoming-stanza tap (test-only, by wrapping the prototype): lets a test see what the server delivered.
@@ -18,37 +13,8 @@ const received: Array<{ jid: string; stanza: Element }> = [];
 const originalEmit = XmppSession.prototype.emit;
 type Emit = (name: string, ...args: unknown[]) => boolean;
 
-const uid = (): string => randomBytes(4).toString('hex');
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function waitContact(
-  client: EngineClient,
-  since: number,
-  jid: string,
-  pred: (c: Contact) => boolean,
-): Promise<Contact> {
-  const event = await client.waitForEvent(
-    (e, i) =>
-      i >= since && e.event === 'roster.changed' && e.payload.upserts.some((c) => c.jid === jid && pred(c)),
-  );
-  assert.equal(event.event, 'roster.changed');
-  return event.payload.upserts.find((c) => c.jid === jid && pred(c))!;
-}
-
-async function snapshot(client: EngineClient) {
-  const snap = await client.engine.invoke('state.snapshot', {});
-  assert.ok(snap.ok);
-  return snap.value;
-}
-
-async function rosterItem(client: EngineClient, jid: string): Promise<Contact | undefined> {
-  return (await snapshot(client)).roster.find((c) => c.jid === jid);
-}
-
 describe('subscriptions (RFC 6121 §3)', () => {
-  let server: ProsodyServer;
-  const clients: EngineClient[] = [];
-  const peers: SlixmppPeer[] = [];
+  const scenario = useProsodyScenario();
 
   /** A fresh Parley user (engine signed in) and a fresh slixmpp contact, both online. */
   async function pair(): Promise<{
@@ -57,22 +23,44 @@ describe('subscriptions (RFC 6121 §3)', () => {
     aliceJid: string;
     bobJid: string;
   }> {
-    const a = `alice-${uid()}`;
-    const b = `bob-${uid()}`;
-    await Promise.all([server.register(a, 'alice-pw'), server.register(b, 'bob-pw')]);
-    const alice = await startEngine(server, a, 'alice-pw');
-    clients.push(alice);
-    const bob = await startSlixmppPeer({
-      jid: `${b}@${server.domain}`,
-      password: 'bob-pw',
-      host: server.host,
-      port: server.c2sPort,
-      caPem: server.certificate.certPem,
-      resource: 'peer',
-      onSubscribe: 'ignore',
-    });
-    peers.push(bob);
+    const [a, b] = await Promise.all([scenario.account('alice'), scenario.account('bob')]);
+    const alice = await scenario.engine(a);
+    const bob = await scenario.peer(b, { resource: 'peer', onSubscribe: 'ignore' });
     return { alice, bob, aliceJid: alice.account, bobJid: bob.jid };
+  }
+
+  /** The first subscription.requests event at or after index `since` that lists `jid`. */
+  function waitRequest(client: EngineClient, since: number, jid: string) {
+    return client.waitForEvent(
+      (e, i) =>
+        i >= since && e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === jid),
+    );
+  }
+
+  /** The notices about `jid` in the first subscription.notice event at or after index `since` that has any. */
+  async function noticesFor(client: EngineClient, since: number, jid: string) {
+    const event = await client.waitForEvent(
+      (e, i) =>
+        i >= since && e.event === 'subscription.notice' && e.payload.notices.some((n) => n.jid === jid),
+    );
+    assert.equal(event.event, 'subscription.notice');
+    return event.payload.notices.filter((n) => n.jid === jid);
+  }
+
+  /** Every subscription.requests event since `since`, and the snapshot, list `jid` and only it: never twice. */
+  async function assertOnlyRequest(client: EngineClient, since: number, jid: string): Promise<void> {
+    client.engine.flushEvents();
+    for (const e of client.events.slice(since)) {
+      if (e.event === 'subscription.requests')
+        assert.deepEqual(
+          e.payload.requests.map((r) => r.jid),
+          [jid],
+        );
+    }
+    assert.deepEqual(
+      (await snapshot(client)).requests.map((r) => r.jid),
+      [jid],
+    );
   }
 
   /** Alice subscribes to Bob and Bob to Alice, both approved: subscription 'both' on Alice's side. */
@@ -88,10 +76,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     await bob.approve(aliceJid);
     await waitContact(alice, since, bobJid, (c) => c.subscription === 'to');
     await bob.subscribe(aliceJid);
-    await alice.waitForEvent(
-      (e, i) =>
-        i >= since && e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === bobJid),
-    );
+    await waitRequest(alice, since, bobJid);
     // A contact already in the roster shows the waiting request on its roster entry.
     await waitContact(alice, since, bobJid, (c) => c.subscription === 'to' && c.pendingIn);
     assert.ok((await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'approve' })).ok);
@@ -103,8 +88,8 @@ describe('subscriptions (RFC 6121 §3)', () => {
     );
   }
 
-  before(async () => {
-    server = await startProsody();
+  // Registered after the scenario's hooks: the server is up before the tap goes in.
+  before(() => {
     (XmppSession.prototype as { emit: Emit }).emit = function (
       this: XmppSession,
       name: string,
@@ -115,11 +100,8 @@ describe('subscriptions (RFC 6121 §3)', () => {
     };
   });
 
-  after(async () => {
+  after(() => {
     XmppSession.prototype.emit = originalEmit;
-    await Promise.all(clients.map((c) => c.dispose().catch(() => undefined)));
-    await Promise.all(peers.map((p) => p.stop().catch(() => undefined)));
-    await server?.stop();
   });
 
   test('outbound: add with subscribe → pending; the contact approves → "to", a notice, and their presence', async () => {
@@ -140,14 +122,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     const approved = await waitContact(alice, since, bobJid, (c) => c.subscription === 'to');
     assert.equal(approved.pendingOut, false);
     assert.equal(approved.pendingIn, false);
-    const notice = await alice.waitForEvent(
-      (e, i) =>
-        i >= since && e.event === 'subscription.notice' && e.payload.notices.some((n) => n.jid === bobJid),
-    );
-    assert.deepEqual(
-      notice.event === 'subscription.notice' && notice.payload.notices.filter((n) => n.jid === bobJid),
-      [{ jid: bobJid, kind: 'subscribed' }],
-    );
+    assert.deepEqual(await noticesFor(alice, since, bobJid), [{ jid: bobJid, kind: 'subscribed' }]);
     const presence = await alice.waitForEvent(
       (e, i) =>
         i >= since &&
@@ -183,14 +158,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     await bob.waitFor('presence', (e) => e.presenceType === 'subscribe' && e.from === aliceJid);
     await bob.deny(aliceJid);
 
-    const notice = await alice.waitForEvent(
-      (e, i) =>
-        i >= since && e.event === 'subscription.notice' && e.payload.notices.some((n) => n.jid === bobJid),
-    );
-    assert.deepEqual(
-      notice.event === 'subscription.notice' && notice.payload.notices.filter((n) => n.jid === bobJid),
-      [{ jid: bobJid, kind: 'unsubscribed' }],
-    );
+    assert.deepEqual(await noticesFor(alice, since, bobJid), [{ jid: bobJid, kind: 'unsubscribed' }]);
     const denied = await waitContact(alice, since, bobJid, (c) => !c.pendingOut);
     assert.equal(denied.subscription, 'none');
     const item = await rosterItem(alice, bobJid);
@@ -213,10 +181,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     const since = alice.events.length;
     await bob.subscribe(aliceJid);
     await bob.subscribe(aliceJid); // asking twice must not list it twice
-    const listed = await alice.waitForEvent(
-      (e, i) =>
-        i >= since && e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === bobJid),
-    );
+    const listed = await waitRequest(alice, since, bobJid);
     assert.equal(listed.event, 'subscription.requests');
     assert.deepEqual(
       listed.payload.requests.map((r) => r.jid),
@@ -224,18 +189,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     );
     // Wait until the second request has certainly arrived, then check it was not listed again.
     await sleep(300);
-    alice.engine.flushEvents();
-    for (const e of alice.events.slice(since)) {
-      if (e.event === 'subscription.requests')
-        assert.deepEqual(
-          e.payload.requests.map((r) => r.jid),
-          [bobJid],
-        );
-    }
-    assert.deepEqual(
-      (await snapshot(alice)).requests.map((r) => r.jid),
-      [bobJid],
-    );
+    await assertOnlyRequest(alice, since, bobJid);
 
     const mark = alice.events.length;
     assert.ok((await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'approve' })).ok);
@@ -255,10 +209,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     const { alice, bob, aliceJid, bobJid } = await pair();
     const since = alice.events.length;
     await bob.subscribe(aliceJid);
-    await alice.waitForEvent(
-      (e, i) =>
-        i >= since && e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === bobJid),
-    );
+    await waitRequest(alice, since, bobJid);
     assert.ok((await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'deny' })).ok);
     await bob.waitFor('presence', (e) => e.presenceType === 'unsubscribed' && e.from === aliceJid);
     assert.deepEqual((await snapshot(alice)).requests, []);
@@ -271,10 +222,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     const { alice, bob, aliceJid, bobJid } = await pair();
     const since = alice.events.length;
     await bob.subscribe(aliceJid);
-    await alice.waitForEvent(
-      (e, i) =>
-        i >= since && e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === bobJid),
-    );
+    await waitRequest(alice, since, bobJid);
     assert.ok(
       (await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'approve-and-subscribe' })).ok,
     );
@@ -292,10 +240,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     const { alice, bob, aliceJid, bobJid } = await pair();
     let since = alice.events.length;
     await bob.subscribe(aliceJid);
-    await alice.waitForEvent(
-      (e, i) =>
-        i >= since && e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === bobJid),
-    );
+    await waitRequest(alice, since, bobJid);
     await alice.signOut();
 
     since = alice.events.length;
@@ -318,18 +263,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
       await sleep(50);
     }
     await sleep(100);
-    alice.engine.flushEvents();
-    for (const e of alice.events.slice(since)) {
-      if (e.event === 'subscription.requests')
-        assert.deepEqual(
-          e.payload.requests.map((r) => r.jid),
-          [bobJid],
-        );
-    }
-    assert.deepEqual(
-      (await snapshot(alice)).requests.map((r) => r.jid),
-      [bobJid],
-    );
+    await assertOnlyRequest(alice, since, bobJid);
 
     // And it can still be answered.
     assert.ok((await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'approve' })).ok);
@@ -354,9 +288,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     assert.equal(from.pendingOut, false);
     // RFC 6121 §3.3.2 has the contact's server send their 'unavailable' now; Prosody 0.12 does not, so the
     // engine forgets their presence itself when the push ends our subscription: no stale "online".
-    const snap = await alice.engine.invoke('state.snapshot', {});
-    assert.ok(snap.ok);
-    const bobPresence = snap.value.presence.find((p) => p.jid === bobJid);
+    const bobPresence = (await snapshot(alice)).presence.find((p) => p.jid === bobJid);
     assert.equal(bobPresence?.best ?? null, null, 'bob no longer shows as online');
 
     since = alice.events.length;
