@@ -36,11 +36,6 @@ export default tseslint.config(
     },
   },
   {
-    // Tests of pure modules still need node:test and node:assert.
-    files: ['shared/**/*.test.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     files: ['electron/core/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([
@@ -69,6 +64,11 @@ export default tseslint.config(
         [['**/electron/**', '**/e2e/**'], 'The renderer imports only shared/.'],
       ]),
     },
+  },
+  {
+    // Tests of pure modules still need node:test and node:assert.
+    files: ['shared/**/*.test.ts', 'renderer/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: ['e2e/**/*.ts', 'scripts/**/*.ts', '**/*.test.ts'],

@@ -1,0 +1,99 @@
+// A popup menu (role=menu) at a point: arrow keys move between items, Enter/Space activate, Escape or Tab
+// closes, a click elsewhere closes. Focus returns to `returnFocus` when it closes.
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+
+export interface MenuItem {
+  label: string;
+  onSelect: () => void;
+  disabled?: boolean;
+}
+
+interface MenuProps {
+  label: string;
+  x: number;
+  y: number;
+  items: MenuItem[];
+  onClose: () => void;
+}
+
+export function Menu({ label, x, y, items, onClose }: MenuProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [pos, setPos] = useState({ x, y });
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const rect = el.getBoundingClientRect();
+    setPos({
+      x: Math.max(4, Math.min(x, window.innerWidth - rect.width - 4)),
+      y: Math.max(4, Math.min(y, window.innerHeight - rect.height - 4)),
+    });
+    el.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
+  }, [x, y]);
+
+  useEffect(() => {
+    const onDown = (event: PointerEvent): void => {
+      if (ref.current && !ref.current.contains(event.target as Node)) onClose();
+    };
+    document.addEventListener('pointerdown', onDown, true);
+    window.addEventListener('blur', onClose);
+    return () => {
+      document.removeEventListener('pointerdown', onDown, true);
+      window.removeEventListener('blur', onClose);
+    };
+  }, [onClose]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const buttons = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const at = buttons.indexOf(document.activeElement as HTMLElement);
+    const move = (to: number): void => {
+      event.preventDefault();
+      buttons[(to + buttons.length) % buttons.length]?.focus();
+    };
+    switch (event.key) {
+      case 'ArrowDown':
+        return move(at + 1);
+      case 'ArrowUp':
+        return move(at - 1);
+      case 'Home':
+        return move(0);
+      case 'End':
+        return move(buttons.length - 1);
+      case 'Escape':
+      case 'Tab':
+        event.preventDefault();
+        event.stopPropagation();
+        onClose();
+        return;
+    }
+  };
+
+  return (
+    <div
+      ref={ref}
+      role="menu"
+      aria-label={label}
+      className="menu"
+      style={{ left: pos.x, top: pos.y }}
+      onKeyDown={onKeyDown}
+    >
+      {items.map((item) => (
+        <button
+          key={item.label}
+          type="button"
+          role="menuitem"
+          tabIndex={-1}
+          aria-disabled={item.disabled ? true : undefined}
+          onClick={() => {
+            if (item.disabled) return;
+            onClose();
+            item.onSelect();
+          }}
+        >
+          {item.label}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// One chat: header (who, presence, pop-out/dock/close), the message list and the composer.
+import { displayName, useRoster } from '../../stores/roster.ts';
+import { SHOW_LABELS, presenceShow, usePresence } from '../../stores/presence.ts';
+import { useChats } from '../../stores/chats.ts';
+import { dock, popOut } from '../../stores/actions.ts';
+import { useUi } from '../../stores/ui.ts';
+import { PresenceDot } from '../presence/PresenceDot.tsx';
+import { MessageList } from './MessageList.tsx';
+import { Composer } from './Composer.tsx';
+
+export function ChatView({ peer, mode }: { peer: string; mode: 'tab' | 'window' }) {
+  const contact = useRoster((s) => s.contacts.get(peer));
+  const presence = usePresence((s) => s.byJid.get(peer));
+  const stranger = useChats(
+    (s) => s.chats.get(peer)?.messages.some((m) => m.direction === 'in' && !m.fromRoster) ?? false,
+  );
+  const name = displayName(contact, peer);
+  const show = presenceShow(presence);
+  const status = presence?.best?.status;
+
+  return (
+    <div className="chat-view">
+      <header className="chat-header">
+        <PresenceDot show={show} />
+        <div className="chat-title">
+          <h2>{name}</h2>
+          <div className="chat-subtitle">
+            {SHOW_LABELS[show]}
+            {status ? ` — ${status}` : ''}
+            {name !== peer ? ` · ${peer}` : ''}
+          </div>
+        </div>
+        <div className="chat-actions">
+          {mode === 'tab' ? (
+            <>
+              <button
+                type="button"
+                className="small"
+                onClick={() => void popOut(peer)}
+                aria-label={`Pop out chat with ${name}`}
+              >
+                Pop out
+              </button>
+              <button
+                type="button"
+                className="small"
+                onClick={() => useUi.getState().closeTab(peer)}
+                aria-label={`Close chat with ${name}`}
+              >
+                Close
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              className="small"
+              onClick={() => void dock(peer)}
+              aria-label={`Dock chat with ${name}`}
+            >
+              Dock
+            </button>
+          )}
+        </div>
+      </header>
+      {stranger && !contact && (
+        <p className="stranger-note" role="note">
+          {peer} is not in your contacts.
+        </p>
+      )}
+      <MessageList peer={peer} />
+      <Composer key={peer} peer={peer} label={name} />
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+// Our own presence: availability and status message ('presence.set'); the engine reports back 'presence.own'.
+import { useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import type { OwnShow } from '../../../shared/contract.ts';
+import { getBridge } from '../../transport/bridge.ts';
+import { SHOW_LABELS, usePresence } from '../../stores/presence.ts';
+import { useUi } from '../../stores/ui.ts';
+import { PresenceDot } from './PresenceDot.tsx';
+
+const ORDER: OwnShow[] = ['available', 'chat', 'away', 'xa', 'dnd', 'offline'];
+
+export function PresencePicker() {
+  const own = usePresence((s) => s.own);
+  // While the field is being edited it holds a draft; otherwise it shows what the engine reports.
+  const [draft, setDraft] = useState<string | null>(null);
+  const status = draft ?? own.status ?? '';
+
+  const send = async (show: OwnShow, text: string): Promise<void> => {
+    const result = await getBridge().invoke('presence.set', {
+      show,
+      status: text.trim() === '' ? null : text.trim(),
+    });
+    if (!result.ok) useUi.getState().addToast(`Could not change your presence: ${result.error.message}`);
+  };
+
+  const onStatusKey = (event: KeyboardEvent<HTMLInputElement>): void => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      setDraft(null);
+      void send(own.show, status);
+    } else if (event.key === 'Escape') {
+      setDraft(null);
+    }
+  };
+
+  return (
+    <div className="presence-picker" role="group" aria-label="Your presence">
+      <PresenceDot show={own.show} />
+      <select
+        aria-label="Presence"
+        value={own.show}
+        onChange={(e) => void send(e.target.value as OwnShow, status)}
+      >
+        {ORDER.map((show) => (
+          <option key={show} value={show}>
+            {SHOW_LABELS[show]}
+          </option>
+        ))}
+      </select>
+      <input
+        type="text"
+        aria-label="Status"
+        placeholder="Status message"
+        maxLength={1024}
+        value={status}
+        onFocus={() => setDraft(own.status ?? '')}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={onStatusKey}
+        onBlur={() => {
+          if (draft !== null && draft.trim() !== (own.status ?? '')) void send(own.show, draft);
+          setDraft(null);
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,243 @@
+// Add contact, rename, edit groups, remove: small modal forms over roster commands.
+import { useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import type { EngineErrorPayload } from '../../../shared/contract.ts';
+import { bareJid, isBareJid } from '../../../shared/jid.ts';
+import { Dialog } from '../../components/Dialog.tsx';
+import { getBridge } from '../../transport/bridge.ts';
+import { displayName, useRoster } from '../../stores/roster.ts';
+import { useUi } from '../../stores/ui.ts';
+import { UNGROUPED, parseGroups } from './roster-model.ts';
+
+export type ContactDialogState =
+  | { kind: 'add' }
+  | { kind: 'rename'; jid: string }
+  | { kind: 'groups'; jid: string }
+  | { kind: 'remove'; jid: string };
+
+function FormDialog({
+  title,
+  submitLabel,
+  onClose,
+  onSubmit,
+  error,
+  busy,
+  children,
+}: {
+  title: string;
+  submitLabel: string;
+  onClose: () => void;
+  onSubmit: () => void;
+  error: string | null;
+  busy: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <form
+        className="dialog-form"
+        noValidate
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          if (!busy) onSubmit();
+        }}
+      >
+        {children}
+        <div role="alert" className="form-error">
+          {error && <p>{error}</p>}
+        </div>
+        <div className="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function useCommand(onDone: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (
+    call: () => Promise<{ ok: true } | { ok: false; error: EngineErrorPayload }>,
+  ): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    const result = await call();
+    setBusy(false);
+    if (result.ok) onDone();
+    else setError(result.error.message);
+  };
+  return { busy, error, setError, run };
+}
+
+export function AddContactDialog({ onClose }: { onClose: () => void }) {
+  const [jid, setJid] = useState('');
+  const [name, setName] = useState('');
+  const [group, setGroup] = useState('');
+  const cmd = useCommand(onClose);
+  const submit = (): void => {
+    const text = jid.trim();
+    if (!isBareJid(text)) {
+      cmd.setError('Enter an address like name@example.com.');
+      document.getElementById('add-jid')?.focus();
+      return;
+    }
+    const groups = parseGroups(group);
+    void cmd.run(async () => {
+      const result = await getBridge().invoke('roster.add', {
+        jid: bareJid(text),
+        name: name.trim() === '' ? null : name.trim(),
+        groups,
+        subscribe: true,
+      });
+      if (result.ok) useUi.getState().addToast(`Asked ${bareJid(text)} to share their presence.`);
+      return result;
+    });
+  };
+  return (
+    <FormDialog
+      title="Add contact"
+      submitLabel="Add"
+      onClose={onClose}
+      onSubmit={submit}
+      error={cmd.error}
+      busy={cmd.busy}
+    >
+      <label htmlFor="add-jid">Address</label>
+      <input
+        id="add-jid"
+        type="text"
+        spellCheck={false}
+        placeholder="name@example.com"
+        value={jid}
+        aria-invalid={cmd.error !== null && !isBareJid(jid.trim())}
+        onChange={(e) => setJid(e.target.value)}
+        data-autofocus
+      />
+      <label htmlFor="add-name">Name</label>
+      <input id="add-name" type="text" value={name} onChange={(e) => setName(e.target.value)} />
+      <label htmlFor="add-group">Group</label>
+      <input
+        id="add-group"
+        type="text"
+        placeholder={UNGROUPED}
+        value={group}
+        onChange={(e) => setGroup(e.target.value)}
+      />
+    </FormDialog>
+  );
+}
+
+export function RenameDialog({ jid, onClose }: { jid: string; onClose: () => void }) {
+  const contact = useRoster((s) => s.contacts.get(jid));
+  const [name, setName] = useState(contact?.name ?? '');
+  const cmd = useCommand(onClose);
+  const submit = (): void =>
+    void cmd.run(() =>
+      getBridge().invoke('roster.update', {
+        jid,
+        name: name.trim() === '' ? null : name.trim(),
+        groups: contact?.groups ?? [],
+      }),
+    );
+  return (
+    <FormDialog
+      title={`Rename ${jid}`}
+      submitLabel="Save"
+      onClose={onClose}
+      onSubmit={submit}
+      error={cmd.error}
+      busy={cmd.busy}
+    >
+      <label htmlFor="rename-name">Name</label>
+      <input
+        id="rename-name"
+        type="text"
+        value={name}
+        placeholder={jid}
+        onChange={(e) => setName(e.target.value)}
+        data-autofocus
+      />
+    </FormDialog>
+  );
+}
+
+export function GroupsDialog({ jid, onClose }: { jid: string; onClose: () => void }) {
+  const contact = useRoster((s) => s.contacts.get(jid));
+  const [groups, setGroups] = useState((contact?.groups ?? []).join(', '));
+  const cmd = useCommand(onClose);
+  const submit = (): void =>
+    void cmd.run(() =>
+      getBridge().invoke('roster.update', { jid, name: contact?.name ?? null, groups: parseGroups(groups) }),
+    );
+  return (
+    <FormDialog
+      title={`Groups of ${displayName(contact, jid)}`}
+      submitLabel="Save"
+      onClose={onClose}
+      onSubmit={submit}
+      error={cmd.error}
+      busy={cmd.busy}
+    >
+      <label htmlFor="groups-list">Groups</label>
+      <input
+        id="groups-list"
+        type="text"
+        value={groups}
+        aria-describedby="groups-hint"
+        onChange={(e) => setGroups(e.target.value)}
+        data-autofocus
+      />
+      <p id="groups-hint" className="hint">
+        Separate groups with commas. Leave empty for “{UNGROUPED}”.
+      </p>
+    </FormDialog>
+  );
+}
+
+export function RemoveDialog({ jid, onClose }: { jid: string; onClose: () => void }) {
+  const contact = useRoster((s) => s.contacts.get(jid));
+  const cmd = useCommand(onClose);
+  return (
+    <Dialog title="Remove contact" role="alertdialog" onClose={onClose}>
+      <p>
+        Remove <strong>{displayName(contact, jid)}</strong> ({jid}) from your contacts? You will stop sharing
+        presence with each other.
+      </p>
+      <div role="alert" className="form-error">
+        {cmd.error && <p>{cmd.error}</p>}
+      </div>
+      <div className="dialog-buttons">
+        <button type="button" onClick={onClose} data-autofocus>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={cmd.busy}
+          onClick={() => void cmd.run(() => getBridge().invoke('roster.remove', { jid }))}
+        >
+          Remove
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+export function ContactDialog({ state, onClose }: { state: ContactDialogState; onClose: () => void }) {
+  switch (state.kind) {
+    case 'add':
+      return <AddContactDialog onClose={onClose} />;
+    case 'rename':
+      return <RenameDialog jid={state.jid} onClose={onClose} />;
+    case 'groups':
+      return <GroupsDialog jid={state.jid} onClose={onClose} />;
+    case 'remove':
+      return <RemoveDialog jid={state.jid} onClose={onClose} />;
+  }
+}

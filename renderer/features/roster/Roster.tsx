@@ -1,0 +1,277 @@
+// The roster: a virtualized tree ("Contacts") of collapsible groups. Grouping/sorting/filtering run in memos
+// (once per change of the roster, of who is online, or of the filter); only visible rows are rendered.
+// Keyboard: arrows, Home/End, PageUp/PageDown, Left/Right collapse/expand, Enter opens a chat,
+// Shift+F10 or the ContextMenu key opens the contact's menu (aria-activedescendant pattern).
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
+import type { KeyboardEvent, MouseEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { getBridge } from '../../transport/bridge.ts';
+import { useRoster, displayName } from '../../stores/roster.ts';
+import { isOnline, usePresence } from '../../stores/presence.ts';
+import { useUi } from '../../stores/ui.ts';
+import { openChat } from '../../stores/actions.ts';
+import { Menu } from '../../components/Menu.tsx';
+import type { MenuItem } from '../../components/Menu.tsx';
+import { flattenRows, groupContacts, groupRowIndex } from './roster-model.ts';
+import { ContactRow, GroupRow } from './RosterRows.tsx';
+import { ContactDialog } from './ContactDialogs.tsx';
+import type { ContactDialogState } from './ContactDialogs.tsx';
+
+const GROUP_ROW = 32;
+const CONTACT_ROW = 48;
+const PAGE = 10;
+
+export function Roster() {
+  const contacts = useRoster((s) => s.contacts);
+  const onlineVersion = usePresence((s) => s.onlineVersion);
+  const filter = useUi((s) => s.rosterFilter);
+  const showOffline = useUi((s) => s.showOffline);
+  const collapsed = useUi((s) => s.collapsed);
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const [menu, setMenu] = useState<{ jid: string; x: number; y: number } | null>(null);
+  const [dialog, setDialog] = useState<ContactDialogState | null>(null);
+  const treeRef = useRef<HTMLDivElement>(null);
+  const baseId = useId();
+
+  const groups = useMemo(() => {
+    // onlineVersion changes exactly when someone went online or offline: the only presence fact sorting uses.
+    const presence = onlineVersion >= 0 ? usePresence.getState().byJid : new Map();
+    return groupContacts(contacts.values(), (jid) => isOnline(presence.get(jid)), filter);
+  }, [contacts, onlineVersion, filter]);
+  const rows = useMemo(() => flattenRows(groups, showOffline, collapsed), [groups, showOffline, collapsed]);
+  const activeIndex = useMemo(() => {
+    const found = activeKey === null ? -1 : rows.findIndex((r) => r.key === activeKey);
+    return found >= 0 ? found : rows.length > 0 ? 0 : -1;
+  }, [rows, activeKey]);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as its docs intend
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => treeRef.current,
+    estimateSize: (i) => (rows[i]?.kind === 'group' ? GROUP_ROW : CONTACT_ROW),
+    getItemKey: (i) => rows[i]?.key ?? i,
+    overscan: 10,
+  });
+
+  const moveTo = useCallback(
+    (index: number) => {
+      const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
+      if (!row) return;
+      setActiveKey(row.key);
+      virtualizer.scrollToIndex(rows.indexOf(row), { align: 'auto' });
+    },
+    [rows, virtualizer],
+  );
+
+  const openMenuAt = useCallback((jid: string, x: number, y: number) => setMenu({ jid, x, y }), []);
+
+  const onRowClick = useCallback(
+    (index: number, _event: MouseEvent) => {
+      const row = rows[index];
+      if (!row) return;
+      setActiveKey(row.key);
+      treeRef.current?.focus({ preventScroll: true });
+      if (row.kind === 'group') useUi.getState().toggleGroup(row.group);
+      else openChat(row.jid);
+    },
+    [rows],
+  );
+
+  const onRowContextMenu = useCallback(
+    (index: number, event: MouseEvent) => {
+      const row = rows[index];
+      event.preventDefault();
+      if (!row) return;
+      setActiveKey(row.key);
+      treeRef.current?.focus({ preventScroll: true });
+      if (row.kind === 'contact') openMenuAt(row.jid, event.clientX, event.clientY);
+    },
+    [rows, openMenuAt],
+  );
+
+  const openMenuForActive = (): void => {
+    const row = rows[activeIndex];
+    if (row?.kind !== 'contact') return;
+    const el = document.getElementById(`${baseId}-${activeIndex}`);
+    const rect = el?.getBoundingClientRect() ?? treeRef.current?.getBoundingClientRect();
+    openMenuAt(
+      row.jid,
+      (rect?.left ?? 0) + 24,
+      (rect?.top ?? 0) + (rect ? Math.min(rect.height, CONTACT_ROW) : 0),
+    );
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const row = rows[activeIndex];
+    if ((event.key === 'F10' && event.shiftKey) || event.key === 'ContextMenu') {
+      event.preventDefault();
+      openMenuForActive();
+      return;
+    }
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    switch (event.key) {
+      case 'ArrowDown':
+        event.preventDefault();
+        return moveTo(activeIndex + 1);
+      case 'ArrowUp':
+        event.preventDefault();
+        return moveTo(activeIndex - 1);
+      case 'Home':
+        event.preventDefault();
+        return moveTo(0);
+      case 'End':
+        event.preventDefault();
+        return moveTo(rows.length - 1);
+      case 'PageDown':
+        event.preventDefault();
+        return moveTo(activeIndex + PAGE);
+      case 'PageUp':
+        event.preventDefault();
+        return moveTo(activeIndex - PAGE);
+      case 'ArrowRight':
+        event.preventDefault();
+        if (row?.kind === 'group') {
+          if (row.collapsed) useUi.getState().toggleGroup(row.group);
+          else moveTo(activeIndex + 1);
+        }
+        return;
+      case 'ArrowLeft':
+        event.preventDefault();
+        if (row?.kind === 'group' && !row.collapsed) useUi.getState().toggleGroup(row.group);
+        else if (row?.kind === 'contact') moveTo(groupRowIndex(rows, activeIndex));
+        return;
+      case 'Enter':
+      case ' ':
+        event.preventDefault();
+        if (row?.kind === 'group') useUi.getState().toggleGroup(row.group);
+        else if (row?.kind === 'contact') openChat(row.jid);
+        return;
+      case 'Delete':
+        if (row?.kind === 'contact') {
+          event.preventDefault();
+          setDialog({ kind: 'remove', jid: row.jid });
+        }
+        return;
+    }
+  };
+
+  const menuItems = (jid: string): MenuItem[] => [
+    { label: 'Open chat', onSelect: () => openChat(jid) },
+    { label: 'Rename…', onSelect: () => setDialog({ kind: 'rename', jid }) },
+    { label: 'Edit groups…', onSelect: () => setDialog({ kind: 'groups', jid }) },
+    {
+      label: 'Request subscription again',
+      onSelect: () =>
+        void getBridge()
+          .invoke('subscription.request', { jid })
+          .then((r) =>
+            useUi
+              .getState()
+              .addToast(
+                r.ok
+                  ? `Asked ${jid} again to share their presence.`
+                  : `Could not ask ${jid}: ${r.error.message}`,
+              ),
+          ),
+    },
+    { label: 'Remove…', onSelect: () => setDialog({ kind: 'remove', jid }) },
+  ];
+
+  const closeMenu = useCallback(() => {
+    setMenu(null);
+    treeRef.current?.focus({ preventScroll: true });
+  }, []);
+
+  const empty = rows.length === 0;
+  return (
+    <section className="roster" aria-label="Roster">
+      <div className="roster-toolbar">
+        <input
+          type="text"
+          className="roster-filter"
+          aria-label="Filter contacts"
+          placeholder="Filter contacts"
+          value={filter}
+          onChange={(e) => useUi.getState().setRosterFilter(e.target.value)}
+        />
+        <div className="roster-toolbar-row">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={showOffline}
+              onChange={(e) => useUi.getState().setShowOffline(e.target.checked)}
+            />
+            Show offline contacts
+          </label>
+          <button type="button" onClick={() => setDialog({ kind: 'add' })}>
+            Add contact
+          </button>
+        </div>
+      </div>
+      <div
+        ref={treeRef}
+        className="roster-tree"
+        role="tree"
+        aria-label="Contacts"
+        tabIndex={0}
+        aria-activedescendant={activeIndex >= 0 && !empty ? `${baseId}-${activeIndex}` : undefined}
+        onKeyDown={onKeyDown}
+        onFocus={() => {
+          if (activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
+        }}
+      >
+        <div role="presentation" className="roster-sizer" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            const common = {
+              id: `${baseId}-${item.index}`,
+              index: item.index,
+              start: item.start,
+              size: item.size,
+              active: item.index === activeIndex,
+              posInSet: row.posInSet,
+              setSize: row.setSize,
+              onRowClick,
+              onRowContextMenu,
+            };
+            return row.kind === 'group' ? (
+              <GroupRow
+                key={row.key}
+                {...common}
+                group={row.group}
+                online={row.online}
+                total={row.total}
+                collapsed={row.collapsed}
+              />
+            ) : (
+              <ContactRow key={row.key} {...common} jid={row.jid} />
+            );
+          })}
+        </div>
+      </div>
+      {empty && (
+        <p className="roster-empty">
+          {contacts.size === 0 ? 'No contacts yet. Use “Add contact” to add one.' : 'No contacts match.'}
+        </p>
+      )}
+      {menu && (
+        <Menu
+          label={`Actions for ${displayName(contacts.get(menu.jid), menu.jid)}`}
+          x={menu.x}
+          y={menu.y}
+          items={menuItems(menu.jid)}
+          onClose={closeMenu}
+        />
+      )}
+      {dialog && (
+        <ContactDialog
+          state={dialog}
+          onClose={() => {
+            setDialog(null);
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+// One row of the virtualized roster tree. A contact row subscribes to its own contact, presence and unread
+// count with selectors and is memoized: a presence change of one contact re-renders that row only.
+import { memo } from 'react';
+import type { MouseEvent } from 'react';
+import { useRoster, displayName } from '../../stores/roster.ts';
+import { SHOW_LABELS, presenceShow, usePresence } from '../../stores/presence.ts';
+import { useChats } from '../../stores/chats.ts';
+import { PresenceDot } from '../presence/PresenceDot.tsx';
+
+interface RowBase {
+  id: string;
+  index: number;
+  start: number;
+  size: number;
+  active: boolean;
+  posInSet: number;
+  setSize: number;
+  onRowClick: (index: number, event: MouseEvent) => void;
+  onRowContextMenu: (index: number, event: MouseEvent) => void;
+}
+
+export const ContactRow = memo(function ContactRow({
+  id,
+  index,
+  start,
+  size,
+  active,
+  posInSet,
+  setSize,
+  jid,
+  onRowClick,
+  onRowContextMenu,
+}: RowBase & { jid: string }) {
+  const contact = useRoster((s) => s.contacts.get(jid));
+  const presence = usePresence((s) => s.byJid.get(jid));
+  const unread = useChats((s) => s.chats.get(jid)?.unread ?? 0);
+  const name = displayName(contact, jid);
+  const show = presenceShow(presence);
+  const waiting = contact?.pendingOut === true;
+  const noPresence =
+    !waiting && contact !== undefined && (contact.subscription === 'none' || contact.subscription === 'from');
+  const showLabel = presence?.error && !presence.best ? `Offline (${presence.error})` : SHOW_LABELS[show];
+  const status = waiting
+    ? 'waiting for approval'
+    : (presence?.best?.status ?? (noPresence ? 'presence not shared' : name !== jid ? jid : ''));
+  const label = [name, showLabel, status, unread > 0 ? `${unread} unread` : ''].filter(Boolean).join(', ');
+
+  return (
+    <div
+      id={id}
+      role="treeitem"
+      aria-level={2}
+      aria-posinset={posInSet}
+      aria-setsize={setSize}
+      aria-selected={active}
+      aria-label={label}
+      className={`roster-row contact-row${active ? ' active' : ''}${show === 'offline' ? ' offline' : ''}`}
+      style={{ transform: `translateY(${start}px)`, height: size }}
+      onClick={(e) => onRowClick(index, e)}
+      onContextMenu={(e) => onRowContextMenu(index, e)}
+    >
+      <PresenceDot show={show} label={showLabel} />
+      <div className="contact-text">
+        <div className="contact-name">{name}</div>
+        <div className={`contact-status${waiting ? ' waiting' : ''}`}>{status}</div>
+      </div>
+      {unread > 0 && (
+        <span className="unread-badge" aria-hidden="true">
+          {unread > 999 ? '999+' : unread}
+        </span>
+      )}
+    </div>
+  );
+});
+
+export const GroupRow = memo(function GroupRow({
+  id,
+  index,
+  start,
+  size,
+  active,
+  posInSet,
+  setSize,
+  group,
+  online,
+  total,
+  collapsed,
+  onRowClick,
+  onRowContextMenu,
+}: RowBase & { group: string; online: number; total: number; collapsed: boolean }) {
+  return (
+    <div
+      id={id}
+      role="treeitem"
+      aria-level={1}
+      aria-posinset={posInSet}
+      aria-setsize={setSize}
+      aria-expanded={!collapsed}
+      aria-selected={active}
+      aria-label={`${group}, ${online} of ${total} online`}
+      className={`roster-row group-row${active ? ' active' : ''}`}
+      style={{ transform: `translateY(${start}px)`, height: size }}
+      onClick={(e) => onRowClick(index, e)}
+      onContextMenu={(e) => onRowContextMenu(index, e)}
+    >
+      <span className={`chevron${collapsed ? '' : ' open'}`} aria-hidden="true" />
+      <span className="group-name">{group}</span>
+      <span className="group-count" aria-hidden="true">
+        {online}/{total}
+      </span>
+    </div>
+  );
+});

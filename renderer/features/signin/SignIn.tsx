@@ -1,0 +1,268 @@
+// The sign-in screen: address, password, remember; Advanced (host, port, direct TLS); saved accounts; clear
+// errors per failure; the certificate prompt for tls-untrusted.
+import { useEffect, useId, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { CertificateInfo, CommandRequest, SavedAccount } from '../../../shared/contract.ts';
+import { getBridge } from '../../transport/bridge.ts';
+import { useConnection } from '../../stores/connection.ts';
+import { useUi } from '../../stores/ui.ts';
+import { CertificateDialog } from './CertificateDialog.tsx';
+import { buildSignIn, describeSignInError, formFromSaved } from './signin-logic.ts';
+import type { ErrorText, SignInForm } from './signin-logic.ts';
+
+const EMPTY: SignInForm = { jid: '', password: '', remember: false, host: '', port: '', directTls: false };
+
+type SignInRequest = CommandRequest<'account.signIn'>;
+
+export function SignIn() {
+  const [form, setForm] = useState<SignInForm>(EMPTY);
+  const [advanced, setAdvanced] = useState(false);
+  const [saved, setSaved] = useState<SavedAccount[]>([]);
+  const [error, setError] = useState<(ErrorText & { field: 'jid' | 'password' | 'port' | null }) | null>(
+    null,
+  );
+  const [busy, setBusy] = useState(false);
+  const [certPrompt, setCertPrompt] = useState<{
+    request: SignInRequest;
+    certificate: CertificateInfo;
+  } | null>(null);
+  const connectionError = useConnection((s) => s.state.error);
+  const ids = { error: useId(), advanced: useId() };
+
+  useEffect(() => {
+    let live = true;
+    void getBridge()
+      .invoke('account.saved', {})
+      .then((result) => {
+        if (!live || !result.ok) return;
+        setSaved(result.value.accounts);
+        const last = result.value.accounts.find((a) => a.jid === result.value.lastUsed);
+        if (last) {
+          setForm((f) => (f.jid === '' ? formFromSaved(last) : f));
+          if (last.host !== null || last.port !== null || last.directTls) setAdvanced(true);
+        }
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const update = <K extends keyof SignInForm>(key: K, value: SignInForm[K]): void => {
+    setForm((f) => ({ ...f, [key]: value }));
+    if (error?.field === key) setError(null);
+  };
+
+  const signIn = async (request: SignInRequest): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    useConnection.getState().setSignInPending(true);
+    const result = await getBridge().invoke('account.signIn', request);
+    useConnection.getState().setSignInPending(false);
+    setBusy(false);
+    if (result.ok) {
+      const { passwordStorage: _storage, passwordWarning, ...state } = result.value;
+      useConnection.getState().setState(state);
+      setForm((f) => ({ ...f, password: '' }));
+      if (passwordWarning) useUi.getState().addToast(passwordWarning);
+      return;
+    }
+    if (result.error.code === 'tls-untrusted' && result.error.certificate) {
+      setCertPrompt({ request, certificate: result.error.certificate });
+      return;
+    }
+    setError({
+      ...describeSignInError(result.error, request.jid),
+      field: result.error.code === 'not-found' ? 'password' : null,
+    });
+  };
+
+  const onSubmit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (busy) return;
+    const check = buildSignIn(form, saved);
+    if (!check.ok) {
+      setError({ title: check.message, detail: null, field: check.field });
+      if (check.field === 'port') setAdvanced(true);
+      document.getElementById(`signin-${check.field}`)?.focus();
+      return;
+    }
+    void signIn(check.request);
+  };
+
+  const trust = async (): Promise<void> => {
+    if (!certPrompt) return;
+    setBusy(true);
+    const { request, certificate } = certPrompt;
+    const result = await getBridge().invoke('account.trustCertificate', {
+      jid: request.jid,
+      fingerprint256: certificate.fingerprint256,
+    });
+    setBusy(false);
+    setCertPrompt(null);
+    if (!result.ok) {
+      setError({ title: 'The certificate could not be trusted.', detail: result.error.message, field: null });
+      return;
+    }
+    await signIn(request);
+  };
+
+  const forget = async (jid: string): Promise<void> => {
+    const result = await getBridge().invoke('account.forget', { jid });
+    if (result.ok) setSaved((list) => list.filter((a) => a.jid !== jid));
+  };
+
+  const chooseSaved = (account: SavedAccount): void => {
+    const next = formFromSaved(account);
+    setForm(next);
+    setError(null);
+    if (account.passwordSaved) {
+      const check = buildSignIn(next, saved);
+      if (check.ok) void signIn(check.request);
+    } else {
+      document.getElementById('signin-password')?.focus();
+    }
+  };
+
+  const invalid = (field: 'jid' | 'password' | 'port') =>
+    error?.field === field ? { 'aria-invalid': true, 'aria-describedby': ids.error } : {};
+  // A session that ended on its own (e.g. replaced by another client) says why, until the user acts.
+  const sessionError = !error && !busy && connectionError ? connectionError.message : null;
+
+  return (
+    <main className="signin" aria-labelledby="signin-title">
+      <form className="signin-card" onSubmit={onSubmit} noValidate aria-busy={busy}>
+        <h1 id="signin-title">Sign in to Parley</h1>
+        {saved.length > 0 && (
+          <section className="saved-accounts" aria-label="Saved accounts">
+            <h2>Saved accounts</h2>
+            <ul>
+              {saved.map((account) => (
+                <li key={account.jid}>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => chooseSaved(account)}
+                    disabled={busy}
+                  >
+                    {account.jid}
+                    <span className="hint">
+                      {account.passwordSaved ? ' · password remembered' : ' · enter password'}
+                    </span>
+                  </button>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => void forget(account.jid)}
+                    aria-label={`Forget ${account.jid}`}
+                    disabled={busy}
+                  >
+                    Forget
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        <label htmlFor="signin-jid">Address</label>
+        <input
+          id="signin-jid"
+          type="text"
+          inputMode="email"
+          autoComplete="username"
+          spellCheck={false}
+          placeholder="name@example.com"
+          value={form.jid}
+          onChange={(e) => update('jid', e.target.value)}
+          {...invalid('jid')}
+        />
+        <label htmlFor="signin-password">Password</label>
+        <input
+          id="signin-password"
+          type="password"
+          autoComplete="current-password"
+          value={form.password}
+          placeholder={
+            saved.find((a) => a.jid === form.jid.trim().toLowerCase())?.passwordSaved ? 'Remembered' : ''
+          }
+          onChange={(e) => update('password', e.target.value)}
+          {...invalid('password')}
+        />
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={form.remember}
+            onChange={(e) => update('remember', e.target.checked)}
+          />
+          Remember password
+        </label>
+        <button
+          type="button"
+          className="disclosure"
+          aria-expanded={advanced}
+          aria-controls={ids.advanced}
+          onClick={() => setAdvanced((a) => !a)}
+        >
+          Advanced
+        </button>
+        <div id={ids.advanced} className="advanced" hidden={!advanced}>
+          <label htmlFor="signin-host">Host</label>
+          <input
+            id="signin-host"
+            type="text"
+            spellCheck={false}
+            placeholder="from DNS"
+            value={form.host}
+            onChange={(e) => update('host', e.target.value)}
+          />
+          <label htmlFor="signin-port">Port</label>
+          <input
+            id="signin-port"
+            type="number"
+            min={1}
+            max={65535}
+            placeholder="5222"
+            value={form.port}
+            onChange={(e) => update('port', e.target.value)}
+            {...invalid('port')}
+          />
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.directTls}
+              onChange={(e) => update('directTls', e.target.checked)}
+            />
+            Direct TLS
+          </label>
+        </div>
+        <div id={ids.error} role="alert" className="form-error">
+          {error && (
+            <>
+              <p>{error.title}</p>
+              {error.detail && error.detail !== error.title && <p className="detail">{error.detail}</p>}
+            </>
+          )}
+          {sessionError && <p>{sessionError}</p>}
+        </div>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      {certPrompt && (
+        <CertificateDialog
+          jid={certPrompt.request.jid}
+          certificate={certPrompt.certificate}
+          busy={busy}
+          onTrust={() => void trust()}
+          onCancel={() => {
+            setCertPrompt(null);
+            setError({
+              title: 'Not signed in: the server’s certificate is not trusted.',
+              detail: null,
+              field: null,
+            });
+          }}
+        />
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,86 @@
+// Tests run in Node (node --test); the renderer's ban on Node built-ins is for the page, not its tests.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { EngineErrorPayload, SavedAccount } from '../../../shared/contract.ts';
+import { buildSignIn, describeSignInError, formFromSaved, type SignInForm } from './signin-logic.ts';
+
+const form: SignInForm = {
+  jid: 'Alice@Example.com',
+  password: 'pw',
+  remember: true,
+  host: '',
+  port: '',
+  directTls: false,
+};
+const saved: SavedAccount = {
+  jid: 'bob@example.com',
+  host: '127.0.0.1',
+  port: 5223,
+  directTls: true,
+  passwordSaved: true,
+  passwordStorage: 'keychain',
+};
+
+test('buildSignIn normalizes the JID and leaves empty advanced fields out', () => {
+  assert.deepEqual(buildSignIn(form, []), {
+    ok: true,
+    request: { jid: 'alice@example.com', password: 'pw', remember: true },
+  });
+  assert.deepEqual(buildSignIn({ ...form, host: ' xmpp.example.com ', port: '5222', directTls: true }, []), {
+    ok: true,
+    request: {
+      jid: 'alice@example.com',
+      password: 'pw',
+      host: 'xmpp.example.com',
+      port: 5222,
+      directTls: true,
+      remember: true,
+    },
+  });
+});
+
+test('buildSignIn rejects bad JIDs, missing passwords and bad ports before sending', () => {
+  for (const jid of ['', 'alice', 'alice@', '@example.com', 'alice@example.com/res', 'al ice@example.com']) {
+    const r = buildSignIn({ ...form, jid }, []);
+    assert.equal(r.ok ? 'ok' : r.field, 'jid', jid);
+  }
+  const noPw = buildSignIn({ ...form, password: '' }, []);
+  assert.equal(noPw.ok ? 'ok' : noPw.field, 'password');
+  for (const port of ['0', '70000', '5.5', 'abc']) {
+    const r = buildSignIn({ ...form, port }, []);
+    assert.equal(r.ok ? 'ok' : r.field, 'port', port);
+  }
+});
+
+test('a saved account with a remembered password signs in without one', () => {
+  const f = formFromSaved(saved);
+  assert.deepEqual(f, {
+    jid: 'bob@example.com',
+    password: '',
+    remember: true,
+    host: '127.0.0.1',
+    port: '5223',
+    directTls: true,
+  });
+  assert.deepEqual(buildSignIn(f, [saved]), {
+    ok: true,
+    request: { jid: 'bob@example.com', host: '127.0.0.1', port: 5223, directTls: true, remember: true },
+  });
+  const r = buildSignIn(f, [{ ...saved, passwordSaved: false }]);
+  assert.equal(r.ok ? 'ok' : r.field, 'password');
+});
+
+test('error texts name the problem', () => {
+  const err = (code: EngineErrorPayload['code'], message = 'x'): EngineErrorPayload => ({
+    code,
+    message,
+    condition: null,
+    certificate: null,
+  });
+  assert.match(describeSignInError(err('auth-failed'), 'a@b.c').title, /Wrong password/);
+  assert.match(describeSignInError(err('unknown-account'), 'a@b.c').title, /no account a@b\.c/);
+  for (const code of ['unreachable', 'dns-failed', 'timeout'] as const) {
+    assert.match(describeSignInError(err(code), 'a@b.c').title, /b\.c/);
+  }
+  assert.equal(describeSignInError(err('internal', 'Boom'), 'a@b.c').title, 'Boom');
+});

@@ -1,0 +1,106 @@
+// Sign-in form rules as pure functions: what to send, what the user is told when it fails.
+import type { CommandRequest, EngineErrorPayload, SavedAccount } from '../../../shared/contract.ts';
+import { bareJid, isBareJid } from '../../../shared/jid.ts';
+
+export interface SignInForm {
+  jid: string;
+  password: string;
+  remember: boolean;
+  host: string;
+  port: string;
+  directTls: boolean;
+}
+
+export type FormCheck =
+  | { ok: true; request: CommandRequest<'account.signIn'> }
+  | { ok: false; field: 'jid' | 'password' | 'port'; message: string };
+
+/** Validates the form and builds 'account.signIn'. An empty password is allowed when one is remembered. */
+export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): FormCheck {
+  const jidText = form.jid.trim();
+  if (!isBareJid(jidText) || !jidText.includes('@')) {
+    return { ok: false, field: 'jid', message: 'Enter your address as name@example.com.' };
+  }
+  const jid = bareJid(jidText);
+  const account = saved.find((a) => a.jid === jid);
+  if (form.password === '' && !account?.passwordSaved) {
+    return { ok: false, field: 'password', message: 'Enter your password.' };
+  }
+  const host = form.host.trim();
+  const portText = form.port.trim();
+  let port: number | undefined;
+  if (portText !== '') {
+    port = Number(portText);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      return { ok: false, field: 'port', message: 'The port is a number from 1 to 65535.' };
+    }
+  }
+  return {
+    ok: true,
+    request: {
+      jid,
+      ...(form.password !== '' ? { password: form.password } : {}),
+      ...(host !== '' ? { host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(form.directTls ? { directTls: true } : {}),
+      remember: form.remember,
+    },
+  };
+}
+
+/** The form filled from a saved account (connection settings only; passwords never come back). */
+export function formFromSaved(account: SavedAccount): SignInForm {
+  return {
+    jid: account.jid,
+    password: '',
+    remember: account.passwordSaved,
+    host: account.host ?? '',
+    port: account.port === null ? '' : String(account.port),
+    directTls: account.directTls,
+  };
+}
+
+export interface ErrorText {
+  title: string;
+  detail: string | null;
+}
+
+/** What the user reads when sign-in fails, per contract error code. */
+export function describeSignInError(error: EngineErrorPayload, jid: string): ErrorText {
+  const domain = jid.includes('@') ? jid.slice(jid.indexOf('@') + 1) : jid;
+  const detail = error.message || null;
+  switch (error.code) {
+    case 'auth-failed':
+      return { title: 'Wrong password. Check it and try again.', detail };
+    case 'unknown-account':
+      return { title: `The server ${domain} has no account ${jid}.`, detail };
+    case 'unreachable':
+      return {
+        title: `Could not reach the server for ${domain}. Check the address, your network, or the host and port under Advanced.`,
+        detail,
+      };
+    case 'dns-failed':
+      return {
+        title: `The domain ${domain} could not be found. Check the address or set a host under Advanced.`,
+        detail,
+      };
+    case 'timeout':
+      return { title: `The server for ${domain} did not answer in time. Try again later.`, detail };
+    case 'tls-untrusted':
+      return { title: 'The server’s certificate is not trusted.', detail };
+    case 'tls-failed':
+      return { title: 'A secure connection to the server could not be set up.', detail };
+    case 'insecure-refused':
+      return { title: 'Parley will not sign in over an unencrypted connection.', detail };
+    case 'no-mechanism':
+      return { title: 'The server offers no sign-in method Parley can use safely.', detail };
+    case 'not-found':
+      return { title: 'No password is remembered for this account. Enter your password.', detail: null };
+    case 'already-connected':
+      return { title: 'Already signed in.', detail };
+    case 'conflict':
+      return { title: 'Another session took over this account.', detail };
+    default:
+      return { title: error.message || 'Sign-in failed.', detail: null };
+  }
+}

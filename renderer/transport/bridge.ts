@@ -1,0 +1,30 @@
+// The one way the renderer reaches the engine: window.parley (Electron preload) when present, else the
+// browser-mode WebSocket bridge to the loopback host.
+import type { ParleyBridge } from '../../shared/bridge.ts';
+import { parseHash } from './hash.ts';
+import { WebSocketBridge, bridgeUrl } from './websocket-bridge.ts';
+
+declare global {
+  interface Window {
+    parley?: ParleyBridge;
+  }
+}
+
+let bridge: ParleyBridge | null = null;
+
+export function getBridge(): ParleyBridge {
+  if (bridge) return bridge;
+  if (window.parley) {
+    bridge = window.parley;
+  } else {
+    const { token } = parseHash(location.hash);
+    bridge = new WebSocketBridge(bridgeUrl(location, token ?? ''));
+  }
+  return bridge;
+}
+
+/** Registers a handler for a browser-mode socket that came back after a drop (no-op under Electron). */
+export function onBridgeReopen(handler: () => void): () => void {
+  const b = getBridge();
+  return b instanceof WebSocketBridge ? b.onReopen(handler) : () => {};
+}
