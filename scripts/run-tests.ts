@@ -156,8 +156,29 @@ async function startKeyring(): Promise<Keyring> {
   );
 }
 
+/**
+ * Builds the renderer once before the run, so browser-mode suites test the current UI and parallel test
+ * files never race to build it. PARLEY_SKIP_RENDERER_BUILD=1 skips it (e.g. when iterating on core tests).
+ */
+async function buildRenderer(env: NodeJS.ProcessEnv): Promise<number> {
+  if (env.PARLEY_SKIP_RENDERER_BUILD === '1') return 0;
+  const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const config = path.join(ROOT, 'renderer', 'vite.config.ts');
+  const child = spawn(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], {
+    cwd: ROOT,
+    env,
+    stdio: 'inherit',
+  });
+  return runChild(child);
+}
+
 async function runTests(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (interrupted) return interruptedCode();
+  const built = await buildRenderer(env);
+  if (built !== 0) {
+    console.error('run-tests: building the renderer failed');
+    return built;
+  }
   const hasTargets = args.some((arg) => !arg.startsWith('-'));
   const child = spawn(process.execPath, [...BASE_OPTIONS, ...args, ...(hasTargets ? [] : DEFAULT_TARGETS)], {
     cwd: ROOT,
