@@ -19,6 +19,7 @@ const DEFAULT_TARGETS = [
   'electron/**/*.test.ts',
   'e2e/**/*.test.ts',
   'scripts/**/*.test.ts',
+  'renderer/**/*.test.ts',
 ];
 const BASE_OPTIONS = ['--test', '--test-concurrency=2', '--test-timeout=180000'];
 /** Set by the outer run for the inner one; 'ready' tells the keychain tests a working keyring was set up for them. */
