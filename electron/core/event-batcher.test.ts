@@ -3,7 +3,7 @@
 // throwing listener cannot starve the others.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventBatcher } from './event-batcher.ts';
+import { EventBatcher, MAX_ITEMS } from './event-batcher.ts';
 import type {
   ChatMessage,
   Contact,
@@ -241,4 +241,106 @@ test('a throwing listener does not stop the others; an unsubscribed listener get
   batcher.flush();
   assert.deepEqual(seen, ['first', 'second:1']);
   assert.equal(errors.length, 1, 'the failure was logged once');
+});
+
+test('a large roster reset is split: the first part resets, the rest add, nothing lost or repeated', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  const max = MAX_ITEMS['roster.changed'];
+  const total = max * 2 + 500;
+  const all = Array.from({ length: total }, (_, i) => contact(`c${i}@example.com`));
+  batcher.emit('roster.changed', { reset: true, upserts: all, removed: [] });
+  batcher.flush();
+  assert.equal(batches.length, 3, 'flush() still delivers everything, as consecutive batches');
+  const payloads = payloadsOf(batches, 'roster.changed');
+  assert.deepEqual(
+    payloads.map((p) => [p.reset, p.upserts.length]),
+    [
+      [true, max],
+      [false, max],
+      [false, 500],
+    ],
+  );
+  assert.deepEqual(
+    payloads.flatMap((p) => p.upserts.map((c) => c.jid)),
+    all.map((c) => c.jid),
+  );
+});
+
+test('split batches go out one per interval, and later changes merge into what is still pending', async () => {
+  const batcher = new EventBatcher(5);
+  const batches = record(batcher);
+  const max = MAX_ITEMS['presence.changed'];
+  const total = max + 10;
+  for (let i = 0; i < total; i++)
+    batcher.emit('presence.changed', { contacts: [presence(`c${i}@example.com`, 'first')] });
+  batcher.emit('chat.messages', { messages: [message(1)] });
+  await tick(8);
+  assert.equal(batches.length, 1, 'one batch per tick');
+  assert.equal(payloadsOf(batches, 'presence.changed')[0]!.contacts.length, max);
+  assert.equal(payloadsOf(batches, 'chat.messages').length, 1, 'small events are not held back');
+  // c0 went out already (a new change is sent again); the last one is still pending (its value replaced).
+  batcher.emit('presence.changed', { contacts: [presence(`c${total - 1}@example.com`, 'second')] });
+  batcher.emit('presence.changed', { contacts: [presence('c0@example.com', 'second')] });
+  await tick(30);
+  assert.equal(batches.length, 2);
+  const rest = payloadsOf(batches, 'presence.changed')[1]!.contacts;
+  assert.equal(rest.length, 11);
+  assert.equal(rest.at(-2)?.jid, `c${total - 1}@example.com`);
+  assert.equal(rest.at(-2)?.best?.status, 'second');
+  assert.equal(rest.at(-1)?.jid, 'c0@example.com');
+});
+
+test('random roster changes: the split batches add up to the same roster as the changes themselves', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let seed = 7;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  type Roster = Map<string, string | null>;
+  const apply = (roster: Roster, change: EventPayload<'roster.changed'>): void => {
+    if (change.reset) roster.clear();
+    for (const jid of change.removed) roster.delete(jid);
+    for (const c of change.upserts) roster.set(c.jid, c.name);
+  };
+  for (let round = 0; round < 20; round++) {
+    const batcher = new EventBatcher(1000);
+    const delivered: Roster = new Map();
+    batcher.subscribe((batch) => {
+      for (const e of batch) {
+        if (e.event !== 'roster.changed') continue;
+        const jids = [...e.payload.upserts.map((c) => c.jid), ...e.payload.removed];
+        assert.ok(jids.length <= MAX_ITEMS['roster.changed']);
+        assert.equal(new Set(jids).size, jids.length, 'a contact once per batch');
+        apply(delivered, e.payload);
+      }
+    });
+    const expected: Roster = new Map();
+    for (let step = 0; step < 30; step++) {
+      const jid = (): string => `c${rand(3000)}@example.com`;
+      const change: EventPayload<'roster.changed'> =
+        rand(10) === 0
+          ? {
+              reset: true,
+              upserts: Array.from({ length: rand(5000) }, () => contact(jid(), `n${step}`)),
+              removed: [],
+            }
+          : {
+              reset: false,
+              upserts: Array.from({ length: rand(300) }, () => contact(jid(), `n${step}`)),
+              removed: Array.from({ length: rand(300) }, jid),
+            };
+      // One change names a contact either as upserted or as removed, not both.
+      const upserted = new Set(change.upserts.map((c) => c.jid));
+      change.removed = change.removed.filter((j) => !upserted.has(j));
+      apply(expected, change);
+      batcher.emit('roster.changed', change);
+      // Sometimes the timer delivers one batch in between, sometimes flush() everything.
+      if (rand(3) === 0) t.mock.timers.tick(1000);
+      if (rand(5) === 0) batcher.flush();
+    }
+    batcher.flush();
+    assert.deepEqual(new Map([...delivered].sort()), new Map([...expected].sort()), `round ${round}`);
+  }
 });

@@ -1,5 +1,7 @@
 // Events leave the engine in batches, about once per frame, with bursts coalesced: 5,000 presence stanzas
-// become a few 'presence.changed' payloads keyed by contact, not 5,000 IPC messages.
+// become a few 'presence.changed' payloads keyed by contact, not 5,000 IPC messages. Large lists (a 10,000
+// contact roster, a presence storm) are split across consecutive batches, at most MAX_ITEMS[event] items
+// each, so no single message takes the UI much more than a frame to parse and apply.
 import type {
   ContactPresence,
   Contact,
@@ -8,30 +10,63 @@ import type {
   EventPayload,
 } from '../../shared/contract.ts';
 
-/** Collects one event type between flushes and yields a single merged payload. */
+/**
+ * Items of a list event in one batch; the rest follows one interval later. A contact costs the UI more
+ * than a presence (it is sorted by name), so a roster goes in smaller parts.
+ */
+export const MAX_ITEMS = { 'roster.changed': 1000, 'presence.changed': 2000 } as const;
+
+/** Collects one event type between flushes and yields merged payloads. */
 interface Accumulator<E extends EventName> {
   add(payload: EventPayload<E>): void;
-  take(): EventPayload<E>;
+  /** The next payload: everything pending, or at most `limit` items for the types that split. */
+  take(limit: number): EventPayload<E>;
+  /** Something is still pending after take(). */
+  more(): boolean;
 }
 
 type Accumulators = { [E in EventName]: () => Accumulator<E> };
 
 function latest<E extends EventName>(): Accumulator<E> {
   let value: EventPayload<E> | undefined;
+  let pending = false;
   return {
-    add: (payload) => (value = payload),
-    take: () => value as EventPayload<E>,
+    add: (payload) => {
+      value = payload;
+      pending = true;
+    },
+    take: () => {
+      pending = false;
+      return value as EventPayload<E>;
+    },
+    more: () => pending,
   };
 }
 
 function concat<E extends EventName, K extends keyof EventPayload<E>>(key: K): Accumulator<E> {
-  const items: unknown[] = [];
+  let items: unknown[] = [];
   return {
     add: (payload) => {
       for (const item of payload[key] as unknown[]) items.push(item);
     },
-    take: () => ({ [key]: items }) as unknown as EventPayload<E>,
+    take: () => {
+      const taken = items;
+      items = [];
+      return { [key]: taken } as unknown as EventPayload<E>;
+    },
+    more: () => items.length > 0,
   };
+}
+
+/** Removes and returns the first `limit` values of a map (its oldest entries). */
+function takeFirst<K, V>(map: Map<K, V>, limit: number): V[] {
+  const taken: V[] = [];
+  for (const [key, value] of map) {
+    if (taken.length >= limit) break;
+    taken.push(value);
+    map.delete(key);
+  }
+  return taken;
 }
 
 const accumulators: Accumulators = {
@@ -51,7 +86,8 @@ const accumulators: Accumulators = {
           byJid.set(contact.jid, contact);
         }
       },
-      take: () => ({ contacts: [...byJid.values()] }),
+      take: (limit) => ({ contacts: takeFirst(byJid, limit) }),
+      more: () => byJid.size > 0,
     };
   },
   'roster.changed': () => {
@@ -75,7 +111,16 @@ const accumulators: Accumulators = {
           if (!reset) removed.add(jid);
         }
       },
-      take: () => ({ reset, upserts: [...upserts.values()], removed: [...removed] }),
+      take: (limit) => {
+        const upsertsNow = takeFirst(upserts, limit);
+        const removedNow = [...removed].slice(0, limit - upsertsNow.length);
+        for (const jid of removedNow) removed.delete(jid);
+        const resetNow = reset;
+        // Only the first part of a split reset replaces the roster; the parts after it add to it.
+        reset = false;
+        return { reset: resetNow, upserts: upsertsNow, removed: removedNow };
+      },
+      more: () => upserts.size > 0 || removed.size > 0,
     };
   },
 };
@@ -104,18 +149,32 @@ export class EventBatcher {
       this.#pending.set(event, accumulator as unknown as Accumulator<EventName>);
     }
     accumulator.add(payload);
-    this.#timer ??= setTimeout(() => this.flush(), this.#intervalMs);
+    this.#timer ??= setTimeout(() => this.#tick(), this.#intervalMs);
   }
 
-  /** Delivers everything pending now, in the order each event type first appeared. */
+  /** Delivers everything pending now (a large list as several consecutive batches). */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    while (this.#pending.size > 0) this.#deliver();
+  }
+
+  /** One batch per interval: what a split list leaves over waits for the next tick. */
+  #tick(): void {
+    this.#timer = null;
+    this.#deliver();
+    if (this.#pending.size > 0) this.#timer = setTimeout(() => this.#tick(), this.#intervalMs);
+  }
+
+  /** Delivers one batch, in the order each event type first appeared; the unfinished types stay pending. */
+  #deliver(): void {
     if (this.#pending.size === 0) return;
-    const batch = [...this.#pending].map(
-      ([event, accumulator]) => ({ event, payload: accumulator.take() }) as EngineEvent,
-    );
-    this.#pending = new Map();
+    const batch: EngineEvent[] = [];
+    for (const [event, accumulator] of this.#pending) {
+      const limit = (MAX_ITEMS as Partial<Record<EventName, number>>)[event] ?? Infinity;
+      batch.push({ event, payload: accumulator.take(limit) } as EngineEvent);
+      if (!accumulator.more()) this.#pending.delete(event);
+    }
     for (const listener of this.#listeners) {
       try {
         listener(batch);

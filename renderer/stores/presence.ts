@@ -10,23 +10,32 @@ export function isOnline(p: ContactPresence | undefined): boolean {
   return p?.best !== undefined && p.best !== null;
 }
 
+/** `onlineDelta`: how many more contacts are online than before (negative: fewer). */
 export function applyPresence(
   current: PresenceMap,
   contacts: readonly ContactPresence[],
-): { map: PresenceMap; onlineChanged: boolean } {
-  if (contacts.length === 0) return { map: current, onlineChanged: false };
+): { map: PresenceMap; onlineChanged: boolean; onlineDelta: number } {
+  if (contacts.length === 0) return { map: current, onlineChanged: false, onlineDelta: 0 };
   const next = new Map(current);
   let onlineChanged = false;
+  let onlineDelta = 0;
   for (const p of contacts) {
-    if (isOnline(current.get(p.jid)) !== isOnline(p)) onlineChanged = true;
+    const was = isOnline(next.get(p.jid));
+    const is = isOnline(p);
+    if (was !== is) {
+      onlineChanged = true;
+      onlineDelta += is ? 1 : -1;
+    }
     next.set(p.jid, p);
   }
-  return { map: next, onlineChanged };
+  return { map: next, onlineChanged, onlineDelta };
 }
 
 interface PresenceStore {
   byJid: PresenceMap;
   onlineVersion: number;
+  /** How many contacts are online, kept up to date per change instead of counted. */
+  online: number;
   own: OwnPresence;
   reset: (contacts: ContactPresence[]) => void;
   apply: (contacts: ContactPresence[]) => void;
@@ -36,13 +45,25 @@ interface PresenceStore {
 export const usePresence = create<PresenceStore>()((set) => ({
   byJid: new Map(),
   onlineVersion: 0,
+  online: 0,
   own: { show: 'offline', status: null, priority: 0 },
   reset: (contacts) =>
-    set((s) => ({ byJid: new Map(contacts.map((p) => [p.jid, p])), onlineVersion: s.onlineVersion + 1 })),
+    set((s) => {
+      const byJid = new Map(contacts.map((p) => [p.jid, p]));
+      let online = 0;
+      for (const p of byJid.values()) if (isOnline(p)) online++;
+      return { byJid, online, onlineVersion: s.onlineVersion + 1 };
+    }),
   apply: (contacts) =>
     set((s) => {
-      const { map, onlineChanged } = applyPresence(s.byJid, contacts);
-      return map === s.byJid ? s : { byJid: map, onlineVersion: s.onlineVersion + (onlineChanged ? 1 : 0) };
+      const { map, onlineChanged, onlineDelta } = applyPresence(s.byJid, contacts);
+      return map === s.byJid
+        ? s
+        : {
+            byJid: map,
+            online: s.online + onlineDelta,
+            onlineVersion: s.onlineVersion + (onlineChanged ? 1 : 0),
+          };
     }),
   setOwn: (own) => set({ own }),
 }));

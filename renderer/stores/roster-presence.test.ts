@@ -51,6 +51,9 @@ test('presence: onlineChanged only when someone goes online or offline', () => {
   assert.notEqual(map, before);
   ({ onlineChanged } = applyPresence(map, [p('a@x', false)]));
   assert.equal(onlineChanged, true);
+  // The online count moves by the contacts that went online minus those that went offline.
+  assert.equal(applyPresence(map, [p('a@x', false), p('b@x', true), p('c@x', true)]).onlineDelta, 1);
+  assert.equal(applyPresence(map, [p('a@x', true, 'still here'), p('d@x', false)]).onlineDelta, 0);
   assert.equal(applyPresence(map, []).map, map);
 });
 

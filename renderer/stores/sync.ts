@@ -84,6 +84,27 @@ export function startSync(): void {
   void loadSnapshot();
   onBridgeReopen(() => void loadSnapshot());
   trackWindow();
+  publishStats();
+}
+
+declare global {
+  interface Window {
+    /** Roster size and contacts online as the stores hold them: benchmarks read it (scripts/bench/roster.ts). */
+    __parleyStats?: { contacts: number; online: number };
+  }
+}
+
+/** Keeps window.__parleyStats current: set after every roster or presence store update. */
+function publishStats(): void {
+  const update = (): void => {
+    window.__parleyStats = {
+      contacts: useRoster.getState().contacts.size,
+      online: usePresence.getState().online,
+    };
+  };
+  useRoster.subscribe(update);
+  usePresence.subscribe(update);
+  update();
 }
 
 function applyConnection(state: EventPayload<'connection.state'>): void {

@@ -7,6 +7,7 @@
 // browser-mode host and a fresh page in Debian's Chromium; sign-in through the UI. Figures (medians over the
 // runs, one JSON line each):
 //   page:   click "Sign in" -> first roster row painted; roster message arrived -> first row painted;
+//           roster message arrived -> whole roster held (window.__parleyStats.contacts, when exposed);
 //           click -> all presence applied (the frame after the batch completing the 5,000, or the renderer's
 //           window.__parleyStats.online when it exposes one); longest main-thread task (PerformanceObserver
 //           'longtask', 0 if none over 50 ms); JS heap after a forced GC.
@@ -201,12 +202,19 @@ interface PageProbe {
   presenceCompleteMessageAt: number | null;
   presenceAppliedAt: number | null;
   presenceSource: string | null;
+  /** The frame in which window.__parleyStats.contacts first counted the whole roster (null without it). */
+  rosterCompleteAt: number | null;
   onlineSeen: number;
   presenceMessages: number;
   longTasks: Array<{ start: number; duration: number }>;
 }
 
-function instrumentPage(args: { botsSuffix: string; online: number; selectors: string[] }): void {
+function instrumentPage(args: {
+  botsSuffix: string;
+  online: number;
+  total: number;
+  selectors: string[];
+}): void {
   const probe: PageProbe = {
     t0: null,
     rosterArrivedAt: null,
@@ -216,6 +224,7 @@ function instrumentPage(args: { botsSuffix: string; online: number; selectors: s
     presenceCompleteMessageAt: null,
     presenceAppliedAt: null,
     presenceSource: null,
+    rosterCompleteAt: null,
     onlineSeen: 0,
     presenceMessages: 0,
     longTasks: [],
@@ -313,7 +322,15 @@ function instrumentPage(args: { botsSuffix: string; online: number; selectors: s
           }
         }
       }
-      const stats = (window as unknown as { __parleyStats?: { online?: unknown } }).__parleyStats;
+      const stats = (window as unknown as { __parleyStats?: { online?: unknown; contacts?: unknown } })
+        .__parleyStats;
+      // The roster may arrive in several batches: when did the app hold all of it?
+      if (
+        probe.rosterCompleteAt === null &&
+        typeof stats?.contacts === 'number' &&
+        stats.contacts >= args.total
+      )
+        probe.rosterCompleteAt = now;
       if (
         probe.presenceAppliedAt === null &&
         typeof stats?.online === 'number' &&
@@ -383,6 +400,7 @@ interface PageFigures {
   firstRowAfterRosterMs: number | null;
   presenceAppliedMs: number | null;
   presenceSource: string | null;
+  rosterCompleteAfterRosterMs: number | null;
   longestTaskMs: number | null;
   longTaskCount: number;
   /** Long tasks as [start after the click, duration] in ms, for finding which phase they belong to. */
@@ -411,6 +429,7 @@ async function pageRun(browser: Browser, url: string, server: ProsodyServer): Pr
     await page.addInitScript(instrumentPage, {
       botsSuffix: `@${BOTS}`,
       online: ONLINE,
+      total: TOTAL,
       selectors: ROW_SELECTORS,
     });
     await page.goto(url);
@@ -462,6 +481,10 @@ async function pageRun(browser: Browser, url: string, server: ProsodyServer): Pr
       firstRowAfterRosterMs: state.rosterArrivedAt === null ? null : firstRowAt - state.rosterArrivedAt,
       presenceAppliedMs: state.presenceAppliedAt === null ? null : state.presenceAppliedAt - t0,
       presenceSource: state.presenceSource,
+      rosterCompleteAfterRosterMs:
+        state.rosterCompleteAt === null || state.rosterArrivedAt === null
+          ? null
+          : state.rosterCompleteAt - state.rosterArrivedAt,
       longestTaskMs: longTaskSupported ? Math.max(0, ...tasks.map((t) => t.duration)) : null,
       longTaskCount: tasks.length,
       longTaskList: tasks.map((t) => [Math.round(t.start - t0), Math.round(t.duration)]),
@@ -673,6 +696,16 @@ export async function main(args: string[]): Promise<void> {
           target: TARGETS.firstPaintAfterRosterMs,
           targetMet:
             median(pages.map((p) => p.firstRowAfterRosterMs ?? Infinity)) <= TARGETS.firstPaintAfterRosterMs,
+        },
+      );
+      figure(
+        'roster_all_contacts_applied_after_roster_ms',
+        pages.map((p) => p.rosterCompleteAfterRosterMs),
+        'ms',
+        {
+          ...ui,
+          from: 'roster batch (the first, when split) arrived on the WebSocket',
+          to: 'window.__parleyStats.contacts counts the whole roster, in a frame',
         },
       );
       figure(

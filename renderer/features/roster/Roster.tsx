@@ -1,5 +1,6 @@
-// The roster: a virtualized tree ("Contacts") of collapsible groups. Grouping/sorting/filtering run in memos
-// (once per change of the roster, of who is online, or of the filter); only visible rows are rendered.
+// The roster: a virtualized tree ("Contacts") of collapsible groups. Grouping/filtering run in memos (once
+// per change of the roster, of who is online, or of the filter) over the store's name-ordered contacts, so
+// they never sort; only visible rows are rendered.
 // Keyboard: arrows, Home/End, PageUp/PageDown, Left/Right collapse/expand, Enter opens a chat,
 // Shift+F10 or the ContextMenu key opens the contact's menu (aria-activedescendant pattern).
 import { useCallback, useId, useMemo, useRef, useState } from 'react';
@@ -12,7 +13,7 @@ import { useUi } from '../../stores/ui.ts';
 import { openChat } from '../../stores/actions.ts';
 import { Menu } from '../../components/Menu.tsx';
 import type { MenuItem } from '../../components/Menu.tsx';
-import { flattenRows, groupContacts, groupRowIndex } from './roster-model.ts';
+import { flattenRows, groupOrdered, groupRowIndex } from './roster-model.ts';
 import { ContactRow, GroupRow } from './RosterRows.tsx';
 import { ContactDialog } from './ContactDialogs.tsx';
 import type { ContactDialogState } from './ContactDialogs.tsx';
@@ -23,6 +24,7 @@ const PAGE = 10;
 
 export function Roster() {
   const contacts = useRoster((s) => s.contacts);
+  const order = useRoster((s) => s.order);
   const onlineVersion = usePresence((s) => s.onlineVersion);
   const filter = useUi((s) => s.rosterFilter);
   const showOffline = useUi((s) => s.showOffline);
@@ -36,8 +38,8 @@ export function Roster() {
   const groups = useMemo(() => {
     // onlineVersion changes exactly when someone went online or offline: the only presence fact sorting uses.
     const presence = onlineVersion >= 0 ? usePresence.getState().byJid : new Map();
-    return groupContacts(contacts.values(), (jid) => isOnline(presence.get(jid)), filter);
-  }, [contacts, onlineVersion, filter]);
+    return groupOrdered(order, (jid) => isOnline(presence.get(jid)), filter);
+  }, [order, onlineVersion, filter]);
   const rows = useMemo(() => flattenRows(groups, showOffline, collapsed), [groups, showOffline, collapsed]);
   const activeIndex = useMemo(() => {
     const found = activeKey === null ? -1 : rows.findIndex((r) => r.key === activeKey);

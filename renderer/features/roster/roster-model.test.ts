@@ -2,7 +2,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Contact } from '../../../shared/contract.ts';
-import { UNGROUPED, flattenRows, groupContacts, groupRowIndex, parseGroups } from './roster-model.ts';
+import {
+  UNGROUPED,
+  flattenRows,
+  groupContacts,
+  groupOrdered,
+  groupRowIndex,
+  parseGroups,
+  type RosterGroup,
+} from './roster-model.ts';
+import { applyOrderChange, applyRosterChange, sortContacts, type RosterMap } from '../../stores/roster.ts';
 
 function contact(jid: string, name: string | null, groups: string[] = []): Contact {
   return { jid, name, groups, subscription: 'both', pendingOut: false, pendingIn: false, preApproved: false };
@@ -120,4 +129,86 @@ test('10,000 contacts with 5,000 online: grouped, sorted and filtered correctly'
 test('parseGroups splits, trims and dedupes', () => {
   assert.deepEqual(parseGroups(' Work, Friends ,,Work '), ['Work', 'Friends']);
   assert.deepEqual(parseGroups(''), []);
+});
+
+/** The grouping as it was first written (sort every group with the full comparison): the reference. */
+function referenceGroups(
+  contacts: Contact[],
+  isOnline: (jid: string) => boolean,
+  filter: string,
+): RosterGroup[] {
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  const needle = filter.trim().toLowerCase();
+  const groups = new Map<string, Array<{ jid: string; online: boolean; sortName: string }>>();
+  for (const c of contacts) {
+    if (needle && !c.jid.toLowerCase().includes(needle) && !(c.name?.toLowerCase().includes(needle) ?? false))
+      continue;
+    const entry = { jid: c.jid, online: isOnline(c.jid), sortName: c.name?.trim() || c.jid };
+    for (const name of c.groups.length > 0 ? new Set(c.groups) : [UNGROUPED]) {
+      groups.set(name, [...(groups.get(name) ?? []), entry]);
+    }
+  }
+  const names = [...groups.keys()].sort((a, b) =>
+    a === UNGROUPED ? 1 : b === UNGROUPED ? -1 : collator.compare(a, b) || (a < b ? -1 : 1),
+  );
+  return names.map((name) => {
+    const entries = (groups.get(name) ?? []).sort((a, b) =>
+      a.online !== b.online
+        ? a.online
+          ? -1
+          : 1
+        : collator.compare(a.sortName, b.sortName) || (a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0),
+    );
+    return {
+      name,
+      members: entries.map((e) => ({ jid: e.jid, online: e.online })),
+      online: entries.filter((e) => e.online).length,
+    };
+  });
+}
+
+test('random roster changes: the incrementally kept order groups exactly like a full sort', () => {
+  let seed = 42;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed % n;
+  };
+  // Names that collide under the collator (case, accents, digits) so ties fall to the JID.
+  const names = [null, '  ', 'Ann', 'ann', 'Änn', 'Bob 2', 'bob 10', 'Zoë', 'zoe', 'Émile', '☕', 'user 9'];
+  const groupNames = ['Work', 'work', 'Friends', 'Ünïcödé', 'Club 2', 'Club 10'];
+  const randomContact = (): Contact =>
+    contact(
+      `u${rand(400)}@x${rand(2)}`,
+      names[rand(names.length)] ?? null,
+      Array.from({ length: rand(3) }, () => groupNames[rand(groupNames.length)] ?? 'Work'),
+    );
+  let contacts: RosterMap = new Map();
+  let order = applyOrderChange([], contacts, { reset: true, upserts: [], removed: [] });
+  for (let step = 0; step < 200; step++) {
+    const change =
+      rand(25) === 0
+        ? { reset: true, upserts: Array.from({ length: rand(300) }, randomContact), removed: [] }
+        : {
+            reset: false,
+            upserts: Array.from({ length: rand(step < 20 ? 100 : 5) }, randomContact),
+            removed: Array.from({ length: rand(5) }, () => `u${rand(400)}@x${rand(2)}`),
+          };
+    order = applyOrderChange(order, contacts, change);
+    contacts = applyRosterChange(contacts, change);
+    assert.deepEqual(
+      order.map((e) => e.contact),
+      sortContacts(contacts.values()).map((e) => e.contact),
+      `order after step ${step}`,
+    );
+    if (step % 10 === 0) {
+      const online = (jid: string): boolean => (jid.length + step) % 3 === 0;
+      for (const filter of ['', 'ann', ' X1 ', '☕']) {
+        assert.deepEqual(
+          groupOrdered(order, online, filter),
+          referenceGroups([...contacts.values()], online, filter),
+          `groups after step ${step}, filter "${filter}"`,
+        );
+      }
+    }
+  }
 });

@@ -1,7 +1,8 @@
-// Grouping, filtering and sorting of the roster, as pure functions over the stores' maps. Two stages so each
-// runs only when its inputs change: `groupContacts` (roster, who is online, filter text) and `flattenRows`
-// (show offline, collapsed groups) that yields the flat row list the virtualized tree renders.
+// Grouping, filtering and sorting of the roster, as pure functions over the stores' data. Two stages so each
+// runs only when its inputs change: `groupOrdered` (roster in name order, who is online, filter text) and
+// `flattenRows` (show offline, collapsed groups) that yields the flat row list the virtualized tree renders.
 import type { Contact } from '../../../shared/contract.ts';
+import { nameCollator, sortContacts, type RosterOrder } from '../../stores/roster.ts';
 
 export const UNGROUPED = 'Contacts';
 
@@ -31,8 +32,6 @@ export type RosterRow =
     }
   | { kind: 'contact'; key: string; jid: string; group: string; posInSet: number; setSize: number };
 
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-
 export function matchesFilter(contact: Contact, needle: string): boolean {
   if (needle === '') return true;
   return (
@@ -45,45 +44,42 @@ export function groupContacts(
   isOnline: (jid: string) => boolean,
   filter: string,
 ): RosterGroup[] {
+  return groupOrdered(sortContacts(contacts), isOnline, filter);
+}
+
+/**
+ * groupContacts over contacts already in name order (the roster store keeps that order): one pass, no name
+ * comparisons, so it stays cheap enough to run again whenever someone goes online or offline.
+ */
+export function groupOrdered(
+  order: RosterOrder,
+  isOnline: (jid: string) => boolean,
+  filter: string,
+): RosterGroup[] {
   const needle = filter.trim().toLowerCase();
-  interface Entry {
-    jid: string;
-    online: boolean;
-    sortName: string;
-  }
-  const groups = new Map<string, Entry[]>();
-  for (const contact of contacts) {
+  // Per group, its online and offline members, each already in name order.
+  const groups = new Map<string, { online: GroupMember[]; offline: GroupMember[] }>();
+  for (const { contact } of order) {
     if (!matchesFilter(contact, needle)) continue;
-    const entry: Entry = {
-      jid: contact.jid,
-      online: isOnline(contact.jid),
-      sortName: contact.name?.trim() || contact.jid,
-    };
-    const names = contact.groups.length > 0 ? new Set(contact.groups) : [UNGROUPED];
+    const member: GroupMember = { jid: contact.jid, online: isOnline(contact.jid) };
+    const names =
+      contact.groups.length === 0
+        ? [UNGROUPED]
+        : contact.groups.length === 1
+          ? contact.groups
+          : new Set(contact.groups);
     for (const name of names) {
-      const list = groups.get(name);
-      if (list) list.push(entry);
-      else groups.set(name, [entry]);
+      let group = groups.get(name);
+      if (!group) groups.set(name, (group = { online: [], offline: [] }));
+      (member.online ? group.online : group.offline).push(member);
     }
   }
-  const byEntry = (a: Entry, b: Entry): number =>
-    a.online !== b.online
-      ? a.online
-        ? -1
-        : 1
-      : collator.compare(a.sortName, b.sortName) || (a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0);
   const names = [...groups.keys()].sort((a, b) =>
-    a === UNGROUPED ? 1 : b === UNGROUPED ? -1 : collator.compare(a, b) || (a < b ? -1 : 1),
+    a === UNGROUPED ? 1 : b === UNGROUPED ? -1 : nameCollator.compare(a, b) || (a < b ? -1 : 1),
   );
   return names.map((name) => {
-    const entries = groups.get(name) ?? [];
-    entries.sort(byEntry);
-    let online = 0;
-    const members = entries.map((e) => {
-      if (e.online) online++;
-      return { jid: e.jid, online: e.online };
-    });
-    return { name, members, online };
+    const { online, offline } = groups.get(name) ?? { online: [], offline: [] };
+    return { name, members: online.concat(offline), online: online.length };
   });
 }
 
