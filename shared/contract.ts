@@ -213,6 +213,8 @@ export const commands = {
     }),
   },
   'account.signOut': { request: empty, response: ok },
+  /** Try to reconnect now (the network came back, the machine woke up) instead of waiting for the backoff. */
+  'connection.retryNow': { request: empty, response: ok },
   /** Sign out (if that account is signed in) and delete its remembered password and saved settings. */
   'account.forget': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
   'account.saved': {
@@ -371,6 +373,12 @@ export const events = {
   'chat.messages': z.object({ messages: z.array(chatMessageSchema) }),
   /** Chats shown in their own windows (shell only); the main window leaves them out of its tabs. */
   'window.layout': z.object({ poppedOut: z.array(z.string()) }),
+  /** Progress of sent messages: 'sent' once the server acknowledged it (XEP-0198). */
+  'chat.states': z.object({
+    updates: z.array(
+      z.object({ id: z.string(), peer: z.string(), state: z.enum(['sent', 'delivered', 'read']) }),
+    ),
+  }),
   /** A sent message came back with an error; `id` is the id `chat.send` answered with. */
   'chat.failed': z.object({
     failures: z.array(z.object({ id: z.string(), peer: z.string(), error: engineErrorSchema })),

@@ -26,6 +26,7 @@ import { SubscriptionsModule } from './subscriptions.ts';
 import { ChatModule } from './chat.ts';
 import { IqTracker } from './xmpp/iq-tracker.ts';
 import { XmppSession } from './xmpp/session.ts';
+import { StreamManagement } from './xmpp/stream-management.ts';
 
 export interface EngineOptions {
   /** Where settings and caches live (Electron's userData; a temp dir in tests). */
@@ -42,6 +43,27 @@ export interface EngineOptions {
    * None: this run's memory only. Which store holds each account's password is kept in settings.
    */
   secretBackends?: readonly SecretBackend[];
+  /** Dead-link detection: probe a silent link after `probeAfterMs`, drop it after `deadAfterMs` (10 s / 25 s). */
+  liveness?: { probeAfterMs: number; deadAfterMs: number };
+  /** Reconnect backoff bounds (1 s to 60 s). */
+  reconnectDelay?: { initialMs: number; maxMs: number };
+}
+
+/** A sign-in that is kept up (reconnected) until the user signs out. */
+interface SignedIn {
+  account: string;
+  password: string;
+  request: RequestOf<'account.signIn'>;
+  sm: StreamManagement;
+  attempt: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Failures a later try can fix (the network, the server restarting); not ones only the user can. */
+function isWorthRetrying(error: EngineError): boolean {
+  return ['unreachable', 'timeout', 'dns-failed', 'stream-error', 'tls-failed', 'internal'].includes(
+    error.code,
+  );
 }
 
 interface ActiveSession {
@@ -68,6 +90,7 @@ export class Engine {
   readonly #subscriptions: SubscriptionsModule;
   readonly #chat: ChatModule;
   #active: ActiveSession | null = null;
+  #signedIn: SignedIn | null = null;
   #signingIn = false;
   #state: ConnectionState = { status: 'offline', jid: null, error: null, security: null, mechanism: null };
   /** The certificate each account was last refused for: the only one the user may choose to trust. */
@@ -181,6 +204,15 @@ export class Engine {
       await this.#signOut();
       return OK;
     },
+    'connection.retryNow': async () => {
+      const signedIn = this.#signedIn;
+      if (signedIn && !this.#active && signedIn.timer) {
+        clearTimeout(signedIn.timer);
+        signedIn.attempt = 0;
+        void this.#reconnect(signedIn);
+      }
+      return OK;
+    },
     'account.trustCertificate': async ({ jid, fingerprint256 }) => {
       if (this.#lastRefused.get(jid) !== fingerprint256) {
         throw new EngineError(
@@ -283,7 +315,7 @@ export class Engine {
   async #signIn(
     request: RequestOf<'account.signIn'>,
   ): Promise<ConnectionState & { passwordStorage: PasswordStorage; passwordWarning: string | null }> {
-    if (this.#active || this.#signingIn) {
+    if (this.#active || this.#signingIn || this.#signedIn) {
       throw new EngineError('already-connected', 'Already signed in; sign out first.');
     }
     const account = bareJid(request.jid);
@@ -299,55 +331,28 @@ export class Engine {
     }
     this.#signingIn = true;
     this.#setState({ status: 'connecting', jid: null, error: null, security: null, mechanism: null });
+    const settings = this.#settings.account(account);
+    const own =
+      settings.lastPresence && settings.lastPresence.show !== 'offline'
+        ? settings.lastPresence
+        : this.#presence.own;
+    this.#presence.setOwn({
+      show: own.show === 'offline' ? 'available' : own.show,
+      status: own.status,
+      priority: request.priority ?? own.priority,
+    });
+    // The password stays in this process's memory while signed in, to reconnect without asking again.
+    const signedIn: SignedIn = {
+      account,
+      password,
+      request,
+      sm: new StreamManagement((stanzas) => this.#onAcked(stanzas)),
+      attempt: 0,
+      timer: null,
+    };
     try {
-      const settings = this.#settings.account(account);
-      const session = await XmppSession.open({
-        jid: account,
-        password,
-        resource: this.#settings.resource,
-        host: request.host,
-        port: request.port,
-        directTls: request.directTls,
-        allowInsecure: request.allowInsecure,
-        dnsServers: this.#options.dnsServers,
-        timeoutMs: this.#options.timeoutMs,
-        trust: {
-          servername: account.slice(account.indexOf('@') + 1),
-          pinnedFingerprint256: settings.pinnedFingerprint256,
-          extraCertificates: this.#options.extraCertificates ?? [],
-        },
-      });
-      const iq = new IqTracker((stanza) => session.send(stanza), session.jid);
-      const active: ActiveSession = {
-        account,
-        session,
-        iq,
-        link: { account, iq, send: (stanza) => session.send(stanza) },
-      };
-      this.#active = active;
-      session.on('stanza', (stanza) => this.#route(stanza, active));
-      session.on('closed', (error) => this.#onClosed(active, error));
-      // RFC 6121 §2.2: fetch the roster before sending initial presence, so presence lands on known contacts.
-      await this.#roster.fetch(active.link, session.features.rosterVersioning);
-      const own =
-        settings.lastPresence && settings.lastPresence.show !== 'offline'
-          ? settings.lastPresence
-          : this.#presence.own;
-      const initial: OwnPresence = {
-        show: own.show === 'offline' ? 'available' : own.show,
-        status: own.status,
-        priority: request.priority ?? own.priority,
-      };
-      await session.send(ownPresenceStanza(initial));
-      this.#presence.setOwn(initial);
-      const state: ConnectionState = {
-        status: 'online',
-        jid: session.jid,
-        error: null,
-        security: session.secure ? 'tls' : 'insecure',
-        mechanism: session.mechanism,
-      };
-      this.#setState(state);
+      const state = await this.#openSession(signedIn);
+      this.#signedIn = signedIn;
       // Remember only what worked: the connection settings always, the password when asked to.
       await this.#settings.updateAccount(account, {
         connection: {
@@ -387,24 +392,97 @@ export class Engine {
     }
   }
 
+  /**
+   * Opens a session for a sign-in (first time or reconnecting). A resumed session (XEP-0198) carries on
+   * as if nothing happened; otherwise roster and presence start over and messages the lost connection
+   * never got confirmed are sent again.
+   */
+  async #openSession(signedIn: SignedIn): Promise<ConnectionState> {
+    const { account, password, request, sm } = signedIn;
+    const session = await XmppSession.open({
+      jid: account,
+      password,
+      resource: this.#settings.resource,
+      host: request.host,
+      port: request.port,
+      directTls: request.directTls,
+      allowInsecure: request.allowInsecure,
+      dnsServers: this.#options.dnsServers,
+      timeoutMs: this.#options.timeoutMs,
+      sm,
+      liveness: this.#options.liveness,
+      trust: {
+        servername: account.slice(account.indexOf('@') + 1),
+        pinnedFingerprint256: this.#settings.account(account).pinnedFingerprint256,
+        extraCertificates: this.#options.extraCertificates ?? [],
+      },
+    });
+    const iq = new IqTracker((stanza) => session.send(stanza), session.jid);
+    const active: ActiveSession = {
+      account,
+      session,
+      iq,
+      link: { account, iq, send: (stanza) => session.send(stanza) },
+    };
+    this.#active = active;
+    session.on('stanza', (stanza) => this.#route(stanza, active));
+    session.on('closed', (error) => this.#onClosed(active, error));
+    if (!session.resumed) {
+      this.#presence.clear();
+      // RFC 6121 §2.2: fetch the roster before sending initial presence, so presence lands on known contacts.
+      await this.#roster.fetch(active.link, session.features.rosterVersioning);
+      await session.send(ownPresenceStanza(this.#presence.own));
+      const unconfirmed = sm.takeOrphans().filter((stanza) => stanza.name === 'message');
+      if (unconfirmed.length > 0) await session.sendMany(unconfirmed);
+    }
+    const state: ConnectionState = {
+      status: 'online',
+      jid: session.jid,
+      error: null,
+      security: session.secure ? 'tls' : 'insecure',
+      mechanism: session.mechanism,
+    };
+    this.#setState(state);
+    return state;
+  }
+
   async #signOut(): Promise<void> {
+    const signedIn = this.#signedIn;
+    this.#signedIn = null;
+    if (signedIn?.timer) clearTimeout(signedIn.timer);
+    signedIn?.sm.reset();
     const active = this.#active;
-    if (!active) return;
     this.#active = null;
-    // Unavailable presence first, so contacts see us leave even if the stream close is cut short.
-    await active.session.send(xml('presence', { type: 'unavailable' })).catch(() => undefined);
-    await active.session.close();
-    this.#afterSession(active, null);
+    if (active) {
+      // Unavailable presence first, so contacts see us leave even if the stream close is cut short.
+      await active.session.send(xml('presence', { type: 'unavailable' })).catch(() => undefined);
+      await active.session.close();
+      active.iq.failAll();
+    }
+    if (active || signedIn) this.#goOffline(null);
   }
 
   #onClosed(active: ActiveSession, error: EngineError | null): void {
     if (this.#active !== active) return; // our own sign-out already handled it
     this.#active = null;
-    this.#afterSession(active, error);
+    active.iq.failAll();
+    if (error && this.#signedIn && isWorthRetrying(error)) {
+      this.#setState({
+        status: 'reconnecting',
+        jid: null,
+        error: error.toPayload(),
+        security: null,
+        mechanism: null,
+      });
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#signedIn?.sm.reset();
+    this.#signedIn = null;
+    this.#goOffline(error);
   }
 
-  #afterSession(active: ActiveSession, error: EngineError | null): void {
-    active.iq.failAll();
+  #goOffline(error: EngineError | null): void {
     this.#presence.clear();
     void this.#roster.flushCache().catch(() => undefined);
     this.#setState({
@@ -414,6 +492,54 @@ export class Engine {
       security: null,
       mechanism: null,
     });
+  }
+
+  /** Exponential backoff with jitter: about 1 s, 2 s, 4 s ... up to 60 s between tries. */
+  #scheduleReconnect(): void {
+    const signedIn = this.#signedIn;
+    if (!signedIn || signedIn.timer) return;
+    const { initialMs, maxMs } = this.#options.reconnectDelay ?? { initialMs: 1_000, maxMs: 60_000 };
+    const ceiling = Math.min(maxMs, initialMs * 2 ** signedIn.attempt);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    signedIn.attempt++;
+    signedIn.timer = setTimeout(() => void this.#reconnect(signedIn), delay);
+  }
+
+  async #reconnect(signedIn: SignedIn): Promise<void> {
+    signedIn.timer = null;
+    if (this.#signedIn !== signedIn || this.#active) return;
+    try {
+      await this.#openSession(signedIn);
+      signedIn.attempt = 0;
+    } catch (error) {
+      if (this.#signedIn !== signedIn) return; // signed out meanwhile
+      const failure = toEngineError(error);
+      if (isWorthRetrying(failure)) {
+        this.#setState({
+          status: 'reconnecting',
+          jid: null,
+          error: failure.toPayload(),
+          security: null,
+          mechanism: null,
+        });
+        this.#scheduleReconnect();
+      } else {
+        this.#signedIn = null;
+        signedIn.sm.reset();
+        this.#goOffline(failure);
+      }
+    }
+  }
+
+  /** Server acknowledgements (XEP-0198) of sent messages: those messages are now 'sent'. */
+  #onAcked(stanzas: Element[]): void {
+    const updates = stanzas.flatMap((stanza) => {
+      const id = stanza.attrs.id;
+      const to = stanza.attrs.to;
+      if (stanza.name !== 'message' || !id || !to || stanza.attrs.type === 'error') return [];
+      return [{ id, peer: bareJid(to), state: 'sent' as const }];
+    });
+    if (updates.length > 0) this.#events.emit('chat.states', { updates });
   }
 
   // -------------------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ const accumulators: Accumulators = {
   'subscription.notice': () => concat<'subscription.notice', 'notices'>('notices'),
   'chat.messages': () => concat<'chat.messages', 'messages'>('messages'),
   'chat.failed': () => concat<'chat.failed', 'failures'>('failures'),
+  'chat.states': () => concat<'chat.states', 'updates'>('updates'),
   'presence.changed': () => {
     const byJid = new Map<string, ContactPresence>();
     return {

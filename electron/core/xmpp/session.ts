@@ -13,6 +13,7 @@ import { EngineError } from '../errors.ts';
 import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapter.ts';
 import { resolveEndpoints, type Endpoint } from './resolve-endpoints.ts';
 import { authenticate } from '../sasl/negotiate.ts';
+import { NS_SM, type StreamManagement } from './stream-management.ts';
 
 const NS_STREAMS = 'http://etherx.jabber.org/streams';
 const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
@@ -34,6 +35,10 @@ export interface SessionOptions {
   dnsServers?: readonly string[];
   /** Budget for the whole sign-in: connect, TLS, SASL, bind. */
   timeoutMs?: number;
+  /** XEP-0198 state of this sign-in; resumed instead of binding when it can be. */
+  sm?: StreamManagement;
+  /** A silent link is probed after `probeAfterMs` and declared dead after `deadAfterMs` (defaults 10 s / 25 s). */
+  liveness?: { probeAfterMs: number; deadAfterMs: number };
 }
 
 export interface StreamFeatureFlags {
@@ -144,39 +149,91 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   readonly mechanism: string;
   readonly secure: boolean;
   readonly features: StreamFeatureFlags;
+  /** True when this session resumed the previous one (XEP-0198): roster and presence are still valid. */
+  readonly resumed: boolean;
   readonly #connection: ParleyConnection;
+  readonly #sm: StreamManagement | null;
   #closed = false;
   #closing = false;
+  #ackRequestQueued = false;
+  #lastHeard = Date.now();
+  #liveness: NodeJS.Timeout | null = null;
 
   /** Use XmppSession.open(); this wraps a connection that finished negotiation. */
-  constructor(connection: ParleyConnection, jid: string, mechanism: string, features: StreamFeatureFlags) {
+  constructor(
+    connection: ParleyConnection,
+    negotiated: NegotiationResult,
+    liveness: { probeAfterMs: number; deadAfterMs: number } = { probeAfterMs: 10_000, deadAfterMs: 25_000 },
+  ) {
     super();
     this.#connection = connection;
-    this.jid = jid;
-    this.mechanism = mechanism;
+    this.jid = negotiated.jid;
+    this.mechanism = negotiated.mechanism;
     this.secure = connection.isSecure();
-    this.features = features;
+    this.features = negotiated.features;
+    this.resumed = negotiated.resumed;
+    this.#sm = negotiated.sm;
     let lastError: unknown = null;
     connection.on('error', (error: unknown) => {
       lastError ??= error;
     });
-    connection.on('stanza', (stanza: Element) => this.emit('stanza', stanza));
-    const onGone = () => {
+    connection.on('element', () => (this.#lastHeard = Date.now()));
+    const onStanza = (stanza: Element) => {
+      this.#sm?.received();
+      this.emit('stanza', stanza);
+    };
+    connection.on('stanza', onStanza);
+    connection.on('nonza', (nonza: Element) => {
+      const answer = this.#sm?.handleNonza(nonza);
+      if (answer) connection.send(answer).catch(() => undefined);
+    });
+    // Stanzas that arrived between negotiation and now (e.g. queued ones right after <resumed/>).
+    connection.off('stanza', negotiated.early.collect);
+    connection.off('nonza', negotiated.early.watch);
+    const early = negotiated.early.stanzas;
+    if (early.length > 0) {
+      for (const { counted } of early) if (counted) this.#sm?.received();
+      setImmediate(() => early.forEach(({ stanza }) => this.emit('stanza', stanza)));
+    }
+    const onGone = (dead?: EngineError) => {
       if (this.#closed) return;
       this.#closed = true;
+      if (this.#liveness) clearInterval(this.#liveness);
       const error = this.#closing
         ? null
-        : lastError
-          ? classifyConnectError(lastError, null, connection.options.domain)
-          : new EngineError('unreachable', 'The connection to the server was lost.');
+        : (dead ??
+          (lastError
+            ? classifyConnectError(lastError, null, connection.options.domain)
+            : new EngineError('unreachable', 'The connection to the server was lost.')));
       connection.socket?.destroy?.();
       this.emit('closed', error);
     };
+    // A link that drops packets without a reset never closes by itself: probe when silent, give up after.
+    this.#liveness = setInterval(
+      () => {
+        const silent = Date.now() - this.#lastHeard;
+        if (silent >= liveness.deadAfterMs) {
+          onGone(
+            new EngineError(
+              'unreachable',
+              `The server stopped answering (nothing for ${Math.round(silent / 1000)} s).`,
+            ),
+          );
+        } else if (silent >= liveness.probeAfterMs) {
+          const probe = this.#sm?.resumable
+            ? this.#sm.ackRequest()
+            : xml('iq', { type: 'get', id: `live-${Date.now()}` }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
+          connection.send(probe).catch(() => undefined);
+        }
+      },
+      Math.max(100, Math.min(liveness.probeAfterMs, liveness.deadAfterMs) / 4),
+    );
+    this.#liveness.unref();
     // 'close' = the server closed the stream; 'disconnect' = the socket closed. Either ends the session, and
     // onGone destroys the socket rather than calling xmpp.js's disconnect(), whose status changes re-emit
     // 'close' and would loop.
-    connection.on('disconnect', onGone);
-    connection.on('close', onGone);
+    connection.on('disconnect', () => onGone());
+    connection.on('close', () => onGone());
   }
 
   /** Opens a session or throws the typed reason it could not. */
@@ -211,14 +268,30 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   }
 
   send(stanza: Element): Promise<void> {
-    if (this.#closed) return Promise.reject(new EngineError('not-connected', 'You are offline.'));
-    return this.#connection.send(stanza);
+    return this.sendMany([stanza]);
   }
 
-  /** Sends many stanzas in one socket write. */
+  /**
+   * Sends stanzas in one socket write. With stream management they are queued as unacknowledged before the
+   * write, so that if the link dies mid-write they are resent on resumption (or handed back to the engine).
+   */
   sendMany(stanzas: Element[]): Promise<void> {
     if (this.#closed) return Promise.reject(new EngineError('not-connected', 'You are offline.'));
+    if (this.#sm) {
+      for (const stanza of stanzas) this.#sm.sent(stanza);
+      this.#requestAck();
+    }
     return this.#connection.sendMany(stanzas);
+  }
+
+  /** One <r/> after a burst of sends, not one per stanza. */
+  #requestAck(): void {
+    if (this.#ackRequestQueued || !this.#sm) return;
+    this.#ackRequestQueued = true;
+    setImmediate(() => {
+      this.#ackRequestQueued = false;
+      if (!this.#closed && this.#sm) this.#connection.send(this.#sm.ackRequest()).catch(() => undefined);
+    });
   }
 
   get isOpen(): boolean {
@@ -229,6 +302,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closing = true;
+    if (this.#liveness) clearInterval(this.#liveness);
     try {
       await this.#connection.disconnect();
     } catch {
@@ -304,13 +378,35 @@ async function negotiate(
     password: options.password,
     secure: connection.isSecure(),
   });
+  // Collect stanzas from here on: the session's listeners attach only after negotiation returns. Only
+  // those after <enabled/> or <resumed/> count towards the XEP-0198 h (the bind reply must not).
+  const early: EarlyStanzas = {
+    stanzas: [],
+    smActive: false,
+    collect: (stanza) => void early.stanzas.push({ stanza, counted: early.smActive }),
+    watch: (nonza) => {
+      if (nonza.is('enabled', NS_SM) || nonza.is('resumed', NS_SM)) early.smActive = true;
+    },
+  };
+  connection.on('stanza', early.collect);
+  connection.on('nonza', early.watch);
   features = await openStream(connection, domain, true);
 
   const flags: StreamFeatureFlags = {
     rosterVersioning: Boolean(features.getChild('ver', 'urn:xmpp:features:rosterver')),
     preApproval: Boolean(features.getChild('sub', 'urn:xmpp:features:pre-approval')),
-    streamManagement: Boolean(features.getChild('sm', 'urn:xmpp:sm:3')),
+    streamManagement: Boolean(features.getChild('sm', NS_SM)),
   };
+  const sm = flags.streamManagement ? (options.sm ?? null) : null;
+  if (sm?.resumable && sm.jid && (await sm.resume(connection))) {
+    connection._jid(sm.jid);
+    connection._ready(true);
+    return new XmppSession(
+      connection,
+      { jid: sm.jid, mechanism, features: flags, resumed: true, sm, early },
+      options.liveness,
+    );
+  }
   if (!features.getChild('bind', NS_BIND))
     throw new EngineError('stream-error', 'The server did not offer resource binding.');
   const jid = await bindResource(connection, options.resource);
@@ -318,9 +414,30 @@ async function negotiate(
   if (sessionFeature && !sessionFeature.getChild('optional')) {
     await iqSetDuringNegotiation(connection, xml('session', { xmlns: NS_SESSION }));
   }
+  const smEnabled = sm ? await sm.enable(connection, jid) : false;
   connection._jid(jid);
   connection._ready(false);
-  return new XmppSession(connection, jid, mechanism, flags);
+  return new XmppSession(
+    connection,
+    { jid, mechanism, features: flags, resumed: false, sm: smEnabled ? sm : null, early },
+    options.liveness,
+  );
+}
+
+interface NegotiationResult {
+  jid: string;
+  mechanism: string;
+  features: StreamFeatureFlags;
+  resumed: boolean;
+  sm: StreamManagement | null;
+  early: EarlyStanzas;
+}
+
+interface EarlyStanzas {
+  stanzas: Array<{ stanza: Element; counted: boolean }>;
+  smActive: boolean;
+  collect: (stanza: Element) => void;
+  watch: (nonza: Element) => void;
 }
 
 /** Opens (or restarts) the stream and returns the <stream:features/> that follows the header. */

@@ -1,0 +1,650 @@
+// The history store against real SQLite (node:sqlite): migrations, dedupe by every id kind, delivery states,
+// the outbox, paging and around(), FTS5 search with hostile queries, WAL persistence and a 100,000-row import.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import {
+  HistoryStore,
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  SNIPPET_CLOSE,
+  SNIPPET_OPEN,
+  canMoveState,
+  toFtsQuery,
+  type NewMessage,
+  type StoredMessage,
+} from './history-store.ts';
+
+const ME = 'me@example.org';
+const BOB = 'bob@example.org';
+const CAROL = 'carol@example.net';
+const T0 = Date.UTC(2025, 0, 1);
+
+function msg(overrides: Partial<NewMessage> = {}): NewMessage {
+  return {
+    account: ME,
+    peer: BOB,
+    peerResource: 'phone',
+    direction: 'in',
+    type: 'chat',
+    messageId: null,
+    originId: null,
+    stanzaId: null,
+    body: 'hello',
+    subject: null,
+    thread: null,
+    sentAt: null,
+    serverAt: null,
+    receivedAt: T0,
+    state: 'received',
+    error: null,
+    ...overrides,
+  };
+}
+
+function tempDir(): { dir: string; [Symbol.dispose](): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-history-'));
+  return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function schemaOf(file: string): string[] {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return (db.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all() as object[]).map(
+      (r) => JSON.stringify(r),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+function ftsIntegrity(store: HistoryStore, file: string): void {
+  store.close();
+  const db = new DatabaseSync(file);
+  try {
+    db.exec(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)`);
+  } finally {
+    db.close();
+  }
+}
+
+describe('migrations', () => {
+  test('a new file gets the latest schema, WAL and user_version; opening again changes nothing', () => {
+    using tmp = tempDir();
+    const file = path.join(tmp.dir, 'sub', 'history.sqlite');
+    HistoryStore.open(file).close();
+    const first = schemaOf(file);
+    HistoryStore.open(file).close();
+    assert.deepEqual(schemaOf(file), first);
+    const db = new DatabaseSync(file);
+    assert.equal(
+      (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version,
+      SCHEMA_VERSION,
+    );
+    assert.equal((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
+    db.close();
+    assert.equal(SCHEMA_VERSION, MIGRATIONS.length);
+    assert.ok(SCHEMA_VERSION >= 2);
+    assert.equal(statSync(file).mode & 0o777, 0o600, 'private messages: owner-only file');
+  });
+
+  test('a v1 file (no search yet) is upgraded and its existing messages become searchable', () => {
+    using tmp = tempDir();
+    const file = path.join(tmp.dir, 'history.sqlite');
+    const db = new DatabaseSync(file);
+    db.exec(MIGRATIONS[0]!);
+    db.exec('PRAGMA user_version = 1');
+    db.exec(
+      `INSERT INTO accounts (id, jid) VALUES (1, '${ME}'); INSERT INTO chats (id, account_id, peer) VALUES (1, 1, '${BOB}');`,
+    );
+    db.exec(`INSERT INTO messages (account_id, chat_id, sort_key, direction, type, body, received_at, state)
+             VALUES (1, 1, ${T0} * 65536, 'in', 'chat', 'an old penguin story', ${T0}, 'received')`);
+    db.close();
+    const store = HistoryStore.open(file);
+    const hits = store.search(ME, 'penguin');
+    assert.equal(hits.length, 1);
+    assert.equal(hits[0]!.body, 'an old penguin story');
+    assert.equal(store.page(ME, BOB, { limit: 10 }).length, 1);
+    store.add(msg({ body: 'a new penguin', receivedAt: T0 + 1 }));
+    assert.equal(store.search(ME, 'penguin').length, 2);
+    ftsIntegrity(store, file);
+  });
+
+  test('a file from a newer build is refused, not downgraded', () => {
+    using tmp = tempDir();
+    const file = path.join(tmp.dir, 'history.sqlite');
+    HistoryStore.open(file).close();
+    const db = new DatabaseSync(file);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    assert.throws(() => HistoryStore.open(file), /newer Parley/);
+  });
+
+  test(':memory: works', () => {
+    const store = HistoryStore.open(':memory:');
+    assert.equal(store.add(msg()).inserted, true);
+    store.close();
+  });
+});
+
+describe('dedupe', () => {
+  test('live message, then the same from the archive with a stanzaId: one row, stanzaId and serverAt filled', () => {
+    const store = HistoryStore.open(':memory:');
+    const live = store.add(msg({ messageId: 'm1', originId: 'o1', body: 'hi there' }));
+    const archived = store.add(
+      msg({
+        messageId: 'm1',
+        originId: 'o1',
+        stanzaId: 'S1',
+        body: 'hi there',
+        serverAt: T0 - 500,
+        receivedAt: T0 + 9999,
+      }),
+    );
+    assert.deepEqual(archived, { rowId: live.rowId, inserted: false });
+    const rows = store.page(ME, BOB, { limit: 10 });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.stanzaId, 'S1');
+    assert.equal(rows[0]!.serverAt, T0 - 500);
+    assert.equal(rows[0]!.receivedAt, T0, 'first sight is kept');
+    assert.equal(store.lastStanzaId(ME), 'S1');
+    // And again from the archive: found by stanzaId now.
+    assert.equal(store.add(msg({ stanzaId: 'S1', body: 'hi there' })).inserted, false);
+    assert.equal(store.page(ME, BOB, { limit: 10 }).length, 1);
+  });
+
+  test('message without origin-id: matched by message id (same body), stanzaId filled', () => {
+    const store = HistoryStore.open(':memory:');
+    const live = store.add(msg({ messageId: 'x1', body: 'plain' }));
+    assert.deepEqual(store.add(msg({ messageId: 'x1', stanzaId: 'S9', body: 'plain' })), {
+      rowId: live.rowId,
+      inserted: false,
+    });
+    assert.equal(store.page(ME, BOB, { limit: 10 })[0]!.stanzaId, 'S9');
+    // A client reusing ids: same message id, different text, or a different archive id = another message.
+    assert.equal(store.add(msg({ messageId: 'x1', body: 'something else' })).inserted, true);
+    assert.equal(store.add(msg({ messageId: 'x1', stanzaId: 'S10', body: 'plain' })).inserted, true);
+    // The same id from another chat or the other direction is another message.
+    assert.equal(store.add(msg({ peer: CAROL, messageId: 'x1', body: 'plain' })).inserted, true);
+    assert.equal(
+      store.add(msg({ direction: 'out', state: 'sent', messageId: 'x1', body: 'plain' })).inserted,
+      true,
+    );
+    assert.equal(store.page(ME, BOB, { limit: 10 }).length, 4);
+  });
+
+  test('carbon / archive copy of our own sent message with the same originId: one row, state moves forward', () => {
+    const store = HistoryStore.open(':memory:');
+    const sent = store.add(
+      msg({
+        direction: 'out',
+        state: 'pending',
+        messageId: 'u1',
+        originId: 'u1',
+        sentAt: T0,
+        body: 'on my way',
+      }),
+    );
+    const carbon = store.add(
+      msg({
+        direction: 'out',
+        state: 'sent',
+        messageId: 'u1',
+        originId: 'u1',
+        stanzaId: 'A7',
+        peerResource: null,
+        serverAt: T0 + 20,
+        receivedAt: T0 + 60_000,
+        body: 'on my way',
+      }),
+    );
+    assert.deepEqual(carbon, { rowId: sent.rowId, inserted: false });
+    const [row] = store.page(ME, BOB, { limit: 10 });
+    assert.equal(row!.state, 'sent');
+    assert.equal(row!.stanzaId, 'A7');
+    assert.equal(row!.peerResource, 'phone', 'known values are not overwritten by nulls');
+    // A copy with an earlier state never moves it back.
+    store.setState(ME, { rowId: sent.rowId }, 'delivered');
+    store.add(msg({ direction: 'out', state: 'pending', originId: 'u1', body: 'on my way' }));
+    assert.equal(store.page(ME, BOB, { limit: 10 })[0]!.state, 'delivered');
+  });
+
+  test('the same origin-id from another contact is not merged into this chat', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ originId: 'same' }));
+    assert.equal(store.add(msg({ peer: CAROL, originId: 'same' })).inserted, true);
+    assert.equal(store.add(msg({ direction: 'out', state: 'sent', originId: 'same' })).inserted, true);
+  });
+
+  test('the same archive id in two accounts is two messages', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ stanzaId: 'Z' }));
+    assert.equal(store.add(msg({ account: 'other@example.org', stanzaId: 'Z' })).inserted, true);
+    assert.equal(store.lastStanzaId('other@example.org'), 'Z');
+    assert.equal(store.lastStanzaId('nobody@example.org'), null);
+  });
+
+  test('addMany dedupes within the batch and against stored rows', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ originId: 'a' }));
+    const result = store.addMany([msg({ originId: 'a' }), msg({ originId: 'b' }), msg({ originId: 'b' })]);
+    assert.deepEqual(
+      result.map((r) => r.inserted),
+      [false, true, false],
+    );
+    assert.equal(result[1]!.rowId, result[2]!.rowId);
+  });
+
+  test('invalid input is rejected before anything is written', () => {
+    const store = HistoryStore.open(':memory:');
+    assert.throws(
+      () => store.addMany([msg({ body: 'ok' }), msg({ direction: 'sideways' as 'in' })]),
+      TypeError,
+    );
+    assert.throws(() => store.add(msg({ receivedAt: Number.NaN })), TypeError);
+    assert.throws(() => store.add(msg({ direction: 'in', state: 'pending' })), TypeError);
+    assert.equal(store.page(ME, BOB, { limit: 10 }).length, 0);
+    assert.equal(store.add(msg()).inserted, true);
+  });
+
+  test('lastStanzaId is the newest by server time, not the last one stored (backward archive pages)', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ stanzaId: 'new', serverAt: T0 + 100, originId: '1' }));
+    store.add(msg({ stanzaId: 'old', serverAt: T0 - 100, originId: '2' }));
+    assert.equal(store.lastStanzaId(ME), 'new');
+    store.add(msg({ stanzaId: 'live', serverAt: null, receivedAt: T0 + 200, originId: '3' }));
+    assert.equal(store.lastStanzaId(ME), 'live');
+  });
+});
+
+describe('states', () => {
+  test('outgoing states only move forward; failed only from pending or sent', () => {
+    const store = HistoryStore.open(':memory:');
+    const { rowId } = store.add(msg({ direction: 'out', state: 'pending', messageId: 'q', originId: 'q' }));
+    assert.equal(store.setState(ME, { originId: 'q' }, 'sent')?.state, 'sent');
+    assert.equal(store.setState(ME, { originId: 'q' }, 'pending'), null);
+    assert.equal(store.setState(ME, { messageId: 'q' }, 'read')?.state, 'read', 'a receipt may skip a step');
+    assert.equal(store.setState(ME, { rowId }, 'delivered'), null);
+    assert.equal(store.setState(ME, { rowId }, 'failed', 'nope'), null);
+    assert.equal(store.page(ME, BOB, { limit: 1 })[0]!.state, 'read');
+
+    const other = store.add(msg({ direction: 'out', state: 'sent', originId: 'f' }));
+    const failed = store.setState(ME, { rowId: other.rowId }, 'failed', 'service-unavailable');
+    assert.equal(failed?.state, 'failed');
+    assert.equal(failed?.error, 'service-unavailable');
+    assert.equal(store.setState(ME, { rowId: other.rowId }, 'delivered'), null, 'failed is final');
+  });
+
+  test('matching is scoped by account, peer and direction', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ direction: 'out', state: 'sent', messageId: 'k' }));
+    assert.equal(store.setState('other@example.org', { messageId: 'k' }, 'delivered'), null);
+    assert.equal(store.setState(ME, { messageId: 'k', peer: CAROL }, 'delivered'), null);
+    assert.equal(store.setState(ME, { messageId: 'k', direction: 'in' }, 'delivered'), null);
+    assert.equal(
+      store.setState(ME, { messageId: 'k', peer: BOB, direction: 'out' }, 'delivered')?.state,
+      'delivered',
+    );
+    assert.equal(store.setState(ME, { messageId: 'missing' }, 'delivered'), null);
+  });
+
+  test('incoming: received -> read only', () => {
+    const store = HistoryStore.open(':memory:');
+    const { rowId } = store.add(msg());
+    assert.equal(store.setState(ME, { rowId }, 'sent'), null);
+    assert.equal(store.setState(ME, { rowId }, 'read')?.state, 'read');
+    assert.equal(store.setState(ME, { rowId }, 'received'), null);
+  });
+
+  test('canMoveState table', () => {
+    assert.equal(canMoveState('out', 'pending', 'sent'), true);
+    assert.equal(canMoveState('out', 'sent', 'pending'), false);
+    assert.equal(canMoveState('out', 'delivered', 'failed'), false);
+    assert.equal(canMoveState('out', 'failed', 'sent'), false);
+    assert.equal(canMoveState('out', 'pending', 'received'), false);
+  });
+
+  test('pending(): the outbox, oldest first, per account', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(
+      msg({ direction: 'out', state: 'pending', originId: 'p2', sentAt: T0 + 2, receivedAt: T0 + 2 }),
+    );
+    store.add(
+      msg({
+        direction: 'out',
+        state: 'pending',
+        originId: 'p1',
+        sentAt: T0 + 1,
+        receivedAt: T0 + 1,
+        peer: CAROL,
+      }),
+    );
+    store.add(msg({ direction: 'out', state: 'sent', originId: 'p3', receivedAt: T0 }));
+    store.add(msg({ account: 'other@example.org', direction: 'out', state: 'pending', originId: 'p4' }));
+    assert.deepEqual(
+      store.pending(ME).map((m) => m.originId),
+      ['p1', 'p2'],
+    );
+    store.setState(ME, { originId: 'p1' }, 'sent');
+    assert.deepEqual(
+      store.pending(ME).map((m) => m.originId),
+      ['p2'],
+    );
+    assert.deepEqual(store.pending('nobody@example.org'), []);
+  });
+});
+
+describe('paging', () => {
+  function fill(store: HistoryStore, count: number): void {
+    const batch: NewMessage[] = [];
+    for (let i = 0; i < count; i++) {
+      // Out-of-order arrival (archive pages fetched backwards) and many identical timestamps.
+      const at = T0 + Math.floor(((i * 7919) % count) / 3) * 1000;
+      batch.push(msg({ originId: `o${i}`, body: `message ${i}`, serverAt: at, receivedAt: T0 + 10_000_000 }));
+    }
+    store.addMany(batch);
+    store.addMany([msg({ peer: CAROL, originId: 'c', body: 'elsewhere' })]);
+  }
+
+  const best = (m: StoredMessage): number => m.serverAt ?? m.sentAt ?? m.receivedAt;
+
+  test('pages return every message exactly once, in (best time, rowId) order', () => {
+    const store = HistoryStore.open(':memory:');
+    fill(store, 1_003);
+    const seen: StoredMessage[] = [];
+    let page = store.page(ME, BOB, { limit: 50 });
+    let pages = 0;
+    while (page.length > 0) {
+      pages++;
+      seen.unshift(...page);
+      page = store.page(ME, BOB, { before: page[0]!, limit: 50 });
+    }
+    assert.equal(pages, 21);
+    assert.equal(seen.length, 1_003);
+    assert.equal(new Set(seen.map((m) => m.rowId)).size, 1_003);
+    assert.ok(seen.every((m) => m.peer === BOB));
+    for (let i = 1; i < seen.length; i++) {
+      const a = seen[i - 1]!;
+      const b = seen[i]!;
+      assert.ok(best(a) < best(b) || (best(a) === best(b) && a.rowId < b.rowId), `order at ${i}`);
+    }
+  });
+
+  test('newest page first; filling serverAt later does not move a shown message', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ originId: 'a', body: 'first', receivedAt: T0 }));
+    store.add(msg({ originId: 'b', body: 'second', receivedAt: T0 + 10 }));
+    assert.deepEqual(
+      store.page(ME, BOB, { limit: 1 }).map((m) => m.body),
+      ['second'],
+    );
+    store.add(msg({ originId: 'b', stanzaId: 'S', serverAt: T0 - 1_000, body: 'second' }));
+    assert.deepEqual(
+      store.page(ME, BOB, { limit: 5 }).map((m) => m.body),
+      ['first', 'second'],
+    );
+  });
+
+  test('a delay stamp in the future does not pin a message to the bottom', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ originId: 'liar', body: 'from the future', sentAt: T0 + 1e12, receivedAt: T0 }));
+    store.add(msg({ originId: 'next', body: 'later', receivedAt: T0 + 1 }));
+    assert.deepEqual(
+      store.page(ME, BOB, { limit: 5 }).map((m) => m.body),
+      ['from the future', 'later'],
+    );
+  });
+
+  test('around(): the hit with its neighbours, oldest first', () => {
+    const store = HistoryStore.open(':memory:');
+    const ids = store
+      .addMany(
+        Array.from({ length: 20 }, (_, i) => msg({ originId: `${i}`, body: `n${i}`, receivedAt: T0 + i })),
+      )
+      .map((r) => r.rowId);
+    store.add(msg({ peer: CAROL, originId: 'x', receivedAt: T0 + 5 }));
+    assert.deepEqual(
+      store.around(ME, ids[10]!, 3).map((m) => m.body),
+      ['n7', 'n8', 'n9', 'n10', 'n11', 'n12', 'n13'],
+    );
+    assert.deepEqual(
+      store.around(ME, ids[1]!, 3).map((m) => m.body),
+      ['n0', 'n1', 'n2', 'n3', 'n4'],
+    );
+    assert.deepEqual(store.around('other@example.org', ids[1]!, 3), []);
+    assert.deepEqual(store.around(ME, 999_999, 3), []);
+  });
+
+  test('unknown account or chat: empty pages', () => {
+    const store = HistoryStore.open(':memory:');
+    assert.deepEqual(store.page(ME, BOB, { limit: 10 }), []);
+    store.add(msg());
+    assert.deepEqual(store.page(ME, CAROL, { limit: 10 }), []);
+  });
+});
+
+describe('search', () => {
+  function seeded(): HistoryStore {
+    const store = HistoryStore.open(':memory:');
+    store.addMany([
+      msg({ originId: '1', body: 'Shall we meet at the café tomorrow?', receivedAt: T0 + 1 }),
+      msg({ originId: '2', body: 'Meeting moved to Friday', receivedAt: T0 + 2 }),
+      msg({ originId: '3', peer: CAROL, body: 'meet me at the station', receivedAt: T0 + 3 }),
+      msg({ originId: '4', body: 'He said "rock AND roll" * NOT really (NEAR me)', receivedAt: T0 + 4 }),
+      msg({ originId: '5', body: null, subject: 'Quarterly meet-up', receivedAt: T0 + 5 }),
+      msg({ originId: '6', account: 'other@example.org', body: 'meet elsewhere', receivedAt: T0 + 6 }),
+      msg({ originId: '7', body: 'C1 a1 are just words here', receivedAt: T0 + 7 }),
+    ]);
+    return store;
+  }
+
+  test('finds words newest first, with the last word as a prefix, accents folded', () => {
+    const store = seeded();
+    assert.deepEqual(
+      store.search(ME, 'meet').map((m) => m.originId),
+      ['5', '3', '2', '1'],
+    );
+    assert.deepEqual(
+      store.search(ME, 'cafe').map((m) => m.originId),
+      ['1'],
+    );
+    assert.deepEqual(
+      store.search(ME, 'meet tomorrow').map((m) => m.originId),
+      ['1'],
+    );
+    const [hit] = store.search(ME, 'friday');
+    assert.equal(hit!.snippet, `Meeting moved to ${SNIPPET_OPEN}Friday${SNIPPET_CLOSE}`);
+    assert.equal(
+      store.search(ME, 'quarterly')[0]!.snippet.includes(`${SNIPPET_OPEN}Quarterly${SNIPPET_CLOSE}`),
+      true,
+    );
+  });
+
+  test('respects the peer filter and the account', () => {
+    const store = seeded();
+    assert.deepEqual(
+      store.search(ME, 'meet', { peer: CAROL }).map((m) => m.originId),
+      ['3'],
+    );
+    assert.deepEqual(store.search(ME, 'meet', { peer: 'nobody@example.org' }), []);
+    assert.deepEqual(
+      store.search('other@example.org', 'meet').map((m) => m.originId),
+      ['6'],
+    );
+    assert.deepEqual(
+      store.search(ME, 'meet', { limit: 2 }).map((m) => m.originId),
+      ['5', '3'],
+    );
+    // Scope tokens are not reachable from user text, and user text with them is just words.
+    assert.deepEqual(
+      store.search(ME, 'c1').map((m) => m.originId),
+      ['7'],
+    );
+  });
+
+  test('quotes, operators, * and other syntax are plain words and never throw', () => {
+    const store = seeded();
+    const hostile = [
+      '"',
+      '""',
+      '"rock',
+      'rock AND',
+      'AND',
+      'OR',
+      'NOT',
+      '*',
+      '* *',
+      'rock*',
+      '^rock',
+      'body:rock',
+      'scope : a1',
+      '{body subject}: x',
+      '(NEAR me)',
+      'NEAR(rock roll)',
+      '-',
+      "'; DROP TABLE messages; --",
+      '\u0000',
+      '🙂',
+      'a'.repeat(5_000),
+      'x '.repeat(1_000),
+      '',
+      '   ',
+    ];
+    for (const query of hostile) {
+      assert.doesNotThrow(() => store.search(ME, query), `query ${JSON.stringify(query).slice(0, 40)}`);
+    }
+    assert.deepEqual(
+      store.search(ME, '"rock AND roll"').map((m) => m.originId),
+      ['4'],
+    );
+    assert.deepEqual(
+      store.search(ME, 'NOT really').map((m) => m.originId),
+      ['4'],
+      'NOT is a word, not an operator',
+    );
+    assert.deepEqual(store.search(ME, 'rock OR meet'), [], 'OR is a word too: all words must match');
+    assert.deepEqual(store.search(ME, '*'), []);
+    assert.deepEqual(store.search(ME, ''), []);
+    assert.equal(store.page(ME, BOB, { limit: 50 }).length, 5, 'the table is still there');
+  });
+
+  test('toFtsQuery quotes every word', () => {
+    assert.equal(toFtsQuery('say "hi" AND *'), '"say" AND """hi""" AND "AND" *');
+    assert.equal(toFtsQuery('  * ( ) '), null);
+    assert.equal(toFtsQuery('meet to'), '"meet" AND "to"', 'no prefix expansion under three characters');
+    assert.equal(toFtsQuery('meet tom'), '"meet" AND "tom" *');
+  });
+
+  test('the index follows updates (body filled by a later copy)', () => {
+    using tmp = tempDir();
+    const file = path.join(tmp.dir, 'h.sqlite');
+    const store = HistoryStore.open(file);
+    store.add(msg({ originId: 'x', body: null, subject: 'only a subject' }));
+    store.add(msg({ originId: 'x', body: 'now with a walrus', subject: 'only a subject' }));
+    assert.deepEqual(
+      store.search(ME, 'walrus').map((m) => m.originId),
+      ['x'],
+    );
+    assert.equal(store.search(ME, 'subject').length, 1);
+    ftsIntegrity(store, file);
+  });
+});
+
+describe('persistence', () => {
+  test('messages and states survive close/open (WAL); the WAL is checkpointed on close', () => {
+    using tmp = tempDir();
+    const file = path.join(tmp.dir, 'history.sqlite');
+    let store = HistoryStore.open(file);
+    const { rowId } = store.add(
+      msg({ direction: 'out', state: 'pending', originId: 'keep', body: 'durable words' }),
+    );
+    store.add(msg({ originId: 'in1', stanzaId: 'S5', body: 'second', receivedAt: T0 + 1 }));
+    store.setState(ME, { rowId }, 'sent');
+    assert.ok(existsSync(`${file}-wal`), 'writes go through the WAL');
+    store.close();
+    store.close(); // idempotent
+    store = HistoryStore.open(file);
+    assert.deepEqual(
+      store.page(ME, BOB, { limit: 10 }).map((m) => [m.originId, m.state]),
+      [
+        ['keep', 'sent'],
+        ['in1', 'received'],
+      ],
+    );
+    assert.equal(store.search(ME, 'durable')[0]!.rowId, rowId);
+    assert.equal(store.lastStanzaId(ME), 'S5');
+    assert.equal(store.add(msg({ originId: 'in1', body: 'second' })).inserted, false);
+    store.close();
+  });
+});
+
+describe('bulk', () => {
+  test('100,000 messages through addMany: all stored, pageable and searchable', () => {
+    using tmp = tempDir();
+    const file = path.join(tmp.dir, 'bulk.sqlite');
+    const store = HistoryStore.open(file);
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
+    const total = 100_000;
+    for (let start = 0; start < total; start += 10_000) {
+      const batch: NewMessage[] = [];
+      for (let i = start; i < start + 10_000; i++) {
+        batch.push(
+          msg({
+            peer: i % 10 === 0 ? CAROL : BOB,
+            stanzaId: `S${i}`,
+            originId: `O${i}`,
+            body: `${words[i % 8]} ${words[(i >> 3) % 8]} number${i}`,
+            serverAt: T0 + i * 1000,
+            receivedAt: T0 + 1e9,
+          }),
+        );
+      }
+      const result = store.addMany(batch);
+      assert.ok(result.every((r) => r.inserted));
+    }
+    assert.equal(store.lastStanzaId(ME), `S${total - 1}`);
+    const newest = store.page(ME, BOB, { limit: 50 });
+    assert.equal(newest.length, 50);
+    assert.equal(newest.at(-1)!.stanzaId, `S${total - 1}`);
+    assert.deepEqual(
+      store.search(ME, 'number12345').map((m) => m.stanzaId),
+      ['S12345'],
+    );
+    const alpha = store.search(ME, 'alpha', { peer: CAROL, limit: 5 });
+    const expected: string[] = [];
+    for (let i = total - 1; expected.length < 5; i--) {
+      if (i % 10 === 0 && (i % 8 === 0 || (i >> 3) % 8 === 0)) expected.push(`S${i}`);
+    }
+    assert.deepEqual(
+      alpha.map((m) => m.stanzaId),
+      expected,
+    );
+    // Re-importing the same page is a no-op.
+    assert.ok(store.addMany([msg({ stanzaId: 'S5', body: 'x' })]).every((r) => !r.inserted));
+    ftsIntegrity(store, file);
+    const check = new DatabaseSync(file, { readOnly: true });
+    assert.equal((check.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n, total);
+    const notInteger = check.prepare(
+      `SELECT count(*) AS n FROM messages WHERE typeof(sort_key) <> 'integer'`,
+    );
+    assert.equal((notInteger.get() as { n: number }).n, 0);
+    check.close();
+  });
+
+  test('more than 65,536 messages in one millisecond keep unique keys and insertion order', () => {
+    const store = HistoryStore.open(':memory:');
+    const count = 65_536 + 10;
+    store.addMany(
+      Array.from({ length: count }, (_, i) => msg({ originId: `${i}`, body: null, subject: 's' })),
+    );
+    store.add(msg({ originId: 'later', receivedAt: T0 + 1 }));
+    const newest = store.page(ME, BOB, { limit: 12 });
+    assert.deepEqual(
+      newest.map((m) => m.originId),
+      [...Array.from({ length: 11 }, (_, i) => `${count - 11 + i}`), 'later'].slice(-12),
+    );
+  });
+});
