@@ -34,6 +34,8 @@ export class ChatModule {
   readonly #history = new Map<string, ChatMessage[]>();
   /** Errors of sent messages, by message id. */
   readonly #failures = new Map<string, EngineErrorPayload>();
+  /** peer + origin-id of received messages (insertion-ordered, bounded), to drop resent copies. */
+  readonly #seenOrigins = new Set<string>();
 
   constructor(events: EventBatcher, isInRoster: (jid: string) => boolean) {
     this.#events = events;
@@ -112,6 +114,17 @@ export class ChatModule {
     const peer = formatJid({ ...from, resource: null });
     const delayed = delayStamp(stanza);
     const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id ?? null;
+    // A sender whose connection dropped before the server confirmed may send the same message again
+    // (same origin-id): show it once.
+    if (originId) {
+      const key = `${peer}\n${originId}`;
+      if (this.#seenOrigins.has(key)) return true;
+      this.#seenOrigins.add(key);
+      if (this.#seenOrigins.size > SENT_MEMORY * 5) {
+        const oldest = this.#seenOrigins.values().next().value;
+        if (oldest !== undefined) this.#seenOrigins.delete(oldest);
+      }
+    }
     const message: ChatMessage = {
       id: stanza.attrs.id || originId || randomUUID(),
       originId,

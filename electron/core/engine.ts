@@ -55,6 +55,8 @@ interface SignedIn {
   password: string;
   request: RequestOf<'account.signIn'>;
   sm: StreamManagement;
+  /** Messages accepted while reconnecting: sent, in order, as soon as a session is up. */
+  outbox: Element[];
   attempt: number;
   timer: NodeJS.Timeout | null;
 }
@@ -289,9 +291,22 @@ export class Engine {
       return OK;
     },
     'chat.send': async (message) => {
-      const active = this.#online();
+      const signedIn = this.#signedIn;
+      if (!signedIn) throw new EngineError('not-connected', 'You are offline. Sign in first.');
       const { stanza, record } = this.#chat.compose(message);
-      await active.session.send(stanza);
+      const active = this.#active;
+      if (!active || !active.session.isOpen) {
+        // Reconnecting: keep it for the next session instead of refusing (it shows as not yet 'sent').
+        signedIn.outbox.push(stanza);
+      } else {
+        try {
+          await active.session.send(stanza);
+        } catch (error) {
+          // With stream management the stanza is already queued for resumption (or the next session);
+          // without it, the send really failed.
+          if (!active.session.streamManaged) throw error;
+        }
+      }
       this.#chat.record(record);
       return record;
     },
@@ -347,6 +362,7 @@ export class Engine {
       password,
       request,
       sm: new StreamManagement((stanzas) => this.#onAcked(stanzas)),
+      outbox: [],
       attempt: 0,
       timer: null,
     };
@@ -427,6 +443,7 @@ export class Engine {
     this.#active = active;
     session.on('stanza', (stanza) => this.#route(stanza, active));
     session.on('closed', (error) => this.#onClosed(active, error));
+    session.start();
     if (!session.resumed) {
       this.#presence.clear();
       // RFC 6121 §2.2: fetch the roster before sending initial presence, so presence lands on known contacts.
@@ -435,6 +452,9 @@ export class Engine {
       const unconfirmed = sm.takeOrphans().filter((stanza) => stanza.name === 'message');
       if (unconfirmed.length > 0) await session.sendMany(unconfirmed);
     }
+    // Messages written while reconnecting go out after anything older, keeping the chat's order.
+    const queued = signedIn.outbox.splice(0);
+    if (queued.length > 0) await session.sendMany(queued);
     const state: ConnectionState = {
       status: 'online',
       jid: session.jid,

@@ -157,6 +157,8 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   #closing = false;
   #ackRequestQueued = false;
   #lastHeard = Date.now();
+  /** Stanzas held until start(): the engine must see them in order, after it has attached its listener. */
+  #held: Element[] | null = [];
   #liveness: NodeJS.Timeout | null = null;
 
   /** Use XmppSession.open(); this wraps a connection that finished negotiation. */
@@ -180,7 +182,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     connection.on('element', () => (this.#lastHeard = Date.now()));
     const onStanza = (stanza: Element) => {
       this.#sm?.received();
-      this.emit('stanza', stanza);
+      this.#deliver(stanza);
     };
     connection.on('stanza', onStanza);
     connection.on('nonza', (nonza: Element) => {
@@ -191,9 +193,9 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     connection.off('stanza', negotiated.early.collect);
     connection.off('nonza', negotiated.early.watch);
     const early = negotiated.early.stanzas;
-    if (early.length > 0) {
-      for (const { counted } of early) if (counted) this.#sm?.received();
-      setImmediate(() => early.forEach(({ stanza }) => this.emit('stanza', stanza)));
+    for (const { stanza, counted } of early) {
+      if (counted) this.#sm?.received();
+      this.#held?.push(stanza);
     }
     const onGone = (dead?: EngineError) => {
       if (this.#closed) return;
@@ -267,6 +269,18 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     throw lastError ?? new EngineError('dns-failed', `No server found for ${domain}.`);
   }
 
+  /** Begins delivering stanzas ('stanza' events), starting with those that arrived before. */
+  start(): void {
+    const held = this.#held;
+    this.#held = null;
+    for (const stanza of held ?? []) this.emit('stanza', stanza);
+  }
+
+  #deliver(stanza: Element): void {
+    if (this.#held) this.#held.push(stanza);
+    else this.emit('stanza', stanza);
+  }
+
   send(stanza: Element): Promise<void> {
     return this.sendMany([stanza]);
   }
@@ -296,6 +310,11 @@ export class XmppSession extends EventEmitter<SessionEvents> {
 
   get isOpen(): boolean {
     return !this.#closed;
+  }
+
+  /** XEP-0198 is on: what we send is kept until the server confirms it. */
+  get streamManaged(): boolean {
+    return this.#sm !== null;
   }
 
   /** Closes the stream politely (the server then sends our unavailable presence), then the socket. */
