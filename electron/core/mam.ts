@@ -1,0 +1,319 @@
+// XEP-0313 Message Archive Management catch-up: after (re)connecting, fetch every 1:1 message our server
+// archived since the newest archive id we already hold, paging with XEP-0059 RSM until the archive says it is
+// complete. This is how messages that reached our other devices (or arrived while we were offline and were
+// taken by another device) end up in this device's history.
+//
+// Why paging is done exactly this way: Converse.js lost everything after the first page of a catch-up
+// (its issue #1548). Here each page's <after/> is the previous page's <fin><set><last/>, pages continue until
+// <fin complete='true'/> (or maxPages, reported as complete: false so the caller resumes later), and results
+// are de-duplicated by archive id, so N archived messages come back exactly once, oldest first.
+//
+// Why so strict about results: a result is a <message> anyone can send us. Only results from our own
+// account (no `from`, or our bare JID) that carry the queryid of the page in flight are accepted.
+//
+// Starting point. With `afterId` we ask for everything after it. Without one (a new device, or an archive
+// that no longer has that id) we start at `startAt` (epoch ms, a MAM `start` filter) when given, else at the
+// beginning of the archive. Either way the walk goes forward in time, so the returned lastId is always a safe
+// place to resume from: nothing between the start and lastId is skipped.
+import { randomUUID } from 'node:crypto';
+import { xml, type Element } from '@xmpp/xml';
+import type { MessageType } from '../../shared/contract.ts';
+import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
+import { formatJid, tryParseJid, type Jid } from '../../shared/jid.ts';
+import { EngineError } from './errors.ts';
+import type { IqTracker } from './xmpp/iq-tracker.ts';
+import { delayStamp } from './presence.ts';
+import { parseAck, type Ack } from './receipts.ts';
+
+export const NS_MAM = 'urn:xmpp:mam:2';
+const NS_RSM = 'http://jabber.org/protocol/rsm';
+const NS_FORWARD = 'urn:xmpp:forward:0';
+const NS_DELAY = 'urn:xmpp:delay';
+const NS_SID = 'urn:xmpp:sid:0';
+const NS_DATA = 'jabber:x:data';
+const NS_CLIENT = 'jabber:client';
+/** Longest archive id / message id / origin-id we accept (Prosody's are UUIDs). */
+export const MAX_ID_CHARS = 256;
+const MAX_THREAD_CHARS = 256;
+/** Prosody's default max_archive_query_results is 50; servers cap larger requests anyway. */
+const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_MAX_PAGES = 40;
+const TYPES = new Set<string>(['chat', 'normal', 'headline']);
+
+export interface ArchivedMessage {
+  /** The archive's id for this message (= the XEP-0359 stanza-id our server stamped): resume point. */
+  archiveId: string;
+  /** Same as archiveId; named for StoredMessage.stanzaId. */
+  stanzaId: string;
+  /** Epoch ms the archive stored it (the result's <delay/>), null if missing or unparseable. */
+  serverAt: number | null;
+  /** Epoch ms of the inner message's own <delay/> (it was delayed before archiving), else null. */
+  sentAt: number | null;
+  /** 'out' when the inner message is from our account (any of our devices). */
+  direction: 'in' | 'out';
+  /** Bare JID of the other party. */
+  peer: string;
+  peerResource: string | null;
+  type: MessageType;
+  body: string | null;
+  subject: string | null;
+  thread: string | null;
+  /** The inner message's `id` attribute. */
+  messageId: string | null;
+  /** XEP-0359 origin-id, the sender's own id (ours for 'out': matches what we stored when sending). */
+  originId: string | null;
+  /** A receipt or chat marker this archived message carries (archived acks: sent while we were away). */
+  ack: Ack | null;
+  /** The inner message as archived, for modules that need more than the fields above. */
+  stanza: Element;
+}
+
+export interface CatchUpResult {
+  /** Accepted messages of every page, oldest first, each archive id once. */
+  messages: ArchivedMessage[];
+  /** Archive id of the newest result seen (resume from here), or `afterId` when nothing newer came. */
+  lastId: string | null;
+  /** True when the archive said there is nothing more; false when stopped by maxPages. */
+  complete: boolean;
+  pages: number;
+  /** The server no longer knows `afterId` (expired or wiped): the walk restarted from `startAt` / the beginning. */
+  afterIdLost: boolean;
+}
+
+export interface CatchUpOptions {
+  /** Bare JID of our account. */
+  ownBareJid: string;
+  /** Archive id to continue after (HistoryStore.lastStanzaId), or null. */
+  afterId: string | null;
+  /** Epoch ms to start at when there is no usable afterId; default: the beginning of the archive. */
+  startAt?: number | null;
+  /** Results per page (RSM <max/>), default 50. */
+  pageSize?: number;
+  /** Pages per catch-up, default 40 (2,000 messages); reaching it returns complete: false. */
+  maxPages?: number;
+  /** Called after each page with its accepted messages and the resume point: store both, then continue. */
+  onPage?(messages: ArchivedMessage[], lastId: string | null): void | Promise<void>;
+}
+
+/** Where result messages come from: an XmppSession fits as is. */
+export interface StanzaSource {
+  on(event: 'stanza', listener: (stanza: Element) => void): unknown;
+  off(event: 'stanza', listener: (stanza: Element) => void): unknown;
+}
+
+function usableId(id: string | undefined | null): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_CHARS;
+}
+
+function sameAccount(jid: Jid | null, own: Jid): boolean {
+  return jid !== null && jid.local === own.local && jid.domain === own.domain;
+}
+
+/** True for a MAM result wrapper: the engine must not treat it as a live message (catchUp owns it). */
+export function isArchiveResult(stanza: Element): boolean {
+  return stanza.is('message') && Boolean(stanza.getChild('result', NS_MAM));
+}
+
+/**
+ * The XEP-0359 stanza-id our own server stamped on a live message (by = our bare JID), or null. Only our
+ * server's stamp is trusted (Prosody strips forged ones claiming to be by us); store it as StoredMessage
+ * .stanzaId so the archive copy of the same message is recognised later.
+ */
+export function ownStanzaId(message: Element, ownBareJid: string): string | null {
+  const own = tryParseJid(ownBareJid);
+  if (!own) return null;
+  for (const el of message.getChildren('stanza-id', NS_SID)) {
+    const by = tryParseJid(el.attrs.by ?? '');
+    if (by && by.resource === null && sameAccount(by, own) && usableId(el.attrs.id)) return el.attrs.id;
+  }
+  return null;
+}
+
+/** The <query/> for one page. */
+export function archiveQuery(
+  queryId: string,
+  opts: { after: string | null; startAt: number | null; max: number },
+): Element {
+  const form =
+    opts.startAt === null
+      ? null
+      : xml(
+          'x',
+          { xmlns: NS_DATA, type: 'submit' },
+          xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
+          xml('field', { var: 'start' }, xml('value', {}, new Date(opts.startAt).toISOString())),
+        );
+  return xml(
+    'query',
+    { xmlns: NS_MAM, queryid: queryId },
+    form,
+    xml(
+      'set',
+      { xmlns: NS_RSM },
+      xml('max', {}, String(opts.max)),
+      opts.after === null ? null : xml('after', {}, opts.after),
+    ),
+  );
+}
+
+interface RawResult {
+  archiveId: string;
+  serverAt: number | null;
+  message: Element;
+}
+
+/** A result of query `queryId` from our own archive, or null for anything else (hostile or unrelated). */
+export function parseResult(stanza: Element, own: Jid, queryId: string): RawResult | null {
+  if (!stanza.is('message')) return null;
+  const fromAttr = stanza.attrs.from;
+  if (fromAttr !== undefined) {
+    const from = tryParseJid(fromAttr);
+    if (!from || from.resource !== null || !sameAccount(from, own)) return null;
+  }
+  const results = stanza.getChildren('result', NS_MAM);
+  if (results.length !== 1) return null;
+  const result = results[0]!;
+  if (result.attrs.queryid !== queryId || !usableId(result.attrs.id)) return null;
+  const forwarded = result.getChildren('forwarded', NS_FORWARD);
+  if (forwarded.length !== 1) return null;
+  const inner = forwarded[0]!.getChildElements().filter((el) => el.name === 'message');
+  if (inner.length !== 1) return null;
+  const message = inner[0]!;
+  if (message.attrs.xmlns !== undefined && message.attrs.xmlns !== NS_CLIENT) return null;
+  const stamp = forwarded[0]!.getChild('delay', NS_DELAY)?.attrs.stamp;
+  const time = stamp ? Date.parse(stamp) : NaN;
+  return { archiveId: result.attrs.id, serverAt: Number.isFinite(time) ? time : null, message };
+}
+
+/** Turns an archived inner message into what history stores, or null when it is not a 1:1 message we show. */
+export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | null {
+  const m = raw.message;
+  const type = m.attrs.type ?? 'normal';
+  if (!TYPES.has(type)) return null; // error bounces, groupchat: not 1:1 history
+  const from = tryParseJid(m.attrs.from ?? '');
+  const to = m.attrs.to === undefined ? null : tryParseJid(m.attrs.to);
+  if (m.attrs.to !== undefined && !to) return null;
+  let direction: 'in' | 'out';
+  let other: Jid;
+  if (sameAccount(from, own)) {
+    if (!to) return null; // we sent it: it must say to whom
+    direction = 'out';
+    other = to;
+  } else {
+    if (!from) return null;
+    if (to && !sameAccount(to, own)) return null; // not ours at all
+    direction = 'in';
+    other = from;
+  }
+  const body = m.getChildText('body');
+  const subject = m.getChildText('subject');
+  const ack = parseAck(m);
+  if (body === null && subject === null && ack === null) return null; // chat states and the like
+  const messageId = usableId(m.attrs.id) ? m.attrs.id : null;
+  const originId = m.getChild('origin-id', NS_SID)?.attrs.id;
+  const thread = m.getChildText('thread');
+  return {
+    archiveId: raw.archiveId,
+    stanzaId: raw.archiveId,
+    serverAt: raw.serverAt,
+    sentAt: delayStamp(m),
+    direction,
+    peer: formatJid({ ...other, resource: null }),
+    peerResource: other.resource,
+    type: type as MessageType,
+    body: body === null ? null : body.slice(0, MAX_BODY_CHARS),
+    subject: subject === null ? null : subject.slice(0, MAX_STATUS_CHARS),
+    thread: thread === null ? null : thread.slice(0, MAX_THREAD_CHARS),
+    messageId,
+    originId: usableId(originId) ? originId : null,
+    ack,
+    stanza: m,
+  };
+}
+
+/**
+ * Fetches everything archived after `opts.afterId` (see the header for the starting point), page by page.
+ * Results arrive as <message/> stanzas on `source` before each page's iq result; `iq` must be fed the
+ * session's iq results (IqTracker.handleReply) by the caller, as the engine already does.
+ */
+export async function catchUp(
+  iq: IqTracker,
+  source: StanzaSource,
+  opts: CatchUpOptions,
+): Promise<CatchUpResult> {
+  const own = tryParseJid(opts.ownBareJid);
+  if (!own) throw new EngineError('invalid-request', 'That account address is not valid.');
+  const pageSize = Math.max(1, Math.min(Math.trunc(opts.pageSize ?? DEFAULT_PAGE_SIZE), 500));
+  const maxPages = Math.max(1, Math.trunc(opts.maxPages ?? DEFAULT_MAX_PAGES));
+  const startAt = opts.startAt ?? null;
+
+  let page: { queryId: string; results: RawResult[] } | null = null;
+  const listener = (stanza: Element): void => {
+    if (!page) return;
+    const result = parseResult(stanza, own, page.queryId);
+    if (result) page.results.push(result);
+  };
+
+  const seen = new Set<string>();
+  const messages: ArchivedMessage[] = [];
+  let after = opts.afterId;
+  let lastId = opts.afterId;
+  let complete = false;
+  let afterIdLost = false;
+  let pages = 0;
+  source.on('stanza', listener);
+  try {
+    while (pages < maxPages) {
+      // A fresh queryid per page: a late result of an earlier page can never land in this one.
+      const current: { queryId: string; results: RawResult[] } = { queryId: randomUUID(), results: [] };
+      page = current;
+      let reply: Element;
+      try {
+        reply = await iq.request(
+          'set',
+          null,
+          archiveQuery(current.queryId, { after, startAt: after === null ? startAt : null, max: pageSize }),
+        );
+      } catch (error) {
+        // item-not-found for our <after/>: the archive dropped that id. Walk again from startAt, once.
+        if (
+          error instanceof EngineError &&
+          error.code === 'not-found' &&
+          after !== null &&
+          !afterIdLost &&
+          pages === 0
+        ) {
+          afterIdLost = true;
+          after = null;
+          continue;
+        } else throw error;
+      } finally {
+        page = null;
+      }
+      pages++;
+      const fin = reply.getChild('fin', NS_MAM);
+      if (!fin) throw new EngineError('server-error', 'The message archive sent an answer without <fin/>.');
+      const fresh: ArchivedMessage[] = [];
+      for (const raw of current.results) {
+        if (seen.has(raw.archiveId)) continue;
+        seen.add(raw.archiveId);
+        const message = toArchivedMessage(raw, own);
+        if (message) fresh.push(message);
+      }
+      const finLast = fin.getChild('set', NS_RSM)?.getChildText('last') ?? null;
+      const last = usableId(finLast) ? finLast : (current.results.at(-1)?.archiveId ?? null);
+      if (last !== null) lastId = last;
+      messages.push(...fresh);
+      await opts.onPage?.(fresh, lastId);
+      if (fin.attrs.complete === 'true' || last === null) {
+        complete = true; // the archive says so, or an empty page: nothing after `after`
+        break;
+      }
+      if (last === after) break; // a server repeating itself: stop rather than loop forever
+      after = last;
+    }
+  } finally {
+    source.off('stanza', listener);
+  }
+  return { messages, lastId, complete, pages, afterIdLost };
+}
