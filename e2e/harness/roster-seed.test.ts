@@ -1,5 +1,6 @@
 // A seeded 2,000-contact roster with 1,000 contacts online through an external component: a real Engine
 // signs in and gets exactly that roster and presence, in a few event batches.
+import { MAX_ITEMS } from '../../electron/core/event-batcher.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -135,14 +136,23 @@ describe('seeded roster + presence component', () => {
       assert.equal(c1?.best?.resource, 'bot');
       assert.equal(component.received.probesAnswered, ONLINE);
 
-      // The engine coalesces: one roster reset, and the 1,000 presences in a handful of batches.
+      // The engine coalesces: the roster as one reset (split into frames of MAX_ITEMS contacts, first one
+      // resetting), and the 1,000 presences in a handful of batches.
       const rosterEvents = batches.flat().filter((e) => e.event === 'roster.changed');
+      const chunks = Math.ceil(TOTAL / MAX_ITEMS['roster.changed']);
+      assert.deepEqual(
+        rosterEvents.map((e) => (e.event === 'roster.changed' ? e.payload.reset : null)),
+        [true, ...Array<boolean>(chunks - 1).fill(false)],
+      );
+      const upserted = rosterEvents.flatMap((e) =>
+        e.event === 'roster.changed' ? e.payload.upserts.map((c) => c.jid) : [],
+      );
+      assert.equal(new Set(upserted).size, TOTAL);
+      assert.equal(upserted.length, TOTAL);
       const presenceBatches = batches.filter((b) => b.some((e) => e.event === 'presence.changed'));
       const presenceItems = batches
         .flat()
         .reduce((n, e) => n + (e.event === 'presence.changed' ? e.payload.contacts.length : 0), 0);
-      assert.equal(rosterEvents.length, 1);
-      assert.equal(rosterEvents[0]?.event === 'roster.changed' && rosterEvents[0].payload.reset, true);
       assert.ok(presenceItems >= ONLINE, `${presenceItems} presence items`);
       assert.ok(
         presenceBatches.length <= 30,

@@ -8,6 +8,7 @@ import { tryParseJid, formatJid } from '../../shared/jid.ts';
 import { EngineError, describeStanzaError } from './errors.ts';
 import { stanzaError } from './xmpp/iq-tracker.ts';
 import { delayStamp } from './presence.ts';
+import { requestReceipt } from './receipts.ts';
 import type { EventBatcher } from './event-batcher.ts';
 
 const NS_SID = 'urn:xmpp:sid:0';
@@ -56,6 +57,8 @@ export class ChatModule {
       message.thread ? xml('thread', {}, message.thread) : null,
       xml('origin-id', { xmlns: NS_SID, id }),
     );
+    // XEP-0184 / XEP-0333: ask the other side to say when it got (and saw) it. Not for headlines.
+    if (type !== 'headline') requestReceipt(stanza);
     const peer = formatJid({ ...to, resource: null });
     this.#remember(id, peer);
     return {
@@ -99,6 +102,43 @@ export class ChatModule {
       return error ? [{ id: m.id, error }] : [];
     });
     return { messages, failures, complete: start === 0 };
+  }
+
+  /** The chat a message we sent belongs to, if we still remember it (to check who may acknowledge it). */
+  sentTo(id: string): string | null {
+    return this.#sent.get(id) ?? null;
+  }
+
+  /**
+   * A message another of our devices sent (a 'sent' carbon, already verified by carbons.ts): shown in the
+   * right chat as outgoing, and already 'sent' since the server is the one telling us.
+   */
+  handleOwnSent(message: Element): boolean {
+    const to = tryParseJid(message.attrs.to ?? '');
+    const body = message.getChildText('body');
+    const type = message.attrs.type ?? 'normal';
+    if (!to || body === null || !TYPES.has(type as MessageType)) return false;
+    const peer = formatJid({ ...to, resource: null });
+    const originId = message.getChild('origin-id', NS_SID)?.attrs.id ?? null;
+    const id = message.attrs.id || originId || randomUUID();
+    this.#remember(id, peer);
+    const record: ChatMessage = {
+      id,
+      originId,
+      direction: 'out',
+      peer,
+      peerFull: formatJid(to),
+      type: type as MessageType,
+      body: body.slice(0, MAX_BODY_CHARS),
+      subject: message.getChildText('subject')?.slice(0, MAX_STATUS_CHARS) ?? null,
+      thread: message.getChildText('thread')?.slice(0, 256) ?? null,
+      timestamp: Date.now(),
+      delayed: false,
+      fromRoster: this.#isInRoster(peer),
+    };
+    this.record(record);
+    this.#events.emit('chat.messages', { messages: [record] });
+    return true;
   }
 
   /** Handles an incoming <message/>. Returns false when it is not a 1:1 message this module owns. */

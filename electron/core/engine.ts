@@ -27,6 +27,9 @@ import { ChatModule } from './chat.ts';
 import { IqTracker } from './xmpp/iq-tracker.ts';
 import { XmppSession } from './xmpp/session.ts';
 import { StreamManagement } from './xmpp/stream-management.ts';
+import { enableCarbons, looksLikeCarbon, unwrapCarbon } from './carbons.ts';
+import { parseAck, receiptFor, type Ack } from './receipts.ts';
+import { isArchiveResult } from './mam.ts';
 
 export interface EngineOptions {
   /** Where settings and caches live (Electron's userData; a temp dir in tests). */
@@ -448,6 +451,8 @@ export class Engine {
       this.#presence.clear();
       // RFC 6121 §2.2: fetch the roster before sending initial presence, so presence lands on known contacts.
       await this.#roster.fetch(active.link, session.features.rosterVersioning);
+      // XEP-0280: see what our other devices send and receive. A server without it is no reason to fail.
+      await enableCarbons(iq).catch(() => undefined);
       await session.send(ownPresenceStanza(this.#presence.own));
       const unconfirmed = sm.takeOrphans().filter((stanza) => stanza.name === 'message');
       if (unconfirmed.length > 0) await session.sendMany(unconfirmed);
@@ -572,7 +577,7 @@ export class Engine {
           if (!this.#subscriptions.handle(stanza)) this.#presence.handle(stanza);
           return;
         case 'message':
-          this.#chat.handle(stanza);
+          this.#routeMessage(stanza, active);
           return;
         case 'iq':
           this.#routeIq(stanza, active);
@@ -581,6 +586,34 @@ export class Engine {
     } catch (error) {
       console.error('dropped a stanza that could not be handled', error);
     }
+  }
+
+  #routeMessage(stanza: Element, active: ActiveSession): void {
+    if (isArchiveResult(stanza)) return; // archive pages belong to a catch-up in progress, not the live chat
+    if (looksLikeCarbon(stanza)) {
+      const carbon = unwrapCarbon(stanza, active.account);
+      if (!carbon) return; // a forged carbon: dropped, never shown
+      const ack = parseAck(carbon.message);
+      if (ack && carbon.direction === 'received') this.#onAck(ack);
+      if (carbon.direction === 'sent') this.#chat.handleOwnSent(carbon.message);
+      else this.#chat.handle(carbon.message); // no receipt: the device that received it answers
+      return;
+    }
+    const ack = parseAck(stanza);
+    if (ack) this.#onAck(ack);
+    if (this.#chat.handle(stanza)) {
+      // XEP-0184 §8: receipts only to contacts who may see our presence anyway.
+      const from = stanza.attrs.from ? bareJid(stanza.attrs.from) : null;
+      const subscription = from ? this.#roster.contacts.get(from)?.subscription : undefined;
+      const receipt = subscription === 'from' || subscription === 'both' ? receiptFor(stanza) : null;
+      if (receipt) active.session.send(receipt).catch(() => undefined);
+    }
+  }
+
+  /** A receipt or marker: only the contact we wrote to may move our message to 'delivered' or 'read'. */
+  #onAck(ack: Ack): void {
+    if (this.#chat.sentTo(ack.id) !== ack.from) return;
+    this.#events.emit('chat.states', { updates: [{ id: ack.id, peer: ack.from, state: ack.kind }] });
   }
 
   #routeIq(iq: Element, active: ActiveSession): void {
