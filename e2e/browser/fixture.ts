@@ -1,0 +1,311 @@
+// Shared set-up for the browser-mode UI suites: one harness Prosody and one headless Chromium per test file;
+// per test, a fresh Engine (temp data dir, the real keychain through keytar) behind its own browser-mode host
+// and a new browser context, so tests need no order and share no account. Helpers cover what most tests do:
+// sign in through the form, make mutual subscriptions with slixmpp peers, keep a full-page screenshot of a
+// screen (test-results/screens/<name>.png) and check it with axe (serious or critical violations fail).
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, expect as baseExpect } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { Engine } from '../../electron/core/engine.ts';
+import { keytarBackend } from '../../electron/core/credentials.ts';
+import type { EngineEvent } from '../../shared/contract.ts';
+import { startBrowserMode } from '../../scripts/start.ts';
+import { useProsodyScenario } from '../harness/scenario.ts';
+import type { ProsodyScenario, ScenarioAccount, ScenarioPeerOptions } from '../harness/scenario.ts';
+import type { SlixmppPeer } from '../harness/peer.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SCREENS_DIR = path.join(ROOT, 'test-results', 'screens');
+
+/** Web-first assertions (they retry until the page agrees) with a budget that suits a 2-core machine. */
+export const expect = baseExpect.configure({ timeout: 10_000 });
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Watches an engine's events so set-up code can wait for what the UI would have seen. */
+export interface EngineWatch {
+  events: EngineEvent[];
+  waitFor(predicate: (event: EngineEvent) => boolean, timeoutMs?: number): Promise<EngineEvent>;
+}
+
+function watchEngine(engine: Engine): EngineWatch & { stop(): void } {
+  const events: EngineEvent[] = [];
+  const waiters = new Set<{ predicate: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }>();
+  const stop = engine.subscribe((batch) => {
+    for (const event of batch) {
+      events.push(event);
+      for (const w of waiters) {
+        if (w.predicate(event)) {
+          waiters.delete(w);
+          w.resolve(event);
+        }
+      }
+    }
+  });
+  return {
+    events,
+    stop,
+    waitFor(predicate, timeoutMs = 10_000) {
+      const found = events.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          predicate,
+          resolve: (e: EngineEvent) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          const recent = events.slice(-15).map((e) => e.event);
+          reject(new Error(`timed out waiting for an engine event; last: ${recent.join(', ') || '(none)'}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+        engine.flushEvents();
+      });
+    },
+  };
+}
+
+export interface AppOptions {
+  /** Default true: the engine trusts the harness certificate (no certificate prompt at sign-in). */
+  trustServer?: boolean;
+  /** Default true: open the page. */
+  open?: boolean;
+}
+
+/** One Parley instance in browser mode (engine + host) and the page showing it. */
+export interface ParleyApp {
+  engine: Engine;
+  watch: EngineWatch;
+  url: string;
+  context: BrowserContext;
+  page: Page;
+  /** Signs in with the engine directly (no UI): for tests whose subject is not sign-in. */
+  signInDirect(account: ScenarioAccount): Promise<void>;
+  /** Fills the sign-in form (with Advanced host/port) and submits; does not wait for the outcome. */
+  submitSignIn(account: ScenarioAccount, options?: { password?: string; remember?: boolean }): Promise<void>;
+  /** submitSignIn, then waits until the main window shows this account online. */
+  signIn(account: ScenarioAccount, options?: { remember?: boolean }): Promise<void>;
+  /**
+   * Mutual subscription with a peer, made through this engine (no UI): we add them (in `group`, named `name`)
+   * and they approve; they ask and we approve. The peer must run with onSubscribe 'approve'.
+   */
+  befriend(peer: SlixmppPeer, options?: { name?: string; group?: string }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BrowserSuite {
+  scenario: ProsodyScenario;
+  readonly browser: Browser;
+  account(prefix: string): Promise<ScenarioAccount>;
+  peer(who: string | ScenarioAccount, options?: ScenarioPeerOptions): Promise<SlixmppPeer>;
+  /** A fresh engine + host + context (+ page at the host's URL). Stopped after the file if not before. */
+  app(options?: AppOptions): Promise<ParleyApp>;
+}
+
+/**
+ * Registers before/after hooks in the calling scope: one Prosody (through the scenario helper) and one
+ * Chromium. Every app made through the suite is stopped after the file, failures ignored so one bad teardown
+ * does not hide the rest.
+ */
+export function useBrowserSuite(): BrowserSuite {
+  const scenario = useProsodyScenario();
+  let browser: Browser | undefined;
+  const apps = new Set<ParleyApp>();
+
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+  });
+
+  after(async () => {
+    for (const app of [...apps].reverse()) await app.stop().catch(() => undefined);
+    await browser?.close();
+  });
+
+  const running = (): Browser => {
+    if (!browser) throw new Error('the browser is not running (use it inside tests and hooks)');
+    return browser;
+  };
+
+  const app = async (options: AppOptions = {}): Promise<ParleyApp> => {
+    const server = scenario.server;
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-ui-'));
+    const engine = await Engine.create({
+      dataDir,
+      extraCertificates: options.trustServer === false ? [] : [server.certificate.certPem],
+      secretBackends: [keytarBackend()],
+    });
+    const watch = watchEngine(engine);
+    const mode = await startBrowserMode({ engine });
+    const context = await running().newContext({ viewport: { width: 1100, height: 720 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
+    });
+    if (options.open !== false) {
+      await page.goto(mode.host.url);
+      // The first snapshot has answered once either the sign-in form or the main window is shown.
+      await expect(
+        page
+          .getByRole('heading', { name: 'Sign in to Parley' })
+          .or(page.getByRole('button', { name: 'Sign out' })),
+      ).toBeVisible();
+    }
+    let stopped = false;
+
+    const submitSignIn: ParleyApp['submitSignIn'] = async (account, opts = {}) => {
+      await page.getByRole('textbox', { name: 'Address' }).fill(account.jid);
+      await page.getByLabel('Password', { exact: true }).fill(opts.password ?? account.password);
+      const remember = page.getByRole('checkbox', { name: 'Remember password' });
+      if (opts.remember) await remember.check();
+      else await remember.uncheck();
+      const advanced = page.getByRole('button', { name: 'Advanced' });
+      if ((await advanced.getAttribute('aria-expanded')) !== 'true') await advanced.click();
+      await page.getByRole('textbox', { name: 'Host' }).fill(server.host);
+      await page.getByRole('spinbutton', { name: 'Port' }).fill(String(server.c2sPort));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+
+    const parley: ParleyApp = {
+      engine,
+      watch,
+      url: mode.host.url,
+      context,
+      page,
+      submitSignIn,
+      async signIn(account, opts = {}) {
+        await submitSignIn(account, opts);
+        await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(
+          new RegExp(`^Online as ${escapeRegExp(account.jid)}/`),
+          { timeout: 15_000 },
+        );
+        await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+      },
+      async signInDirect(account) {
+        const result = await engine.invoke('account.signIn', {
+          jid: account.jid,
+          password: account.password,
+          host: server.host,
+          port: server.c2sPort,
+        });
+        if (!result.ok) throw new Error(`${account.jid}: sign-in failed: ${result.error.message}`);
+      },
+      async befriend(peer, opts = {}) {
+        const added = await engine.invoke('roster.add', {
+          jid: peer.jid,
+          name: opts.name ?? null,
+          groups: opts.group ? [opts.group] : [],
+          subscribe: true,
+        });
+        if (!added.ok) throw new Error(`roster.add ${peer.jid}: ${added.error.message}`);
+        await watch.waitFor(
+          (e) =>
+            e.event === 'roster.changed' &&
+            e.payload.upserts.some((c) => c.jid === peer.jid && c.subscription === 'to'),
+        );
+        await peer.subscribe(await ownBareJid(engine));
+        await watch.waitFor(
+          (e) => e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === peer.jid),
+        );
+        const answered = await engine.invoke('subscription.answer', { jid: peer.jid, answer: 'approve' });
+        if (!answered.ok) throw new Error(`subscription.answer ${peer.jid}: ${answered.error.message}`);
+        await peer.waitFor('presence', (p) => p.presenceType === 'subscribed');
+        await watch.waitFor(
+          (e) =>
+            e.event === 'roster.changed' &&
+            e.payload.upserts.some((c) => c.jid === peer.jid && c.subscription === 'both'),
+        );
+      },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        apps.delete(parley);
+        await context.close().catch(() => undefined);
+        watch.stop();
+        await mode.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+    apps.add(parley);
+    return parley;
+  };
+
+  return {
+    scenario,
+    get browser() {
+      return running();
+    },
+    account: (prefix) => scenario.account(prefix),
+    peer: (who, options) => scenario.peer(who, options),
+    app,
+  };
+}
+
+/** The bare JID this engine is signed in as. */
+async function ownBareJid(engine: Engine): Promise<string> {
+  const snap = await engine.invoke('state.snapshot', {});
+  const jid = snap.ok ? snap.value.connection.jid : null;
+  if (!jid) throw new Error('the engine is not signed in');
+  return jid.split('/')[0]!;
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Saves a full-page screenshot as test-results/screens/<name>.png (kept as a test artifact). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENS_DIR, { recursive: true });
+  await page.screenshot({
+    path: path.join(SCREENS_DIR, `${name}.png`),
+    fullPage: true,
+    animations: 'disabled',
+  });
+}
+
+/**
+ * Keeps a screenshot of the screen and runs axe on it: any violation with impact 'serious' or 'critical'
+ * fails the test, with every such violation and its elements printed.
+ */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length > 0) {
+    const text = bad
+      .map(
+        (v) =>
+          `- [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+          v.nodes
+            .map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`)
+            .join('\n'),
+      )
+      .join('\n');
+    console.error(`axe on "${name}":\n${text}`);
+  }
+  assert.deepEqual(
+    bad.map((v) => `${v.impact} ${v.id}`),
+    [],
+    `axe found serious/critical violations on "${name}"`,
+  );
+}

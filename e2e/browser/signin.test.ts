@@ -1,0 +1,118 @@
+// Sign-in screen in browser mode: the untrusted-certificate prompt (Cancel, then Trust), a wrong password,
+// and remember password → sign out → saved account → Forget (checked against the real keychain).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { KEYCHAIN_SERVICE, keytarBackend } from '../../electron/core/credentials.ts';
+import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
+
+async function keychainSkipReason(): Promise<string | false> {
+  if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+    return 'no Secret Service: DBUS_SESSION_BUS_ADDRESS is unset (run `node scripts/run-tests.ts`, which starts a throwaway keyring)';
+  }
+  const reason = await keytarBackend().probe();
+  if (reason === null || process.env.PARLEY_TEST_KEYRING === 'ready') return false;
+  return `no usable Secret Service: ${reason}`;
+}
+const keychainSkip = await keychainSkipReason();
+
+describe('browser mode: sign-in', () => {
+  const suite = useBrowserSuite();
+
+  it('shows an untrusted certificate with its facts; Cancel stays on sign-in, Trust signs in', async () => {
+    const account = await suite.account('cert');
+    const app = await suite.app({ trustServer: false });
+    const { page } = app;
+    await checkScreen(page, 'signin');
+
+    await app.submitSignIn(account);
+    const dialog = page.getByRole('alertdialog', { name: 'Untrusted certificate' });
+    await expect(dialog).toBeVisible();
+    const fact = (term: string) =>
+      dialog.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
+    await expect(fact('Subject')).toContainText(suite.scenario.server.domain);
+    await expect(fact('Issuer')).not.toBeEmpty();
+    await expect(fact('Valid from')).not.toBeEmpty();
+    await expect(fact('Valid until')).not.toBeEmpty();
+    await expect(fact('SHA-256 fingerprint')).toHaveText(suite.scenario.server.certificate.fingerprint256);
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await checkScreen(page, 'certificate-dialog');
+
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('alert')).toHaveText(/certificate is not trusted/);
+    await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'Trust this certificate' }).click();
+    await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(
+      new RegExp(`^Online as ${escapeRegExp(account.jid)}/`),
+      { timeout: 15_000 },
+    );
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    await expect(page.getByText('No contacts yet.')).toBeVisible();
+    await checkScreen(page, 'main-empty');
+  });
+
+  it('a wrong password says so and keeps the form, password included', async () => {
+    const account = await suite.account('wrong');
+    const app = await suite.app();
+    const { page } = app;
+    await app.submitSignIn(account, { password: 'not-the-password' });
+
+    await expect(page.getByRole('alert')).toContainText('Wrong password. Check it and try again.', {
+      timeout: 15_000,
+    });
+    await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+    await expect(page.getByRole('textbox', { name: 'Address' })).toHaveValue(account.jid);
+    await expect(page.getByLabel('Password', { exact: true })).toHaveValue('not-the-password');
+    await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/^Offline/);
+    await checkScreen(page, 'signin-error');
+  });
+
+  it(
+    'remember password, sign out, sign in from the saved account, then Forget removes it from the keychain',
+    { skip: keychainSkip },
+    async (t) => {
+      const keytar = (await import('keytar')).default;
+      const account = await suite.account('remember');
+      t.after(() => keytar.deletePassword(KEYCHAIN_SERVICE, account.jid).then(() => undefined));
+      const app = await suite.app();
+      const { page } = app;
+
+      await app.signIn(account, { remember: true });
+      assert.equal(await keytar.getPassword(KEYCHAIN_SERVICE, account.jid), account.password);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+      const savedList = page.getByRole('region', { name: 'Saved accounts' });
+      const saved = savedList.getByRole('button', { name: `${account.jid} · password remembered` });
+      await expect(saved).toBeVisible();
+      await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+      await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('placeholder', 'Remembered');
+      await checkScreen(page, 'signin-saved-account');
+
+      // The remembered password signs in without typing it.
+      await saved.click();
+      await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(
+        new RegExp(`^Online as ${escapeRegExp(account.jid)}/`),
+        { timeout: 15_000 },
+      );
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(saved).toBeVisible();
+
+      await savedList.getByRole('button', { name: `Forget ${account.jid}` }).click();
+      await expect(saved).toBeHidden();
+      await expect(page.getByRole('region', { name: 'Saved accounts' })).toBeHidden();
+      assert.equal(await keytar.getPassword(KEYCHAIN_SERVICE, account.jid), null);
+      const listed = await app.engine.invoke('account.saved', {});
+      assert.ok(listed.ok);
+      assert.deepEqual(
+        listed.value.accounts.map((a) => a.jid),
+        [],
+      );
+    },
+  );
+});
