@@ -5,6 +5,7 @@ import type { ChatMessage } from '../../shared/contract.ts';
 import {
   applyFailures,
   applyMessages,
+  applyStates,
   clearMarker,
   markRead,
   mergeMessages,
@@ -109,4 +110,20 @@ test('seenPeer: only the shown tab of a focused, visible window', () => {
   assert.equal(seenPeer({ ...base, visible: false }), null);
   assert.equal(seenPeer({ ...base, poppedOut: new Set(['a@x']) }), null);
   assert.equal(seenPeer({ ...base, view: 'chat', popPeer: 'b@x' }), 'b@x');
+});
+
+test('delivery states only move forward and land in the right chat', () => {
+  let chats = applyStates(new Map(), [
+    { id: 'm1', peer: 'bob@example.com', state: 'sent' },
+    { id: 'm1', peer: 'bob@example.com', state: 'read' },
+    { id: 'm1', peer: 'bob@example.com', state: 'delivered' },
+    { id: 'm2', peer: 'carol@example.com', state: 'delivered' },
+  ]);
+  assert.equal(chats.get('bob@example.com')?.states.get('m1'), 'read');
+  assert.equal(chats.get('carol@example.com')?.states.get('m2'), 'delivered');
+  assert.equal(chats.get('bob@example.com')?.states.has('m2'), false);
+  const same = applyStates(chats, [{ id: 'm1', peer: 'bob@example.com', state: 'sent' }]);
+  assert.equal(same.get('bob@example.com'), chats.get('bob@example.com'), 'no change, same object');
+  chats = applyStates(chats, []);
+  assert.equal(chats.size, 2);
 });

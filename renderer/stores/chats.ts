@@ -1,15 +1,21 @@
-// Messages per chat (peer = bare JID), failures, history loading and unread counts. Fed by 'chat.messages',
-// 'chat.failed', 'chat.history' results and 'chat.send' results. The reducers are pure and exported for tests.
+// Messages per chat (peer = bare JID), failures, delivery states, history loading and unread counts. Fed by
+// 'chat.messages', 'chat.failed', 'chat.states', 'chat.history' results and 'chat.send' results. The reducers
+// are pure and exported for tests.
 import { create } from 'zustand';
 import type { ChatMessage, EngineErrorPayload } from '../../shared/contract.ts';
 
 export type HistoryState = 'idle' | 'loading' | 'loaded' | 'failed';
+/** How far a sent message got: the server has it, the contact's device has it, the contact saw it. */
+export type DeliveryState = 'sent' | 'delivered' | 'read';
+const DELIVERY_ORDER: Record<DeliveryState, number> = { sent: 1, delivered: 2, read: 3 };
 
 export interface ChatState {
   peer: string;
   /** Oldest first, one entry per message id (and per origin-id). */
   messages: readonly ChatMessage[];
   failures: ReadonlyMap<string, EngineErrorPayload>;
+  /** Delivery state of sent messages by id; absent = not yet confirmed by the server. */
+  states: ReadonlyMap<string, DeliveryState>;
   unread: number;
   /** The first message that arrived unread: the "New messages" marker sits above it. */
   markerId: string | null;
@@ -25,6 +31,7 @@ export function emptyChat(peer: string): ChatState {
     peer,
     messages: [],
     failures: new Map(),
+    states: new Map(),
     unread: 0,
     markerId: null,
     history: 'idle',
@@ -127,6 +134,24 @@ export function applyFailures(
   return next;
 }
 
+/** Delivery states only move forward (a late 'sent' never hides a 'read'). */
+export function applyStates(
+  chats: ChatMap,
+  updates: ReadonlyArray<{ id: string; peer: string; state: DeliveryState }>,
+): ChatMap {
+  if (updates.length === 0) return chats;
+  const next = new Map(chats);
+  for (const u of updates) {
+    const chat = next.get(u.peer) ?? emptyChat(u.peer);
+    const current = chat.states.get(u.id);
+    if (current && DELIVERY_ORDER[current] >= DELIVERY_ORDER[u.state]) continue;
+    const states = new Map(chat.states);
+    states.set(u.id, u.state);
+    next.set(u.peer, { ...chat, states });
+  }
+  return next;
+}
+
 /** The chat is being looked at: its unread count goes to zero (the marker stays until the chat is left). */
 export function markRead(chats: ChatMap, peer: string): ChatMap {
   const chat = chats.get(peer);
@@ -159,6 +184,7 @@ interface ChatsStore {
   chats: ChatMap;
   addMessages: (messages: readonly ChatMessage[], ctx: ReadContext) => void;
   addFailures: (failures: ReadonlyArray<{ id: string; peer: string; error: EngineErrorPayload }>) => void;
+  addStates: (updates: ReadonlyArray<{ id: string; peer: string; state: DeliveryState }>) => void;
   markRead: (peer: string) => void;
   clearMarker: (peer: string) => void;
   setHistory: (
@@ -172,6 +198,7 @@ export const useChats = create<ChatsStore>()((set) => ({
   chats: new Map(),
   addMessages: (messages, ctx) => set((s) => ({ chats: applyMessages(s.chats, messages, ctx) })),
   addFailures: (failures) => set((s) => ({ chats: applyFailures(s.chats, failures) })),
+  addStates: (updates) => set((s) => ({ chats: applyStates(s.chats, updates) })),
   markRead: (peer) => set((s) => ({ chats: markRead(s.chats, peer) })),
   clearMarker: (peer) => set((s) => ({ chats: clearMarker(s.chats, peer) })),
   setHistory: (peer, patch) => set((s) => ({ chats: setHistory(s.chats, peer, patch) })),

@@ -57,6 +57,7 @@ export function startSync(): void {
     }
   });
   bridge.on('chat.failed', ({ failures }) => useChats.getState().addFailures(failures));
+  bridge.on('chat.states', ({ updates }) => useChats.getState().addStates(updates));
   bridge.on('subscription.notice', ({ notices }) => {
     for (const n of notices) useUi.getState().addToast(noticeText(n.jid, n.kind));
   });

@@ -4,7 +4,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, EngineErrorPayload } from '../../../shared/contract.ts';
 import { useChats } from '../../stores/chats.ts';
-import type { ChatState } from '../../stores/chats.ts';
+import type { ChatState, DeliveryState } from '../../stores/chats.ts';
 import { displayName, useRoster } from '../../stores/roster.ts';
 import { loadHistory } from '../../stores/actions.ts';
 import { buildMessageItems } from './message-model.ts';
@@ -13,6 +13,13 @@ import { useMinuteClock } from './clock.ts';
 
 const NO_MESSAGES: readonly ChatMessage[] = [];
 const NO_FAILURES: ReadonlyMap<string, EngineErrorPayload> = new Map();
+const NO_STATES: ReadonlyMap<string, DeliveryState> = new Map();
+const DELIVERY_LABEL: Record<DeliveryState | 'pending', string> = {
+  pending: 'Sending…',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+};
 const BOTTOM_SLACK_PX = 48;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -23,11 +30,13 @@ const MessageRow = memo(function MessageRow({
   firstOfRun,
   senderName,
   failure,
+  delivery,
 }: {
   message: ChatMessage;
   firstOfRun: boolean;
   senderName: string;
   failure: EngineErrorPayload | undefined;
+  delivery: DeliveryState | undefined;
 }) {
   const when = new Date(message.timestamp);
   return (
@@ -43,6 +52,11 @@ const MessageRow = memo(function MessageRow({
         <time className="msg-time" dateTime={when.toISOString()} title={fullFormat.format(when)}>
           {timeFormat.format(when)}
         </time>
+        {message.direction === 'out' && !failure && (
+          <span className={`msg-state msg-state-${delivery ?? 'pending'}`}>
+            {DELIVERY_LABEL[delivery ?? 'pending']}
+          </span>
+        )}
       </div>
       {failure && (
         <div className="msg-error">
@@ -90,6 +104,7 @@ export function MessageList({ peer }: { peer: string }) {
   const contact = useRoster((s) => s.contacts.get(peer));
   const messages = chat?.messages ?? NO_MESSAGES;
   const failures = chat?.failures ?? NO_FAILURES;
+  const states = chat?.states ?? NO_STATES;
   const markerId = chat?.markerId ?? null;
   const now = useMinuteClock();
   const items = useMemo(() => buildMessageItems(messages, markerId, now), [messages, markerId, now]);
@@ -163,6 +178,7 @@ export function MessageList({ peer }: { peer: string }) {
                     firstOfRun={item.firstOfRun}
                     senderName={item.message.direction === 'out' ? 'You' : peerName}
                     failure={failures.get(item.message.id)}
+                    delivery={states.get(item.message.id)}
                   />
                 )}
               </div>
