@@ -38,6 +38,8 @@ function ChatTab({
       }}
     >
       <span className="chat-tab-name">{name}</span>
+      {/* A space, so the visible text ("Bea 2") is part of the accessible name ("Bea, 2 unread"). */}
+      {unread > 0 && ' '}
       {unread > 0 && (
         <span className="unread-badge" aria-hidden="true">
           {unread > 999 ? '999+' : unread}

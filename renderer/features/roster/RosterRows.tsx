@@ -61,9 +61,14 @@ export const ContactRow = memo(function ContactRow({
     >
       <PresenceDot show={show} label={showLabel} />
       <div className="contact-text">
-        <div className="contact-name">{name}</div>
-        <div className={`contact-status${waiting ? ' waiting' : ''}`}>{status}</div>
+        <div className="contact-name">{name}</div>{' '}
+        {/* The presence word is visible too (not colour alone), and keeps the visible text a prefix-ordered
+            part of the row's accessible name (WCAG 2.5.3, axe label-content-name-mismatch). */}
+        <div className={`contact-status${waiting ? ' waiting' : ''}`}>
+          {status ? `${showLabel} · ${status}` : showLabel}
+        </div>
       </div>
+      {unread > 0 && ' '}
       {unread > 0 && (
         <span className="unread-badge" aria-hidden="true">
           {unread > 999 ? '999+' : unread}
@@ -104,9 +109,9 @@ export const GroupRow = memo(function GroupRow({
       onContextMenu={(e) => onRowContextMenu(index, e)}
     >
       <span className={`chevron${collapsed ? '' : ' open'}`} aria-hidden="true" />
-      <span className="group-name">{group}</span>
+      <span className="group-name">{group}</span>{' '}
       <span className="group-count" aria-hidden="true">
-        {online}/{total}
+        {online} of {total}
       </span>
     </div>
   );
