@@ -95,6 +95,8 @@ export interface ParleyApp {
   url: string;
   context: BrowserContext;
   page: Page;
+  /** Loads the page (done by app() unless options.open is false) and waits for the first screen. */
+  open(): Promise<void>;
   /** Signs in with the engine directly (no UI): for tests whose subject is not sign-in. */
   signInDirect(account: ScenarioAccount): Promise<void>;
   /** Fills the sign-in form (with Advanced host/port) and submits; does not wait for the outcome. */
@@ -158,11 +160,8 @@ export function useBrowserSuite(): BrowserSuite {
     const mode = await startBrowserMode({ engine });
     const context = await running().newContext({ viewport: { width: 1100, height: 720 } });
     const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
-    });
-    if (options.open !== false) {
+    watchPage(page);
+    const open = async (): Promise<void> => {
       await page.goto(mode.host.url);
       // The first snapshot has answered once either the sign-in form or the main window is shown.
       await expect(
@@ -170,7 +169,8 @@ export function useBrowserSuite(): BrowserSuite {
           .getByRole('heading', { name: 'Sign in to Parley' })
           .or(page.getByRole('button', { name: 'Sign out' })),
       ).toBeVisible();
-    }
+    };
+    if (options.open !== false) await open();
     let stopped = false;
 
     const submitSignIn: ParleyApp['submitSignIn'] = async (account, opts = {}) => {
@@ -192,6 +192,7 @@ export function useBrowserSuite(): BrowserSuite {
       url: mode.host.url,
       context,
       page,
+      open,
       submitSignIn,
       async signIn(account, opts = {}) {
         await submitSignIn(account, opts);
@@ -267,6 +268,16 @@ async function ownBareJid(engine: Engine): Promise<string> {
   const jid = snap.ok ? snap.value.connection.jid : null;
   if (!jid) throw new Error('the engine is not signed in');
   return jid.split('/')[0]!;
+}
+
+/** Prints page errors and console errors (a missing favicon is not one) into the test output. */
+export function watchPage(page: Page): void {
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (message.text().includes('404') && message.location().url.endsWith('/favicon.ico')) return;
+    console.error(`[page console] ${message.text()} (${message.location().url})`);
+  });
 }
 
 export function escapeRegExp(text: string): string {

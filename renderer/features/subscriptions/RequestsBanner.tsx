@@ -18,21 +18,24 @@ async function answer(jid: string, choice: Answer): Promise<void> {
 function RequestItem({ request }: { request: SubscriptionRequest }) {
   const label = request.nick ? `${request.nick} (${request.jid})` : request.jid;
   return (
-    <li className="request" role="group" aria-label={`Request from ${request.jid}`}>
-      <div className="request-text">
-        <strong>{label}</strong> wants to see when you are online.
-        {request.status && <span className="request-status"> “{request.status}”</span>}
-      </div>
-      <div className="request-buttons">
-        <button type="button" className="primary" onClick={() => void answer(request.jid, 'approve')}>
-          Approve
-        </button>
-        <button type="button" onClick={() => void answer(request.jid, 'approve-and-subscribe')}>
-          Approve and add
-        </button>
-        <button type="button" onClick={() => void answer(request.jid, 'deny')}>
-          Deny
-        </button>
+    // The group sits inside the list item: a <ul> may only hold list items (axe "list").
+    <li className="request-item">
+      <div className="request" role="group" aria-label={`Request from ${request.jid}`}>
+        <div className="request-text">
+          <strong>{label}</strong> wants to see when you are online.
+          {request.status && <span className="request-status"> “{request.status}”</span>}
+        </div>
+        <div className="request-buttons">
+          <button type="button" className="primary" onClick={() => void answer(request.jid, 'approve')}>
+            Approve
+          </button>
+          <button type="button" onClick={() => void answer(request.jid, 'approve-and-subscribe')}>
+            Approve and add
+          </button>
+          <button type="button" onClick={() => void answer(request.jid, 'deny')}>
+            Deny
+          </button>
+        </div>
       </div>
     </li>
   );
