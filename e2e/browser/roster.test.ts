@@ -3,7 +3,7 @@
 // inbound subscription requests answered from the banner (Approve and add, Deny), each checked on both sides.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { ParleyApp } from './fixture.ts';
 import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
@@ -54,6 +54,16 @@ function screenChecks() {
       }
     },
   };
+}
+
+/** Nothing is drawn over the middle of this element, so a click there reaches it. */
+async function expectUncovered(target: Locator): Promise<void> {
+  const cover = await target.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return top && (top === el || el.contains(top)) ? null : (top?.outerHTML.slice(0, 160) ?? '(nothing)');
+  });
+  assert.equal(cover, null, `${String(target)} is covered by ${cover}`);
 }
 
 /** A signed-in app showing the main window. */
@@ -264,6 +274,12 @@ describe('browser mode: roster', () => {
     // Once Frank approves in turn, his presence shows.
     await frank.approve(me.jid);
     await expect(contactRow(page, frank.jid)).toHaveAccessibleName(`${frank.jid}, Available`);
+
+    // That approval shows a notice; it must not cover Grace's request (a user could not press its buttons).
+    await expect(page.getByRole('status', { name: 'Notices' })).toContainText(
+      `${frank.jid} approved your request`,
+    );
+    for (const button of await fromGrace.getByRole('button').all()) await expectUncovered(button);
 
     // Deny: Grace is told no, the banner empties and she is not added.
     await fromGrace.getByRole('button', { name: 'Deny' }).click();
