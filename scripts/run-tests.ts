@@ -21,7 +21,8 @@ const DEFAULT_TARGETS = [
   'scripts/**/*.test.ts',
   'renderer/**/*.test.ts',
 ];
-const BASE_OPTIONS = ['--test', '--test-concurrency=2', '--test-timeout=180000'];
+// --test-force-exit: a teardown that hangs (a browser context that never closes) must not hold CI until its limit.
+const BASE_OPTIONS = ['--test', '--test-concurrency=2', '--test-timeout=180000', '--test-force-exit'];
 /** Set by the outer run for the inner one; 'ready' tells the keychain tests a working keyring was set up for them. */
 const MARKER = 'PARLEY_TEST_KEYRING';
 const KEYRING_PASSWORD = 'parley'; // unlocks a keyring created for this run only

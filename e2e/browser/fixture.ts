@@ -19,21 +19,13 @@ import { startBrowserMode } from '../../scripts/start.ts';
 import { useProsodyScenario } from '../harness/scenario.ts';
 import type { ProsodyScenario, ScenarioAccount, ScenarioPeerOptions } from '../harness/scenario.ts';
 import type { SlixmppPeer } from '../harness/peer.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENS_DIR = path.join(ROOT, 'test-results', 'screens');
 
 /** Web-first assertions (they retry until the page agrees) with a budget that suits a 2-core machine. */
 export const expect = baseExpect.configure({ timeout: 10_000 });
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Watches an engine's events so set-up code can wait for what the UI would have seen. */
 export interface EngineWatch {
@@ -132,9 +124,9 @@ export function useBrowserSuite(): BrowserSuite {
 
   before(async () => {
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
     });
   });
 

@@ -43,6 +43,7 @@ import { XmppSession } from '../../electron/core/xmpp/session.ts';
 import type { ChatMessage, EngineEvent } from '../../shared/contract.ts';
 import { buildRenderer, startBrowserMode } from '../start.ts';
 import { median, report } from './_stats.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/chromium.ts';
 
 const DOMAIN = 'parley.test';
 const READER = 'reader';
@@ -53,15 +54,6 @@ const CHUNK = 500;
 const TARGET = 5_000;
 const TIMEOUT_MS = 120_000;
 const NS_SID = 'urn:xmpp:sid:0';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
 /** Bodies of one flood: `flood r<run> #<n> ...`, n from 1 to COUNT; every run's bodies are distinct. */
@@ -591,11 +583,11 @@ export async function main(args: string[]): Promise<void> {
         if (before === undefined) delete process.env.PARLEY_REBUILD;
         else process.env.PARLEY_REBUILD = before;
       }
-      if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing');
+      if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing`);
       browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS],
       });
     } catch (error) {
       uiError = `browser mode is unavailable: ${(error as Error).message}`;

@@ -31,6 +31,7 @@ import type { EngineEvent } from '../../shared/contract.ts';
 import { startBrowserHost } from '../../electron/browser-host/browser-host.ts';
 import { buildRenderer, startBrowserMode } from '../start.ts';
 import { median, report } from './_stats.ts';
+import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/chromium.ts';
 
 const DOMAIN = 'parley.test';
 const BOTS = `bots.${DOMAIN}`;
@@ -57,15 +58,8 @@ const ROW_SELECTORS = [
   '[data-jid]',
 ];
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-precise-memory-info',
-];
+// performance.memory with real numbers, for the heap figure.
+const CHROMIUM_ARGS = [...BASE_CHROMIUM_ARGS, '--enable-precise-memory-info'];
 
 // ---------------------------------------------------------------------------------------------------------
 // The roster: groups of very different sizes, names (some missing, some non-ASCII), half online.
@@ -612,10 +606,10 @@ export async function main(args: string[]): Promise<void> {
       }
       if (!existsSync(path.join(rendererDir, 'index.html')))
         throw new Error('out/renderer/index.html is missing');
-      if (!existsSync('/usr/bin/chromium'))
-        throw new Error('/usr/bin/chromium is missing (apt-get install -y chromium)');
+      if (!existsSync(CHROMIUM_PATH))
+        throw new Error(`${CHROMIUM_PATH} is missing (apt-get install -y chromium)`);
       browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
         args: CHROMIUM_ARGS,
       });
