@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import { enableCarbonsIq, isPrivate, looksLikeCarbon, markPrivate, unwrapCarbon } from './carbons.ts';
-import { XmppSession } from './xmpp/session.ts';
-import { IqTracker } from './xmpp/iq-tracker.ts';
+import type { XmppSession } from './xmpp/session.ts';
 import { useProsodyScenario, type ScenarioAccount } from '../../e2e/harness/scenario.ts';
-import type { ProsodyServer } from '../../e2e/harness/prosody.ts';
+import { openRawSession } from '../../e2e/harness/raw-session.ts';
 
 const ME = 'alice@example.org';
 
@@ -149,59 +148,6 @@ describe('unwrapCarbon (unit)', () => {
   });
 });
 
-/** One raw session of `acc` on `resource`, with iq replies routed to its IqTracker and everything else kept. */
-async function openTestSession(server: ProsodyServer, acc: ScenarioAccount, resource: string) {
-  const session = await XmppSession.open({
-    jid: acc.jid,
-    password: acc.password,
-    resource,
-    host: server.host,
-    port: server.c2sPort,
-    trust: {
-      servername: server.domain,
-      pinnedFingerprint256: null,
-      extraCertificates: [server.certificate.certPem],
-    },
-  });
-  const iq = new IqTracker((el) => session.send(el), session.jid, 10_000);
-  const inbox: Element[] = [];
-  const waiters = new Set<{ pred: (s: Element) => boolean; resolve: (s: Element) => void }>();
-  session.on('stanza', (stanza) => {
-    if (stanza.is('iq') && (stanza.attrs.type === 'result' || stanza.attrs.type === 'error')) {
-      iq.handleReply(stanza);
-      return;
-    }
-    inbox.push(stanza);
-    for (const w of waiters) {
-      if (w.pred(stanza)) {
-        waiters.delete(w);
-        w.resolve(stanza);
-      }
-    }
-  });
-  session.start();
-  /** The first stanza (already received or future) matching `pred`. */
-  const waitFor = (pred: (s: Element) => boolean, timeoutMs = 10_000): Promise<Element> => {
-    const earlier = inbox.find(pred);
-    if (earlier) return Promise.resolve(earlier);
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        pred,
-        resolve: (s: Element) => {
-          clearTimeout(timer);
-          resolve(s);
-        },
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(waiter);
-        reject(new Error(`${session.jid}: no matching stanza within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.add(waiter);
-    });
-  };
-  return { session, iq, inbox, waitFor };
-}
-
 describe('carbons against Prosody', () => {
   const scenario = useProsodyScenario();
   const sessions: XmppSession[] = [];
@@ -210,8 +156,8 @@ describe('carbons against Prosody', () => {
   });
 
   async function twoResources(acc: ScenarioAccount) {
-    const a = await openTestSession(scenario.server, acc, 'a');
-    const b = await openTestSession(scenario.server, acc, 'b');
+    const a = await openRawSession(scenario.server, acc, 'a');
+    const b = await openRawSession(scenario.server, acc, 'b');
     sessions.push(a.session, b.session);
     for (const s of [a, b]) {
       await s.session.send(xml('presence'));

@@ -17,10 +17,10 @@ import {
   type ArchivedMessage,
 } from './mam.ts';
 import { parseJid } from '../../shared/jid.ts';
-import { XmppSession } from './xmpp/session.ts';
+import type { XmppSession } from './xmpp/session.ts';
 import { IqTracker } from './xmpp/iq-tracker.ts';
-import { useProsodyScenario, type ScenarioAccount } from '../../e2e/harness/scenario.ts';
-import type { ProsodyServer } from '../../e2e/harness/prosody.ts';
+import { useProsodyScenario } from '../../e2e/harness/scenario.ts';
+import { openRawSession } from '../../e2e/harness/raw-session.ts';
 
 const ME = 'alice@example.org';
 const OWN = parseJid(ME);
@@ -184,59 +184,6 @@ describe('MAM parsing (unit)', () => {
   });
 });
 
-/** A raw session of `acc` with its iq replies routed to every tracker in `trackers` and the rest kept. */
-async function openTestSession(server: ProsodyServer, acc: ScenarioAccount, resource: string) {
-  const session = await XmppSession.open({
-    jid: acc.jid,
-    password: acc.password,
-    resource,
-    host: server.host,
-    port: server.c2sPort,
-    trust: {
-      servername: server.domain,
-      pinnedFingerprint256: null,
-      extraCertificates: [server.certificate.certPem],
-    },
-  });
-  const iq = new IqTracker((el) => session.send(el), session.jid, 10_000);
-  const trackers = new Set([iq]);
-  const inbox: Element[] = [];
-  const waiters = new Set<{ pred: (s: Element) => boolean; resolve: (s: Element) => void }>();
-  session.on('stanza', (stanza) => {
-    if (stanza.is('iq') && (stanza.attrs.type === 'result' || stanza.attrs.type === 'error')) {
-      for (const t of trackers) t.handleReply(stanza);
-      return;
-    }
-    inbox.push(stanza);
-    for (const w of waiters) {
-      if (w.pred(stanza)) {
-        waiters.delete(w);
-        w.resolve(stanza);
-      }
-    }
-  });
-  session.start();
-  const waitFor = (pred: (s: Element) => boolean, timeoutMs = 10_000): Promise<Element> => {
-    const earlier = inbox.find(pred);
-    if (earlier) return Promise.resolve(earlier);
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        pred,
-        resolve: (s: Element) => {
-          clearTimeout(timer);
-          resolve(s);
-        },
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(waiter);
-        reject(new Error(`${session.jid}: no matching stanza within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.add(waiter);
-    });
-  };
-  return { session, iq, trackers, inbox, waitFor };
-}
-
 describe('MAM catch-up against Prosody', () => {
   const scenario = useProsodyScenario();
   const sessions: XmppSession[] = [];
@@ -251,8 +198,8 @@ describe('MAM catch-up against Prosody', () => {
   test('250 archived messages, pages of 50: each exactly once, in order, both directions, resumable', async () => {
     const alice = await scenario.account('alice');
     const bob = await scenario.peer('bob', { resource: 'desk' });
-    const a = await openTestSession(scenario.server, alice, 'a');
-    const b = await openTestSession(scenario.server, alice, 'b');
+    const a = await openRawSession(scenario.server, alice, 'a');
+    const b = await openRawSession(scenario.server, alice, 'b');
     sessions.push(a.session, b.session);
     await a.session.send(xml('presence'));
 

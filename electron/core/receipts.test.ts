@@ -14,9 +14,9 @@ import {
   receiptFor,
   requestReceipt,
 } from './receipts.ts';
-import { XmppSession } from './xmpp/session.ts';
-import { useProsodyScenario, type ScenarioAccount } from '../../e2e/harness/scenario.ts';
-import type { ProsodyServer } from '../../e2e/harness/prosody.ts';
+import type { XmppSession } from './xmpp/session.ts';
+import { useProsodyScenario } from '../../e2e/harness/scenario.ts';
+import { openRawSession } from '../../e2e/harness/raw-session.ts';
 
 const PEER = 'bob@example.net/phone';
 
@@ -107,52 +107,6 @@ describe('receipts and markers (unit)', () => {
   });
 });
 
-async function openTestSession(server: ProsodyServer, acc: ScenarioAccount, resource: string) {
-  const session = await XmppSession.open({
-    jid: acc.jid,
-    password: acc.password,
-    resource,
-    host: server.host,
-    port: server.c2sPort,
-    trust: {
-      servername: server.domain,
-      pinnedFingerprint256: null,
-      extraCertificates: [server.certificate.certPem],
-    },
-  });
-  const inbox: Element[] = [];
-  const waiters = new Set<{ pred: (s: Element) => boolean; resolve: (s: Element) => void }>();
-  session.on('stanza', (stanza) => {
-    inbox.push(stanza);
-    for (const w of waiters) {
-      if (w.pred(stanza)) {
-        waiters.delete(w);
-        w.resolve(stanza);
-      }
-    }
-  });
-  session.start();
-  const waitFor = (pred: (s: Element) => boolean, timeoutMs = 10_000): Promise<Element> => {
-    const earlier = inbox.find(pred);
-    if (earlier) return Promise.resolve(earlier);
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        pred,
-        resolve: (s: Element) => {
-          clearTimeout(timer);
-          resolve(s);
-        },
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(waiter);
-        reject(new Error(`${session.jid}: no matching stanza within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.add(waiter);
-    });
-  };
-  return { session, waitFor };
-}
-
 describe('receipts against Prosody', () => {
   const scenario = useProsodyScenario();
   const sessions: XmppSession[] = [];
@@ -163,7 +117,7 @@ describe('receipts against Prosody', () => {
   test("a receipt request to a slixmpp peer comes back as 'delivered', its marker as 'read'", async () => {
     const alice = await scenario.account('alice');
     const bob = await scenario.peer('bob', { resource: 'desk' });
-    const a = await openTestSession(scenario.server, alice, 'a');
+    const a = await openRawSession(scenario.server, alice, 'a');
     sessions.push(a.session);
     await a.session.send(xml('presence'));
 
@@ -190,7 +144,7 @@ describe('receipts against Prosody', () => {
     // The other way, between two Parley sessions (slixmpp reports only messages with a body): carol asks,
     // alice answers with receiptFor and displayedMarker, carol parses both back to her message id.
     const carol = await scenario.account('carol');
-    const c = await openTestSession(scenario.server, carol, 'c');
+    const c = await openRawSession(scenario.server, carol, 'c');
     sessions.push(c.session);
     const theirs = randomUUID();
     await c.session.send(
