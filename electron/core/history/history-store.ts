@@ -182,26 +182,6 @@ export function toFtsQuery(query: string): string | null {
   return words.join(' AND ');
 }
 
-interface Row {
-  rowId: number;
-  account: string;
-  peer: string;
-  peerResource: string | null;
-  direction: 'in' | 'out';
-  type: 'chat' | 'normal' | 'headline';
-  messageId: string | null;
-  originId: string | null;
-  stanzaId: string | null;
-  body: string | null;
-  subject: string | null;
-  thread: string | null;
-  sentAt: number | null;
-  serverAt: number | null;
-  receivedAt: number;
-  state: MessageState;
-  error: string | null;
-}
-
 const SELECT = `
   SELECT m.id AS rowId, a.jid AS account, c.peer AS peer, m.peer_resource AS peerResource,
     m.direction AS direction, m.type AS type, m.message_id AS messageId, m.origin_id AS originId,
@@ -209,27 +189,9 @@ const SELECT = `
     m.server_at AS serverAt, m.received_at AS receivedAt, m.state AS state, m.error AS error`;
 const FROM = `FROM messages m JOIN chats c ON c.id = m.chat_id JOIN accounts a ON a.id = m.account_id`;
 
+/** A result row (the SELECT above names its columns after StoredMessage's fields) as a plain object. */
 function toMessage(row: unknown): StoredMessage {
-  const r = row as Row;
-  return {
-    rowId: r.rowId,
-    account: r.account,
-    peer: r.peer,
-    peerResource: r.peerResource,
-    direction: r.direction,
-    type: r.type,
-    messageId: r.messageId,
-    originId: r.originId,
-    stanzaId: r.stanzaId,
-    body: r.body,
-    subject: r.subject,
-    thread: r.thread,
-    sentAt: r.sentAt,
-    serverAt: r.serverAt,
-    receivedAt: r.receivedAt,
-    state: r.state,
-    error: r.error,
-  };
+  return { ...(row as StoredMessage) };
 }
 
 function isTime(value: unknown): value is number {
