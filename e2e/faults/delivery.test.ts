@@ -225,3 +225,18 @@ test('a black hole (packets dropped, no reset) is noticed within 30 s; after it 
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.deepEqual(bodiesAt(bob, a.jid), expected('h', 5));
 });
+
+test('forgetting the account while it is reconnecting stops the reconnecting', async () => {
+  const a = await account('forget-a');
+  const link = await proxy();
+  const alice = await client(a, link.port);
+  link.refuse(true);
+  link.reset();
+  await alice.until(() => alice.states().at(-1)?.status === 'reconnecting', 10_000, 'reconnecting');
+  assert.ok((await alice.engine.invoke('account.forget', { jid: a.jid })).ok);
+  alice.engine.flushEvents();
+  assert.equal(alice.states().at(-1)?.status, 'offline');
+  const attempts = link.accepted;
+  await new Promise((resolve) => setTimeout(resolve, 1_500)); // backoff here is 100 ms to 1 s
+  assert.equal(link.accepted, attempts, 'no further connection attempts');
+});

@@ -189,7 +189,7 @@ export class Engine {
   readonly #handlers: { [C in EngineCommandName]: Handler<C> } = {
     'account.signIn': (request) => this.#signIn(request),
     'account.forget': async ({ jid }) => {
-      if (this.#active?.account === jid) await this.#signOut();
+      if (this.#account === jid) await this.#signOut();
       await this.#credentials.forget(jid);
       await this.#settings.removeAccount(jid);
       return OK;
@@ -283,7 +283,7 @@ export class Engine {
         status: status === undefined ? this.#presence.own.status : status,
         priority: priority === undefined ? this.#presence.own.priority : clampPriority(priority),
       };
-      const account = this.#active?.account;
+      const account = this.#account;
       if (show === 'offline') {
         await this.#signOut();
       } else {
@@ -318,6 +318,11 @@ export class Engine {
 
   // -------------------------------------------------------------------------------------------------
   // Session lifecycle
+
+  /** The account signed in, whether its session is up or it is reconnecting. */
+  get #account(): string | null {
+    return this.#signedIn?.account ?? this.#active?.account ?? null;
+  }
 
   #online(): ActiveSession {
     if (!this.#active || !this.#active.session.isOpen)
