@@ -77,8 +77,28 @@ export type SubscriptionRequest = z.infer<typeof subscriptionRequestSchema>;
 export const messageTypeSchema = z.enum(['chat', 'normal', 'headline']);
 export type MessageType = z.infer<typeof messageTypeSchema>;
 
+/**
+ * Where a message stands. Sent ones: 'pending' (stored, not yet confirmed by our server) -> 'sent' (XEP-0198
+ * ack, or found in the archive) -> 'delivered' (XEP-0184 receipt) -> 'read' (XEP-0333 displayed), or 'failed'
+ * (an error came back). Received ones: 'received'. States only move forward.
+ */
+export const messageStateSchema = z.enum(['pending', 'sent', 'delivered', 'read', 'failed', 'received']);
+export type MessageState = z.infer<typeof messageStateSchema>;
+
+/** Marks around matched words in search snippets (control characters: split on them, render as text). */
+export const SNIPPET_OPEN = '\u0002';
+export const SNIPPET_CLOSE = '\u0003';
+
 export const chatMessageSchema = z.object({
-  /** Local identifier: our stanza id for sent messages; the stanza id (or a generated one) for received ones. */
+  /**
+   * Local sequence number: the message's row in this install's history. Unique and stable; the key lists use,
+   * and what paging, search results and "jump to message" point at.
+   */
+  seq: z.number().int(),
+  /**
+   * The stanza id: ours for sent messages (what 'chat.states' and 'chat.failed' refer to); the sender's for
+   * received ones (not unique: other clients reuse ids).
+   */
   id: z.string(),
   /** XEP-0359 origin-id: stable across resends and carbons. */
   originId: z.string().nullable(),
@@ -97,6 +117,7 @@ export const chatMessageSchema = z.object({
   delayed: z.boolean(),
   /** False when the sender is not in our roster: the UI shows it as a message from a stranger. */
   fromRoster: z.boolean(),
+  state: messageStateSchema,
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -303,23 +324,55 @@ export const commands = {
       .strict(),
     response: chatMessageSchema,
   },
-  /** Recent messages of one chat, oldest first, for a newly opened or popped-out chat window. */
+  /**
+   * One page of a chat from the local history, oldest first. No anchor: the newest messages. `beforeSeq`: the
+   * page just older than that message (scrolling up); when the local history runs out, older pages are fetched
+   * from the server archive (XEP-0313) first. `afterSeq`: the page just newer. `aroundSeq`: that message with
+   * up to `limit` messages on each side (jumping to a search result).
+   */
   'chat.history': {
     request: z
       .object({
         peer: bareJidSchema,
-        /** Only messages older than this (epoch ms), for paging back. */
-        before: z.number().optional(),
+        beforeSeq: z.number().int().optional(),
+        afterSeq: z.number().int().optional(),
+        aroundSeq: z.number().int().optional(),
         limit: z.number().int().min(1).max(500).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((r) => [r.beforeSeq, r.afterSeq, r.aroundSeq].filter((v) => v !== undefined).length <= 1, {
+        message: 'At most one of beforeSeq, afterSeq and aroundSeq',
+      }),
     response: z.object({
       messages: z.array(chatMessageSchema),
       failures: z.array(z.object({ id: z.string(), error: engineErrorSchema })),
-      /** No older messages are held. */
+      /** Nothing older exists, here or in the server's archive. */
       complete: z.boolean(),
+      /** The page reaches the newest message of the chat. */
+      atNewest: z.boolean(),
     }),
   },
+  /**
+   * Full-text search of the local history: every word must match (the last one also as a prefix). Newest
+   * first. One chat with `peer`, all chats without. `snippet` marks matches with SNIPPET_OPEN/SNIPPET_CLOSE.
+   */
+  'chat.search': {
+    request: z
+      .object({
+        query: z.string().min(1).max(256),
+        peer: bareJidSchema.optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      })
+      .strict(),
+    response: z.object({
+      hits: z.array(z.object({ message: chatMessageSchema, snippet: z.string() })),
+    }),
+  },
+  /**
+   * The user is looking at this chat now (its tab is shown in a focused window): tell the contact they saw
+   * the newest message (XEP-0333 displayed marker). Sent once per message, never for a hidden chat.
+   */
+  'chat.markDisplayed': { request: z.object({ peer: bareJidSchema }).strict(), response: ok },
 
   // --- Shell commands: answered by the desktop shell (or browser host), not by the engine.
 
@@ -373,7 +426,7 @@ export const events = {
   'chat.messages': z.object({ messages: z.array(chatMessageSchema) }),
   /** Chats shown in their own windows (shell only); the main window leaves them out of its tabs. */
   'window.layout': z.object({ poppedOut: z.array(z.string()) }),
-  /** Progress of sent messages: 'sent' once the server acknowledged it (XEP-0198). */
+  /** Progress of sent messages: 'sent' once the server has it (XEP-0198 ack or the archive), then receipts. */
   'chat.states': z.object({
     updates: z.array(
       z.object({ id: z.string(), peer: z.string(), state: z.enum(['sent', 'delivered', 'read']) }),

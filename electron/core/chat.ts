@@ -1,22 +1,30 @@
 // One-to-one messages (RFC 6121 §5): chat, normal and headline with body, subject and thread; a XEP-0359
 // origin-id on everything we send; errors tied back to the message that caused them; XEP-0203 delays.
+//
+// Every message goes through the history store before anyone sees it: a sent message is written as 'pending'
+// before it reaches the wire (the durable outbox), a received one is shown only if the store did not already
+// hold it (same archive id, origin-id or id: a resent copy, a carbon and an archive copy are one message).
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import type { ChatMessage, EngineErrorPayload, MessageType } from '../../shared/contract.ts';
+import type { ChatMessage, EngineErrorPayload, MessageState, MessageType } from '../../shared/contract.ts';
 import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
 import { tryParseJid, formatJid } from '../../shared/jid.ts';
 import { EngineError, describeStanzaError } from './errors.ts';
 import { stanzaError } from './xmpp/iq-tracker.ts';
 import { delayStamp } from './presence.ts';
 import { requestReceipt } from './receipts.ts';
+import type { ArchivedMessage } from './mam.ts';
 import type { EventBatcher } from './event-batcher.ts';
+import type { HistoryStore, NewMessage, StoredMessage } from './history/history-store.ts';
+import { messageTime } from './history/history-store.ts';
 
 const NS_SID = 'urn:xmpp:sid:0';
 const TYPES = new Set<MessageType>(['chat', 'normal', 'headline']);
-/** How many sent ids we remember to match a late error back to its message. */
+/** How many sent ids we remember to match a late error back to its chat. */
 const SENT_MEMORY = 10_000;
-/** Messages kept per chat in memory for newly opened windows (the on-disk history is issue 4's). */
-const HISTORY_PER_CHAT = 2_000;
+/** Longest id (stanza id, origin-id) we keep; longer ones from the network are dropped, not truncated. */
+const MAX_ID_CHARS = 256;
+const MAX_THREAD_CHARS = 256;
 
 export interface OutgoingMessage {
   to: string;
@@ -26,123 +34,190 @@ export interface OutgoingMessage {
   thread?: string;
 }
 
+export interface StateUpdate {
+  id: string;
+  peer: string;
+  state: 'sent' | 'delivered' | 'read';
+}
+
+export interface HistoryPage {
+  messages: ChatMessage[];
+  failures: Array<{ id: string; error: EngineErrorPayload }>;
+  /** The local history holds nothing older than this page. */
+  olderExhausted: boolean;
+  atNewest: boolean;
+  /** The oldest message of the chat held locally, when olderExhausted (where the archive walk continues). */
+  oldest: StoredMessage | null;
+}
+
+function usableId(id: string | undefined | null): string | null {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_CHARS ? id : null;
+}
+
+/** A failure as the history stores it (JSON of its message and condition) back into an error payload. */
+function failurePayload(stored: string | null): EngineErrorPayload {
+  let parsed: { message?: unknown; condition?: unknown } = {};
+  try {
+    parsed = JSON.parse(stored ?? '{}') as typeof parsed;
+  } catch {
+    parsed = { message: stored };
+  }
+  return {
+    code: 'server-error',
+    message: typeof parsed.message === 'string' ? parsed.message : 'The message was not delivered.',
+    condition: typeof parsed.condition === 'string' ? parsed.condition : null,
+    certificate: null,
+  };
+}
+
 export class ChatModule {
   readonly #events: EventBatcher;
+  readonly #store: HistoryStore;
   readonly #isInRoster: (jid: string) => boolean;
-  /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first). */
+  /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first): for errors. */
   readonly #sent = new Map<string, string>();
-  /** Recent messages per peer, oldest first. */
-  readonly #history = new Map<string, ChatMessage[]>();
-  /** Errors of sent messages, by message id. */
-  readonly #failures = new Map<string, EngineErrorPayload>();
-  /** peer + origin-id of received messages (insertion-ordered, bounded), to drop resent copies. */
-  readonly #seenOrigins = new Set<string>();
+  /** Bare JID of the account whose history is read and written; null while signed out. */
+  account: string | null = null;
 
-  constructor(events: EventBatcher, isInRoster: (jid: string) => boolean) {
+  constructor(events: EventBatcher, store: HistoryStore, isInRoster: (jid: string) => boolean) {
     this.#events = events;
+    this.#store = store;
     this.#isInRoster = isInRoster;
   }
 
-  /** Builds the stanza and the message record for a send; the caller writes the stanza. */
-  compose(message: OutgoingMessage): { stanza: Element; record: ChatMessage } {
-    const to = tryParseJid(message.to);
-    if (!to) throw new EngineError('invalid-request', 'That address is not valid.');
-    const id = randomUUID();
-    const type = message.type ?? 'chat';
-    const stanza = xml(
-      'message',
-      { to: message.to, type, id },
-      message.subject ? xml('subject', {}, message.subject) : null,
-      xml('body', {}, message.body),
-      message.thread ? xml('thread', {}, message.thread) : null,
-      xml('origin-id', { xmlns: NS_SID, id }),
-    );
-    // XEP-0184 / XEP-0333: ask the other side to say when it got (and saw) it. Not for headlines.
-    if (type !== 'headline') requestReceipt(stanza);
-    const peer = formatJid({ ...to, resource: null });
-    this.#remember(id, peer);
+  #own(): string {
+    if (!this.account) throw new EngineError('not-connected', 'You are offline. Sign in first.');
+    return this.account;
+  }
+
+  /** The message as the UI sees it. */
+  toChatMessage(m: StoredMessage): ChatMessage {
     return {
-      stanza,
-      record: {
-        id,
-        originId: id,
-        direction: 'out',
-        peer,
-        peerFull: message.to,
-        type,
-        body: message.body,
-        subject: message.subject ?? null,
-        thread: message.thread ?? null,
-        timestamp: Date.now(),
-        delayed: false,
-        fromRoster: this.#isInRoster(peer),
-      },
+      seq: m.rowId,
+      id: m.messageId ?? m.originId ?? `seq-${m.rowId}`,
+      originId: m.originId,
+      direction: m.direction,
+      peer: m.peer,
+      peerFull: m.peerResource === null ? m.peer : `${m.peer}/${m.peerResource}`,
+      type: m.type,
+      body: m.body,
+      subject: m.subject,
+      thread: m.thread,
+      timestamp: messageTime(m),
+      // Held by a server before it reached us: a XEP-0203 delay stamp, or fetched from the archive.
+      delayed: m.direction === 'in' && (m.sentAt !== null || m.serverAt !== null),
+      fromRoster: this.#isInRoster(m.peer),
+      state: m.state,
     };
   }
 
-  /** Keeps a message for `history` (sent ones once the server took them). */
-  record(message: ChatMessage): void {
-    let list = this.#history.get(message.peer);
-    if (!list) this.#history.set(message.peer, (list = []));
-    list.push(message);
-    if (list.length > HISTORY_PER_CHAT) {
-      for (const dropped of list.splice(0, list.length - HISTORY_PER_CHAT)) this.#failures.delete(dropped.id);
-    }
+  /**
+   * Writes a new outgoing message to the history as 'pending' (the outbox) and answers it with its stanza;
+   * the caller puts the stanza on the wire when a session is up.
+   */
+  compose(message: OutgoingMessage): { stanza: Element; record: ChatMessage } {
+    const account = this.#own();
+    const to = tryParseJid(message.to);
+    if (!to) throw new EngineError('invalid-request', 'That address is not valid.');
+    const id = randomUUID();
+    const now = Date.now();
+    const stored: NewMessage = {
+      account,
+      peer: formatJid({ ...to, resource: null }),
+      peerResource: to.resource,
+      direction: 'out',
+      type: message.type ?? 'chat',
+      messageId: id,
+      originId: id,
+      stanzaId: null,
+      body: message.body,
+      subject: message.subject ?? null,
+      thread: message.thread ?? null,
+      sentAt: now,
+      serverAt: null,
+      receivedAt: now,
+      state: 'pending',
+      error: null,
+    };
+    const { rowId } = this.#store.add(stored);
+    const row: StoredMessage = { ...stored, rowId };
+    const record = this.toChatMessage(row);
+    return { stanza: this.stanzaFor(row), record };
   }
 
-  /** Up to `limit` messages of one chat older than `before`, oldest first, with the failures among them. */
-  history(peer: string, before = Number.POSITIVE_INFINITY, limit = 100) {
-    const list = this.#history.get(peer) ?? [];
-    let end = list.length;
-    while (end > 0 && list[end - 1]!.timestamp >= before) end--;
-    const start = Math.max(0, end - limit);
-    const messages = list.slice(start, end);
-    const failures = messages.flatMap((m) => {
-      const error = this.#failures.get(m.id);
-      return error ? [{ id: m.id, error }] : [];
-    });
-    return { messages, failures, complete: start === 0 };
+  /** The stanza of a stored outgoing message: the same id and origin-id every time it is (re)sent. */
+  stanzaFor(m: StoredMessage): Element {
+    const id = m.messageId ?? m.originId ?? randomUUID();
+    const stanza = xml(
+      'message',
+      { to: m.peerResource === null ? m.peer : `${m.peer}/${m.peerResource}`, type: m.type, id },
+      m.subject ? xml('subject', {}, m.subject) : null,
+      m.body === null ? null : xml('body', {}, m.body),
+      m.thread ? xml('thread', {}, m.thread) : null,
+      xml('origin-id', { xmlns: NS_SID, id: m.originId ?? id }),
+    );
+    // XEP-0184 / XEP-0333: ask the other side to say when it got (and saw) it. Not for headlines.
+    if (m.type !== 'headline') requestReceipt(stanza);
+    this.#remember(id, m.peer);
+    return stanza;
   }
 
-  /** The chat a message we sent belongs to, if we still remember it (to check who may acknowledge it). */
-  sentTo(id: string): string | null {
-    return this.#sent.get(id) ?? null;
+  /** The outbox: this account's messages not yet confirmed by the server, oldest first. */
+  pending(): StoredMessage[] {
+    return this.account ? this.#store.pending(this.account) : [];
   }
 
   /**
-   * A message another of our devices sent (a 'sent' carbon, already verified by carbons.ts): shown in the
-   * right chat as outgoing, and already 'sent' since the server is the one telling us.
+   * Moves sent messages forward (server ack, receipt, marker). Each update only touches a message we sent
+   * in that peer's chat, so a contact can never move another chat's messages. Emits what actually moved.
    */
-  handleOwnSent(message: Element): boolean {
+  setStates(updates: readonly StateUpdate[]): void {
+    const account = this.account;
+    if (!account) return;
+    const moved = updates.filter(
+      (u) =>
+        this.#store.setState(account, { messageId: u.id, peer: u.peer, direction: 'out' }, u.state) !== null,
+    );
+    if (moved.length > 0) this.#events.emit('chat.states', { updates: moved });
+  }
+
+  /**
+   * A message another of our devices sent (a 'sent' carbon, already verified by carbons.ts): stored and shown
+   * in the right chat as outgoing, already 'sent' since our server is the one telling us.
+   */
+  handleOwnSent(message: Element, stanzaId: string | null): boolean {
+    const account = this.#own();
     const to = tryParseJid(message.attrs.to ?? '');
     const body = message.getChildText('body');
     const type = message.attrs.type ?? 'normal';
     if (!to || body === null || !TYPES.has(type as MessageType)) return false;
-    const peer = formatJid({ ...to, resource: null });
-    const originId = message.getChild('origin-id', NS_SID)?.attrs.id ?? null;
-    const id = message.attrs.id || originId || randomUUID();
-    this.#remember(id, peer);
-    const record: ChatMessage = {
-      id,
-      originId,
+    const now = Date.now();
+    this.#storeAndEmit({
+      account,
+      peer: formatJid({ ...to, resource: null }),
+      peerResource: to.resource,
       direction: 'out',
-      peer,
-      peerFull: formatJid(to),
       type: type as MessageType,
+      messageId: usableId(message.attrs.id),
+      originId: usableId(message.getChild('origin-id', NS_SID)?.attrs.id),
+      stanzaId,
       body: body.slice(0, MAX_BODY_CHARS),
       subject: message.getChildText('subject')?.slice(0, MAX_STATUS_CHARS) ?? null,
-      thread: message.getChildText('thread')?.slice(0, 256) ?? null,
-      timestamp: Date.now(),
-      delayed: false,
-      fromRoster: this.#isInRoster(peer),
-    };
-    this.record(record);
-    this.#events.emit('chat.messages', { messages: [record] });
+      thread: message.getChildText('thread')?.slice(0, MAX_THREAD_CHARS) ?? null,
+      sentAt: now,
+      serverAt: null,
+      receivedAt: now,
+      state: 'sent',
+      error: null,
+    });
     return true;
   }
 
-  /** Handles an incoming <message/>. Returns false when it is not a 1:1 message this module owns. */
-  handle(stanza: Element): boolean {
+  /**
+   * Handles an incoming <message/>. Returns false when it is not a 1:1 message with content this module owns
+   * (chat states, receipts, groupchat...). `stanzaId` is the archive id our server stamped, if any.
+   */
+  handle(stanza: Element, stanzaId: string | null = null): boolean {
     const type = stanza.attrs.type ?? 'normal';
     if (type === 'error') return this.#handleError(stanza);
     if (!TYPES.has(type as MessageType)) return false; // groupchat and unknown types: not ours
@@ -151,37 +226,133 @@ export class ChatModule {
     const body = stanza.getChildText('body');
     const subject = stanza.getChildText('subject');
     if (body === null && subject === null) return false; // chat states, receipts...: other modules
-    const peer = formatJid({ ...from, resource: null });
     const delayed = delayStamp(stanza);
-    const originId = stanza.getChild('origin-id', NS_SID)?.attrs.id ?? null;
-    // A sender whose connection dropped before the server confirmed may send the same message again
-    // (same origin-id): show it once.
-    if (originId) {
-      const key = `${peer}\n${originId}`;
-      if (this.#seenOrigins.has(key)) return true;
-      this.#seenOrigins.add(key);
-      if (this.#seenOrigins.size > SENT_MEMORY * 5) {
-        const oldest = this.#seenOrigins.values().next().value;
-        if (oldest !== undefined) this.#seenOrigins.delete(oldest);
-      }
-    }
-    const message: ChatMessage = {
-      id: stanza.attrs.id || originId || randomUUID(),
-      originId,
+    // A sender whose connection dropped before the server confirmed may send the same message again (same
+    // origin-id); the store recognises it and nothing is shown twice.
+    this.#storeAndEmit({
+      account: this.#own(),
+      peer: formatJid({ ...from, resource: null }),
+      peerResource: from.resource,
       direction: 'in',
-      peer,
-      peerFull: formatJid(from),
       type: type as MessageType,
+      messageId: usableId(stanza.attrs.id),
+      originId: usableId(stanza.getChild('origin-id', NS_SID)?.attrs.id),
+      stanzaId,
       body: body === null ? null : body.slice(0, MAX_BODY_CHARS),
       subject: subject === null ? null : subject.slice(0, MAX_STATUS_CHARS),
-      thread: stanza.getChildText('thread')?.slice(0, 256) ?? null,
-      timestamp: delayed ?? Date.now(),
-      delayed: delayed !== null,
-      fromRoster: this.#isInRoster(peer),
-    };
-    this.record(message);
-    this.#events.emit('chat.messages', { messages: [message] });
+      thread: stanza.getChildText('thread')?.slice(0, MAX_THREAD_CHARS) ?? null,
+      sentAt: delayed,
+      serverAt: null,
+      receivedAt: Date.now(),
+      state: 'received',
+      error: null,
+    });
     return true;
+  }
+
+  /**
+   * Archived messages (XEP-0313) into the history, in one transaction. New ones are emitted when `announce`
+   * (a catch-up: things that happened while we were away); archive copies of our own pending messages prove
+   * the server has them, so they become 'sent' and are never sent again. Receipts and markers the contact
+   * sent while we were away move our messages on. Returns the messages that were new.
+   */
+  storeArchived(archived: readonly ArchivedMessage[], announce: boolean): ChatMessage[] {
+    const account = this.#own();
+    const now = Date.now();
+    const rows: NewMessage[] = [];
+    const acks: StateUpdate[] = [];
+    for (const a of archived) {
+      if (a.ack && a.direction === 'in') acks.push({ id: a.ack.id, peer: a.peer, state: a.ack.kind });
+      if (a.body === null && a.subject === null) continue;
+      rows.push({
+        account,
+        peer: a.peer,
+        peerResource: a.peerResource,
+        direction: a.direction,
+        type: a.type,
+        messageId: a.messageId,
+        originId: a.originId,
+        stanzaId: a.stanzaId,
+        body: a.body,
+        subject: a.subject,
+        thread: a.thread,
+        sentAt: a.sentAt,
+        serverAt: a.serverAt,
+        receivedAt: now,
+        state: a.direction === 'out' ? 'sent' : 'received',
+        error: null,
+      });
+    }
+    const results = rows.length > 0 ? this.#store.addMany(rows) : [];
+    const fresh: ChatMessage[] = [];
+    const confirmed: StateUpdate[] = [];
+    results.forEach((result, i) => {
+      const row = rows[i]!;
+      if (result.inserted) fresh.push(this.toChatMessage({ ...row, rowId: result.rowId }));
+      else if (row.direction === 'out' && row.messageId) {
+        confirmed.push({ id: row.messageId, peer: row.peer, state: 'sent' });
+      }
+    });
+    if (announce && fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
+    // The merge already moved the stored state; the UI hears it here (its states only move forward too).
+    if (confirmed.length > 0) this.#events.emit('chat.states', { updates: confirmed });
+    this.setStates(acks);
+    return fresh;
+  }
+
+  /** One page of a chat from the local history (see 'chat.history' in the contract). */
+  history(
+    peer: string,
+    opts: { beforeSeq?: number; afterSeq?: number; aroundSeq?: number; limit: number },
+  ): HistoryPage {
+    const account = this.#own();
+    const { limit } = opts;
+    let rows: StoredMessage[];
+    let olderExhausted: boolean;
+    let atNewest: boolean;
+    if (opts.aroundSeq !== undefined) {
+      rows = this.#store.around(account, opts.aroundSeq, limit).filter((m) => m.peer === peer);
+      const at = rows.findIndex((m) => m.rowId === opts.aroundSeq);
+      olderExhausted = at < limit;
+      atNewest = rows.length - at - 1 < limit;
+    } else if (opts.afterSeq !== undefined) {
+      rows = this.#store.page(account, peer, { after: { rowId: opts.afterSeq }, limit });
+      olderExhausted = false;
+      atNewest = rows.length < limit;
+    } else {
+      const before = opts.beforeSeq === undefined ? undefined : { rowId: opts.beforeSeq };
+      rows = this.#store.page(account, peer, { before, limit });
+      olderExhausted = rows.length < limit;
+      atNewest = before === undefined;
+    }
+    let oldest: StoredMessage | null = null;
+    if (olderExhausted) {
+      oldest =
+        rows[0] ?? (opts.beforeSeq === undefined ? null : this.#store.message(account, opts.beforeSeq));
+    }
+    return {
+      messages: rows.map((m) => this.toChatMessage(m)),
+      failures: rows.flatMap((m) =>
+        m.state === 'failed' ? [{ id: this.toChatMessage(m).id, error: failurePayload(m.error) }] : [],
+      ),
+      olderExhausted,
+      atNewest,
+      oldest,
+    };
+  }
+
+  /** Full-text search over this account's history (one chat with `peer`), newest first. */
+  search(query: string, peer: string | undefined, limit: number) {
+    const account = this.#own();
+    return this.#store
+      .search(account, query, { peer, limit })
+      .map((hit) => ({ message: this.toChatMessage(hit), snippet: hit.snippet }));
+  }
+
+  #storeAndEmit(message: NewMessage): void {
+    const { rowId, inserted } = this.#store.add(message);
+    if (!inserted) return;
+    this.#events.emit('chat.messages', { messages: [this.toChatMessage({ ...message, rowId })] });
   }
 
   #handleError(stanza: Element): boolean {
@@ -189,7 +360,7 @@ export class ChatModule {
     const peer = id ? this.#sent.get(id) : undefined;
     const from = tryParseJid(stanza.attrs.from ?? '');
     // Only the entity we wrote to (or its server) may fail our message.
-    if (!id || !peer || !from) return true;
+    if (!id || !peer || !from || !this.account) return true;
     const fromPeer = formatJid({ ...from, resource: null }) === peer;
     const fromPeerServer = from.local === null && from.domain === peer.slice(peer.indexOf('@') + 1);
     if (!fromPeer && !fromPeerServer) return true;
@@ -197,12 +368,18 @@ export class ChatModule {
     const error = new EngineError('server-error', describeStanzaError(condition, text), {
       condition,
     }).toPayload();
-    this.#failures.set(id, error);
-    this.#events.emit('chat.failed', { failures: [{ id, peer, error }] });
+    const moved = this.#store.setState(
+      this.account,
+      { messageId: id, peer, direction: 'out' },
+      'failed' satisfies MessageState,
+      JSON.stringify({ message: error.message, condition }),
+    );
+    if (moved) this.#events.emit('chat.failed', { failures: [{ id, peer, error }] });
     return true;
   }
 
   #remember(id: string, peer: string): void {
+    this.#sent.delete(id);
     this.#sent.set(id, peer);
     if (this.#sent.size > SENT_MEMORY) {
       const oldest = this.#sent.keys().next().value;

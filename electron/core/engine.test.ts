@@ -169,7 +169,7 @@ test('remember: false forgets a stored password', async () => {
   await engine.dispose();
 });
 
-test('chat.history gives a newly opened window the conversation so far, with failures, paged by time', async () => {
+test('chat.history gives a newly opened window the conversation so far from the store, with failures, paged by seq', async () => {
   const dir = await dataDir();
   const engine = await openEngine(dir, { batchIntervalMs: 1 });
   assert.ok((await engine.invoke('account.signIn', signInRequest())).ok);
@@ -223,7 +223,7 @@ test('chat.history gives a newly opened window the conversation so far, with fai
     );
     assert.equal(history.complete, true);
     // Paging back: the two messages before out 3.
-    const page = await engine.invoke('chat.history', { peer: bobJid, before: sent[3]!.timestamp, limit: 2 });
+    const page = await engine.invoke('chat.history', { peer: bobJid, beforeSeq: sent[3]!.seq, limit: 2 });
     assert.ok(page.ok);
     assert.deepEqual(
       page.value.messages.map((m) => m.body),

@@ -1,6 +1,7 @@
 // The XMPP engine: implements every contract command, routes incoming stanzas to the module that owns
 // them, and emits contract events in batches. Plain Node (no 'electron'), so tests run it directly; the
 // Electron shell and the browser-mode host both drive it through `invoke` and `subscribe` only.
+import path from 'node:path';
 import { xml, type Element } from '@xmpp/xml';
 import type { z } from 'zod';
 import {
@@ -23,13 +24,14 @@ import { CredentialStore, type SecretBackend } from './credentials.ts';
 import { RosterModule, type RosterLink } from './roster.ts';
 import { PresenceModule, clampPriority, ownPresenceStanza, type OwnPresence } from './presence.ts';
 import { SubscriptionsModule } from './subscriptions.ts';
-import { ChatModule } from './chat.ts';
+import { ChatModule, type StateUpdate } from './chat.ts';
+import { HistoryStore, messageTime } from './history/history-store.ts';
 import { IqTracker } from './xmpp/iq-tracker.ts';
 import { XmppSession } from './xmpp/session.ts';
 import { StreamManagement } from './xmpp/stream-management.ts';
 import { enableCarbons, looksLikeCarbon, unwrapCarbon } from './carbons.ts';
-import { parseAck, receiptFor, type Ack } from './receipts.ts';
-import { isArchiveResult } from './mam.ts';
+import { parseAck, receiptFor, PendingMarkers } from './receipts.ts';
+import { catchUp, fetchOlder, isArchiveResult, ownStanzaId } from './mam.ts';
 
 export interface EngineOptions {
   /** Where settings and caches live (Electron's userData; a temp dir in tests). */
@@ -50,6 +52,8 @@ export interface EngineOptions {
   liveness?: { probeAfterMs: number; deadAfterMs: number };
   /** Reconnect backoff bounds (1 s to 60 s). */
   reconnectDelay?: { initialMs: number; maxMs: number };
+  /** Results per archive (XEP-0313) page; servers cap it (Prosody: 50). */
+  archivePageSize?: number;
 }
 
 /** A sign-in that is kept up (reconnected) until the user signs out. */
@@ -58,8 +62,6 @@ interface SignedIn {
   password: string;
   request: RequestOf<'account.signIn'>;
   sm: StreamManagement;
-  /** Messages accepted while reconnecting: sent, in order, as soon as a session is up. */
-  outbox: Element[];
   attempt: number;
   timer: NodeJS.Timeout | null;
 }
@@ -76,6 +78,13 @@ interface ActiveSession {
   session: XmppSession;
   iq: IqTracker;
   link: RosterLink;
+  /**
+   * Live messages that arrived while the archive catch-up runs: handled after it, in order, so the history's
+   * resume point never passes a stretch of the archive not yet fetched. Null once caught up.
+   */
+  held: Element[] | null;
+  /** Caught up and the outbox flushed: new messages go straight to the wire (before: they wait in the outbox). */
+  ready: boolean;
 }
 
 type RequestOf<C extends CommandName> = z.output<(typeof commands)[C]['request']>;
@@ -94,6 +103,10 @@ export class Engine {
   readonly #presence: PresenceModule;
   readonly #subscriptions: SubscriptionsModule;
   readonly #chat: ChatModule;
+  readonly #history: HistoryStore;
+  readonly #markers = new PendingMarkers();
+  /** Chats whose server archive has been walked back to its start (this sign-in): no more to fetch. */
+  readonly #archiveExhausted = new Set<string>();
   #active: ActiveSession | null = null;
   #signedIn: SignedIn | null = null;
   #signingIn = false;
@@ -101,9 +114,10 @@ export class Engine {
   /** The certificate each account was last refused for: the only one the user may choose to trust. */
   readonly #lastRefused = new Map<string, string>();
 
-  private constructor(options: EngineOptions, settings: SettingsStore) {
+  private constructor(options: EngineOptions, settings: SettingsStore, history: HistoryStore) {
     this.#options = options;
     this.#settings = settings;
+    this.#history = history;
     this.#credentials = new CredentialStore(options.secretBackends ?? [], {
       get: (jid) => settings.account(jid).passwordBackend,
       set: (jid, backend) => settings.updateAccount(jid, { passwordBackend: backend }),
@@ -114,11 +128,12 @@ export class Engine {
     this.#roster = new RosterModule(this.#events, settings, this.#subscriptions.isPending, (jid) =>
       this.#presence.forget(jid),
     );
-    this.#chat = new ChatModule(this.#events, (jid) => this.#roster.contacts.has(jid));
+    this.#chat = new ChatModule(this.#events, history, (jid) => this.#roster.contacts.has(jid));
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
-    return new Engine(options, await SettingsStore.open(options.dataDir));
+    const settings = await SettingsStore.open(options.dataDir);
+    return new Engine(options, settings, HistoryStore.open(path.join(options.dataDir, 'history.sqlite')));
   }
 
   subscribe(listener: BatchListener): () => void {
@@ -181,6 +196,7 @@ export class Engine {
     await this.#signOut();
     await this.#roster.flushCache();
     this.#events.flush();
+    this.#history.close();
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -294,26 +310,59 @@ export class Engine {
       return OK;
     },
     'chat.send': async (message) => {
-      const signedIn = this.#signedIn;
-      if (!signedIn) throw new EngineError('not-connected', 'You are offline. Sign in first.');
+      if (!this.#signedIn) throw new EngineError('not-connected', 'You are offline. Sign in first.');
+      // Stored as 'pending' first: from here on it survives a dropped link, a crash or a restart.
       const { stanza, record } = this.#chat.compose(message);
       const active = this.#active;
-      if (!active || !active.session.isOpen) {
-        // Reconnecting: keep it for the next session instead of refusing (it shows as not yet 'sent').
-        signedIn.outbox.push(stanza);
-      } else {
-        try {
-          await active.session.send(stanza);
-        } catch (error) {
-          // With stream management the stanza is already queued for resumption (or the next session);
-          // without it, the send really failed.
-          if (!active.session.streamManaged) throw error;
-        }
-      }
-      this.#chat.record(record);
+      // Not caught up yet (or reconnecting): it waits in the outbox and goes out after older pending ones.
+      if (active?.ready && active.session.isOpen) await this.#transmit(active, [stanza]);
       return record;
     },
-    'chat.history': async ({ peer, before, limit }) => this.#chat.history(peer, before, limit),
+    'chat.history': async ({ peer, beforeSeq, afterSeq, aroundSeq, limit = 100 }) => {
+      const opts = { beforeSeq, afterSeq, aroundSeq, limit };
+      let page = this.#chat.history(peer, opts);
+      const scrollingBack = afterSeq === undefined && aroundSeq === undefined;
+      if (page.olderExhausted && scrollingBack && !this.#archiveExhausted.has(peer)) {
+        // Local history ran out: the next older page comes from the server archive, then from the store.
+        const active = this.#active;
+        if (active?.ready && active.session.isOpen) {
+          const before = page.oldest;
+          try {
+            const older = await fetchOlder(active.iq, active.session, {
+              ownBareJid: active.account,
+              peer,
+              beforeId: before?.stanzaId ?? null,
+              endAt: before ? messageTime(before) : null,
+              max: Math.min(limit, this.#options.archivePageSize ?? 50),
+            });
+            this.#chat.storeArchived(older.messages, false);
+            if (older.complete) this.#archiveExhausted.add(peer);
+          } catch (error) {
+            // A server without an archive has nothing older; a failure (timeout) may be retried later.
+            const failure = toEngineError(error);
+            if (failure.code === 'not-supported' || failure.code === 'server-error') {
+              this.#archiveExhausted.add(peer);
+            }
+          }
+          page = this.#chat.history(peer, opts);
+        }
+      }
+      return {
+        messages: page.messages,
+        failures: page.failures,
+        complete: page.olderExhausted && this.#archiveExhausted.has(peer),
+        atNewest: page.atNewest,
+      };
+    },
+    'chat.search': async ({ query, peer, limit }) => ({ hits: this.#chat.search(query, peer, limit ?? 50) }),
+    'chat.markDisplayed': async ({ peer }) => {
+      const active = this.#active;
+      if (!active?.ready || !active.session.isOpen) return OK; // kept for when we are back
+      const marker = this.#markers.take(peer);
+      // Like receipts (XEP-0184 §8): only contacts who may see our presence learn what we read.
+      if (marker && this.#sharesPresenceWith(peer)) await active.session.send(marker).catch(() => undefined);
+      return OK;
+    },
   };
 
   // -------------------------------------------------------------------------------------------------
@@ -353,6 +402,11 @@ export class Engine {
       );
     }
     this.#signingIn = true;
+    if (this.#chat.account !== account) {
+      this.#archiveExhausted.clear();
+      this.#markers.clear();
+    }
+    this.#chat.account = account;
     this.#setState({ status: 'connecting', jid: null, error: null, security: null, mechanism: null });
     const settings = this.#settings.account(account);
     const own =
@@ -370,7 +424,6 @@ export class Engine {
       password,
       request,
       sm: new StreamManagement((stanzas) => this.#onAcked(stanzas)),
-      outbox: [],
       attempt: 0,
       timer: null,
     };
@@ -447,6 +500,8 @@ export class Engine {
       session,
       iq,
       link: { account, iq, send: (stanza) => session.send(stanza) },
+      held: session.resumed ? null : [],
+      ready: false,
     };
     this.#active = active;
     session.on('stanza', (stanza) => this.#route(stanza, active));
@@ -459,12 +514,10 @@ export class Engine {
       // XEP-0280: see what our other devices send and receive. A server without it is no reason to fail.
       await enableCarbons(iq).catch(() => undefined);
       await session.send(ownPresenceStanza(this.#presence.own));
-      const unconfirmed = sm.takeOrphans().filter((stanza) => stanza.name === 'message');
-      if (unconfirmed.length > 0) await session.sendMany(unconfirmed);
+      // What the lost session never got confirmed is still 'pending' in the outbox; it goes out from there,
+      // after the archive catch-up has shown which of it the server did get.
+      sm.takeOrphans();
     }
-    // Messages written while reconnecting go out after anything older, keeping the chat's order.
-    const queued = signedIn.outbox.splice(0);
-    if (queued.length > 0) await session.sendMany(queued);
     const state: ConnectionState = {
       status: 'online',
       jid: session.jid,
@@ -473,7 +526,71 @@ export class Engine {
       mechanism: session.mechanism,
     };
     this.#setState(state);
+    void this.#synchronise(active, signedIn);
     return state;
+  }
+
+  /**
+   * After a full sign-in: fetch what the archive got while we were away, then send the outbox. After a
+   * resumption nothing was missed; only messages written while disconnected (not in the resumed queue) go out.
+   */
+  async #synchronise(active: ActiveSession, signedIn: SignedIn): Promise<void> {
+    if (active.held) {
+      try {
+        await this.#catchUp(active);
+      } catch {
+        // No archive, or it failed: live messages and the outbox still go on; the next sign-in tries again.
+      }
+      const held = active.held;
+      active.held = null;
+      for (const stanza of held) this.#route(stanza, active);
+    }
+    if (this.#active !== active || !active.session.isOpen) return;
+    const inQueue = signedIn.sm.unackedIds();
+    const outbox = this.#chat.pending().filter((m) => !inQueue.has(m.messageId ?? ''));
+    const sending = this.#transmit(
+      active,
+      outbox.map((m) => this.#chat.stanzaFor(m)),
+    );
+    // From now on chat.send writes directly; its stanzas queue behind the outbox's, keeping the order.
+    active.ready = true;
+    await sending;
+  }
+
+  /**
+   * XEP-0313: everything archived since the newest archive id we hold, page by page until complete. With no
+   * id to continue from, from the last complete catch-up (or, for a new install, from now: older history is
+   * fetched when the user scrolls back).
+   */
+  async #catchUp(active: ActiveSession): Promise<void> {
+    const account = active.account;
+    const startedAt = Date.now();
+    const result = await catchUp(active.iq, active.session, {
+      ownBareJid: account,
+      afterId: this.#history.lastStanzaId(account),
+      // Five minutes' margin for clocks that disagree with the server's; copies are recognised anyway.
+      startAt: (this.#history.archiveSyncedAt(account) ?? startedAt) - 5 * 60_000,
+      pageSize: this.#options.archivePageSize ?? 50,
+      maxPages: Number.MAX_SAFE_INTEGER,
+      onPage: (messages) => {
+        this.#chat.storeArchived(messages, true);
+        for (const m of messages) if (m.direction === 'in') this.#markers.noteReceived(m.peer, m.stanza);
+      },
+    });
+    if (result.complete) this.#history.setArchiveSyncedAt(account, startedAt);
+  }
+
+  /** Puts messages on the wire. Without stream management there is no ack: written counts as sent. */
+  async #transmit(active: ActiveSession, stanzas: Element[]): Promise<void> {
+    if (stanzas.length === 0) return;
+    try {
+      await active.session.sendMany(stanzas);
+    } catch {
+      // The link dropped: with stream management they are queued for resumption, and they are still
+      // 'pending' in the outbox either way, so the next session sends them.
+      return;
+    }
+    if (!active.session.streamManaged) this.#chat.setStates(stanzas.flatMap((s) => sentUpdate(s)));
   }
 
   async #signOut(): Promise<void> {
@@ -563,13 +680,7 @@ export class Engine {
 
   /** Server acknowledgements (XEP-0198) of sent messages: those messages are now 'sent'. */
   #onAcked(stanzas: Element[]): void {
-    const updates = stanzas.flatMap((stanza) => {
-      const id = stanza.attrs.id;
-      const to = stanza.attrs.to;
-      if (stanza.name !== 'message' || !id || !to || stanza.attrs.type === 'error') return [];
-      return [{ id, peer: bareJid(to), state: 'sent' as const }];
-    });
-    if (updates.length > 0) this.#events.emit('chat.states', { updates });
+    this.#chat.setStates(stanzas.flatMap((s) => sentUpdate(s)));
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -595,30 +706,44 @@ export class Engine {
 
   #routeMessage(stanza: Element, active: ActiveSession): void {
     if (isArchiveResult(stanza)) return; // archive pages belong to a catch-up in progress, not the live chat
+    if (active.held) {
+      active.held.push(stanza);
+      return;
+    }
     if (looksLikeCarbon(stanza)) {
       const carbon = unwrapCarbon(stanza, active.account);
       if (!carbon) return; // a forged carbon: dropped, never shown
+      const stanzaId = ownStanzaId(carbon.message, active.account);
+      if (carbon.direction === 'sent') {
+        this.#chat.handleOwnSent(carbon.message, stanzaId);
+        return;
+      }
       const ack = parseAck(carbon.message);
-      if (ack && carbon.direction === 'received') this.#onAck(ack);
-      if (carbon.direction === 'sent') this.#chat.handleOwnSent(carbon.message);
-      else this.#chat.handle(carbon.message); // no receipt: the device that received it answers
+      if (ack) this.#chat.setStates([{ id: ack.id, peer: ack.from, state: ack.kind }]);
+      // No receipt: the device that received it answers. It may still be shown here, so it may be marked.
+      if (this.#chat.handle(carbon.message, stanzaId)) this.#noteMarkable(carbon.message);
       return;
     }
     const ack = parseAck(stanza);
-    if (ack) this.#onAck(ack);
-    if (this.#chat.handle(stanza)) {
-      // XEP-0184 §8: receipts only to contacts who may see our presence anyway.
+    if (ack) this.#chat.setStates([{ id: ack.id, peer: ack.from, state: ack.kind }]);
+    if (this.#chat.handle(stanza, ownStanzaId(stanza, active.account))) {
+      this.#noteMarkable(stanza);
       const from = stanza.attrs.from ? bareJid(stanza.attrs.from) : null;
-      const subscription = from ? this.#roster.contacts.get(from)?.subscription : undefined;
-      const receipt = subscription === 'from' || subscription === 'both' ? receiptFor(stanza) : null;
+      // XEP-0184 §8: receipts only to contacts who may see our presence anyway.
+      const receipt = from && this.#sharesPresenceWith(from) ? receiptFor(stanza) : null;
       if (receipt) active.session.send(receipt).catch(() => undefined);
     }
   }
 
-  /** A receipt or marker: only the contact we wrote to may move our message to 'delivered' or 'read'. */
-  #onAck(ack: Ack): void {
-    if (this.#chat.sentTo(ack.id) !== ack.from) return;
-    this.#events.emit('chat.states', { updates: [{ id: ack.id, peer: ack.from, state: ack.kind }] });
+  #noteMarkable(message: Element): void {
+    const from = message.attrs.from;
+    if (from && message.attrs.type !== 'error') this.#markers.noteReceived(bareJid(from), message);
+  }
+
+  /** Whether the contact may see our presence (subscription from or both): who gets receipts and markers. */
+  #sharesPresenceWith(peer: string): boolean {
+    const subscription = this.#roster.contacts.get(peer)?.subscription;
+    return subscription === 'from' || subscription === 'both';
   }
 
   #routeIq(iq: Element, active: ActiveSession): void {
@@ -660,4 +785,11 @@ export class Engine {
       void reply(null, 'service-unavailable');
     }
   }
+}
+
+/** The 'sent' update for a message stanza we wrote, or none for anything else. */
+function sentUpdate(stanza: Element): StateUpdate[] {
+  const { id, to, type } = stanza.attrs;
+  if (stanza.name !== 'message' || !id || !to || type === 'error') return [];
+  return [{ id, peer: bareJid(to), state: 'sent' }];
 }

@@ -32,6 +32,7 @@ function contact(jid: string, name: string | null = null): Contact {
 
 function message(n: number): ChatMessage {
   return {
+    seq: n,
     id: `m${n}`,
     originId: `m${n}`,
     direction: 'in',
@@ -43,6 +44,7 @@ function message(n: number): ChatMessage {
     thread: null,
     timestamp: n,
     delayed: false,
+    state: 'received',
     fromRoster: true,
   };
 }

@@ -1,7 +1,9 @@
 // XEP-0313 catch-up: the query and result parsing (unit, hostile results), and against a real Prosody the
 // Converse.js #1548 case: 250 archived messages in pages of 50 come back exactly once, in order, both
 // directions, resumable after lastId, with forged results (wrong sender, wrong queryid, duplicates) ignored.
-import { after, describe, test } from 'node:test';
+// Scroll-back (fetchOlder): one chat's archive walked backwards with RSM <before/>, against a scripted server
+// (query shape, item-not-found fallback) and a real Prosody (every message once, time filter, forgeries).
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -9,18 +11,21 @@ import { xml, type Element } from '@xmpp/xml';
 import {
   archiveQuery,
   catchUp,
+  fetchOlder,
   isArchiveResult,
   NS_MAM,
   ownStanzaId,
   parseResult,
   toArchivedMessage,
   type ArchivedMessage,
+  type OlderPage,
 } from './mam.ts';
 import { parseJid } from '../../shared/jid.ts';
 import type { XmppSession } from './xmpp/session.ts';
 import { IqTracker } from './xmpp/iq-tracker.ts';
-import { useProsodyScenario } from '../../e2e/harness/scenario.ts';
-import { openRawSession } from '../../e2e/harness/raw-session.ts';
+import { EngineError } from './errors.ts';
+import { sleep, useProsodyScenario, type ScenarioAccount } from '../../e2e/harness/scenario.ts';
+import { openRawSession, type RawSession } from '../../e2e/harness/raw-session.ts';
 
 const ME = 'alice@example.org';
 const OWN = parseJid(ME);
@@ -81,6 +86,103 @@ describe('MAM parsing (unit)', () => {
         ['start', '2024-01-02T00:00:00.000Z'],
       ],
     );
+  });
+
+  test('the query carries with/end filters and an RSM <before/>, empty for the last page', () => {
+    const q = archiveQuery('q4', {
+      with: 'bob@example.net',
+      endAt: Date.UTC(2024, 0, 2),
+      before: '',
+      max: 50,
+    });
+    assert.equal(
+      q.toString(),
+      '<query xmlns="urn:xmpp:mam:2" queryid="q4"><x xmlns="jabber:x:data" type="submit">' +
+        '<field var="FORM_TYPE" type="hidden"><value>urn:xmpp:mam:2</value></field>' +
+        '<field var="with"><value>bob@example.net</value></field>' +
+        '<field var="end"><value>2024-01-02T00:00:00.000Z</value></field></x>' +
+        '<set xmlns="http://jabber.org/protocol/rsm"><max>50</max><before/></set></query>',
+    );
+    const older = archiveQuery('q5', { with: 'bob@example.net', before: 'A7', max: 20 });
+    assert.equal(older.getChild('set', 'http://jabber.org/protocol/rsm')?.getChildText('before'), 'A7');
+  });
+
+  test('fetchOlder: before the id we hold; item-not-found falls back once to end; other errors pass', async () => {
+    const peer = 'bob@example.net';
+    const older = (
+      server: ReturnType<typeof scriptedArchive>,
+      o: Partial<Parameters<typeof fetchOlder>[2]>,
+    ) =>
+      fetchOlder(server.tracker, server.source, { ownBareJid: ME, peer, beforeId: null, endAt: null, ...o });
+
+    // The archive knows the id: one query, `with` and <before>id</before>, no time filter.
+    const known = scriptedArchive((queryId) => ({
+      results: [
+        result({ queryid: queryId, id: 'x1', inner: { body: 'one' } }),
+        result({ queryid: queryId, id: 'x2', inner: { from: 'carol@example.net/pc', body: 'other chat' } }),
+        result({ queryid: queryId, id: 'x1', inner: { body: 'one again' } }),
+        result({
+          queryid: queryId,
+          id: 'x3',
+          inner: { from: `${ME}/desk`, to: `${peer}/phone`, body: 'two' },
+        }),
+      ],
+      complete: false,
+    }));
+    const page = await older(known, { beforeId: 'held-1', endAt: Date.UTC(2024, 0, 2) });
+    assert.deepEqual(fields(known.queries[0]!), [
+      ['FORM_TYPE', NS_MAM],
+      ['with', peer],
+    ]);
+    assert.equal(rsm(known.queries[0]!, 'before'), 'held-1');
+    assert.equal(rsm(known.queries[0]!, 'max'), '50');
+    assert.deepEqual(
+      page.messages.map((m) => [m.archiveId, m.direction, m.body]),
+      [
+        ['x1', 'in', 'one'],
+        ['x3', 'out', 'two'],
+      ],
+      'oldest first, each id once, only this chat',
+    );
+    assert.equal(page.complete, false);
+
+    // The id expired: once more with an empty <before/> and `end` = endAt.
+    const expired = scriptedArchive((queryId, n) =>
+      n === 0 ? 'item-not-found' : { results: [result({ queryid: queryId, id: 'y1' })], complete: true },
+    );
+    const fallback = await older(expired, { beforeId: 'gone', endAt: Date.UTC(2024, 0, 2), max: 10_000 });
+    assert.equal(expired.queries.length, 2);
+    assert.deepEqual(fields(expired.queries[1]!), [
+      ['FORM_TYPE', NS_MAM],
+      ['with', peer],
+      ['end', '2024-01-02T00:00:00.000Z'],
+    ]);
+    assert.deepEqual([rsm(expired.queries[1]!, 'before'), rsm(expired.queries[1]!, 'max')], ['', '500']);
+    assert.deepEqual([fallback.messages.map((m) => m.archiveId), fallback.complete], [['y1'], true]);
+
+    // No anchors: the newest page of the chat, no `end`.
+    const newest = scriptedArchive(() => ({ complete: true }));
+    assert.deepEqual(await older(newest, { max: 0 }), { messages: [], complete: true });
+    assert.deepEqual(fields(newest.queries[0]!), [
+      ['FORM_TYPE', NS_MAM],
+      ['with', peer],
+    ]);
+    assert.deepEqual([rsm(newest.queries[0]!, 'before'), rsm(newest.queries[0]!, 'max')], ['', '1']);
+
+    // Only one retry, and only for item-not-found.
+    const never = scriptedArchive(() => 'item-not-found');
+    await assert.rejects(
+      older(never, { beforeId: 'gone' }),
+      (e) => e instanceof EngineError && e.code === 'not-found',
+    );
+    assert.equal(never.queries.length, 2);
+    const down = scriptedArchive(() => 'service-unavailable');
+    await assert.rejects(
+      older(down, { beforeId: 'held-1' }),
+      (e) => e instanceof EngineError && e.code === 'server-error',
+    );
+    assert.equal(down.queries.length, 1);
+    await assert.rejects(older(down, { peer: 'bob@example.net/phone' }), /not valid/);
   });
 
   test('a result from our archive parses into an incoming message with its ids and times', () => {
@@ -370,6 +472,195 @@ describe('MAM catch-up against Prosody', () => {
     for (let i = 1; i < got.length; i++) assert.ok(got[i]!.serverAt! >= got[i - 1]!.serverAt!);
   }
 });
+
+describe('MAM scroll-back against Prosody', () => {
+  const scenario = useProsodyScenario();
+  const sessions: XmppSession[] = [];
+  after(async () => {
+    for (const s of sessions) await s.close();
+  });
+
+  let me: ScenarioAccount;
+  let peerA: ScenarioAccount;
+  let query: RawSession;
+  let inboxA: RawSession;
+  /** The chat with peer A in archive order, as `direction:body`. */
+  const chatA: string[] = [];
+  /** Epoch ms between the first 80 and the last 40 messages with A, a second clear of both. */
+  let cut = 0;
+
+  // 120 messages with A (both directions) and 30 with B, interleaved in rounds; each batch has arrived before
+  // the next starts, so the archive order is the order sent.
+  before(async () => {
+    me = await scenario.account('me');
+    peerA = await scenario.account('pa');
+    const peerB = await scenario.account('pb');
+    const mine = await openRawSession(scenario.server, me, 'talk');
+    query = await openRawSession(scenario.server, me, 'query');
+    inboxA = await openRawSession(scenario.server, peerA, 'a');
+    const inboxB = await openRawSession(scenario.server, peerB, 'b');
+    sessions.push(mine.session, query.session, inboxA.session, inboxB.session);
+    for (const s of [mine, inboxA, inboxB]) await s.session.send(xml('presence'));
+
+    const batch = async (from: RawSession, to: RawSession, toJid: string, tag: string, n: number) => {
+      for (let i = 0; i < n; i++) {
+        await from.session.send(
+          xml('message', { to: toJid, type: 'chat', id: randomUUID() }, xml('body', {}, `${tag}${i}`)),
+        );
+      }
+      await to.waitFor((s) => s.getChildText('body') === `${tag}${n - 1}`);
+    };
+    const round = async (r: number) => {
+      await batch(mine, inboxA, peerA.jid, `a-r${r}-out`, 20);
+      await batch(inboxB, mine, me.jid, `b-r${r}-in`, 5);
+      await batch(inboxA, mine, me.jid, `a-r${r}-in`, 20);
+      await batch(mine, inboxB, peerB.jid, `b-r${r}-out`, 5);
+      for (let i = 0; i < 20; i++) chatA.push(`out:a-r${r}-out${i}`);
+      for (let i = 0; i < 20; i++) chatA.push(`in:a-r${r}-in${i}`);
+    };
+    await round(0);
+    await round(1);
+    // Prosody keeps whole seconds in `end`: leave a gap of more than one on both sides of the cut.
+    await sleep(1100);
+    cut = Date.now();
+    await sleep(1100);
+    await round(2);
+    assert.equal(chatA.length, 120);
+  });
+
+  const older = (o: Partial<Parameters<typeof fetchOlder>[2]>, iq?: IqTracker, source?: EventEmitter) =>
+    fetchOlder(iq ?? query.iq, source ?? query.session, {
+      ownBareJid: me.jid,
+      peer: peerA.jid,
+      beforeId: null,
+      endAt: null,
+      max: 50,
+      ...o,
+    });
+  const label = (m: ArchivedMessage) => `${m.direction}:${m.body}`;
+
+  function assertChatA(got: ArchivedMessage[], want: string[]): void {
+    assert.deepEqual(got.map(label), want);
+    assert.equal(new Set(got.map((m) => m.archiveId)).size, got.length, 'archive ids are unique');
+    for (const m of got) assert.equal(m.peer, peerA.jid);
+    for (let i = 1; i < got.length; i++) assert.ok(got[i]!.serverAt! >= got[i - 1]!.serverAt!);
+  }
+
+  test('pages of 50 walked back from the newest: every message with A once, in order, none with B', async () => {
+    const pages: OlderPage[] = [];
+    let beforeId: string | null = null;
+    for (;;) {
+      const page = await older({ beforeId });
+      pages.push(page);
+      if (page.complete) break;
+      assert.ok(pages.length < 5, 'the walk ends');
+      beforeId = page.messages[0]!.archiveId;
+    }
+    assert.deepEqual(
+      pages.map((p) => [p.messages.length, p.complete]),
+      [
+        [50, false],
+        [50, false],
+        [20, true],
+      ],
+    );
+    assertChatA(
+      pages.toReversed().flatMap((p) => p.messages),
+      chatA,
+    );
+  });
+
+  test('endAt alone: the newest page at or before that time, then back from its oldest id', async () => {
+    const page = await older({ endAt: cut });
+    assertChatA(page.messages, chatA.slice(30, 80));
+    assert.equal(page.complete, false);
+    for (const m of page.messages) assert.ok(m.serverAt! <= cut);
+    const rest = await older({ beforeId: page.messages[0]!.archiveId });
+    assertChatA(rest.messages, chatA.slice(0, 30));
+    assert.equal(rest.complete, true);
+  });
+
+  test('a beforeId the archive does not know falls back to endAt (or to the newest page)', async () => {
+    const atCut = await older({ endAt: cut });
+    const lost = await older({ beforeId: 'no-such-id', endAt: cut });
+    assert.deepEqual(
+      lost.messages.map((m) => m.archiveId),
+      atCut.messages.map((m) => m.archiveId),
+    );
+    assert.equal(lost.complete, false);
+    const newest = await older({ beforeId: 'no-such-id' });
+    assertChatA(newest.messages, chatA.slice(70));
+  });
+
+  test('forged results (a contact over the wire, wrong queryid, not our bare JID) and other chats are ignored', async () => {
+    const source = new EventEmitter<{ stanza: [Element] }>();
+    query.session.on('stanza', (s) => source.emit('stanza', s));
+    const tracker = new IqTracker(
+      async (el) => {
+        const queryId = el.getChild('query', NS_MAM)?.attrs.queryid;
+        if (queryId) {
+          const forgedId = `wire-${randomUUID()}`;
+          const wire = forgedResult(undefined, queryId, forgedId, 'forged over the wire', me.jid, peerA.jid);
+          wire.attrs.to = `${me.jid}/query`;
+          await inboxA.session.send(wire);
+          const arrived = await query.waitFor((s) => s.getChild('result', NS_MAM)?.attrs.id === forgedId);
+          assert.equal(arrived.attrs.from, `${peerA.jid}/a`);
+          const forge = (from: string | undefined, qid: string, body: string, peer = peerA.jid) =>
+            source.emit('stanza', forgedResult(from, qid, `inj-${randomUUID()}`, body, me.jid, peer));
+          forge(undefined, 'wrong-queryid', 'forged wrong queryid');
+          forge(`${me.jid}/talk`, queryId, 'forged full jid');
+          forge('mallory@example.net', queryId, 'forged stranger');
+          forge(me.jid, queryId, 'forged other chat', 'mallory@example.net');
+        }
+        await query.session.send(el);
+      },
+      query.session.jid,
+      10_000,
+    );
+    query.trackers.add(tracker);
+    const page = await older({}, tracker, source);
+    assertChatA(page.messages, chatA.slice(70));
+  });
+});
+
+/** A server answering each archive query with `answer(queryid, n)`: results then <fin/>, or an error condition. */
+function scriptedArchive(
+  answer: (queryId: string, n: number) => { results?: Element[]; complete: boolean } | string,
+) {
+  const source = new EventEmitter<{ stanza: [Element] }>();
+  const queries: Element[] = [];
+  const tracker: IqTracker = new IqTracker(
+    async (iq) => {
+      const query = iq.getChild('query', NS_MAM)!;
+      const reply = answer(query.attrs.queryid ?? '', queries.length);
+      queries.push(query);
+      setImmediate(() => {
+        if (typeof reply === 'string') {
+          const condition = xml(reply, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' });
+          tracker.handleReply(
+            xml('iq', { type: 'error', id: iq.attrs.id }, xml('error', { type: 'cancel' }, condition)),
+          );
+          return;
+        }
+        for (const r of reply.results ?? []) source.emit('stanza', r);
+        const fin = xml('fin', { xmlns: NS_MAM, complete: reply.complete ? 'true' : undefined });
+        tracker.handleReply(xml('iq', { type: 'result', id: iq.attrs.id }, fin));
+      });
+    },
+    `${ME}/desk`,
+    2_000,
+  );
+  return { tracker, source, queries };
+}
+
+function fields(query: Element): Array<[string | undefined, string | null]> {
+  const form = query.getChild('x', 'jabber:x:data');
+  return (form?.getChildren('field') ?? []).map((f) => [f.attrs.var, f.getChildText('value')]);
+}
+
+function rsm(query: Element, name: string): string | null {
+  return query.getChild('set', 'http://jabber.org/protocol/rsm')?.getChildText(name) ?? null;
+}
 
 /** A result that would pass as a message from `peer` to `own` if its wrapper were believed. */
 function forgedResult(

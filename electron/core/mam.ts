@@ -15,6 +15,9 @@
 // that no longer has that id) we start at `startAt` (epoch ms, a MAM `start` filter) when given, else at the
 // beginning of the archive. Either way the walk goes forward in time, so the returned lastId is always a safe
 // place to resume from: nothing between the start and lastId is skipped.
+//
+// Scroll-back (fetchOlder): when local history of one chat runs out, one page further back in the archive,
+// filtered by `with` and walked with RSM <before/> from the oldest archive id we hold. Same result rules.
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import type { MessageType } from '../../shared/contract.ts';
@@ -129,19 +132,39 @@ export function ownStanzaId(message: Element, ownBareJid: string): string | null
   return null;
 }
 
-/** The <query/> for one page. */
-export function archiveQuery(
-  queryId: string,
-  opts: { after: string | null; startAt: number | null; max: number },
-): Element {
+export interface ArchiveQueryOptions {
+  /** RSM <max/>. */
+  max: number;
+  /** RSM <after/>: the page after this archive id. */
+  after?: string | null;
+  /** RSM <before/>: the page before this archive id; '' (an empty <before/>) is the last page of the result set. */
+  before?: string | null;
+  /** MAM `start` filter, epoch ms. */
+  startAt?: number | null;
+  /** MAM `end` filter, epoch ms. */
+  endAt?: number | null;
+  /** MAM `with` filter: a bare JID. */
+  with?: string | null;
+}
+
+/** The <query/> for one page; the data form only when a filter is set. */
+export function archiveQuery(queryId: string, opts: ArchiveQueryOptions): Element {
+  const fields: Element[] = [];
+  const field = (name: string, value: string): void => {
+    fields.push(xml('field', { var: name }, xml('value', {}, value)));
+  };
+  const { with: peer = null, startAt = null, endAt = null, after = null, before = null } = opts;
+  if (peer !== null) field('with', peer);
+  if (startAt !== null) field('start', new Date(startAt).toISOString());
+  if (endAt !== null) field('end', new Date(endAt).toISOString());
   const form =
-    opts.startAt === null
+    fields.length === 0
       ? null
       : xml(
           'x',
           { xmlns: NS_DATA, type: 'submit' },
           xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
-          xml('field', { var: 'start' }, xml('value', {}, new Date(opts.startAt).toISOString())),
+          ...fields,
         );
   return xml(
     'query',
@@ -151,7 +174,8 @@ export function archiveQuery(
       'set',
       { xmlns: NS_RSM },
       xml('max', {}, String(opts.max)),
-      opts.after === null ? null : xml('after', {}, opts.after),
+      after === null ? null : xml('after', {}, after),
+      before === null ? null : xml('before', {}, before),
     ),
   );
 }
@@ -231,6 +255,54 @@ export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | n
   };
 }
 
+function pageSize(max: number | undefined): number {
+  const n = Math.trunc(max ?? DEFAULT_PAGE_SIZE);
+  return Number.isFinite(n) ? Math.max(1, Math.min(n, 500)) : DEFAULT_PAGE_SIZE;
+}
+
+interface PageReply {
+  results: RawResult[];
+  fin: Element;
+}
+
+/** Sends one archive query and collects the results that belong to it (see parseResult). */
+async function queryPage(
+  iq: IqTracker,
+  source: StanzaSource,
+  own: Jid,
+  query: ArchiveQueryOptions,
+): Promise<PageReply> {
+  // A fresh queryid per query: a late result of an earlier one can never land in this one.
+  const queryId = randomUUID();
+  const results: RawResult[] = [];
+  const listener = (stanza: Element): void => {
+    const result = parseResult(stanza, own, queryId);
+    if (result) results.push(result);
+  };
+  source.on('stanza', listener);
+  let reply: Element;
+  try {
+    reply = await iq.request('set', null, archiveQuery(queryId, query));
+  } finally {
+    source.off('stanza', listener);
+  }
+  const fin = reply.getChild('fin', NS_MAM);
+  if (!fin) throw new EngineError('server-error', 'The message archive sent an answer without <fin/>.');
+  return { results, fin };
+}
+
+/** The 1:1 messages among `results` in arrival order, skipping archive ids already in `seen` (which grows). */
+function acceptResults(results: RawResult[], own: Jid, seen: Set<string>): ArchivedMessage[] {
+  const accepted: ArchivedMessage[] = [];
+  for (const raw of results) {
+    if (seen.has(raw.archiveId)) continue;
+    seen.add(raw.archiveId);
+    const message = toArchivedMessage(raw, own);
+    if (message) accepted.push(message);
+  }
+  return accepted;
+}
+
 /**
  * Fetches everything archived after `opts.afterId` (see the header for the starting point), page by page.
  * Results arrive as <message/> stanzas on `source` before each page's iq result; `iq` must be fed the
@@ -243,16 +315,9 @@ export async function catchUp(
 ): Promise<CatchUpResult> {
   const own = tryParseJid(opts.ownBareJid);
   if (!own) throw new EngineError('invalid-request', 'That account address is not valid.');
-  const pageSize = Math.max(1, Math.min(Math.trunc(opts.pageSize ?? DEFAULT_PAGE_SIZE), 500));
+  const max = pageSize(opts.pageSize);
   const maxPages = Math.max(1, Math.trunc(opts.maxPages ?? DEFAULT_MAX_PAGES));
   const startAt = opts.startAt ?? null;
-
-  let page: { queryId: string; results: RawResult[] } | null = null;
-  const listener = (stanza: Element): void => {
-    if (!page) return;
-    const result = parseResult(stanza, own, page.queryId);
-    if (result) page.results.push(result);
-  };
 
   const seen = new Set<string>();
   const messages: ArchivedMessage[] = [];
@@ -261,59 +326,99 @@ export async function catchUp(
   let complete = false;
   let afterIdLost = false;
   let pages = 0;
-  source.on('stanza', listener);
-  try {
-    while (pages < maxPages) {
-      // A fresh queryid per page: a late result of an earlier page can never land in this one.
-      const current: { queryId: string; results: RawResult[] } = { queryId: randomUUID(), results: [] };
-      page = current;
-      let reply: Element;
-      try {
-        reply = await iq.request(
-          'set',
-          null,
-          archiveQuery(current.queryId, { after, startAt: after === null ? startAt : null, max: pageSize }),
-        );
-      } catch (error) {
-        // item-not-found for our <after/>: the archive dropped that id. Walk again from startAt, once.
-        if (
-          error instanceof EngineError &&
-          error.code === 'not-found' &&
-          after !== null &&
-          !afterIdLost &&
-          pages === 0
-        ) {
-          afterIdLost = true;
-          after = null;
-          continue;
-        } else throw error;
-      } finally {
-        page = null;
-      }
-      pages++;
-      const fin = reply.getChild('fin', NS_MAM);
-      if (!fin) throw new EngineError('server-error', 'The message archive sent an answer without <fin/>.');
-      const fresh: ArchivedMessage[] = [];
-      for (const raw of current.results) {
-        if (seen.has(raw.archiveId)) continue;
-        seen.add(raw.archiveId);
-        const message = toArchivedMessage(raw, own);
-        if (message) fresh.push(message);
-      }
-      const finLast = fin.getChild('set', NS_RSM)?.getChildText('last') ?? null;
-      const last = usableId(finLast) ? finLast : (current.results.at(-1)?.archiveId ?? null);
-      if (last !== null) lastId = last;
-      messages.push(...fresh);
-      await opts.onPage?.(fresh, lastId);
-      if (fin.attrs.complete === 'true' || last === null) {
-        complete = true; // the archive says so, or an empty page: nothing after `after`
-        break;
-      }
-      if (last === after) break; // a server repeating itself: stop rather than loop forever
-      after = last;
+  while (pages < maxPages) {
+    let page: PageReply;
+    try {
+      page = await queryPage(iq, source, own, { after, startAt: after === null ? startAt : null, max });
+    } catch (error) {
+      // item-not-found for our <after/>: the archive dropped that id. Walk again from startAt, once.
+      if (
+        error instanceof EngineError &&
+        error.code === 'not-found' &&
+        after !== null &&
+        !afterIdLost &&
+        pages === 0
+      ) {
+        afterIdLost = true;
+        after = null;
+        continue;
+      } else throw error;
     }
-  } finally {
-    source.off('stanza', listener);
+    pages++;
+    const fresh = acceptResults(page.results, own, seen);
+    const finLast = page.fin.getChild('set', NS_RSM)?.getChildText('last') ?? null;
+    const last = usableId(finLast) ? finLast : (page.results.at(-1)?.archiveId ?? null);
+    if (last !== null) lastId = last;
+    messages.push(...fresh);
+    await opts.onPage?.(fresh, lastId);
+    if (page.fin.attrs.complete === 'true' || last === null) {
+      complete = true; // the archive says so, or an empty page: nothing after `after`
+      break;
+    }
+    if (last === after) break; // a server repeating itself: stop rather than loop forever
+    after = last;
   }
   return { messages, lastId, complete, pages, afterIdLost };
+}
+
+export interface OlderPage {
+  /** Accepted messages of this page, oldest first, each archive id once (same filtering as catchUp). */
+  messages: ArchivedMessage[];
+  /** True when the archive says this page reaches the first message with that peer (fin complete='true'). */
+  complete: boolean;
+}
+
+export interface FetchOlderOptions {
+  /** Bare JID of our account. */
+  ownBareJid: string;
+  /** Bare JID of the chat: the MAM `with` filter. */
+  peer: string;
+  /** Archive id (stanza-id) of the oldest message we hold for this chat: RSM <before>ID</before>. */
+  beforeId: string | null;
+  /**
+   * Epoch ms of the oldest message we hold (used as the MAM `end` filter when beforeId is null, or when the
+   * archive no longer knows beforeId (item-not-found), then with an empty <before/>).
+   */
+  endAt: number | null;
+  /** Page size (RSM max), default 50, clamped 1..500. */
+  max?: number;
+}
+
+/**
+ * One page of the chat with `opts.peer` from just before what we hold. To walk further back, call again
+ * with the oldest archive id returned, until `complete`.
+ */
+export async function fetchOlder(
+  iq: IqTracker,
+  source: StanzaSource,
+  opts: FetchOlderOptions,
+): Promise<OlderPage> {
+  const own = tryParseJid(opts.ownBareJid);
+  if (!own) throw new EngineError('invalid-request', 'That account address is not valid.');
+  const peerJid = tryParseJid(opts.peer);
+  if (!peerJid || peerJid.resource !== null) {
+    throw new EngineError('invalid-request', 'That chat address is not valid.');
+  }
+  const peer = formatJid(peerJid);
+  const endAt = opts.endAt ?? null;
+  if (endAt !== null && !Number.isFinite(endAt)) {
+    throw new EngineError('invalid-request', 'That point in time is not valid.');
+  }
+  const max = pageSize(opts.max);
+
+  let page: PageReply | null = null;
+  if (usableId(opts.beforeId)) {
+    try {
+      page = await queryPage(iq, source, own, { with: peer, before: opts.beforeId, max });
+    } catch (error) {
+      // item-not-found: the archive dropped that id (expiry, wipe). Fall back to the time we hold, once.
+      if (!(error instanceof EngineError && error.code === 'not-found')) throw error;
+    }
+  }
+  // An empty <before/> asks for the last page: the newest messages up to `end` (or of the whole chat).
+  page ??= await queryPage(iq, source, own, { with: peer, endAt, before: '', max });
+  // Kept in arrival order (the archive sends a page oldest first). A server that ignores `with` must not
+  // leak other chats into this one.
+  const messages = acceptResults(page.results, own, new Set()).filter((m) => m.peer === peer);
+  return { messages, complete: page.fin.attrs.complete === 'true' };
 }

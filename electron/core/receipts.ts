@@ -125,3 +125,27 @@ export function parseAck(stanza: Element): Ack | null {
     fromFull: formatJid(from),
   };
 }
+
+/**
+ * The newest markable message of each chat that the user has not been shown yet. A displayed marker covers
+ * everything before it (XEP-0333 §4), so only the newest is kept; it is sent once, when the chat is on screen.
+ */
+export class PendingMarkers {
+  readonly #newest = new Map<string, Element>();
+
+  /** A received message of chat `peer` (bare JID), in arrival order. */
+  noteReceived(peer: string, message: Element): void {
+    if (message.getChild('markable', NS_MARKERS) && ackTarget(message)) this.#newest.set(peer, message);
+  }
+
+  /** The displayed marker to send now that chat `peer` is on screen, or null when there is nothing new. */
+  take(peer: string): Element | null {
+    const message = this.#newest.get(peer);
+    this.#newest.delete(peer);
+    return message ? displayedMarker(message) : null;
+  }
+
+  clear(): void {
+    this.#newest.clear();
+  }
+}

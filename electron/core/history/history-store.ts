@@ -21,8 +21,11 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { MessageState } from '../../../shared/contract.ts';
+import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../../../shared/contract.ts';
 
-export type MessageState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+export type { MessageState };
+export { SNIPPET_CLOSE, SNIPPET_OPEN };
 
 export interface StoredMessage {
   rowId: number;
@@ -55,10 +58,6 @@ export interface StoredMessage {
 
 export type NewMessage = Omit<StoredMessage, 'rowId'>;
 export type SearchHit = StoredMessage & { snippet: string };
-
-/** Marks around the matched words in `SearchHit.snippet` (control characters: split on them, render text). */
-export const SNIPPET_OPEN = '\u0002';
-export const SNIPPET_CLOSE = '\u0003';
 
 /** Schema steps; step i brings user_version from i to i + 1. Each runs in its own transaction. */
 export const MIGRATIONS: readonly string[] = [
@@ -133,6 +132,11 @@ export const MIGRATIONS: readonly string[] = [
       WHERE new.body IS NOT NULL OR new.subject IS NOT NULL;
   END;
   INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+  `,
+  // v3: when the last complete archive catch-up started, per account: where the next one starts when there is
+  // no archive id to continue after (nothing archived came since, or the server forgot that id).
+  `
+  ALTER TABLE accounts ADD COLUMN archive_synced_at INTEGER;
   `,
 ];
 
@@ -237,8 +241,8 @@ function validate(m: NewMessage): void {
   if (problem) throw new TypeError(`HistoryStore: invalid message field "${problem}"`);
 }
 
-/** The time a message sorts by (see the ordering note at the top). */
-function sortTime(m: NewMessage): number {
+/** The time a message sorts by (see the ordering note at the top): what the UI shows as its time. */
+export function messageTime(m: NewMessage): number {
   const best = m.serverAt ?? m.sentAt ?? m.receivedAt;
   return Math.trunc(Math.min(Math.max(Math.min(best, m.receivedAt), 0), MAX_SORT_AT));
 }
@@ -336,6 +340,8 @@ export class HistoryStore {
          WHERE id = :accountId AND (last_stanza_at IS NULL OR last_stanza_at <= :at)`,
       ),
       lastStanzaId: p('SELECT last_stanza_id AS id FROM accounts WHERE jid = ?'),
+      archiveSyncedAt: p('SELECT archive_synced_at AS at FROM accounts WHERE jid = ?'),
+      setArchiveSyncedAt: p('UPDATE accounts SET archive_synced_at = ? WHERE jid = ?'),
       rowById: p(`${SELECT} ${FROM} WHERE m.id = ? AND m.account_id = ?`),
       findForState: p(
         `SELECT id, direction, state FROM messages
@@ -458,19 +464,32 @@ export class HistoryStore {
   }
 
   /**
-   * One page of a chat, returned oldest first. Without `before`: the newest `limit` messages. With `before`
-   * (the first, i.e. oldest, message of the page already shown; a StoredMessage works as is): the `limit`
-   * messages just older than it. An empty array means the start of the history.
+   * One page of a chat, returned oldest first. Without `before`/`after`: the newest `limit` messages. With
+   * `before` (the oldest message of the page already shown; a StoredMessage works as is): the `limit` messages
+   * just older than it. With `after`: the `limit` messages just newer. Empty means the start (end) of the history.
    */
-  page(account: string, peer: string, opts: { before?: { rowId: number }; limit: number }): StoredMessage[] {
+  page(
+    account: string,
+    peer: string,
+    opts: { before?: { rowId: number }; after?: { rowId: number }; limit: number },
+  ): StoredMessage[] {
     const accountId = this.#accountId(account, false);
     const chatId = accountId === null ? null : this.#chatId(accountId, peer, false);
     if (chatId === null) return [];
     const limit = Math.max(0, Math.min(Math.trunc(opts.limit), MAX_PAGE));
+    if (opts.after) {
+      return this.#sql.pageAfter!.all({ chatId, rowId: opts.after.rowId, limit }).map(toMessage);
+    }
     const rows = opts.before
       ? this.#sql.pageBefore!.all({ chatId, rowId: opts.before.rowId, limit })
       : this.#sql.pageNewest!.all(chatId, limit);
     return rows.map(toMessage).reverse();
+  }
+
+  /** One stored message of `account`, or null. */
+  message(account: string, rowId: number): StoredMessage | null {
+    const accountId = this.#accountId(account, false);
+    return accountId === null ? null : this.#row(rowId, accountId);
   }
 
   /** The message `rowId` with up to `radius` messages of its chat before and after it, oldest first. */
@@ -515,6 +534,17 @@ export class HistoryStore {
   lastStanzaId(account: string): string | null {
     const row = this.#sql.lastStanzaId!.get(account) as { id: string | null } | undefined;
     return row?.id ?? null;
+  }
+
+  /** When the last complete archive catch-up of `account` started (epoch ms), or null if none has. */
+  archiveSyncedAt(account: string): number | null {
+    const row = this.#sql.archiveSyncedAt!.get(account) as { at: number | null } | undefined;
+    return row?.at ?? null;
+  }
+
+  setArchiveSyncedAt(account: string, at: number): void {
+    this.#accountId(account, true);
+    this.#sql.setArchiveSyncedAt!.run(Math.trunc(at), account);
   }
 
   close(): void {
@@ -568,7 +598,7 @@ export class HistoryStore {
         ...fields,
         accountId,
         chatId,
-        sortAt: sortTime(m),
+        sortAt: messageTime(m),
         direction: m.direction,
         type: m.type,
         receivedAt: Math.trunc(m.receivedAt),

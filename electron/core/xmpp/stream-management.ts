@@ -42,6 +42,14 @@ export class StreamManagement {
     return this.#unacked.length;
   }
 
+  /** Ids of the messages still waiting for the server's ack (they are resent by a resumption). */
+  unackedIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const stanza of this.#unacked)
+      if (stanza.name === 'message' && stanza.attrs.id) ids.add(stanza.attrs.id);
+    return ids;
+  }
+
   /** After resource binding: ask for acks and resumption. False when the server refuses. */
   async enable(connection: SmConnection, jid: string): Promise<boolean> {
     const reply = await connection.sendReceive(xml('enable', { xmlns: NS_SM, resume: 'true' }));
