@@ -25,7 +25,7 @@ import { RosterModule, type RosterLink } from './roster.ts';
 import { PresenceModule, clampPriority, ownPresenceStanza, type OwnPresence } from './presence.ts';
 import { SubscriptionsModule } from './subscriptions.ts';
 import { ChatModule, type StateUpdate } from './chat.ts';
-import { HistoryStore, messageTime } from './history/history-store.ts';
+import { HistoryStore, messageTime, type StoredMessage } from './history/history-store.ts';
 import { IqTracker } from './xmpp/iq-tracker.ts';
 import { XmppSession } from './xmpp/session.ts';
 import { StreamManagement } from './xmpp/stream-management.ts';
@@ -326,17 +326,8 @@ export class Engine {
         // Local history ran out: the next older page comes from the server archive, then from the store.
         const active = this.#active;
         if (active?.ready && active.session.isOpen) {
-          const before = page.oldest;
           try {
-            const older = await fetchOlder(active.iq, active.session, {
-              ownBareJid: active.account,
-              peer,
-              beforeId: before?.stanzaId ?? null,
-              endAt: before ? messageTime(before) : null,
-              max: Math.min(limit, this.#options.archivePageSize ?? 50),
-            });
-            this.#chat.storeArchived(older.messages, false);
-            if (older.complete) this.#archiveExhausted.add(peer);
+            await this.#scrollBackArchive(active, peer, page.oldest, limit);
           } catch (error) {
             // A server without an archive has nothing older; a failure (timeout) may be retried later.
             const failure = toEngineError(error);
@@ -578,6 +569,32 @@ export class Engine {
       },
     });
     if (result.complete) this.#history.setArchiveSyncedAt(account, startedAt);
+  }
+
+  /**
+   * One page further back in a chat's server archive, into the history. Pages holding nothing worth keeping
+   * (only chat states, or copies we already have) are walked past, a few at most per request.
+   */
+  async #scrollBackArchive(
+    active: ActiveSession,
+    peer: string,
+    oldest: StoredMessage | null,
+    limit: number,
+  ): Promise<void> {
+    let beforeId = oldest?.stanzaId ?? null;
+    for (let pages = 0; pages < 5; pages++) {
+      const older = await fetchOlder(active.iq, active.session, {
+        ownBareJid: active.account,
+        peer,
+        beforeId,
+        endAt: oldest ? messageTime(oldest) : null,
+        max: Math.min(limit, this.#options.archivePageSize ?? 50),
+      });
+      const fresh = this.#chat.storeArchived(older.messages, false);
+      if (older.complete) this.#archiveExhausted.add(peer);
+      if (older.complete || fresh.length > 0 || older.firstId === null || older.firstId === beforeId) return;
+      beforeId = older.firstId;
+    }
   }
 
   /** Puts messages on the wire. Without stream management there is no ack: written counts as sent. */

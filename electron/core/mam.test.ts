@@ -162,7 +162,7 @@ describe('MAM parsing (unit)', () => {
 
     // No anchors: the newest page of the chat, no `end`.
     const newest = scriptedArchive(() => ({ complete: true }));
-    assert.deepEqual(await older(newest, { max: 0 }), { messages: [], complete: true });
+    assert.deepEqual(await older(newest, { max: 0 }), { messages: [], complete: true, firstId: null });
     assert.deepEqual(fields(newest.queries[0]!), [
       ['FORM_TYPE', NS_MAM],
       ['with', peer],
@@ -552,9 +552,11 @@ describe('MAM scroll-back against Prosody', () => {
     for (;;) {
       const page = await older({ beforeId });
       pages.push(page);
+      // The page's RSM <first/> is its oldest archive id: where a walk continues.
+      assert.equal(page.firstId, page.messages[0]!.archiveId);
       if (page.complete) break;
       assert.ok(pages.length < 5, 'the walk ends');
-      beforeId = page.messages[0]!.archiveId;
+      beforeId = page.firstId;
     }
     assert.deepEqual(
       pages.map((p) => [p.messages.length, p.complete]),

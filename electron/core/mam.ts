@@ -366,6 +366,11 @@ export interface OlderPage {
   messages: ArchivedMessage[];
   /** True when the archive says this page reaches the first message with that peer (fin complete='true'). */
   complete: boolean;
+  /**
+   * Archive id of the oldest result of the page, accepted or not: where the next walk back continues when
+   * nothing on this page was worth keeping (a page of chat states only).
+   */
+  firstId: string | null;
 }
 
 export interface FetchOlderOptions {
@@ -420,5 +425,10 @@ export async function fetchOlder(
   // Kept in arrival order (the archive sends a page oldest first). A server that ignores `with` must not
   // leak other chats into this one.
   const messages = acceptResults(page.results, own, new Set()).filter((m) => m.peer === peer);
-  return { messages, complete: page.fin.attrs.complete === 'true' };
+  const first = page.fin.getChild('set', NS_RSM)?.getChildText('first') ?? null;
+  return {
+    messages,
+    complete: page.fin.attrs.complete === 'true',
+    firstId: usableId(first) ? first : (page.results[0]?.archiveId ?? null),
+  };
 }
