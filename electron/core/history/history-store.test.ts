@@ -349,7 +349,7 @@ describe('paging', () => {
     store.addMany([msg({ peer: CAROL, originId: 'c', body: 'elsewhere' })]);
   }
 
-  const best = (m: StoredMessage): number => m.serverAt ?? m.sentAt ?? m.receivedAt;
+  const best = (m: StoredMessage): number => m.serverAt ?? m.receivedAt;
 
   test('pages return every message exactly once, in (best time, rowId) order', () => {
     const store = HistoryStore.open(':memory:');
@@ -385,6 +385,20 @@ describe('paging', () => {
     assert.deepEqual(
       store.page(ME, BOB, { limit: 5 }).map((m) => m.body),
       ['first', 'second'],
+    );
+  });
+
+  test('a live message with a whole-second delay stamp keeps its place in the order it arrived', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ originId: 'x', body: 'arrived first', receivedAt: T0 + 500 }));
+    // Queued by the server during a resumption and stamped with the second only (T0 + 0).
+    store.add(msg({ originId: 'y', body: 'arrived second', sentAt: T0, receivedAt: T0 + 900 }));
+    assert.deepEqual(
+      store.page(ME, BOB, { limit: 5 }).map((m) => [m.body, m.sentAt]),
+      [
+        ['arrived first', null],
+        ['arrived second', T0],
+      ],
     );
   });
 

@@ -9,9 +9,12 @@
 // The API is synchronous (like better-sqlite3): single reads and writes take well under a millisecond; bulk
 // imports (addMany) hold the thread for their duration, so callers batch archive pages (a few hundred rows).
 //
-// Ordering. Within a chat, messages are ordered by their best timestamp, `serverAt ?? sentAt ?? receivedAt`,
-// clamped to [0, receivedAt] (a sender's delay stamp in the future must not pin a message to the bottom),
-// then by insertion order (rowId). That order is frozen when a message is first stored: it lives in
+// Ordering. Within a chat, messages are ordered by their best timestamp, `serverAt ?? receivedAt`, clamped to
+// [0, receivedAt], then by insertion order (rowId). A live message's XEP-0203 delay stamp (`sentAt`) is kept
+// but not used for order: it has whole-second precision on Prosody (a message queued during a resumption,
+// stamped 12:00:01, would sort before lines that arrived live at 12:00:01.5 ahead of it), and a live stream
+// already delivers one chat in the server's order. Messages that waited offline are fetched from the archive
+// before live ones are handled, so their archive time (`serverAt`) orders them. That order is frozen when a message is first stored: it lives in
 // `sort_key` = sortAt * 65536 + n, where n counts the messages already stored in that millisecond, so a
 // message never moves once shown (filling serverAt later from the archive does not reorder it). `sort_key`
 // is unique over the whole file; it is the index behind `page`/`around` and the FTS5 rowid, so search walks
@@ -243,7 +246,7 @@ function validate(m: NewMessage): void {
 
 /** The time a message sorts by (see the ordering note at the top): what the UI shows as its time. */
 export function messageTime(m: NewMessage): number {
-  const best = m.serverAt ?? m.sentAt ?? m.receivedAt;
+  const best = m.serverAt ?? m.receivedAt;
   return Math.trunc(Math.min(Math.max(Math.min(best, m.receivedAt), 0), MAX_SORT_AT));
 }
 
