@@ -254,9 +254,13 @@ export class ChatModule {
    * Archived messages (XEP-0313) into the history, in one transaction. New ones are emitted when `announce`
    * (a catch-up: things that happened while we were away); archive copies of our own pending messages prove
    * the server has them, so they become 'sent' and are never sent again. Receipts and markers the contact
-   * sent while we were away move our messages on. Returns the messages that were new.
+   * sent while we were away move our messages on. `older`: a page walked back in time (scrolling up), placed
+   * before what is shown when times tie. Returns the messages that were new.
    */
-  storeArchived(archived: readonly ArchivedMessage[], announce: boolean): ChatMessage[] {
+  storeArchived(
+    archived: readonly ArchivedMessage[],
+    { announce, older = false }: { announce: boolean; older?: boolean },
+  ): ChatMessage[] {
     const account = this.#own();
     const now = Date.now();
     const rows: NewMessage[] = [];
@@ -283,7 +287,7 @@ export class ChatModule {
         error: null,
       });
     }
-    const results = rows.length > 0 ? this.#store.addMany(rows) : [];
+    const results = rows.length > 0 ? this.#store.addMany(rows, { older }) : [];
     const fresh: ChatMessage[] = [];
     const confirmed: StateUpdate[] = [];
     results.forEach((result, i) => {

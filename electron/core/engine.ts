@@ -564,7 +564,7 @@ export class Engine {
       pageSize: this.#options.archivePageSize ?? 50,
       maxPages: Number.MAX_SAFE_INTEGER,
       onPage: (messages) => {
-        this.#chat.storeArchived(messages, true);
+        this.#chat.storeArchived(messages, { announce: true });
         for (const m of messages) if (m.direction === 'in') this.#markers.noteReceived(m.peer, m.stanza);
       },
     });
@@ -590,7 +590,7 @@ export class Engine {
         endAt: oldest ? messageTime(oldest) : null,
         max: Math.min(limit, this.#options.archivePageSize ?? 50),
       });
-      const fresh = this.#chat.storeArchived(older.messages, false);
+      const fresh = this.#chat.storeArchived(older.messages, { announce: false, older: true });
       if (older.complete) this.#archiveExhausted.add(peer);
       if (older.complete || fresh.length > 0 || older.firstId === null || older.firstId === beforeId) return;
       beforeId = older.firstId;

@@ -402,6 +402,26 @@ describe('paging', () => {
     );
   });
 
+  test('older pages that share a whole-second time with what is shown go before it, in page order', () => {
+    const store = HistoryStore.open(':memory:');
+    const at = (n: number, page: string) =>
+      msg({
+        originId: `${page}${n}`,
+        stanzaId: `${page}${n}`,
+        body: `${page}${n}`,
+        serverAt: T0,
+        receivedAt: T0 + 9,
+      });
+    store.addMany([at(0, 'new'), at(1, 'new')]);
+    store.addMany([at(0, 'old'), at(1, 'old')], { older: true });
+    store.addMany([at(0, 'oldest'), at(1, 'oldest')], { older: true });
+    store.add(msg({ originId: 'live', body: 'live', receivedAt: T0 + 9 }));
+    assert.deepEqual(
+      store.page(ME, BOB, { limit: 10 }).map((m) => m.body),
+      ['oldest0', 'oldest1', 'old0', 'old1', 'new0', 'new1', 'live'],
+    );
+  });
+
   test('a delay stamp in the future does not pin a message to the bottom', () => {
     const store = HistoryStore.open(':memory:');
     store.add(msg({ originId: 'liar', body: 'from the future', sentAt: T0 + 1e12, receivedAt: T0 }));

@@ -15,11 +15,13 @@
 // stamped 12:00:01, would sort before lines that arrived live at 12:00:01.5 ahead of it), and a live stream
 // already delivers one chat in the server's order. Messages that waited offline are fetched from the archive
 // before live ones are handled, so their archive time (`serverAt`) orders them. That order is frozen when a message is first stored: it lives in
-// `sort_key` = sortAt * 65536 + n, where n counts the messages already stored in that millisecond, so a
+// `sort_key` = sortAt * 65536 + n: the first message of a millisecond takes n = 32768, later arrivals the
+// next n up, and pages fetched backwards from the archive (addMany with `older`) the next n down, so a page
+// of older messages sharing a (whole-second) time with ones already shown goes before them, not after. A
 // message never moves once shown (filling serverAt later from the archive does not reorder it). `sort_key`
 // is unique over the whole file; it is the index behind `page`/`around` and the FTS5 rowid, so search walks
 // the index newest-first and stops after `limit` hits instead of sorting every match.
-// (More than 65,536 messages in one millisecond go after the newest key at or after that millisecond.)
+// (A millisecond that runs out of room continues after the newest key above it, or before the oldest below.)
 // sort_key exceeds 2^53, so it never crosses into JavaScript: every use of it stays inside SQL.
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
@@ -321,10 +323,14 @@ export class HistoryStore {
         `INSERT INTO messages (account_id, chat_id, sort_key, peer_resource, direction, type, message_id,
            origin_id, stanza_id, body, subject, thread, sent_at, server_at, received_at, state, error)
          VALUES (:accountId, :chatId,
-           (SELECT CASE WHEN k IS NULL THEN base
-                        WHEN k < base + 65535 THEN k + 1
-                        ELSE (SELECT max(sort_key) + 1 FROM messages WHERE sort_key >= base) END
-            FROM (SELECT base, (SELECT max(sort_key) FROM messages WHERE sort_key BETWEEN base AND base + 65535) AS k
+           (SELECT CASE WHEN hi IS NULL THEN base + 32768
+                        WHEN :older = 0 AND hi < base + 65535 THEN hi + 1
+                        WHEN :older = 0 THEN (SELECT max(sort_key) + 1 FROM messages WHERE sort_key >= base)
+                        WHEN lo > base THEN lo - 1
+                        ELSE (SELECT min(sort_key) - 1 FROM messages WHERE sort_key <= base + 65535) END
+            FROM (SELECT base,
+                    (SELECT max(sort_key) FROM messages WHERE sort_key BETWEEN base AND base + 65535) AS hi,
+                    (SELECT min(sort_key) FROM messages WHERE sort_key BETWEEN base AND base + 65535) AS lo
                   FROM (SELECT CAST(:sortAt AS INTEGER) * 65536 AS base))),
            :peerResource, :direction, :type, :messageId, :originId, :stanzaId, :body, :subject, :thread,
            :sentAt, :serverAt, :receivedAt, :state, :error)`,
@@ -416,13 +422,23 @@ export class HistoryStore {
    */
   add(message: NewMessage): { rowId: number; inserted: boolean } {
     validate(message);
-    return this.#transaction(() => this.#add(message));
+    return this.#transaction(() => this.#add(message, false));
   }
 
   /** add() for many messages in one transaction: all are stored or, on an error, none. */
-  addMany(messages: NewMessage[]): Array<{ rowId: number; inserted: boolean }> {
+  addMany(
+    messages: NewMessage[],
+    opts: { older?: boolean } = {},
+  ): Array<{ rowId: number; inserted: boolean }> {
     for (const message of messages) validate(message);
-    return this.#transaction(() => messages.map((message) => this.#add(message)));
+    if (!opts.older) return this.#transaction(() => messages.map((message) => this.#add(message, false)));
+    // Older history (oldest first, like every page): placed newest first, each before the one after it.
+    return this.#transaction(() =>
+      messages
+        .toReversed()
+        .map((message) => this.#add(message, true))
+        .reverse(),
+    );
   }
 
   /**
@@ -554,7 +570,7 @@ export class HistoryStore {
     if (this.#db.isOpen) this.#db.close();
   }
 
-  #add(m: NewMessage): { rowId: number; inserted: boolean } {
+  #add(m: NewMessage, older: boolean): { rowId: number; inserted: boolean } {
     const accountId = this.#accountId(m.account, true)!;
     const chatId = this.#chatId(accountId, m.peer, true)!;
     type Found = { id: number; direction: 'in' | 'out'; state: MessageState } | undefined;
@@ -602,6 +618,7 @@ export class HistoryStore {
         accountId,
         chatId,
         sortAt: messageTime(m),
+        older: older ? 1 : 0,
         direction: m.direction,
         type: m.type,
         receivedAt: Math.trunc(m.receivedAt),
