@@ -130,3 +130,28 @@ test('forgetting the account while it is reconnecting stops the reconnecting', a
   await sleep(1_500); // backoff here is 100 ms to 1 s
   assert.equal(link.accepted, attempts, 'no further connection attempts');
 });
+
+test('the machine wakes up on a dead link: connection.retryNow notices in seconds, not 25, and nothing is lost', async () => {
+  const [a, b] = await Promise.all([fx.account('wake-a'), fx.account('wake-b')]);
+  const link = await fx.proxy();
+  const alice = await fx.client(a, link.port, { wakeProbeMs: 2_000 }); // silent-link timer: 10 s / 25 s
+  const bob = await fx.peer(b);
+  link.blackHole(); // the route died while the machine slept
+  for (let i = 0; i < 3; i++)
+    assert.ok((await alice.engine.invoke('chat.send', { to: b.jid, body: `w${i}` })).ok);
+  const woke = Date.now();
+  assert.ok((await alice.engine.invoke('connection.retryNow', {})).ok); // what the shell sends on 'resume'
+  await alice.until(
+    () => alice.states().at(-1)?.status === 'reconnecting',
+    5_000,
+    'the dead link to be noticed',
+  );
+  const noticedAfter = Date.now() - woke;
+  assert.ok(noticedAfter < 4_000, `noticed ${noticedAfter} ms after waking`);
+  link.heal();
+  assert.ok((await alice.engine.invoke('connection.retryNow', {})).ok); // and now without waiting for backoff
+  await alice.until(() => alice.states().at(-1)?.status === 'online', 10_000, 'back online');
+  await alice.until(() => bodiesAt(bob, a.jid).length >= 3, 10_000, 'the three messages');
+  await sleep(300);
+  assert.deepEqual(bodiesAt(bob, a.jid), expected('w', 3));
+});

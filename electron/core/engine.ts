@@ -52,6 +52,8 @@ export interface EngineOptions {
   liveness?: { probeAfterMs: number; deadAfterMs: number };
   /** Reconnect backoff bounds (1 s to 60 s). */
   reconnectDelay?: { initialMs: number; maxMs: number };
+  /** How long a link may stay silent after connection.retryNow's probe before it counts as dead (5 s). */
+  wakeProbeMs?: number;
   /** Results per archive (XEP-0313) page; servers cap it (Prosody: 50). */
   archivePageSize?: number;
 }
@@ -227,6 +229,8 @@ export class Engine {
     },
     'connection.retryNow': async () => {
       const signedIn = this.#signedIn;
+      // Looks online: make sure it is (a dropped session then reconnects, resuming where it can).
+      this.#active?.session.checkAlive(this.#options.wakeProbeMs ?? 5_000);
       if (signedIn && !this.#active && signedIn.timer) {
         clearTimeout(signedIn.timer);
         signedIn.attempt = 0;

@@ -1,7 +1,7 @@
 // Electron entry: app lifecycle and wiring only. This is the one file that imports 'electron' at runtime;
 // every other module here receives the Electron objects it needs, so tests can hand it fakes.
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, screen, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, powerMonitor, protocol, safeStorage, screen, shell } from 'electron';
 import { ContractHost } from '../core/contract-host.ts';
 import { keytarBackend } from '../core/credentials.ts';
 import { Engine } from '../core/engine.ts';
@@ -9,6 +9,7 @@ import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './a
 import { createOpenExternal } from './external-links.ts';
 import { broadcast, createShellHandlers, PopOutState, registerInvokeHandler } from './ipc.ts';
 import { SafeStorageBackend } from './safe-storage-backend.ts';
+import { retryOnWake } from './system-events.ts';
 import { BoundsStore } from './window-bounds.ts';
 import { WindowManager } from './windows.ts';
 
@@ -60,6 +61,7 @@ async function start(): Promise<void> {
   const host = new ContractHost(engine, createShellHandlers(windows, popOuts, openExternal));
   registerInvokeHandler(ipcMain, host, (contents) => windows.owns(contents));
   engine.subscribe((batch) => broadcast(allContents(), batch));
+  retryOnWake(powerMonitor, () => void engine.invoke('connection.retryNow', {}));
 
   app.on('second-instance', () => windows.showMain());
   app.on('activate', () => windows.showMain());

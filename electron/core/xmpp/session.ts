@@ -160,6 +160,8 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   /** Stanzas held until start(): the engine must see them in order, after it has attached its listener. */
   #held: Element[] | null = [];
   #liveness: NodeJS.Timeout | null = null;
+  /** Ends the session as lost (set once listeners are attached). */
+  #drop: ((error: EngineError) => void) | null = null;
 
   /** Use XmppSession.open(); this wraps a connection that finished negotiation. */
   constructor(
@@ -222,15 +224,13 @@ export class XmppSession extends EventEmitter<SessionEvents> {
             ),
           );
         } else if (silent >= liveness.probeAfterMs) {
-          const probe = this.#sm?.resumable
-            ? this.#sm.ackRequest()
-            : xml('iq', { type: 'get', id: `live-${Date.now()}` }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
-          connection.send(probe).catch(() => undefined);
+          this.#probe();
         }
       },
       Math.max(100, Math.min(liveness.probeAfterMs, liveness.deadAfterMs) / 4),
     );
     this.#liveness.unref();
+    this.#drop = onGone;
     // 'close' = the server closed the stream; 'disconnect' = the socket closed. Either ends the session, and
     // onGone destroys the socket rather than calling xmpp.js's disconnect(), whose status changes re-emit
     // 'close' and would loop.
@@ -279,6 +279,30 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   #deliver(stanza: Element): void {
     if (this.#held) this.#held.push(stanza);
     else this.emit('stanza', stanza);
+  }
+
+  /** Asks the server for any answer (an SM ack request, else a ping); whatever it sends back counts. */
+  #probe(): void {
+    const probe = this.#sm?.resumable
+      ? this.#sm.ackRequest()
+      : xml('iq', { type: 'get', id: `live-${Date.now()}` }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
+    this.#connection.send(probe).catch(() => undefined);
+  }
+
+  /**
+   * The machine woke up or the network changed: a link that looks up may be dead (its NAT mapping or route
+   * is gone). Probe now and drop the session if nothing comes back within `withinMs`, instead of waiting
+   * for the silent-link timer.
+   */
+  checkAlive(withinMs: number): void {
+    if (this.#closed) return;
+    const askedAt = Date.now();
+    this.#probe();
+    setTimeout(() => {
+      if (!this.#closed && this.#lastHeard < askedAt) {
+        this.#drop?.(new EngineError('unreachable', 'The server did not answer after the network changed.'));
+      }
+    }, withinMs).unref();
   }
 
   send(stanza: Element): Promise<void> {
