@@ -554,17 +554,23 @@ export class Engine {
 
   /**
    * XEP-0313: everything archived since the newest archive id we hold, page by page until complete. With no
-   * id to continue from, from the last complete catch-up (or, for a new install, from now: older history is
-   * fetched when the user scrolls back).
+   * id to continue from, from the start of the last complete catch-up. A new install fetches nothing here:
+   * what arrives from now on comes live, older history when the user scrolls back.
    */
   async #catchUp(active: ActiveSession): Promise<void> {
     const account = active.account;
     const startedAt = Date.now();
+    const afterId = this.#history.lastStanzaId(account);
+    const syncedAt = this.#history.archiveSyncedAt(account);
+    if (afterId === null && syncedAt === null) {
+      this.#history.setArchiveSyncedAt(account, startedAt);
+      return;
+    }
     const result = await catchUp(active.iq, active.session, {
       ownBareJid: account,
-      afterId: this.#history.lastStanzaId(account),
+      afterId,
       // Five minutes' margin for clocks that disagree with the server's; copies are recognised anyway.
-      startAt: (this.#history.archiveSyncedAt(account) ?? startedAt) - 5 * 60_000,
+      startAt: syncedAt === null ? null : syncedAt - 5 * 60_000,
       pageSize: this.#options.archivePageSize ?? 50,
       maxPages: Number.MAX_SAFE_INTEGER,
       onPage: (messages) => {

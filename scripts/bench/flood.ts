@@ -1,7 +1,7 @@
 // `npm run bench -- flood [runs]`: a peer sends 10,000 chat messages as fast as it can; how many messages per
 // second reach (1) a raw reader that only counts stanzas (the baseline: the rate Prosody delivers), (2) the
-// engine's 'chat.messages' events, (2b) the engine with every batch stored in the SQLite history store, and
-// (3) the screen in browser mode, with the chat to the flooder open. Harness Prosody on loopback (mod_limits
+// engine's 'chat.messages' events (the engine stores every message in its SQLite history before it emits
+// it, so this is "received and stored"), and (3) the screen in browser mode, with the chat to the flooder open. Harness Prosody on loopback (mod_limits
 // unloaded, as in every harness run), accounts `reader` and `flooder`, each with the other in its roster
 // (subscription "both", seeded into Prosody's storage).
 //
@@ -16,10 +16,9 @@
 // which go round-robin over the receivers after one unrecorded warm-up flood.
 //   raw-socket baseline:      an XmppSession signed in as reader (no stream management, no engine) counting
 //                             'stanza' events carrying this run's bodies; done at the 10,000th.
-//   engine (received):        a fresh Engine signed in as reader; done when its 'chat.messages' events have
-//                             carried 10,000 distinct bodies of this run.
-//   engine + history store:   the same, with each batch stored synchronously in a HistoryStore (a temp file,
-//                             WAL, as the app would) by addMany; done when the 10,000th is stored.
+//   engine (stored):          a fresh Engine signed in as reader; done when its 'chat.messages' events have
+//                             carried 10,000 distinct bodies of this run (each written to its history file,
+//                             WAL, before the event); the history is then checked to hold all 10,000.
 //   browser mode (shown):     a fresh Engine signed in as reader behind startBrowserMode(), a Chromium page on
 //                             its URL, the chat opened by clicking "Flooder" in the roster. The message list is
 //                             virtualized, so rows are not counted: done in the first animation frame in which
@@ -38,9 +37,8 @@ import { chromium, type Browser } from '@playwright/test';
 import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
 import { seedRoster } from '../../e2e/harness/roster-seed.ts';
 import { Engine } from '../../electron/core/engine.ts';
-import { HistoryStore, type NewMessage } from '../../electron/core/history/history-store.ts';
 import { XmppSession } from '../../electron/core/xmpp/session.ts';
-import type { ChatMessage, EngineEvent } from '../../shared/contract.ts';
+import type { EngineEvent } from '../../shared/contract.ts';
 import { buildRenderer, startBrowserMode } from '../start.ts';
 import { median, report } from './_stats.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/chromium.ts';
@@ -285,38 +283,14 @@ async function baselineRun(server: ServerInfo, flooder: Flooder, run: number): P
   }
 }
 
-function toStored(account: string, m: ChatMessage, receivedAt: number): NewMessage {
-  const slash = m.peerFull.indexOf('/');
-  return {
-    account,
-    peer: m.peer,
-    peerResource: slash >= 0 ? m.peerFull.slice(slash + 1) : null,
-    direction: m.direction,
-    type: m.type,
-    messageId: m.id,
-    originId: m.originId,
-    stanzaId: null,
-    body: m.body,
-    subject: m.subject,
-    thread: m.thread,
-    sentAt: m.delayed ? m.timestamp : null,
-    serverAt: null,
-    receivedAt,
-    state: m.direction === 'in' ? 'received' : 'sent',
-    error: null,
-  };
-}
-
-/** Counts this run's distinct bodies in 'chat.messages' (optionally storing every batch) until COUNT. */
-function watchMessages(engine: Engine, run: number, store: HistoryStore | null, account: string) {
+/** Counts this run's distinct bodies in 'chat.messages' until COUNT. */
+function watchMessages(engine: Engine, run: number) {
   const prefix = prefixOf(run);
   const bodies = new Set<string>();
   let firstAt = 0;
   let receivedAt = 0;
   let batches = 0;
-  let storeMs = 0;
   let largestBatch = 0;
-  let inserted = 0;
   let resolveDone: (at: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
   const stop = engine.subscribe((batch: EngineEvent[]) => {
@@ -330,20 +304,13 @@ function watchMessages(engine: Engine, run: number, store: HistoryStore | null, 
       largestBatch = Math.max(largestBatch, mine.length);
       for (const m of mine) bodies.add(m.body!);
       if (bodies.size >= COUNT && receivedAt === 0) receivedAt = now;
-      if (store) {
-        const t = performance.now();
-        for (const r of store.addMany(mine.map((m) => toStored(account, m, Date.now())))) {
-          if (r.inserted) inserted++;
-        }
-        storeMs += performance.now() - t;
-      }
       if (bodies.size >= COUNT) resolveDone(epochNow());
     }
   });
   return {
     done,
     stop,
-    stats: () => ({ firstAt, receivedAt, batches, largestBatch, storeMs, inserted }),
+    stats: () => ({ firstAt, receivedAt, batches, largestBatch }),
   };
 }
 
@@ -357,43 +324,30 @@ async function signInReader(engine: Engine, server: ServerInfo): Promise<void> {
   if (!result.ok) throw new Error(`engine sign-in failed: ${result.error.message}`);
 }
 
-async function engineRun(
-  server: ServerInfo,
-  flooder: Flooder,
-  run: number,
-  withStore: boolean,
-): Promise<RunResult> {
+async function engineRun(server: ServerInfo, flooder: Flooder, run: number): Promise<RunResult> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-flood-bench-'));
   const engine = await Engine.create({ dataDir, extraCertificates: [server.certPem] });
-  const account = `${READER}@${server.domain}`;
-  const store = withStore ? HistoryStore.open(path.join(dataDir, 'history.sqlite')) : null;
-  const watch = watchMessages(engine, run, store, account);
+  const watch = watchMessages(engine, run);
   try {
     flooder.arm();
     await signInReader(engine, server);
     const sent = await flooder.flood(run);
-    const doneAt = await waitFor(watch.done, withStore ? 'engine + history store' : 'engine');
+    const doneAt = await waitFor(watch.done, 'engine');
     const s = watch.stats();
-    if (store && s.inserted !== COUNT) throw new Error(`history store: ${s.inserted} of ${COUNT} inserted`);
+    // Emitted means stored: the history ends with the flood's last message.
+    const history = await engine.invoke('chat.history', { peer: `${FLOODER}@${server.domain}`, limit: 1 });
+    if (!history.ok || history.value.messages[0]?.body !== bodyOf(run, COUNT)) {
+      throw new Error('the history does not end with the last message of the flood');
+    }
     return {
       ...sent,
       firstAt: s.firstAt,
       doneAt,
-      notes: {
-        batches: s.batches,
-        largestBatch: s.largestBatch,
-        ...(store
-          ? {
-              receivedMsgsPerS: Math.round(COUNT / ((s.receivedAt - sent.startedAt) / 1000)),
-              storeMs: Math.round(s.storeMs),
-            }
-          : {}),
-      },
+      notes: { batches: s.batches, largestBatch: s.largestBatch },
     };
   } finally {
     watch.stop();
     await engine.dispose();
-    store?.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -466,7 +420,7 @@ async function browserRun(
 ): Promise<RunResult> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-flood-bench-'));
   const engine = await Engine.create({ dataDir, extraCertificates: [server.certPem] });
-  const watch = watchMessages(engine, run, null, `${READER}@${server.domain}`);
+  const watch = watchMessages(engine, run);
   let host: { close(): Promise<void>; url: string } | null = null;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
@@ -525,15 +479,13 @@ async function browserRun(
 
 // ---------------------------------------------------------------------------------------------------------
 
-type Receiver =
-  'raw-socket baseline' | 'engine (received)' | 'engine + history store (stored)' | 'browser mode (shown)';
+type Receiver = 'raw-socket baseline' | 'engine (stored)' | 'browser mode (shown)';
 
 const DESCRIPTIONS: Record<Receiver, string> = {
   'raw-socket baseline':
     "XmppSession as reader counting 'stanza' events (no engine, no stream management): the rate Prosody delivers",
-  'engine (received)': "fresh Engine as reader; 10,000 distinct bodies carried by 'chat.messages' events",
-  'engine + history store (stored)':
-    "fresh Engine as reader; each 'chat.messages' batch stored with HistoryStore.addMany (temp file, WAL)",
+  'engine (stored)':
+    "fresh Engine as reader; 10,000 distinct bodies stored in its history (WAL file) and carried by 'chat.messages'",
   'browser mode (shown)':
     'fresh Engine behind startBrowserMode(), Chromium page with the chat open: frame in which the last body ' +
     'is on screen in the chat log after all 10,000 arrived over the bridge',
@@ -596,8 +548,7 @@ export async function main(args: string[]): Promise<void> {
 
     const receivers: Receiver[] = [
       'raw-socket baseline',
-      'engine (received)',
-      'engine + history store (stored)',
+      'engine (stored)',
       ...(browser ? (['browser mode (shown)'] as const) : []),
     ];
     const results = new Map<Receiver, RunResult[]>(receivers.map((r) => [r, []]));
@@ -609,11 +560,8 @@ export async function main(args: string[]): Promise<void> {
         case 'raw-socket baseline':
           result = await baselineRun(server, flooder!, run);
           break;
-        case 'engine (received)':
-          result = await engineRun(server, flooder!, run, false);
-          break;
-        case 'engine + history store (stored)':
-          result = await engineRun(server, flooder!, run, true);
+        case 'engine (stored)':
+          result = await engineRun(server, flooder!, run);
           break;
         case 'browser mode (shown)':
           result = await browserRun(server, flooder!, browser!, run);
@@ -633,7 +581,7 @@ export async function main(args: string[]): Promise<void> {
     };
     // Warm-up: one flood each through the baseline and the engine (JIT, Prosody's storage files).
     await once('raw-socket baseline', 'warm-up');
-    await once('engine (received)', 'warm-up');
+    await once('engine (stored)', 'warm-up');
     for (let i = 0; i < runs; i++) {
       for (const receiver of receivers) {
         try {
