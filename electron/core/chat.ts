@@ -76,6 +76,9 @@ export class ChatModule {
   readonly #isInRoster: (jid: string) => boolean;
   /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first): for errors. */
   readonly #sent = new Map<string, string>();
+  /** Received messages not yet written: stored together, one transaction per turn of the event loop. */
+  #incoming: NewMessage[] = [];
+  #flushScheduled = false;
   /** Bare JID of the account whose history is read and written; null while signed out. */
   account: string | null = null;
 
@@ -164,6 +167,7 @@ export class ChatModule {
 
   /** The outbox: this account's messages not yet confirmed by the server, oldest first. */
   pending(): StoredMessage[] {
+    this.flushIncoming();
     return this.account ? this.#store.pending(this.account) : [];
   }
 
@@ -174,6 +178,7 @@ export class ChatModule {
   setStates(updates: readonly StateUpdate[]): void {
     const account = this.account;
     if (!account) return;
+    this.flushIncoming();
     const moved = updates.filter(
       (u) =>
         this.#store.setState(account, { messageId: u.id, peer: u.peer, direction: 'out' }, u.state) !== null,
@@ -262,6 +267,7 @@ export class ChatModule {
     { announce, older = false }: { announce: boolean; older?: boolean },
   ): ChatMessage[] {
     const account = this.#own();
+    this.flushIncoming();
     const now = Date.now();
     const rows: NewMessage[] = [];
     const acks: StateUpdate[] = [];
@@ -310,6 +316,7 @@ export class ChatModule {
     opts: { beforeSeq?: number; afterSeq?: number; aroundSeq?: number; limit: number },
   ): HistoryPage {
     const account = this.#own();
+    this.flushIncoming();
     const { limit } = opts;
     let rows: StoredMessage[];
     let olderExhausted: boolean;
@@ -348,15 +355,35 @@ export class ChatModule {
   /** Full-text search over this account's history (one chat with `peer`), newest first. */
   search(query: string, peer: string | undefined, limit: number) {
     const account = this.#own();
+    this.flushIncoming();
     return this.#store
       .search(account, query, { peer, limit })
       .map((hit) => ({ message: this.toChatMessage(hit), snippet: hit.snippet }));
   }
 
+  /**
+   * Queues a received message for the history. A burst read from the socket in one go is written in one
+   * transaction (a flood is ~2x faster than a transaction per message); anything that reads or moves stored
+   * messages writes the queue first, so nothing ever sees the history without them.
+   */
   #storeAndEmit(message: NewMessage): void {
-    const { rowId, inserted } = this.#store.add(message);
-    if (!inserted) return;
-    this.#events.emit('chat.messages', { messages: [this.toChatMessage({ ...message, rowId })] });
+    this.#incoming.push(message);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.flushIncoming());
+  }
+
+  /** Writes queued received messages and shows those the history did not already hold. */
+  flushIncoming(): void {
+    this.#flushScheduled = false;
+    const batch = this.#incoming;
+    if (batch.length === 0) return;
+    this.#incoming = [];
+    const results = this.#store.addMany(batch);
+    const fresh = results.flatMap((r, i) =>
+      r.inserted ? [this.toChatMessage({ ...batch[i]!, rowId: r.rowId })] : [],
+    );
+    if (fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
   }
 
   #handleError(stanza: Element): boolean {
@@ -365,6 +392,7 @@ export class ChatModule {
     const from = tryParseJid(stanza.attrs.from ?? '');
     // Only the entity we wrote to (or its server) may fail our message.
     if (!id || !peer || !from || !this.account) return true;
+    this.flushIncoming();
     const fromPeer = formatJid({ ...from, resource: null }) === peer;
     const fromPeerServer = from.local === null && from.domain === peer.slice(peer.indexOf('@') + 1);
     if (!fromPeer && !fromPeerServer) return true;

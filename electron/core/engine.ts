@@ -197,6 +197,7 @@ export class Engine {
   async dispose(): Promise<void> {
     await this.#signOut();
     await this.#roster.flushCache();
+    this.#chat.flushIncoming();
     this.#events.flush();
     this.#history.close();
   }

@@ -269,7 +269,9 @@ test('a large roster reset is split: the first part resets, the rest add, nothin
   );
 });
 
-test('split batches go out one per interval, and later changes merge into what is still pending', async () => {
+test('split batches go out one per interval, and later changes merge into what is still pending', (t) => {
+  // Mocked timers: a loaded machine must not make 'one batch per tick' a race.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const batcher = new EventBatcher(5);
   const batches = record(batcher);
   const max = MAX_ITEMS['presence.changed'];
@@ -277,14 +279,14 @@ test('split batches go out one per interval, and later changes merge into what i
   for (let i = 0; i < total; i++)
     batcher.emit('presence.changed', { contacts: [presence(`c${i}@example.com`, 'first')] });
   batcher.emit('chat.messages', { messages: [message(1)] });
-  await tick(8);
+  t.mock.timers.tick(8);
   assert.equal(batches.length, 1, 'one batch per tick');
   assert.equal(payloadsOf(batches, 'presence.changed')[0]!.contacts.length, max);
   assert.equal(payloadsOf(batches, 'chat.messages').length, 1, 'small events are not held back');
   // c0 went out already (a new change is sent again); the last one is still pending (its value replaced).
   batcher.emit('presence.changed', { contacts: [presence(`c${total - 1}@example.com`, 'second')] });
   batcher.emit('presence.changed', { contacts: [presence('c0@example.com', 'second')] });
-  await tick(30);
+  t.mock.timers.tick(30);
   assert.equal(batches.length, 2);
   const rest = payloadsOf(batches, 'presence.changed')[1]!.contacts;
   assert.equal(rest.length, 11);
