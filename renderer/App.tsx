@@ -5,7 +5,6 @@ import { getBridge } from './transport/bridge.ts';
 import { useConnection } from './stores/connection.ts';
 import { useChats } from './stores/chats.ts';
 import { useUi } from './stores/ui.ts';
-import { loadHistory } from './stores/actions.ts';
 import { SignIn } from './features/signin/SignIn.tsx';
 import { Roster } from './features/roster/Roster.tsx';
 import { PresencePicker } from './features/presence/PresencePicker.tsx';
@@ -52,11 +51,7 @@ function MainWindow() {
 }
 
 function PopOutWindow({ peer }: { peer: string }) {
-  const online = useConnection((s) => s.state.status === 'online');
-  const history = useChats((s) => s.chats.get(peer)?.history ?? 'idle');
-  useEffect(() => {
-    if (online && history === 'idle') void loadHistory(peer);
-  }, [online, history, peer]);
+  // Its history loads when the chat view first shows (MessageList).
   return (
     <div className="app popout">
       <main className="popout-main" aria-label={`Chat with ${peer}`}>

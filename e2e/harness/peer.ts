@@ -38,6 +38,14 @@ export type PeerEvent =
       receiptRequested: boolean;
     }
   | {
+      /** A XEP-0333 chat marker received (slixmpp's 'message' events only cover messages with a body). */
+      type: 'marker';
+      from: string;
+      kind: 'received' | 'displayed' | 'acknowledged';
+      /** The id of the message it marks. */
+      id: string | null;
+    }
+  | {
       type: 'presence';
       from: string;
       /** 'available' | 'unavailable' | 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed' | 'error' */
@@ -67,7 +75,14 @@ export interface SlixmppPeer {
   sendMessage(
     to: string,
     body: string,
-    opts?: { type?: 'chat' | 'normal' | 'headline'; subject?: string; thread?: string; id?: string },
+    opts?: {
+      type?: 'chat' | 'normal' | 'headline';
+      subject?: string;
+      thread?: string;
+      id?: string;
+      /** Ask for XEP-0333 chat markers (<markable/>). */
+      markable?: boolean;
+    },
   ): Promise<void>;
   sendMany(to: string, count: number, prefix: string): Promise<void>;
   sendRaw(xml: string): Promise<void>;

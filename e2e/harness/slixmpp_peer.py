@@ -15,10 +15,15 @@ import logging
 import os
 import sys
 import threading
+import xml.etree.ElementTree as ET
 
 import slixmpp
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 RECEIPTS_NS = 'urn:xmpp:receipts'
+MARKERS_NS = 'urn:xmpp:chat-markers:0'
+MARKER_NAMES = ('received', 'displayed', 'acknowledged')
 SID_NS = 'urn:xmpp:sid:0'
 CLIENT_NS = 'jabber:client'
 
@@ -52,6 +57,12 @@ class Peer(slixmpp.ClientXMPP):
         self.add_event_handler('message', self.on_message)
         self.add_event_handler('presence', self.on_presence)
         self.add_event_handler('roster_update', self.on_roster_update)
+        # slixmpp's 'message' event only covers messages with a body: XEP-0333 markers get their own handler.
+        for name in MARKER_NAMES:
+            self.register_handler(Callback(
+                'chat marker %s' % name,
+                MatchXPath('{%s}message/{%s}%s' % (CLIENT_NS, MARKERS_NS, name)),
+                self.on_marker))
         self.add_event_handler('failed_auth', self.on_fatal('authentication failed'))
         self.add_event_handler('ssl_invalid_chain', self.on_fatal('TLS certificate verification failed'))
         self.add_event_handler('connection_failed', self.on_connection_failed)
@@ -107,6 +118,13 @@ class Peer(slixmpp.ClientXMPP):
                 reply['thread'] = thread
             reply.send()
 
+    def on_marker(self, msg):
+        for name in MARKER_NAMES:
+            el = msg.xml.find('{%s}%s' % (MARKERS_NS, name))
+            if el is not None:
+                emit({'type': 'marker', 'from': str(msg['from']), 'kind': name, 'id': el.get('id')})
+                return
+
     def on_presence(self, pres):
         # slixmpp's pres['type'] folds <show/> into the type; report the wire type instead.
         ptype = pres.xml.get('type') or 'available'
@@ -151,6 +169,8 @@ class Peer(slixmpp.ClientXMPP):
                 msg['thread'] = cmd['thread']
             if cmd.get('id') is not None:
                 msg['id'] = cmd['id']
+            if cmd.get('markable'):
+                msg.xml.append(ET.Element('{%s}markable' % MARKERS_NS))
             msg.send()
         elif name == 'sendMany':
             for i in range(int(cmd['count'])):

@@ -3,48 +3,94 @@ import type { EngineErrorPayload } from '../../shared/contract.ts';
 import { getBridge } from '../transport/bridge.ts';
 import { popOutUrl } from '../transport/hash.ts';
 import { useChats } from './chats.ts';
+import type { PageKind } from './chats.ts';
 import { readContext } from './sync.ts';
 import { useUi } from './ui.ts';
 
-const HISTORY_PAGE = 100;
+/** Messages per page when opening a chat and scrolling; around a jumped-to message, this many on each side. */
+export const HISTORY_PAGE = 50;
+export const AROUND_RADIUS = 25;
 
 export function openChat(peer: string): void {
-  const ui = useUi.getState();
-  if (ui.view === 'main' && ui.poppedOut.has(peer)) {
-    // Already in its own window: ask the shell to bring it forward by popping it out again.
-    void getBridge().invoke('window.popOut', { peer });
-    return;
-  }
-  ui.openTab(peer, true);
-  ui.requestComposerFocus();
+  if (!showChat(peer)) return;
+  useUi.getState().requestComposerFocus();
   const chat = useChats.getState().chats.get(peer);
   if (!chat || chat.history === 'idle' || chat.history === 'failed') void loadHistory(peer);
 }
 
-export async function loadHistory(peer: string, older = false): Promise<void> {
-  const chats = useChats.getState();
-  const chat = chats.chats.get(peer);
-  if (chat?.history === 'loading') return;
-  const before = older ? chat?.messages[0]?.timestamp : undefined;
-  chats.setHistory(peer, { history: 'loading', historyError: null });
-  const result = await getBridge().invoke('chat.history', {
-    peer,
-    limit: HISTORY_PAGE,
-    ...(before !== undefined ? { before } : {}),
-  });
+/** Shows the chat's tab here; false when it lives in its own window (which is brought forward instead). */
+function showChat(peer: string): boolean {
+  const ui = useUi.getState();
+  if (ui.view === 'main' && ui.poppedOut.has(peer)) {
+    // Already in its own window: ask the shell to bring it forward by popping it out again.
+    void getBridge().invoke('window.popOut', { peer });
+    return false;
+  }
+  if (ui.view === 'main') ui.openTab(peer, true);
+  return true;
+}
+
+type Anchor = { beforeSeq: number } | { afterSeq: number } | { aroundSeq: number } | Record<string, never>;
+
+/**
+ * Asks for one page of a chat's history and puts it in the store (see applyPage). One request at a time per
+ * chat, except that a 'replace' always goes ahead and makes the answers of earlier ones stale.
+ */
+async function fetchPage(
+  peer: string,
+  kind: PageKind,
+  anchor: Anchor,
+  limit: number,
+  highlightSeq?: number,
+): Promise<void> {
+  const chat = useChats.getState().chats.get(peer);
+  if (kind !== 'replace' && chat?.history === 'loading') return;
+  const epoch = useChats.getState().beginLoad(peer, kind);
+  const result = await getBridge().invoke('chat.history', { peer, limit, ...anchor });
+  const now = useChats.getState().chats.get(peer);
+  // The session ended (the chats were reset) or a jump replaced the list meanwhile.
+  if (!now || now.epoch !== epoch || now.loading !== kind) return;
   if (!result.ok) {
-    useChats.getState().setHistory(peer, { history: 'failed', historyError: result.error.message });
+    useChats
+      .getState()
+      .setHistory(peer, { history: 'failed', historyError: result.error.message, loading: null });
     return;
   }
-  const { messages, failures, complete } = result.value;
-  // History is old news: it never raises the unread count.
-  useChats.getState().addMessages(messages, { seenPeer: peer, ignored: new Set() });
-  useChats.getState().addFailures(failures.map((f) => ({ ...f, peer })));
-  useChats.getState().setHistory(peer, { history: 'loaded', complete });
+  useChats.getState().applyPage(peer, result.value, kind, highlightSeq);
+}
+
+/** The newest page of a chat (first opened), or with `older` the page before the oldest message shown. */
+export async function loadHistory(peer: string, older = false): Promise<void> {
+  const chat = useChats.getState().chats.get(peer);
+  const oldest = chat?.messages[0];
+  if (older && oldest) return fetchPage(peer, 'older', { beforeSeq: oldest.seq }, HISTORY_PAGE);
+  // Away from the newest message (after a jump): the newest page replaces the list rather than leave a gap.
+  if (chat && !chat.atNewest) return jumpToLatest(peer);
+  return fetchPage(peer, 'initial', {}, HISTORY_PAGE);
+}
+
+/** The page after the newest message shown (the list is away from the newest message after a jump). */
+export async function loadNewer(peer: string): Promise<void> {
+  const newest = useChats.getState().chats.get(peer)?.messages.at(-1);
+  if (!newest) return jumpToLatest(peer);
+  return fetchPage(peer, 'newer', { afterSeq: newest.seq }, HISTORY_PAGE);
+}
+
+/** Replaces the list with the newest page: back to following live messages. */
+export async function jumpToLatest(peer: string): Promise<void> {
+  return fetchPage(peer, 'replace', {}, HISTORY_PAGE);
+}
+
+/** Shows the chat and replaces its list with the messages around `seq`, which is scrolled to and highlighted. */
+export async function jumpToMessage(peer: string, seq: number): Promise<void> {
+  if (!showChat(peer)) return;
+  return fetchPage(peer, 'replace', { aroundSeq: seq }, AROUND_RADIUS, seq);
 }
 
 /** Sends a message; answers the error when it could not be sent (the composer keeps the text then). */
 export async function sendMessage(peer: string, body: string): Promise<EngineErrorPayload | null> {
+  // Writing while reading old messages: show the newest ones first, so the new message is seen in place.
+  if (useChats.getState().chats.get(peer)?.atNewest === false) await jumpToLatest(peer);
   const result = await getBridge().invoke('chat.send', { to: peer, body });
   if (!result.ok) return result.error;
   useChats.getState().addMessages([result.value], readContext());

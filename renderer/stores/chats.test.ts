@@ -3,20 +3,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage } from '../../shared/contract.ts';
 import {
+  MAX_HELD,
   applyFailures,
   applyMessages,
+  applyPage,
   applyStates,
+  beginLoad,
+  clearHighlight,
   clearMarker,
+  emptyChat,
   markRead,
   mergeMessages,
+  seedStates,
   type ChatMap,
+  type HistoryPage,
   type ReadContext,
 } from './chats.ts';
 import { seenPeer } from './ui.ts';
 
-function msg(id: string, timestamp: number, over: Partial<ChatMessage> = {}): ChatMessage {
+function msg(seq: number, timestamp: number, over: Partial<ChatMessage> = {}): ChatMessage {
   return {
-    id,
+    seq,
+    id: `id${seq}`,
     originId: null,
     direction: 'in',
     peer: 'alice@x',
@@ -28,61 +36,80 @@ function msg(id: string, timestamp: number, over: Partial<ChatMessage> = {}): Ch
     timestamp,
     delayed: false,
     fromRoster: true,
+    state: 'received',
     ...over,
   };
 }
 
-const nobodyLooking: ReadContext = { seenPeer: null, ignored: new Set() };
+function page(messages: ChatMessage[], over: Partial<HistoryPage> = {}): HistoryPage {
+  return { messages, failures: [], complete: false, atNewest: true, ...over };
+}
 
-test('mergeMessages dedupes by id and origin-id and keeps time order', () => {
-  const a = msg('a', 10);
-  const b = msg('b', 20, { originId: 'o1', direction: 'out' });
+const nobodyLooking: ReadContext = { seenPeer: null, ignored: new Set() };
+const aliceLooking: ReadContext = { seenPeer: 'alice@x', ignored: new Set() };
+const seqs = (chats: ChatMap, peer = 'alice@x'): number[] =>
+  (chats.get(peer)?.messages ?? []).map((m) => m.seq);
+
+test('mergeMessages dedupes by seq (not by id) and orders by timestamp, then seq', () => {
+  const a = msg(1, 10);
+  const b = msg(2, 20, { direction: 'out' });
   let list = mergeMessages([], [b, a]);
   assert.deepEqual(
-    list.map((m) => m.id),
-    ['a', 'b'],
+    list.map((m) => m.seq),
+    [1, 2],
   );
-  const same = mergeMessages(list, [msg('a', 10), msg('b2', 20, { originId: 'o1', direction: 'out' })]);
+  const same = mergeMessages(list, [msg(1, 10), msg(2, 20)]);
   assert.equal(same, list, 'nothing new: the same array');
-  list = mergeMessages(list, [msg('c', 15), msg('d', 30)]);
+  // Other clients reuse stanza ids: the same id with another seq is another message.
+  list = mergeMessages(list, [msg(3, 15, { id: 'id1' })]);
   assert.deepEqual(
-    list.map((m) => m.id),
-    ['a', 'c', 'b', 'd'],
+    list.map((m) => m.seq),
+    [1, 3, 2],
   );
-  // The same origin-id in the other direction is a different message.
-  assert.equal(mergeMessages(list, [msg('e', 40, { originId: 'o1' })]).length, 5);
+  // Same millisecond: seq decides, whatever order they arrive in.
+  list = mergeMessages(list, [msg(7, 30), msg(5, 30), msg(6, 30), msg(6, 30)]);
+  assert.deepEqual(
+    list.map((m) => m.seq),
+    [1, 3, 2, 5, 6, 7],
+  );
+  // Appending in order keeps the fast path's result identical to a sort.
+  const appended = mergeMessages(list, [msg(8, 31), msg(9, 31)]);
+  assert.deepEqual(
+    appended.map((m) => m.seq),
+    [1, 3, 2, 5, 6, 7, 8, 9],
+  );
 });
 
 test('unread: counts incoming text when the chat is not being looked at', () => {
   let chats: ChatMap = new Map();
-  chats = applyMessages(chats, [msg('a', 1), msg('b', 2), msg('c', 3, { direction: 'out' })], nobodyLooking);
+  chats = applyMessages(chats, [msg(1, 1), msg(2, 2), msg(3, 3, { direction: 'out' })], nobodyLooking);
   assert.equal(chats.get('alice@x')?.unread, 2);
-  assert.equal(chats.get('alice@x')?.markerId, 'a');
+  assert.equal(chats.get('alice@x')?.markerSeq, 1);
   // Duplicates do not count twice; a body-less message does not count.
-  chats = applyMessages(chats, [msg('a', 1), msg('x', 4, { body: null })], nobodyLooking);
+  chats = applyMessages(chats, [msg(1, 1), msg(4, 4, { body: null })], nobodyLooking);
   assert.equal(chats.get('alice@x')?.unread, 2);
   // Looking at the chat: messages are read at once.
-  chats = applyMessages(chats, [msg('d', 5)], { seenPeer: 'alice@x', ignored: new Set() });
+  chats = applyMessages(chats, [msg(5, 5)], aliceLooking);
   assert.equal(chats.get('alice@x')?.unread, 2);
   // Another chat is being looked at: this one still counts. A popped-out chat never counts here.
-  chats = applyMessages(chats, [msg('e', 6)], { seenPeer: 'bob@x', ignored: new Set() });
+  chats = applyMessages(chats, [msg(6, 6)], { seenPeer: 'bob@x', ignored: new Set() });
   assert.equal(chats.get('alice@x')?.unread, 3);
-  chats = applyMessages(chats, [msg('f', 7)], { seenPeer: null, ignored: new Set(['alice@x']) });
+  chats = applyMessages(chats, [msg(7, 7)], { seenPeer: null, ignored: new Set(['alice@x']) });
   assert.equal(chats.get('alice@x')?.unread, 3);
 });
 
 test('unread clears when read; the marker stays until the chat is left, and moves on a new run', () => {
-  let chats: ChatMap = applyMessages(new Map(), [msg('a', 1), msg('b', 2)], nobodyLooking);
+  let chats: ChatMap = applyMessages(new Map(), [msg(1, 1), msg(2, 2)], nobodyLooking);
   assert.equal(clearMarker(chats, 'alice@x'), chats, 'marker kept while unread');
   chats = markRead(chats, 'alice@x');
   assert.equal(chats.get('alice@x')?.unread, 0);
-  assert.equal(chats.get('alice@x')?.markerId, 'a');
+  assert.equal(chats.get('alice@x')?.markerSeq, 1);
   assert.equal(markRead(chats, 'alice@x'), chats, 'no change: same map');
-  chats = applyMessages(chats, [msg('c', 3)], nobodyLooking);
-  assert.equal(chats.get('alice@x')?.markerId, 'c');
+  chats = applyMessages(chats, [msg(3, 3)], nobodyLooking);
+  assert.equal(chats.get('alice@x')?.markerSeq, 3);
   chats = markRead(chats, 'alice@x');
   chats = clearMarker(chats, 'alice@x');
-  assert.equal(chats.get('alice@x')?.markerId, null);
+  assert.equal(chats.get('alice@x')?.markerSeq, null);
 });
 
 test('failures attach to their chat by message id', () => {
@@ -94,6 +121,14 @@ test('failures attach to their chat by message id', () => {
   };
   const chats = applyFailures(new Map(), [{ id: 'm1', peer: 'bob@x', error }]);
   assert.equal(chats.get('bob@x')?.failures.get('m1')?.message, 'Recipient unavailable');
+  // A history page brings the failures of stored messages.
+  const paged = applyPage(
+    new Map(),
+    'bob@x',
+    page([msg(1, 1, { id: 'm2', state: 'failed' })], { failures: [{ id: 'm2', error }] }),
+    'initial',
+  );
+  assert.equal(paged.get('bob@x')?.failures.get('m2')?.condition, 'service-unavailable');
 });
 
 test('seenPeer: only the shown tab of a focused, visible window', () => {
@@ -126,4 +161,161 @@ test('delivery states only move forward and land in the right chat', () => {
   assert.equal(same.get('bob@example.com'), chats.get('bob@example.com'), 'no change, same object');
   chats = applyStates(chats, []);
   assert.equal(chats.size, 2);
+});
+
+test('delivery states are seeded from stored messages, forward only, sent messages only', () => {
+  const out = (seq: number, state: ChatMessage['state']) =>
+    msg(seq, seq, { id: `o${seq}`, direction: 'out', state });
+  let chats = applyPage(
+    new Map(),
+    'alice@x',
+    page([
+      out(1, 'pending'),
+      out(2, 'sent'),
+      out(3, 'delivered'),
+      out(4, 'read'),
+      out(5, 'failed'),
+      msg(6, 6),
+    ]),
+    'initial',
+  );
+  const states = chats.get('alice@x')!.states;
+  assert.equal(states.has('o1'), false, 'pending: no entry ("Sending…")');
+  assert.equal(states.get('o2'), 'sent');
+  assert.equal(states.get('o3'), 'delivered');
+  assert.equal(states.get('o4'), 'read');
+  assert.equal(states.has('o5'), false, 'failures are shown from the failures map');
+  assert.equal(states.has('id6'), false, 'received messages carry no delivery state');
+  // A live 'read' already seen is not moved back by an older copy of the message.
+  chats = applyStates(chats, [{ id: 'o2', peer: 'alice@x', state: 'read' }]);
+  chats = applyPage(chats, 'alice@x', page([out(2, 'sent')]), 'initial');
+  assert.equal(chats.get('alice@x')!.states.get('o2'), 'read');
+  // A live message carries its state too (a carbon of a message sent elsewhere, or a 'chat.send' answer).
+  chats = applyMessages(chats, [out(7, 'sent')], aliceLooking);
+  assert.equal(chats.get('alice@x')!.states.get('o7'), 'sent');
+  assert.equal(seedStates(states, [msg(8, 8)]), states, 'nothing to seed: same map');
+});
+
+test('paging back merges older pages once and in order; complete comes from the page', () => {
+  let chats = applyPage(new Map(), 'alice@x', page([msg(4, 40), msg(5, 50)]), 'initial');
+  assert.deepEqual(seqs(chats), [4, 5]);
+  assert.equal(chats.get('alice@x')?.complete, false);
+  // A live message that arrived before the first page answered is not doubled.
+  chats = applyMessages(new Map(), [msg(5, 50)], aliceLooking);
+  chats = applyPage(chats, 'alice@x', page([msg(4, 40), msg(5, 50)]), 'initial');
+  assert.deepEqual(seqs(chats), [4, 5]);
+  chats = applyPage(
+    chats,
+    'alice@x',
+    page([msg(2, 20), msg(3, 30), msg(4, 40)], { atNewest: false }),
+    'older',
+  );
+  assert.deepEqual(seqs(chats), [2, 3, 4, 5]);
+  assert.equal(chats.get('alice@x')?.atNewest, true, 'an older page does not move the list off the newest');
+  chats = applyPage(chats, 'alice@x', page([msg(1, 10)], { atNewest: false, complete: true }), 'older');
+  assert.deepEqual(seqs(chats), [1, 2, 3, 4, 5]);
+  assert.equal(chats.get('alice@x')?.complete, true);
+  assert.equal(chats.get('alice@x')?.unread, 0, 'history never counts as unread');
+});
+
+test('jump: the page around a message replaces the list; live messages wait until paging reaches the newest', () => {
+  let chats = applyPage(new Map(), 'alice@x', page([msg(90, 900), msg(91, 910)]), 'initial');
+  chats = applyMessages(chats, [msg(92, 920)], aliceLooking);
+  const listGen = chats.get('alice@x')!.listGen;
+
+  // A jump starts: a new epoch (answers to older requests are dropped by the caller), shown as loading.
+  chats = beginLoad(chats, 'alice@x', 'replace');
+  const started = chats.get('alice@x')!;
+  assert.equal(started.history, 'loading');
+  assert.equal(started.loading, 'replace');
+  assert.equal(started.epoch, 1);
+  chats = applyPage(
+    chats,
+    'alice@x',
+    page([msg(9, 90), msg(10, 100), msg(11, 110)], { atNewest: false }),
+    'replace',
+    10,
+  );
+  let chat = chats.get('alice@x')!;
+  assert.deepEqual(seqs(chats), [9, 10, 11], 'replaced, not merged');
+  assert.equal(chat.atNewest, false);
+  assert.equal(chat.highlight?.seq, 10);
+  assert.equal(chat.listGen, listGen + 1);
+  assert.equal(chat.history, 'loaded');
+
+  // Away from the newest: live messages are not appended after the gap, but still counted when unseen.
+  chats = applyMessages(chats, [msg(93, 930)], nobodyLooking);
+  chats = applyMessages(chats, [msg(93, 930), msg(94, 940, { direction: 'out' })], nobodyLooking);
+  chat = chats.get('alice@x')!;
+  assert.deepEqual(seqs(chats), [9, 10, 11]);
+  assert.deepEqual(
+    chat.held.map((m) => m.seq),
+    [93, 94],
+  );
+  assert.equal(chat.unread, 1, 'the held incoming message is unread, once');
+  assert.equal(chat.newestIn, 93);
+
+  // Paging forward merges; the list stays away from the newest until a page says otherwise.
+  chats = applyPage(chats, 'alice@x', page([msg(12, 120), msg(13, 130)], { atNewest: false }), 'newer');
+  assert.deepEqual(seqs(chats), [9, 10, 11, 12, 13]);
+  assert.equal(chats.get('alice@x')!.atNewest, false);
+  assert.equal(chats.get('alice@x')!.highlight?.seq, 10, 'paging keeps the highlight');
+  // The last page reaches the newest message: it already holds 93; 94 was stored after it was read.
+  chats = applyPage(
+    chats,
+    'alice@x',
+    page([msg(14, 140), msg(90, 900), msg(91, 910), msg(92, 920), msg(93, 930)]),
+    'newer',
+  );
+  chat = chats.get('alice@x')!;
+  assert.equal(chat.atNewest, true);
+  assert.deepEqual(seqs(chats), [9, 10, 11, 12, 13, 14, 90, 91, 92, 93, 94]);
+  assert.deepEqual(chat.held, []);
+  assert.equal(chat.listGen, listGen + 1, 'paging forward is not a replacement');
+
+  // At the newest again: live messages are appended as before.
+  chats = applyMessages(chats, [msg(95, 950)], aliceLooking);
+  assert.deepEqual(seqs(chats).slice(-3), [93, 94, 95]);
+});
+
+test('jump to latest replaces the list with the newest page and takes back held messages newer than it', () => {
+  let chats = applyPage(
+    new Map(),
+    'alice@x',
+    page([msg(1, 10), msg(2, 20)], { atNewest: false }),
+    'replace',
+    1,
+  );
+  chats = applyMessages(chats, [msg(50, 500), msg(51, 510)], nobodyLooking);
+  // Newest page read before 51 was stored (its event came first).
+  chats = applyPage(chats, 'alice@x', page([msg(49, 490), msg(50, 500)]), 'replace');
+  const chat = chats.get('alice@x')!;
+  assert.deepEqual(seqs(chats), [49, 50, 51]);
+  assert.equal(chat.atNewest, true);
+  assert.equal(chat.highlight, null, 'jump to latest highlights nothing');
+  assert.equal(chat.listGen, 2);
+});
+
+test('held messages are bounded, and the highlight is cleared only by its own token', () => {
+  let chats = applyPage(new Map(), 'alice@x', page([msg(1, 1)], { atNewest: false }), 'replace', 1);
+  const many = Array.from({ length: MAX_HELD + 20 }, (_, i) => msg(100 + i, 100 + i));
+  chats = applyMessages(chats, many, nobodyLooking);
+  const chat = chats.get('alice@x')!;
+  assert.equal(chat.held.length, MAX_HELD);
+  assert.equal(chat.held[0]?.seq, 120, 'the oldest are dropped (they are in the history anyway)');
+  const token = chat.highlight!.token;
+  assert.equal(clearHighlight(chats, 'alice@x', token + 1), chats);
+  assert.equal(clearHighlight(chats, 'alice@x', token).get('alice@x')?.highlight, null);
+  assert.equal(clearHighlight(chats, 'nobody@x', token), chats);
+});
+
+test('newestIn follows incoming messages live and from pages that reach the newest, not from older pages', () => {
+  let chats: ChatMap = new Map([['alice@x', emptyChat('alice@x')]]);
+  chats = applyPage(chats, 'alice@x', page([msg(3, 3), msg(4, 4, { direction: 'out' })]), 'initial');
+  assert.equal(chats.get('alice@x')?.newestIn, 3, 'own messages are not marked');
+  // Archive messages fetched while scrolling back get new (higher) rows but are old.
+  chats = applyPage(chats, 'alice@x', page([msg(200, 1)], { atNewest: false }), 'older');
+  assert.equal(chats.get('alice@x')?.newestIn, 3);
+  chats = applyMessages(chats, [msg(201, 10)], nobodyLooking);
+  assert.equal(chats.get('alice@x')?.newestIn, 201);
 });

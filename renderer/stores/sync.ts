@@ -9,6 +9,7 @@ import { usePresence } from './presence.ts';
 import { useRequests } from './requests.ts';
 import { useChats } from './chats.ts';
 import type { ReadContext } from './chats.ts';
+import { DisplayedMarks, chatVisible } from './displayed.ts';
 import { seenPeer, useUi } from './ui.ts';
 
 export function readContext(): ReadContext {
@@ -85,7 +86,20 @@ export function startSync(): void {
   void loadSnapshot();
   onBridgeReopen(() => void loadSnapshot());
   trackWindow();
+  trackNetwork();
   publishStats();
+}
+
+/** The OS says the network is back: reconnect now instead of waiting for the backoff (main window only). */
+function trackNetwork(): void {
+  if (useUi.getState().view !== 'main') return;
+  window.addEventListener('online', () => {
+    void getBridge()
+      .invoke('connection.retryNow', {})
+      .then((r) => {
+        if (!r.ok) console.warn('connection.retryNow failed', r.error.message);
+      });
+  });
 }
 
 declare global {
@@ -139,7 +153,28 @@ function trackWindow(): void {
       if (lastActive !== null) useChats.getState().clearMarker(lastActive);
       lastActive = ui.activePeer;
     }
+    markDisplayed();
   };
   useUi.subscribe(onUi);
+  // A message arriving in (or history loaded into) the chat being looked at.
+  useChats.subscribe(markDisplayed);
   onUi();
+}
+
+const displayed = new DisplayedMarks();
+
+/**
+ * Tells the contact of the chat being looked at (shown here, window visible and focused) that we displayed
+ * their newest message: once per new incoming message, never for a hidden chat.
+ */
+function markDisplayed(): void {
+  const peer = seenPeer(useUi.getState());
+  if (peer === null || !chatVisible(peer, document)) return;
+  const newestIn = useChats.getState().chats.get(peer)?.newestIn ?? null;
+  if (newestIn === null || !displayed.take(peer, newestIn)) return;
+  void getBridge()
+    .invoke('chat.markDisplayed', { peer })
+    .then((r) => {
+      if (!r.ok) displayed.forget(peer, newestIn);
+    });
 }

@@ -1,12 +1,15 @@
 // The messages of one chat: virtualized with measured (variable) row heights; day separators, the
-// "New messages" marker, sender runs, and an error marker on messages that failed.
+// "New messages" marker, sender runs, and an error marker on messages that failed. Scrolling near the top loads
+// the page before (the list keeps its place); after a jump to a search hit, that message is centred and
+// highlighted for a few seconds, and buttons at the bottom page forward or jump back to the newest messages.
 import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, EngineErrorPayload } from '../../../shared/contract.ts';
 import { useChats } from '../../stores/chats.ts';
 import type { ChatState, DeliveryState } from '../../stores/chats.ts';
 import { displayName, useRoster } from '../../stores/roster.ts';
-import { loadHistory } from '../../stores/actions.ts';
+import { useConnection } from '../../stores/connection.ts';
+import { jumpToLatest, loadHistory, loadNewer } from '../../stores/actions.ts';
 import { buildMessageItems } from './message-model.ts';
 import { MessageText } from './MessageText.tsx';
 import { useMinuteClock } from './clock.ts';
@@ -21,6 +24,10 @@ const DELIVERY_LABEL: Record<DeliveryState | 'pending', string> = {
   read: 'Read',
 };
 const BOTTOM_SLACK_PX = 48;
+/** Scrolled this close to the top, the page before is loaded. */
+const TOP_LOAD_PX = 160;
+/** How long a jumped-to message stays highlighted. */
+export const HIGHLIGHT_MS = 6000;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
@@ -31,17 +38,21 @@ const MessageRow = memo(function MessageRow({
   senderName,
   failure,
   delivery,
+  highlighted,
 }: {
   message: ChatMessage;
   firstOfRun: boolean;
   senderName: string;
   failure: EngineErrorPayload | undefined;
   delivery: DeliveryState | undefined;
+  highlighted: boolean;
 }) {
   const when = new Date(message.timestamp);
   return (
     <div
-      className={`msg msg-${message.direction}${failure ? ' msg-failed' : ''}${firstOfRun ? ' msg-first' : ''}`}
+      className={`msg msg-${message.direction}${failure ? ' msg-failed' : ''}${firstOfRun ? ' msg-first' : ''}${highlighted ? ' msg-highlight' : ''}`}
+      data-seq={message.seq}
+      aria-current={highlighted ? 'true' : undefined}
     >
       {firstOfRun && <div className="msg-sender">{senderName}</div>}
       <div className="msg-line">
@@ -72,7 +83,9 @@ const MessageRow = memo(function MessageRow({
 
 function HistoryStatus({ peer, chat }: { peer: string; chat: ChatState | undefined }) {
   if (!chat || chat.history === 'idle') return null;
-  if (chat.history === 'loading') return <p className="history-status">Loading history…</p>;
+  if (chat.history === 'loading' && chat.loading !== 'newer') {
+    return <p className="history-status">Loading history…</p>;
+  }
   if (chat.history === 'failed') {
     return (
       <div className="history-status" role="alert">
@@ -90,7 +103,12 @@ function HistoryStatus({ peer, chat }: { peer: string; chat: ChatState | undefin
   if (!chat.complete && chat.messages.length > 0) {
     return (
       <div className="history-status">
-        <button type="button" className="small" onClick={() => void loadHistory(peer, true)}>
+        <button
+          type="button"
+          className="small"
+          disabled={chat.history === 'loading'}
+          onClick={() => void loadHistory(peer, true)}
+        >
           Load earlier messages
         </button>
       </div>
@@ -99,18 +117,53 @@ function HistoryStatus({ peer, chat }: { peer: string; chat: ChatState | undefin
   return null;
 }
 
+/** Below the list while it is away from the newest messages (after a jump): page forward, or jump back. */
+function NewerBar({ peer, chat, onDone }: { peer: string; chat: ChatState; onDone: () => void }) {
+  const loadingNewer = chat.history === 'loading' && chat.loading === 'newer';
+  const held = chat.held.length;
+  return (
+    <div className="newer-bar">
+      <button
+        type="button"
+        className="small"
+        disabled={chat.history === 'loading'}
+        onClick={() => void loadNewer(peer).then(onDone)}
+      >
+        {loadingNewer ? 'Loading newer messages…' : 'Show newer messages'}
+      </button>
+      <button type="button" className="small primary" onClick={() => void jumpToLatest(peer).then(onDone)}>
+        {held > 0 ? `Jump to latest (${held} new)` : 'Jump to latest'}
+      </button>
+    </div>
+  );
+}
+
 export function MessageList({ peer }: { peer: string }) {
   const chat = useChats((s) => s.chats.get(peer));
   const contact = useRoster((s) => s.contacts.get(peer));
+  const connected = useConnection((s) => s.state.status === 'online' || s.state.status === 'reconnecting');
   const messages = chat?.messages ?? NO_MESSAGES;
   const failures = chat?.failures ?? NO_FAILURES;
   const states = chat?.states ?? NO_STATES;
-  const markerId = chat?.markerId ?? null;
+  const markerSeq = chat?.markerSeq ?? null;
+  const atNewest = chat?.atNewest ?? true;
+  const highlight = chat?.highlight ?? null;
+  const listGen = chat?.listGen ?? 0;
+  const historyState = chat?.history ?? 'idle';
   const now = useMinuteClock();
-  const items = useMemo(() => buildMessageItems(messages, markerId, now), [messages, markerId, now]);
+  const items = useMemo(() => buildMessageItems(messages, markerSeq, now), [messages, markerSeq, now]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  const handledHighlight = useRef<number | null>(null);
+  const seen = useRef({ firstSeq: null as number | null, lastSeq: null as number | null, listGen, atNewest });
+  /** The message at the top of the view (seq): kept there when a page of older messages is put above. */
+  const topAnchor = useRef<number | null>(null);
   const peerName = displayName(contact, peer);
+
+  // A chat shown for the first time (opened by an incoming message, or in its own window) gets its history.
+  useEffect(() => {
+    if (connected && historyState === 'idle') void loadHistory(peer);
+  }, [connected, historyState, peer]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as its docs intend
   const virtualizer = useVirtualizer({
@@ -121,23 +174,76 @@ export function MessageList({ peer }: { peer: string }) {
     overscan: 8,
   });
 
-  // Follow new messages while the view is at the bottom (or when we sent one).
+  /** Remembers the first message whose top is in view: the one kept in place when older messages come. */
+  const rememberTop = (): void => {
+    const top = scrollRef.current?.scrollTop ?? 0;
+    const at = virtualizer.getVirtualItemForOffset(top);
+    topAnchor.current = null;
+    if (!at) return;
+    for (let i = at.start < top ? at.index + 1 : at.index; i < items.length; i++) {
+      const item = items[i];
+      if (item?.kind === 'message') {
+        topAnchor.current = item.message.seq;
+        return;
+      }
+    }
+  };
+
+  // Where to scroll after the list changed: to a jumped-to message (centred); to the end after "jump to
+  // latest"; nowhere visible when older messages were put above (the message at the top stays put); along
+  // with new messages while the view is at the bottom (or when we sent one). Paging forward after a jump
+  // leaves the reader where they are.
+  const first = messages[0];
   const last = messages.at(-1);
   useLayoutEffect(() => {
+    const before = seen.current;
+    const firstSeq = first?.seq ?? null;
+    const lastSeq = last?.seq ?? null;
+    seen.current = { firstSeq, lastSeq, listGen, atNewest };
     if (items.length === 0) return;
-    if (atBottom.current || last?.direction === 'out') {
+    const end = (): void => {
       virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
       atBottom.current = true;
+    };
+    if (highlight && highlight.token !== handledHighlight.current) {
+      const index = items.findIndex((i) => i.kind === 'message' && i.message.seq === highlight.seq);
+      if (index >= 0) {
+        handledHighlight.current = highlight.token;
+        atBottom.current = false;
+        virtualizer.scrollToIndex(index, { align: 'center' });
+        return;
+      }
     }
-  }, [items.length, last, virtualizer]);
+    if (listGen !== before.listGen) {
+      if (atNewest) end();
+      return;
+    }
+    const anchor = topAnchor.current;
+    if (firstSeq !== before.firstSeq && before.firstSeq !== null && !atBottom.current && anchor !== null) {
+      // By index: the virtualizer keeps it there while the rows above are measured.
+      const index = items.findIndex((i) => i.kind === 'message' && i.message.seq === anchor);
+      if (index >= 0) virtualizer.scrollToIndex(index, { align: 'start' });
+    }
+    if (!atNewest || !before.atNewest) return;
+    if (atBottom.current || (lastSeq !== before.lastSeq && last?.direction === 'out')) end();
+  }, [items, first, last, listGen, atNewest, highlight, virtualizer]);
 
+  // The highlight fades after a while (unless another jump replaced it).
   useEffect(() => {
-    atBottom.current = true;
-  }, [peer]);
+    if (!highlight) return;
+    const timer = setTimeout(() => useChats.getState().clearHighlight(peer, highlight.token), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlight, peer]);
 
   const onScroll = (): void => {
     const el = scrollRef.current;
-    if (el) atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
+    rememberTop();
+    const c = useChats.getState().chats.get(peer);
+    if (el.scrollTop < TOP_LOAD_PX && c && !c.complete && c.history === 'loaded' && c.messages.length > 0) {
+      void loadHistory(peer, true);
+    }
   };
 
   return (
@@ -179,6 +285,7 @@ export function MessageList({ peer }: { peer: string }) {
                     senderName={item.message.direction === 'out' ? 'You' : peerName}
                     failure={failures.get(item.message.id)}
                     delivery={states.get(item.message.id)}
+                    highlighted={highlight?.seq === item.message.seq}
                   />
                 )}
               </div>
@@ -186,6 +293,16 @@ export function MessageList({ peer }: { peer: string }) {
           })}
         </div>
       </div>
+      {chat && !atNewest && (
+        <NewerBar
+          peer={peer}
+          chat={chat}
+          onDone={() => {
+            // The button pressed went away (the newest messages are shown): keep the focus in the chat.
+            if (document.activeElement === document.body) scrollRef.current?.focus({ preventScroll: true });
+          }}
+        />
+      )}
     </div>
   );
 }

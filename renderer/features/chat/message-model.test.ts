@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import type { ChatMessage } from '../../../shared/contract.ts';
 import { buildMessageItems, dayLabel, segmentText } from './message-model.ts';
 
-function msg(id: string, timestamp: number, direction: 'in' | 'out' = 'in', body = 'hi'): ChatMessage {
+function msg(seq: number, timestamp: number, direction: 'in' | 'out' = 'in', body = 'hi'): ChatMessage {
   return {
-    id,
+    seq,
+    // Stanza ids are not unique (other clients reuse them): items must be keyed by seq.
+    id: 'same-id',
     originId: null,
     direction,
     peer: 'alice@x',
@@ -18,6 +20,7 @@ function msg(id: string, timestamp: number, direction: 'in' | 'out' = 'in', body
     timestamp,
     delayed: false,
     fromRoster: true,
+    state: direction === 'out' ? 'sent' : 'received',
   };
 }
 
@@ -33,25 +36,19 @@ test('day labels', () => {
 
 test('day separators, unread marker and sender runs', () => {
   const items = buildMessageItems(
-    [
-      msg('a', YESTERDAY),
-      msg('b', YESTERDAY + 1000),
-      msg('c', NOW - 2000, 'out'),
-      msg('d', NOW - 1000),
-      msg('e', NOW),
-    ],
-    'd',
+    [msg(1, YESTERDAY), msg(2, YESTERDAY + 1000), msg(3, NOW - 2000, 'out'), msg(4, NOW - 1000), msg(5, NOW)],
+    4,
     NOW,
   );
   assert.deepEqual(
     items.map((i) =>
       i.kind === 'message'
-        ? `${i.message.id}${i.firstOfRun ? '*' : ''}`
+        ? `${i.message.seq}${i.firstOfRun ? '*' : ''}`
         : i.kind === 'day'
           ? i.label
           : '--new--',
     ),
-    ['Yesterday', 'a*', 'b', 'Today', 'c*', '--new--', 'd*', 'e'],
+    ['Yesterday', '1*', '2', 'Today', '3*', '--new--', '4*', '5'],
   );
   assert.equal(new Set(items.map((i) => i.key)).size, items.length);
 });

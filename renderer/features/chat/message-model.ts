@@ -33,7 +33,7 @@ const RUN_GAP_MS = 5 * 60_000;
 
 export function buildMessageItems(
   messages: readonly ChatMessage[],
-  markerId: string | null,
+  markerSeq: number | null,
   now: number,
   locale?: string,
 ): MessageItem[] {
@@ -48,7 +48,7 @@ export function buildMessageItems(
       lastDay = day;
       breakRun = true;
     }
-    if (message.id === markerId) {
+    if (message.seq === markerSeq) {
       items.push({ kind: 'marker', key: 'marker' });
       breakRun = true;
     }
@@ -57,7 +57,7 @@ export function buildMessageItems(
       prev === null ||
       prev.direction !== message.direction ||
       message.timestamp - prev.timestamp > RUN_GAP_MS;
-    items.push({ kind: 'message', key: `m:${message.id}`, message, firstOfRun });
+    items.push({ kind: 'message', key: `m:${message.seq}`, message, firstOfRun });
     prev = message;
   }
   return items;

@@ -16,6 +16,7 @@ import type { MenuItem } from '../../components/Menu.tsx';
 import { flattenRows, groupOrdered, groupRowIndex } from './roster-model.ts';
 import { ContactRow, GroupRow } from './RosterRows.tsx';
 import { ContactDialog } from './ContactDialogs.tsx';
+import { MessageSearch } from '../search/MessageSearch.tsx';
 import type { ContactDialogState } from './ContactDialogs.tsx';
 
 const GROUP_ROW = 32;
@@ -187,6 +188,7 @@ export function Roster() {
   const empty = rows.length === 0;
   return (
     <section className="roster" aria-label="Roster">
+      <MessageSearch label="Search messages" className="global-search" />
       <div className="roster-toolbar">
         <input
           type="text"

@@ -1,0 +1,277 @@
+// Message search as you type: one chat's history (`peer`) or every chat's. A combobox input with a listbox of
+// hits (aria-activedescendant: focus stays in the box); arrows move, Enter or a click opens the chat at that
+// message (jumpToMessage), Escape closes. Snippets are text: split on the engine's marks, matches in <mark>.
+import { useEffect, useId, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import type { ChatMessage } from '../../../shared/contract.ts';
+import { getBridge } from '../../transport/bridge.ts';
+import { displayName, useRoster } from '../../stores/roster.ts';
+import { jumpToMessage } from '../../stores/actions.ts';
+import { splitSnippet } from './snippet.ts';
+
+export const SEARCH_DEBOUNCE_MS = 150;
+const SEARCH_LIMIT = 50;
+/** The contract's bound on a query. */
+const MAX_QUERY_CHARS = 256;
+
+interface Hit {
+  message: ChatMessage;
+  snippet: string;
+}
+
+interface Results {
+  /** The (trimmed) query these answer: results of an older query are never shown for a newer one. */
+  query: string;
+  hits: readonly Hit[];
+  error: string | null;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+
+export function hitTime(timestamp: number, now = Date.now()): string {
+  const when = new Date(timestamp);
+  return new Date(now).toDateString() === when.toDateString()
+    ? timeFormat.format(when)
+    : dateTimeFormat.format(when);
+}
+
+/** Runs the search SEARCH_DEBOUNCE_MS after the last keystroke; answers arriving for older queries are dropped. */
+function useSearch(query: string, peer: string | undefined): Results | null {
+  const [results, setResults] = useState<Results | null>(null);
+  const q = query.trim().slice(0, MAX_QUERY_CHARS);
+  useEffect(() => {
+    if (q === '') return;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      void getBridge()
+        .invoke('chat.search', { query: q, limit: SEARCH_LIMIT, ...(peer ? { peer } : {}) })
+        .then((r) => {
+          if (cancelled) return;
+          setResults(
+            r.ok
+              ? { query: q, hits: r.value.hits, error: null }
+              : { query: q, hits: [], error: r.error.message },
+          );
+        });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [q, peer]);
+  return results !== null && results.query === q && q !== '' ? results : null;
+}
+
+/** A snippet as text nodes; matched words in <mark>. */
+export function Snippet({ snippet }: { snippet: string }) {
+  return (
+    <>
+      {splitSnippet(snippet).map((part, i) =>
+        part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>,
+      )}
+    </>
+  );
+}
+
+function HitOption({
+  id,
+  hit,
+  active,
+  global,
+  onPick,
+  onHover,
+}: {
+  id: string;
+  hit: Hit;
+  active: boolean;
+  global: boolean;
+  onPick: () => void;
+  onHover: () => void;
+}) {
+  const { message } = hit;
+  const contact = useRoster((s) => s.contacts.get(message.peer));
+  const peerName = displayName(contact, message.peer);
+  // Across chats: whose chat it is. Within one: who wrote it.
+  const who = global
+    ? message.direction === 'out'
+      ? `You to ${peerName}`
+      : peerName
+    : message.direction === 'out'
+      ? 'You'
+      : peerName;
+  const when = new Date(message.timestamp);
+  return (
+    <li
+      id={id}
+      role="option"
+      aria-selected={active}
+      className={`search-hit${active ? ' active' : ''}`}
+      data-seq={message.seq}
+      onMouseDown={(e) => e.preventDefault()}
+      onMouseMove={onHover}
+      onClick={onPick}
+    >
+      <div className="search-hit-head">
+        <span className="search-hit-who">{who}</span>{' '}
+        <time className="search-hit-time" dateTime={when.toISOString()} title={fullFormat.format(when)}>
+          {hitTime(message.timestamp)}
+        </time>
+      </div>
+      <div className="search-hit-snippet">
+        <Snippet snippet={hit.snippet} />
+      </div>
+    </li>
+  );
+}
+
+export interface MessageSearchProps {
+  /** One chat's history; without it, every chat's. */
+  peer?: string;
+  /** The box's accessible name (and placeholder). */
+  label: string;
+  className?: string;
+  /** Bump to move the focus into the box (and select its text). */
+  focusRequest?: number;
+  /** Escape closes the whole search (the chat's search bar); without it, Escape closes the list, then clears. */
+  onClose?: () => void;
+}
+
+export function MessageSearch({ peer, label, className, focusRequest, onClose }: MessageSearchProps) {
+  const [query, setQuery] = useState('');
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const baseId = useId();
+  const listId = `${baseId}-list`;
+  const results = useSearch(query, peer);
+  const hits = results?.hits ?? [];
+  const activeIndex = Math.min(active, hits.length - 1);
+  const typed = query.trim() !== '';
+  const panelOpen = open && typed;
+  const listShown = panelOpen && hits.length > 0;
+
+  useEffect(() => {
+    if (focusRequest === undefined || focusRequest === 0) return;
+    inputRef.current?.focus();
+    inputRef.current?.select();
+  }, [focusRequest]);
+
+  useEffect(() => {
+    if (!listShown || activeIndex < 0) return;
+    document.getElementById(`${baseId}-hit-${activeIndex}`)?.scrollIntoView({ block: 'nearest' });
+  }, [listShown, activeIndex, baseId]);
+
+  const pick = (hit: Hit | undefined): void => {
+    if (!hit) return;
+    setOpen(false);
+    void jumpToMessage(hit.message.peer, hit.message.seq);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
+    switch (event.key) {
+      case 'ArrowDown':
+        event.preventDefault();
+        if (!panelOpen) setOpen(true);
+        else setActive(Math.min(activeIndex + 1, hits.length - 1));
+        return;
+      case 'ArrowUp':
+        event.preventDefault();
+        setActive(Math.max(activeIndex - 1, 0));
+        return;
+      case 'Enter':
+        event.preventDefault();
+        if (listShown) pick(hits[activeIndex]);
+        else if (typed) setOpen(true);
+        return;
+      case 'Escape':
+        event.preventDefault();
+        if (onClose) onClose();
+        else if (panelOpen) setOpen(false);
+        else setQuery('');
+        return;
+    }
+  };
+
+  let status = '';
+  if (panelOpen) {
+    if (results === null) status = 'Searching…';
+    else if (results.error !== null) status = `Search failed: ${results.error}`;
+    else if (hits.length === 0) status = 'No messages match';
+    else status = hits.length === 1 ? '1 message' : `${hits.length} messages`;
+  }
+
+  return (
+    <div
+      role="search"
+      aria-label={label}
+      className={`search${className ? ` ${className}` : ''}`}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
+      <div className="search-field">
+        <svg className="search-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+          <circle cx="6.5" cy="6.5" r="4.75" fill="none" stroke="currentColor" strokeWidth="1.75" />
+          <line x1="10" y1="10" x2="14.5" y2="14.5" stroke="currentColor" strokeWidth="1.75" />
+        </svg>
+        <input
+          ref={inputRef}
+          type="text"
+          role="combobox"
+          className="search-input"
+          aria-label={label}
+          placeholder={label}
+          aria-autocomplete="list"
+          aria-expanded={listShown}
+          aria-controls={listId}
+          aria-activedescendant={listShown && activeIndex >= 0 ? `${baseId}-hit-${activeIndex}` : undefined}
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={MAX_QUERY_CHARS}
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActive(0);
+            setOpen(true);
+          }}
+          onFocus={() => setOpen(true)}
+          onClick={() => setOpen(true)}
+          onKeyDown={onKeyDown}
+        />
+        {onClose && (
+          <button type="button" className="small search-close" onClick={onClose}>
+            Close search
+          </button>
+        )}
+      </div>
+      <div className="search-panel" hidden={!panelOpen}>
+        <p className="search-status" role="status">
+          {status}
+        </p>
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label={`${label}: results`}
+          className="search-hits"
+          hidden={!listShown}
+        >
+          {hits.map((hit, i) => (
+            <HitOption
+              key={hit.message.seq}
+              id={`${baseId}-hit-${i}`}
+              hit={hit}
+              active={i === activeIndex}
+              global={peer === undefined}
+              onPick={() => pick(hit)}
+              onHover={() => {
+                if (i !== activeIndex) setActive(i);
+              }}
+            />
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}

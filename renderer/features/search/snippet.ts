@@ -1,0 +1,42 @@
+// Search snippets as text parts: the engine marks matched words with two control characters (the contract's
+// SNIPPET_OPEN / SNIPPET_CLOSE); they are split on here and each part is rendered as a text node, matches in
+// <mark>. Nothing in a snippet is ever parsed as HTML.
+
+/**
+ * The contract's SNIPPET_OPEN and SNIPPET_CLOSE (not imported: that would pull the contract's schemas into the
+ * page; snippet.test.ts checks they agree).
+ */
+export const SNIPPET_OPEN = '\u0002';
+export const SNIPPET_CLOSE = '\u0003';
+
+export interface SnippetPart {
+  text: string;
+  match: boolean;
+}
+
+/**
+ * Splits a snippet into plain and matched parts, in order, none empty, neighbours of the same kind joined.
+ * Unbalanced or nested marks are tolerated (a stray close is dropped; an open mark runs to the end).
+ */
+export function splitSnippet(snippet: string): SnippetPart[] {
+  const parts: SnippetPart[] = [];
+  let match = false;
+  let text = '';
+  const flush = (): void => {
+    if (text === '') return;
+    const prev = parts.at(-1);
+    if (prev && prev.match === match) prev.text += text;
+    else parts.push({ text, match });
+    text = '';
+  };
+  for (const ch of snippet) {
+    if (ch === SNIPPET_OPEN || ch === SNIPPET_CLOSE) {
+      flush();
+      match = ch === SNIPPET_OPEN;
+    } else {
+      text += ch;
+    }
+  }
+  flush();
+  return parts;
+}
