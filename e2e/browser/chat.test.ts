@@ -4,59 +4,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from '@playwright/test';
-import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
-import type { BrowserSuite, ParleyApp } from './fixture.ts';
+import { checkScreen, contactRow, expect, startChatSession, useBrowserSuite } from './fixture.ts';
+import type { Friend } from './fixture.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
-import type { SlixmppPeer } from '../harness/peer.ts';
-
-declare global {
-  interface Window {
-    __pwned?: unknown;
-  }
-}
-
-interface Friend {
-  peer: SlixmppPeer;
-  name: string;
-}
-
-interface Session {
-  account: ScenarioAccount;
-  app: ParleyApp;
-  page: Page;
-  friends: Friend[];
-}
-
-/** The roster row of a contact: its accessible name starts with the contact's name. */
-const contactRow = (page: Page, name: string) =>
-  page
-    .getByRole('tree', { name: 'Contacts' })
-    .getByRole('treeitem', { name: new RegExp(`^${escapeRegExp(name)},`) });
-
-/**
- * A fresh account signed in (engine-side; sign-in has its own suite) with the main window showing, and each
- * named slixmpp peer befriended in group "Friends" and shown online in the roster.
- */
-async function start(suite: BrowserSuite, prefix: string, names: string[]): Promise<Session> {
-  const account = await suite.account(prefix);
-  const peers = await Promise.all(
-    names.map((name) => suite.peer(name.toLowerCase(), { onSubscribe: 'approve', resource: 'peer' })),
-  );
-  const app = await suite.app();
-  const { page } = app;
-  await app.signInDirect(account);
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  const friends: Friend[] = [];
-  for (const [i, peer] of peers.entries()) {
-    const name = names[i]!;
-    await app.befriend(peer, { name, group: 'Friends' });
-    await expect(contactRow(page, name)).toHaveAccessibleName(
-      new RegExp(`^${escapeRegExp(name)}, Available`),
-    );
-    friends.push({ peer, name });
-  }
-  return { account, app, page, friends };
-}
 
 /** The chat message row in a log holding `text`. */
 const messageRow = (log: ReturnType<Page['getByRole']>, text: string) =>
@@ -82,7 +32,7 @@ describe('browser mode: chat and presence', () => {
   const suite = useBrowserSuite();
 
   it('own presence and status reach a contact', async () => {
-    const { account, page, friends } = await start(suite, 'presence', ['Pia']);
+    const { account, page, friends } = await startChatSession(suite, 'presence', ['Pia']);
     const pia = friends[0]!.peer;
     const fromUs = (p: { from: string }): boolean => p.from.split('/')[0] === account.jid;
 
@@ -114,7 +64,7 @@ describe('browser mode: chat and presence', () => {
   });
 
   it('messages both ways: Enter sends, Shift+Enter is a new line, markup stays text, links are links', async () => {
-    const { account, page, friends } = await start(suite, 'talk', ['Alice']);
+    const { account, page, friends } = await startChatSession(suite, 'talk', ['Alice']);
     const alice = friends[0]!;
 
     // Keyboard: into the tree, down to the contact, Enter opens the chat with the message box focused.
@@ -176,7 +126,7 @@ describe('browser mode: chat and presence', () => {
   });
 
   it('a message for a chat that is not shown is counted unread until it is opened', async () => {
-    const { account, page, friends } = await start(suite, 'unread', ['Bea', 'Carl']);
+    const { account, page, friends } = await startChatSession(suite, 'unread', ['Bea', 'Carl']);
     const [bea, carl] = friends as [Friend, Friend];
     const tabs = page.getByRole('tablist', { name: 'Open chats' });
 
@@ -216,7 +166,7 @@ describe('browser mode: chat and presence', () => {
   });
 
   it('a popped-out chat shows only that chat, stays in sync both ways, and Dock closes it', async () => {
-    const { account, app, page, friends } = await start(suite, 'popout', ['Dora']);
+    const { account, app, page, friends } = await startChatSession(suite, 'popout', ['Dora']);
     const dora = friends[0]!;
     await contactRow(page, 'Dora').click();
     await expect(page.getByRole('log', { name: 'Messages with Dora' })).toBeVisible();
@@ -273,7 +223,7 @@ describe('browser mode: chat and presence', () => {
   });
 
   it('follows a dark colour scheme with a chat open, and passes axe there', async () => {
-    const { account, page, friends } = await start(suite, 'dark', ['Eve']);
+    const { account, page, friends } = await startChatSession(suite, 'dark', ['Eve']);
     const eve = friends[0]!;
     await contactRow(page, 'Eve').click();
     const log = page.getByRole('log', { name: 'Messages with Eve' });

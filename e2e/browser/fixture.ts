@@ -312,3 +312,64 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
     `axe found serious/critical violations on "${name}"`,
   );
 }
+
+declare global {
+  interface Window {
+    /** Set by hostile-content tests' payloads if any of them ever ran: it must stay undefined. */
+    __pwned?: unknown;
+  }
+}
+
+/** The roster row of a contact: its accessible name starts with the contact's name. */
+export const contactRow = (page: Page, name: string) =>
+  page
+    .getByRole('tree', { name: 'Contacts' })
+    .getByRole('treeitem', { name: new RegExp(`^${escapeRegExp(name)},`) });
+
+export interface Friend {
+  peer: SlixmppPeer;
+  name: string;
+}
+
+export interface ChatSession {
+  account: ScenarioAccount;
+  app: ParleyApp;
+  page: Page;
+  friends: Friend[];
+}
+
+/** Waits until the main window shows the roster with each named contact online. */
+export async function showsRoster(page: Page, names: string[]): Promise<void> {
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  for (const name of names) {
+    await expect(contactRow(page, name)).toHaveAccessibleName(
+      new RegExp(`^${escapeRegExp(name)}, Available`),
+    );
+  }
+}
+
+/**
+ * A fresh account signed in (engine-side; sign-in has its own suite) with each named slixmpp peer befriended
+ * in group "Friends" and shown online. With `openLater`, the page is not loaded yet: history made before it
+ * opens is only reachable through 'chat.history'.
+ */
+export async function startChatSession(
+  suite: BrowserSuite,
+  prefix: string,
+  names: string[],
+  options: { openLater?: boolean } = {},
+): Promise<ChatSession> {
+  const account = await suite.account(prefix);
+  const peers = await Promise.all(
+    names.map((name) => suite.peer(name.toLowerCase(), { onSubscribe: 'approve', resource: 'peer' })),
+  );
+  const app = await suite.app({ open: !options.openLater });
+  await app.signInDirect(account);
+  const friends: Friend[] = [];
+  for (const [i, peer] of peers.entries()) {
+    await app.befriend(peer, { name: names[i]!, group: 'Friends' });
+    friends.push({ peer, name: names[i]! });
+  }
+  if (!options.openLater) await showsRoster(app.page, names);
+  return { account, app, page: app.page, friends };
+}

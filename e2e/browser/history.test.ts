@@ -5,72 +5,21 @@
 // markers sent only for the chat being looked at.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Locator, Page } from '@playwright/test';
-import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
-import type { BrowserSuite, ParleyApp } from './fixture.ts';
-import type { ScenarioAccount } from '../harness/scenario.ts';
+import type { Locator } from '@playwright/test';
+import {
+  checkScreen,
+  contactRow,
+  expect,
+  showsRoster,
+  startChatSession,
+  useBrowserSuite,
+} from './fixture.ts';
+import type { Friend, ParleyApp } from './fixture.ts';
 import type { PeerEvent, SlixmppPeer } from '../harness/peer.ts';
-
-declare global {
-  interface Window {
-    __pwned?: unknown;
-  }
-}
-
-interface Friend {
-  peer: SlixmppPeer;
-  name: string;
-}
-
-interface Session {
-  account: ScenarioAccount;
-  app: ParleyApp;
-  page: Page;
-  friends: Friend[];
-}
-
-const contactRow = (page: Page, name: string) =>
-  page
-    .getByRole('tree', { name: 'Contacts' })
-    .getByRole('treeitem', { name: new RegExp(`^${escapeRegExp(name)},`) });
 
 /** The message row whose body is exactly `text`. */
 const messageRow = (log: Locator, text: string) =>
   log.locator('.msg').filter({ has: log.page().locator('.msg-body').getByText(text, { exact: true }) });
-
-/**
- * A fresh account signed in with each named slixmpp peer befriended (group "Friends"). With `openLater`, the
- * page is not loaded yet: history made before it opens is only reachable through 'chat.history'.
- */
-async function start(
-  suite: BrowserSuite,
-  prefix: string,
-  names: string[],
-  options: { openLater?: boolean } = {},
-): Promise<Session> {
-  const account = await suite.account(prefix);
-  const peers = await Promise.all(
-    names.map((name) => suite.peer(name.toLowerCase(), { onSubscribe: 'approve', resource: 'peer' })),
-  );
-  const app = await suite.app({ open: !options.openLater });
-  await app.signInDirect(account);
-  const friends: Friend[] = [];
-  for (const [i, peer] of peers.entries()) {
-    await app.befriend(peer, { name: names[i]!, group: 'Friends' });
-    friends.push({ peer, name: names[i]! });
-  }
-  if (!options.openLater) await showsRoster(app.page, names);
-  return { account, app, page: app.page, friends };
-}
-
-async function showsRoster(page: Page, names: string[]): Promise<void> {
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  for (const name of names) {
-    await expect(contactRow(page, name)).toHaveAccessibleName(
-      new RegExp(`^${escapeRegExp(name)}, Available`),
-    );
-  }
-}
 
 /** Waits until the engine's history of the chat with `peer` holds at least `count` messages. */
 async function waitStored(app: ParleyApp, peer: string, count: number): Promise<void> {
@@ -131,7 +80,7 @@ describe('browser mode: message history, search and displayed markers', () => {
   const suite = useBrowserSuite();
 
   it('scrolling back pages through 150 messages: each shown once, in order, the view keeping its place', async () => {
-    const { account, app, friends } = await start(suite, 'pages', ['Ada'], { openLater: true });
+    const { account, app, friends } = await startChatSession(suite, 'pages', ['Ada'], { openLater: true });
     const ada = friends[0]!;
     // 100 from Ada, then 50 from us: more than one page, both directions.
     await ada.peer.sendMany(account.jid, 100, 'msg ');
@@ -180,7 +129,7 @@ describe('browser mode: message history, search and displayed markers', () => {
   });
 
   it('chat search: Ctrl+F finds an old message, Enter jumps to it highlighted; newer pages, live messages, Jump to latest', async () => {
-    const { account, app, friends } = await start(suite, 'jump', ['Bo'], { openLater: true });
+    const { account, app, friends } = await startChatSession(suite, 'jump', ['Bo'], { openLater: true });
     const bo = friends[0]!;
     await bo.peer.sendMessage(account.jid, 'The treasure is buried under the old oak');
     await waitStored(app, bo.peer.jid, 1);
@@ -283,7 +232,7 @@ describe('browser mode: message history, search and displayed markers', () => {
   });
 
   it('global search finds messages in two chats, with names, and opens the right one at the message', async () => {
-    const { account, app, page, friends } = await start(suite, 'global', ['Cy', 'Di']);
+    const { account, app, page, friends } = await startChatSession(suite, 'global', ['Cy', 'Di']);
     const [cy, di] = friends as [Friend, Friend];
     await cy.peer.sendMessage(account.jid, 'Rendezvous at the north gate at noon');
     await cy.peer.sendMessage(account.jid, 'Bring the map');
@@ -349,7 +298,7 @@ describe('browser mode: message history, search and displayed markers', () => {
   });
 
   it('a hostile body found by search is shown as text in the snippet', async () => {
-    const { account, page, friends } = await start(suite, 'hostile', ['Eve']);
+    const { account, page, friends } = await startChatSession(suite, 'hostile', ['Eve']);
     const eve = friends[0]!;
     let dialogs = 0;
     page.on('dialog', (dialog) => {
@@ -382,7 +331,7 @@ describe('browser mode: message history, search and displayed markers', () => {
   });
 
   it('displayed markers go out only for the chat being looked at, for its newest message', async () => {
-    const { account, page, friends } = await start(suite, 'markers', ['Fay', 'Gil']);
+    const { account, page, friends } = await startChatSession(suite, 'markers', ['Fay', 'Gil']);
     const [fay] = friends as [Friend, Friend];
     const tabs = page.getByRole('tablist', { name: 'Open chats' });
     await contactRow(page, 'Gil').click();
@@ -425,7 +374,7 @@ describe('browser mode: message history, search and displayed markers', () => {
   });
 
   it("the OS saying the network is back ('online') asks the engine to reconnect now", async () => {
-    const { app, page } = await start(suite, 'online', []);
+    const { app, page } = await startChatSession(suite, 'online', []);
     const asked: string[] = [];
     const invoke = app.engine.invoke.bind(app.engine);
     app.engine.invoke = ((command: string, payload: unknown) => {

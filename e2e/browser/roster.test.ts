@@ -5,14 +5,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from '@playwright/test';
 import type { ParleyApp } from './fixture.ts';
-import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
+import { checkScreen, contactRow, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
-
-/** A contact row whose accessible name starts with `name` (the display name comes first). */
-const contactRow = (page: Page, name: string) =>
-  page
-    .getByRole('tree', { name: 'Contacts' })
-    .getByRole('treeitem', { name: new RegExp(`^${escapeRegExp(name)},`) });
 
 /** A group header row, e.g. "Friends, 1 of 1 online". */
 const groupRow = (page: Page, group: string) =>
