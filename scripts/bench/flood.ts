@@ -26,22 +26,21 @@
 //                             received all 10,000 bodies over the bridge WebSocket (counted in a wrapper around
 //                             the page's WebSocket, installed before the app loads). The stream is ordered
 //                             end to end, so the last body on screen follows all the others into the chat store.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { xml, type Element } from '@xmpp/xml';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
 import { seedRoster } from '../../e2e/harness/roster-seed.ts';
 import { Engine } from '../../electron/core/engine.ts';
 import { XmppSession } from '../../electron/core/xmpp/session.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
-import { buildRenderer, startBrowserMode } from '../start.ts';
+import { startBrowserMode } from '../start.ts';
+import { rebuildRendererAndLaunchChromium } from './_browser.ts';
 import { median, report } from './_stats.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/chromium.ts';
 
 const DOMAIN = 'parley.test';
 const READER = 'reader';
@@ -527,20 +526,7 @@ export async function main(args: string[]): Promise<void> {
 
     let uiError: string | null = null;
     try {
-      const before = process.env.PARLEY_REBUILD;
-      process.env.PARLEY_REBUILD = '1';
-      try {
-        await buildRenderer();
-      } finally {
-        if (before === undefined) delete process.env.PARLEY_REBUILD;
-        else process.env.PARLEY_REBUILD = before;
-      }
-      if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing`);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM_PATH,
-        headless: true,
-        args: [...CHROMIUM_ARGS],
-      });
+      browser = await rebuildRendererAndLaunchChromium();
     } catch (error) {
       uiError = `browser mode is unavailable: ${(error as Error).message}`;
       console.error(`flood bench: ${uiError}`);

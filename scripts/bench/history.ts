@@ -40,16 +40,16 @@
 //                                     messages match"). Includes the box's typing debounce; request_* split it
 //                                     at the page's 'chat.search' request and answer. Every second query of the
 //                                     list, in the global box (all chats) and in the big chat's search bar.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/harness/chromium.ts';
+import type { Browser, Page } from '@playwright/test';
 import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
 import { seedRoster } from '../../e2e/harness/roster-seed.ts';
 import { Engine } from '../../electron/core/engine.ts';
 import { HistoryStore, type NewMessage } from '../../electron/core/history/history-store.ts';
-import { buildRenderer, startBrowserMode } from '../start.ts';
+import { startBrowserMode } from '../start.ts';
+import { rebuildRendererAndLaunchChromium } from './_browser.ts';
 import { median, percentile, report } from './_stats.ts';
 
 const DOMAIN = 'parley.test';
@@ -723,21 +723,8 @@ async function endToEnd(dataDir: string, runs: number, list: readonly string[]):
     }
 
     // Browser mode.
-    const before = process.env.PARLEY_REBUILD;
-    process.env.PARLEY_REBUILD = '1';
-    try {
-      await buildRenderer();
-    } finally {
-      if (before === undefined) delete process.env.PARLEY_REBUILD;
-      else process.env.PARLEY_REBUILD = before;
-    }
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing`);
+    browser = await rebuildRendererAndLaunchChromium();
     host = (await startBrowserMode({ engine })).host;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [...CHROMIUM_ARGS],
-    });
 
     const uiRuns = Math.max(5, Math.floor(runs / 3));
     const opens: OpenProbe[] = [];
