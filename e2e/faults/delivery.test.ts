@@ -56,6 +56,11 @@ test('a peer flooding while we reconnect: each of its messages is shown exactly 
   await alice.until(() => shownFrom(alice, b.jid).length >= 500, 30_000, '500 messages from the peer');
   await sleep(300);
   assert.deepEqual(shownFrom(alice, b.jid), expected('f', 500));
+  // Stored exactly once each, in order, too.
+  assert.deepEqual(
+    (await storedChat(alice.engine, b.jid)).map((m) => [m.body, m.state]),
+    expected('f', 500).map((body) => [body, 'received']),
+  );
   assert.equal(alice.states().at(-1)?.status, 'online');
 });
 
@@ -79,6 +84,15 @@ test('Prosody restarted mid-conversation: full sign-in again, roster back, nothi
   await bobEngine.until(() => shownFrom(bobEngine, a.jid).length >= 10, 20_000, 'all ten at bob');
   await sleep(300);
   assert.deepEqual(shownFrom(bobEngine, a.jid), expected('r', 10));
+  assert.deepEqual(
+    (await storedChat(bobEngine.engine, a.jid)).map((m) => m.body),
+    expected('r', 10),
+  );
+  await alice.until(() => idsInState(alice, 'sent').size >= 10, 10_000, "all ten 'sent'");
+  assert.deepEqual(
+    (await storedChat(alice.engine, b.jid)).map((m) => [m.body, m.state]),
+    expected('r', 10).map((body) => [body, 'sent']),
+  );
   // Not a resumption (the server forgot the session): the roster was fetched again and still has Bob.
   const resets = alice.events.filter((e) => e.event === 'roster.changed' && e.payload.reset);
   assert.ok(resets.length > resetsBefore, 'roster fetched again');
