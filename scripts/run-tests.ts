@@ -22,7 +22,17 @@ const DEFAULT_TARGETS = [
   'renderer/**/*.test.ts',
 ];
 // --test-force-exit: a teardown that hangs (a browser context that never closes) must not hold CI until its limit.
-const BASE_OPTIONS = ['--test', '--test-concurrency=2', '--test-timeout=180000', '--test-force-exit'];
+const BASE_OPTIONS = [
+  '--test',
+  '--test-concurrency=2',
+  '--test-timeout=180000',
+  '--test-force-exit',
+  // spec for people, plus a check that every test that started also finished (see that file).
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  `--test-reporter=${fileURLToPath(new URL('./unfinished-tests-reporter.ts', import.meta.url))}`,
+  '--test-reporter-destination=stderr',
+];
 /** Set by the outer run for the inner one; 'ready' tells the keychain tests a working keyring was set up for them. */
 const MARKER = 'PARLEY_TEST_KEYRING';
 const KEYRING_PASSWORD = 'parley'; // unlocks a keyring created for this run only
