@@ -7,24 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import type { ChatMessage, EngineErrorPayload, MessageState, MessageType } from '../../shared/contract.ts';
-import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
 import { tryParseJid, formatJid } from '../../shared/jid.ts';
 import { EngineError, describeStanzaError } from './errors.ts';
 import { stanzaError } from './xmpp/iq-tracker.ts';
 import { delayStamp } from './presence.ts';
 import { requestReceipt } from './receipts.ts';
+import { messageFields, NS_SID } from './message-fields.ts';
 import type { ArchivedMessage } from './mam.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { HistoryStore, NewMessage, StoredMessage } from './history/history-store.ts';
 import { messageTime } from './history/history-store.ts';
 
-const NS_SID = 'urn:xmpp:sid:0';
 const TYPES = new Set<MessageType>(['chat', 'normal', 'headline']);
 /** How many sent ids we remember to match a late error back to its chat. */
 const SENT_MEMORY = 10_000;
-/** Longest id (stanza id, origin-id) we keep; longer ones from the network are dropped, not truncated. */
-const MAX_ID_CHARS = 256;
-const MAX_THREAD_CHARS = 256;
 
 export interface OutgoingMessage {
   to: string;
@@ -48,10 +44,6 @@ export interface HistoryPage {
   atNewest: boolean;
   /** The oldest message of the chat held locally, when olderExhausted (where the archive walk continues). */
   oldest: StoredMessage | null;
-}
-
-function usableId(id: string | undefined | null): string | null {
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_CHARS ? id : null;
 }
 
 /** A failure as the history stores it (JSON of its message and condition) back into an error payload. */
@@ -193,9 +185,9 @@ export class ChatModule {
   handleOwnSent(message: Element, stanzaId: string | null): boolean {
     const account = this.#own();
     const to = tryParseJid(message.attrs.to ?? '');
-    const body = message.getChildText('body');
+    const fields = messageFields(message);
     const type = message.attrs.type ?? 'normal';
-    if (!to || body === null || !TYPES.has(type as MessageType)) return false;
+    if (!to || fields.body === null || !TYPES.has(type as MessageType)) return false;
     const now = Date.now();
     this.#storeAndEmit({
       account,
@@ -203,12 +195,8 @@ export class ChatModule {
       peerResource: to.resource,
       direction: 'out',
       type: type as MessageType,
-      messageId: usableId(message.attrs.id),
-      originId: usableId(message.getChild('origin-id', NS_SID)?.attrs.id),
+      ...fields,
       stanzaId,
-      body: body.slice(0, MAX_BODY_CHARS),
-      subject: message.getChildText('subject')?.slice(0, MAX_STATUS_CHARS) ?? null,
-      thread: message.getChildText('thread')?.slice(0, MAX_THREAD_CHARS) ?? null,
       sentAt: now,
       serverAt: null,
       receivedAt: now,
@@ -228,10 +216,8 @@ export class ChatModule {
     if (!TYPES.has(type as MessageType)) return false; // groupchat and unknown types: not ours
     const from = tryParseJid(stanza.attrs.from ?? '');
     if (!from) return true; // a message must say who sent it; hostile or broken otherwise
-    const body = stanza.getChildText('body');
-    const subject = stanza.getChildText('subject');
-    if (body === null && subject === null) return false; // chat states, receipts...: other modules
-    const delayed = delayStamp(stanza);
+    const fields = messageFields(stanza);
+    if (fields.body === null && fields.subject === null) return false; // chat states, receipts...: other modules
     // A sender whose connection dropped before the server confirmed may send the same message again (same
     // origin-id); the store recognises it and nothing is shown twice.
     this.#storeAndEmit({
@@ -240,13 +226,9 @@ export class ChatModule {
       peerResource: from.resource,
       direction: 'in',
       type: type as MessageType,
-      messageId: usableId(stanza.attrs.id),
-      originId: usableId(stanza.getChild('origin-id', NS_SID)?.attrs.id),
+      ...fields,
       stanzaId,
-      body: body === null ? null : body.slice(0, MAX_BODY_CHARS),
-      subject: subject === null ? null : subject.slice(0, MAX_STATUS_CHARS),
-      thread: stanza.getChildText('thread')?.slice(0, MAX_THREAD_CHARS) ?? null,
-      sentAt: delayed,
+      sentAt: delayStamp(stanza),
       serverAt: null,
       receivedAt: Date.now(),
       state: 'received',
@@ -341,10 +323,11 @@ export class ChatModule {
       oldest =
         rows[0] ?? (opts.beforeSeq === undefined ? null : this.#store.message(account, opts.beforeSeq));
     }
+    const messages = rows.map((m) => this.toChatMessage(m));
     return {
-      messages: rows.map((m) => this.toChatMessage(m)),
-      failures: rows.flatMap((m) =>
-        m.state === 'failed' ? [{ id: this.toChatMessage(m).id, error: failurePayload(m.error) }] : [],
+      messages,
+      failures: rows.flatMap((m, i) =>
+        m.state === 'failed' ? [{ id: messages[i]!.id, error: failurePayload(m.error) }] : [],
       ),
       olderExhausted,
       atNewest,

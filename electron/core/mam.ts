@@ -21,23 +21,19 @@
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import type { MessageType } from '../../shared/contract.ts';
-import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
 import { formatJid, tryParseJid, type Jid } from '../../shared/jid.ts';
 import { EngineError } from './errors.ts';
 import type { IqTracker } from './xmpp/iq-tracker.ts';
 import { delayStamp } from './presence.ts';
 import { parseAck, type Ack } from './receipts.ts';
+import { messageFields, NS_SID, usableId } from './message-fields.ts';
 
 export const NS_MAM = 'urn:xmpp:mam:2';
 const NS_RSM = 'http://jabber.org/protocol/rsm';
 const NS_FORWARD = 'urn:xmpp:forward:0';
 const NS_DELAY = 'urn:xmpp:delay';
-const NS_SID = 'urn:xmpp:sid:0';
 const NS_DATA = 'jabber:x:data';
 const NS_CLIENT = 'jabber:client';
-/** Longest archive id / message id / origin-id we accept (Prosody's are UUIDs). */
-export const MAX_ID_CHARS = 256;
-const MAX_THREAD_CHARS = 256;
 /** Prosody's default max_archive_query_results is 50; servers cap larger requests anyway. */
 const DEFAULT_PAGE_SIZE = 50;
 const DEFAULT_MAX_PAGES = 40;
@@ -102,10 +98,6 @@ export interface CatchUpOptions {
 export interface StanzaSource {
   on(event: 'stanza', listener: (stanza: Element) => void): unknown;
   off(event: 'stanza', listener: (stanza: Element) => void): unknown;
-}
-
-function usableId(id: string | undefined | null): id is string {
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_CHARS;
 }
 
 function sameAccount(jid: Jid | null, own: Jid): boolean {
@@ -229,13 +221,9 @@ export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | n
     direction = 'in';
     other = from;
   }
-  const body = m.getChildText('body');
-  const subject = m.getChildText('subject');
+  const fields = messageFields(m);
   const ack = parseAck(m);
-  if (body === null && subject === null && ack === null) return null; // chat states and the like
-  const messageId = usableId(m.attrs.id) ? m.attrs.id : null;
-  const originId = m.getChild('origin-id', NS_SID)?.attrs.id;
-  const thread = m.getChildText('thread');
+  if (fields.body === null && fields.subject === null && ack === null) return null; // chat states and the like
   return {
     archiveId: raw.archiveId,
     stanzaId: raw.archiveId,
@@ -245,11 +233,7 @@ export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | n
     peer: formatJid({ ...other, resource: null }),
     peerResource: other.resource,
     type: type as MessageType,
-    body: body === null ? null : body.slice(0, MAX_BODY_CHARS),
-    subject: subject === null ? null : subject.slice(0, MAX_STATUS_CHARS),
-    thread: thread === null ? null : thread.slice(0, MAX_THREAD_CHARS),
-    messageId,
-    originId: usableId(originId) ? originId : null,
+    ...fields,
     ack,
     stanza: m,
   };

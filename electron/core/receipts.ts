@@ -9,12 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import { formatJid, tryParseJid } from '../../shared/jid.ts';
+import { MAX_ID_CHARS, usableId } from './message-fields.ts';
 
 export const NS_RECEIPTS = 'urn:xmpp:receipts';
 export const NS_MARKERS = 'urn:xmpp:chat-markers:0';
 const NS_HINTS = 'urn:xmpp:hints';
 /** Longest message id we act on; ids are ours (UUIDs) or a peer's, never legitimately this long. */
-export const MAX_ACK_ID_CHARS = 256;
+export const MAX_ACK_ID_CHARS = MAX_ID_CHARS;
 
 export type AckKind = 'delivered' | 'read';
 
@@ -30,10 +31,6 @@ export interface Ack {
 
 /** Types we never acknowledge (RFC 6121 groupchat is MUC's business; errors are never answered). */
 const NO_ACK_TYPES = new Set(['error', 'groupchat']);
-
-function usableId(id: string | undefined): id is string {
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ACK_ID_CHARS;
-}
 
 /** Adds a XEP-0184 receipt request and a XEP-0333 markable to an outgoing message (it needs an id). */
 export function requestReceipt(message: Element): Element {
