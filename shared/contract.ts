@@ -86,8 +86,7 @@ export const messageStateSchema = z.enum(['pending', 'sent', 'delivered', 'read'
 export type MessageState = z.infer<typeof messageStateSchema>;
 
 /** Marks around matched words in search snippets (control characters: split on them, render as text). */
-export const SNIPPET_OPEN = '\u0002';
-export const SNIPPET_CLOSE = '\u0003';
+export { SNIPPET_CLOSE, SNIPPET_OPEN } from './snippet-marks.ts';
 
 export const chatMessageSchema = z.object({
   /**

@@ -2,12 +2,9 @@
 // SNIPPET_OPEN / SNIPPET_CLOSE); they are split on here and each part is rendered as a text node, matches in
 // <mark>. Nothing in a snippet is ever parsed as HTML.
 
-/**
- * The contract's SNIPPET_OPEN and SNIPPET_CLOSE (not imported: that would pull the contract's schemas into the
- * page; snippet.test.ts checks they agree).
- */
-export const SNIPPET_OPEN = '\u0002';
-export const SNIPPET_CLOSE = '\u0003';
+import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../../../shared/snippet-marks.ts';
+
+export { SNIPPET_CLOSE, SNIPPET_OPEN };
 
 export interface SnippetPart {
   text: string;
