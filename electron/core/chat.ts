@@ -171,9 +171,13 @@ export class ChatModule {
     const account = this.account;
     if (!account) return;
     this.flushIncoming();
-    const moved = updates.filter(
-      (u) =>
-        this.#store.setState(account, { messageId: u.id, peer: u.peer, direction: 'out' }, u.state) !== null,
+    // One commit for a burst (a server ack can confirm hundreds of messages at once).
+    const moved = this.#store.transaction(() =>
+      updates.filter(
+        (u) =>
+          this.#store.setState(account, { messageId: u.id, peer: u.peer, direction: 'out' }, u.state) !==
+          null,
+      ),
     );
     if (moved.length > 0) this.#events.emit('chat.states', { updates: moved });
   }

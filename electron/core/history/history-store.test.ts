@@ -261,6 +261,27 @@ describe('dedupe', () => {
 });
 
 describe('states', () => {
+  test('transaction(): state moves inside it commit together, or not at all when it throws', () => {
+    const store = HistoryStore.open(':memory:');
+    store.add(msg({ direction: 'out', state: 'pending', messageId: 'a', originId: 'a' }));
+    store.add(msg({ direction: 'out', state: 'pending', messageId: 'b', originId: 'b' }));
+    assert.throws(() =>
+      store.transaction(() => {
+        store.setState(ME, { originId: 'a' }, 'sent');
+        throw new Error('half-way');
+      }),
+    );
+    assert.equal(store.page(ME, BOB, { limit: 5 })[0]!.state, 'pending', 'rolled back');
+    const moved = store.transaction(() =>
+      ['a', 'b'].map((id) => store.setState(ME, { originId: id }, 'sent')?.state),
+    );
+    assert.deepEqual(moved, ['sent', 'sent']);
+    assert.deepEqual(
+      store.page(ME, BOB, { limit: 5 }).map((m) => m.state),
+      ['sent', 'sent'],
+    );
+  });
+
   test('outgoing states only move forward; failed only from pending or sent', () => {
     const store = HistoryStore.open(':memory:');
     const { rowId } = store.add(msg({ direction: 'out', state: 'pending', messageId: 'q', originId: 'q' }));

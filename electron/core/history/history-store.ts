@@ -664,6 +664,14 @@ export class HistoryStore {
     return row.id;
   }
 
+  /**
+   * Runs `work` (calls on this store) in one transaction: all of it is committed, or on an error none. Many
+   * small writes (a burst of acks moving states) commit once instead of once each.
+   */
+  transaction<T>(work: () => T): T {
+    return this.#transaction(work);
+  }
+
   #transaction<T>(work: () => T): T {
     if (this.#db.isTransaction) return work();
     this.#db.exec('BEGIN IMMEDIATE');
