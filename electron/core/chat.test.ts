@@ -372,6 +372,17 @@ describe('chat against Prosody', () => {
     assert.equal((await p.waitFor('message', (m) => m.id === reply.id)).body, 'I survived');
   });
 
+  test('multi-byte text survives being split across socket reads (a 90 kB body of 3-byte characters)', async () => {
+    const a = await engine('utfa');
+    const b = await engine('utfb');
+    // Each TLS record carries 16 kB, not a multiple of 3 bytes: several characters straddle two reads.
+    const body = `start ${'€漢'.repeat(15_000)} end`;
+    const sent = await send(a, { to: b.account, body });
+    const got = await message(b, (m) => m.id === sent.id);
+    assert.equal(got.body?.length, body.length);
+    assert.equal(got.body, body, 'no character turned into U+FFFD');
+  });
+
   test('two engines talk to each other both ways', async () => {
     const a = await engine('duoa');
     const b = await engine('duob');

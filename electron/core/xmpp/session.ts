@@ -5,7 +5,9 @@
 // 'closed' once. Reconnect policy belongs to the engine.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { Client } from '@xmpp/client-core';
+import type { SocketLike } from '@xmpp/connection';
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import { xml, type Element } from '@xmpp/xml';
 import { promise } from '@xmpp/events';
@@ -65,6 +67,22 @@ class StreamErrorReceived extends Error {
 }
 
 class ParleyConnection extends Client {
+  /**
+   * xmpp.js 0.14 decodes every socket read on its own (`data.toString('utf8')`), so a character whose UTF-8
+   * bytes straddle two reads (TLS records are 16 kB) arrives as two U+FFFD: non-ASCII text in messages and
+   * names was corrupted at random. One decoder per socket carries the partial bytes over to the next read.
+   */
+  #decoder = new StringDecoder('utf8');
+
+  override _attachSocket(socket: SocketLike): void {
+    this.#decoder = new StringDecoder('utf8'); // STARTTLS swaps the socket: start clean on the new one
+    super._attachSocket(socket);
+  }
+
+  override _onData(data: Buffer | string): void {
+    super._onData(typeof data === 'string' ? data : this.#decoder.write(data));
+  }
+
   override _onStreamError(element: Element): void {
     const condition = element
       .getChildElements()

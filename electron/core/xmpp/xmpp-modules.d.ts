@@ -85,6 +85,8 @@ declare module '@xmpp/connection' {
     write(data: string): Promise<void>;
     socketParameters(service: string): Record<string, unknown> | undefined;
     _attachSocket(socket: SocketLike): void;
+    /** Socket data (a Buffer from net/tls sockets) into the XML parser. */
+    _onData(data: Buffer | string): void;
     _detachSocket(): void;
     _onStreamError(element: Element): void;
     _streamError(condition: string): Promise<void>;
