@@ -1,7 +1,7 @@
 // A node:test reporter beside 'spec': lists tests that began but never reported a result. When a test file's
 // process ends in the middle of a test (process.exit(0) somewhere, a crash that exits 0), node:test counts the
-// file as passed and the unfinished test nowhere (seen here once: a run that said "fail 0" with one test
-// missing). Every test that is dequeued (about to run) must complete; this turns "never did" into a failure.
+// file as passed and the unfinished test nowhere. Every test that is dequeued (about to run) must complete;
+// this turns "never did" into a failure of the run.
 interface TestEvent {
   type: string;
   data: { name?: string; file?: string; line?: number; column?: number; nesting?: number };
