@@ -52,13 +52,19 @@ async function main(): Promise<void> {
       [alice, 'Alice', 'Friends'],
       [bob, 'Bob', 'Work'],
     ] as const) {
-      await engine.invoke('roster.add', { jid: buddy.jid, name, groups: [group], subscribe: true });
+      await engine.invoke('roster.add', {
+        account: jid('you'),
+        jid: buddy.jid,
+        name,
+        groups: [group],
+        subscribe: true,
+      });
       await buddy
         .waitFor('presence', (e) => e.presenceType === 'subscribed' || e.presenceType === 'available', 10_000)
         .catch(() => undefined);
       await buddy.subscribe(jid('you'));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await engine.invoke('subscription.answer', { jid: buddy.jid, answer: 'approve' });
+      await engine.invoke('subscription.answer', { account: jid('you'), jid: buddy.jid, answer: 'approve' });
     }
     await bob.setPresence('away', 'In a meeting until 3');
     await alice.setPresence('chat', 'Ask me anything');

@@ -20,6 +20,16 @@ export const bareJidSchema = z
   .max(2047)
   .refine(isBareJid, { message: 'Not a valid bare XMPP address (user@domain)' });
 
+/** One of our accounts: its bare JID. Every account-scoped command and event names it. */
+export const accountSchema = bareJidSchema;
+
+/**
+ * What kind of conversation a message belongs to: 'chat' (1:1 with a bare JID); 'groupchat' (a room's bare
+ * JID) and 'private' (a room occupant's full JID) come with group chat. A conversation is account + kind + JID.
+ */
+export const conversationKindSchema = z.enum(['chat', 'groupchat', 'private']);
+export type ConversationKind = z.infer<typeof conversationKindSchema>;
+
 /** Presence availability as RFC 6121 §4.7.2.1 `show`, plus plain available and offline. */
 export const showSchema = z.enum(['available', 'chat', 'away', 'xa', 'dnd']);
 export type Show = z.infer<typeof showSchema>;
@@ -89,6 +99,10 @@ export type MessageState = z.infer<typeof messageStateSchema>;
 export { SNIPPET_CLOSE, SNIPPET_OPEN } from './snippet-marks.ts';
 
 export const chatMessageSchema = z.object({
+  /** The account this message was sent or received on. */
+  account: z.string(),
+  /** The conversation's kind; with `account` and `peer` it names the conversation. */
+  kind: conversationKindSchema,
   /**
    * Local sequence number: the message's row in this install's history. Unique and stable; the key lists use,
    * and what paging, search results and "jump to message" point at.
@@ -182,6 +196,28 @@ export const connectionStateSchema = z.object({
 });
 export type ConnectionState = z.infer<typeof connectionStateSchema>;
 
+/** One account's connection state: what 'connection.state' carries and the snapshot lists. */
+export const accountConnectionSchema = connectionStateSchema.extend({ account: z.string() });
+export type AccountConnection = z.infer<typeof accountConnectionSchema>;
+
+export const ownPresenceSchema = z.object({
+  show: ownShowSchema,
+  status: z.string().nullable(),
+  priority: z.number().int(),
+});
+export type OwnPresenceState = z.infer<typeof ownPresenceSchema>;
+
+/** Everything the UI shows of one account, as of now (see 'state.snapshot'). */
+export const accountSnapshotSchema = z.object({
+  account: z.string(),
+  connection: connectionStateSchema,
+  roster: z.array(contactSchema),
+  presence: z.array(contactPresenceSchema),
+  requests: z.array(subscriptionRequestSchema),
+  ownPresence: ownPresenceSchema,
+});
+export type AccountSnapshot = z.infer<typeof accountSnapshotSchema>;
+
 // ---------------------------------------------------------------------------------------------------------
 // Commands
 
@@ -219,51 +255,67 @@ export const savedAccountSchema = z.object({
   /** A password is stored for this account (somewhere other than memory of a previous run). */
   passwordSaved: z.boolean(),
   passwordStorage: passwordStorageSchema,
+  /** It was signed in when the app last ran (and not signed out since): 'account.restore' signs it in. */
+  keepSignedIn: z.boolean(),
 });
 export type SavedAccount = z.infer<typeof savedAccountSchema>;
 
+const accountOnly = z.object({ account: accountSchema }).strict();
+/** An account and one of its contacts (or any address on it). */
+const accountAndJid = z.object({ account: accountSchema, jid: bareJidSchema }).strict();
+const savedAccountsSchema = z.object({
+  accounts: z.array(savedAccountSchema),
+  lastUsed: z.string().nullable(),
+});
+
 export const commands = {
-  /** Sign in. Without `password`, the password remembered for `jid` is used ('not-found' if none). */
+  /**
+   * Sign in to `jid` (which becomes the account). Other accounts stay as they are; signing in to an account
+   * that is already signed in (or signing in) answers 'already-connected'. Without `password`, the password
+   * remembered for `jid` is used ('not-found' if none).
+   */
   'account.signIn': {
     request: signInRequestSchema.extend({ password: z.string().min(1).max(1024).optional() }).strict(),
-    response: connectionStateSchema.extend({
+    response: accountConnectionSchema.extend({
       passwordStorage: passwordStorageSchema,
       /** Why a remembered password could only be kept in memory, for the user to read. */
       passwordWarning: z.string().nullable(),
     }),
   },
-  'account.signOut': { request: empty, response: ok },
-  /** Try to reconnect now (the network came back, the machine woke up) instead of waiting for the backoff. */
-  'connection.retryNow': { request: empty, response: ok },
-  /** Sign out (if that account is signed in) and delete its remembered password and saved settings. */
-  'account.forget': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
-  'account.saved': {
-    request: empty,
-    response: z.object({ accounts: z.array(savedAccountSchema), lastUsed: z.string().nullable() }),
-  },
-  /** Pin the certificate from the last tls-untrusted failure of this account (only that exact one). */
-  'account.trustCertificate': {
-    request: z.object({ jid: bareJidSchema, fingerprint256: z.string().min(1).max(200) }).strict(),
-    response: ok,
-  },
-  'account.forgetCertificates': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
-  'state.snapshot': {
+  /**
+   * Signs in again every account that was signed in when the app last ran and whose password is remembered,
+   * all at once; answers when each has succeeded or failed (one's failure never stops the others).
+   */
+  'account.restore': {
     request: empty,
     response: z.object({
-      connection: connectionStateSchema,
-      roster: z.array(contactSchema),
-      presence: z.array(contactPresenceSchema),
-      requests: z.array(subscriptionRequestSchema),
-      ownPresence: z.object({
-        show: ownShowSchema,
-        status: z.string().nullable(),
-        priority: z.number().int(),
-      }),
+      results: z.array(z.object({ account: z.string(), error: engineErrorSchema.nullable() })),
     }),
+  },
+  'account.signOut': { request: accountOnly, response: ok },
+  /** Try to reconnect now (the network came back, the machine woke up), every account, not waiting for backoff. */
+  'connection.retryNow': { request: empty, response: ok },
+  /** Sign out (if that account is signed in) and delete its remembered password and saved settings. */
+  'account.forget': { request: accountOnly, response: ok },
+  'account.saved': { request: empty, response: savedAccountsSchema },
+  /** Pin the certificate from the last tls-untrusted failure of this account (only that exact one). */
+  'account.trustCertificate': {
+    request: z.object({ account: accountSchema, fingerprint256: z.string().min(1).max(200) }).strict(),
+    response: ok,
+  },
+  'account.forgetCertificates': { request: accountOnly, response: ok },
+  /**
+   * Every account the engine knows now: those signed in (or signing in, or reconnecting) with their roster,
+   * presence and requests, and saved ones that are offline (empty lists, the last error if any).
+   */
+  'state.snapshot': {
+    request: empty,
+    response: z.object({ accounts: z.array(accountSnapshotSchema) }),
   },
   'roster.add': {
     request: z
       .object({
+        account: accountSchema,
         jid: bareJidSchema,
         name: z.string().max(MAX_NAME_CHARS).nullable().optional(),
         groups: z.array(z.string().min(1).max(MAX_NAME_CHARS)).max(MAX_GROUPS).optional(),
@@ -276,6 +328,7 @@ export const commands = {
   'roster.update': {
     request: z
       .object({
+        account: accountSchema,
         jid: bareJidSchema,
         name: z.string().max(MAX_NAME_CHARS).nullable().optional(),
         groups: z.array(z.string().min(1).max(MAX_NAME_CHARS)).max(MAX_GROUPS).optional(),
@@ -283,27 +336,39 @@ export const commands = {
       .strict(),
     response: ok,
   },
-  'roster.remove': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  'roster.remove': { request: accountAndJid, response: ok },
   'subscription.request': {
-    request: z.object({ jid: bareJidSchema, status: z.string().max(MAX_STATUS_CHARS).optional() }).strict(),
+    request: z
+      .object({
+        account: accountSchema,
+        jid: bareJidSchema,
+        status: z.string().max(MAX_STATUS_CHARS).optional(),
+      })
+      .strict(),
     response: ok,
   },
   /** Answer an inbound request: approve, deny, or approve and ask for theirs back. */
   'subscription.answer': {
     request: z
-      .object({ jid: bareJidSchema, answer: z.enum(['approve', 'deny', 'approve-and-subscribe']) })
+      .object({
+        account: accountSchema,
+        jid: bareJidSchema,
+        answer: z.enum(['approve', 'deny', 'approve-and-subscribe']),
+      })
       .strict(),
     response: ok,
   },
   /** Stop receiving their presence (send unsubscribe). */
-  'subscription.unsubscribe': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  'subscription.unsubscribe': { request: accountAndJid, response: ok },
   /** Stop sending them ours (send unsubscribed): cancels an existing or pending subscription from them. */
-  'subscription.cancel': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  'subscription.cancel': { request: accountAndJid, response: ok },
   /** Approve before they ask (RFC 6121 §3.4); 'not-supported' when the server does not offer it. */
-  'subscription.preApprove': { request: z.object({ jid: bareJidSchema }).strict(), response: ok },
+  'subscription.preApprove': { request: accountAndJid, response: ok },
+  /** This account's presence; 'offline' signs it out. */
   'presence.set': {
     request: z
       .object({
+        account: accountSchema,
         show: ownShowSchema,
         status: z.string().max(MAX_STATUS_CHARS).nullable().optional(),
         priority: z.number().int().min(-128).max(127).optional(),
@@ -311,9 +376,11 @@ export const commands = {
       .strict(),
     response: ok,
   },
+  /** Sends from `account`: it must be signed in (online or reconnecting; it waits in the outbox meanwhile). */
   'chat.send': {
     request: z
       .object({
+        account: accountSchema,
         to: jidSchema,
         body: z.string().min(1).max(MAX_BODY_CHARS),
         type: messageTypeSchema.optional(),
@@ -332,6 +399,7 @@ export const commands = {
   'chat.history': {
     request: z
       .object({
+        account: accountSchema,
         peer: bareJidSchema,
         beforeSeq: z.number().int().optional(),
         afterSeq: z.number().int().optional(),
@@ -353,16 +421,21 @@ export const commands = {
   },
   /**
    * Full-text search of the local history: every word must match (the last one also as a prefix). Newest
-   * first. One chat with `peer`, all chats without. `snippet` marks matches with SNIPPET_OPEN/SNIPPET_CLOSE.
+   * first. Every account's chats; one account's with `account`; one chat with `account` and `peer`. Each hit's
+   * message names its account. `snippet` marks matches with SNIPPET_OPEN/SNIPPET_CLOSE.
    */
   'chat.search': {
     request: z
       .object({
         query: z.string().min(1).max(256),
+        account: accountSchema.optional(),
         peer: bareJidSchema.optional(),
         limit: z.number().int().min(1).max(200).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((r) => r.peer === undefined || r.account !== undefined, {
+        message: 'A chat to search (peer) needs its account',
+      }),
     response: z.object({
       hits: z.array(z.object({ message: chatMessageSchema, snippet: z.string() })),
     }),
@@ -371,15 +444,24 @@ export const commands = {
    * The user is looking at this chat now (its tab is shown in a focused window): tell the contact they saw
    * the newest message (XEP-0333 displayed marker). Sent once per message, never for a hidden chat.
    */
-  'chat.markDisplayed': { request: z.object({ peer: bareJidSchema }).strict(), response: ok },
+  'chat.markDisplayed': {
+    request: z.object({ account: accountSchema, peer: bareJidSchema }).strict(),
+    response: ok,
+  },
 
   // --- Shell commands: answered by the desktop shell (or browser host), not by the engine.
 
   /** Open a link in the system browser; only http, https, mailto and xmpp URLs. */
   'shell.openExternal': { request: z.object({ url: z.string().min(1).max(8192) }).strict(), response: ok },
   /** Move a chat into its own window, or back into the main window's tabs. */
-  'window.popOut': { request: z.object({ peer: bareJidSchema }).strict(), response: ok },
-  'window.dock': { request: z.object({ peer: bareJidSchema }).strict(), response: ok },
+  'window.popOut': {
+    request: z.object({ account: accountSchema, peer: bareJidSchema }).strict(),
+    response: ok,
+  },
+  'window.dock': {
+    request: z.object({ account: accountSchema, peer: bareJidSchema }).strict(),
+    response: ok,
+  },
 } as const;
 
 export const SHELL_COMMANDS = ['shell.openExternal', 'window.popOut', 'window.dock'] as const;
@@ -397,43 +479,47 @@ export type CommandResult<C extends CommandName> =
 
 // ---------------------------------------------------------------------------------------------------------
 // Events. Payloads are lists so that a burst (a roster of 10,000, a presence storm) travels as a few
-// coalesced batches; `shared/batching.ts` says how each one merges.
+// coalesced batches; electron/core/event-batcher.ts says how each one merges. Events about one account name
+// it at the top (and coalesce per account); list items that can mix accounts (messages, states) name it each.
+
+const conversationItem = { account: z.string(), peer: z.string() };
 
 export const events = {
-  'connection.state': connectionStateSchema,
-  /** `reset`: the list replaces the whole roster (after sign-in); otherwise items are upserts. */
+  /** One account's connection changed; the latest per account wins within a batch. */
+  'connection.state': accountConnectionSchema,
+  /** The saved accounts changed (one signed in for the first time, one was forgotten, keepSignedIn moved). */
+  'accounts.changed': savedAccountsSchema,
+  /** `reset`: the list replaces the account's whole roster (after sign-in); otherwise items are upserts. */
   'roster.changed': z.object({
+    account: z.string(),
     reset: z.boolean(),
     upserts: z.array(contactSchema),
     removed: z.array(z.string()),
   }),
-  /** Latest presence per contact (one entry per bare JID; later replaces earlier). */
-  'presence.changed': z.object({ contacts: z.array(contactPresenceSchema) }),
-  'presence.own': z.object({
-    show: ownShowSchema,
-    status: z.string().nullable(),
-    priority: z.number().int(),
-  }),
-  /** The full list of inbound requests waiting for an answer. */
-  'subscription.requests': z.object({ requests: z.array(subscriptionRequestSchema) }),
+  /** Latest presence per contact of the account (one entry per bare JID; later replaces earlier). */
+  'presence.changed': z.object({ account: z.string(), contacts: z.array(contactPresenceSchema) }),
+  'presence.own': ownPresenceSchema.extend({ account: z.string() }),
+  /** The account's full list of inbound requests waiting for an answer. */
+  'subscription.requests': z.object({ account: z.string(), requests: z.array(subscriptionRequestSchema) }),
   /** A contact answered or revoked: for toasts ("alice approved your request"). */
   'subscription.notice': z.object({
+    account: z.string(),
     notices: z.array(
       z.object({ jid: z.string(), kind: z.enum(['subscribed', 'unsubscribed', 'unsubscribe']) }),
     ),
   }),
   'chat.messages': z.object({ messages: z.array(chatMessageSchema) }),
   /** Chats shown in their own windows (shell only); the main window leaves them out of its tabs. */
-  'window.layout': z.object({ poppedOut: z.array(z.string()) }),
+  'window.layout': z.object({ poppedOut: z.array(z.object(conversationItem)) }),
   /** Progress of sent messages: 'sent' once the server has it (XEP-0198 ack or the archive), then receipts. */
   'chat.states': z.object({
     updates: z.array(
-      z.object({ id: z.string(), peer: z.string(), state: z.enum(['sent', 'delivered', 'read']) }),
+      z.object({ ...conversationItem, id: z.string(), state: z.enum(['sent', 'delivered', 'read']) }),
     ),
   }),
   /** A sent message came back with an error; `id` is the id `chat.send` answered with. */
   'chat.failed': z.object({
-    failures: z.array(z.object({ id: z.string(), peer: z.string(), error: engineErrorSchema })),
+    failures: z.array(z.object({ ...conversationItem, id: z.string(), error: engineErrorSchema })),
   }),
 } as const;
 
@@ -448,4 +534,19 @@ export function isCommandName(name: unknown): name is CommandName {
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** Names one conversation: which account, what kind, with whom. */
+export interface ConversationKey {
+  account: string;
+  kind: ConversationKind;
+  peer: string;
+}
+
+/**
+ * A conversation as one string, for map keys: unambiguous, since neither a bare JID nor a kind holds a space
+ * (only the peer, last, may: a resource can).
+ */
+export function conversationId(key: ConversationKey): string {
+  return `${key.account} ${key.kind} ${key.peer}`;
 }

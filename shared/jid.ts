@@ -210,3 +210,8 @@ export function sameBareJid(a: string, b: string): boolean {
   const jb = tryParseJid(b);
   return ja !== null && jb !== null && ja.local === jb.local && ja.domain === jb.domain;
 }
+
+/** Whether `jid` is the same account (local@domain, any resource) as `own`; false for null. */
+export function sameAccount(jid: Jid | null, own: Jid): boolean {
+  return jid !== null && jid.local === own.local && jid.domain === own.domain;
+}

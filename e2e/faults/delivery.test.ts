@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodiesAt, expected, idsInState, shownFrom, sleep, storedChat, useFaultFixture } from './fixture.ts';
+import { snapshot } from '../harness/scenario.ts';
 
 const fx = useFaultFixture();
 
@@ -15,7 +16,7 @@ test('link reset during a burst of 1,000 sends: every message arrives exactly on
   const bob = await fx.peer(b);
   const sends = [];
   for (let i = 0; i < 1000; i++) {
-    sends.push(alice.engine.invoke('chat.send', { to: b.jid, body: `m${i}` }));
+    sends.push(alice.engine.invoke('chat.send', { account: alice.account, to: b.jid, body: `m${i}` }));
     if (i === 300) link.reset();
     if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve)); // let some go out before the reset
   }
@@ -35,7 +36,7 @@ test('link reset during a burst of 1,000 sends: every message arrives exactly on
   const ids = new Set(results.map((r) => (r.ok ? r.value.id : '')));
   assert.deepEqual(idsInState(alice, 'sent'), ids);
   // The history holds each once, in order, and 'sent' (it was 'pending' until the server's ack).
-  const stored = await storedChat(alice.engine, b.jid);
+  const stored = await storedChat(alice, b.jid);
   assert.deepEqual(
     stored.map((m) => m.body),
     expected('m', 1000),
@@ -58,7 +59,7 @@ test('a peer flooding while we reconnect: each of its messages is shown exactly 
   assert.deepEqual(shownFrom(alice, b.jid), expected('f', 500));
   // Stored exactly once each, in order, too.
   assert.deepEqual(
-    (await storedChat(alice.engine, b.jid)).map((m) => [m.body, m.state]),
+    (await storedChat(alice, b.jid)).map((m) => [m.body, m.state]),
     expected('f', 500).map((body) => [body, 'received']),
   );
   assert.equal(alice.states().at(-1)?.status, 'online');
@@ -68,16 +69,22 @@ test('Prosody restarted mid-conversation: full sign-in again, roster back, nothi
   const [a, b] = await Promise.all([fx.account('restart-a'), fx.account('restart-b')]);
   const alice = await fx.client(a, fx.server.c2sPort);
   const bobEngine = await fx.client(b, fx.server.c2sPort);
-  assert.ok((await alice.engine.invoke('roster.add', { jid: b.jid, name: 'Bob' })).ok);
+  assert.ok(
+    (await alice.engine.invoke('roster.add', { account: alice.account, jid: b.jid, name: 'Bob' })).ok,
+  );
   for (let i = 0; i < 5; i++)
-    assert.ok((await alice.engine.invoke('chat.send', { to: b.jid, body: `r${i}` })).ok);
+    assert.ok(
+      (await alice.engine.invoke('chat.send', { account: alice.account, to: b.jid, body: `r${i}` })).ok,
+    );
   await bobEngine.until(() => shownFrom(bobEngine, a.jid).length >= 5, 10_000, 'the first five');
   const resetsBefore = alice.events.filter((e) => e.event === 'roster.changed' && e.payload.reset).length;
   const restarting = fx.server.restart();
   // Written while the server is down: kept and sent once a session is back.
   await alice.until(() => alice.states().at(-1)?.status === 'reconnecting', 10_000, 'reconnecting');
   for (let i = 5; i < 10; i++)
-    assert.ok((await alice.engine.invoke('chat.send', { to: b.jid, body: `r${i}` })).ok);
+    assert.ok(
+      (await alice.engine.invoke('chat.send', { account: alice.account, to: b.jid, body: `r${i}` })).ok,
+    );
   await restarting;
   await alice.until(() => alice.states().at(-1)?.status === 'online', 20_000, 'alice back online');
   await bobEngine.until(() => bobEngine.states().at(-1)?.status === 'online', 20_000, 'bob back online');
@@ -85,21 +92,19 @@ test('Prosody restarted mid-conversation: full sign-in again, roster back, nothi
   await sleep(300);
   assert.deepEqual(shownFrom(bobEngine, a.jid), expected('r', 10));
   assert.deepEqual(
-    (await storedChat(bobEngine.engine, a.jid)).map((m) => m.body),
+    (await storedChat(bobEngine, a.jid)).map((m) => m.body),
     expected('r', 10),
   );
   await alice.until(() => idsInState(alice, 'sent').size >= 10, 10_000, "all ten 'sent'");
   assert.deepEqual(
-    (await storedChat(alice.engine, b.jid)).map((m) => [m.body, m.state]),
+    (await storedChat(alice, b.jid)).map((m) => [m.body, m.state]),
     expected('r', 10).map((body) => [body, 'sent']),
   );
   // Not a resumption (the server forgot the session): the roster was fetched again and still has Bob.
   const resets = alice.events.filter((e) => e.event === 'roster.changed' && e.payload.reset);
   assert.ok(resets.length > resetsBefore, 'roster fetched again');
-  const snapshot = await alice.engine.invoke('state.snapshot', {});
-  assert.ok(snapshot.ok);
   assert.deepEqual(
-    snapshot.value.roster.map((c) => [c.jid, c.name]),
+    (await snapshot(alice)).roster.map((c) => [c.jid, c.name]),
     [[b.jid, 'Bob']],
   );
 });
@@ -112,7 +117,9 @@ test('a 40 s black hole (packets dropped, no reset) is noticed within 30 s; afte
   const started = Date.now();
   link.blackHole();
   for (let i = 0; i < 5; i++)
-    assert.ok((await alice.engine.invoke('chat.send', { to: b.jid, body: `h${i}` })).ok);
+    assert.ok(
+      (await alice.engine.invoke('chat.send', { account: alice.account, to: b.jid, body: `h${i}` })).ok,
+    );
   await alice.until(
     () => alice.states().at(-1)?.status === 'reconnecting',
     35_000,
@@ -137,7 +144,7 @@ test('forgetting the account while it is reconnecting stops the reconnecting', a
   link.refuse(true);
   link.reset();
   await alice.until(() => alice.states().at(-1)?.status === 'reconnecting', 10_000, 'reconnecting');
-  assert.ok((await alice.engine.invoke('account.forget', { jid: a.jid })).ok);
+  assert.ok((await alice.engine.invoke('account.forget', { account: a.jid })).ok);
   alice.engine.flushEvents();
   assert.equal(alice.states().at(-1)?.status, 'offline');
   const attempts = link.accepted;
@@ -152,7 +159,9 @@ test('the machine wakes up on a dead link: connection.retryNow notices in second
   const bob = await fx.peer(b);
   link.blackHole(); // the route died while the machine slept
   for (let i = 0; i < 3; i++)
-    assert.ok((await alice.engine.invoke('chat.send', { to: b.jid, body: `w${i}` })).ok);
+    assert.ok(
+      (await alice.engine.invoke('chat.send', { account: alice.account, to: b.jid, body: `w${i}` })).ok,
+    );
   const woke = Date.now();
   assert.ok((await alice.engine.invoke('connection.retryNow', {})).ok); // what the shell sends on 'resume'
   await alice.until(

@@ -39,7 +39,11 @@ for await (const line of createInterface({ input: process.stdin })) {
   const command = JSON.parse(line) as { op: string; to: string; count: number; prefix: string };
   if (command.op !== 'burst') continue;
   for (let i = 0; i < command.count; i++) {
-    const result = await engine.invoke('chat.send', { to: command.to, body: `${command.prefix}${i}` });
+    const result = await engine.invoke('chat.send', {
+      account: config.jid,
+      to: command.to,
+      body: `${command.prefix}${i}`,
+    });
     say(result.ok ? { sent: i, seq: result.value.seq, state: result.value.state } : { error: result.error });
   }
 }

@@ -22,6 +22,8 @@ export interface Client {
   engine: Engine;
   events: EngineEvent[];
   jid: string;
+  /** The same bare JID: the account every command of this client names. */
+  account: string;
   dataDir: string;
   states(): ConnectionState[];
   until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void>;
@@ -107,6 +109,7 @@ export function useFaultFixture(): FaultFixture {
         engine,
         events,
         jid: acc.jid,
+        account: acc.jid,
         dataDir: folder,
         states,
         until: async (predicate, timeoutMs, what) => {
@@ -169,11 +172,15 @@ export const expected = (prefix: string, count: number): string[] =>
   Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 
 /** The whole stored conversation with `peer`, oldest first, read back through the contract. */
-export async function storedChat(engine: Engine, peer: string): Promise<ChatMessage[]> {
+export async function storedChat(
+  { engine, account }: { engine: Engine; account: string },
+  peer: string,
+): Promise<ChatMessage[]> {
   const all: ChatMessage[] = [];
   let beforeSeq: number | undefined;
   for (;;) {
     const page = await engine.invoke('chat.history', {
+      account,
       peer,
       limit: 500,
       ...(beforeSeq === undefined ? {} : { beforeSeq }),

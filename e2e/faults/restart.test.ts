@@ -60,7 +60,7 @@ test('the app killed while sending and started again: pending messages go out, e
 
   // The app starts again on the same data folder, directly connected.
   const again = await fx.client(a, fx.server.c2sPort, { dataDir });
-  const stored = () => storedChat(again.engine, b.jid);
+  const stored = () => storedChat(again, b.jid);
   const sentCount = (await stored()).length;
   assert.ok(sentCount >= accepted.length, 'every accepted message was in the history before it was sent');
   await again.until(
@@ -92,7 +92,9 @@ async function befriend(x: Client, y: Client): Promise<void> {
     [x, y],
     [y, x],
   ] as const) {
-    assert.ok((await from.engine.invoke('roster.add', { jid: to.jid, subscribe: true })).ok);
+    assert.ok(
+      (await from.engine.invoke('roster.add', { account: from.account, jid: to.jid, subscribe: true })).ok,
+    );
     await to.until(
       () =>
         to.events.some(
@@ -101,7 +103,15 @@ async function befriend(x: Client, y: Client): Promise<void> {
       10_000,
       `${to.jid} to see the request`,
     );
-    assert.ok((await to.engine.invoke('subscription.answer', { jid: from.jid, answer: 'approve' })).ok);
+    assert.ok(
+      (
+        await to.engine.invoke('subscription.answer', {
+          account: to.account,
+          jid: from.jid,
+          answer: 'approve',
+        })
+      ).ok,
+    );
   }
   for (const [c, other] of [
     [x, y],
@@ -135,7 +145,11 @@ test('two devices of one account with carbons, through a reset and a sign-out ga
     const fromPhone = i % 2 === 0;
     const body = fromPhone ? `p${i}` : `c${i}`;
     const [sender, receiver] = fromPhone ? [phone, carol] : [carol, phone];
-    const r = await sender.engine.invoke('chat.send', { to: fromPhone ? c.jid : a.jid, body });
+    const r = await sender.engine.invoke('chat.send', {
+      account: sender.account,
+      to: fromPhone ? c.jid : a.jid,
+      body,
+    });
     assert.ok(r.ok, JSON.stringify(r));
     if (fromPhone) phoneSent.push(r.value.id);
     conversation.push(body);
@@ -154,7 +168,7 @@ test('two devices of one account with carbons, through a reset and a sign-out ga
   await laptop.until(() => laptop.states().at(-1)?.status === 'online', 20_000, 'laptop back online');
 
   // Phase 2: the laptop signs out; the conversation goes on; it signs in again and catches up.
-  assert.ok((await laptop.engine.invoke('account.signOut', {})).ok);
+  assert.ok((await laptop.engine.invoke('account.signOut', { account: laptop.account })).ok);
   await sleep(1_100); // the archive stamps whole seconds: keep the phases apart
   for (let i = 40; i < 60; i++) await line(i);
   await sleep(1_100);
@@ -180,13 +194,9 @@ test('two devices of one account with carbons, through a reset and a sign-out ga
   );
   // Every device's history: the whole conversation, each line once, in order.
   for (const device of [laptop, phone]) {
-    assert.deepEqual(
-      lines(await storedChat(device.engine, c.jid)),
-      conversation,
-      `history of ${device.dataDir}`,
-    );
+    assert.deepEqual(lines(await storedChat(device, c.jid)), conversation, `history of ${device.dataDir}`);
   }
-  assert.deepEqual(lines(await storedChat(carol.engine, a.jid)), conversation, "carol's history");
+  assert.deepEqual(lines(await storedChat(carol, a.jid)), conversation, "carol's history");
   // Carol saw each of the phone's lines exactly once.
   assert.deepEqual(
     shownFrom(carol, a.jid),
@@ -206,9 +216,9 @@ test('two devices of one account with carbons, through a reset and a sign-out ga
     10_000,
     "every phone line 'delivered'",
   );
-  assert.ok((await carol.engine.invoke('chat.markDisplayed', { peer: a.jid })).ok);
+  assert.ok((await carol.engine.invoke('chat.markDisplayed', { account: carol.account, peer: a.jid })).ok);
   await phone.until(() => idsInState(phone, 'read').has(phoneSent.at(-1)!), 10_000, "the newest line 'read'");
-  const phoneHistory = await storedChat(phone.engine, c.jid);
+  const phoneHistory = await storedChat(phone, c.jid);
   assert.equal(phoneHistory.find((m) => m.id === phoneSent.at(-1))?.state, 'read');
   assert.ok(
     phoneHistory
@@ -217,7 +227,7 @@ test('two devices of one account with carbons, through a reset and a sign-out ga
   );
   // Nothing is marked while the chat is not looked at: a second call has nothing new to send.
   const readBefore = idsInState(phone, 'read').size;
-  assert.ok((await carol.engine.invoke('chat.markDisplayed', { peer: a.jid })).ok);
+  assert.ok((await carol.engine.invoke('chat.markDisplayed', { account: carol.account, peer: a.jid })).ok);
   await sleep(300);
   phone.engine.flushEvents();
   assert.equal(idsInState(phone, 'read').size, readBefore);

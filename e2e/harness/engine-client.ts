@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../electron/core/engine.ts';
-import type { ConnectionState, EngineEvent } from '../../shared/contract.ts';
+import type { AccountConnection, EngineEvent } from '../../shared/contract.ts';
 import type { ProsodyServer } from './prosody.ts';
 
 export interface StartEngineOptions {
@@ -41,7 +41,7 @@ export interface EngineClient {
   jid: string | null;
   dataDir: string;
   /** Signs in again (account.signIn with the same credentials); throws on error; returns the state. */
-  signIn(): Promise<ConnectionState>;
+  signIn(): Promise<AccountConnection>;
 }
 
 interface Waiter {
@@ -127,7 +127,7 @@ export async function startEngine(
       return result.value;
     },
     async signOut() {
-      const result = await engine.invoke('account.signOut', {});
+      const result = await engine.invoke('account.signOut', { account });
       if (!result.ok)
         throw new Error(`${account}: sign-out failed: ${result.error.code}: ${result.error.message}`);
       engine.flushEvents();

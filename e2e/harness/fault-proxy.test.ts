@@ -447,7 +447,11 @@ describe('fault proxy between an Engine and a real Prosody', () => {
         const down = proxy.bytesDown;
         seen = states.length;
         proxy.blackHole();
-        const request = engine.invoke('roster.add', { jid: `carol@${server.domain}`, name: 'Carol' });
+        const request = engine.invoke('roster.add', {
+          account: `${USER}@${server.domain}`,
+          jid: `carol@${server.domain}`,
+          name: 'Carol',
+        });
         const outcome = await Promise.race([
           request.then(() => 'answered'),
           sleep(3000).then(() => 'silent'),
@@ -460,7 +464,7 @@ describe('fault proxy between an Engine and a real Prosody', () => {
         assert.equal(states.length, seen, 'no state change: nothing told the engine');
         const snapshot = await engine.invoke('state.snapshot', {});
         assert.ok(snapshot.ok);
-        assert.equal(snapshot.value.connection.status, 'online');
+        assert.equal(snapshot.value.accounts[0]?.connection.status, 'online');
 
         // Cut the dead link: the pending IQ fails instead of waiting 30 s, and the engine recovers.
         seen = states.length;
@@ -491,7 +495,7 @@ describe('fault proxy between an Engine and a real Prosody', () => {
       assert.ok(result.ok, result.ok ? '' : result.error.message);
       assert.equal(result.value.security, 'tls');
       assert.ok(proxy.bytesDown > 0);
-      const out = await engine.invoke('account.signOut', {});
+      const out = await engine.invoke('account.signOut', { account: `${USER}@${server.domain}` });
       assert.ok(out.ok);
       await until('the proxy to see the close', () => proxy.connections === 0);
     } finally {

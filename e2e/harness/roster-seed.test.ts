@@ -105,7 +105,9 @@ describe('seeded roster + presence component', () => {
       while (Date.now() < deadline) {
         const snap = await engine.invoke('state.snapshot', {});
         assert.ok(snap.ok);
-        onlineCount = snap.value.presence.filter((p) => p.best !== null && p.jid.endsWith(`@${bots}`)).length;
+        onlineCount = snap.value.accounts[0]!.presence.filter(
+          (p) => p.best !== null && p.jid.endsWith(`@${bots}`),
+        ).length;
         if (onlineCount >= ONLINE) break;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -114,7 +116,8 @@ describe('seeded roster + presence component', () => {
 
       const snap = await engine.invoke('state.snapshot', {});
       assert.ok(snap.ok);
-      const roster = new Map(snap.value.roster.map((c) => [c.jid, c]));
+      const mine = snap.value.accounts[0]!;
+      const roster = new Map(mine.roster.map((c) => [c.jid, c]));
       assert.equal(roster.size, TOTAL);
       for (const seed of contacts) {
         const got = roster.get(seed.jid);
@@ -124,7 +127,7 @@ describe('seeded roster + presence component', () => {
         assert.equal(got.subscription, seed.subscription);
       }
       // The server also reflects our own presence (our bare JID): count contacts only.
-      const online = snap.value.presence.filter((p) => p.best !== null && roster.has(p.jid));
+      const online = mine.presence.filter((p) => p.best !== null && roster.has(p.jid));
       assert.equal(online.length, ONLINE);
       const onlineJids = new Set(online.map((p) => p.jid));
       for (const seed of contacts.slice(0, ONLINE)) assert.ok(onlineJids.has(seed.jid), seed.jid);

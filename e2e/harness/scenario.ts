@@ -4,7 +4,7 @@
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { CommandResponse, Contact } from '../../shared/contract.ts';
+import type { AccountSnapshot, Contact } from '../../shared/contract.ts';
 import { startEngine } from './engine-client.ts';
 import type { EngineClient, StartEngineOptions } from './engine-client.ts';
 import { startSlixmppPeer } from './peer.ts';
@@ -118,11 +118,13 @@ export async function waitContact(
   return event.payload.upserts.find((c) => c.jid === jid && pred(c))!;
 }
 
-/** state.snapshot, which must succeed. */
-export async function snapshot(client: EngineClient): Promise<CommandResponse<'state.snapshot'>> {
+/** This client's account in a state.snapshot, which must succeed and list it. */
+export async function snapshot(client: Pick<EngineClient, 'engine' | 'account'>): Promise<AccountSnapshot> {
   const snap = await client.engine.invoke('state.snapshot', {});
   assert.ok(snap.ok);
-  return snap.value;
+  const mine = snap.value.accounts.find((a) => a.account === client.account);
+  assert.ok(mine, `the snapshot lists ${client.account}`);
+  return mine;
 }
 
 /** The roster entry for `jid` in a fresh snapshot. */

@@ -37,14 +37,16 @@ test('unknown commands and bad payloads are refused before any handler runs', as
       const result = await host.handle(name, {});
       assert.ok(!result.ok && result.error.code === 'invalid-request', String(name));
     }
-    const bad = await host.handle('window.popOut', { peer: 'not a jid' });
+    const bad = await host.handle('window.popOut', { account: 'a@b.c', peer: 'not a jid' });
     assert.ok(!bad.ok && bad.error.code === 'invalid-request');
-    const extra = await host.handle('window.popOut', { peer: 'a@b.c', evil: 1 });
+    const extra = await host.handle('window.popOut', { account: 'a@b.c', peer: 'a@b.c', evil: 1 });
     assert.ok(!extra.ok && extra.error.code === 'invalid-request');
     assert.deepEqual(calls, []);
-    const good = await host.handle('window.popOut', { peer: 'a@b.c' });
+    const missing = await host.handle('window.popOut', { peer: 'a@b.c' });
+    assert.ok(!missing.ok && missing.error.code === 'invalid-request', 'a chat names its account');
+    const good = await host.handle('window.popOut', { account: 'a@b.c', peer: 'a@b.c' });
     assert.deepEqual(good, { ok: true, value: { ok: true } });
-    assert.deepEqual(calls, [{ peer: 'a@b.c' }]);
+    assert.deepEqual(calls, [{ account: 'a@b.c', peer: 'a@b.c' }]);
   });
 });
 
@@ -52,9 +54,9 @@ test('engine commands go to the engine; shell commands never do', async () => {
   await withHost({}, async (host, engine) => {
     const snapshot = await host.handle('state.snapshot', {});
     assert.ok(snapshot.ok);
-    assert.equal((snapshot.value as { connection: { status: string } }).connection.status, 'offline');
+    assert.deepEqual((snapshot.value as { accounts: unknown[] }).accounts, [], 'no account yet');
     // The engine itself refuses shell commands (a transport that forgot to route them gets an error).
-    const direct = await engine.invoke('window.dock', { peer: 'a@b.c' });
+    const direct = await engine.invoke('window.dock', { account: 'a@b.c', peer: 'a@b.c' });
     assert.ok(!direct.ok && direct.error.code === 'not-supported');
     // A throwing shell handler becomes a typed error, not an exception.
     const refused = await host.handle('shell.openExternal', { url: 'https://example.com' });

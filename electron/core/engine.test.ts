@@ -89,7 +89,7 @@ test('remember: the password goes to the secret store only, and a later sign-in 
   assert.equal(first.value.passwordStorage, 'safe-storage');
   assert.equal(first.value.passwordWarning, null);
   assert.equal(backend.secrets.get(`alice@${server.domain}`), PASSWORD);
-  await engine.invoke('account.signOut', {});
+  await engine.invoke('account.signOut', { account: `alice@${server.domain}` });
 
   const saved = await engine.invoke('account.saved', {});
   assert.ok(saved.ok);
@@ -102,6 +102,7 @@ test('remember: the password goes to the secret store only, and a later sign-in 
         directTls: false,
         passwordSaved: true,
         passwordStorage: 'safe-storage',
+        keepSignedIn: false, // signed out on purpose: not signed in again at the next start
       },
     ],
     lastUsed: `alice@${server.domain}`,
@@ -116,14 +117,15 @@ test('remember: the password goes to the secret store only, and a later sign-in 
   }
 
   // Sign out and forget: the stored password and the saved account are gone.
-  const forgotten = await reopened.invoke('account.forget', { jid: `alice@${server.domain}` });
+  const forgotten = await reopened.invoke('account.forget', { account: `alice@${server.domain}` });
   assert.ok(forgotten.ok);
   assert.equal(backend.secrets.size, 0);
   const afterForget = await reopened.invoke('account.saved', {});
   assert.ok(afterForget.ok);
   assert.deepEqual(afterForget.value.accounts, []);
   const state = await reopened.invoke('state.snapshot', {});
-  assert.ok(state.ok && state.value.connection.status === 'offline');
+  assert.ok(state.ok);
+  assert.deepEqual(state.value.accounts, [], 'a forgotten account is gone from the snapshot too');
   const noPassword = await reopened.invoke('account.signIn', storedPasswordSignIn());
   assert.ok(!noPassword.ok);
   assert.equal(noPassword.error.code, 'not-found');
@@ -147,7 +149,7 @@ test('no secret store answers: the password is kept for this run only, and the u
   assert.equal(result.value.passwordStorage, 'memory');
   assert.match(result.value.passwordWarning ?? '', /Secret Service/);
   assert.ok(!(result.value.passwordWarning ?? '').includes(PASSWORD));
-  await engine.invoke('account.signOut', {});
+  await engine.invoke('account.signOut', { account: `alice@${server.domain}` });
   // Still usable within this run...
   const again = await engine.invoke('account.signIn', storedPasswordSignIn());
   assert.ok(again.ok, JSON.stringify(again));
@@ -162,7 +164,7 @@ test('remember: false forgets a stored password', async () => {
   const backend = inMemoryBackend();
   const engine = await openEngine(dir, { secretBackends: [backend] });
   assert.ok((await engine.invoke('account.signIn', signInRequest({ remember: true }))).ok);
-  await engine.invoke('account.signOut', {});
+  await engine.invoke('account.signOut', { account: `alice@${server.domain}` });
   assert.equal(backend.secrets.size, 1);
   assert.ok((await engine.invoke('account.signIn', signInRequest({ remember: false }))).ok);
   assert.equal(backend.secrets.size, 0);
@@ -182,21 +184,26 @@ test('chat.history gives a newly opened window the conversation so far from the 
   });
   try {
     const bobJid = `bob@${server.domain}`;
+    const alice = `alice@${server.domain}`;
     const sent = [];
     for (let i = 0; i < 5; i++) {
-      const result = await engine.invoke('chat.send', { to: bobJid, body: `out ${i}` });
+      const result = await engine.invoke('chat.send', { account: alice, to: bobJid, body: `out ${i}` });
       assert.ok(result.ok);
       sent.push(result.value);
       await new Promise((resolve) => setTimeout(resolve, 2)); // distinct timestamps
     }
     await bob.sendMessage(`alice@${server.domain}`, 'in 0');
-    const nobody = await engine.invoke('chat.send', { to: `nobody@${server.domain}`, body: 'lost' });
+    const nobody = await engine.invoke('chat.send', {
+      account: alice,
+      to: `nobody@${server.domain}`,
+      body: 'lost',
+    });
     assert.ok(nobody.ok);
     const deadline = Date.now() + 5000;
     let history;
     for (;;) {
-      const h = await engine.invoke('chat.history', { peer: bobJid });
-      const f = await engine.invoke('chat.history', { peer: `nobody@${server.domain}` });
+      const h = await engine.invoke('chat.history', { account: alice, peer: bobJid });
+      const f = await engine.invoke('chat.history', { account: alice, peer: `nobody@${server.domain}` });
       assert.ok(h.ok && f.ok);
       if (h.value.messages.length === 6 && f.value.failures.length === 1) {
         history = h.value;
@@ -223,7 +230,12 @@ test('chat.history gives a newly opened window the conversation so far from the 
     );
     assert.equal(history.complete, true);
     // Paging back: the two messages before out 3.
-    const page = await engine.invoke('chat.history', { peer: bobJid, beforeSeq: sent[3]!.seq, limit: 2 });
+    const page = await engine.invoke('chat.history', {
+      account: alice,
+      peer: bobJid,
+      beforeSeq: sent[3]!.seq,
+      limit: 2,
+    });
     assert.ok(page.ok);
     assert.deepEqual(
       page.value.messages.map((m) => m.body),

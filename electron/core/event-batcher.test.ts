@@ -13,6 +13,8 @@ import type {
   EventPayload,
 } from '../../shared/contract.ts';
 
+const ME = 'me@example.org';
+
 function presence(jid: string, status: string, priority = 0): ContactPresence {
   const resource = { resource: 'r', show: 'available' as const, status, priority, since: 1 };
   return { jid, best: resource, resources: [resource], error: null };
@@ -32,6 +34,8 @@ function contact(jid: string, name: string | null = null): Contact {
 
 function message(n: number): ChatMessage {
   return {
+    account: ME,
+    kind: 'chat',
     seq: n,
     id: `m${n}`,
     originId: `m${n}`,
@@ -69,10 +73,11 @@ test('a synchronous burst of 5,000 presence emits arrives as a handful of batche
   const batches = record(batcher);
   // 4,000 distinct contacts, then 1,000 repeats of the first 100 (10 updates each).
   for (let i = 0; i < 4000; i++)
-    batcher.emit('presence.changed', { contacts: [presence(`c${i}@example.com`, 'first')] });
+    batcher.emit('presence.changed', { account: ME, contacts: [presence(`c${i}@example.com`, 'first')] });
   for (let round = 0; round < 10; round++) {
     for (let i = 0; i < 100; i++) {
       batcher.emit('presence.changed', {
+        account: ME,
         contacts: [presence(`c${i}@example.com`, `round ${round}`, round)],
       });
     }
@@ -105,21 +110,25 @@ test('roster.changed: a reset followed by upserts merges into one reset with all
   const batcher = new EventBatcher(1000);
   const batches = record(batcher);
   batcher.emit('roster.changed', {
+    account: ME,
     reset: false,
     upserts: [contact('old@example.com')],
     removed: ['gone@example.com'],
   });
   batcher.emit('roster.changed', {
+    account: ME,
     reset: true,
     upserts: [contact('a@example.com'), contact('b@example.com')],
     removed: [],
   });
   batcher.emit('roster.changed', {
+    account: ME,
     reset: false,
     upserts: [contact('b@example.com', 'Bee'), contact('c@example.com')],
     removed: [],
   });
   batcher.emit('roster.changed', {
+    account: ME,
     reset: false,
     upserts: [],
     removed: ['a@example.com', 'never@example.com'],
@@ -142,17 +151,24 @@ test('roster.changed: a reset followed by upserts merges into one reset with all
 test('roster.changed: upsert after remove keeps the contact; remove after upsert drops it', () => {
   const batcher = new EventBatcher(1000);
   const batches = record(batcher);
-  batcher.emit('roster.changed', { reset: false, upserts: [], removed: ['x@example.com'] });
+  batcher.emit('roster.changed', { account: ME, reset: false, upserts: [], removed: ['x@example.com'] });
   batcher.emit('roster.changed', {
+    account: ME,
     reset: false,
     upserts: [contact('x@example.com', 'X again')],
     removed: [],
   });
-  batcher.emit('roster.changed', { reset: false, upserts: [contact('y@example.com')], removed: [] });
-  batcher.emit('roster.changed', { reset: false, upserts: [], removed: ['y@example.com'] });
+  batcher.emit('roster.changed', {
+    account: ME,
+    reset: false,
+    upserts: [contact('y@example.com')],
+    removed: [],
+  });
+  batcher.emit('roster.changed', { account: ME, reset: false, upserts: [], removed: ['y@example.com'] });
   batcher.flush();
   const [payload] = payloadsOf(batches, 'roster.changed');
   assert.deepEqual(payload, {
+    account: ME,
     reset: false,
     upserts: [contact('x@example.com', 'X again')],
     removed: ['y@example.com'],
@@ -165,6 +181,7 @@ test('chat.messages, chat.failed and subscription.notice keep every item in orde
   for (let i = 0; i < 300; i++) batcher.emit('chat.messages', { messages: [message(i)] });
   batcher.emit('chat.messages', { messages: [message(300), message(301)] });
   const failure = (id: string) => ({
+    account: ME,
     id,
     peer: 'bob@example.com',
     error: {
@@ -176,8 +193,14 @@ test('chat.messages, chat.failed and subscription.notice keep every item in orde
   });
   batcher.emit('chat.failed', { failures: [failure('f1')] });
   batcher.emit('chat.failed', { failures: [failure('f2'), failure('f3')] });
-  batcher.emit('subscription.notice', { notices: [{ jid: 'a@example.com', kind: 'subscribed' }] });
-  batcher.emit('subscription.notice', { notices: [{ jid: 'a@example.com', kind: 'unsubscribed' }] });
+  batcher.emit('subscription.notice', {
+    account: ME,
+    notices: [{ jid: 'a@example.com', kind: 'subscribed' }],
+  });
+  batcher.emit('subscription.notice', {
+    account: ME,
+    notices: [{ jid: 'a@example.com', kind: 'unsubscribed' }],
+  });
   batcher.flush();
   assert.equal(batches.length, 1);
   const [chat] = payloadsOf(batches, 'chat.messages');
@@ -200,28 +223,28 @@ test('chat.messages, chat.failed and subscription.notice keep every item in orde
 test('latest-value events keep only the last value; event types keep first-appearance order', () => {
   const batcher = new EventBatcher(1000);
   const batches = record(batcher);
-  batcher.emit('presence.own', { show: 'away', status: 'a', priority: 1 });
+  batcher.emit('presence.own', { account: ME, show: 'away', status: 'a', priority: 1 });
   batcher.emit('chat.messages', { messages: [message(1)] });
-  batcher.emit('presence.own', { show: 'dnd', status: 'b', priority: 2 });
+  batcher.emit('presence.own', { account: ME, show: 'dnd', status: 'b', priority: 2 });
   batcher.flush();
   assert.deepEqual(
     batches[0]!.map((e) => e.event),
     ['presence.own', 'chat.messages'],
   );
-  assert.deepEqual(batches[0]![0]!.payload, { show: 'dnd', status: 'b', priority: 2 });
+  assert.deepEqual(batches[0]![0]!.payload, { account: ME, show: 'dnd', status: 'b', priority: 2 });
 });
 
 test('flush() delivers immediately, and nothing is delivered twice or after an empty flush', async () => {
   const batcher = new EventBatcher(50);
   const batches = record(batcher);
-  batcher.emit('presence.changed', { contacts: [presence('a@example.com', 'one')] });
+  batcher.emit('presence.changed', { account: ME, contacts: [presence('a@example.com', 'one')] });
   batcher.flush();
   assert.equal(batches.length, 1, 'flush delivered synchronously');
   assert.equal(payloadsOf(batches, 'presence.changed')[0]!.contacts[0]!.best?.status, 'one');
   batcher.flush();
   await tick(80);
   assert.equal(batches.length, 1, 'the cancelled timer and the empty flush delivered nothing');
-  batcher.emit('presence.changed', { contacts: [presence('a@example.com', 'two')] });
+  batcher.emit('presence.changed', { account: ME, contacts: [presence('a@example.com', 'two')] });
   await tick(80);
   assert.equal(batches.length, 2, 'the timer delivers without a flush');
   assert.equal(payloadsOf(batches, 'presence.changed')[1]!.contacts[0]!.best?.status, 'two');
@@ -239,7 +262,7 @@ test('a throwing listener does not stop the others; an unsubscribed listener get
   batcher.subscribe((batch) => seen.push(`second:${batch.length}`));
   const unsubscribe = batcher.subscribe(() => seen.push('third'));
   unsubscribe();
-  batcher.emit('presence.own', { show: 'available', status: null, priority: 0 });
+  batcher.emit('presence.own', { account: ME, show: 'available', status: null, priority: 0 });
   batcher.flush();
   assert.deepEqual(seen, ['first', 'second:1']);
   assert.equal(errors.length, 1, 'the failure was logged once');
@@ -251,7 +274,7 @@ test('a large roster reset is split: the first part resets, the rest add, nothin
   const max = MAX_ITEMS['roster.changed'];
   const total = max * 2 + 500;
   const all = Array.from({ length: total }, (_, i) => contact(`c${i}@example.com`));
-  batcher.emit('roster.changed', { reset: true, upserts: all, removed: [] });
+  batcher.emit('roster.changed', { account: ME, reset: true, upserts: all, removed: [] });
   batcher.flush();
   assert.equal(batches.length, 3, 'flush() still delivers everything, as consecutive batches');
   const payloads = payloadsOf(batches, 'roster.changed');
@@ -277,15 +300,18 @@ test('split batches go out one per interval, and later changes merge into what i
   const max = MAX_ITEMS['presence.changed'];
   const total = max + 10;
   for (let i = 0; i < total; i++)
-    batcher.emit('presence.changed', { contacts: [presence(`c${i}@example.com`, 'first')] });
+    batcher.emit('presence.changed', { account: ME, contacts: [presence(`c${i}@example.com`, 'first')] });
   batcher.emit('chat.messages', { messages: [message(1)] });
   t.mock.timers.tick(8);
   assert.equal(batches.length, 1, 'one batch per tick');
   assert.equal(payloadsOf(batches, 'presence.changed')[0]!.contacts.length, max);
   assert.equal(payloadsOf(batches, 'chat.messages').length, 1, 'small events are not held back');
   // c0 went out already (a new change is sent again); the last one is still pending (its value replaced).
-  batcher.emit('presence.changed', { contacts: [presence(`c${total - 1}@example.com`, 'second')] });
-  batcher.emit('presence.changed', { contacts: [presence('c0@example.com', 'second')] });
+  batcher.emit('presence.changed', {
+    account: ME,
+    contacts: [presence(`c${total - 1}@example.com`, 'second')],
+  });
+  batcher.emit('presence.changed', { account: ME, contacts: [presence('c0@example.com', 'second')] });
   t.mock.timers.tick(30);
   assert.equal(batches.length, 2);
   const rest = payloadsOf(batches, 'presence.changed')[1]!.contacts;
@@ -326,11 +352,13 @@ test('random roster changes: the split batches add up to the same roster as the 
       const change: EventPayload<'roster.changed'> =
         rand(10) === 0
           ? {
+              account: ME,
               reset: true,
               upserts: Array.from({ length: rand(5000) }, () => contact(jid(), `n${step}`)),
               removed: [],
             }
           : {
+              account: ME,
               reset: false,
               upserts: Array.from({ length: rand(300) }, () => contact(jid(), `n${step}`)),
               removed: Array.from({ length: rand(300) }, jid),
@@ -347,4 +375,43 @@ test('random roster changes: the split batches add up to the same roster as the 
     batcher.flush();
     assert.deepEqual(new Map([...delivered].sort()), new Map([...expected].sort()), `round ${round}`);
   }
+});
+
+test('events about different accounts never merge: each keeps its latest state and its own contacts', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  const OTHER = 'other@example.net';
+  const state = (account: string, status: 'online' | 'reconnecting') => ({
+    account,
+    status,
+    jid: null,
+    error: null,
+    security: null,
+    mechanism: null,
+  });
+  batcher.emit('connection.state', state(ME, 'reconnecting'));
+  batcher.emit('connection.state', state(OTHER, 'online'));
+  batcher.emit('connection.state', state(ME, 'online'));
+  batcher.emit('presence.changed', { account: ME, contacts: [presence('bob@example.com', 'mine')] });
+  batcher.emit('presence.changed', { account: OTHER, contacts: [presence('bob@example.com', 'theirs')] });
+  batcher.flush();
+  const events = batches.flat();
+  const states = events.flatMap((e) => (e.event === 'connection.state' ? [e.payload] : []));
+  assert.deepEqual(
+    states.map((s) => [s.account, s.status]).sort(),
+    [
+      [ME, 'online'],
+      [OTHER, 'online'],
+    ],
+    'the latest per account, one each',
+  );
+  const presences = events.flatMap((e) => (e.event === 'presence.changed' ? [e.payload] : []));
+  assert.deepEqual(
+    presences.map((p) => [p.account, p.contacts.map((c) => c.best?.status)]).sort(),
+    [
+      [ME, ['mine']],
+      [OTHER, ['theirs']],
+    ],
+    'the same contact on two accounts is two entries, each under its account',
+  );
 });

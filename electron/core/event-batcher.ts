@@ -19,8 +19,9 @@ export const MAX_ITEMS = { 'roster.changed': 1000, 'presence.changed': 2000 } as
 /** Collects one event type between flushes and yields merged payloads. */
 interface Accumulator<E extends EventName> {
   add(payload: EventPayload<E>): void;
-  /** The next payload: everything pending, or at most `limit` items for the types that split. */
-  take(limit: number): EventPayload<E>;
+  /** The next payload (its `account`, if any, is put back by the batcher): everything pending, or at most
+   * `limit` items for the types that split. */
+  take(limit: number): Omit<EventPayload<E>, 'account'>;
   /** Something is still pending after take(). */
   more(): boolean;
 }
@@ -71,6 +72,7 @@ function takeFirst<K, V>(map: Map<K, V>, limit: number): V[] {
 
 const accumulators: Accumulators = {
   'connection.state': latest,
+  'accounts.changed': latest,
   'presence.own': latest,
   'window.layout': latest,
   'subscription.requests': latest,
@@ -128,10 +130,18 @@ const accumulators: Accumulators = {
 
 export type BatchListener = (batch: EngineEvent[]) => void;
 
+/** What one accumulator collects: one event type, of one account for the account-scoped ones. */
+interface Pending {
+  event: EventName;
+  account: string | undefined;
+  accumulator: Accumulator<EventName>;
+}
+
 export class EventBatcher {
   readonly #listeners = new Set<BatchListener>();
   readonly #intervalMs: number;
-  #pending = new Map<EventName, Accumulator<EventName>>();
+  /** By event name, plus the account for events that name one: each account's events merge on their own. */
+  #pending = new Map<string, Pending>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(intervalMs = 16) {
@@ -144,12 +154,16 @@ export class EventBatcher {
   }
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    let accumulator = this.#pending.get(event) as Accumulator<E> | undefined;
-    if (!accumulator) {
-      accumulator = (accumulators[event] as () => Accumulator<E>)();
-      this.#pending.set(event, accumulator as unknown as Accumulator<EventName>);
+    const account = (payload as { account?: unknown }).account;
+    const scope = typeof account === 'string' ? account : undefined;
+    const key = scope === undefined ? event : `${event} ${scope}`;
+    let pending = this.#pending.get(key);
+    if (!pending) {
+      const accumulator = (accumulators[event] as () => Accumulator<E>)();
+      pending = { event, account: scope, accumulator: accumulator as unknown as Accumulator<EventName> };
+      this.#pending.set(key, pending);
     }
-    accumulator.add(payload);
+    pending.accumulator.add(payload as EventPayload<EventName>);
     this.#timer ??= setTimeout(() => this.#tick(), this.#intervalMs);
   }
 
@@ -171,10 +185,14 @@ export class EventBatcher {
   #deliver(): void {
     if (this.#pending.size === 0) return;
     const batch: EngineEvent[] = [];
-    for (const [event, accumulator] of this.#pending) {
+    for (const [key, { event, account, accumulator }] of this.#pending) {
       const limit = (MAX_ITEMS as Partial<Record<EventName, number>>)[event] ?? Infinity;
-      batch.push({ event, payload: accumulator.take(limit) } as EngineEvent);
-      if (!accumulator.more()) this.#pending.delete(event);
+      const payload = accumulator.take(limit);
+      batch.push({
+        event,
+        payload: account === undefined ? payload : { ...payload, account },
+      } as EngineEvent);
+      if (!accumulator.more()) this.#pending.delete(key);
     }
     for (const listener of this.#listeners) {
       try {

@@ -12,6 +12,8 @@ export interface AccountSettings {
   connection: { host: string | null; port: number | null; directTls: boolean } | null;
   /** Which store holds its remembered password (never the password itself). */
   passwordBackend: 'keychain' | 'safe-storage' | null;
+  /** Signed in when the app last ran and not signed out since: signed in again at start. */
+  keepSignedIn: boolean;
 }
 
 interface SettingsFile {
@@ -32,6 +34,7 @@ const DEFAULT_ACCOUNT: AccountSettings = {
   lastPresence: null,
   connection: null,
   passwordBackend: null,
+  keepSignedIn: false,
 };
 
 /** Writes through a temp file and a rename, so a crash never leaves a half-written file. */

@@ -8,6 +8,7 @@ import {
   createShellHandlers,
   isTrustedSender,
   PopOutState,
+  type ChatRef,
   registerInvokeHandler,
   type CommandHost,
   type SenderEvent,
@@ -136,29 +137,41 @@ describe('events and pop-out layout', () => {
   it('popOut / dock open and close the chat window and announce window.layout on change only', async () => {
     const announced: EngineEvent[][] = [];
     const popOuts = new PopOutState((batch) => announced.push(batch));
-    const opened: string[] = [];
-    const closed: string[] = [];
+    const opened: ChatRef[] = [];
+    const closed: ChatRef[] = [];
     const shell = createShellHandlers(
-      { openChat: (peer) => opened.push(peer), closeChat: (peer) => closed.push(peer) },
+      { openChat: (chat) => opened.push(chat), closeChat: (chat) => closed.push(chat) },
       popOuts,
       async () => true,
     );
-    await shell['window.popOut']({ peer: 'bob@example.org' });
-    await shell['window.popOut']({ peer: 'alice@example.org' });
-    await shell['window.popOut']({ peer: 'alice@example.org' });
-    assert.deepEqual(opened, ['bob@example.org', 'alice@example.org', 'alice@example.org']);
+    const me = 'me@example.org';
+    const bob = { account: me, peer: 'bob@example.org' };
+    const alice = { account: me, peer: 'alice@example.org' };
+    // The same peer on another account is another chat.
+    const aliceElsewhere = { account: 'you@other.org', peer: 'alice@example.org' };
+    await shell['window.popOut'](bob);
+    await shell['window.popOut'](alice);
+    await shell['window.popOut']({ ...alice });
+    assert.deepEqual(opened, [bob, alice, alice]);
     assert.deepEqual(announced, [
-      [{ event: 'window.layout', payload: { poppedOut: ['bob@example.org'] } }],
-      [{ event: 'window.layout', payload: { poppedOut: ['alice@example.org', 'bob@example.org'] } }],
+      [{ event: 'window.layout', payload: { poppedOut: [bob] } }],
+      [{ event: 'window.layout', payload: { poppedOut: [alice, bob] } }],
     ]);
-    await shell['window.dock']({ peer: 'bob@example.org' });
-    assert.deepEqual(closed, ['bob@example.org']);
+    await shell['window.popOut'](aliceElsewhere);
     assert.deepEqual(announced.at(-1), [
-      { event: 'window.layout', payload: { poppedOut: ['alice@example.org'] } },
+      { event: 'window.layout', payload: { poppedOut: [alice, bob, aliceElsewhere] } },
+    ]);
+    assert.equal(popOuts.has(aliceElsewhere), true);
+    await shell['window.dock'](bob);
+    assert.deepEqual(closed, [bob]);
+    assert.deepEqual(announced.at(-1), [
+      { event: 'window.layout', payload: { poppedOut: [alice, aliceElsewhere] } },
     ]);
     // The window's own 'closed' (user closed it) docks through the same state: no duplicate event.
-    popOuts.delete('bob@example.org');
-    assert.equal(announced.length, 3);
+    popOuts.delete(bob);
+    assert.equal(announced.length, 4);
+    await shell['window.dock'](aliceElsewhere);
+    assert.equal(popOuts.has(alice), true, 'docking one account’s chat leaves the other’s');
   });
 
   it('shell.openExternal refuses disallowed URLs before the opener sees them', async () => {

@@ -1,8 +1,10 @@
 // The ipcMain adapter. Every invoke is checked twice: the sender must be the top frame of one of OUR
 // windows showing a parley://app/ page, and then the ContractHost validates command name and payload.
-// Engine events and the pop-out layout go out to every window on one channel, as contract event batches.
+// Engine events and the pop-out layout (chats by account and peer) go out to every window on one channel, as
+// contract event batches.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/bridge.ts';
+import { conversationId } from '../../shared/contract.ts';
 import type { CommandName, CommandResult, EngineEvent } from '../../shared/contract.ts';
 import { isAllowedExternalUrl } from '../../shared/links.ts';
 import { EngineError } from '../core/errors.ts';
@@ -61,41 +63,56 @@ export function broadcast(
   }
 }
 
+/** A chat as the shell names it: which account, with whom (1:1 chats; a kind comes with group chat). */
+export interface ChatRef {
+  account: string;
+  peer: string;
+}
+
+/** One key per chat: the contract's conversationId. */
+export const chatRefKey = (chat: ChatRef): string => conversationId({ ...chat, kind: 'chat' });
+
 /**
  * Which chats are popped out: kept here, in main, as the single source of truth. Every change is
  * announced to all windows as a 'window.layout' event.
  */
 export class PopOutState {
-  readonly #peers = new Set<string>();
+  readonly #chats = new Map<string, ChatRef>();
   readonly #announce: (batch: EngineEvent[]) => void;
 
   constructor(announce: (batch: EngineEvent[]) => void) {
     this.#announce = announce;
   }
 
-  has(peer: string): boolean {
-    return this.#peers.has(peer);
+  has(chat: ChatRef): boolean {
+    return this.#chats.has(chatRefKey(chat));
   }
 
   layoutEvent(): EngineEvent[] {
-    return [{ event: 'window.layout', payload: { poppedOut: [...this.#peers].sort() } }];
+    const keys = [...this.#chats.keys()].sort();
+    const poppedOut = keys.map((key) => {
+      const { account, peer } = this.#chats.get(key)!;
+      return { account, peer };
+    });
+    return [{ event: 'window.layout', payload: { poppedOut } }];
   }
 
-  add(peer: string): void {
-    if (this.#peers.has(peer)) return;
-    this.#peers.add(peer);
+  add(chat: ChatRef): void {
+    const key = chatRefKey(chat);
+    if (this.#chats.has(key)) return;
+    this.#chats.set(key, { account: chat.account, peer: chat.peer });
     this.#announce(this.layoutEvent());
   }
 
-  delete(peer: string): void {
-    if (!this.#peers.delete(peer)) return;
+  delete(chat: ChatRef): void {
+    if (!this.#chats.delete(chatRefKey(chat))) return;
     this.#announce(this.layoutEvent());
   }
 }
 
 export interface ChatWindows {
-  openChat(peer: string): unknown;
-  closeChat(peer: string): void;
+  openChat(chat: ChatRef): unknown;
+  closeChat(chat: ChatRef): void;
 }
 
 /** The ContractHost's shell side. Payloads arrive already validated against the contract. */
@@ -114,14 +131,14 @@ export function createShellHandlers(
       }
       return { ok: true } as const;
     },
-    'window.popOut': async ({ peer }: { peer: string }) => {
-      windows.openChat(peer);
-      popOuts.add(peer);
+    'window.popOut': async ({ account, peer }: ChatRef) => {
+      windows.openChat({ account, peer });
+      popOuts.add({ account, peer });
       return { ok: true } as const;
     },
-    'window.dock': async ({ peer }: { peer: string }) => {
-      popOuts.delete(peer);
-      windows.closeChat(peer);
+    'window.dock': async ({ account, peer }: ChatRef) => {
+      popOuts.delete({ account, peer });
+      windows.closeChat({ account, peer });
       return { ok: true } as const;
     },
   };

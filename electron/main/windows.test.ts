@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { BrowserWindow, BrowserWindowConstructorOptions, Rectangle, WebContents } from 'electron';
 import type { BoundsStore } from './window-bounds.ts';
+import type { ChatRef } from './ipc.ts';
 import {
   chatWindowUrl,
   hardenWebContents,
@@ -166,7 +167,7 @@ describe('WindowManager', () => {
   function manager() {
     FakeWindow.created = [];
     const saved: Array<[string, Rectangle]> = [];
-    const closed: string[] = [];
+    const closed: ChatRef[] = [];
     const bounds = {
       get: (kind: string) => (kind === 'main' ? { x: 5, y: 6, width: 900, height: 700 } : undefined),
       set: (kind: string, rect: Rectangle) => saved.push([kind, rect]),
@@ -198,31 +199,41 @@ describe('WindowManager', () => {
     assert.equal(FakeWindow.created.length, 1, 'a second showMain focuses the same window');
   });
 
-  it('pops a chat out once per peer, knows its windows, and reports closes', () => {
+  it('pops a chat out once per account and peer, knows its windows, and reports closes', () => {
     const { windows, closed, saved } = manager();
     windows.showMain();
-    windows.openChat('alice@example.org');
-    windows.openChat('alice@example.org');
+    const alice = { account: 'me@example.org', peer: 'alice@example.org' };
+    windows.openChat(alice);
+    windows.openChat({ ...alice });
     assert.equal(FakeWindow.created.length, 2);
     const chat = FakeWindow.created[1];
     assert.ok(chat);
-    assert.equal(chat.url, chatWindowUrl('alice@example.org'));
-    assert.equal(chat.url, 'parley://app/index.html#/chat/alice%40example.org');
+    assert.equal(chat.url, chatWindowUrl(alice));
+    assert.equal(
+      chat.url,
+      'parley://app/index.html#view=chat&account=me%40example.org&peer=alice%40example.org',
+    );
+    // The same peer on another account is another chat, in its own window.
+    const other = { account: 'me@other.org', peer: 'alice@example.org' };
+    windows.openChat(other);
+    assert.equal(FakeWindow.created.length, 3);
     assert.equal(windows.owns(chat.webContents as unknown as WebContents), true);
     assert.equal(windows.owns(new FakeContents() as unknown as WebContents), false);
-    windows.closeChat('alice@example.org');
-    assert.deepEqual(closed, ['alice@example.org']);
+    windows.closeChat(alice);
+    assert.deepEqual(closed, [alice]);
     assert.deepEqual(saved, [['chat', { x: 10, y: 20, width: 800, height: 600 }]]);
-    assert.equal(windows.all().length, 1);
+    assert.equal(windows.all().length, 2);
+    windows.closeChat(other);
+    assert.deepEqual(closed, [alice, other]);
   });
 
   it('closes the chat windows with the main window', () => {
     const { windows, closed } = manager();
     const main = windows.showMain();
-    windows.openChat('bob@example.org');
-    windows.openChat('carol@example.org');
+    windows.openChat({ account: 'me@example.org', peer: 'bob@example.org' });
+    windows.openChat({ account: 'me@example.org', peer: 'carol@example.org' });
     main.close();
-    assert.deepEqual(closed.sort(), ['bob@example.org', 'carol@example.org']);
+    assert.deepEqual(closed.map((c) => c.peer).sort(), ['bob@example.org', 'carol@example.org']);
     assert.deepEqual(windows.all(), []);
   });
 });

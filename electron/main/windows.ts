@@ -10,6 +10,7 @@ import type {
 } from 'electron';
 import { isAllowedExternalUrl } from '../../shared/links.ts';
 import { APP_URL_PREFIX, isAppUrl } from './app-protocol.ts';
+import { chatRefKey, type ChatRef } from './ipc.ts';
 import type { OpenExternal } from './external-links.ts';
 import { MIN_HEIGHT, MIN_WIDTH, type BoundsStore, type WindowKind } from './window-bounds.ts';
 
@@ -61,8 +62,10 @@ export function mainWindowUrl(): string {
   return `${APP_URL_PREFIX}index.html`;
 }
 
-export function chatWindowUrl(peer: string): string {
-  return `${APP_URL_PREFIX}index.html#/chat/${encodeURIComponent(peer)}`;
+/** The page of a popped-out chat: the renderer reads `view=chat&account=JID&peer=JID` from the hash. */
+export function chatWindowUrl(chat: ChatRef): string {
+  const params = new URLSearchParams({ view: 'chat', account: chat.account, peer: chat.peer });
+  return `${APP_URL_PREFIX}index.html#${params.toString()}`;
 }
 
 export interface WindowManagerDeps {
@@ -74,8 +77,8 @@ export interface WindowManagerDeps {
   workAreas: () => Rectangle[];
   /** A page finished loading: send it what it needs to start (the current layout). */
   onPageLoaded: (contents: WebContents) => void;
-  /** A chat window closed (by the user or by dock): the peer is back in the main window's tabs. */
-  onChatClosed: (peer: string) => void;
+  /** A chat window closed (by the user or by dock): the chat is back in the main window's tabs. */
+  onChatClosed: (chat: ChatRef) => void;
 }
 
 export class WindowManager {
@@ -105,24 +108,26 @@ export class WindowManager {
     return win;
   }
 
-  openChat(peer: string): BrowserWindow {
-    const existing = this.#chats.get(peer);
+  openChat(chat: ChatRef): BrowserWindow {
+    const key = chatRefKey(chat);
+    const ref = { account: chat.account, peer: chat.peer };
+    const existing = this.#chats.get(key);
     if (existing && !existing.isDestroyed()) {
       existing.show();
       existing.focus();
       return existing;
     }
-    const win = this.#create('chat', { width: 480, height: 640, title: peer }, chatWindowUrl(peer));
-    this.#chats.set(peer, win);
+    const win = this.#create('chat', { width: 480, height: 640, title: ref.peer }, chatWindowUrl(ref));
+    this.#chats.set(key, win);
     win.on('closed', () => {
-      if (this.#chats.get(peer) === win) this.#chats.delete(peer);
-      this.#deps.onChatClosed(peer);
+      if (this.#chats.get(key) === win) this.#chats.delete(key);
+      this.#deps.onChatClosed(ref);
     });
     return win;
   }
 
-  closeChat(peer: string): void {
-    const win = this.#chats.get(peer);
+  closeChat(chat: ChatRef): void {
+    const win = this.#chats.get(chatRefKey(chat));
     if (win && !win.isDestroyed()) win.close();
   }
 

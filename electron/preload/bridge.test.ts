@@ -33,12 +33,13 @@ describe('preload bridge', () => {
   it('passes contract commands to the invoke channel', async () => {
     const { ipc, invoked } = fakeIpc();
     const bridge = createBridge(ipc);
-    const result = await bridge.invoke('roster.remove', { jid: 'a@example.org' });
+    const chat = { account: 'me@example.org', peer: 'a@example.org' };
+    const result = await bridge.invoke('roster.remove', { account: chat.account, jid: chat.peer });
     assert.deepEqual(result, { ok: true, value: { ok: true } });
-    await bridge.invoke('window.popOut', { peer: 'a@example.org' });
+    await bridge.invoke('window.popOut', chat);
     assert.deepEqual(invoked, [
-      [IPC_INVOKE_CHANNEL, 'roster.remove', { jid: 'a@example.org' }],
-      [IPC_INVOKE_CHANNEL, 'window.popOut', { peer: 'a@example.org' }],
+      [IPC_INVOKE_CHANNEL, 'roster.remove', { account: chat.account, jid: chat.peer }],
+      [IPC_INVOKE_CHANNEL, 'window.popOut', chat],
     ]);
   });
 
@@ -62,12 +63,13 @@ describe('preload bridge', () => {
     bridge.on('connection.state', (payload) => seen.push(payload.status));
     assert.equal(listeners.get(IPC_EVENTS_CHANNEL)?.length, 1, 'still one listener');
     assert.equal(listeners.size, 1);
-    emit([{ event: 'window.layout', payload: { poppedOut: ['a@example.org'] } }]);
+    const popped = [{ account: 'me@example.org', peer: 'a@example.org' }];
+    emit([{ event: 'window.layout', payload: { poppedOut: popped } }]);
     emit('not a batch');
     emit([{ event: 'evil.event', payload: {} }]);
     off();
     emit([{ event: 'window.layout', payload: { poppedOut: [] } }]);
-    assert.deepEqual(seen, [{ poppedOut: ['a@example.org'] }]);
+    assert.deepEqual(seen, [{ poppedOut: popped }]);
     assert.throws(() => bridge.on('ipc.raw' as EventName, () => undefined), /Unknown event/);
     assert.throws(() => bridge.on('__proto__' as EventName, () => undefined), /Unknown event/);
   });

@@ -334,7 +334,11 @@ async function engineRun(server: ServerInfo, flooder: Flooder, run: number): Pro
     const doneAt = await waitFor(watch.done, 'engine');
     const s = watch.stats();
     // Emitted means stored: the history ends with the flood's last message.
-    const history = await engine.invoke('chat.history', { peer: `${FLOODER}@${server.domain}`, limit: 1 });
+    const history = await engine.invoke('chat.history', {
+      account: `${READER}@${server.domain}`,
+      peer: `${FLOODER}@${server.domain}`,
+      limit: 1,
+    });
     if (!history.ok || history.value.messages[0]?.body !== bodyOf(run, COUNT)) {
       throw new Error('the history does not end with the last message of the flood');
     }

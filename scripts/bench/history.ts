@@ -187,6 +187,7 @@ function build(file: string, total: number): { ms: number; rows: number } {
       const sentence = text.sentence();
       batch.push({
         account: ACCOUNT,
+        kind: 'chat',
         peer: other ? `friend${Math.floor(random() * OTHER_CHATS)}@example.net` : MAIN_PEER,
         peerResource: out ? null : 'phone',
         direction: out ? 'out' : 'in',
@@ -667,7 +668,7 @@ async function endToEnd(dataDir: string, runs: number, list: readonly string[]):
       `history bench: engine created in ${Math.round(engineCreateMs)} ms (opens the built file), ` +
         `signed in as ${ACCOUNT} in ${Math.round(performance.now() - began)} ms`,
     );
-    const newest = await engine.invoke('chat.history', { peer: MAIN_PEER, limit: 1 });
+    const newest = await engine.invoke('chat.history', { account: ACCOUNT, peer: MAIN_PEER, limit: 1 });
     if (!newest.ok || newest.value.messages[0]?.body !== NEWEST_BODY) {
       throw new Error("the engine's history of the big chat does not end with NEWEST_BODY");
     }
@@ -697,7 +698,7 @@ async function endToEnd(dataDir: string, runs: number, list: readonly string[]):
             const result = await engine.invoke('chat.search', {
               query,
               limit: 50,
-              ...(peer ? { peer } : {}),
+              ...(peer ? { account: ACCOUNT, peer } : {}),
             });
             const elapsed = performance.now() - began;
             if (!result.ok) throw new Error(`chat.search ${JSON.stringify(query)}: ${result.error.message}`);

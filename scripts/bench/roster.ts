@@ -518,7 +518,7 @@ async function oneRun(
     }
     if (!browser || (pageError !== null && watch.figures.rosterMs === null)) {
       // No UI to sign in through: sign the engine in directly, so the engine figures still come out.
-      await engine.invoke('account.signOut', {});
+      await engine.invoke('account.signOut', { account: `${USER}@${server.domain}` });
       const result = await engine.invoke('account.signIn', {
         jid: `${USER}@${server.domain}`,
         password: PASSWORD,

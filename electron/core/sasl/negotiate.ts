@@ -10,8 +10,7 @@ import {
   chooseSaslMechanism,
   plainInitialResponse,
 } from './scram.ts';
-
-const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
+import { NS_SASL } from '../xmpp/ns.ts';
 
 export interface SaslCredentials {
   username: string;

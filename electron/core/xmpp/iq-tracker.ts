@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import { EngineError, describeStanzaError } from '../errors.ts';
 import { tryParseJid, bareJid } from '../../../shared/jid.ts';
+import { NS_STANZAS } from './ns.ts';
 
 interface Pending {
   accept: ReadonlySet<string>;
@@ -17,11 +18,9 @@ interface Pending {
 export function stanzaError(stanza: Element): { condition: string; text: string | null } {
   const error = stanza.getChild('error');
   const condition =
-    error
-      ?.getChildElements()
-      .find((child) => child.getNS() === 'urn:ietf:params:xml:ns:xmpp-stanzas' && child.name !== 'text')
-      ?.name ?? 'undefined-condition';
-  return { condition, text: error?.getChildText('text', 'urn:ietf:params:xml:ns:xmpp-stanzas') ?? null };
+    error?.getChildElements().find((child) => child.getNS() === NS_STANZAS && child.name !== 'text')?.name ??
+    'undefined-condition';
+  return { condition, text: error?.getChildText('text', NS_STANZAS) ?? null };
 }
 
 export class IqTracker {

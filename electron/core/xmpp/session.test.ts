@@ -117,24 +117,24 @@ for (const transport of ['starttls', 'direct-tls'] as const) {
 
       // Only the certificate that was just presented can be trusted.
       const wrongPin = await engine.invoke('account.trustCertificate', {
-        jid: req.jid,
+        account: req.jid,
         fingerprint256: 'AA:BB',
       });
       assert.ok(!wrongPin.ok && wrongPin.error.code === 'invalid-request');
       const trusted = await engine.invoke('account.trustCertificate', {
-        jid: req.jid,
+        account: req.jid,
         fingerprint256: cert.fingerprint256,
       });
       assert.ok(trusted.ok);
       const accepted = await signIn(engine, req);
       assert.ok(accepted.ok, JSON.stringify(accepted));
-      await engine.invoke('account.signOut', {});
+      await engine.invoke('account.signOut', { account: req.jid });
 
       // The pin survives a restart of the app (it lives in settings)...
       const { engine: reopened } = await newEngine({ dataDir: (await engine.dispose(), dirs.at(-1)!) });
       const again = await signIn(reopened, req);
       assert.ok(again.ok, JSON.stringify(again));
-      await reopened.invoke('account.signOut', {});
+      await reopened.invoke('account.signOut', { account: req.jid });
 
       // ...and accepts that certificate only: a different one is refused with its own fingerprint.
       const replaced = await server.replaceCertificate();
@@ -253,7 +253,7 @@ test('conflict: a second sign-in with the same resource ends the first session w
 test('the resource is stable per install and differs between installs', async () => {
   const a = await newEngine({ extraCertificates: [selfSigned.certificate.certPem] });
   const first = await signIn(a.engine, request(selfSigned));
-  await a.engine.invoke('account.signOut', {});
+  await a.engine.invoke('account.signOut', { account: request(selfSigned).jid });
   const second = await signIn(a.engine, request(selfSigned));
   assert.ok(first.ok && second.ok);
   assert.equal(first.value.jid, second.value.jid);
@@ -420,7 +420,7 @@ test('no host given: the SRV records pick the endpoints, XEP-0368 direct TLS rec
     });
     const result = await signIn(engine, { jid: `alice@${domain}`, password: PASSWORD });
     assert.ok(result.ok, JSON.stringify(result));
-    await engine.invoke('account.signOut', {});
+    await engine.invoke('account.signOut', { account: `alice@${domain}` });
     // Swap: the direct-TLS record unreachable, STARTTLS reachable.
     await dns.stop();
     const swapped = await startDnsmasq([

@@ -16,12 +16,7 @@ import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapte
 import { resolveEndpoints, type Endpoint } from './resolve-endpoints.ts';
 import { authenticate } from '../sasl/negotiate.ts';
 import { NS_SM, type StreamManagement } from './stream-management.ts';
-
-const NS_STREAMS = 'http://etherx.jabber.org/streams';
-const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
-const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
-const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
-const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
+import { NS_BIND, NS_SESSION, NS_STREAMS, NS_STREAM_ERRORS, NS_TLS } from './ns.ts';
 
 export interface SessionOptions {
   /** Bare JID of the account. */

@@ -3,8 +3,9 @@
 // One instance lives across the sessions of one sign-in: the counters and the unacknowledged queue must
 // outlive the socket they were counted on.
 import { xml, type Element } from '@xmpp/xml';
+import { NS_SM } from './ns.ts';
+export { NS_SM };
 
-export const NS_SM = 'urn:xmpp:sm:3';
 const MODULO = 2 ** 32; // h wraps (XEP-0198 §4)
 
 export interface SmConnection {

@@ -6,17 +6,17 @@
 // hold it (same archive id, origin-id or id: a resent copy, a carbon and an archive copy are one message).
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import type { ChatMessage, EngineErrorPayload, MessageState, MessageType } from '../../shared/contract.ts';
-import { tryParseJid, formatJid } from '../../shared/jid.ts';
-import { EngineError, describeStanzaError } from './errors.ts';
-import { stanzaError } from './xmpp/iq-tracker.ts';
-import { delayStamp } from './presence.ts';
-import { requestReceipt } from './receipts.ts';
-import { messageFields, NS_SID } from './message-fields.ts';
-import type { ArchivedMessage } from './mam.ts';
-import type { EventBatcher } from './event-batcher.ts';
-import type { HistoryStore, NewMessage, StoredMessage } from './history/history-store.ts';
-import { messageTime } from './history/history-store.ts';
+import type { ChatMessage, EngineErrorPayload, MessageState, MessageType } from '../../../shared/contract.ts';
+import { tryParseJid, formatJid, parseJid } from '../../../shared/jid.ts';
+import { EngineError, describeStanzaError } from '../errors.ts';
+import { stanzaError } from '../xmpp/iq-tracker.ts';
+import { requestReceipt } from '../receipts/receipts.ts';
+import { NS_SID } from '../xmpp/ns.ts';
+import type { MessageEnvelope } from '../xmpp/envelope.ts';
+import type { ArchivedMessage } from '../mam/mam.ts';
+import type { AccountEvents } from '../account/module.ts';
+import type { HistoryStore, NewMessage, StoredMessage } from '../history/history-store.ts';
+import { messageTime } from '../history/history-store.ts';
 
 const TYPES = new Set<MessageType>(['chat', 'normal', 'headline']);
 /** How many sent ids we remember to match a late error back to its chat. */
@@ -62,8 +62,34 @@ function failurePayload(stored: string | null): EngineErrorPayload {
   };
 }
 
-export class ChatModule {
-  readonly #events: EventBatcher;
+/** A stored message as the UI sees it; `fromRoster`: its peer is in the account's roster. */
+export function chatMessageOf(m: StoredMessage, fromRoster: boolean): ChatMessage {
+  return {
+    account: m.account,
+    kind: m.kind,
+    seq: m.rowId,
+    id: m.messageId ?? m.originId ?? `seq-${m.rowId}`,
+    originId: m.originId,
+    direction: m.direction,
+    peer: m.peer,
+    peerFull: m.peerResource === null ? m.peer : `${m.peer}/${m.peerResource}`,
+    type: m.type,
+    body: m.body,
+    subject: m.subject,
+    thread: m.thread,
+    timestamp: messageTime(m),
+    // Held by a server before it reached us: a XEP-0203 delay stamp, or fetched from the archive.
+    delayed: m.direction === 'in' && (m.sentAt !== null || m.serverAt !== null),
+    fromRoster,
+    state: m.state,
+  };
+}
+
+/** One account's 1:1 conversations: composing, receiving, states and pages of its history. */
+export class Chats {
+  /** Bare JID of the account whose history is read and written. */
+  readonly account: string;
+  readonly #events: AccountEvents;
   readonly #store: HistoryStore;
   readonly #isInRoster: (jid: string) => boolean;
   /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first): for errors. */
@@ -71,39 +97,22 @@ export class ChatModule {
   /** Received messages not yet written: stored together, one transaction per turn of the event loop. */
   #incoming: NewMessage[] = [];
   #flushScheduled = false;
-  /** Bare JID of the account whose history is read and written; null while signed out. */
-  account: string | null = null;
 
-  constructor(events: EventBatcher, store: HistoryStore, isInRoster: (jid: string) => boolean) {
+  constructor(
+    account: string,
+    events: AccountEvents,
+    store: HistoryStore,
+    isInRoster: (jid: string) => boolean,
+  ) {
+    this.account = account;
     this.#events = events;
     this.#store = store;
     this.#isInRoster = isInRoster;
   }
 
-  #own(): string {
-    if (!this.account) throw new EngineError('not-connected', 'You are offline. Sign in first.');
-    return this.account;
-  }
-
   /** The message as the UI sees it. */
   toChatMessage(m: StoredMessage): ChatMessage {
-    return {
-      seq: m.rowId,
-      id: m.messageId ?? m.originId ?? `seq-${m.rowId}`,
-      originId: m.originId,
-      direction: m.direction,
-      peer: m.peer,
-      peerFull: m.peerResource === null ? m.peer : `${m.peer}/${m.peerResource}`,
-      type: m.type,
-      body: m.body,
-      subject: m.subject,
-      thread: m.thread,
-      timestamp: messageTime(m),
-      // Held by a server before it reached us: a XEP-0203 delay stamp, or fetched from the archive.
-      delayed: m.direction === 'in' && (m.sentAt !== null || m.serverAt !== null),
-      fromRoster: this.#isInRoster(m.peer),
-      state: m.state,
-    };
+    return chatMessageOf(m, this.#isInRoster(m.peer));
   }
 
   /**
@@ -111,13 +120,14 @@ export class ChatModule {
    * the caller puts the stanza on the wire when a session is up.
    */
   compose(message: OutgoingMessage): { stanza: Element; record: ChatMessage } {
-    const account = this.#own();
+    const account = this.account;
     const to = tryParseJid(message.to);
     if (!to) throw new EngineError('invalid-request', 'That address is not valid.');
     const id = randomUUID();
     const now = Date.now();
     const stored: NewMessage = {
       account,
+      kind: 'chat',
       peer: formatJid({ ...to, resource: null }),
       peerResource: to.resource,
       direction: 'out',
@@ -160,7 +170,7 @@ export class ChatModule {
   /** The outbox: this account's messages not yet confirmed by the server, oldest first. */
   pending(): StoredMessage[] {
     this.flushIncoming();
-    return this.account ? this.#store.pending(this.account) : [];
+    return this.#store.pending(this.account);
   }
 
   /**
@@ -169,7 +179,6 @@ export class ChatModule {
    */
   setStates(updates: readonly StateUpdate[]): void {
     const account = this.account;
-    if (!account) return;
     this.flushIncoming();
     // One commit for a burst (a server ack can confirm hundreds of messages at once).
     const moved = this.#store.transaction(() =>
@@ -179,22 +188,21 @@ export class ChatModule {
           null,
       ),
     );
-    if (moved.length > 0) this.#events.emit('chat.states', { updates: moved });
+    if (moved.length > 0) {
+      this.#events.emit('chat.states', { updates: moved.map((u) => ({ ...u, account })) });
+    }
   }
 
   /**
    * A message another of our devices sent (a 'sent' carbon, already verified by carbons.ts): stored and shown
    * in the right chat as outgoing, already 'sent' since our server is the one telling us.
    */
-  handleOwnSent(message: Element, stanzaId: string | null): boolean {
-    const account = this.#own();
-    const to = tryParseJid(message.attrs.to ?? '');
-    const fields = messageFields(message);
-    const type = message.attrs.type ?? 'normal';
+  handleOwnSent({ to, fields, type, stanzaId }: MessageEnvelope): boolean {
     if (!to || fields.body === null || !TYPES.has(type as MessageType)) return false;
     const now = Date.now();
     this.#storeAndEmit({
-      account,
+      account: this.account,
+      kind: 'chat',
       peer: formatJid({ ...to, resource: null }),
       peerResource: to.resource,
       direction: 'out',
@@ -214,25 +222,24 @@ export class ChatModule {
    * Handles an incoming <message/>. Returns false when it is not a 1:1 message with content this module owns
    * (chat states, receipts, groupchat...). `stanzaId` is the archive id our server stamped, if any.
    */
-  handle(stanza: Element, stanzaId: string | null = null): boolean {
-    const type = stanza.attrs.type ?? 'normal';
-    if (type === 'error') return this.#handleError(stanza);
+  handle(envelope: MessageEnvelope): boolean {
+    const { type, from, fromBare, fields, stanzaId } = envelope;
+    if (type === 'error') return this.#handleError(envelope);
     if (!TYPES.has(type as MessageType)) return false; // groupchat and unknown types: not ours
-    const from = tryParseJid(stanza.attrs.from ?? '');
-    if (!from) return true; // a message must say who sent it; hostile or broken otherwise
-    const fields = messageFields(stanza);
+    if (!from || !fromBare) return true; // a message must say who sent it; hostile or broken otherwise
     if (fields.body === null && fields.subject === null) return false; // chat states, receipts...: other modules
     // A sender whose connection dropped before the server confirmed may send the same message again (same
     // origin-id); the store recognises it and nothing is shown twice.
     this.#storeAndEmit({
-      account: this.#own(),
-      peer: formatJid({ ...from, resource: null }),
+      account: this.account,
+      kind: 'chat',
+      peer: fromBare,
       peerResource: from.resource,
       direction: 'in',
       type: type as MessageType,
       ...fields,
       stanzaId,
-      sentAt: delayStamp(stanza),
+      sentAt: envelope.delay,
       serverAt: null,
       receivedAt: Date.now(),
       state: 'received',
@@ -252,7 +259,7 @@ export class ChatModule {
     archived: readonly ArchivedMessage[],
     { announce, older = false }: { announce: boolean; older?: boolean },
   ): ChatMessage[] {
-    const account = this.#own();
+    const account = this.account;
     this.flushIncoming();
     const now = Date.now();
     const rows: NewMessage[] = [];
@@ -262,6 +269,7 @@ export class ChatModule {
       if (a.body === null && a.subject === null) continue;
       rows.push({
         account,
+        kind: 'chat',
         peer: a.peer,
         peerResource: a.peerResource,
         direction: a.direction,
@@ -291,7 +299,9 @@ export class ChatModule {
     });
     if (announce && fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
     // The merge already moved the stored state; the UI hears it here (its states only move forward too).
-    if (confirmed.length > 0) this.#events.emit('chat.states', { updates: confirmed });
+    if (confirmed.length > 0) {
+      this.#events.emit('chat.states', { updates: confirmed.map((u) => ({ ...u, account })) });
+    }
     this.setStates(acks);
     return fresh;
   }
@@ -301,7 +311,7 @@ export class ChatModule {
     peer: string,
     opts: { beforeSeq?: number; afterSeq?: number; aroundSeq?: number; limit: number },
   ): HistoryPage {
-    const account = this.#own();
+    const account = this.account;
     this.flushIncoming();
     const { limit } = opts;
     let rows: StoredMessage[];
@@ -339,15 +349,6 @@ export class ChatModule {
     };
   }
 
-  /** Full-text search over this account's history (one chat with `peer`), newest first. */
-  search(query: string, peer: string | undefined, limit: number) {
-    const account = this.#own();
-    this.flushIncoming();
-    return this.#store
-      .search(account, query, { peer, limit })
-      .map((hit) => ({ message: this.toChatMessage(hit), snippet: hit.snippet }));
-  }
-
   /**
    * Queues a received message for the history. A burst read from the socket in one go is written in one
    * transaction (a flood is ~2x faster than a transaction per message); anything that reads or moves stored
@@ -373,17 +374,15 @@ export class ChatModule {
     if (fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
   }
 
-  #handleError(stanza: Element): boolean {
-    const id = stanza.attrs.id;
+  #handleError({ message, id, from, fromBare }: MessageEnvelope): boolean {
     const peer = id ? this.#sent.get(id) : undefined;
-    const from = tryParseJid(stanza.attrs.from ?? '');
     // Only the entity we wrote to (or its server) may fail our message.
-    if (!id || !peer || !from || !this.account) return true;
+    if (!id || !peer || !from) return true;
     this.flushIncoming();
-    const fromPeer = formatJid({ ...from, resource: null }) === peer;
-    const fromPeerServer = from.local === null && from.domain === peer.slice(peer.indexOf('@') + 1);
+    const fromPeer = fromBare === peer;
+    const fromPeerServer = from.local === null && from.domain === parseJid(peer).domain;
     if (!fromPeer && !fromPeerServer) return true;
-    const { condition, text } = stanzaError(stanza);
+    const { condition, text } = stanzaError(message);
     const error = new EngineError('server-error', describeStanzaError(condition, text), {
       condition,
     }).toPayload();
@@ -393,7 +392,7 @@ export class ChatModule {
       'failed' satisfies MessageState,
       JSON.stringify({ message: error.message, condition }),
     );
-    if (moved) this.#events.emit('chat.failed', { failures: [{ id, peer, error }] });
+    if (moved) this.#events.emit('chat.failed', { failures: [{ account: this.account, id, peer, error }] });
     return true;
   }
 

@@ -6,10 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Element } from '@xmpp/xml';
-import type { Contact } from '../../shared/contract.ts';
-import type { EngineClient } from '../../e2e/harness/engine-client.ts';
-import { sleep, snapshot, uid, useProsodyScenario, waitContact } from '../../e2e/harness/scenario.ts';
-import { XmppSession } from './xmpp/session.ts';
+import type { Contact } from '../../../shared/contract.ts';
+import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
+import { sleep, snapshot, uid, useProsodyScenario, waitContact } from '../../../e2e/harness/scenario.ts';
+import { XmppSession } from '../xmpp/session.ts';
 import { NS_ROSTER } from './roster.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -153,10 +153,19 @@ describe('roster (RFC 6121 §2)', () => {
     assert.ok(firstFetch.reply.getChild('query', NS_ROSTER), 'the first fetch must return the full roster');
 
     let since = first.events.length;
-    assert.ok((await first.engine.invoke('roster.add', { jid: bob, name: 'Bob', groups: ['Team'] })).ok);
+    assert.ok(
+      (
+        await first.engine.invoke('roster.add', {
+          account: first.account,
+          jid: bob,
+          name: 'Bob',
+          groups: ['Team'],
+        })
+      ).ok,
+    );
     await waitContact(first, since, bob);
     since = first.events.length;
-    assert.ok((await first.engine.invoke('roster.add', { jid: carol })).ok);
+    assert.ok((await first.engine.invoke('roster.add', { account: first.account, jid: carol })).ok);
     await waitContact(first, since, carol);
     // The version the server stamped on the last push is what must be cached.
     const lastPush = wire
@@ -202,10 +211,14 @@ describe('roster (RFC 6121 §2)', () => {
 
     const first = await engine(alice, { dataDir });
     let since = first.events.length;
-    assert.ok((await first.engine.invoke('roster.add', { jid: bob, name: 'Bob' })).ok);
+    assert.ok(
+      (await first.engine.invoke('roster.add', { account: first.account, jid: bob, name: 'Bob' })).ok,
+    );
     await waitContact(first, since, bob);
     since = first.events.length;
-    assert.ok((await first.engine.invoke('roster.add', { jid: dave, name: 'Dave' })).ok);
+    assert.ok(
+      (await first.engine.invoke('roster.add', { account: first.account, jid: dave, name: 'Dave' })).ok,
+    );
     await waitContact(first, since, dave);
     await first.dispose();
 
@@ -213,13 +226,24 @@ describe('roster (RFC 6121 §2)', () => {
     const other = await engine(alice);
     assert.notEqual(other.jid, first.jid);
     since = other.events.length;
-    assert.ok((await other.engine.invoke('roster.add', { jid: carol, name: 'Carol', groups: ['New'] })).ok);
+    assert.ok(
+      (
+        await other.engine.invoke('roster.add', {
+          account: other.account,
+          jid: carol,
+          name: 'Carol',
+          groups: ['New'],
+        })
+      ).ok,
+    );
     await waitContact(other, since, carol);
     since = other.events.length;
-    assert.ok((await other.engine.invoke('roster.update', { jid: bob, name: 'Robert' })).ok);
+    assert.ok(
+      (await other.engine.invoke('roster.update', { account: other.account, jid: bob, name: 'Robert' })).ok,
+    );
     await waitContact(other, since, bob, (c) => c.name === 'Robert');
     since = other.events.length;
-    assert.ok((await other.engine.invoke('roster.remove', { jid: dave })).ok);
+    assert.ok((await other.engine.invoke('roster.remove', { account: other.account, jid: dave })).ok);
     await waitRemoved(other, since, dave);
     await other.signOut();
 
@@ -258,20 +282,21 @@ describe('roster (RFC 6121 §2)', () => {
     };
 
     await step(
-      () => one.engine.invoke('roster.add', { jid: bob, name: 'Bob', groups: ['Friends'] }),
+      () =>
+        one.engine.invoke('roster.add', { account: one.account, jid: bob, name: 'Bob', groups: ['Friends'] }),
       async (client, since) => {
         assert.deepEqual(await waitContact(client, since, bob), contact(bob, 'Bob', ['Friends']));
       },
     );
     await step(
-      () => one.engine.invoke('roster.update', { jid: bob, name: 'Bobby' }),
+      () => one.engine.invoke('roster.update', { account: one.account, jid: bob, name: 'Bobby' }),
       async (client, since) => {
         // A rename keeps the groups the contact already had.
         assert.deepEqual(await waitContact(client, since, bob), contact(bob, 'Bobby', ['Friends']));
       },
     );
     await step(
-      () => one.engine.invoke('roster.update', { jid: bob, groups: ['Work', 'Chess'] }),
+      () => one.engine.invoke('roster.update', { account: one.account, jid: bob, groups: ['Work', 'Chess'] }),
       async (client, since) => {
         // Setting groups keeps the name.
         const updated = await waitContact(client, since, bob);
@@ -281,7 +306,7 @@ describe('roster (RFC 6121 §2)', () => {
     );
     // The second session edits too: the first must follow.
     await step(
-      () => two.engine.invoke('roster.update', { jid: bob, name: null, groups: [] }),
+      () => two.engine.invoke('roster.update', { account: two.account, jid: bob, name: null, groups: [] }),
       async (client, since) => {
         assert.deepEqual(await waitContact(client, since, bob), contact(bob, null, []));
       },
@@ -290,7 +315,7 @@ describe('roster (RFC 6121 §2)', () => {
       assert.deepEqual((await snapshot(client)).roster, [contact(bob, null, [])]);
     }
     await step(
-      () => one.engine.invoke('roster.remove', { jid: bob }),
+      () => one.engine.invoke('roster.remove', { account: one.account, jid: bob }),
       async (client, since) => {
         await waitRemoved(client, since, bob);
       },
@@ -327,7 +352,7 @@ describe('roster (RFC 6121 §2)', () => {
 
     // Barrier: a legitimate change after it; once that arrives, the hostile one would have too.
     const sentinel = contactJid('sentinel');
-    assert.ok((await client.engine.invoke('roster.add', { jid: sentinel })).ok);
+    assert.ok((await client.engine.invoke('roster.add', { account: client.account, jid: sentinel })).ok);
     await waitContact(client, since, sentinel);
     client.engine.flushEvents();
 
@@ -355,7 +380,7 @@ describe('roster (RFC 6121 §2)', () => {
     const since = client.events.length;
     // (A domain-only address such as 'gateway.example' is a valid bare JID, RFC 7622 §3, so it is not here.)
     for (const jid of ['not a jid', `bob@${scenario.server.domain}/resource`, '@nodomain', 'a@b@c', '']) {
-      const result = await client.engine.invoke('roster.add', { jid });
+      const result = await client.engine.invoke('roster.add', { account: client.account, jid });
       assert.equal(result.ok, false, `roster.add ${JSON.stringify(jid)} must fail`);
       assert.equal(
         result.ok === false && result.error.code,
@@ -364,11 +389,13 @@ describe('roster (RFC 6121 §2)', () => {
       );
     }
     const extra = await client.engine.invoke('roster.add', {
+      account: client.account,
       jid: `bob@${scenario.server.domain}`,
       bogus: true,
     });
     assert.equal(!extra.ok && extra.error.code, 'invalid-request', 'unknown fields are refused');
     const tooManyGroups = await client.engine.invoke('roster.update', {
+      account: client.account,
       jid: `bob@${scenario.server.domain}`,
       groups: Array.from({ length: 65 }, (_, i) => `g${i}`),
     });
@@ -377,9 +404,9 @@ describe('roster (RFC 6121 §2)', () => {
     await client.signOut();
     const bob = contactJid('bob');
     const offline = [
-      await client.engine.invoke('roster.add', { jid: bob }),
-      await client.engine.invoke('roster.update', { jid: bob, name: 'B' }),
-      await client.engine.invoke('roster.remove', { jid: bob }),
+      await client.engine.invoke('roster.add', { account: client.account, jid: bob }),
+      await client.engine.invoke('roster.update', { account: client.account, jid: bob, name: 'B' }),
+      await client.engine.invoke('roster.remove', { account: client.account, jid: bob }),
     ];
     for (const result of offline) {
       assert.equal(result.ok, false);
@@ -387,7 +414,7 @@ describe('roster (RFC 6121 §2)', () => {
     }
     // A never-signed-in engine says the same.
     const fresh = await engine(alice, { signIn: false });
-    const never = await fresh.engine.invoke('roster.add', { jid: bob });
+    const never = await fresh.engine.invoke('roster.add', { account: fresh.account, jid: bob });
     assert.equal(!never.ok && never.error.code, 'not-connected');
 
     client.engine.flushEvents();

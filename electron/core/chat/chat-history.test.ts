@@ -2,8 +2,8 @@
 // when its local history runs out; full-text search over what is stored; displayed markers only on request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../../shared/contract.ts';
-import { bodiesAt, sleep, useFaultFixture } from '../../e2e/faults/fixture.ts';
+import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../../../shared/contract.ts';
+import { bodiesAt, sleep, useFaultFixture } from '../../../e2e/faults/fixture.ts';
 
 const fx = useFaultFixture();
 
@@ -15,7 +15,9 @@ test('a new install scrolls back into the server archive: every message once, in
   const shown = () =>
     first.events.flatMap((e) => (e.event === 'chat.messages' ? e.payload.messages.map((m) => m.body) : []));
   for (let i = 0; i < 30; i++) {
-    assert.ok((await first.engine.invoke('chat.send', { to: b.jid, body: `s${i}` })).ok);
+    assert.ok(
+      (await first.engine.invoke('chat.send', { account: first.account, to: b.jid, body: `s${i}` })).ok,
+    );
     await first.until(() => bodiesAt(bob, a.jid).length > i, 10_000, `s${i} at the peer`);
     await bob.sendMessage(a.jid, `r${i}`);
     await first.until(() => shown().includes(`r${i}`), 10_000, `r${i}`);
@@ -30,6 +32,7 @@ test('a new install scrolls back into the server archive: every message once, in
   let beforeSeq: number | undefined;
   for (let n = 0; n < 10; n++) {
     const page = await second.engine.invoke('chat.history', {
+      account: second.account,
       peer: b.jid,
       limit: 25,
       ...(beforeSeq === undefined ? {} : { beforeSeq }),
@@ -49,7 +52,7 @@ test('a new install scrolls back into the server archive: every message once, in
     'earlier pages are not complete',
   );
   // Now it is all local: the same walk works offline, straight from the store.
-  assert.ok((await second.engine.invoke('account.signOut', {})).ok);
+  assert.ok((await second.engine.invoke('account.signOut', { account: second.account })).ok);
   assert.ok(
     (
       await second.engine.invoke('account.signIn', {
@@ -60,7 +63,11 @@ test('a new install scrolls back into the server archive: every message once, in
       })
     ).ok,
   );
-  const stored = await second.engine.invoke('chat.history', { peer: b.jid, limit: 100 });
+  const stored = await second.engine.invoke('chat.history', {
+    account: second.account,
+    peer: b.jid,
+    limit: 100,
+  });
   assert.ok(stored.ok);
   assert.deepEqual(
     stored.value.messages.map((m) => m.body),
@@ -73,13 +80,16 @@ test('chat.search: words in one chat or every chat, newest first, matches marked
   const [a, b, c] = await Promise.all([fx.account('find-a'), fx.account('find-b'), fx.account('find-c')]);
   const alice = await fx.client(a, fx.server.c2sPort);
   const send = async (to: string, body: string) =>
-    assert.ok((await alice.engine.invoke('chat.send', { to, body })).ok);
+    assert.ok((await alice.engine.invoke('chat.send', { account: alice.account, to, body })).ok);
   await send(b.jid, 'The quarterly report is late');
   await send(b.jid, 'lunch on friday?');
   await send(c.jid, 'Quarterly numbers attached');
   await send(c.jid, 'NEAR OR "quarterly" AND * ( ) NOT:');
   const search = async (query: string, peer?: string) => {
-    const result = await alice.engine.invoke('chat.search', { query, ...(peer ? { peer } : {}) });
+    const result = await alice.engine.invoke('chat.search', {
+      query,
+      ...(peer ? { account: alice.account, peer } : {}),
+    });
     assert.ok(result.ok, JSON.stringify(result));
     return result.value.hits;
   };
@@ -106,7 +116,12 @@ test('chat.search: words in one chat or every chat, newest first, matches marked
   );
   // The hit is the key to its context: the message with its neighbours.
   const hit = everywhere[2]!.message;
-  const around = await alice.engine.invoke('chat.history', { peer: b.jid, aroundSeq: hit.seq, limit: 5 });
+  const around = await alice.engine.invoke('chat.history', {
+    account: alice.account,
+    peer: b.jid,
+    aroundSeq: hit.seq,
+    limit: 5,
+  });
   assert.ok(around.ok);
   assert.deepEqual(
     around.value.messages.map((m) => m.body),
@@ -114,7 +129,12 @@ test('chat.search: words in one chat or every chat, newest first, matches marked
   );
   assert.equal(around.value.atNewest, true);
   // Another chat's seq is not this chat's context.
-  const wrongChat = await alice.engine.invoke('chat.history', { peer: c.jid, aroundSeq: hit.seq, limit: 5 });
+  const wrongChat = await alice.engine.invoke('chat.history', {
+    account: alice.account,
+    peer: c.jid,
+    aroundSeq: hit.seq,
+    limit: 5,
+  });
   assert.ok(wrongChat.ok);
   assert.deepEqual(wrongChat.value.messages, []);
 });
@@ -124,7 +144,7 @@ test('displayed markers go only on request, once, and only to contacts who see o
   const alice = await fx.client(a, fx.server.c2sPort);
   const bob = await fx.client(b, fx.server.c2sPort);
   const say = async (body: string) => {
-    const r = await bob.engine.invoke('chat.send', { to: a.jid, body });
+    const r = await bob.engine.invoke('chat.send', { account: bob.account, to: a.jid, body });
     assert.ok(r.ok);
     await alice.until(
       () =>
@@ -142,20 +162,28 @@ test('displayed markers go only on request, once, and only to contacts who see o
     );
   // A stranger (no presence subscription): looking at the chat tells them nothing.
   await say('hello stranger');
-  assert.ok((await alice.engine.invoke('chat.markDisplayed', { peer: b.jid })).ok);
+  assert.ok((await alice.engine.invoke('chat.markDisplayed', { account: alice.account, peer: b.jid })).ok);
   await sleep(300);
   bob.engine.flushEvents();
   assert.deepEqual(readIds(), [], 'no marker to someone without a presence subscription');
 
   // Bob may see Alice's presence: a marker for the newest message, when asked, once.
-  assert.ok((await bob.engine.invoke('roster.add', { jid: a.jid, subscribe: true })).ok);
+  assert.ok(
+    (await bob.engine.invoke('roster.add', { account: bob.account, jid: a.jid, subscribe: true })).ok,
+  );
   await alice.until(
     () => alice.events.some((e) => e.event === 'subscription.requests' && e.payload.requests.length > 0),
     10_000,
     'the request',
   );
   assert.ok(
-    (await alice.engine.invoke('subscription.answer', { jid: b.jid, answer: 'approve-and-subscribe' })).ok,
+    (
+      await alice.engine.invoke('subscription.answer', {
+        account: alice.account,
+        jid: b.jid,
+        answer: 'approve-and-subscribe',
+      })
+    ).ok,
   );
   await alice.until(
     () =>
@@ -174,9 +202,9 @@ test('displayed markers go only on request, once, and only to contacts who see o
   await sleep(300);
   bob.engine.flushEvents();
   assert.deepEqual(readIds(), [], 'not before the chat is looked at');
-  assert.ok((await alice.engine.invoke('chat.markDisplayed', { peer: b.jid })).ok);
+  assert.ok((await alice.engine.invoke('chat.markDisplayed', { account: alice.account, peer: b.jid })).ok);
   await bob.until(() => readIds().includes(two), 10_000, "'read' for the newest");
-  assert.ok((await alice.engine.invoke('chat.markDisplayed', { peer: b.jid })).ok);
+  assert.ok((await alice.engine.invoke('chat.markDisplayed', { account: alice.account, peer: b.jid })).ok);
   await sleep(300);
   bob.engine.flushEvents();
   assert.deepEqual(readIds(), [two], 'one marker, for the newest message only');

@@ -3,10 +3,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
-import type { SlixmppPeer } from '../../e2e/harness/peer.ts';
-import type { EngineClient } from '../../e2e/harness/engine-client.ts';
-import { rosterItem, sleep, snapshot, useProsodyScenario, waitContact } from '../../e2e/harness/scenario.ts';
-import { XmppSession } from './xmpp/session.ts';
+import type { SlixmppPeer } from '../../../e2e/harness/peer.ts';
+import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
+import {
+  rosterItem,
+  sleep,
+  snapshot,
+  useProsodyScenario,
+  waitContact,
+} from '../../../e2e/harness/scenario.ts';
+import { XmppSession } from '../xmpp/session.ts';
 
 // Incoming-stanza tap (test-only, by wrapping the prototype): lets a test see what the server delivered.
 const received: Array<{ jid: string; stanza: Element }> = [];
@@ -71,7 +77,9 @@ describe('subscriptions (RFC 6121 §3)', () => {
     bobJid: string,
   ): Promise<void> {
     const since = alice.events.length;
-    assert.ok((await alice.engine.invoke('roster.add', { jid: bobJid, subscribe: true })).ok);
+    assert.ok(
+      (await alice.engine.invoke('roster.add', { account: alice.account, jid: bobJid, subscribe: true })).ok,
+    );
     await bob.waitFor('presence', (e) => e.presenceType === 'subscribe' && e.from === aliceJid);
     await bob.approve(aliceJid);
     await waitContact(alice, since, bobJid, (c) => c.subscription === 'to');
@@ -79,7 +87,15 @@ describe('subscriptions (RFC 6121 §3)', () => {
     await waitRequest(alice, since, bobJid);
     // A contact already in the roster shows the waiting request on its roster entry.
     await waitContact(alice, since, bobJid, (c) => c.subscription === 'to' && c.pendingIn);
-    assert.ok((await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'approve' })).ok);
+    assert.ok(
+      (
+        await alice.engine.invoke('subscription.answer', {
+          account: alice.account,
+          jid: bobJid,
+          answer: 'approve',
+        })
+      ).ok,
+    );
     await waitContact(
       alice,
       since,
@@ -107,7 +123,16 @@ describe('subscriptions (RFC 6121 §3)', () => {
   test('outbound: add with subscribe → pending; the contact approves → "to", a notice, and their presence', async () => {
     const { alice, bob, aliceJid, bobJid } = await pair();
     const since = alice.events.length;
-    assert.ok((await alice.engine.invoke('roster.add', { jid: bobJid, name: 'Bob', subscribe: true })).ok);
+    assert.ok(
+      (
+        await alice.engine.invoke('roster.add', {
+          account: alice.account,
+          jid: bobJid,
+          name: 'Bob',
+          subscribe: true,
+        })
+      ).ok,
+    );
     const pending = await waitContact(alice, since, bobJid, (c) => c.pendingOut);
     assert.equal(pending.subscription, 'none');
     assert.equal(pending.name, 'Bob');
@@ -153,7 +178,9 @@ describe('subscriptions (RFC 6121 §3)', () => {
   test('outbound: the contact denies → notice "unsubscribed", subscription stays none, no longer pending', async () => {
     const { alice, bob, aliceJid, bobJid } = await pair();
     const since = alice.events.length;
-    assert.ok((await alice.engine.invoke('roster.add', { jid: bobJid, subscribe: true })).ok);
+    assert.ok(
+      (await alice.engine.invoke('roster.add', { account: alice.account, jid: bobJid, subscribe: true })).ok,
+    );
     await waitContact(alice, since, bobJid, (c) => c.pendingOut);
     await bob.waitFor('presence', (e) => e.presenceType === 'subscribe' && e.from === aliceJid);
     await bob.deny(aliceJid);
@@ -192,7 +219,15 @@ describe('subscriptions (RFC 6121 §3)', () => {
     await assertOnlyRequest(alice, since, bobJid);
 
     const mark = alice.events.length;
-    assert.ok((await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'approve' })).ok);
+    assert.ok(
+      (
+        await alice.engine.invoke('subscription.answer', {
+          account: alice.account,
+          jid: bobJid,
+          answer: 'approve',
+        })
+      ).ok,
+    );
     await bob.waitFor('presence', (e) => e.presenceType === 'subscribed' && e.from === aliceJid);
     const cleared = await alice.waitForEvent((e, i) => i >= mark && e.event === 'subscription.requests');
     assert.deepEqual(cleared.event === 'subscription.requests' && cleared.payload.requests, []);
@@ -210,7 +245,15 @@ describe('subscriptions (RFC 6121 §3)', () => {
     const since = alice.events.length;
     await bob.subscribe(aliceJid);
     await waitRequest(alice, since, bobJid);
-    assert.ok((await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'deny' })).ok);
+    assert.ok(
+      (
+        await alice.engine.invoke('subscription.answer', {
+          account: alice.account,
+          jid: bobJid,
+          answer: 'deny',
+        })
+      ).ok,
+    );
     await bob.waitFor('presence', (e) => e.presenceType === 'unsubscribed' && e.from === aliceJid);
     assert.deepEqual((await snapshot(alice)).requests, []);
     assert.notEqual((await rosterItem(alice, bobJid))?.subscription, 'from');
@@ -224,7 +267,13 @@ describe('subscriptions (RFC 6121 §3)', () => {
     await bob.subscribe(aliceJid);
     await waitRequest(alice, since, bobJid);
     assert.ok(
-      (await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'approve-and-subscribe' })).ok,
+      (
+        await alice.engine.invoke('subscription.answer', {
+          account: alice.account,
+          jid: bobJid,
+          answer: 'approve-and-subscribe',
+        })
+      ).ok,
     );
     await bob.waitFor('presence', (e) => e.presenceType === 'subscribed' && e.from === aliceJid);
     await bob.waitFor('presence', (e) => e.presenceType === 'subscribe' && e.from === aliceJid);
@@ -266,7 +315,15 @@ describe('subscriptions (RFC 6121 §3)', () => {
     await assertOnlyRequest(alice, since, bobJid);
 
     // And it can still be answered.
-    assert.ok((await alice.engine.invoke('subscription.answer', { jid: bobJid, answer: 'approve' })).ok);
+    assert.ok(
+      (
+        await alice.engine.invoke('subscription.answer', {
+          account: alice.account,
+          jid: bobJid,
+          answer: 'approve',
+        })
+      ).ok,
+    );
     await bob.waitFor('presence', (e) => e.presenceType === 'subscribed' && e.from === aliceJid);
     assert.deepEqual((await snapshot(alice)).requests, []);
   });
@@ -281,7 +338,9 @@ describe('subscriptions (RFC 6121 §3)', () => {
     );
 
     let since = alice.events.length;
-    assert.ok((await alice.engine.invoke('subscription.unsubscribe', { jid: bobJid })).ok);
+    assert.ok(
+      (await alice.engine.invoke('subscription.unsubscribe', { account: alice.account, jid: bobJid })).ok,
+    );
     await bob.waitFor('presence', (e) => e.presenceType === 'unsubscribe' && e.from === aliceJid);
     const from = await waitContact(alice, since, bobJid, (c) => c.subscription !== 'both');
     assert.equal(from.subscription, 'from');
@@ -292,7 +351,7 @@ describe('subscriptions (RFC 6121 §3)', () => {
     assert.equal(bobPresence?.best ?? null, null, 'bob no longer shows as online');
 
     since = alice.events.length;
-    assert.ok((await alice.engine.invoke('subscription.cancel', { jid: bobJid })).ok);
+    assert.ok((await alice.engine.invoke('subscription.cancel', { account: alice.account, jid: bobJid })).ok);
     await bob.waitFor('presence', (e) => e.presenceType === 'unsubscribed' && e.from === aliceJid);
     const none = await waitContact(alice, since, bobJid, (c) => c.subscription !== 'from');
     assert.equal(none.subscription, 'none');
@@ -304,7 +363,10 @@ describe('subscriptions (RFC 6121 §3)', () => {
     const { alice, bob, aliceJid, bobJid } = await pair();
     const since = alice.events.length;
     const wireMark = received.length;
-    const result = await alice.engine.invoke('subscription.preApprove', { jid: bobJid });
+    const result = await alice.engine.invoke('subscription.preApprove', {
+      account: alice.account,
+      jid: bobJid,
+    });
     assert.deepEqual(
       result,
       { ok: true, value: { ok: true } },

@@ -8,12 +8,11 @@
 // bounds the id and says who sent it, and the engine only applies it to a message of that sender's own chat.
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import { formatJid, tryParseJid } from '../../shared/jid.ts';
-import { MAX_ID_CHARS, usableId } from './message-fields.ts';
+import { formatJid, tryParseJid } from '../../../shared/jid.ts';
+import { MAX_ID_CHARS, usableId } from '../chat/message-fields.ts';
+import { NS_HINTS, NS_MARKERS, NS_RECEIPTS } from '../xmpp/ns.ts';
+export { NS_MARKERS, NS_RECEIPTS };
 
-export const NS_RECEIPTS = 'urn:xmpp:receipts';
-export const NS_MARKERS = 'urn:xmpp:chat-markers:0';
-const NS_HINTS = 'urn:xmpp:hints';
 /** Longest message id we act on; ids are ours (UUIDs) or a peer's, never legitimately this long. */
 export const MAX_ACK_ID_CHARS = MAX_ID_CHARS;
 

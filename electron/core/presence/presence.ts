@@ -1,12 +1,12 @@
 // Presence (RFC 6121 §4): our own show/status/priority, and every contact's presence per resource with the
 // best resource picked for display. Subscription-type presence belongs to subscriptions.ts.
 import { xml, type Element } from '@xmpp/xml';
-import type { ContactPresence, OwnShow, ResourcePresence, Show } from '../../shared/contract.ts';
-import { MAX_STATUS_CHARS } from '../../shared/contract.ts';
-import { tryParseJid, formatJid } from '../../shared/jid.ts';
-import { describeStanzaError } from './errors.ts';
-import { stanzaError } from './xmpp/iq-tracker.ts';
-import type { EventBatcher } from './event-batcher.ts';
+import type { ContactPresence, OwnShow, ResourcePresence, Show } from '../../../shared/contract.ts';
+import { MAX_STATUS_CHARS } from '../../../shared/contract.ts';
+import { describeStanzaError } from '../errors.ts';
+import { stanzaError } from '../xmpp/iq-tracker.ts';
+import type { AccountEvents } from '../account/module.ts';
+import type { PresenceEnvelope } from '../xmpp/envelope.ts';
 
 export interface OwnPresence {
   show: OwnShow;
@@ -50,21 +50,14 @@ export function ownPresenceStanza(own: OwnPresence): Element {
   );
 }
 
-/** XEP-0203 delay stamp as epoch ms, or null when absent or unparseable. */
-export function delayStamp(stanza: Element): number | null {
-  const stamp = stanza.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
-  if (!stamp) return null;
-  const time = Date.parse(stamp);
-  return Number.isFinite(time) ? time : null;
-}
-
-export class PresenceModule {
+/** Every contact's presence on one account, per resource, and our own. */
+export class Presences {
   readonly #contacts = new Map<string, Map<string, ResourcePresence>>();
   readonly #errors = new Map<string, string>();
-  readonly #events: EventBatcher;
+  readonly #events: AccountEvents;
   own: OwnPresence = { show: 'available', status: null, priority: 0 };
 
-  constructor(events: EventBatcher) {
+  constructor(events: AccountEvents) {
     this.#events = events;
   }
 
@@ -78,12 +71,9 @@ export class PresenceModule {
   }
 
   /** Applies an available/unavailable/error presence. Returns false for types this module does not own. */
-  handle(stanza: Element): boolean {
-    const type = stanza.attrs.type ?? 'available';
+  handle({ stanza, type, from, fromBare: bare, delay }: PresenceEnvelope): boolean {
     if (type !== 'available' && type !== 'unavailable' && type !== 'error') return false;
-    const from = tryParseJid(stanza.attrs.from ?? '');
-    if (!from) return true; // malformed sender: drop
-    const bare = formatJid({ ...from, resource: null });
+    if (!from || !bare) return true; // malformed sender: drop
     const resource = from.resource ?? '';
     let resources = this.#contacts.get(bare);
     if (type === 'error') {
@@ -106,7 +96,7 @@ export class PresenceModule {
         show: SHOWS.has(showText) ? (showText as Show) : 'available',
         status: stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null,
         priority: Number.isFinite(priority) ? clampPriority(priority) : 0,
-        since: delayStamp(stanza) ?? Date.now(),
+        since: delay ?? Date.now(),
       });
     }
     this.#events.emit('presence.changed', { contacts: [this.#describe(bare)] });

@@ -14,9 +14,9 @@ import {
   receiptFor,
   requestReceipt,
 } from './receipts.ts';
-import type { XmppSession } from './xmpp/session.ts';
-import { useProsodyScenario } from '../../e2e/harness/scenario.ts';
-import { openRawSession } from '../../e2e/harness/raw-session.ts';
+import type { XmppSession } from '../xmpp/session.ts';
+import { useProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 
 const PEER = 'bob@example.net/phone';
 

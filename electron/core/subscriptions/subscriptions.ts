@@ -1,23 +1,25 @@
 // Subscriptions (RFC 6121 §3): inbound requests wait here for the user's answer; outbound requests,
 // answers, cancellations and pre-approval go out from here. The roster carries the resulting state.
 import { xml, type Element } from '@xmpp/xml';
-import type { SubscriptionRequest } from '../../shared/contract.ts';
-import { MAX_NAME_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
-import { tryParseJid, formatJid } from '../../shared/jid.ts';
-import { EngineError } from './errors.ts';
-import type { EventBatcher } from './event-batcher.ts';
+import type { SubscriptionRequest } from '../../../shared/contract.ts';
+import { MAX_NAME_CHARS, MAX_STATUS_CHARS } from '../../../shared/contract.ts';
+import { EngineError } from '../errors.ts';
+import type { AccountEvents } from '../account/module.ts';
+import { NS_NICK } from '../xmpp/ns.ts';
+import type { PresenceEnvelope } from '../xmpp/envelope.ts';
 
 const SUBSCRIPTION_TYPES = new Set(['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed']);
 
 export type SubscriptionAnswer = 'approve' | 'deny' | 'approve-and-subscribe';
 
-export class SubscriptionsModule {
+/** One account's inbound subscription requests, and the stanzas that answer or make them. */
+export class Subscriptions {
   /** Inbound requests by bare JID. Survives reconnects, so a request the server re-delivers shows once. */
   readonly #pending = new Map<string, SubscriptionRequest>();
-  readonly #events: EventBatcher;
+  readonly #events: AccountEvents;
   readonly #onPendingChange: (jid: string) => void;
 
-  constructor(events: EventBatcher, onPendingChange: (jid: string) => void) {
+  constructor(events: AccountEvents, onPendingChange: (jid: string) => void) {
     this.#events = events;
     this.#onPendingChange = onPendingChange;
   }
@@ -29,21 +31,16 @@ export class SubscriptionsModule {
   }
 
   /** Handles subscription-type presence. Returns false for other presence. */
-  handle(stanza: Element): boolean {
-    const type = stanza.attrs.type ?? '';
+  handle({ stanza, type, fromBare: jid }: PresenceEnvelope): boolean {
     if (!SUBSCRIPTION_TYPES.has(type)) return false;
-    const from = tryParseJid(stanza.attrs.from ?? '');
-    if (!from) return true; // malformed sender: drop
-    const jid = formatJid({ ...from, resource: null });
+    if (!jid) return true; // malformed sender: drop
     switch (type) {
       case 'subscribe':
         if (!this.#pending.has(jid)) {
           this.#pending.set(jid, {
             jid,
             status: stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null,
-            nick:
-              stanza.getChildText('nick', 'http://jabber.org/protocol/nick')?.slice(0, MAX_NAME_CHARS) ??
-              null,
+            nick: stanza.getChildText('nick', NS_NICK)?.slice(0, MAX_NAME_CHARS) ?? null,
             receivedAt: Date.now(),
           });
           this.#changed(jid);

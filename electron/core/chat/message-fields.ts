@@ -2,9 +2,10 @@
 // as a carbon or from the archive: ids that are unusable (empty, or longer than any real one) are dropped, not
 // truncated; text is bounded so a hostile sender cannot fill memory or the screen.
 import type { Element } from '@xmpp/xml';
-import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from '../../shared/contract.ts';
+import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from '../../../shared/contract.ts';
+import { NS_SID } from '../xmpp/ns.ts';
+export { NS_SID };
 
-export const NS_SID = 'urn:xmpp:sid:0';
 /** Longest id (stanza id, origin-id, archive id) we act on; Prosody's are UUIDs. */
 export const MAX_ID_CHARS = 256;
 const MAX_THREAD_CHARS = 256;

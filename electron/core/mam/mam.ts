@@ -20,20 +20,16 @@
 // filtered by `with` and walked with RSM <before/> from the oldest archive id we hold. Same result rules.
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import type { MessageType } from '../../shared/contract.ts';
-import { formatJid, tryParseJid, type Jid } from '../../shared/jid.ts';
-import { EngineError } from './errors.ts';
-import type { IqTracker } from './xmpp/iq-tracker.ts';
-import { delayStamp } from './presence.ts';
-import { parseAck, type Ack } from './receipts.ts';
-import { messageFields, NS_SID, usableId } from './message-fields.ts';
+import type { MessageType } from '../../../shared/contract.ts';
+import { formatJid, sameAccount, tryParseJid, type Jid } from '../../../shared/jid.ts';
+import { EngineError } from '../errors.ts';
+import type { IqTracker } from '../xmpp/iq-tracker.ts';
+import { delayStamp, unwrapArchiveResult, type ArchiveResult } from '../xmpp/envelope.ts';
+import { parseAck, type Ack } from '../receipts/receipts.ts';
+import { messageFields, usableId } from '../chat/message-fields.ts';
+import { NS_DATA, NS_MAM, NS_RSM } from '../xmpp/ns.ts';
+export { NS_MAM };
 
-export const NS_MAM = 'urn:xmpp:mam:2';
-const NS_RSM = 'http://jabber.org/protocol/rsm';
-const NS_FORWARD = 'urn:xmpp:forward:0';
-const NS_DELAY = 'urn:xmpp:delay';
-const NS_DATA = 'jabber:x:data';
-const NS_CLIENT = 'jabber:client';
 /** Prosody's default max_archive_query_results is 50; servers cap larger requests anyway. */
 const DEFAULT_PAGE_SIZE = 50;
 const DEFAULT_MAX_PAGES = 40;
@@ -67,9 +63,8 @@ export interface ArchivedMessage {
   stanza: Element;
 }
 
+/** How a catch-up ended. Its messages went to `onPage`, page by page: nothing is kept here. */
 export interface CatchUpResult {
-  /** Accepted messages of every page, oldest first, each archive id once. */
-  messages: ArchivedMessage[];
   /** Archive id of the newest result seen (resume from here), or `afterId` when nothing newer came. */
   lastId: string | null;
   /** True when the archive said there is nothing more; false when stopped by maxPages. */
@@ -100,29 +95,7 @@ export interface StanzaSource {
   off(event: 'stanza', listener: (stanza: Element) => void): unknown;
 }
 
-function sameAccount(jid: Jid | null, own: Jid): boolean {
-  return jid !== null && jid.local === own.local && jid.domain === own.domain;
-}
-
-/** True for a MAM result wrapper: the engine must not treat it as a live message (catchUp owns it). */
-export function isArchiveResult(stanza: Element): boolean {
-  return stanza.is('message') && Boolean(stanza.getChild('result', NS_MAM));
-}
-
-/**
- * The XEP-0359 stanza-id our own server stamped on a live message (by = our bare JID), or null. Only our
- * server's stamp is trusted (Prosody strips forged ones claiming to be by us); store it as StoredMessage
- * .stanzaId so the archive copy of the same message is recognised later.
- */
-export function ownStanzaId(message: Element, ownBareJid: string): string | null {
-  const own = tryParseJid(ownBareJid);
-  if (!own) return null;
-  for (const el of message.getChildren('stanza-id', NS_SID)) {
-    const by = tryParseJid(el.attrs.by ?? '');
-    if (by && by.resource === null && sameAccount(by, own) && usableId(el.attrs.id)) return el.attrs.id;
-  }
-  return null;
-}
+export { isArchiveResult, ownStanzaId } from '../xmpp/envelope.ts';
 
 export interface ArchiveQueryOptions {
   /** RSM <max/>. */
@@ -172,33 +145,12 @@ export function archiveQuery(queryId: string, opts: ArchiveQueryOptions): Elemen
   );
 }
 
-interface RawResult {
-  archiveId: string;
-  serverAt: number | null;
-  message: Element;
-}
+type RawResult = Pick<ArchiveResult, 'archiveId' | 'serverAt' | 'message'>;
 
 /** A result of query `queryId` from our own archive, or null for anything else (hostile or unrelated). */
 export function parseResult(stanza: Element, own: Jid, queryId: string): RawResult | null {
-  if (!stanza.is('message')) return null;
-  const fromAttr = stanza.attrs.from;
-  if (fromAttr !== undefined) {
-    const from = tryParseJid(fromAttr);
-    if (!from || from.resource !== null || !sameAccount(from, own)) return null;
-  }
-  const results = stanza.getChildren('result', NS_MAM);
-  if (results.length !== 1) return null;
-  const result = results[0]!;
-  if (result.attrs.queryid !== queryId || !usableId(result.attrs.id)) return null;
-  const forwarded = result.getChildren('forwarded', NS_FORWARD);
-  if (forwarded.length !== 1) return null;
-  const inner = forwarded[0]!.getChildElements().filter((el) => el.name === 'message');
-  if (inner.length !== 1) return null;
-  const message = inner[0]!;
-  if (message.attrs.xmlns !== undefined && message.attrs.xmlns !== NS_CLIENT) return null;
-  const stamp = forwarded[0]!.getChild('delay', NS_DELAY)?.attrs.stamp;
-  const time = stamp ? Date.parse(stamp) : NaN;
-  return { archiveId: result.attrs.id, serverAt: Number.isFinite(time) ? time : null, message };
+  const result = unwrapArchiveResult(stanza, own);
+  return result && result.queryId === queryId ? result : null;
 }
 
 /** Turns an archived inner message into what history stores, or null when it is not a 1:1 message we show. */
@@ -304,7 +256,6 @@ export async function catchUp(
   const startAt = opts.startAt ?? null;
 
   const seen = new Set<string>();
-  const messages: ArchivedMessage[] = [];
   let after = opts.afterId;
   let lastId = opts.afterId;
   let complete = false;
@@ -333,7 +284,6 @@ export async function catchUp(
     const finLast = page.fin.getChild('set', NS_RSM)?.getChildText('last') ?? null;
     const last = usableId(finLast) ? finLast : (page.results.at(-1)?.archiveId ?? null);
     if (last !== null) lastId = last;
-    messages.push(...fresh);
     await opts.onPage?.(fresh, lastId);
     if (page.fin.attrs.complete === 'true' || last === null) {
       complete = true; // the archive says so, or an empty page: nothing after `after`
@@ -342,7 +292,7 @@ export async function catchUp(
     if (last === after) break; // a server repeating itself: stop rather than loop forever
     after = last;
   }
-  return { messages, lastId, complete, pages, afterIdLost };
+  return { lastId, complete, pages, afterIdLost };
 }
 
 export interface OlderPage {

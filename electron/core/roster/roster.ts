@@ -1,18 +1,19 @@
 // Roster (RFC 6121 §2): fetch with versioning, pushes (only from our own account), add, rename, groups,
 // remove. The roster is kept across sessions so the UI has it at once, and cached on disk for versioning.
 import { xml, type Element } from '@xmpp/xml';
-import type { Contact, Subscription } from '../../shared/contract.ts';
-import { MAX_GROUPS, MAX_NAME_CHARS } from '../../shared/contract.ts';
-import { tryParseJid, formatJid } from '../../shared/jid.ts';
-import type { EventBatcher } from './event-batcher.ts';
-import type { IqTracker } from './xmpp/iq-tracker.ts';
-import type { SettingsStore } from './settings-store.ts';
+import type { Contact, Subscription } from '../../../shared/contract.ts';
+import { MAX_GROUPS, MAX_NAME_CHARS } from '../../../shared/contract.ts';
+import { tryParseJid, formatJid } from '../../../shared/jid.ts';
+import type { AccountEvents } from '../account/module.ts';
+import type { IqTracker } from '../xmpp/iq-tracker.ts';
+import type { SettingsStore } from '../settings-store.ts';
+import { NS_ROSTER } from '../xmpp/ns.ts';
+export { NS_ROSTER };
 
-export const NS_ROSTER = 'jabber:iq:roster';
 const SUBSCRIPTIONS = new Set<Subscription>(['none', 'to', 'from', 'both']);
 
+/** What the roster needs of a session (a SessionLink fits). */
 export interface RosterLink {
-  account: string;
   iq: IqTracker;
   send(stanza: Element): Promise<void>;
 }
@@ -52,14 +53,15 @@ function itemElement(contact: Pick<Contact, 'jid' | 'name' | 'groups'>): Element
   );
 }
 
-export class RosterModule {
+/** One account's roster: kept across its sessions so the UI has it at once, cached on disk for versioning. */
+export class Roster {
   readonly contacts = new Map<string, Contact>();
-  readonly #events: EventBatcher;
+  readonly #events: AccountEvents;
   readonly #store: SettingsStore;
   readonly #isPendingIn: (jid: string) => boolean;
   readonly #onPresenceEnded: (jid: string) => void;
   #version: string | null = null;
-  #account: string | null = null;
+  readonly #account: string;
   #cacheTimer: NodeJS.Timeout | null = null;
 
   /**
@@ -67,11 +69,13 @@ export class RosterModule {
    * they left the roster): servers do not always send their 'unavailable' (Prosody 0.12 does not).
    */
   constructor(
-    events: EventBatcher,
+    account: string,
+    events: AccountEvents,
     store: SettingsStore,
     isPendingIn: (jid: string) => boolean,
     onPresenceEnded: (jid: string) => void = () => undefined,
   ) {
+    this.#account = account;
     this.#events = events;
     this.#store = store;
     this.#isPendingIn = isPendingIn;
@@ -79,13 +83,8 @@ export class RosterModule {
   }
 
   /** Loads the roster for a new session; uses the cached copy when the server says it is current. */
-  async fetch(link: RosterLink, versioning: boolean): Promise<{ fromCache: boolean }> {
-    if (this.#account !== link.account) {
-      this.contacts.clear();
-      this.#version = null;
-      this.#account = link.account;
-    }
-    const cache = versioning ? await this.#store.readRoster(link.account) : null;
+  async fetch(link: RosterLink, versioning: boolean): Promise<void> {
+    const cache = versioning ? await this.#store.readRoster(this.#account) : null;
     const query = xml('query', { xmlns: NS_ROSTER, ver: versioning ? (cache?.version ?? '') : undefined });
     const reply = await link.iq.request('get', null, query);
     const result = reply.getChild('query', NS_ROSTER);
@@ -95,7 +94,7 @@ export class RosterModule {
         cache.contacts.map((contact) => ({ ...contact, pendingIn: this.#isPendingIn(contact.jid) })),
       );
       this.#version = cache.version;
-      return { fromCache: true };
+      return;
     }
     const contacts: Contact[] = [];
     for (const item of result?.getChildren('item') ?? []) {
@@ -106,7 +105,6 @@ export class RosterModule {
     this.#replaceAll(contacts);
     this.#version = result?.attrs.ver ?? null;
     this.#scheduleCacheWrite();
-    return { fromCache: false };
   }
 
   /** Applies a roster push iq (type set). Returns false when it is not ours to accept. */
@@ -117,7 +115,7 @@ export class RosterModule {
     const from = iq.attrs.from;
     if (from !== undefined) {
       const sender = tryParseJid(from);
-      if (!sender || sender.resource !== null || formatJid(sender) !== link.account) return false;
+      if (!sender || sender.resource !== null || formatJid(sender) !== this.#account) return false;
     }
     const items = query.getChildren('item');
     if (items.length !== 1) return false; // §2.1.6: exactly one item per push
@@ -199,7 +197,7 @@ export class RosterModule {
 
   /** Coalesces cache writes: a burst of pushes costs one write. */
   #scheduleCacheWrite(): void {
-    if (this.#version === null || this.#account === null || this.#cacheTimer) return;
+    if (this.#version === null || this.#cacheTimer) return;
     const account = this.#account;
     this.#cacheTimer = setTimeout(() => {
       this.#cacheTimer = null;
@@ -216,7 +214,7 @@ export class RosterModule {
   async flushCache(): Promise<void> {
     if (this.#cacheTimer) clearTimeout(this.#cacheTimer);
     this.#cacheTimer = null;
-    if (this.#version !== null && this.#account !== null) {
+    if (this.#version !== null) {
       await this.#store.writeRoster(this.#account, {
         version: this.#version,
         contacts: [...this.contacts.values()],

@@ -4,10 +4,23 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import { enableCarbonsIq, isPrivate, looksLikeCarbon, markPrivate, unwrapCarbon } from './carbons.ts';
-import type { XmppSession } from './xmpp/session.ts';
-import { useProsodyScenario, type ScenarioAccount } from '../../e2e/harness/scenario.ts';
-import { openRawSession } from '../../e2e/harness/raw-session.ts';
+import { enableCarbonsIq, looksLikeCarbon, unwrapCarbon } from './carbons.ts';
+import { NS_CARBONS, NS_HINTS } from '../xmpp/ns.ts';
+
+/** XEP-0280 §6: the sender asked that this message not be copied to other devices. */
+function isPrivate(message: Element): boolean {
+  return Boolean(message.getChild('private', NS_CARBONS));
+}
+
+/** Marks a message as not to be carbon-copied: <private/> plus the XEP-0334 <no-copy/> hint. */
+function markPrivate(message: Element): Element {
+  if (!isPrivate(message)) message.append(xml('private', { xmlns: NS_CARBONS }));
+  if (!message.getChild('no-copy', NS_HINTS)) message.append(xml('no-copy', { xmlns: NS_HINTS }));
+  return message;
+}
+import type { XmppSession } from '../xmpp/session.ts';
+import { useProsodyScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
+import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 
 const ME = 'alice@example.org';
 

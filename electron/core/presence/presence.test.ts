@@ -3,14 +3,17 @@
 // sees it, going offline, per-resource contact presence, a 5,000-stanza storm and presence errors.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { xml } from '@xmpp/xml';
-import { EventBatcher } from './event-batcher.ts';
-import { describeStanzaError } from './errors.ts';
-import { PresenceModule, ownPresenceStanza, pickBestResource } from './presence.ts';
-import type { ContactPresence, EngineEvent, ResourcePresence, Show } from '../../shared/contract.ts';
-import type { SlixmppPeer } from '../../e2e/harness/peer.ts';
-import type { EngineClient } from '../../e2e/harness/engine-client.ts';
-import { useProsodyScenario } from '../../e2e/harness/scenario.ts';
+import { xml, type Element } from '@xmpp/xml';
+import { EventBatcher } from '../event-batcher.ts';
+import { describeStanzaError } from '../errors.ts';
+import { Presences, ownPresenceStanza, pickBestResource } from './presence.ts';
+import { accountEvents } from '../account/module.ts';
+import { parseEnvelope, type PresenceEnvelope } from '../xmpp/envelope.ts';
+import { parseJid } from '../../../shared/jid.ts';
+import type { ContactPresence, EngineEvent, ResourcePresence, Show } from '../../../shared/contract.ts';
+import type { SlixmppPeer } from '../../../e2e/harness/peer.ts';
+import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
+import { snapshot, useProsodyScenario } from '../../../e2e/harness/scenario.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Pure helpers
@@ -84,12 +87,18 @@ describe('ownPresenceStanza', () => {
   });
 });
 
-describe('PresenceModule with hostile input', () => {
+describe('Presences with hostile input', () => {
   function setup() {
     const batcher = new EventBatcher(1000);
     const batches: EngineEvent[][] = [];
     batcher.subscribe((b) => batches.push(b));
-    const module = new PresenceModule(batcher);
+    const presences = new Presences(accountEvents(batcher, 'me@example.org'));
+    const own = parseJid('me@example.org');
+    // What the account runtime does: parse the stanza once, then hand the envelope on.
+    const module = {
+      handle: (stanza: Element) => presences.handle(parseEnvelope(stanza, own) as PresenceEnvelope),
+      snapshot: () => presences.snapshot(),
+    };
     const changed = (): ContactPresence[] => {
       batcher.flush();
       return batches.flat().flatMap((e) => (e.event === 'presence.changed' ? e.payload.contacts : []));
@@ -172,7 +181,7 @@ describe('presence against Prosody', () => {
 
   /** Mutual subscription between engine user A and a slixmpp peer. */
   async function befriend(a: EngineClient, p: SlixmppPeer): Promise<void> {
-    const added = await a.engine.invoke('roster.add', { jid: p.jid, subscribe: true });
+    const added = await a.engine.invoke('roster.add', { account: a.account, jid: p.jid, subscribe: true });
     assert.deepEqual(added, { ok: true, value: { ok: true } });
     await p.waitFor('presence', (e) => e.presenceType === 'subscribe' && e.from === a.account);
     await p.approve(a.account);
@@ -180,7 +189,11 @@ describe('presence against Prosody', () => {
     await a.waitForEvent(
       (e) => e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === p.jid),
     );
-    const answered = await a.engine.invoke('subscription.answer', { jid: p.jid, answer: 'approve' });
+    const answered = await a.engine.invoke('subscription.answer', {
+      account: a.account,
+      jid: p.jid,
+      answer: 'approve',
+    });
     assert.equal(answered.ok, true);
     await a.waitForEvent(
       (e) =>
@@ -206,6 +219,7 @@ describe('presence against Prosody', () => {
     for (const c of cases) {
       const start = a.events.length;
       const result = await a.engine.invoke('presence.set', {
+        account: a.account,
         show: c.show,
         status: c.status,
         priority: c.priority,
@@ -217,16 +231,19 @@ describe('presence against Prosody', () => {
         { type: 'available', show: c.wire, status: c.status, priority: c.priority },
       );
       const own = await after_(a, start, (e) => e.event === 'presence.own');
-      assert.deepEqual(own.payload, { show: c.show, status: c.status, priority: c.priority });
+      assert.deepEqual(own.payload, {
+        account: a.account,
+        show: c.show,
+        status: c.status,
+        priority: c.priority,
+      });
     }
     // Omitted status/priority keep the previous values.
-    const kept = await a.engine.invoke('presence.set', { show: 'away' });
+    const kept = await a.engine.invoke('presence.set', { account: a.account, show: 'away' });
     assert.equal(kept.ok, true);
     const seen = await p.waitFor('presence', (e) => e.from === a.jid && e.show === 'away');
     assert.deepEqual([seen.status, seen.priority], ['back', 42]);
-    const snapshot = await a.engine.invoke('state.snapshot', {});
-    assert.ok(snapshot.ok);
-    assert.deepEqual(snapshot.value.ownPresence, { show: 'away', status: 'back', priority: 42 });
+    assert.deepEqual((await snapshot(a)).ownPresence, { show: 'away', status: 'back', priority: 42 });
   });
 
   test('presence.set offline: the contact sees unavailable and the engine goes offline without an error', async () => {
@@ -235,7 +252,11 @@ describe('presence against Prosody', () => {
     await befriend(a, p);
     const fullJid = a.jid;
     const start = a.events.length;
-    const result = await a.engine.invoke('presence.set', { show: 'offline', status: 'bye' });
+    const result = await a.engine.invoke('presence.set', {
+      account: a.account,
+      show: 'offline',
+      status: 'bye',
+    });
     assert.deepEqual(result, { ok: true, value: { ok: true } });
     const gone = await p.waitFor('presence', (e) => e.from === fullJid && e.presenceType === 'unavailable');
     assert.equal(gone.from, fullJid);
@@ -245,6 +266,7 @@ describe('presence against Prosody', () => {
       (e) => e.event === 'connection.state' && e.payload.status === 'offline',
     );
     assert.deepEqual(state.payload, {
+      account: a.account,
       status: 'offline',
       jid: null,
       error: null,
@@ -255,7 +277,7 @@ describe('presence against Prosody', () => {
     assert.equal(lastPresence(a, p.jid)?.best, null);
     const own = await after_(a, start, (e) => e.event === 'presence.own');
     assert.equal(own.event === 'presence.own' && own.payload.show, 'offline');
-    const send = await a.engine.invoke('presence.set', { show: 'away' });
+    const send = await a.engine.invoke('presence.set', { account: a.account, show: 'away' });
     assert.equal(send.ok ? 'ok' : send.error.code, 'not-connected');
   });
 
@@ -364,16 +386,15 @@ describe('presence against Prosody', () => {
       ),
       false,
     );
-    const snapshot = await a.engine.invoke('state.snapshot', {});
-    assert.ok(snapshot.ok);
-    assert.equal(snapshot.value.connection.status, 'online');
+    const mine = await snapshot(a);
+    assert.equal(mine.connection.status, 'online');
     assert.equal(
-      snapshot.value.roster.some((c) => c.jid === stranger.jid),
+      mine.roster.some((c) => c.jid === stranger.jid),
       false,
     );
     // Current behaviour, pinned: a stranger's directed presence (RFC 6121 §4.6 allows it) IS surfaced in
     // presence.changed, like a contact's. The last stanza had a bogus show and priority: available/0.
-    const strangerPresence = snapshot.value.presence.find((c) => c.jid === stranger.jid);
+    const strangerPresence = mine.presence.find((c) => c.jid === stranger.jid);
     assert.ok(strangerPresence, 'directed presence from a non-contact is kept');
     assert.deepEqual(
       [
@@ -433,7 +454,7 @@ describe('presence against Prosody', () => {
   test("subscribing to a contact on an unreachable domain surfaces the server's presence error", async () => {
     const a = await engine('err');
     const remote = 'nobody@unreachable.invalid';
-    const added = await a.engine.invoke('roster.add', { jid: remote, subscribe: true });
+    const added = await a.engine.invoke('roster.add', { account: a.account, jid: remote, subscribe: true });
     assert.deepEqual(added, { ok: true, value: { ok: true } });
     const errored = await a.waitForEvent(
       presenceOf(remote, (c) => c.error !== null),
@@ -450,9 +471,8 @@ describe('presence against Prosody', () => {
       contact!.error,
       describeStanzaError('not-allowed', 'Communication with remote domains is not enabled'),
     );
-    const snapshot = await a.engine.invoke('state.snapshot', {});
-    assert.ok(snapshot.ok);
-    assert.equal(snapshot.value.presence.find((c) => c.jid === remote)?.error, contact!.error);
-    assert.equal(snapshot.value.connection.status, 'online');
+    const mine = await snapshot(a);
+    assert.equal(mine.presence.find((c) => c.jid === remote)?.error, contact!.error);
+    assert.equal(mine.connection.status, 'online');
   });
 });

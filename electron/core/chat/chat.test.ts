@@ -3,12 +3,12 @@
 // to the sent id (and spoofed errors ignored), oversize input and hostile stanzas.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatMessage, EngineEvent } from '../../shared/contract.ts';
-import { MAX_BODY_CHARS } from '../../shared/contract.ts';
-import { describeStanzaError } from './errors.ts';
-import type { SlixmppPeer } from '../../e2e/harness/peer.ts';
-import type { EngineClient } from '../../e2e/harness/engine-client.ts';
-import { sleep, useProsodyScenario } from '../../e2e/harness/scenario.ts';
+import type { ChatMessage, EngineEvent } from '../../../shared/contract.ts';
+import { MAX_BODY_CHARS } from '../../../shared/contract.ts';
+import { describeStanzaError } from '../errors.ts';
+import type { SlixmppPeer } from '../../../e2e/harness/peer.ts';
+import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
+import { sleep, snapshot, useProsodyScenario } from '../../../e2e/harness/scenario.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -44,21 +44,28 @@ describe('chat against Prosody', () => {
   }
 
   async function send(client: EngineClient, request: Record<string, unknown>): Promise<ChatMessage> {
-    const result = await client.engine.invoke('chat.send', request);
+    const result = await client.engine.invoke('chat.send', { account: client.account, ...request });
     if (!result.ok) assert.fail(`chat.send failed: ${result.error.code}: ${result.error.message}`);
     return result.value as ChatMessage;
   }
 
   /** Mutual subscription between engine A and a slixmpp peer. */
   async function befriendPeer(a: EngineClient, p: SlixmppPeer): Promise<void> {
-    assert.equal((await a.engine.invoke('roster.add', { jid: p.jid, subscribe: true })).ok, true);
+    assert.equal(
+      (await a.engine.invoke('roster.add', { account: a.account, jid: p.jid, subscribe: true })).ok,
+      true,
+    );
     await p.waitFor('presence', (e) => e.presenceType === 'subscribe' && e.from === a.account);
     await p.approve(a.account);
     await p.subscribe(a.account);
     await a.waitForEvent(
       (e) => e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === p.jid),
     );
-    assert.equal((await a.engine.invoke('subscription.answer', { jid: p.jid, answer: 'approve' })).ok, true);
+    assert.equal(
+      (await a.engine.invoke('subscription.answer', { account: a.account, jid: p.jid, answer: 'approve' }))
+        .ok,
+      true,
+    );
     await a.waitForEvent(
       (e) =>
         e.event === 'roster.changed' &&
@@ -68,19 +75,34 @@ describe('chat against Prosody', () => {
 
   /** Mutual subscription between two engines. */
   async function befriendEngines(a: EngineClient, b: EngineClient): Promise<void> {
-    assert.equal((await a.engine.invoke('roster.add', { jid: b.account, subscribe: true })).ok, true);
+    assert.equal(
+      (await a.engine.invoke('roster.add', { account: a.account, jid: b.account, subscribe: true })).ok,
+      true,
+    );
     await b.waitForEvent(
       (e) => e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === a.account),
     );
     assert.equal(
-      (await b.engine.invoke('subscription.answer', { jid: a.account, answer: 'approve-and-subscribe' })).ok,
+      (
+        await b.engine.invoke('subscription.answer', {
+          account: b.account,
+          jid: a.account,
+          answer: 'approve-and-subscribe',
+        })
+      ).ok,
       true,
     );
     await a.waitForEvent(
       (e) => e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === b.account),
     );
     assert.equal(
-      (await a.engine.invoke('subscription.answer', { jid: b.account, answer: 'approve' })).ok,
+      (
+        await a.engine.invoke('subscription.answer', {
+          account: a.account,
+          jid: b.account,
+          answer: 'approve',
+        })
+      ).ok,
       true,
     );
     const both = (client: EngineClient, jid: string) =>
@@ -100,6 +122,8 @@ describe('chat against Prosody', () => {
     const sent = await send(a, { to: p.jid, body: 'hello peer', thread: 'thread-1' });
     assert.match(sent.id, UUID);
     assertMessage(sent, {
+      account: a.account,
+      kind: 'chat',
       id: sent.id,
       originId: sent.id,
       direction: 'out',
@@ -188,6 +212,8 @@ describe('chat against Prosody', () => {
       });
       const got = await message(a, (m) => m.id === c.id);
       assertMessage(got, {
+        account: a.account,
+        kind: 'chat',
         id: c.id,
         originId: null,
         direction: 'in',
@@ -306,7 +332,11 @@ describe('chat against Prosody', () => {
   test('a body over the limit is refused as invalid-request and nothing is sent', async () => {
     const a = await engine('big');
     const p = await peer('bigpeer');
-    const result = await a.engine.invoke('chat.send', { to: p.jid, body: 'x'.repeat(MAX_BODY_CHARS + 1) });
+    const result = await a.engine.invoke('chat.send', {
+      account: a.account,
+      to: p.jid,
+      body: 'x'.repeat(MAX_BODY_CHARS + 1),
+    });
     assert.equal(result.ok, false);
     assert.equal(!result.ok && result.error.code, 'invalid-request');
     assert.match(!result.ok ? result.error.message : '', /^body: /);
@@ -317,7 +347,7 @@ describe('chat against Prosody', () => {
       { to: p.jid, body: 'x', type: 'groupchat' },
       { to: p.jid, body: 'x', extra: true },
     ]) {
-      const r = await a.engine.invoke('chat.send', bad);
+      const r = await a.engine.invoke('chat.send', { account: a.account, ...bad });
       assert.equal(r.ok ? 'ok' : r.error.code, 'invalid-request', JSON.stringify(bad));
     }
     // Exactly at the limit is fine; it is the first (and only) message the peer sees.
@@ -365,8 +395,7 @@ describe('chat against Prosody', () => {
     assert.equal(messages(a).find((m) => m.id === 'h8')?.body, 'two bodies');
     const noId = got.get('no id')!;
     assert.equal(noId.id, `seq-${noId.seq}`, 'a message without id is named by its history row');
-    const snapshot = await a.engine.invoke('state.snapshot', {});
-    assert.equal(snapshot.ok && snapshot.value.connection.status, 'online');
+    assert.equal((await snapshot(a)).connection.status, 'online');
     // And the engine still sends.
     const reply = await send(a, { to: p.jid, body: 'I survived' });
     assert.equal((await p.waitFor('message', (m) => m.id === reply.id)).body, 'I survived');
@@ -390,6 +419,8 @@ describe('chat against Prosody', () => {
     const fromA = await send(a, { to: b.account, body: 'hi B', thread: 'duo' });
     const gotB = await message(b, (m) => m.id === fromA.id);
     assertMessage(gotB, {
+      account: b.account,
+      kind: 'chat',
       id: fromA.id,
       originId: fromA.originId,
       direction: 'in',

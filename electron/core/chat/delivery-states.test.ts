@@ -3,9 +3,9 @@
 // or receipts from anyone else change nothing.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useProsodyScenario, sleep, type ScenarioAccount } from '../../e2e/harness/scenario.ts';
-import type { EngineClient } from '../../e2e/harness/engine-client.ts';
-import type { ChatMessage } from '../../shared/contract.ts';
+import { useProsodyScenario, sleep, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
+import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
+import type { ChatMessage } from '../../../shared/contract.ts';
 
 const messagesOf = (client: EngineClient, peer: string): ChatMessage[] =>
   client.events.flatMap((e) =>
@@ -28,17 +28,28 @@ async function until(client: EngineClient, predicate: () => boolean, what: strin
 
 /** A and B subscribed to each other (so receipts may flow, XEP-0184 §8). */
 async function befriend(a: EngineClient, b: EngineClient): Promise<void> {
-  assert.ok((await a.engine.invoke('roster.add', { jid: b.account, subscribe: true })).ok);
+  assert.ok(
+    (await a.engine.invoke('roster.add', { account: a.account, jid: b.account, subscribe: true })).ok,
+  );
   await b.waitForEvent(
     (e) => e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === a.account),
   );
   assert.ok(
-    (await b.engine.invoke('subscription.answer', { jid: a.account, answer: 'approve-and-subscribe' })).ok,
+    (
+      await b.engine.invoke('subscription.answer', {
+        account: b.account,
+        jid: a.account,
+        answer: 'approve-and-subscribe',
+      })
+    ).ok,
   );
   await a.waitForEvent(
     (e) => e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === b.account),
   );
-  assert.ok((await a.engine.invoke('subscription.answer', { jid: b.account, answer: 'approve' })).ok);
+  assert.ok(
+    (await a.engine.invoke('subscription.answer', { account: a.account, jid: b.account, answer: 'approve' }))
+      .ok,
+  );
   await until(
     a,
     () =>
@@ -60,7 +71,11 @@ describe('carbons and receipts through the engine', () => {
     const laptop = await engine(alice);
     const phone = await engine(alice);
     assert.notEqual(laptop.jid, phone.jid, 'two resources of one account');
-    const sent = await laptop.engine.invoke('chat.send', { to: bob.account, body: 'from the laptop' });
+    const sent = await laptop.engine.invoke('chat.send', {
+      account: laptop.account,
+      to: bob.account,
+      body: 'from the laptop',
+    });
     assert.ok(sent.ok);
     await until(phone, () => messagesOf(phone, bob.account).length > 0, 'the sent carbon on the phone');
     const copy = messagesOf(phone, bob.account)[0]!;
@@ -68,7 +83,9 @@ describe('carbons and receipts through the engine', () => {
     assert.equal(copy.body, 'from the laptop');
     assert.equal(copy.originId, sent.value.originId);
     // And what bob sends to the account reaches both devices, each exactly once.
-    assert.ok((await bob.engine.invoke('chat.send', { to: alice.jid, body: 'to both' })).ok);
+    assert.ok(
+      (await bob.engine.invoke('chat.send', { account: bob.account, to: alice.jid, body: 'to both' })).ok,
+    );
     for (const device of [laptop, phone]) {
       await until(
         device,
@@ -90,7 +107,11 @@ describe('carbons and receipts through the engine', () => {
   test('a sent message reaches "sent" (server ack) and then "delivered" (the contact\'s receipt)', async () => {
     const [alice, bob] = [await engine('receipt-a'), await engine('receipt-b')];
     await befriend(alice, bob);
-    const sent = await alice.engine.invoke('chat.send', { to: bob.account, body: 'did you get this?' });
+    const sent = await alice.engine.invoke('chat.send', {
+      account: alice.account,
+      to: bob.account,
+      body: 'did you get this?',
+    });
     assert.ok(sent.ok);
     await until(alice, () => statesOf(alice, sent.value.id).includes('delivered'), "'delivered'");
     assert.deepEqual(statesOf(alice, sent.value.id), ['sent', 'delivered']);
@@ -101,7 +122,11 @@ describe('carbons and receipts through the engine', () => {
     const bob = await engine('forged-b');
     const mallory = await peer('forged-m');
     await befriend(alice, bob);
-    const sent = await alice.engine.invoke('chat.send', { to: bob.account, body: 'private' });
+    const sent = await alice.engine.invoke('chat.send', {
+      account: alice.account,
+      to: bob.account,
+      body: 'private',
+    });
     assert.ok(sent.ok);
     await until(alice, () => statesOf(alice, sent.value.id).includes('delivered'), "bob's real receipt");
     const before = alice.events.length;
@@ -115,7 +140,9 @@ describe('carbons and receipts through the engine', () => {
       `<message to="${alice.jid}" type="chat"><displayed xmlns="urn:xmpp:chat-markers:0" id="${sent.value.id}"/></message>`,
     );
     // A fence: a real message from bob after the forgeries, so they have certainly been handled.
-    assert.ok((await bob.engine.invoke('chat.send', { to: alice.account, body: 'fence' })).ok);
+    assert.ok(
+      (await bob.engine.invoke('chat.send', { account: bob.account, to: alice.account, body: 'fence' })).ok,
+    );
     await until(alice, () => messagesOf(alice, bob.account).some((m) => m.body === 'fence'), 'the fence');
     const after = alice.events.slice(before);
     assert.ok(

@@ -1,0 +1,369 @@
+// One signed-in account: its sessions (one at a time) and reconnect loop, stream management, the IQ tracker of
+// the session up now, the live messages held while the archive catch-up runs, and its module instances. The
+// engine holds one runtime per account; nothing here knows of any other account.
+//
+// The catch-up belongs to the account, not to a socket: when a link drops while it runs, the held messages
+// stay held and the catch-up runs again on the next session, resumed (XEP-0198) or fresh, from the resume
+// point the history holds, which only pages actually stored have moved. Live messages are handled only after
+// it, so they can never move that point past a stretch of archive not yet fetched.
+import { EventEmitter } from 'node:events';
+import { xml, type Element } from '@xmpp/xml';
+import type { ConnectionState, EngineCommandName, SignInRequest } from '../../../shared/contract.ts';
+import { parseJid } from '../../../shared/jid.ts';
+import { EngineError, toEngineError } from '../errors.ts';
+import { XmppSession } from '../xmpp/session.ts';
+import { StreamManagement } from '../xmpp/stream-management.ts';
+import { IqTracker } from '../xmpp/iq-tracker.ts';
+import { Dispatcher } from '../xmpp/dispatcher.ts';
+import { isArchiveResult, parseEnvelope, type MessageEnvelope } from '../xmpp/envelope.ts';
+import type {
+  AccountContext,
+  AccountEvents,
+  CommandHandler,
+  ModuleKind,
+  ProtocolModule,
+  SessionLink,
+} from './module.ts';
+
+/** Live messages held during a catch-up, at most; a flood past this is dropped (the archive has it). */
+const MAX_HELD = 20_000;
+
+export const OFFLINE: ConnectionState = {
+  status: 'offline',
+  jid: null,
+  error: null,
+  security: null,
+  mechanism: null,
+};
+
+/** Failures a later try can fix (the network, the server restarting); not ones only the user can. */
+function isWorthRetrying(error: EngineError): boolean {
+  return ['unreachable', 'timeout', 'dns-failed', 'stream-error', 'tls-failed', 'internal'].includes(
+    error.code,
+  );
+}
+
+export interface RuntimeOptions {
+  resource: string;
+  extraCertificates: readonly string[];
+  dnsServers?: readonly string[];
+  timeoutMs?: number;
+  liveness?: { probeAfterMs: number; deadAfterMs: number };
+  reconnectDelay: { initialMs: number; maxMs: number };
+  pinnedFingerprint256: string | null;
+  events: AccountEvents;
+  /** The context every module gets, less what the runtime itself provides. */
+  context: Omit<
+    AccountContext,
+    'link' | 'online' | 'ready' | 'signOut' | 'module' | 'modules' | 'archiveResults'
+  >;
+  modules: readonly ModuleKind[];
+  /** Signing out from inside (presence 'offline'): the engine does it, so it can forget the runtime. */
+  signOut: () => Promise<void>;
+  /** The runtime gave up for good (a failure no retry can fix): the engine forgets it. */
+  onEnded: (error: EngineError | null) => void;
+}
+
+type SignInParams = Pick<SignInRequest, 'host' | 'port' | 'directTls' | 'allowInsecure'>;
+
+export class AccountRuntime {
+  readonly account: string;
+  readonly modules: readonly ProtocolModule[];
+  readonly #options: RuntimeOptions;
+  readonly #password: string;
+  readonly #params: SignInParams;
+  readonly #sm = new StreamManagement((stanzas) => this.#onAcked(stanzas));
+  readonly #byId = new Map<string, ProtocolModule>();
+  readonly #commands = new Map<string, CommandHandler<EngineCommandName>>();
+  readonly #dispatcher: Dispatcher;
+  /** Archive results of every session of this account: the catch-up's source, whichever socket they came on. */
+  readonly #archive = new EventEmitter<{ stanza: [Element] }>();
+  #session: XmppSession | null = null;
+  #link: SessionLink | null = null;
+  #state: ConnectionState = { ...OFFLINE, status: 'connecting' };
+  /** Messages waiting for the catch-up; null when caught up (a fresh session sets it again). */
+  #held: MessageEnvelope[] | null = [];
+  #ready = false;
+  #attempt = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #ended = false;
+
+  constructor(account: string, password: string, params: SignInParams, options: RuntimeOptions) {
+    this.account = account;
+    this.#password = password;
+    this.#params = params;
+    this.#options = options;
+    const context: AccountContext = {
+      ...options.context,
+      archiveResults: this.#archive,
+      link: () => this.#link,
+      online: () => {
+        if (!this.#link?.isOpen) throw new EngineError('not-connected', 'You are offline. Sign in first.');
+        return this.#link;
+      },
+      ready: () => this.#ready,
+      modules: () => this.modules,
+      signOut: () => options.signOut(),
+      module: <T extends ProtocolModule>(id: string): T => {
+        const found = this.#byId.get(id);
+        if (!found) throw new Error(`No module "${id}" on this account`);
+        return found as T;
+      },
+    };
+    this.modules = options.modules.map((definition) => {
+      const module = definition.create(context);
+      this.#byId.set(module.id, module);
+      for (const [name, handler] of Object.entries(module.commands ?? {})) {
+        this.#commands.set(name, handler as CommandHandler<EngineCommandName>);
+      }
+      return module;
+    });
+    this.#dispatcher = new Dispatcher(
+      this.modules,
+      (stanza) => void this.#link?.send(stanza).catch(() => {}),
+    );
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  module<T extends ProtocolModule>(id: string): T {
+    return this.#byId.get(id) as T;
+  }
+
+  /** Runs one of this account's contract commands (the engine has validated the request). */
+  invoke(name: EngineCommandName, request: unknown): Promise<unknown> {
+    const handler = this.#commands.get(name);
+    if (!handler) throw new EngineError('not-supported', `${name} is not available on this account.`);
+    return handler(request as never);
+  }
+
+  /** The first sign-in: resolves online, or throws why not (and the runtime is then finished). */
+  async start(): Promise<ConnectionState> {
+    this.#setState({ ...OFFLINE, status: 'connecting' });
+    try {
+      return await this.#open();
+    } catch (error) {
+      this.#ended = true;
+      this.#sm.reset();
+      await this.#session?.close();
+      throw toEngineError(error);
+    }
+  }
+
+  /** Signs out: unavailable presence, stream closed, every module told. */
+  async signOut(): Promise<void> {
+    this.#ended = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#sm.reset();
+    const session = this.#session;
+    const link = this.#link;
+    this.#session = null;
+    this.#link = null;
+    this.#ready = false;
+    if (session) {
+      // Unavailable presence first, so contacts see us leave even if the stream close is cut short.
+      await session.send(xml('presence', { type: 'unavailable' })).catch(() => undefined);
+      await session.close();
+      link?.iq.failAll();
+    }
+    this.#endSession();
+    for (const module of this.modules) await module.dispose?.();
+    this.#setState(OFFLINE);
+  }
+
+  /** The network came back or the machine woke: probe a link that looks up, retry a waiting reconnect now. */
+  retryNow(probeMs: number): void {
+    this.#session?.checkAlive(probeMs);
+    if (!this.#session && this.#timer && !this.#ended) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#attempt = 0;
+      void this.#reconnect();
+    }
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#state = state;
+    this.#options.events.emit('connection.state', state);
+  }
+
+  /** Opens a session (first time or reconnecting) and starts every module on it. */
+  async #open(): Promise<ConnectionState> {
+    const session = await XmppSession.open({
+      jid: this.account,
+      password: this.#password,
+      resource: this.#options.resource,
+      ...this.#params,
+      dnsServers: this.#options.dnsServers,
+      timeoutMs: this.#options.timeoutMs,
+      sm: this.#sm,
+      liveness: this.#options.liveness,
+      trust: {
+        servername: parseJid(this.account).domain,
+        pinnedFingerprint256: this.#options.pinnedFingerprint256,
+        extraCertificates: this.#options.extraCertificates,
+      },
+    });
+    if (this.#ended) {
+      await session.close();
+      throw new EngineError('not-connected', 'Signed out while signing in.');
+    }
+    const iq = new IqTracker((stanza) => session.send(stanza), session.jid);
+    const outgoing = this.modules.filter((m) => m.outgoing);
+    const prepare = (stanza: Element): Element => {
+      for (const module of outgoing) module.outgoing!(stanza);
+      return stanza;
+    };
+    const link: SessionLink = {
+      jid: session.jid,
+      iq,
+      features: session.features,
+      streamManaged: session.streamManaged,
+      resumed: session.resumed,
+      get isOpen() {
+        return session.isOpen;
+      },
+      unackedIds: () => this.#sm.unackedIds(),
+      send: (stanza) => session.send(prepare(stanza)),
+      sendMany: (stanzas) => session.sendMany(stanzas.map(prepare)),
+    };
+    this.#session = session;
+    this.#link = link;
+    this.#ready = false;
+    // A fresh session may have missed messages: catch up again. A resumed one missed nothing, but a catch-up
+    // the lost link cut short is still owed (the held messages wait for it).
+    if (!session.resumed) this.#held ??= [];
+    session.on('stanza', (stanza) => this.#receive(stanza, iq));
+    session.on('closed', (error) => this.#onClosed(session, error));
+    session.start();
+    for (const module of this.modules) await module.onSessionStart?.(link);
+    // What the lost session never got confirmed is still 'pending' in the outbox; it goes out from there,
+    // after the catch-up has shown which of it the server did get.
+    if (!session.resumed) this.#sm.takeOrphans();
+    const state: ConnectionState = {
+      status: 'online',
+      jid: session.jid,
+      error: null,
+      security: session.secure ? 'tls' : 'insecure',
+      mechanism: session.mechanism,
+    };
+    this.#setState(state);
+    void this.#synchronise(link);
+    return state;
+  }
+
+  /** Catch up (messages held meanwhile), then hand over the held messages, then the outbox. */
+  async #synchronise(link: SessionLink): Promise<void> {
+    if (this.#held) {
+      try {
+        for (const module of this.modules) await module.catchUp?.(link);
+      } catch {
+        // The link dropped: the catch-up is still owed, the next session runs it again.
+        if (!link.isOpen || this.#link !== link) return;
+        // No archive, or it failed: live messages and the outbox still go on; the next sign-in tries again.
+      }
+      if (this.#link !== link) return;
+      const held = this.#held;
+      this.#held = null;
+      for (const envelope of held) this.#dispatcher.message(envelope);
+    }
+    if (this.#link !== link || !link.isOpen) return;
+    const sending = this.modules.map((m) => m.onReady?.(link));
+    // From now on chat.send writes directly; its stanzas queue behind the outbox's, keeping the order.
+    this.#ready = true;
+    await Promise.all(sending);
+  }
+
+  /** Every stanza from the network: parsed once, then routed. Hostile until a module has parsed it. */
+  #receive(stanza: Element, iq: IqTracker): void {
+    try {
+      if (isArchiveResult(stanza)) {
+        this.#archive.emit('stanza', stanza); // the catch-up or scroll-back in flight parses its own
+        return;
+      }
+      const envelope = parseEnvelope(stanza, this.#options.context.accountJid);
+      if (!envelope) return;
+      switch (envelope.kind) {
+        case 'message':
+          if (this.#held) {
+            if (this.#held.length < MAX_HELD) this.#held.push(envelope);
+          } else this.#dispatcher.message(envelope);
+          return;
+        case 'presence':
+          this.#dispatcher.presence(envelope);
+          return;
+        case 'iq':
+          if (envelope.type === 'result' || envelope.type === 'error') iq.handleReply(stanza);
+          else this.#dispatcher.iq(envelope);
+          return;
+      }
+    } catch (error) {
+      console.error('dropped a stanza that could not be handled', error);
+    }
+  }
+
+  #endSession(): void {
+    for (const module of this.modules) module.onSessionEnd?.();
+  }
+
+  #onClosed(session: XmppSession, error: EngineError | null): void {
+    if (this.#session !== session) return; // our own sign-out already handled it
+    const link = this.#link;
+    this.#session = null;
+    this.#link = null;
+    this.#ready = false;
+    link?.iq.failAll();
+    if (error && !this.#ended && isWorthRetrying(error)) {
+      this.#setState({ ...OFFLINE, status: 'reconnecting', error: error.toPayload() });
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#end(error);
+  }
+
+  /** Gives up: no retry can fix this (or the server closed the stream cleanly: error null). */
+  #end(error: EngineError | null): void {
+    this.#ended = true;
+    this.#sm.reset();
+    this.#endSession();
+    void Promise.all(this.modules.map((m) => m.dispose?.())).catch(() => undefined);
+    this.#setState({ ...OFFLINE, error: error?.toPayload() ?? null });
+    this.#options.onEnded(error);
+  }
+
+  /** Exponential backoff with jitter: about 1 s, 2 s, 4 s ... up to 60 s between tries. */
+  #scheduleReconnect(): void {
+    if (this.#timer || this.#ended) return;
+    const { initialMs, maxMs } = this.#options.reconnectDelay;
+    const ceiling = Math.min(maxMs, initialMs * 2 ** this.#attempt);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.#attempt++;
+    this.#timer = setTimeout(() => void this.#reconnect(), delay);
+  }
+
+  async #reconnect(): Promise<void> {
+    this.#timer = null;
+    if (this.#ended || this.#session) return;
+    try {
+      await this.#open();
+      this.#attempt = 0;
+    } catch (error) {
+      if (this.#ended) return; // signed out meanwhile
+      const failure = toEngineError(error);
+      if (isWorthRetrying(failure)) {
+        this.#setState({ ...OFFLINE, status: 'reconnecting', error: failure.toPayload() });
+        this.#scheduleReconnect();
+      } else {
+        this.#end(failure);
+      }
+    }
+  }
+
+  /** Server acknowledgements (XEP-0198) of sent stanzas: modules that care move their messages on. */
+  #onAcked(stanzas: Element[]): void {
+    for (const module of this.modules) module.onAcked?.(stanzas);
+  }
+}

@@ -1,0 +1,111 @@
+// 1:1 chat of one account (RFC 6121 §5): messages in (live and carbons, through the same path) and out (the
+// durable outbox: stored 'pending' before the wire), their states, and pages of the history, continued
+// into the server archive when the local history runs out.
+import type { Element } from '@xmpp/xml';
+import { bareJid } from '../../../shared/jid.ts';
+import { toEngineError } from '../errors.ts';
+import {
+  defineModule,
+  type AccountContext,
+  type ProtocolModule,
+  type SessionLink,
+} from '../account/module.ts';
+import type { RosterModule } from '../roster/roster-module.ts';
+import type { MamModule } from '../mam/mam-module.ts';
+import { NS_DELAY, NS_SID } from '../xmpp/ns.ts';
+import { Chats, type StateUpdate } from './chat.ts';
+
+/** The 'sent' update for a message stanza we wrote, or none for anything else. */
+function sentUpdate(stanza: Element): StateUpdate[] {
+  const { id, to, type } = stanza.attrs;
+  if (stanza.name !== 'message' || !id || !to || type === 'error') return [];
+  return [{ id, peer: bareJid(to), state: 'sent' }];
+}
+
+export interface ChatModule extends ProtocolModule {
+  readonly chats: Chats;
+}
+
+function create(context: AccountContext) {
+  const chats = new Chats(context.account, context.events, context.history, (jid) =>
+    context.module<RosterModule>('roster').roster.contacts.has(jid),
+  );
+
+  /** Puts messages on the wire. Without stream management there is no ack: written counts as sent. */
+  const transmit = async (link: SessionLink, stanzas: Element[]): Promise<void> => {
+    if (stanzas.length === 0) return;
+    try {
+      await link.sendMany(stanzas);
+    } catch {
+      // The link dropped: with stream management they are queued for resumption, and they are still
+      // 'pending' in the outbox either way, so the next session sends them.
+      return;
+    }
+    if (!link.streamManaged) chats.setStates(stanzas.flatMap((s) => sentUpdate(s)));
+  };
+
+  return {
+    id: 'chat',
+    chats,
+    features: [NS_SID, NS_DELAY],
+    handlers: [
+      {
+        kind: 'message',
+        priority: 50,
+        handle: (envelope) => {
+          if (envelope.via === 'archive') return 'continue';
+          const handled =
+            envelope.via === 'carbon-sent' ? chats.handleOwnSent(envelope) : chats.handle(envelope);
+          return handled ? 'consumed' : 'continue';
+        },
+      },
+    ],
+    // Caught up: the outbox goes out, less what a resumed stream will deliver itself.
+    onReady: (link) => {
+      const inQueue = link.unackedIds();
+      const outbox = chats.pending().filter((m) => !inQueue.has(m.messageId ?? ''));
+      return transmit(
+        link,
+        outbox.map((m) => chats.stanzaFor(m)),
+      );
+    },
+    onAcked: (stanzas) => chats.setStates(stanzas.flatMap((s) => sentUpdate(s))),
+    dispose: () => chats.flushIncoming(),
+    commands: {
+      'chat.send': async ({ account: _account, ...message }) => {
+        // Stored as 'pending' first: from here on it survives a dropped link, a crash or a restart.
+        const { stanza, record } = chats.compose(message);
+        const link = context.link();
+        // Not caught up yet (or reconnecting): it waits in the outbox and goes out after older pending ones.
+        if (context.ready() && link?.isOpen) await transmit(link, [stanza]);
+        return record;
+      },
+      'chat.history': async ({ peer, beforeSeq, afterSeq, aroundSeq, limit = 100 }) => {
+        const mam = context.module<MamModule>('mam');
+        const opts = { beforeSeq, afterSeq, aroundSeq, limit };
+        let page = chats.history(peer, opts);
+        const scrollingBack = afterSeq === undefined && aroundSeq === undefined;
+        const link = context.link();
+        if (page.olderExhausted && scrollingBack && !mam.exhausted(peer) && context.ready() && link?.isOpen) {
+          // Local history ran out: the next older page comes from the server archive, then from the store.
+          try {
+            await mam.scrollBack(link, peer, page.oldest, limit);
+          } catch (error) {
+            // A server without an archive has nothing older; a failure (timeout) may be retried later.
+            const failure = toEngineError(error);
+            if (failure.code === 'not-supported' || failure.code === 'server-error') mam.markExhausted(peer);
+          }
+          page = chats.history(peer, opts);
+        }
+        return {
+          messages: page.messages,
+          failures: page.failures,
+          complete: page.olderExhausted && mam.exhausted(peer),
+          atNewest: page.atNewest,
+        };
+      },
+    },
+  } satisfies ChatModule;
+}
+
+export const chatModule = defineModule({ id: 'chat', commands: ['chat.send', 'chat.history'], create });

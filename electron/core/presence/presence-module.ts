@@ -1,0 +1,48 @@
+// Presence of one account (RFC 6121 §4): our own show/status/priority, sent at every fresh session and on
+// change ('offline' signs the account out), and every contact's presence per resource.
+import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
+import { Presences, clampPriority, ownPresenceStanza, type OwnPresence } from './presence.ts';
+
+const OK = { ok: true } as const;
+
+export interface PresenceModule extends ProtocolModule {
+  readonly presences: Presences;
+}
+
+function create(context: AccountContext) {
+  const presences = new Presences(context.events);
+  return {
+    id: 'presence',
+    presences,
+    handlers: [
+      {
+        kind: 'presence',
+        priority: 20,
+        handle: (envelope) => (presences.handle(envelope) ? 'consumed' : 'continue'),
+      },
+    ],
+    // After the roster (module order): a fresh session knows nobody's presence until they send it again.
+    onSessionStart: async (link) => {
+      if (link.resumed) return;
+      presences.clear();
+      await link.send(ownPresenceStanza(presences.own));
+    },
+    onSessionEnd: () => presences.clear(),
+    commands: {
+      'presence.set': async ({ show, status, priority }) => {
+        const own: OwnPresence = {
+          show,
+          status: status === undefined ? presences.own.status : status,
+          priority: priority === undefined ? presences.own.priority : clampPriority(priority),
+        };
+        if (show === 'offline') await context.signOut();
+        else await context.online().send(ownPresenceStanza(own));
+        presences.setOwn(own);
+        await context.settings.updateAccount(context.account, { lastPresence: own });
+        return OK;
+      },
+    },
+  } satisfies PresenceModule;
+}
+
+export const presenceModule = defineModule({ id: 'presence', commands: ['presence.set'], create });

@@ -1,0 +1,69 @@
+// The roster concern of one account (RFC 6121 §2): fetched at every fresh session, pushes from our server,
+// and the add / rename / regroup / remove commands.
+import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
+import { IqError } from '../xmpp/dispatcher.ts';
+import { NS_ROSTER } from '../xmpp/ns.ts';
+import type { SubscriptionsModule } from '../subscriptions/subscriptions-module.ts';
+import type { PresenceModule } from '../presence/presence-module.ts';
+import { Roster } from './roster.ts';
+
+const OK = { ok: true } as const;
+
+export interface RosterModule extends ProtocolModule {
+  readonly roster: Roster;
+}
+
+function create(context: AccountContext) {
+  const roster = new Roster(
+    context.account,
+    context.events,
+    context.settings,
+    (jid) => context.module<SubscriptionsModule>('subscriptions').subscriptions.isPending(jid),
+    (jid) => context.module<PresenceModule>('presence').presences.forget(jid),
+  );
+  return {
+    id: 'roster',
+    roster,
+    // RFC 6121 §2.2: the roster comes before initial presence, so presence lands on known contacts.
+    onSessionStart: async (link) => {
+      if (!link.resumed) await roster.fetch(link, link.features.rosterVersioning);
+    },
+    iq: [
+      {
+        type: 'set',
+        ns: NS_ROSTER,
+        child: 'query',
+        handle: ({ stanza }) => {
+          // A push from anyone but our own account is not ours to accept (RFC 6121 §2.1.6).
+          if (roster.handlePush(stanza, context.online())) return 'handled';
+          throw new IqError('service-unavailable');
+        },
+      },
+    ],
+    commands: {
+      'roster.add': async ({ jid, name, groups, subscribe }) => {
+        const link = context.online();
+        await roster.add(link, { jid, name: name ?? null, groups: groups ?? [] });
+        const subscriptions = context.module<SubscriptionsModule>('subscriptions').subscriptions;
+        if (subscribe) await link.send(subscriptions.request(jid));
+        return OK;
+      },
+      'roster.update': async (change) => {
+        await roster.update(context.online(), change);
+        return OK;
+      },
+      'roster.remove': async ({ jid }) => {
+        // RFC 6121 §2.5.2: removing the item also cancels both subscriptions; the server sends the presence.
+        await roster.remove(context.online(), jid);
+        return OK;
+      },
+    },
+    dispose: () => roster.flushCache(),
+  } satisfies RosterModule & ProtocolModule;
+}
+
+export const rosterModule = defineModule({
+  id: 'roster',
+  commands: ['roster.add', 'roster.update', 'roster.remove'],
+  create,
+});
