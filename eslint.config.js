@@ -1,4 +1,4 @@
-// Lint rules that keep the layers honest (../shared/DESIGN.md §1): imports point one way,
+// Lint rules that keep the layers honest (README: Architecture): imports point one way,
 // renderer -> shared and electron/main -> electron/core -> shared. Enforced here, not by memory.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

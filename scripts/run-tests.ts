@@ -1,6 +1,6 @@
 // The test entry (`npm test` = `node scripts/run-tests.ts [node --test options] [files...]`).
 //
-// The credential tests need a real, unlocked Secret Service (../shared/DESIGN.md §3). When no D-Bus session
+// The credential tests need a real, unlocked Secret Service (README: Commands). When no D-Bus session
 // bus is set and dbus-run-session + gnome-keyring-daemon exist, this script re-runs itself inside a private
 // `dbus-run-session`, starts a throwaway gnome-keyring-daemon there (its keyring lives in a temp folder, unlocked
 // with a fixed test password, never the user's keyring), runs `node --test`, then stops the daemon and deletes

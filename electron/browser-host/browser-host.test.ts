@@ -106,7 +106,14 @@ test('invokes commands over the bridge and pushes event batches to every page', 
   ws.on('message', (data) => received.push(JSON.parse(String(data)) as WireMessage));
   other.on('message', (data) => otherReceived.push(JSON.parse(String(data)) as WireMessage));
   ws.send(JSON.stringify({ type: 'invoke', id: 7, command: 'state.snapshot', payload: {} }));
-  ws.send(JSON.stringify({ type: 'invoke', id: 8, command: 'window.popOut', payload: { peer: 'a@b.c' } }));
+  ws.send(
+    JSON.stringify({
+      type: 'invoke',
+      id: 8,
+      command: 'window.popOut',
+      payload: { account: 'a@b.c', peer: 'a@b.c' },
+    }),
+  );
   // A sign-in to a closed port: fails fast and emits connection.state events.
   const port = await freePort();
   ws.send(

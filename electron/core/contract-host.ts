@@ -1,9 +1,8 @@
 // What both transports (Electron IPC, browser-mode WebSocket) call with whatever a renderer sent: checks the
 // command name and payload against the contract, then runs a shell command with the transport's own
 // handlers or hands an engine command to the engine. Never throws; always answers a CommandResult.
+import type { commands } from '../../shared/contract.ts';
 import {
-  commands,
-  isCommandName,
   isShellCommand,
   type CommandName,
   type CommandResponse,
@@ -11,7 +10,8 @@ import {
   type ShellCommandName,
 } from '../../shared/contract.ts';
 import type { z } from 'zod';
-import { EngineError, toEngineError } from './errors.ts';
+import { toEngineError } from './errors.ts';
+import { checkRequest } from './command-request.ts';
 import type { Engine } from './engine.ts';
 
 export type ShellHandlers = {
@@ -19,10 +19,6 @@ export type ShellHandlers = {
     request: z.output<(typeof commands)[C]['request']>,
   ) => Promise<CommandResponse<C>>;
 };
-
-function failure(error: EngineError): CommandResult<CommandName> {
-  return { ok: false, error: error.toPayload() };
-}
 
 export class ContractHost {
   readonly #engine: Engine;
@@ -34,23 +30,17 @@ export class ContractHost {
   }
 
   async handle(command: unknown, payload: unknown): Promise<CommandResult<CommandName>> {
-    if (!isCommandName(command)) {
-      return failure(
-        new EngineError('invalid-request', `Unknown command "${String(command).slice(0, 64)}".`),
-      );
-    }
-    if (!isShellCommand(command)) return this.#engine.invoke(command, payload);
-    const parsed = commands[command].request.safeParse(payload ?? {});
-    if (!parsed.success) {
-      return failure(
-        new EngineError('invalid-request', parsed.error.issues[0]?.message ?? 'invalid request'),
-      );
-    }
+    const checked = checkRequest(command, payload);
+    if (!checked.ok) return checked.failure;
+    // Engine commands are checked again there: the engine trusts no caller, this host included.
+    if (!isShellCommand(checked.name)) return this.#engine.invoke(checked.name, payload);
     try {
-      const handler = this.#shell[command] as (request: unknown) => Promise<CommandResponse<CommandName>>;
-      return { ok: true, value: await handler(parsed.data) };
+      const handler = this.#shell[checked.name] as (
+        request: unknown,
+      ) => Promise<CommandResponse<CommandName>>;
+      return { ok: true, value: await handler(checked.request) };
     } catch (error) {
-      return failure(toEngineError(error));
+      return { ok: false, error: toEngineError(error).toPayload() };
     }
   }
 }

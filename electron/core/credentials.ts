@@ -1,4 +1,4 @@
-// Where the account password lives between runs (../../../shared/DESIGN.md §2): the OS keychain through keytar,
+// Where the account password lives between runs (README: Security): the OS keychain through keytar,
 // or (from the Electron glue) safeStorage, or memory for this run only. Passwords never leave this module
 // except as the return value of recall(): never in the record, warnings, errors or logs.
 //

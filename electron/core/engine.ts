@@ -4,8 +4,6 @@
 // it directly; the Electron shell and the browser-mode host drive it through `invoke` and `subscribe` only.
 import path from 'node:path';
 import {
-  commands,
-  isCommandName,
   isShellCommand,
   type AccountSnapshot,
   type CommandName,
@@ -17,6 +15,7 @@ import {
 } from '../../shared/contract.ts';
 import { bareJid, parseJid } from '../../shared/jid.ts';
 import { EngineError, toEngineError } from './errors.ts';
+import { checkRequest } from './command-request.ts';
 import { EventBatcher, type BatchListener } from './event-batcher.ts';
 import { SettingsStore } from './settings-store.ts';
 import { CredentialStore, type SecretBackend } from './credentials.ts';
@@ -58,10 +57,6 @@ export interface EngineOptions {
 
 type EngineHandlers = { [C in EngineLevelCommand]: CommandHandler<C> };
 const OK = { ok: true } as const;
-
-function invalid(message: string): CommandResult<CommandName> {
-  return { ok: false, error: new EngineError('invalid-request', message).toPayload() };
-}
 
 export class Engine {
   readonly #options: EngineOptions;
@@ -113,21 +108,16 @@ export class Engine {
   async invoke<C extends CommandName>(name: C, payload: unknown): Promise<CommandResult<C>>;
   async invoke(name: string, payload: unknown): Promise<CommandResult<CommandName>>;
   async invoke(name: string, payload: unknown): Promise<CommandResult<CommandName>> {
-    if (!isCommandName(name)) return invalid(`Unknown command "${String(name).slice(0, 64)}".`);
-    const parsed = commands[name].request.safeParse(payload ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      return invalid(`${where}${issue?.message ?? 'invalid request'}`);
-    }
-    if (isShellCommand(name)) {
+    const checked = checkRequest(name, payload);
+    if (!checked.ok) return checked.failure;
+    if (isShellCommand(checked.name)) {
       return {
         ok: false,
         error: new EngineError('not-supported', 'This window cannot do that here.').toPayload(),
       };
     }
     try {
-      return { ok: true, value: await this.#run(name, parsed.data) };
+      return { ok: true, value: await this.#run(checked.name, checked.request) };
     } catch (error) {
       return { ok: false, error: toEngineError(error).toPayload() };
     }

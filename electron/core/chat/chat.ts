@@ -36,7 +36,8 @@ export interface StateUpdate {
   state: 'sent' | 'delivered' | 'read';
 }
 
-export interface HistoryPage {
+/** A page of one chat from the local history (the contract's 'chat.history' adds the archive's part). */
+export interface LocalHistoryPage {
   messages: ChatMessage[];
   failures: Array<{ id: string; error: EngineErrorPayload }>;
   /** The local history holds nothing older than this page. */
@@ -310,7 +311,7 @@ export class Chats {
   history(
     peer: string,
     opts: { beforeSeq?: number; afterSeq?: number; aroundSeq?: number; limit: number },
-  ): HistoryPage {
+  ): LocalHistoryPage {
     const account = this.account;
     this.flushIncoming();
     const { limit } = opts;

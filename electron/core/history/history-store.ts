@@ -3,7 +3,7 @@
 //
 // Why node:sqlite and not better-sqlite3: better-sqlite3 is not an N-API module, so it must be rebuilt for
 // Electron's ABI (electron-builder install-app-deps), and that download cannot happen on our build machines
-// (../shared/DESIGN.md §3). Node's built-in `node:sqlite` (DatabaseSync) ships inside Electron 45's Node 24,
+// (README: Dependencies). Node's built-in `node:sqlite` (DatabaseSync) ships inside Electron 45's Node 24,
 // needs no native build, and was checked here: SQLite 3.53 with FTS5 and WAL.
 //
 // The API is synchronous (like better-sqlite3): single reads and writes take well under a millisecond; bulk

@@ -12,6 +12,8 @@ export const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
 
 // RFC 6121 IM
 export const NS_ROSTER = 'jabber:iq:roster';
+export const NS_ROSTER_VER = 'urn:xmpp:features:rosterver'; // RFC 6121 §2.6
+export const NS_PRE_APPROVAL = 'urn:xmpp:features:pre-approval'; // RFC 6121 §3.4
 
 // XEPs
 export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info'; // XEP-0030

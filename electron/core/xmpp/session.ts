@@ -16,7 +16,17 @@ import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapte
 import { resolveEndpoints, type Endpoint } from './resolve-endpoints.ts';
 import { authenticate } from '../sasl/negotiate.ts';
 import { NS_SM, type StreamManagement } from './stream-management.ts';
-import { NS_BIND, NS_SESSION, NS_STREAMS, NS_STREAM_ERRORS, NS_TLS } from './ns.ts';
+import {
+  NS_BIND,
+  NS_PING,
+  NS_PRE_APPROVAL,
+  NS_ROSTER_VER,
+  NS_SESSION,
+  NS_STREAMS,
+  NS_STREAM_ERRORS,
+  NS_TLS,
+} from './ns.ts';
+import { parseJid } from '../../../shared/jid.ts';
 
 export interface SessionOptions {
   /** Bare JID of the account. */
@@ -253,7 +263,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
 
   /** Opens a session or throws the typed reason it could not. */
   static async open(options: SessionOptions): Promise<XmppSession> {
-    const domain = options.jid.split('@').pop() ?? options.jid;
+    const domain = parseJid(options.jid).domain;
     const endpoints: Endpoint[] = options.host
       ? [
           {
@@ -298,7 +308,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   #probe(): void {
     const probe = this.#sm?.resumable
       ? this.#sm.ackRequest()
-      : xml('iq', { type: 'get', id: `live-${Date.now()}` }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
+      : xml('iq', { type: 'get', id: `live-${Date.now()}` }, xml('ping', { xmlns: NS_PING }));
     this.#connection.send(probe).catch(() => undefined);
   }
 
@@ -428,7 +438,7 @@ async function negotiate(
     }
   }
 
-  const local = options.jid.includes('@') ? options.jid.slice(0, options.jid.indexOf('@')) : '';
+  const local = parseJid(options.jid).local ?? '';
   const mechanism = await authenticate(connection, features, {
     username: local,
     password: options.password,
@@ -449,8 +459,8 @@ async function negotiate(
   features = await openStream(connection, domain, true);
 
   const flags: StreamFeatureFlags = {
-    rosterVersioning: Boolean(features.getChild('ver', 'urn:xmpp:features:rosterver')),
-    preApproval: Boolean(features.getChild('sub', 'urn:xmpp:features:pre-approval')),
+    rosterVersioning: Boolean(features.getChild('ver', NS_ROSTER_VER)),
+    preApproval: Boolean(features.getChild('sub', NS_PRE_APPROVAL)),
     streamManagement: Boolean(features.getChild('sm', NS_SM)),
   };
   const sm = flags.streamManagement ? (options.sm ?? null) : null;
