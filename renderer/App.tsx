@@ -1,18 +1,20 @@
-// The application shell: sign-in until a session exists, then roster + chat tabs with the status bar,
-// subscription prompts and notices. A window opened with #...view=chat&peer=JID shows only that chat.
+// The application shell: sign-in until an account is signed in, then the accounts area, roster + chat tabs
+// with the status bar, subscription prompts and notices; "Add account" shows the sign-in form again while the
+// other accounts stay signed in. A window opened with #...view=chat&account=JID&peer=JID shows only that chat.
 import { useEffect } from 'react';
-import { getBridge } from './transport/bridge.ts';
 import { useConnection } from './stores/connection.ts';
 import { useChats } from './stores/chats.ts';
 import { useUi } from './stores/ui.ts';
 import { SignIn } from './features/signin/SignIn.tsx';
 import { Roster } from './features/roster/Roster.tsx';
-import { PresencePicker } from './features/presence/PresencePicker.tsx';
+import { AccountsBar } from './features/accounts/AccountsBar.tsx';
+import { useSessionAccounts } from './features/accounts/use-accounts.ts';
 import { ChatArea } from './features/chat/ChatArea.tsx';
 import { ChatView } from './features/chat/ChatView.tsx';
 import { RequestsBanner } from './features/subscriptions/RequestsBanner.tsx';
 import { Toasts } from './features/subscriptions/Toasts.tsx';
 import { StatusBar } from './features/status/StatusBar.tsx';
+import { parseConversationId } from './stores/conversation.ts';
 
 function useUnreadTitle(): void {
   const total = useChats((s) => {
@@ -26,19 +28,9 @@ function useUnreadTitle(): void {
 }
 
 function MainWindow() {
-  const jid = useConnection((s) => s.state.jid);
   return (
     <div className="app">
-      <header className="top-bar">
-        <h1 className="app-name">Parley</h1>
-        <span className="own-jid" title={jid ?? undefined}>
-          {jid?.split('/')[0]}
-        </span>
-        <PresencePicker />
-        <button type="button" onClick={() => void getBridge().invoke('account.signOut', {})}>
-          Sign out
-        </button>
-      </header>
+      <AccountsBar />
       <RequestsBanner />
       <div className="workspace">
         <Roster />
@@ -50,12 +42,13 @@ function MainWindow() {
   );
 }
 
-function PopOutWindow({ peer }: { peer: string }) {
+function PopOutWindow({ chat }: { chat: string }) {
+  const peer = parseConversationId(chat)?.peer ?? chat;
   // Its history loads when the chat view first shows (MessageList).
   return (
     <div className="app popout">
       <main className="popout-main" aria-label={`Chat with ${peer}`}>
-        <ChatView peer={peer} mode="window" />
+        <ChatView chat={chat} mode="window" />
       </main>
       <StatusBar />
       <Toasts />
@@ -63,26 +56,35 @@ function PopOutWindow({ peer }: { peer: string }) {
   );
 }
 
+function Starting({ text }: { text: string }) {
+  return (
+    <div className="app">
+      <p className="starting">{text}</p>
+      <StatusBar />
+    </div>
+  );
+}
+
 export function App() {
   const ready = useConnection((s) => s.ready);
-  const status = useConnection((s) => s.state.status);
+  const restoring = useConnection((s) => s.restoring);
+  const connecting = useConnection((s) => [...s.connections.values()].some((c) => c.status === 'connecting'));
   const pending = useConnection((s) => s.signInPending);
+  const sessions = useSessionAccounts();
+  const adding = useUi((s) => s.addAccount !== null);
   const view = useUi((s) => s.view);
-  const popPeer = useUi((s) => s.popPeer);
+  const popId = useUi((s) => s.popId);
   useUnreadTitle();
 
-  if (!ready) {
-    return (
-      <div className="app">
-        <p className="starting">Starting Parley…</p>
-        <StatusBar />
-      </div>
-    );
+  if (!ready) return <Starting text="Starting Parley…" />;
+  if (view === 'chat' && popId) return <PopOutWindow chat={popId} />;
+  // Signing in again the accounts that were signed in last time: no form to flash meanwhile.
+  if (sessions.length === 0 && restoring && connecting && !pending) {
+    return <Starting text="Signing in…" />;
   }
-  if (view === 'chat' && popPeer) return <PopOutWindow peer={popPeer} />;
-  // 'connecting' happens only during a sign-in ('reconnecting' is the session's own retry), so the form stays
-  // on screen until the session is online, even if the command's answer and the state event cross.
-  if (status === 'offline' || status === 'connecting' || pending) {
+  // No account signed in yet (a sign-in keeps the form on screen until that account is online, even if the
+  // command's answer and the state event cross), or the user is adding one.
+  if (sessions.length === 0 || adding) {
     return (
       <div className="app">
         <SignIn />

@@ -3,13 +3,12 @@
 // browser-mode WebSocket) carry exactly this, and the receiving side validates every payload against it.
 import { z } from 'zod';
 import { isBareJid, isValidJid } from './jid.ts';
+import type { ConversationKind } from './conversation.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Limits. Bounded strings keep hostile or accidental input (a 50 MB paste) from reaching the wire or the UI.
-export const MAX_BODY_CHARS = 100_000;
-export const MAX_STATUS_CHARS = 1_024;
-export const MAX_NAME_CHARS = 1_024;
-export const MAX_GROUPS = 64;
+import { MAX_BODY_CHARS, MAX_GROUPS, MAX_NAME_CHARS, MAX_STATUS_CHARS } from './limits.ts';
+export { MAX_BODY_CHARS, MAX_GROUPS, MAX_NAME_CHARS, MAX_STATUS_CHARS };
 
 // ---------------------------------------------------------------------------------------------------------
 // Domain values
@@ -27,8 +26,12 @@ export const accountSchema = bareJidSchema;
  * What kind of conversation a message belongs to: 'chat' (1:1 with a bare JID); 'groupchat' (a room's bare
  * JID) and 'private' (a room occupant's full JID) come with group chat. A conversation is account + kind + JID.
  */
-export const conversationKindSchema = z.enum(['chat', 'groupchat', 'private']);
-export type ConversationKind = z.infer<typeof conversationKindSchema>;
+export const conversationKindSchema = z.enum([
+  'chat',
+  'groupchat',
+  'private',
+]) satisfies z.ZodType<ConversationKind>;
+export type { ConversationKind };
 
 /** Presence availability as RFC 6121 §4.7.2.1 `show`, plus plain available and offline. */
 export const showSchema = z.enum(['available', 'chat', 'away', 'xa', 'dnd']);
@@ -536,17 +539,4 @@ export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name);
 }
 
-/** Names one conversation: which account, what kind, with whom. */
-export interface ConversationKey {
-  account: string;
-  kind: ConversationKind;
-  peer: string;
-}
-
-/**
- * A conversation as one string, for map keys: unambiguous, since neither a bare JID nor a kind holds a space
- * (only the peer, last, may: a resource can).
- */
-export function conversationId(key: ConversationKey): string {
-  return `${key.account} ${key.kind} ${key.peer}`;
-}
+export { conversationId, type ConversationKey } from './conversation.ts';

@@ -181,6 +181,7 @@ describe('browser mode: chat and presence', () => {
     await expect(popLog).toBeVisible();
     const hash = new URLSearchParams(new URL(popup.url()).hash.slice(1));
     assert.equal(hash.get('view'), 'chat');
+    assert.equal(hash.get('account'), account.jid);
     assert.equal(hash.get('peer'), dora.peer.jid);
     await expect(popup.getByRole('button', { name: 'Dock chat with Dora' })).toBeVisible();
     await expect(popup.getByRole('tree', { name: 'Contacts' })).toHaveCount(0);
@@ -196,7 +197,7 @@ describe('browser mode: chat and presence', () => {
     await expect(messageRow(popLog, incoming)).toBeVisible();
     await expect(messageRow(popLog, incoming).locator('.msg-sender')).toHaveText('Dora');
     await expect(popLog.getByText(incoming, { exact: true })).toHaveCount(1);
-    const history = await app.engine.invoke('chat.history', { peer: dora.peer.jid });
+    const history = await app.engine.invoke('chat.history', { account: account.jid, peer: dora.peer.jid });
     assert.ok(history.ok, 'chat.history answers');
     assert.equal(history.value.messages.filter((m) => m.body === incoming).length, 1);
 

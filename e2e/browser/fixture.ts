@@ -18,6 +18,7 @@ import type { EngineEvent } from '../../shared/contract.ts';
 import { startBrowserMode } from '../../scripts/start.ts';
 import { useProsodyScenario } from '../harness/scenario.ts';
 import type { ProsodyScenario, ScenarioAccount, ScenarioPeerOptions } from '../harness/scenario.ts';
+import type { ProsodyServer } from '../harness/prosody.ts';
 import type { SlixmppPeer } from '../harness/peer.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 
@@ -76,6 +77,10 @@ function watchEngine(engine: Engine): EngineWatch & { stop(): void } {
 export interface AppOptions {
   /** Default true: the engine trusts the harness certificate (no certificate prompt at sign-in). */
   trustServer?: boolean;
+  /** More servers whose certificates the engine trusts (accounts on several servers). */
+  moreServers?: readonly ProsodyServer[];
+  /** Use this data folder (kept after stop: a later app can start from it, as after a restart). */
+  dataDir?: string;
   /** Default true: open the page. */
   open?: boolean;
 }
@@ -89,17 +94,24 @@ export interface ParleyApp {
   page: Page;
   /** Loads the page (done by app() unless options.open is false) and waits for the first screen. */
   open(): Promise<void>;
-  /** Signs in with the engine directly (no UI): for tests whose subject is not sign-in. */
-  signInDirect(account: ScenarioAccount): Promise<void>;
+  /**
+   * Signs in with the engine directly (no UI): for tests whose subject is not sign-in. `server`: the account's
+   * server when it is not the suite's.
+   */
+  signInDirect(account: ScenarioAccount, server?: ProsodyServer): Promise<void>;
   /** Fills the sign-in form (with Advanced host/port) and submits; does not wait for the outcome. */
-  submitSignIn(account: ScenarioAccount, options?: { password?: string; remember?: boolean }): Promise<void>;
+  submitSignIn(
+    account: ScenarioAccount,
+    options?: { password?: string; remember?: boolean; server?: ProsodyServer },
+  ): Promise<void>;
   /** submitSignIn, then waits until the main window shows this account online. */
-  signIn(account: ScenarioAccount, options?: { remember?: boolean }): Promise<void>;
+  signIn(account: ScenarioAccount, options?: { remember?: boolean; server?: ProsodyServer }): Promise<void>;
   /**
    * Mutual subscription with a peer, made through this engine (no UI): we add them (in `group`, named `name`)
-   * and they approve; they ask and we approve. The peer must run with onSubscribe 'approve'.
+   * and they approve; they ask and we approve. The peer must run with onSubscribe 'approve'. `account`: which
+   * of our accounts (default: the only one signed in).
    */
-  befriend(peer: SlixmppPeer, options?: { name?: string; group?: string }): Promise<void>;
+  befriend(peer: SlixmppPeer, options?: { name?: string; group?: string; account?: string }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -142,10 +154,13 @@ export function useBrowserSuite(): BrowserSuite {
 
   const app = async (options: AppOptions = {}): Promise<ParleyApp> => {
     const server = scenario.server;
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-ui-'));
+    const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'parley-ui-')));
     const engine = await Engine.create({
       dataDir,
-      extraCertificates: options.trustServer === false ? [] : [server.certificate.certPem],
+      extraCertificates: [
+        ...(options.trustServer === false ? [] : [server.certificate.certPem]),
+        ...(options.moreServers ?? []).map((s) => s.certificate.certPem),
+      ],
       secretBackends: [keytarBackend()],
     });
     const watch = watchEngine(engine);
@@ -159,7 +174,7 @@ export function useBrowserSuite(): BrowserSuite {
       await expect(
         page
           .getByRole('heading', { name: 'Sign in to Parley' })
-          .or(page.getByRole('button', { name: 'Sign out' })),
+          .or(page.getByRole('button', { name: 'Add account', exact: true })),
       ).toBeVisible();
     };
     if (options.open !== false) await open();
@@ -173,8 +188,9 @@ export function useBrowserSuite(): BrowserSuite {
       else await remember.uncheck();
       const advanced = page.getByRole('button', { name: 'Advanced' });
       if ((await advanced.getAttribute('aria-expanded')) !== 'true') await advanced.click();
-      await page.getByRole('textbox', { name: 'Host' }).fill(server.host);
-      await page.getByRole('spinbutton', { name: 'Port' }).fill(String(server.c2sPort));
+      const target = opts.server ?? server;
+      await page.getByRole('textbox', { name: 'Host' }).fill(target.host);
+      await page.getByRole('spinbutton', { name: 'Port' }).fill(String(target.c2sPort));
       await page.getByRole('button', { name: 'Sign in' }).click();
     };
 
@@ -194,17 +210,20 @@ export function useBrowserSuite(): BrowserSuite {
         );
         await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
       },
-      async signInDirect(account) {
+      async signInDirect(account, target = server) {
         const result = await engine.invoke('account.signIn', {
           jid: account.jid,
           password: account.password,
-          host: server.host,
-          port: server.c2sPort,
+          host: target.host,
+          port: target.c2sPort,
         });
         if (!result.ok) throw new Error(`${account.jid}: sign-in failed: ${result.error.message}`);
       },
       async befriend(peer, opts = {}) {
+        const account = opts.account ?? (await ownBareJid(engine));
+        const mine = (e: EngineEvent): boolean => 'account' in e.payload && e.payload.account === account;
         const added = await engine.invoke('roster.add', {
+          account,
           jid: peer.jid,
           name: opts.name ?? null,
           groups: opts.group ? [opts.group] : [],
@@ -213,18 +232,27 @@ export function useBrowserSuite(): BrowserSuite {
         if (!added.ok) throw new Error(`roster.add ${peer.jid}: ${added.error.message}`);
         await watch.waitFor(
           (e) =>
+            mine(e) &&
             e.event === 'roster.changed' &&
             e.payload.upserts.some((c) => c.jid === peer.jid && c.subscription === 'to'),
         );
-        await peer.subscribe(await ownBareJid(engine));
+        await peer.subscribe(account);
         await watch.waitFor(
-          (e) => e.event === 'subscription.requests' && e.payload.requests.some((r) => r.jid === peer.jid),
+          (e) =>
+            mine(e) &&
+            e.event === 'subscription.requests' &&
+            e.payload.requests.some((r) => r.jid === peer.jid),
         );
-        const answered = await engine.invoke('subscription.answer', { jid: peer.jid, answer: 'approve' });
+        const answered = await engine.invoke('subscription.answer', {
+          account,
+          jid: peer.jid,
+          answer: 'approve',
+        });
         if (!answered.ok) throw new Error(`subscription.answer ${peer.jid}: ${answered.error.message}`);
         await peer.waitFor('presence', (p) => p.presenceType === 'subscribed');
         await watch.waitFor(
           (e) =>
+            mine(e) &&
             e.event === 'roster.changed' &&
             e.payload.upserts.some((c) => c.jid === peer.jid && c.subscription === 'both'),
         );
@@ -236,7 +264,7 @@ export function useBrowserSuite(): BrowserSuite {
         await context.close().catch(() => undefined);
         watch.stop();
         await mode.stop();
-        await rm(dataDir, { recursive: true, force: true });
+        if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
       },
     };
     apps.add(parley);
@@ -254,12 +282,12 @@ export function useBrowserSuite(): BrowserSuite {
   };
 }
 
-/** The bare JID this engine is signed in as. */
-async function ownBareJid(engine: Engine): Promise<string> {
+/** The bare JID this engine is signed in as (its only signed-in account). */
+export async function ownBareJid(engine: Engine): Promise<string> {
   const snap = await engine.invoke('state.snapshot', {});
-  const jid = snap.ok ? snap.value.connection.jid : null;
-  if (!jid) throw new Error('the engine is not signed in');
-  return jid.split('/')[0]!;
+  const online = snap.ok ? snap.value.accounts.filter((a) => a.connection.jid !== null) : [];
+  if (online.length !== 1) throw new Error(`the engine has ${online.length} accounts signed in, not one`);
+  return online[0]!.account;
 }
 
 /** Prints page errors and console errors (a missing favicon is not one) into the test output. */

@@ -10,6 +10,7 @@ import {
   checkScreen,
   contactRow,
   expect,
+  ownBareJid,
   showsRoster,
   startChatSession,
   useBrowserSuite,
@@ -23,10 +24,11 @@ const messageRow = (log: Locator, text: string) =>
 
 /** Waits until the engine's history of the chat with `peer` holds at least `count` messages. */
 async function waitStored(app: ParleyApp, peer: string, count: number): Promise<void> {
+  const account = await ownBareJid(app.engine);
   await expect
     .poll(
       async () => {
-        const page = await app.engine.invoke('chat.history', { peer, limit: 500 });
+        const page = await app.engine.invoke('chat.history', { account, peer, limit: 500 });
         return page.ok ? page.value.messages.length : -1;
       },
       { timeout: 20_000 },
@@ -36,8 +38,9 @@ async function waitStored(app: ParleyApp, peer: string, count: number): Promise<
 
 /** Sends from our side through the engine (not the UI), in order. */
 async function sendFromUs(app: ParleyApp, to: string, bodies: string[]): Promise<void> {
+  const account = await ownBareJid(app.engine);
   for (const body of bodies) {
-    const sent = await app.engine.invoke('chat.send', { to, body });
+    const sent = await app.engine.invoke('chat.send', { account, to, body });
     if (!sent.ok) throw new Error(`chat.send: ${sent.error.message}`);
   }
 }

@@ -207,7 +207,7 @@ describe('browser mode: roster', () => {
   });
 
   it('renames a contact from its context menu', async () => {
-    const { app, page } = await signedIn(suite, 'renamer');
+    const { me, app, page } = await signedIn(suite, 'renamer');
     const erin = await suite.peer('erin', { onSubscribe: 'approve' });
     await app.befriend(erin, { name: 'Erin', group: 'Friends' });
 
@@ -232,7 +232,9 @@ describe('browser mode: roster', () => {
     await expect(contactRow(page, 'Erin')).toBeHidden();
     const snap = await app.engine.invoke('state.snapshot', {});
     assert.ok(snap.ok);
-    const contact = snap.value.roster.find((c) => c.jid === erin.jid);
+    const contact = snap.value.accounts
+      .find((a) => a.account === me.jid)
+      ?.roster.find((c) => c.jid === erin.jid);
     assert.equal(contact?.name, 'Erin from accounting');
     assert.deepEqual(contact?.groups, ['Friends']);
   });

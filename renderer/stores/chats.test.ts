@@ -19,10 +19,20 @@ import {
   type HistoryPage,
   type ReadContext,
 } from './chats.ts';
-import { seenPeer } from './ui.ts';
+import { seenChat } from './ui.ts';
+import { chatId } from './conversation.ts';
+
+const ME = 'me@x';
+const ALICE = chatId(ME, 'alice@x');
+const BOB = chatId(ME, 'bob@x');
+const BOB_EX = chatId(ME, 'bob@example.com');
+const CAROL_EX = chatId(ME, 'carol@example.com');
+const NOBODY = chatId(ME, 'nobody@x');
 
 function msg(seq: number, timestamp: number, over: Partial<ChatMessage> = {}): ChatMessage {
   return {
+    account: ME,
+    kind: 'chat',
     seq,
     id: `id${seq}`,
     originId: null,
@@ -45,10 +55,9 @@ function page(messages: ChatMessage[], over: Partial<HistoryPage> = {}): History
   return { messages, failures: [], complete: false, atNewest: true, ...over };
 }
 
-const nobodyLooking: ReadContext = { seenPeer: null, ignored: new Set() };
-const aliceLooking: ReadContext = { seenPeer: 'alice@x', ignored: new Set() };
-const seqs = (chats: ChatMap, peer = 'alice@x'): number[] =>
-  (chats.get(peer)?.messages ?? []).map((m) => m.seq);
+const nobodyLooking: ReadContext = { seen: null, ignored: new Set() };
+const aliceLooking: ReadContext = { seen: ALICE, ignored: new Set() };
+const seqs = (chats: ChatMap, peer = ALICE): number[] => (chats.get(peer)?.messages ?? []).map((m) => m.seq);
 
 test('mergeMessages dedupes by seq (not by id) and orders by timestamp, then seq', () => {
   const a = msg(1, 10);
@@ -83,33 +92,33 @@ test('mergeMessages dedupes by seq (not by id) and orders by timestamp, then seq
 test('unread: counts incoming text when the chat is not being looked at', () => {
   let chats: ChatMap = new Map();
   chats = applyMessages(chats, [msg(1, 1), msg(2, 2), msg(3, 3, { direction: 'out' })], nobodyLooking);
-  assert.equal(chats.get('alice@x')?.unread, 2);
-  assert.equal(chats.get('alice@x')?.markerSeq, 1);
+  assert.equal(chats.get(ALICE)?.unread, 2);
+  assert.equal(chats.get(ALICE)?.markerSeq, 1);
   // Duplicates do not count twice; a body-less message does not count.
   chats = applyMessages(chats, [msg(1, 1), msg(4, 4, { body: null })], nobodyLooking);
-  assert.equal(chats.get('alice@x')?.unread, 2);
+  assert.equal(chats.get(ALICE)?.unread, 2);
   // Looking at the chat: messages are read at once.
   chats = applyMessages(chats, [msg(5, 5)], aliceLooking);
-  assert.equal(chats.get('alice@x')?.unread, 2);
+  assert.equal(chats.get(ALICE)?.unread, 2);
   // Another chat is being looked at: this one still counts. A popped-out chat never counts here.
-  chats = applyMessages(chats, [msg(6, 6)], { seenPeer: 'bob@x', ignored: new Set() });
-  assert.equal(chats.get('alice@x')?.unread, 3);
-  chats = applyMessages(chats, [msg(7, 7)], { seenPeer: null, ignored: new Set(['alice@x']) });
-  assert.equal(chats.get('alice@x')?.unread, 3);
+  chats = applyMessages(chats, [msg(6, 6)], { seen: BOB, ignored: new Set() });
+  assert.equal(chats.get(ALICE)?.unread, 3);
+  chats = applyMessages(chats, [msg(7, 7)], { seen: null, ignored: new Set([ALICE]) });
+  assert.equal(chats.get(ALICE)?.unread, 3);
 });
 
 test('unread clears when read; the marker stays until the chat is left, and moves on a new run', () => {
   let chats: ChatMap = applyMessages(new Map(), [msg(1, 1), msg(2, 2)], nobodyLooking);
-  assert.equal(clearMarker(chats, 'alice@x'), chats, 'marker kept while unread');
-  chats = markRead(chats, 'alice@x');
-  assert.equal(chats.get('alice@x')?.unread, 0);
-  assert.equal(chats.get('alice@x')?.markerSeq, 1);
-  assert.equal(markRead(chats, 'alice@x'), chats, 'no change: same map');
+  assert.equal(clearMarker(chats, ALICE), chats, 'marker kept while unread');
+  chats = markRead(chats, ALICE);
+  assert.equal(chats.get(ALICE)?.unread, 0);
+  assert.equal(chats.get(ALICE)?.markerSeq, 1);
+  assert.equal(markRead(chats, ALICE), chats, 'no change: same map');
   chats = applyMessages(chats, [msg(3, 3)], nobodyLooking);
-  assert.equal(chats.get('alice@x')?.markerSeq, 3);
-  chats = markRead(chats, 'alice@x');
-  chats = clearMarker(chats, 'alice@x');
-  assert.equal(chats.get('alice@x')?.markerSeq, null);
+  assert.equal(chats.get(ALICE)?.markerSeq, 3);
+  chats = markRead(chats, ALICE);
+  chats = clearMarker(chats, ALICE);
+  assert.equal(chats.get(ALICE)?.markerSeq, null);
 });
 
 test('failures attach to their chat by message id', () => {
@@ -119,46 +128,46 @@ test('failures attach to their chat by message id', () => {
     condition: 'service-unavailable',
     certificate: null,
   };
-  const chats = applyFailures(new Map(), [{ id: 'm1', peer: 'bob@x', error }]);
-  assert.equal(chats.get('bob@x')?.failures.get('m1')?.message, 'Recipient unavailable');
+  const chats = applyFailures(new Map(), [{ id: 'm1', account: ME, peer: 'bob@x', error }]);
+  assert.equal(chats.get(BOB)?.failures.get('m1')?.message, 'Recipient unavailable');
   // A history page brings the failures of stored messages.
   const paged = applyPage(
     new Map(),
-    'bob@x',
+    BOB,
     page([msg(1, 1, { id: 'm2', state: 'failed' })], { failures: [{ id: 'm2', error }] }),
     'initial',
   );
-  assert.equal(paged.get('bob@x')?.failures.get('m2')?.condition, 'service-unavailable');
+  assert.equal(paged.get(BOB)?.failures.get('m2')?.condition, 'service-unavailable');
 });
 
-test('seenPeer: only the shown tab of a focused, visible window', () => {
+test('seenChat: only the shown tab of a focused, visible window', () => {
   const base = {
     view: 'main' as const,
-    activePeer: 'a@x',
+    activeId: 'a@x',
     poppedOut: new Set<string>(),
     focused: true,
     visible: true,
-    popPeer: null,
+    popId: null,
   };
-  assert.equal(seenPeer(base), 'a@x');
-  assert.equal(seenPeer({ ...base, focused: false }), null);
-  assert.equal(seenPeer({ ...base, visible: false }), null);
-  assert.equal(seenPeer({ ...base, poppedOut: new Set(['a@x']) }), null);
-  assert.equal(seenPeer({ ...base, view: 'chat', popPeer: 'b@x' }), 'b@x');
+  assert.equal(seenChat(base), 'a@x');
+  assert.equal(seenChat({ ...base, focused: false }), null);
+  assert.equal(seenChat({ ...base, visible: false }), null);
+  assert.equal(seenChat({ ...base, poppedOut: new Set(['a@x']) }), null);
+  assert.equal(seenChat({ ...base, view: 'chat', popId: 'b@x' }), 'b@x');
 });
 
 test('delivery states only move forward and land in the right chat', () => {
   let chats = applyStates(new Map(), [
-    { id: 'm1', peer: 'bob@example.com', state: 'sent' },
-    { id: 'm1', peer: 'bob@example.com', state: 'read' },
-    { id: 'm1', peer: 'bob@example.com', state: 'delivered' },
-    { id: 'm2', peer: 'carol@example.com', state: 'delivered' },
+    { id: 'm1', account: ME, peer: 'bob@example.com', state: 'sent' },
+    { id: 'm1', account: ME, peer: 'bob@example.com', state: 'read' },
+    { id: 'm1', account: ME, peer: 'bob@example.com', state: 'delivered' },
+    { id: 'm2', account: ME, peer: 'carol@example.com', state: 'delivered' },
   ]);
-  assert.equal(chats.get('bob@example.com')?.states.get('m1'), 'read');
-  assert.equal(chats.get('carol@example.com')?.states.get('m2'), 'delivered');
-  assert.equal(chats.get('bob@example.com')?.states.has('m2'), false);
-  const same = applyStates(chats, [{ id: 'm1', peer: 'bob@example.com', state: 'sent' }]);
-  assert.equal(same.get('bob@example.com'), chats.get('bob@example.com'), 'no change, same object');
+  assert.equal(chats.get(BOB_EX)?.states.get('m1'), 'read');
+  assert.equal(chats.get(CAROL_EX)?.states.get('m2'), 'delivered');
+  assert.equal(chats.get(BOB_EX)?.states.has('m2'), false);
+  const same = applyStates(chats, [{ id: 'm1', account: ME, peer: 'bob@example.com', state: 'sent' }]);
+  assert.equal(same.get(BOB_EX), chats.get(BOB_EX), 'no change, same object');
   chats = applyStates(chats, []);
   assert.equal(chats.size, 2);
 });
@@ -168,7 +177,7 @@ test('delivery states are seeded from stored messages, forward only, sent messag
     msg(seq, seq, { id: `o${seq}`, direction: 'out', state });
   let chats = applyPage(
     new Map(),
-    'alice@x',
+    ALICE,
     page([
       out(1, 'pending'),
       out(2, 'sent'),
@@ -179,7 +188,7 @@ test('delivery states are seeded from stored messages, forward only, sent messag
     ]),
     'initial',
   );
-  const states = chats.get('alice@x')!.states;
+  const states = chats.get(ALICE)!.states;
   assert.equal(states.has('o1'), false, 'pending: no entry ("Sending…")');
   assert.equal(states.get('o2'), 'sent');
   assert.equal(states.get('o3'), 'delivered');
@@ -187,56 +196,51 @@ test('delivery states are seeded from stored messages, forward only, sent messag
   assert.equal(states.has('o5'), false, 'failures are shown from the failures map');
   assert.equal(states.has('id6'), false, 'received messages carry no delivery state');
   // A live 'read' already seen is not moved back by an older copy of the message.
-  chats = applyStates(chats, [{ id: 'o2', peer: 'alice@x', state: 'read' }]);
-  chats = applyPage(chats, 'alice@x', page([out(2, 'sent')]), 'initial');
-  assert.equal(chats.get('alice@x')!.states.get('o2'), 'read');
+  chats = applyStates(chats, [{ id: 'o2', account: ME, peer: 'alice@x', state: 'read' }]);
+  chats = applyPage(chats, ALICE, page([out(2, 'sent')]), 'initial');
+  assert.equal(chats.get(ALICE)!.states.get('o2'), 'read');
   // A live message carries its state too (a carbon of a message sent elsewhere, or a 'chat.send' answer).
   chats = applyMessages(chats, [out(7, 'sent')], aliceLooking);
-  assert.equal(chats.get('alice@x')!.states.get('o7'), 'sent');
+  assert.equal(chats.get(ALICE)!.states.get('o7'), 'sent');
   assert.equal(seedStates(states, [msg(8, 8)]), states, 'nothing to seed: same map');
 });
 
 test('paging back merges older pages once and in order; complete comes from the page', () => {
-  let chats = applyPage(new Map(), 'alice@x', page([msg(4, 40), msg(5, 50)]), 'initial');
+  let chats = applyPage(new Map(), ALICE, page([msg(4, 40), msg(5, 50)]), 'initial');
   assert.deepEqual(seqs(chats), [4, 5]);
-  assert.equal(chats.get('alice@x')?.complete, false);
+  assert.equal(chats.get(ALICE)?.complete, false);
   // A live message that arrived before the first page answered is not doubled.
   chats = applyMessages(new Map(), [msg(5, 50)], aliceLooking);
-  chats = applyPage(chats, 'alice@x', page([msg(4, 40), msg(5, 50)]), 'initial');
+  chats = applyPage(chats, ALICE, page([msg(4, 40), msg(5, 50)]), 'initial');
   assert.deepEqual(seqs(chats), [4, 5]);
-  chats = applyPage(
-    chats,
-    'alice@x',
-    page([msg(2, 20), msg(3, 30), msg(4, 40)], { atNewest: false }),
-    'older',
-  );
+  chats = applyPage(chats, ALICE, page([msg(2, 20), msg(3, 30), msg(4, 40)], { atNewest: false }), 'older');
   assert.deepEqual(seqs(chats), [2, 3, 4, 5]);
-  assert.equal(chats.get('alice@x')?.atNewest, true, 'an older page does not move the list off the newest');
-  chats = applyPage(chats, 'alice@x', page([msg(1, 10)], { atNewest: false, complete: true }), 'older');
+  assert.equal(chats.get(ALICE)?.atNewest, true, 'an older page does not move the list off the newest');
+  chats = applyPage(chats, ALICE, page([msg(1, 10)], { atNewest: false, complete: true }), 'older');
   assert.deepEqual(seqs(chats), [1, 2, 3, 4, 5]);
-  assert.equal(chats.get('alice@x')?.complete, true);
-  assert.equal(chats.get('alice@x')?.unread, 0, 'history never counts as unread');
+  assert.equal(chats.get(ALICE)?.complete, true);
+  assert.equal(chats.get(ALICE)?.unread, 0, 'history never counts as unread');
 });
 
 test('jump: the page around a message replaces the list; live messages wait until paging reaches the newest', () => {
-  let chats = applyPage(new Map(), 'alice@x', page([msg(90, 900), msg(91, 910)]), 'initial');
+  let chats = applyPage(new Map(), ALICE, page([msg(90, 900), msg(91, 910)]), 'initial');
   chats = applyMessages(chats, [msg(92, 920)], aliceLooking);
-  const listGen = chats.get('alice@x')!.listGen;
+  const listGen = chats.get(ALICE)!.listGen;
 
   // A jump starts: a new epoch (answers to older requests are dropped by the caller), shown as loading.
-  chats = beginLoad(chats, 'alice@x', 'replace');
-  const started = chats.get('alice@x')!;
+  chats = beginLoad(chats, ALICE, 'replace');
+  const started = chats.get(ALICE)!;
   assert.equal(started.history, 'loading');
   assert.equal(started.loading, 'replace');
   assert.equal(started.epoch, 1);
   chats = applyPage(
     chats,
-    'alice@x',
+    ALICE,
     page([msg(9, 90), msg(10, 100), msg(11, 110)], { atNewest: false }),
     'replace',
     10,
   );
-  let chat = chats.get('alice@x')!;
+  let chat = chats.get(ALICE)!;
   assert.deepEqual(seqs(chats), [9, 10, 11], 'replaced, not merged');
   assert.equal(chat.atNewest, false);
   assert.equal(chat.highlight?.seq, 10);
@@ -246,7 +250,7 @@ test('jump: the page around a message replaces the list; live messages wait unti
   // Away from the newest: live messages are not appended after the gap, but still counted when unseen.
   chats = applyMessages(chats, [msg(93, 930)], nobodyLooking);
   chats = applyMessages(chats, [msg(93, 930), msg(94, 940, { direction: 'out' })], nobodyLooking);
-  chat = chats.get('alice@x')!;
+  chat = chats.get(ALICE)!;
   assert.deepEqual(seqs(chats), [9, 10, 11]);
   assert.deepEqual(
     chat.held.map((m) => m.seq),
@@ -256,18 +260,18 @@ test('jump: the page around a message replaces the list; live messages wait unti
   assert.equal(chat.newestIn, 93);
 
   // Paging forward merges; the list stays away from the newest until a page says otherwise.
-  chats = applyPage(chats, 'alice@x', page([msg(12, 120), msg(13, 130)], { atNewest: false }), 'newer');
+  chats = applyPage(chats, ALICE, page([msg(12, 120), msg(13, 130)], { atNewest: false }), 'newer');
   assert.deepEqual(seqs(chats), [9, 10, 11, 12, 13]);
-  assert.equal(chats.get('alice@x')!.atNewest, false);
-  assert.equal(chats.get('alice@x')!.highlight?.seq, 10, 'paging keeps the highlight');
+  assert.equal(chats.get(ALICE)!.atNewest, false);
+  assert.equal(chats.get(ALICE)!.highlight?.seq, 10, 'paging keeps the highlight');
   // The last page reaches the newest message: it already holds 93; 94 was stored after it was read.
   chats = applyPage(
     chats,
-    'alice@x',
+    ALICE,
     page([msg(14, 140), msg(90, 900), msg(91, 910), msg(92, 920), msg(93, 930)]),
     'newer',
   );
-  chat = chats.get('alice@x')!;
+  chat = chats.get(ALICE)!;
   assert.equal(chat.atNewest, true);
   assert.deepEqual(seqs(chats), [9, 10, 11, 12, 13, 14, 90, 91, 92, 93, 94]);
   assert.deepEqual(chat.held, []);
@@ -279,17 +283,11 @@ test('jump: the page around a message replaces the list; live messages wait unti
 });
 
 test('jump to latest replaces the list with the newest page and takes back held messages newer than it', () => {
-  let chats = applyPage(
-    new Map(),
-    'alice@x',
-    page([msg(1, 10), msg(2, 20)], { atNewest: false }),
-    'replace',
-    1,
-  );
+  let chats = applyPage(new Map(), ALICE, page([msg(1, 10), msg(2, 20)], { atNewest: false }), 'replace', 1);
   chats = applyMessages(chats, [msg(50, 500), msg(51, 510)], nobodyLooking);
   // Newest page read before 51 was stored (its event came first).
-  chats = applyPage(chats, 'alice@x', page([msg(49, 490), msg(50, 500)]), 'replace');
-  const chat = chats.get('alice@x')!;
+  chats = applyPage(chats, ALICE, page([msg(49, 490), msg(50, 500)]), 'replace');
+  const chat = chats.get(ALICE)!;
   assert.deepEqual(seqs(chats), [49, 50, 51]);
   assert.equal(chat.atNewest, true);
   assert.equal(chat.highlight, null, 'jump to latest highlights nothing');
@@ -297,25 +295,25 @@ test('jump to latest replaces the list with the newest page and takes back held 
 });
 
 test('held messages are bounded, and the highlight is cleared only by its own token', () => {
-  let chats = applyPage(new Map(), 'alice@x', page([msg(1, 1)], { atNewest: false }), 'replace', 1);
+  let chats = applyPage(new Map(), ALICE, page([msg(1, 1)], { atNewest: false }), 'replace', 1);
   const many = Array.from({ length: MAX_HELD + 20 }, (_, i) => msg(100 + i, 100 + i));
   chats = applyMessages(chats, many, nobodyLooking);
-  const chat = chats.get('alice@x')!;
+  const chat = chats.get(ALICE)!;
   assert.equal(chat.held.length, MAX_HELD);
   assert.equal(chat.held[0]?.seq, 120, 'the oldest are dropped (they are in the history anyway)');
   const token = chat.highlight!.token;
-  assert.equal(clearHighlight(chats, 'alice@x', token + 1), chats);
-  assert.equal(clearHighlight(chats, 'alice@x', token).get('alice@x')?.highlight, null);
-  assert.equal(clearHighlight(chats, 'nobody@x', token), chats);
+  assert.equal(clearHighlight(chats, ALICE, token + 1), chats);
+  assert.equal(clearHighlight(chats, ALICE, token).get(ALICE)?.highlight, null);
+  assert.equal(clearHighlight(chats, NOBODY, token), chats);
 });
 
 test('newestIn follows incoming messages live and from pages that reach the newest, not from older pages', () => {
-  let chats: ChatMap = new Map([['alice@x', emptyChat('alice@x')]]);
-  chats = applyPage(chats, 'alice@x', page([msg(3, 3), msg(4, 4, { direction: 'out' })]), 'initial');
-  assert.equal(chats.get('alice@x')?.newestIn, 3, 'own messages are not marked');
+  let chats: ChatMap = new Map([[ALICE, emptyChat(ALICE)]]);
+  chats = applyPage(chats, ALICE, page([msg(3, 3), msg(4, 4, { direction: 'out' })]), 'initial');
+  assert.equal(chats.get(ALICE)?.newestIn, 3, 'own messages are not marked');
   // Archive messages fetched while scrolling back get new (higher) rows but are old.
-  chats = applyPage(chats, 'alice@x', page([msg(200, 1)], { atNewest: false }), 'older');
-  assert.equal(chats.get('alice@x')?.newestIn, 3);
+  chats = applyPage(chats, ALICE, page([msg(200, 1)], { atNewest: false }), 'older');
+  assert.equal(chats.get(ALICE)?.newestIn, 3);
   chats = applyMessages(chats, [msg(201, 10)], nobodyLooking);
-  assert.equal(chats.get('alice@x')?.newestIn, 201);
+  assert.equal(chats.get(ALICE)?.newestIn, 201);
 });

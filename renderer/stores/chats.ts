@@ -1,4 +1,4 @@
-// Messages per chat (peer = bare JID), failures, delivery states, history paging, "jump to a message" and
+// Messages per conversation (keyed by conversationId: account + kind + peer), failures, delivery states, history paging, "jump to a message" and
 // unread counts. Fed by 'chat.messages', 'chat.failed', 'chat.states', 'chat.history' results and 'chat.send'
 // results. The reducers are pure and exported for tests.
 //
@@ -8,7 +8,13 @@
 // not: live messages are then kept aside (`held`) instead of being appended after a gap, and come back when
 // paging forward reaches the newest message again.
 import { create } from 'zustand';
-import type { ChatMessage, CommandResponse, EngineErrorPayload } from '../../shared/contract.ts';
+import type {
+  ChatMessage,
+  CommandResponse,
+  ConversationKind,
+  EngineErrorPayload,
+} from '../../shared/contract.ts';
+import { accountOf, chatId, conversationId, parseConversationId } from './conversation.ts';
 
 export type HistoryState = 'idle' | 'loading' | 'loaded' | 'failed';
 /** Which kind of history request is in flight: older page, newer page, or one that replaces the list. */
@@ -22,6 +28,10 @@ export const MAX_HELD = 500;
 export type HistoryPage = CommandResponse<'chat.history'>;
 
 export interface ChatState {
+  /** conversationId: the key of this chat in the map. */
+  id: string;
+  account: string;
+  kind: ConversationKind;
   peer: string;
   /** Oldest first by (timestamp, seq), one entry per seq. */
   messages: readonly ChatMessage[];
@@ -53,9 +63,13 @@ export interface ChatState {
 
 export type ChatMap = ReadonlyMap<string, ChatState>;
 
-export function emptyChat(peer: string): ChatState {
+export function emptyChat(id: string): ChatState {
+  const key = parseConversationId(id) ?? { account: '', kind: 'chat' as const, peer: id };
   return {
-    peer,
+    id,
+    account: key.account,
+    kind: key.kind,
+    peer: key.peer,
     messages: [],
     failures: new Map(),
     states: new Map(),
@@ -157,28 +171,29 @@ function newestIncoming(current: number | null, messages: readonly ChatMessage[]
 }
 
 export interface ReadContext {
-  /** The chat the user is looking at right now (its tab is visible and the window focused), or null. */
-  seenPeer: string | null;
-  /** Chats this window does not count (popped out into their own windows). */
+  /** The chat (conversationId) the user is looking at right now (its tab is visible and the window focused). */
+  seen: string | null;
+  /** Chats (conversationIds) this window does not count (popped out into their own windows). */
   ignored: ReadonlySet<string>;
 }
 
 /** Live messages ('chat.messages', a 'chat.send' answer): appended while the list is at the newest message. */
 export function applyMessages(chats: ChatMap, messages: readonly ChatMessage[], ctx: ReadContext): ChatMap {
   if (messages.length === 0) return chats;
-  const byPeer = new Map<string, ChatMessage[]>();
+  const byChat = new Map<string, ChatMessage[]>();
   for (const m of messages) {
-    const list = byPeer.get(m.peer);
+    const id = conversationId(m);
+    const list = byChat.get(id);
     if (list) list.push(m);
-    else byPeer.set(m.peer, [m]);
+    else byChat.set(id, [m]);
   }
   const next = new Map(chats);
-  for (const [peer, list] of byPeer) {
-    const chat = next.get(peer) ?? emptyChat(peer);
+  for (const [id, list] of byChat) {
+    const chat = next.get(id) ?? emptyChat(id);
     const fresh = freshMessages(chat.atNewest ? chat.messages : [...chat.messages, ...chat.held], list);
     if (fresh.length === 0) continue;
-    const newUnread = peer === ctx.seenPeer || ctx.ignored.has(peer) ? [] : fresh.filter(isUnreadCandidate);
-    next.set(peer, {
+    const newUnread = id === ctx.seen || ctx.ignored.has(id) ? [] : fresh.filter(isUnreadCandidate);
+    next.set(id, {
       ...chat,
       ...(chat.atNewest
         ? { messages: insertSorted(chat.messages, fresh) }
@@ -203,15 +218,23 @@ function withFailures(
   return map;
 }
 
+/** A message's failure or state update names its account and peer (1:1 chats until the contract says more). */
+export interface ChatItem {
+  account: string;
+  peer: string;
+  id: string;
+}
+
 export function applyFailures(
   chats: ChatMap,
-  failures: ReadonlyArray<{ id: string; peer: string; error: EngineErrorPayload }>,
+  failures: ReadonlyArray<ChatItem & { error: EngineErrorPayload }>,
 ): ChatMap {
   if (failures.length === 0) return chats;
   const next = new Map(chats);
   for (const f of failures) {
-    const chat = next.get(f.peer) ?? emptyChat(f.peer);
-    next.set(f.peer, { ...chat, failures: withFailures(chat.failures, [f]) });
+    const key = chatId(f.account, f.peer);
+    const chat = next.get(key) ?? emptyChat(key);
+    next.set(key, { ...chat, failures: withFailures(chat.failures, [f]) });
   }
   return next;
 }
@@ -219,26 +242,38 @@ export function applyFailures(
 /** Delivery states only move forward (a late 'sent' never hides a 'read'). */
 export function applyStates(
   chats: ChatMap,
-  updates: ReadonlyArray<{ id: string; peer: string; state: DeliveryState }>,
+  updates: ReadonlyArray<ChatItem & { state: DeliveryState }>,
 ): ChatMap {
   if (updates.length === 0) return chats;
   const next = new Map(chats);
   for (const u of updates) {
-    const chat = next.get(u.peer) ?? emptyChat(u.peer);
+    const key = chatId(u.account, u.peer);
+    const chat = next.get(key) ?? emptyChat(key);
     const states = advanceStates(chat.states, [u]);
-    if (states !== chat.states) next.set(u.peer, { ...chat, states });
+    if (states !== chat.states) next.set(key, { ...chat, states });
   }
   return next;
+}
+
+/** The account was removed: its chats go (a sign-out keeps them: the history is still there). */
+export function dropAccount(chats: ChatMap, account: string): ChatMap {
+  let next: Map<string, ChatState> | null = null;
+  for (const id of chats.keys()) {
+    if (accountOf(id) !== account) continue;
+    next ??= new Map(chats);
+    next.delete(id);
+  }
+  return next ?? chats;
 }
 
 /**
  * A history request starts: the chat shows it loading. A 'replace' (a jump) gets a new epoch, so answers to
  * requests made for the list it replaces are dropped when they arrive.
  */
-export function beginLoad(chats: ChatMap, peer: string, kind: PageKind): ChatMap {
-  const chat = chats.get(peer) ?? emptyChat(peer);
+export function beginLoad(chats: ChatMap, id: string, kind: PageKind): ChatMap {
+  const chat = chats.get(id) ?? emptyChat(id);
   const next = new Map(chats);
-  next.set(peer, {
+  next.set(id, {
     ...chat,
     history: 'loading',
     historyError: null,
@@ -258,12 +293,12 @@ let highlightTokens = 0;
  */
 export function applyPage(
   chats: ChatMap,
-  peer: string,
+  id: string,
   page: HistoryPage,
   kind: PageKind,
   highlightSeq?: number,
 ): ChatMap {
-  const chat = chats.get(peer) ?? emptyChat(peer);
+  const chat = chats.get(id) ?? emptyChat(id);
   const base = kind === 'replace' ? [] : chat.messages;
   let messages = mergeMessages(base, page.messages);
   // Older pages never reach the newest message; the others say whether they do.
@@ -279,7 +314,7 @@ export function applyPage(
     held = [];
   }
   const next = new Map(chats);
-  next.set(peer, {
+  next.set(id, {
     ...chat,
     messages,
     held,
@@ -303,57 +338,57 @@ export function applyPage(
 }
 
 /** The highlight of a jump fades: cleared unless a newer jump replaced it. */
-export function clearHighlight(chats: ChatMap, peer: string, token: number): ChatMap {
-  const chat = chats.get(peer);
+export function clearHighlight(chats: ChatMap, id: string, token: number): ChatMap {
+  const chat = chats.get(id);
   if (!chat || chat.highlight?.token !== token) return chats;
   const next = new Map(chats);
-  next.set(peer, { ...chat, highlight: null });
+  next.set(id, { ...chat, highlight: null });
   return next;
 }
 
 /** The chat is being looked at: its unread count goes to zero (the marker stays until the chat is left). */
-export function markRead(chats: ChatMap, peer: string): ChatMap {
-  const chat = chats.get(peer);
+export function markRead(chats: ChatMap, id: string): ChatMap {
+  const chat = chats.get(id);
   if (!chat || chat.unread === 0) return chats;
   const next = new Map(chats);
-  next.set(peer, { ...chat, unread: 0 });
+  next.set(id, { ...chat, unread: 0 });
   return next;
 }
 
 /** The user left the chat (switched tab, closed it): forget the "New messages" marker if all is read. */
-export function clearMarker(chats: ChatMap, peer: string): ChatMap {
-  const chat = chats.get(peer);
+export function clearMarker(chats: ChatMap, id: string): ChatMap {
+  const chat = chats.get(id);
   if (!chat || chat.markerSeq === null || chat.unread > 0) return chats;
   const next = new Map(chats);
-  next.set(peer, { ...chat, markerSeq: null });
+  next.set(id, { ...chat, markerSeq: null });
   return next;
 }
 
 export function setHistory(
   chats: ChatMap,
-  peer: string,
+  id: string,
   patch: Partial<Pick<ChatState, 'history' | 'historyError' | 'complete' | 'loading'>>,
 ): ChatMap {
   const next = new Map(chats);
-  next.set(peer, { ...(chats.get(peer) ?? emptyChat(peer)), ...patch });
+  next.set(id, { ...(chats.get(id) ?? emptyChat(id)), ...patch });
   return next;
 }
 
 interface ChatsStore {
   chats: ChatMap;
   addMessages: (messages: readonly ChatMessage[], ctx: ReadContext) => void;
-  addFailures: (failures: ReadonlyArray<{ id: string; peer: string; error: EngineErrorPayload }>) => void;
-  addStates: (updates: ReadonlyArray<{ id: string; peer: string; state: DeliveryState }>) => void;
-  beginLoad: (peer: string, kind: PageKind) => number;
-  applyPage: (peer: string, page: HistoryPage, kind: PageKind, highlightSeq?: number) => void;
-  clearHighlight: (peer: string, token: number) => void;
-  markRead: (peer: string) => void;
-  clearMarker: (peer: string) => void;
+  addFailures: (failures: ReadonlyArray<ChatItem & { error: EngineErrorPayload }>) => void;
+  addStates: (updates: ReadonlyArray<ChatItem & { state: DeliveryState }>) => void;
+  beginLoad: (id: string, kind: PageKind) => number;
+  applyPage: (id: string, page: HistoryPage, kind: PageKind, highlightSeq?: number) => void;
+  clearHighlight: (id: string, token: number) => void;
+  markRead: (id: string) => void;
+  clearMarker: (id: string) => void;
   setHistory: (
-    peer: string,
+    id: string,
     patch: Partial<Pick<ChatState, 'history' | 'historyError' | 'complete' | 'loading'>>,
   ) => void;
-  reset: () => void;
+  dropAccount: (account: string) => void;
 }
 
 export const useChats = create<ChatsStore>()((set, get) => ({
@@ -361,15 +396,15 @@ export const useChats = create<ChatsStore>()((set, get) => ({
   addMessages: (messages, ctx) => set((s) => ({ chats: applyMessages(s.chats, messages, ctx) })),
   addFailures: (failures) => set((s) => ({ chats: applyFailures(s.chats, failures) })),
   addStates: (updates) => set((s) => ({ chats: applyStates(s.chats, updates) })),
-  beginLoad: (peer, kind) => {
-    set((s) => ({ chats: beginLoad(s.chats, peer, kind) }));
-    return get().chats.get(peer)!.epoch;
+  beginLoad: (id, kind) => {
+    set((s) => ({ chats: beginLoad(s.chats, id, kind) }));
+    return get().chats.get(id)!.epoch;
   },
-  applyPage: (peer, page, kind, highlightSeq) =>
-    set((s) => ({ chats: applyPage(s.chats, peer, page, kind, highlightSeq) })),
-  clearHighlight: (peer, token) => set((s) => ({ chats: clearHighlight(s.chats, peer, token) })),
-  markRead: (peer) => set((s) => ({ chats: markRead(s.chats, peer) })),
-  clearMarker: (peer) => set((s) => ({ chats: clearMarker(s.chats, peer) })),
-  setHistory: (peer, patch) => set((s) => ({ chats: setHistory(s.chats, peer, patch) })),
-  reset: () => set({ chats: new Map() }),
+  applyPage: (id, page, kind, highlightSeq) =>
+    set((s) => ({ chats: applyPage(s.chats, id, page, kind, highlightSeq) })),
+  clearHighlight: (id, token) => set((s) => ({ chats: clearHighlight(s.chats, id, token) })),
+  markRead: (id) => set((s) => ({ chats: markRead(s.chats, id) })),
+  clearMarker: (id) => set((s) => ({ chats: clearMarker(s.chats, id) })),
+  setHistory: (id, patch) => set((s) => ({ chats: setHistory(s.chats, id, patch) })),
+  dropAccount: (account) => set((s) => ({ chats: dropAccount(s.chats, account) })),
 }));

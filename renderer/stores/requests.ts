@@ -1,24 +1,48 @@
-// Inbound subscription requests waiting for an answer ('subscription.requests' is always the full list).
+// Inbound subscription requests waiting for an answer, per account ('subscription.requests' is always the
+// account's full list).
 import { create } from 'zustand';
 import type { SubscriptionRequest } from '../../shared/contract.ts';
 
+/** One request: the account it was made to and who made it. */
+export const requestKey = (account: string, jid: string): string => `${account} ${jid}`;
+
 interface RequestsStore {
-  requests: SubscriptionRequest[];
-  /** Requests answered here, hidden until the engine's next list confirms it. */
+  byAccount: ReadonlyMap<string, readonly SubscriptionRequest[]>;
+  /** Requests answered here (requestKey), hidden until the engine's next list for that account confirms it. */
   answering: ReadonlySet<string>;
-  setRequests: (requests: SubscriptionRequest[]) => void;
-  markAnswering: (jid: string, on: boolean) => void;
+  setRequests: (account: string, requests: readonly SubscriptionRequest[]) => void;
+  markAnswering: (account: string, jid: string, on: boolean) => void;
+  /** Keeps only these accounts (a snapshot lists every account the engine knows). */
+  retain: (accounts: ReadonlySet<string>) => void;
+}
+
+/** The account's list replaced; answers pending for other accounts stay pending. */
+export function withRequests(
+  byAccount: ReadonlyMap<string, readonly SubscriptionRequest[]>,
+  account: string,
+  requests: readonly SubscriptionRequest[],
+): ReadonlyMap<string, readonly SubscriptionRequest[]> {
+  const next = new Map(byAccount);
+  if (requests.length === 0) next.delete(account);
+  else next.set(account, requests);
+  return next;
 }
 
 export const useRequests = create<RequestsStore>()((set) => ({
-  requests: [],
+  byAccount: new Map(),
   answering: new Set(),
-  setRequests: (requests) => set({ requests, answering: new Set() }),
-  markAnswering: (jid, on) =>
+  setRequests: (account, requests) =>
+    set((s) => ({
+      byAccount: withRequests(s.byAccount, account, requests),
+      answering: new Set([...s.answering].filter((k) => !k.startsWith(`${account} `))),
+    })),
+  markAnswering: (account, jid, on) =>
     set((s) => {
       const answering = new Set(s.answering);
-      if (on) answering.add(jid);
-      else answering.delete(jid);
+      if (on) answering.add(requestKey(account, jid));
+      else answering.delete(requestKey(account, jid));
       return { answering };
     }),
+  retain: (accounts) =>
+    set((s) => ({ byAccount: new Map([...s.byAccount].filter(([a]) => accounts.has(a))) })),
 }));

@@ -1,4 +1,5 @@
-// The roster: contacts by bare JID, fed by 'roster.changed' (and the snapshot). Unchanged contacts keep their
+// The roster of every signed-in account: per account, contacts by bare JID, fed by 'roster.changed' (and the
+// snapshot). Unchanged contacts keep their
 // object identity, so a row that selects its contact re-renders only when that contact changed.
 // Alongside the map the store keeps every contact sorted by display name (`order`), updated from each change
 // rather than re-sorted: comparing names with a locale collator is the costly part of showing 10,000
@@ -7,8 +8,10 @@ import { create } from 'zustand';
 import type { Contact, EventPayload } from '../../shared/contract.ts';
 
 export type RosterMap = ReadonlyMap<string, Contact>;
+/** A roster change without its account (the store routes it to that account's roster). */
+export type RosterChange = Pick<EventPayload<'roster.changed'>, 'reset' | 'upserts' | 'removed'>;
 
-export function applyRosterChange(current: RosterMap, change: EventPayload<'roster.changed'>): RosterMap {
+export function applyRosterChange(current: RosterMap, change: RosterChange): RosterMap {
   if (change.reset) return new Map(change.upserts.map((c) => [c.jid, c]));
   if (change.upserts.length === 0 && change.removed.length === 0) return current;
   const next = new Map(current);
@@ -58,11 +61,7 @@ function upperBound(list: RosterOrder, entry: OrderEntry, from: number): number 
  * The order after a roster change: entries of removed and replaced contacts leave, the upserted ones are
  * sorted among themselves and put in place by binary search (k·log n comparisons, not n·log n).
  */
-export function applyOrderChange(
-  order: RosterOrder,
-  current: RosterMap,
-  change: EventPayload<'roster.changed'>,
-): RosterOrder {
+export function applyOrderChange(order: RosterOrder, current: RosterMap, change: RosterChange): RosterOrder {
   // The last upsert of a JID wins, as in applyRosterChange.
   const incoming = sortContacts(new Map(change.upserts.map((c) => [c.jid, c])).values());
   if (change.reset) return incoming;
@@ -82,26 +81,71 @@ export function applyOrderChange(
   return merged;
 }
 
-interface RosterStore {
+export interface AccountRoster {
   contacts: RosterMap;
   order: RosterOrder;
-  reset: (contacts: Contact[]) => void;
+}
+
+export type RosterByAccount = ReadonlyMap<string, AccountRoster>;
+
+const EMPTY_ROSTER: AccountRoster = { contacts: new Map(), order: [] };
+
+/** One account's roster after a change; the other accounts' rosters keep their identity. */
+export function applyAccountRoster(
+  byAccount: RosterByAccount,
+  account: string,
+  change: RosterChange,
+): RosterByAccount {
+  const current = byAccount.get(account) ?? EMPTY_ROSTER;
+  const contacts = applyRosterChange(current.contacts, change);
+  if (contacts === current.contacts && byAccount.has(account)) return byAccount;
+  const next = new Map(byAccount);
+  next.set(account, { contacts, order: applyOrderChange(current.order, current.contacts, change) });
+  return next;
+}
+
+interface RosterStore {
+  byAccount: RosterByAccount;
+  reset: (account: string, contacts: Contact[]) => void;
   apply: (change: EventPayload<'roster.changed'>) => void;
+  /** The account signed out (or was removed): its contacts leave the roster. */
+  drop: (account: string) => void;
+  /** Keeps only these accounts (a snapshot lists every account the engine knows). */
+  retain: (accounts: ReadonlySet<string>) => void;
 }
 
 export const useRoster = create<RosterStore>()((set) => ({
-  contacts: new Map(),
-  order: [],
-  reset: (contacts) => {
-    const change = { reset: true, upserts: contacts, removed: [] };
-    set({ contacts: applyRosterChange(new Map(), change), order: applyOrderChange([], new Map(), change) });
-  },
-  apply: (change) =>
+  byAccount: new Map(),
+  reset: (account, contacts) =>
     set((s) => ({
-      contacts: applyRosterChange(s.contacts, change),
-      order: applyOrderChange(s.order, s.contacts, change),
+      byAccount: applyAccountRoster(s.byAccount, account, { reset: true, upserts: contacts, removed: [] }),
     })),
+  apply: (change) => set((s) => ({ byAccount: applyAccountRoster(s.byAccount, change.account, change) })),
+  drop: (account) =>
+    set((s) => {
+      if (!s.byAccount.has(account)) return s;
+      const byAccount = new Map(s.byAccount);
+      byAccount.delete(account);
+      return { byAccount };
+    }),
+  retain: (accounts) =>
+    set((s) => {
+      if ([...s.byAccount.keys()].every((a) => accounts.has(a))) return s;
+      return { byAccount: new Map([...s.byAccount].filter(([a]) => accounts.has(a))) };
+    }),
 }));
+
+/** A contact of one account, for components: re-renders only when that contact changed. */
+export function useContact(account: string, jid: string): Contact | undefined {
+  return useRoster((s) => s.byAccount.get(account)?.contacts.get(jid));
+}
+
+/** How many contacts all accounts hold. */
+export function contactCount(byAccount: RosterByAccount): number {
+  let n = 0;
+  for (const r of byAccount.values()) n += r.contacts.size;
+  return n;
+}
 
 export function displayName(contact: Contact | undefined, jid: string): string {
   return contact?.name?.trim() || jid;

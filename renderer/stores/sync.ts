@@ -1,34 +1,84 @@
-// Feeds the stores from the contract: 'state.snapshot' at start (and after a browser-mode socket came back),
-// then events. Events that the snapshot covers and that arrived before its answer are dropped (the snapshot
-// is newer); message, failure, notice and layout events are never in a snapshot and always apply.
-import type { EventName, EventPayload } from '../../shared/contract.ts';
+// Feeds the stores from the contract: 'state.snapshot' (every account the engine knows) at start and after a
+// browser-mode socket came back, then events, each naming its account. Events that the snapshot covers and
+// that arrived before its answer are dropped (the snapshot is newer); message, failure, notice and layout
+// events are never in a snapshot and always apply. One account's session ending clears only that account's
+// session-bound state (its presence and requests); chats, their history and the names in them stay.
+import type { AccountConnection, EventName, EventPayload, SavedAccount } from '../../shared/contract.ts';
 import { getBridge, onBridgeReopen } from '../transport/bridge.ts';
-import { useConnection } from './connection.ts';
-import { useRoster } from './roster.ts';
+import { useConnection, visibleAccounts } from './connection.ts';
+import { contactCount, useRoster } from './roster.ts';
 import { usePresence } from './presence.ts';
 import { useRequests } from './requests.ts';
 import { useChats } from './chats.ts';
 import type { ReadContext } from './chats.ts';
+import { chatId, conversationId, parseConversationId } from './conversation.ts';
 import { DisplayedMarks, chatVisible } from './displayed.ts';
-import { seenPeer, useUi } from './ui.ts';
+import { seenChat, useUi } from './ui.ts';
 
 export function readContext(): ReadContext {
   const ui = useUi.getState();
-  return { seenPeer: seenPeer(ui), ignored: ui.view === 'main' ? ui.poppedOut : new Set() };
+  return { seen: seenChat(ui), ignored: ui.view === 'main' ? ui.poppedOut : new Set() };
 }
 
-export function noticeText(jid: string, kind: 'subscribed' | 'unsubscribed' | 'unsubscribe'): string {
+/** More than one account is shown: chats, rows and notices then say which account they are on. */
+export function severalAccounts(): boolean {
+  const { connections, saved } = useConnection.getState();
+  return visibleAccounts(connections, saved).length > 1;
+}
+
+export function noticeText(
+  jid: string,
+  kind: 'subscribed' | 'unsubscribed' | 'unsubscribe',
+  account: string | null = null,
+): string {
+  const on = account ? ` (${account})` : '';
   switch (kind) {
     case 'subscribed':
-      return `${jid} approved your request: you can now see their presence.`;
+      return `${jid} approved your request${on}: you can now see their presence.`;
     case 'unsubscribed':
-      return `${jid} denied or cancelled your subscription to their presence.`;
+      return `${jid} denied or cancelled your subscription to their presence${on}.`;
     case 'unsubscribe':
-      return `${jid} no longer receives your presence.`;
+      return `${jid} no longer receives your presence${on}.`;
   }
 }
 
+/** An account's connection changed; when its session ended, its session-bound state goes (not its chats). */
+export function applyConnection(state: AccountConnection): void {
+  const previous = useConnection.getState().connections.get(state.account)?.status ?? 'offline';
+  useConnection.getState().setConnection(state);
+  if (state.status === 'offline' && previous !== 'offline') endSession(state.account);
+}
+
+function endSession(account: string): void {
+  // The roster stays (names in the account's chats; the roster view shows signed-in accounts only) until the
+  // next sign-in replaces it; presence goes offline.
+  usePresence.getState().drop(account);
+  useRequests.getState().setRequests(account, []);
+}
+
+/** The saved accounts changed: an account that was saved and no longer is (removed) takes its chats along. */
+export function applySaved(accounts: readonly SavedAccount[], lastUsed: string | null): void {
+  const before = useConnection.getState().saved;
+  useConnection.getState().setSaved(accounts, lastUsed);
+  const now = new Set(accounts.map((a) => a.jid));
+  for (const { jid } of before) {
+    if (now.has(jid)) continue;
+    const status = useConnection.getState().connections.get(jid)?.status ?? 'offline';
+    if (status === 'offline') forgetAccountState(jid);
+  }
+}
+
+/** The account was removed: its session-bound state, its chats and their tabs leave the UI. */
+export function forgetAccountState(account: string): void {
+  endSession(account);
+  useRoster.getState().drop(account);
+  useConnection.getState().removeConnection(account);
+  useChats.getState().dropAccount(account);
+  useUi.getState().closeAccount(account);
+}
+
 let started = false;
+let restored = false;
 
 export function startSync(): void {
   if (started) return;
@@ -45,42 +95,62 @@ export function startSync(): void {
 
   covered('connection.state', (state) => applyConnection(state));
   covered('roster.changed', (change) => useRoster.getState().apply(change));
-  covered('presence.changed', ({ contacts }) => usePresence.getState().apply(contacts));
-  covered('presence.own', (own) => usePresence.getState().setOwn(own));
-  covered('subscription.requests', ({ requests }) => useRequests.getState().setRequests(requests));
+  covered('presence.changed', ({ account, contacts }) => usePresence.getState().apply(account, contacts));
+  covered('presence.own', ({ account, ...own }) => usePresence.getState().setOwn(account, own));
+  covered('subscription.requests', ({ account, requests }) =>
+    useRequests.getState().setRequests(account, requests),
+  );
+  bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 
   bridge.on('chat.messages', ({ messages }) => {
     useChats.getState().addMessages(messages, readContext());
     const ui = useUi.getState();
     if (ui.view !== 'main') return;
     for (const m of messages) {
-      if (m.direction === 'in' && !ui.poppedOut.has(m.peer)) useUi.getState().openTab(m.peer, false);
+      const id = conversationId(m);
+      if (m.direction === 'in' && !ui.poppedOut.has(id)) useUi.getState().openTab(id, false);
     }
   });
   bridge.on('chat.failed', ({ failures }) => useChats.getState().addFailures(failures));
   bridge.on('chat.states', ({ updates }) => useChats.getState().addStates(updates));
-  bridge.on('subscription.notice', ({ notices }) => {
-    for (const n of notices) useUi.getState().addToast(noticeText(n.jid, n.kind));
+  bridge.on('subscription.notice', ({ account, notices }) => {
+    const on = severalAccounts() ? account : null;
+    for (const n of notices) useUi.getState().addToast(noticeText(n.jid, n.kind, on));
   });
-  bridge.on('window.layout', ({ poppedOut }) => useUi.getState().setPoppedOut(poppedOut));
+  bridge.on('window.layout', ({ poppedOut }) =>
+    useUi.getState().setPoppedOut(poppedOut.map((p) => chatId(p.account, p.peer))),
+  );
 
   const loadSnapshot = async (): Promise<void> => {
     const generation = ++snapshotGeneration;
     snapshotApplied = false;
-    const result = await bridge.invoke('state.snapshot', {});
+    const [result, saved] = await Promise.all([
+      bridge.invoke('state.snapshot', {}),
+      bridge.invoke('account.saved', {}),
+    ]);
     if (generation !== snapshotGeneration) return;
+    if (saved.ok) applySaved(saved.value.accounts, saved.value.lastUsed);
     if (result.ok) {
-      const snap = result.value;
-      applyConnection(snap.connection);
-      useRoster.getState().reset(snap.roster);
-      usePresence.getState().reset(snap.presence);
-      usePresence.getState().setOwn(snap.ownPresence);
-      useRequests.getState().setRequests(snap.requests);
+      const { accounts } = result.value;
+      const known = new Set(accounts.map((a) => a.account));
+      useConnection
+        .getState()
+        .resetConnections(accounts.map((a) => ({ ...a.connection, account: a.account })));
+      useRoster.getState().retain(known);
+      usePresence.getState().retain(known);
+      useRequests.getState().retain(known);
+      for (const snap of accounts) {
+        useRoster.getState().reset(snap.account, snap.roster);
+        usePresence.getState().reset(snap.account, snap.presence);
+        usePresence.getState().setOwn(snap.account, snap.ownPresence);
+        useRequests.getState().setRequests(snap.account, snap.requests);
+      }
     } else {
       console.error('state.snapshot failed', result.error.message);
     }
     snapshotApplied = true;
     useConnection.getState().setReady();
+    if (useUi.getState().view === 'main') void restoreAccounts();
   };
 
   void loadSnapshot();
@@ -88,6 +158,24 @@ export function startSync(): void {
   trackWindow();
   trackNetwork();
   publishStats();
+}
+
+/** Once per start, from the main window: sign in again every account that was signed in last time. */
+async function restoreAccounts(): Promise<void> {
+  if (restored) return;
+  restored = true;
+  useConnection.getState().setRestoring(true);
+  const result = await getBridge().invoke('account.restore', {});
+  useConnection.getState().setRestoring(false);
+  if (!result.ok) {
+    console.warn('account.restore failed', result.error.message);
+    return;
+  }
+  for (const { account, error } of result.value.results) {
+    if (error && error.code !== 'already-connected') {
+      useUi.getState().addToast(`Could not sign in ${account}: ${error.message}`);
+    }
+  }
 }
 
 /** The OS says the network is back: reconnect now instead of waiting for the backoff (main window only). */
@@ -113,24 +201,13 @@ declare global {
 function publishStats(): void {
   const update = (): void => {
     window.__parleyStats = {
-      contacts: useRoster.getState().contacts.size,
+      contacts: contactCount(useRoster.getState().byAccount),
       online: usePresence.getState().online,
     };
   };
   useRoster.subscribe(update);
   usePresence.subscribe(update);
   update();
-}
-
-function applyConnection(state: EventPayload<'connection.state'>): void {
-  const previous = useConnection.getState().state.status;
-  useConnection.getState().setState(state);
-  if (state.status === 'offline' && previous !== 'offline' && previous !== 'connecting') {
-    // The session ended: its chats and prompts go with it.
-    useChats.getState().reset();
-    useRequests.getState().setRequests([]);
-    useUi.getState().resetSession();
-  }
 }
 
 /** Window focus and visibility decide whether an arriving message is unread; a chat being looked at is read. */
@@ -144,14 +221,14 @@ function trackWindow(): void {
   document.addEventListener('visibilitychange', update);
   update();
 
-  let lastActive = useUi.getState().activePeer;
+  let lastActive = useUi.getState().activeId;
   const onUi = (): void => {
     const ui = useUi.getState();
-    const seen = seenPeer(ui);
+    const seen = seenChat(ui);
     if (seen !== null) useChats.getState().markRead(seen);
-    if (ui.activePeer !== lastActive) {
+    if (ui.activeId !== lastActive) {
       if (lastActive !== null) useChats.getState().clearMarker(lastActive);
-      lastActive = ui.activePeer;
+      lastActive = ui.activeId;
     }
     markDisplayed();
   };
@@ -168,13 +245,15 @@ const displayed = new DisplayedMarks();
  * their newest message: once per new incoming message, never for a hidden chat.
  */
 function markDisplayed(): void {
-  const peer = seenPeer(useUi.getState());
-  if (peer === null || !chatVisible(peer, document)) return;
-  const newestIn = useChats.getState().chats.get(peer)?.newestIn ?? null;
-  if (newestIn === null || !displayed.take(peer, newestIn)) return;
+  const id = seenChat(useUi.getState());
+  if (id === null || !chatVisible(id, document)) return;
+  const key = parseConversationId(id);
+  if (!key || key.kind !== 'chat') return;
+  const newestIn = useChats.getState().chats.get(id)?.newestIn ?? null;
+  if (newestIn === null || !displayed.take(id, newestIn)) return;
   void getBridge()
-    .invoke('chat.markDisplayed', { peer })
+    .invoke('chat.markDisplayed', { account: key.account, peer: key.peer })
     .then((r) => {
-      if (!r.ok) displayed.forget(peer, newestIn);
+      if (!r.ok) displayed.forget(id, newestIn);
     });
 }

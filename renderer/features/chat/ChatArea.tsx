@@ -1,43 +1,54 @@
-// Open chats as tabs (tablist; arrows move, Delete closes) beside the roster; the shown chat below.
+// Open chats as tabs (tablist; arrows move, Delete closes) beside the roster; the shown chat below. With
+// several accounts, each tab says which account its chat is on.
 import { useId, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useUi } from '../../stores/ui.ts';
-import { displayName, useRoster } from '../../stores/roster.ts';
+import { displayName, useContact } from '../../stores/roster.ts';
 import { useChats } from '../../stores/chats.ts';
+import { parseConversationId } from '../../stores/conversation.ts';
+import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { ChatView } from './ChatView.tsx';
 
 function ChatTab({
-  peer,
+  chat,
   id,
   panelId,
   selected,
+  showAccount,
 }: {
-  peer: string;
+  chat: string;
   id: string;
   panelId: string;
   selected: boolean;
+  showAccount: boolean;
 }) {
-  const contact = useRoster((s) => s.contacts.get(peer));
-  const unread = useChats((s) => s.chats.get(peer)?.unread ?? 0);
+  const key = parseConversationId(chat);
+  const account = key?.account ?? '';
+  const peer = key?.peer ?? chat;
+  const contact = useContact(account, peer);
+  const unread = useChats((s) => s.chats.get(chat)?.unread ?? 0);
   const name = displayName(contact, peer);
+  const title = showAccount ? `${name} on ${account}` : name;
   return (
     <button
       type="button"
       role="tab"
       id={id}
-      data-peer={peer}
+      data-chat={chat}
       aria-selected={selected}
       aria-controls={selected ? panelId : undefined}
-      aria-label={unread > 0 ? `${name}, ${unread} unread` : name}
+      aria-label={unread > 0 ? `${title}, ${unread} unread` : title}
       tabIndex={selected ? 0 : -1}
       className={`chat-tab${selected ? ' selected' : ''}${unread > 0 ? ' has-unread' : ''}`}
-      title={peer}
-      onClick={() => useUi.getState().activate(peer)}
+      title={showAccount ? `${peer} on ${account}` : peer}
+      onClick={() => useUi.getState().activate(chat)}
       onAuxClick={(e) => {
-        if (e.button === 1) useUi.getState().closeTab(peer);
+        if (e.button === 1) useUi.getState().closeTab(chat);
       }}
     >
       <span className="chat-tab-name">{name}</span>
+      {showAccount && ' '}
+      {showAccount && <span className="chat-tab-account">on {account}</span>}
       {/* A space, so the visible text ("Bea 2") is part of the accessible name ("Bea, 2 unread"). */}
       {unread > 0 && ' '}
       {unread > 0 && (
@@ -51,10 +62,11 @@ function ChatTab({
 
 export function ChatArea() {
   const tabs = useUi((s) => s.tabs);
-  const active = useUi((s) => s.activePeer);
+  const active = useUi((s) => s.activeId);
+  const several = useSeveralAccounts();
   const baseId = useId();
   const listRef = useRef<HTMLDivElement>(null);
-  const tabId = (peer: string): string => `${baseId}-tab-${tabs.indexOf(peer)}`;
+  const tabId = (chat: string): string => `${baseId}-tab-${tabs.indexOf(chat)}`;
   const panelId = `${baseId}-panel`;
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
@@ -76,9 +88,9 @@ export function ChatArea() {
     if (next === undefined) return;
     event.preventDefault();
     useUi.getState().activate(next);
-    const peer = next;
+    const chat = next;
     requestAnimationFrame(() =>
-      listRef.current?.querySelector<HTMLElement>(`[data-peer="${CSS.escape(peer)}"]`)?.focus(),
+      listRef.current?.querySelector<HTMLElement>(`[data-chat="${CSS.escape(chat)}"]`)?.focus(),
     );
   };
 
@@ -93,12 +105,19 @@ export function ChatArea() {
   return (
     <section className="chat-area" aria-label="Chats">
       <div ref={listRef} role="tablist" aria-label="Open chats" className="chat-tabs" onKeyDown={onKeyDown}>
-        {tabs.map((peer) => (
-          <ChatTab key={peer} peer={peer} id={tabId(peer)} panelId={panelId} selected={peer === active} />
+        {tabs.map((chat) => (
+          <ChatTab
+            key={chat}
+            chat={chat}
+            id={tabId(chat)}
+            panelId={panelId}
+            selected={chat === active}
+            showAccount={several}
+          />
         ))}
       </div>
       <div role="tabpanel" id={panelId} aria-labelledby={tabId(active)} className="chat-panel">
-        <ChatView key={active} peer={active} mode="tab" />
+        <ChatView key={active} chat={active} mode="tab" />
       </div>
     </section>
   );

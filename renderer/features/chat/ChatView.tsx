@@ -1,9 +1,12 @@
-// One chat: header (who, presence, search, pop-out/dock/close), the chat's search bar (the Search button or
+// One chat: header (who, on which account when there are several, presence, search, pop-out/dock/close), the chat's search bar (the Search button or
 // Ctrl+F / Cmd+F), the message list and the composer.
 import { useEffect, useState } from 'react';
-import { displayName, useRoster } from '../../stores/roster.ts';
-import { SHOW_LABELS, presenceShow, usePresence } from '../../stores/presence.ts';
+import { displayName, useContact } from '../../stores/roster.ts';
+import { SHOW_LABELS, presenceShow, useContactPresence } from '../../stores/presence.ts';
 import { useChats } from '../../stores/chats.ts';
+import { hasSession, useConnection } from '../../stores/connection.ts';
+import { parseConversationId } from '../../stores/conversation.ts';
+import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { dock, popOut } from '../../stores/actions.ts';
 import { useUi } from '../../stores/ui.ts';
 import { PresenceDot } from '../presence/PresenceDot.tsx';
@@ -11,13 +14,20 @@ import { MessageSearch } from '../search/MessageSearch.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Composer } from './Composer.tsx';
 
-export function ChatView({ peer, mode }: { peer: string; mode: 'tab' | 'window' }) {
-  const contact = useRoster((s) => s.contacts.get(peer));
-  const presence = usePresence((s) => s.byJid.get(peer));
+export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' }) {
+  const key = parseConversationId(chat);
+  const account = key?.account ?? '';
+  const peer = key?.peer ?? chat;
+  const contact = useContact(account, peer);
+  const presence = useContactPresence(account, peer);
+  const signedIn = useConnection((s) => hasSession(s.connections.get(account)));
+  const several = useSeveralAccounts();
   const stranger = useChats(
-    (s) => s.chats.get(peer)?.messages.some((m) => m.direction === 'in' && !m.fromRoster) ?? false,
+    (s) => s.chats.get(chat)?.messages.some((m) => m.direction === 'in' && !m.fromRoster) ?? false,
   );
   const name = displayName(contact, peer);
+  // With several accounts, names carry the account: "Alice on me@example.com".
+  const title = several ? `${name} on ${account}` : name;
   const show = presenceShow(presence);
   const status = presence?.best?.status;
   const [searchOpen, setSearchOpen] = useState(false);
@@ -57,13 +67,14 @@ export function ChatView({ peer, mode }: { peer: string; mode: 'tab' | 'window' 
             {status ? ` — ${status}` : ''}
             {name !== peer ? ` · ${peer}` : ''}
           </div>
+          {several && <div className="chat-account">on {account}</div>}
         </div>
         <div className="chat-actions">
           <button
             type="button"
             className="small"
             aria-expanded={searchOpen}
-            aria-label={`Search messages with ${name}`}
+            aria-label={`Search messages with ${title}`}
             title="Search this chat (Ctrl+F)"
             onClick={() => (searchOpen ? closeSearch() : openSearch())}
           >
@@ -74,16 +85,16 @@ export function ChatView({ peer, mode }: { peer: string; mode: 'tab' | 'window' 
               <button
                 type="button"
                 className="small"
-                onClick={() => void popOut(peer)}
-                aria-label={`Pop out chat with ${name}`}
+                onClick={() => void popOut(chat)}
+                aria-label={`Pop out chat with ${title}`}
               >
                 Pop out
               </button>
               <button
                 type="button"
                 className="small"
-                onClick={() => useUi.getState().closeTab(peer)}
-                aria-label={`Close chat with ${name}`}
+                onClick={() => useUi.getState().closeTab(chat)}
+                aria-label={`Close chat with ${title}`}
               >
                 Close
               </button>
@@ -92,8 +103,8 @@ export function ChatView({ peer, mode }: { peer: string; mode: 'tab' | 'window' 
             <button
               type="button"
               className="small"
-              onClick={() => void dock(peer)}
-              aria-label={`Dock chat with ${name}`}
+              onClick={() => void dock(chat)}
+              aria-label={`Dock chat with ${title}`}
             >
               Dock
             </button>
@@ -102,8 +113,8 @@ export function ChatView({ peer, mode }: { peer: string; mode: 'tab' | 'window' 
       </header>
       {searchOpen && (
         <MessageSearch
-          peer={peer}
-          label={`Search messages with ${name}`}
+          chat={key ?? undefined}
+          label={`Search messages with ${title}`}
           className="chat-search"
           focusRequest={searchFocus}
           onClose={closeSearch}
@@ -114,8 +125,13 @@ export function ChatView({ peer, mode }: { peer: string; mode: 'tab' | 'window' 
           {peer} is not in your contacts.
         </p>
       )}
-      <MessageList peer={peer} />
-      <Composer key={peer} peer={peer} label={name} />
+      {!signedIn && (
+        <p className="signed-out-note" role="note">
+          {account} is signed out: messages go out once it is signed in again.
+        </p>
+      )}
+      <MessageList chat={chat} title={title} />
+      <Composer key={chat} chat={chat} label={name} />
     </div>
   );
 }

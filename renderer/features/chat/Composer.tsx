@@ -1,17 +1,17 @@
 // The message box: Enter sends, Shift+Enter starts a new line (IME composition is left alone). Drafts are
 // kept per chat while the app runs. A send that fails keeps the text and says why.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
+import { MAX_BODY_CHARS } from '../../../shared/limits.ts';
 import { sendMessage } from '../../stores/actions.ts';
 import { useUi } from '../../stores/ui.ts';
 
-/** Same bound as the contract's MAX_BODY_CHARS (not imported: that would pull the schemas into the page). */
-const MAX_BODY_CHARS = 100_000;
 const drafts = new Map<string, string>();
 let handledFocusRequest = 0;
 
-export function Composer({ peer, label }: { peer: string; label: string }) {
-  const [text, setText] = useState(() => drafts.get(peer) ?? '');
+export function Composer({ chat, label }: { chat: string; label: string }) {
+  const [text, setText] = useState(() => drafts.get(chat) ?? '');
+  const errorId = useId();
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -26,20 +26,20 @@ export function Composer({ peer, label }: { peer: string; label: string }) {
 
   const update = (value: string): void => {
     setText(value);
-    drafts.set(peer, value);
+    drafts.set(chat, value);
     if (error) setError(null);
   };
 
   const send = async (): Promise<void> => {
     if (sending || text.trim() === '') return;
     setSending(true);
-    const failure = await sendMessage(peer, text);
+    const failure = await sendMessage(chat, text);
     setSending(false);
     if (failure) {
       setError(`Not sent: ${failure.message}`);
       return;
     }
-    drafts.delete(peer);
+    drafts.delete(chat);
     setText('');
   };
 
@@ -67,12 +67,12 @@ export function Composer({ peer, label }: { peer: string; label: string }) {
         value={text}
         onChange={(e) => update(e.target.value)}
         onKeyDown={onKeyDown}
-        aria-describedby={error ? `composer-error-${peer}` : undefined}
+        aria-describedby={error ? errorId : undefined}
       />
       <button type="submit" className="primary" disabled={sending || text.trim() === ''}>
         Send
       </button>
-      <div id={`composer-error-${peer}`} role="alert" className="form-error composer-error">
+      <div id={errorId} role="alert" className="form-error composer-error">
         {error}
       </div>
     </form>

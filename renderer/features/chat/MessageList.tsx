@@ -7,8 +7,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, EngineErrorPayload } from '../../../shared/contract.ts';
 import { useChats } from '../../stores/chats.ts';
 import type { ChatState, DeliveryState } from '../../stores/chats.ts';
-import { displayName, useRoster } from '../../stores/roster.ts';
-import { useConnection } from '../../stores/connection.ts';
+import { displayName, useContact } from '../../stores/roster.ts';
+import { hasSession, useConnection } from '../../stores/connection.ts';
+import { parseConversationId } from '../../stores/conversation.ts';
 import { jumpToLatest, loadHistory, loadNewer } from '../../stores/actions.ts';
 import { buildMessageItems } from './message-model.ts';
 import { MessageText } from './MessageText.tsx';
@@ -81,7 +82,7 @@ const MessageRow = memo(function MessageRow({
   );
 });
 
-function HistoryStatus({ peer, chat }: { peer: string; chat: ChatState | undefined }) {
+function HistoryStatus({ id, chat }: { id: string; chat: ChatState | undefined }) {
   if (!chat || chat.history === 'idle') return null;
   if (chat.history === 'loading' && chat.loading !== 'newer') {
     return <p className="history-status">Loading history…</p>;
@@ -93,7 +94,7 @@ function HistoryStatus({ peer, chat }: { peer: string; chat: ChatState | undefin
         <button
           type="button"
           className="small"
-          onClick={() => void loadHistory(peer, chat.messages.length > 0)}
+          onClick={() => void loadHistory(id, chat.messages.length > 0)}
         >
           Retry
         </button>
@@ -107,7 +108,7 @@ function HistoryStatus({ peer, chat }: { peer: string; chat: ChatState | undefin
           type="button"
           className="small"
           disabled={chat.history === 'loading'}
-          onClick={() => void loadHistory(peer, true)}
+          onClick={() => void loadHistory(id, true)}
         >
           Load earlier messages
         </button>
@@ -118,7 +119,7 @@ function HistoryStatus({ peer, chat }: { peer: string; chat: ChatState | undefin
 }
 
 /** Below the list while it is away from the newest messages (after a jump): page forward, or jump back. */
-function NewerBar({ peer, chat, onDone }: { peer: string; chat: ChatState; onDone: () => void }) {
+function NewerBar({ id, chat, onDone }: { id: string; chat: ChatState; onDone: () => void }) {
   const loadingNewer = chat.history === 'loading' && chat.loading === 'newer';
   const held = chat.held.length;
   return (
@@ -127,21 +128,23 @@ function NewerBar({ peer, chat, onDone }: { peer: string; chat: ChatState; onDon
         type="button"
         className="small"
         disabled={chat.history === 'loading'}
-        onClick={() => void loadNewer(peer).then(onDone)}
+        onClick={() => void loadNewer(id).then(onDone)}
       >
         {loadingNewer ? 'Loading newer messages…' : 'Show newer messages'}
       </button>
-      <button type="button" className="small primary" onClick={() => void jumpToLatest(peer).then(onDone)}>
+      <button type="button" className="small primary" onClick={() => void jumpToLatest(id).then(onDone)}>
         {held > 0 ? `Jump to latest (${held} new)` : 'Jump to latest'}
       </button>
     </div>
   );
 }
 
-export function MessageList({ peer }: { peer: string }) {
-  const chat = useChats((s) => s.chats.get(peer));
-  const contact = useRoster((s) => s.contacts.get(peer));
-  const connected = useConnection((s) => s.state.status === 'online' || s.state.status === 'reconnecting');
+export function MessageList({ chat: id, title }: { chat: string; title: string }) {
+  const key = parseConversationId(id);
+  const peer = key?.peer ?? id;
+  const chat = useChats((s) => s.chats.get(id));
+  const contact = useContact(key?.account ?? '', peer);
+  const connected = useConnection((s) => hasSession(s.connections.get(key?.account ?? '')));
   const messages = chat?.messages ?? NO_MESSAGES;
   const failures = chat?.failures ?? NO_FAILURES;
   const states = chat?.states ?? NO_STATES;
@@ -162,8 +165,8 @@ export function MessageList({ peer }: { peer: string }) {
 
   // A chat shown for the first time (opened by an incoming message, or in its own window) gets its history.
   useEffect(() => {
-    if (connected && historyState === 'idle') void loadHistory(peer);
-  }, [connected, historyState, peer]);
+    if (connected && historyState === 'idle') void loadHistory(id);
+  }, [connected, historyState, id]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as its docs intend
   const virtualizer = useVirtualizer({
@@ -231,29 +234,29 @@ export function MessageList({ peer }: { peer: string }) {
   // The highlight fades after a while (unless another jump replaced it).
   useEffect(() => {
     if (!highlight) return;
-    const timer = setTimeout(() => useChats.getState().clearHighlight(peer, highlight.token), HIGHLIGHT_MS);
+    const timer = setTimeout(() => useChats.getState().clearHighlight(id, highlight.token), HIGHLIGHT_MS);
     return () => clearTimeout(timer);
-  }, [highlight, peer]);
+  }, [highlight, id]);
 
   const onScroll = (): void => {
     const el = scrollRef.current;
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
     rememberTop();
-    const c = useChats.getState().chats.get(peer);
+    const c = useChats.getState().chats.get(id);
     if (el.scrollTop < TOP_LOAD_PX && c && !c.complete && c.history === 'loaded' && c.messages.length > 0) {
-      void loadHistory(peer, true);
+      void loadHistory(id, true);
     }
   };
 
   return (
     <div className="message-area">
-      <HistoryStatus peer={peer} chat={chat} />
+      <HistoryStatus id={id} chat={chat} />
       <div
         ref={scrollRef}
         className="message-scroll"
         role="log"
-        aria-label={`Messages with ${peerName}`}
+        aria-label={`Messages with ${title}`}
         tabIndex={0}
         onScroll={onScroll}
       >
@@ -295,7 +298,7 @@ export function MessageList({ peer }: { peer: string }) {
       </div>
       {chat && !atNewest && (
         <NewerBar
-          peer={peer}
+          id={id}
           chat={chat}
           onDone={() => {
             // The button pressed went away (the newest messages are shown): keep the focus in the chat.

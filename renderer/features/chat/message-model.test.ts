@@ -11,6 +11,8 @@ function msg(seq: number, timestamp: number, direction: 'in' | 'out' = 'in', bod
     id: 'same-id',
     originId: null,
     direction,
+    account: 'me@x',
+    kind: 'chat',
     peer: 'alice@x',
     peerFull: 'alice@x/r',
     type: 'chat',

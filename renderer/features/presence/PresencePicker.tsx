@@ -1,22 +1,26 @@
-// Our own presence: availability and status message ('presence.set'); the engine reports back 'presence.own'.
+// Our own presence on one account: availability and status message ('presence.set'); the engine reports back
+// 'presence.own'. With several accounts, each has its own picker, labelled with the account.
 import { useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { OwnShow } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
-import { SHOW_LABELS, usePresence } from '../../stores/presence.ts';
+import { OWN_OFFLINE, SHOW_LABELS, usePresence } from '../../stores/presence.ts';
 import { useUi } from '../../stores/ui.ts';
 import { PresenceDot } from './PresenceDot.tsx';
 
 const ORDER: OwnShow[] = ['available', 'chat', 'away', 'xa', 'dnd', 'offline'];
 
-export function PresencePicker() {
-  const own = usePresence((s) => s.own);
+export function PresencePicker({ account, labelled }: { account: string; labelled: boolean }) {
+  const own = usePresence((s) => s.own.get(account)) ?? OWN_OFFLINE;
+  const on = labelled ? ` on ${account}` : '';
+  const forAccount = labelled ? ` for ${account}` : '';
   // While the field is being edited it holds a draft; otherwise it shows what the engine reports.
   const [draft, setDraft] = useState<string | null>(null);
   const status = draft ?? own.status ?? '';
 
   const send = async (show: OwnShow, text: string): Promise<void> => {
     const result = await getBridge().invoke('presence.set', {
+      account,
       show,
       status: text.trim() === '' ? null : text.trim(),
     });
@@ -34,10 +38,10 @@ export function PresencePicker() {
   };
 
   return (
-    <div className="presence-picker" role="group" aria-label="Your presence">
+    <div className="presence-picker" role="group" aria-label={`Your presence${on}`}>
       <PresenceDot show={own.show} />
       <select
-        aria-label="Presence"
+        aria-label={`Presence${forAccount}`}
         value={own.show}
         onChange={(e) => void send(e.target.value as OwnShow, status)}
       >
@@ -49,7 +53,7 @@ export function PresencePicker() {
       </select>
       <input
         type="text"
-        aria-label="Status"
+        aria-label={`Status${forAccount}`}
         placeholder="Status message"
         maxLength={1024}
         value={status}

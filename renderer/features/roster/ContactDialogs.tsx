@@ -5,15 +5,16 @@ import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { bareJid, isBareJid } from '../../../shared/jid.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { getBridge } from '../../transport/bridge.ts';
-import { displayName, useRoster } from '../../stores/roster.ts';
+import { displayName, useContact } from '../../stores/roster.ts';
 import { useUi } from '../../stores/ui.ts';
+import { useSessionAccounts } from '../accounts/use-accounts.ts';
 import { UNGROUPED, parseGroups } from './roster-model.ts';
 
 export type ContactDialogState =
   | { kind: 'add' }
-  | { kind: 'rename'; jid: string }
-  | { kind: 'groups'; jid: string }
-  | { kind: 'remove'; jid: string };
+  | { kind: 'rename'; account: string; jid: string }
+  | { kind: 'groups'; account: string; jid: string }
+  | { kind: 'remove'; account: string; jid: string };
 
 function FormDialog({
   title,
@@ -76,6 +77,9 @@ function useCommand(onDone: () => void) {
 }
 
 export function AddContactDialog({ onClose }: { onClose: () => void }) {
+  const accounts = useSessionAccounts();
+  const [chosen, setChosen] = useState<string | null>(null);
+  const account = chosen !== null && accounts.includes(chosen) ? chosen : (accounts[0] ?? '');
   const [jid, setJid] = useState('');
   const [name, setName] = useState('');
   const [group, setGroup] = useState('');
@@ -90,6 +94,7 @@ export function AddContactDialog({ onClose }: { onClose: () => void }) {
     const groups = parseGroups(group);
     void cmd.run(async () => {
       const result = await getBridge().invoke('roster.add', {
+        account,
         jid: bareJid(text),
         name: name.trim() === '' ? null : name.trim(),
         groups,
@@ -108,6 +113,18 @@ export function AddContactDialog({ onClose }: { onClose: () => void }) {
       error={cmd.error}
       busy={cmd.busy}
     >
+      {accounts.length > 1 && (
+        <>
+          <label htmlFor="add-account">Account</label>
+          <select id="add-account" value={account} onChange={(e) => setChosen(e.target.value)}>
+            {accounts.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
       <label htmlFor="add-jid">Address</label>
       <input
         id="add-jid"
@@ -133,13 +150,20 @@ export function AddContactDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-export function RenameDialog({ jid, onClose }: { jid: string; onClose: () => void }) {
-  const contact = useRoster((s) => s.contacts.get(jid));
+interface ContactProps {
+  account: string;
+  jid: string;
+  onClose: () => void;
+}
+
+export function RenameDialog({ account, jid, onClose }: ContactProps) {
+  const contact = useContact(account, jid);
   const [name, setName] = useState(contact?.name ?? '');
   const cmd = useCommand(onClose);
   const submit = (): void =>
     void cmd.run(() =>
       getBridge().invoke('roster.update', {
+        account,
         jid,
         name: name.trim() === '' ? null : name.trim(),
         groups: contact?.groups ?? [],
@@ -167,13 +191,18 @@ export function RenameDialog({ jid, onClose }: { jid: string; onClose: () => voi
   );
 }
 
-export function GroupsDialog({ jid, onClose }: { jid: string; onClose: () => void }) {
-  const contact = useRoster((s) => s.contacts.get(jid));
+export function GroupsDialog({ account, jid, onClose }: ContactProps) {
+  const contact = useContact(account, jid);
   const [groups, setGroups] = useState((contact?.groups ?? []).join(', '));
   const cmd = useCommand(onClose);
   const submit = (): void =>
     void cmd.run(() =>
-      getBridge().invoke('roster.update', { jid, name: contact?.name ?? null, groups: parseGroups(groups) }),
+      getBridge().invoke('roster.update', {
+        account,
+        jid,
+        name: contact?.name ?? null,
+        groups: parseGroups(groups),
+      }),
     );
   return (
     <FormDialog
@@ -200,8 +229,8 @@ export function GroupsDialog({ jid, onClose }: { jid: string; onClose: () => voi
   );
 }
 
-export function RemoveDialog({ jid, onClose }: { jid: string; onClose: () => void }) {
-  const contact = useRoster((s) => s.contacts.get(jid));
+export function RemoveDialog({ account, jid, onClose }: ContactProps) {
+  const contact = useContact(account, jid);
   const cmd = useCommand(onClose);
   return (
     <Dialog title="Remove contact" role="alertdialog" onClose={onClose}>
@@ -220,7 +249,7 @@ export function RemoveDialog({ jid, onClose }: { jid: string; onClose: () => voi
           type="button"
           className="danger"
           disabled={cmd.busy}
-          onClick={() => void cmd.run(() => getBridge().invoke('roster.remove', { jid }))}
+          onClick={() => void cmd.run(() => getBridge().invoke('roster.remove', { account, jid }))}
         >
           Remove
         </button>
@@ -234,10 +263,10 @@ export function ContactDialog({ state, onClose }: { state: ContactDialogState; o
     case 'add':
       return <AddContactDialog onClose={onClose} />;
     case 'rename':
-      return <RenameDialog jid={state.jid} onClose={onClose} />;
+      return <RenameDialog account={state.account} jid={state.jid} onClose={onClose} />;
     case 'groups':
-      return <GroupsDialog jid={state.jid} onClose={onClose} />;
+      return <GroupsDialog account={state.account} jid={state.jid} onClose={onClose} />;
     case 'remove':
-      return <RemoveDialog jid={state.jid} onClose={onClose} />;
+      return <RemoveDialog account={state.account} jid={state.jid} onClose={onClose} />;
   }
 }

@@ -1,7 +1,9 @@
-// The roster: a virtualized tree ("Contacts") of collapsible groups. Grouping/filtering run in memos (once
+// The roster: a virtualized tree ("Contacts") of collapsible groups; with several accounts signed in, each
+// account's groups sit under a collapsible account row. Grouping/filtering run in memos (once
 // per change of the roster, of who is online, or of the filter) over the store's name-ordered contacts, so
 // they never sort; only visible rows are rendered.
-// Keyboard: arrows, Home/End, PageUp/PageDown, Left/Right collapse/expand, Enter opens a chat,
+// Keyboard: arrows, Home/End, PageUp/PageDown, Left/Right collapse/expand (Left on a contact: its group),
+// Enter opens a chat,
 // Shift+F10 or the ContextMenu key opens the contact's menu (aria-activedescendant pattern).
 import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
@@ -9,12 +11,15 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { getBridge } from '../../transport/bridge.ts';
 import { useRoster, displayName } from '../../stores/roster.ts';
 import { isOnline, usePresence } from '../../stores/presence.ts';
-import { useUi } from '../../stores/ui.ts';
+import { groupKey, useUi } from '../../stores/ui.ts';
 import { openChat } from '../../stores/actions.ts';
+import { chatId } from '../../stores/conversation.ts';
+import { useSessionAccounts } from '../accounts/use-accounts.ts';
 import { Menu } from '../../components/Menu.tsx';
 import type { MenuItem } from '../../components/Menu.tsx';
-import { flattenRows, groupOrdered, groupRowIndex } from './roster-model.ts';
-import { ContactRow, GroupRow } from './RosterRows.tsx';
+import { flattenAccounts, groupAccount, parentRowIndex } from './roster-model.ts';
+import type { RosterRow } from './roster-model.ts';
+import { AccountRow, ContactRow, GroupRow } from './RosterRows.tsx';
 import { ContactDialog } from './ContactDialogs.tsx';
 import { MessageSearch } from '../search/MessageSearch.tsx';
 import type { ContactDialogState } from './ContactDialogs.tsx';
@@ -23,25 +28,41 @@ const GROUP_ROW = 32;
 const CONTACT_ROW = 48;
 const PAGE = 10;
 
+/** Collapses or expands an account or group row. */
+function toggleRow(row: RosterRow): void {
+  if (row.kind === 'account') useUi.getState().toggleAccount(row.account);
+  else if (row.kind === 'group') useUi.getState().toggleGroup(groupKey(row.account, row.group));
+}
+
 export function Roster() {
-  const contacts = useRoster((s) => s.contacts);
-  const order = useRoster((s) => s.order);
+  const byAccount = useRoster((s) => s.byAccount);
+  const accounts = useSessionAccounts();
   const onlineVersion = usePresence((s) => s.onlineVersion);
   const filter = useUi((s) => s.rosterFilter);
   const showOffline = useUi((s) => s.showOffline);
   const collapsed = useUi((s) => s.collapsed);
+  const collapsedAccounts = useUi((s) => s.collapsedAccounts);
+  const several = accounts.length > 1;
   const [activeKey, setActiveKey] = useState<string | null>(null);
-  const [menu, setMenu] = useState<{ jid: string; x: number; y: number } | null>(null);
+  const [menu, setMenu] = useState<{ account: string; jid: string; x: number; y: number } | null>(null);
   const [dialog, setDialog] = useState<ContactDialogState | null>(null);
   const treeRef = useRef<HTMLDivElement>(null);
   const baseId = useId();
 
   const groups = useMemo(() => {
     // onlineVersion changes exactly when someone went online or offline: the only presence fact sorting uses.
-    const presence = onlineVersion >= 0 ? usePresence.getState().byJid : new Map();
-    return groupOrdered(order, (jid) => isOnline(presence.get(jid)), filter);
-  }, [order, onlineVersion, filter]);
-  const rows = useMemo(() => flattenRows(groups, showOffline, collapsed), [groups, showOffline, collapsed]);
+    const presence = onlineVersion >= 0 ? usePresence.getState().byAccount : new Map();
+    return accounts.map((account) => {
+      const byJid = presence.get(account)?.byJid;
+      const order = byAccount.get(account)?.order ?? [];
+      return groupAccount(account, order, (jid) => isOnline(byJid?.get(jid)), filter);
+    });
+  }, [accounts, byAccount, onlineVersion, filter]);
+  const rows = useMemo(
+    () => flattenAccounts(groups, showOffline, collapsed, collapsedAccounts),
+    [groups, showOffline, collapsed, collapsedAccounts],
+  );
+  const contactTotal = accounts.reduce((n, a) => n + (byAccount.get(a)?.contacts.size ?? 0), 0);
   const activeIndex = useMemo(() => {
     const found = activeKey === null ? -1 : rows.findIndex((r) => r.key === activeKey);
     return found >= 0 ? found : rows.length > 0 ? 0 : -1;
@@ -51,7 +72,7 @@ export function Roster() {
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => treeRef.current,
-    estimateSize: (i) => (rows[i]?.kind === 'group' ? GROUP_ROW : CONTACT_ROW),
+    estimateSize: (i) => (rows[i]?.kind === 'contact' ? CONTACT_ROW : GROUP_ROW),
     getItemKey: (i) => rows[i]?.key ?? i,
     overscan: 10,
   });
@@ -66,7 +87,10 @@ export function Roster() {
     [rows, virtualizer],
   );
 
-  const openMenuAt = useCallback((jid: string, x: number, y: number) => setMenu({ jid, x, y }), []);
+  const openMenuAt = useCallback(
+    (account: string, jid: string, x: number, y: number) => setMenu({ account, jid, x, y }),
+    [],
+  );
 
   const onRowClick = useCallback(
     (index: number, _event: MouseEvent) => {
@@ -74,8 +98,8 @@ export function Roster() {
       if (!row) return;
       setActiveKey(row.key);
       treeRef.current?.focus({ preventScroll: true });
-      if (row.kind === 'group') useUi.getState().toggleGroup(row.group);
-      else openChat(row.jid);
+      if (row.kind === 'contact') openChat(chatId(row.account, row.jid));
+      else toggleRow(row);
     },
     [rows],
   );
@@ -87,7 +111,7 @@ export function Roster() {
       if (!row) return;
       setActiveKey(row.key);
       treeRef.current?.focus({ preventScroll: true });
-      if (row.kind === 'contact') openMenuAt(row.jid, event.clientX, event.clientY);
+      if (row.kind === 'contact') openMenuAt(row.account, row.jid, event.clientX, event.clientY);
     },
     [rows, openMenuAt],
   );
@@ -98,6 +122,7 @@ export function Roster() {
     const el = document.getElementById(`${baseId}-${activeIndex}`);
     const rect = el?.getBoundingClientRect() ?? treeRef.current?.getBoundingClientRect();
     openMenuAt(
+      row.account,
       row.jid,
       (rect?.left ?? 0) + 24,
       (rect?.top ?? 0) + (rect ? Math.min(rect.height, CONTACT_ROW) : 0),
@@ -133,40 +158,43 @@ export function Roster() {
         return moveTo(activeIndex - PAGE);
       case 'ArrowRight':
         event.preventDefault();
-        if (row?.kind === 'group') {
-          if (row.collapsed) useUi.getState().toggleGroup(row.group);
+        if (row && row.kind !== 'contact') {
+          if (row.collapsed) toggleRow(row);
           else moveTo(activeIndex + 1);
         }
         return;
       case 'ArrowLeft':
         event.preventDefault();
-        if (row?.kind === 'group' && !row.collapsed) useUi.getState().toggleGroup(row.group);
-        else if (row?.kind === 'contact') moveTo(groupRowIndex(rows, activeIndex));
+        if (row && row.kind !== 'contact' && !row.collapsed) toggleRow(row);
+        else if (row) {
+          const parent = parentRowIndex(rows, activeIndex);
+          if (parent >= 0) moveTo(parent);
+        }
         return;
       case 'Enter':
       case ' ':
         event.preventDefault();
-        if (row?.kind === 'group') useUi.getState().toggleGroup(row.group);
-        else if (row?.kind === 'contact') openChat(row.jid);
+        if (row?.kind === 'contact') openChat(chatId(row.account, row.jid));
+        else if (row) toggleRow(row);
         return;
       case 'Delete':
         if (row?.kind === 'contact') {
           event.preventDefault();
-          setDialog({ kind: 'remove', jid: row.jid });
+          setDialog({ kind: 'remove', account: row.account, jid: row.jid });
         }
         return;
     }
   };
 
-  const menuItems = (jid: string): MenuItem[] => [
-    { label: 'Open chat', onSelect: () => openChat(jid) },
-    { label: 'Rename…', onSelect: () => setDialog({ kind: 'rename', jid }) },
-    { label: 'Edit groups…', onSelect: () => setDialog({ kind: 'groups', jid }) },
+  const menuItems = (account: string, jid: string): MenuItem[] => [
+    { label: 'Open chat', onSelect: () => openChat(chatId(account, jid)) },
+    { label: 'Rename…', onSelect: () => setDialog({ kind: 'rename', account, jid }) },
+    { label: 'Edit groups…', onSelect: () => setDialog({ kind: 'groups', account, jid }) },
     {
       label: 'Request subscription again',
       onSelect: () =>
         void getBridge()
-          .invoke('subscription.request', { jid })
+          .invoke('subscription.request', { account, jid })
           .then((r) =>
             useUi
               .getState()
@@ -177,7 +205,7 @@ export function Roster() {
               ),
           ),
     },
-    { label: 'Remove…', onSelect: () => setDialog({ kind: 'remove', jid }) },
+    { label: 'Remove…', onSelect: () => setDialog({ kind: 'remove', account, jid }) },
   ];
 
   const closeMenu = useCallback(() => {
@@ -239,32 +267,52 @@ export function Roster() {
               onRowClick,
               onRowContextMenu,
             };
+            if (row.kind === 'account') {
+              return (
+                <AccountRow
+                  key={row.key}
+                  {...common}
+                  account={row.account}
+                  online={row.online}
+                  total={row.total}
+                  collapsed={row.collapsed}
+                />
+              );
+            }
             return row.kind === 'group' ? (
               <GroupRow
                 key={row.key}
                 {...common}
+                level={row.level}
                 group={row.group}
                 online={row.online}
                 total={row.total}
                 collapsed={row.collapsed}
               />
             ) : (
-              <ContactRow key={row.key} {...common} jid={row.jid} />
+              <ContactRow
+                key={row.key}
+                {...common}
+                level={row.level}
+                account={row.account}
+                jid={row.jid}
+                showAccount={several}
+              />
             );
           })}
         </div>
       </div>
       {empty && (
         <p className="roster-empty">
-          {contacts.size === 0 ? 'No contacts yet. Use “Add contact” to add one.' : 'No contacts match.'}
+          {contactTotal === 0 ? 'No contacts yet. Use “Add contact” to add one.' : 'No contacts match.'}
         </p>
       )}
       {menu && (
         <Menu
-          label={`Actions for ${displayName(contacts.get(menu.jid), menu.jid)}`}
+          label={`Actions for ${displayName(byAccount.get(menu.account)?.contacts.get(menu.jid), menu.jid)}${several ? ` on ${menu.account}` : ''}`}
           x={menu.x}
           y={menu.y}
-          items={menuItems(menu.jid)}
+          items={menuItems(menu.account, menu.jid)}
           onClose={closeMenu}
         />
       )}

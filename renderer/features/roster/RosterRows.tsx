@@ -2,9 +2,10 @@
 // count with selectors and is memoized: a presence change of one contact re-renders that row only.
 import { memo } from 'react';
 import type { MouseEvent } from 'react';
-import { useRoster, displayName } from '../../stores/roster.ts';
-import { SHOW_LABELS, presenceShow, usePresence } from '../../stores/presence.ts';
+import { displayName, useContact } from '../../stores/roster.ts';
+import { SHOW_LABELS, presenceShow, useContactPresence } from '../../stores/presence.ts';
 import { useChats } from '../../stores/chats.ts';
+import { chatId } from '../../stores/conversation.ts';
 import { PresenceDot } from '../presence/PresenceDot.tsx';
 
 interface RowBase {
@@ -27,13 +28,16 @@ export const ContactRow = memo(function ContactRow({
   active,
   posInSet,
   setSize,
+  level,
+  account,
   jid,
+  showAccount,
   onRowClick,
   onRowContextMenu,
-}: RowBase & { jid: string }) {
-  const contact = useRoster((s) => s.contacts.get(jid));
-  const presence = usePresence((s) => s.byJid.get(jid));
-  const unread = useChats((s) => s.chats.get(jid)?.unread ?? 0);
+}: RowBase & { level: number; account: string; jid: string; showAccount: boolean }) {
+  const contact = useContact(account, jid);
+  const presence = useContactPresence(account, jid);
+  const unread = useChats((s) => s.chats.get(chatId(account, jid))?.unread ?? 0);
   const name = displayName(contact, jid);
   const show = presenceShow(presence);
   const waiting = contact?.pendingOut === true;
@@ -43,18 +47,26 @@ export const ContactRow = memo(function ContactRow({
   const status = waiting
     ? 'waiting for approval'
     : (presence?.best?.status ?? (noPresence ? 'presence not shared' : name !== jid ? jid : ''));
-  const label = [name, showLabel, status, unread > 0 ? `${unread} unread` : ''].filter(Boolean).join(', ');
+  const label = [
+    name,
+    showLabel,
+    status,
+    unread > 0 ? `${unread} unread` : '',
+    showAccount ? `on ${account}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 
   return (
     <div
       id={id}
       role="treeitem"
-      aria-level={2}
+      aria-level={level}
       aria-posinset={posInSet}
       aria-setsize={setSize}
       aria-selected={active}
       aria-label={label}
-      className={`roster-row contact-row${active ? ' active' : ''}${show === 'offline' ? ' offline' : ''}`}
+      className={`roster-row contact-row level-${level}${active ? ' active' : ''}${show === 'offline' ? ' offline' : ''}`}
       style={{ transform: `translateY(${start}px)`, height: size }}
       onClick={(e) => onRowClick(index, e)}
       onContextMenu={(e) => onRowContextMenu(index, e)}
@@ -86,13 +98,54 @@ export const GroupRow = memo(function GroupRow({
   active,
   posInSet,
   setSize,
+  level,
   group,
   online,
   total,
   collapsed,
   onRowClick,
   onRowContextMenu,
-}: RowBase & { group: string; online: number; total: number; collapsed: boolean }) {
+}: RowBase & { level: number; group: string; online: number; total: number; collapsed: boolean }) {
+  return (
+    <div
+      id={id}
+      role="treeitem"
+      aria-level={level}
+      aria-posinset={posInSet}
+      aria-setsize={setSize}
+      aria-expanded={!collapsed}
+      aria-selected={active}
+      aria-label={`${group}, ${online} of ${total} online`}
+      className={`roster-row group-row level-${level}${active ? ' active' : ''}`}
+      style={{ transform: `translateY(${start}px)`, height: size }}
+      onClick={(e) => onRowClick(index, e)}
+      onContextMenu={(e) => onRowContextMenu(index, e)}
+    >
+      <span className={`chevron${collapsed ? '' : ' open'}`} aria-hidden="true" />
+      <span className="group-name">{group}</span>{' '}
+      <span className="group-count" aria-hidden="true">
+        {online} of {total}
+      </span>
+    </div>
+  );
+});
+
+/** An account's row above its groups (shown when several accounts are signed in). */
+export const AccountRow = memo(function AccountRow({
+  id,
+  index,
+  start,
+  size,
+  active,
+  posInSet,
+  setSize,
+  account,
+  online,
+  total,
+  collapsed,
+  onRowClick,
+  onRowContextMenu,
+}: RowBase & { account: string; online: number; total: number; collapsed: boolean }) {
   return (
     <div
       id={id}
@@ -102,14 +155,14 @@ export const GroupRow = memo(function GroupRow({
       aria-setsize={setSize}
       aria-expanded={!collapsed}
       aria-selected={active}
-      aria-label={`${group}, ${online} of ${total} online`}
-      className={`roster-row group-row${active ? ' active' : ''}`}
+      aria-label={`${account}, ${online} of ${total} online`}
+      className={`roster-row account-row${active ? ' active' : ''}`}
       style={{ transform: `translateY(${start}px)`, height: size }}
       onClick={(e) => onRowClick(index, e)}
       onContextMenu={(e) => onRowContextMenu(index, e)}
     >
       <span className={`chevron${collapsed ? '' : ' open'}`} aria-hidden="true" />
-      <span className="group-name">{group}</span>{' '}
+      <span className="account-name">{account}</span>{' '}
       <span className="group-count" aria-hidden="true">
         {online} of {total}
       </span>

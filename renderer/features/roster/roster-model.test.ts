@@ -4,14 +4,18 @@ import assert from 'node:assert/strict';
 import type { Contact } from '../../../shared/contract.ts';
 import {
   UNGROUPED,
+  flattenAccounts,
   flattenRows,
+  groupAccount,
   groupContacts,
   groupOrdered,
   groupRowIndex,
+  parentRowIndex,
   parseGroups,
   type RosterGroup,
 } from './roster-model.ts';
 import { applyOrderChange, applyRosterChange, sortContacts, type RosterMap } from '../../stores/roster.ts';
+import { groupKey } from '../../stores/ui.ts';
 
 function contact(jid: string, name: string | null, groups: string[] = []): Contact {
   return { jid, name, groups, subscription: 'both', pendingOut: false, pendingIn: false, preApproved: false };
@@ -211,4 +215,68 @@ test('random roster changes: the incrementally kept order groups exactly like a 
       }
     }
   }
+});
+
+test('several accounts: an account row above each account’s groups; the same contact shows under each', () => {
+  const shared = contact('sam@x', 'Sam', ['Friends']);
+  const a = groupAccount(
+    'me@one',
+    sortContacts([shared, contact('amy@x', 'Amy', ['Friends'])]),
+    () => true,
+    '',
+  );
+  const b = groupAccount('me@two', sortContacts([shared]), (jid) => jid !== 'sam@x', '');
+  assert.deepEqual([a.total, a.online, b.total, b.online], [2, 2, 1, 0]);
+  const rows = flattenAccounts([a, b], true, new Set(), new Set());
+  assert.deepEqual(
+    rows.map((r) => `${r.level}:${r.kind === 'contact' ? r.jid : r.kind === 'group' ? r.group : r.account}`),
+    ['1:me@one', '2:Friends', '3:amy@x', '3:sam@x', '1:me@two', '2:Friends', '3:sam@x'],
+  );
+  assert.deepEqual(
+    rows.filter((r) => r.kind === 'contact' && r.jid === 'sam@x').map((r) => r.account),
+    ['me@one', 'me@two'],
+  );
+  assert.equal(new Set(rows.map((r) => r.key)).size, rows.length, 'keys are unique across accounts');
+  assert.deepEqual(
+    rows.filter((r) => r.kind === 'account').map((r) => [r.posInSet, r.setSize]),
+    [
+      [1, 2],
+      [2, 2],
+    ],
+  );
+  // Left from a contact goes to its group, from a group to its account.
+  assert.equal(parentRowIndex(rows, 3), 1);
+  assert.equal(parentRowIndex(rows, 1), 0);
+  assert.equal(parentRowIndex(rows, 0), -1);
+  assert.equal(parentRowIndex(rows, 6), 5);
+
+  // Collapsing one account's group leaves the other account's group of the same name open.
+  const groupCollapsed = flattenAccounts([a, b], true, new Set([groupKey('me@one', 'Friends')]), new Set());
+  assert.deepEqual(
+    groupCollapsed.map((r) => (r.kind === 'contact' ? r.jid : `${r.kind}${r.collapsed ? '+' : '-'}`)),
+    ['account-', 'group+', 'account-', 'group-', 'sam@x'],
+  );
+  const accountCollapsed = flattenAccounts([a, b], true, new Set(), new Set(['me@two']));
+  assert.deepEqual(
+    accountCollapsed.map((r) => r.kind),
+    ['account', 'group', 'contact', 'contact', 'account'],
+  );
+});
+
+test('one account: no account row, groups at the top level as before', () => {
+  const a = groupAccount('me@one', sortContacts([contact('amy@x', 'Amy', ['Friends'])]), () => false, '');
+  const rows = flattenAccounts([a], true, new Set([groupKey('me@one', 'Other')]), new Set(['me@one']));
+  assert.deepEqual(
+    rows.map((r) => [r.kind, r.level]),
+    [
+      ['group', 1],
+      ['contact', 2],
+    ],
+  );
+  assert.equal(rows[0]?.key, 'g:me@one\u0000Friends');
+  const collapsed = flattenAccounts([a], true, new Set([groupKey('me@one', 'Friends')]), new Set());
+  assert.deepEqual(
+    collapsed.map((r) => r.kind),
+    ['group'],
+  );
 });

@@ -1,12 +1,16 @@
-// Message search as you type: one chat's history (`peer`) or every chat's. A combobox input with a listbox of
+// Message search as you type: one chat's history (`chat`) or every chat's, on every account (with several
+// accounts, each hit says which account it is on). A combobox input with a listbox of
 // hits (aria-activedescendant: focus stays in the box); arrows move, Enter or a click opens the chat at that
 // message (jumpToMessage), Escape closes. Snippets are text: split on the engine's marks, matches in <mark>.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ChatMessage } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
-import { displayName, useRoster } from '../../stores/roster.ts';
+import { displayName, useContact } from '../../stores/roster.ts';
 import { jumpToMessage } from '../../stores/actions.ts';
+import { conversationId } from '../../stores/conversation.ts';
+import type { ConversationKey } from '../../stores/conversation.ts';
+import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { splitSnippet } from './snippet.ts';
 
 export const SEARCH_DEBOUNCE_MS = 150;
@@ -38,15 +42,18 @@ export function hitTime(timestamp: number, now = Date.now()): string {
 }
 
 /** Runs the search SEARCH_DEBOUNCE_MS after the last keystroke; answers arriving for older queries are dropped. */
-function useSearch(query: string, peer: string | undefined): Results | null {
+function useSearch(query: string, chat: ConversationKey | undefined): Results | null {
   const [results, setResults] = useState<Results | null>(null);
   const q = query.trim().slice(0, MAX_QUERY_CHARS);
+  const account = chat?.account;
+  const peer = chat?.peer;
   useEffect(() => {
     if (q === '') return;
     let cancelled = false;
     const timer = setTimeout(() => {
+      const scope = account !== undefined && peer !== undefined ? { account, peer } : {};
       void getBridge()
-        .invoke('chat.search', { query: q, limit: SEARCH_LIMIT, ...(peer ? { peer } : {}) })
+        .invoke('chat.search', { query: q, limit: SEARCH_LIMIT, ...scope })
         .then((r) => {
           if (cancelled) return;
           setResults(
@@ -60,7 +67,7 @@ function useSearch(query: string, peer: string | undefined): Results | null {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [q, peer]);
+  }, [q, account, peer]);
   return results !== null && results.query === q && q !== '' ? results : null;
 }
 
@@ -80,6 +87,7 @@ function HitOption({
   hit,
   active,
   global,
+  showAccount,
   onPick,
   onHover,
 }: {
@@ -87,11 +95,12 @@ function HitOption({
   hit: Hit;
   active: boolean;
   global: boolean;
+  showAccount: boolean;
   onPick: () => void;
   onHover: () => void;
 }) {
   const { message } = hit;
-  const contact = useRoster((s) => s.contacts.get(message.peer));
+  const contact = useContact(message.account, message.peer);
   const peerName = displayName(contact, message.peer);
   // Across chats: whose chat it is. Within one: who wrote it.
   const who = global
@@ -115,6 +124,11 @@ function HitOption({
     >
       <div className="search-hit-head">
         <span className="search-hit-who">{who}</span>{' '}
+        {showAccount && (
+          <>
+            <span className="search-hit-account">on {message.account}</span>{' '}
+          </>
+        )}
         <time className="search-hit-time" dateTime={when.toISOString()} title={fullFormat.format(when)}>
           {hitTime(message.timestamp)}
         </time>
@@ -127,8 +141,8 @@ function HitOption({
 }
 
 export interface MessageSearchProps {
-  /** One chat's history; without it, every chat's. */
-  peer?: string;
+  /** One chat's history; without it, every chat's on every account. */
+  chat?: ConversationKey;
   /** The box's accessible name (and placeholder). */
   label: string;
   className?: string;
@@ -138,14 +152,15 @@ export interface MessageSearchProps {
   onClose?: () => void;
 }
 
-export function MessageSearch({ peer, label, className, focusRequest, onClose }: MessageSearchProps) {
+export function MessageSearch({ chat, label, className, focusRequest, onClose }: MessageSearchProps) {
+  const several = useSeveralAccounts();
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
   const baseId = useId();
   const listId = `${baseId}-list`;
-  const results = useSearch(query, peer);
+  const results = useSearch(query, chat);
   const hits = results?.hits ?? [];
   const activeIndex = Math.min(active, hits.length - 1);
   const typed = query.trim() !== '';
@@ -166,7 +181,7 @@ export function MessageSearch({ peer, label, className, focusRequest, onClose }:
   const pick = (hit: Hit | undefined): void => {
     if (!hit) return;
     setOpen(false);
-    void jumpToMessage(hit.message.peer, hit.message.seq);
+    void jumpToMessage(conversationId(hit.message), hit.message.seq);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
@@ -263,7 +278,8 @@ export function MessageSearch({ peer, label, className, focusRequest, onClose }:
               id={`${baseId}-hit-${i}`}
               hit={hit}
               active={i === activeIndex}
-              global={peer === undefined}
+              global={chat === undefined}
+              showAccount={several && chat === undefined}
               onPick={() => pick(hit)}
               onHover={() => {
                 if (i !== activeIndex) setActive(i);

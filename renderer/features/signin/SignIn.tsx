@@ -1,11 +1,14 @@
 // The sign-in screen: address, password, remember; Advanced (host, port, direct TLS); saved accounts; clear
-// errors per failure; the certificate prompt for tls-untrusted.
+// errors per failure; the certificate prompt for tls-untrusted. While other accounts are signed in it is the
+// "add account" form (with Cancel back to the main window): signing in here never touches the others.
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { CertificateInfo, CommandRequest, SavedAccount } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useConnection } from '../../stores/connection.ts';
 import { useUi } from '../../stores/ui.ts';
+import { applySaved } from '../../stores/sync.ts';
+import { useSessionAccounts } from '../accounts/use-accounts.ts';
 import { CertificateDialog } from './CertificateDialog.tsx';
 import { buildSignIn, describeSignInError, formFromSaved } from './signin-logic.ts';
 import type { ErrorText, SignInForm } from './signin-logic.ts';
@@ -14,37 +17,60 @@ const EMPTY: SignInForm = { jid: '', password: '', remember: false, host: '', po
 
 type SignInRequest = CommandRequest<'account.signIn'>;
 
+/** The account the form starts with: the one asked for (Sign in on its card), else the last one used. */
+function startAccount(adding: boolean): SavedAccount | null {
+  const { saved, lastUsed } = useConnection.getState();
+  const wanted = useUi.getState().addAccount?.jid ?? (adding ? null : lastUsed);
+  return saved.find((a) => a.jid === wanted) ?? null;
+}
+
+const hasAdvanced = (a: SavedAccount): boolean => a.host !== null || a.port !== null || a.directTls;
+
 export function SignIn() {
-  const [form, setForm] = useState<SignInForm>(EMPTY);
-  const [advanced, setAdvanced] = useState(false);
-  const [saved, setSaved] = useState<SavedAccount[]>([]);
+  const allSaved = useConnection((s) => s.saved);
+  const connections = useConnection((s) => s.connections);
+  const sessions = useSessionAccounts();
+  const adding = sessions.length > 0;
+  const asked = useUi((s) => s.addAccount);
+  // Accounts already signed in are not offered again.
+  const saved = allSaved.filter((a) => !sessions.includes(a.jid));
+  const [start] = useState(() => startAccount(adding));
+  const [form, setForm] = useState<SignInForm>(() => (start ? formFromSaved(start) : EMPTY));
+  const [advanced, setAdvanced] = useState(() => (start ? hasAdvanced(start) : false));
+  // Signing in from an account's card failed: say why here (or ask about the certificate).
+  const failure = asked?.failure ?? null;
   const [error, setError] = useState<(ErrorText & { field: 'jid' | 'password' | 'port' | null }) | null>(
-    null,
+    () =>
+      failure && failure.code !== 'tls-untrusted'
+        ? { ...describeSignInError(failure, asked?.jid ?? ''), field: null }
+        : null,
   );
   const [busy, setBusy] = useState(false);
   const [certPrompt, setCertPrompt] = useState<{
     request: SignInRequest;
     certificate: CertificateInfo;
-  } | null>(null);
-  const connectionError = useConnection((s) => s.state.error);
+  } | null>(() => {
+    if (failure?.code !== 'tls-untrusted' || !failure.certificate || !start) return null;
+    const check = buildSignIn(formFromSaved(start), allSaved);
+    return check.ok ? { request: check.request, certificate: failure.certificate } : null;
+  });
   const ids = { error: useId(), advanced: useId() };
 
+  // The saved accounts as of now ('accounts.changed' keeps them current after this); the form takes the last
+  // used one if nothing was typed yet.
   useEffect(() => {
-    let live = true;
     void getBridge()
       .invoke('account.saved', {})
       .then((result) => {
-        if (!live || !result.ok) return;
-        setSaved(result.value.accounts);
+        if (!result.ok) return;
+        applySaved(result.value.accounts, result.value.lastUsed);
+        if (adding) return;
         const last = result.value.accounts.find((a) => a.jid === result.value.lastUsed);
-        if (last) {
-          setForm((f) => (f.jid === '' ? formFromSaved(last) : f));
-          if (last.host !== null || last.port !== null || last.directTls) setAdvanced(true);
-        }
+        if (!last) return;
+        setForm((f) => (f.jid === '' ? formFromSaved(last) : f));
+        if (hasAdvanced(last)) setAdvanced(true);
       });
-    return () => {
-      live = false;
-    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per showing of the form
   }, []);
 
   const update = <K extends keyof SignInForm>(key: K, value: SignInForm[K]): void => {
@@ -61,9 +87,10 @@ export function SignIn() {
     setBusy(false);
     if (result.ok) {
       const { passwordStorage: _storage, passwordWarning, ...state } = result.value;
-      useConnection.getState().setState(state);
+      useConnection.getState().setConnection(state);
       setForm((f) => ({ ...f, password: '' }));
       if (passwordWarning) useUi.getState().addToast(passwordWarning);
+      useUi.getState().hideAddAccount();
       return;
     }
     if (result.error.code === 'tls-untrusted' && result.error.certificate) {
@@ -94,7 +121,7 @@ export function SignIn() {
     setBusy(true);
     const { request, certificate } = certPrompt;
     const result = await getBridge().invoke('account.trustCertificate', {
-      jid: request.jid,
+      account: request.jid,
       fingerprint256: certificate.fingerprint256,
     });
     setBusy(false);
@@ -107,8 +134,16 @@ export function SignIn() {
   };
 
   const forget = async (jid: string): Promise<void> => {
-    const result = await getBridge().invoke('account.forget', { jid });
-    if (result.ok) setSaved((list) => list.filter((a) => a.jid !== jid));
+    const result = await getBridge().invoke('account.forget', { account: jid });
+    if (!result.ok) {
+      setError({ title: `Could not forget ${jid}.`, detail: result.error.message, field: null });
+      return;
+    }
+    const { saved: list, lastUsed: last } = useConnection.getState();
+    useConnection.getState().setSaved(
+      list.filter((a) => a.jid !== jid),
+      last,
+    );
   };
 
   const chooseSaved = (account: SavedAccount): void => {
@@ -126,12 +161,16 @@ export function SignIn() {
   const invalid = (field: 'jid' | 'password' | 'port') =>
     error?.field === field ? { 'aria-invalid': true, 'aria-describedby': ids.error } : {};
   // A session that ended on its own (e.g. replaced by another client) says why, until the user acts.
+  const formState = connections.get(form.jid.trim().toLowerCase());
+  const connectionError = formState?.status === 'offline' ? formState.error : null;
   const sessionError = !error && !busy && connectionError ? connectionError.message : null;
 
   return (
     <main className="signin" aria-labelledby="signin-title">
       <form className="signin-card" onSubmit={onSubmit} noValidate aria-busy={busy}>
-        <h1 id="signin-title">Sign in to Parley</h1>
+        <h1 id="signin-title">
+          {!adding ? 'Sign in to Parley' : asked?.jid ? `Sign in to ${asked.jid}` : 'Add an account'}
+        </h1>
         {saved.length > 0 && (
           <section className="saved-accounts" aria-label="Saved accounts">
             <h2>Saved accounts</h2>
@@ -246,6 +285,11 @@ export function SignIn() {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {adding && (
+          <button type="button" onClick={() => useUi.getState().hideAddAccount()} disabled={busy}>
+            Cancel
+          </button>
+        )}
       </form>
       {certPrompt && (
         <CertificateDialog

@@ -19,6 +19,7 @@ const saved: SavedAccount = {
   directTls: true,
   passwordSaved: true,
   passwordStorage: 'keychain',
+  keepSignedIn: false,
 };
 
 test('buildSignIn normalizes the JID and leaves empty advanced fields out', () => {

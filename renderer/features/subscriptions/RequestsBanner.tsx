@@ -1,38 +1,56 @@
-// Inbound subscription requests, as a non-modal list above the main view: Approve, Deny, Approve and add.
+// Inbound subscription requests of every account, as a non-modal list above the main view: Approve, Deny,
+// Approve and add. With several accounts, each request says which account it was made to.
 import { getBridge } from '../../transport/bridge.ts';
-import { useRequests } from '../../stores/requests.ts';
+import { requestKey, useRequests } from '../../stores/requests.ts';
 import { useUi } from '../../stores/ui.ts';
 import type { SubscriptionRequest } from '../../../shared/contract.ts';
+import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 
 type Answer = 'approve' | 'deny' | 'approve-and-subscribe';
 
-async function answer(jid: string, choice: Answer): Promise<void> {
-  useRequests.getState().markAnswering(jid, true);
-  const result = await getBridge().invoke('subscription.answer', { jid, answer: choice });
+async function answer(account: string, jid: string, choice: Answer): Promise<void> {
+  useRequests.getState().markAnswering(account, jid, true);
+  const result = await getBridge().invoke('subscription.answer', { account, jid, answer: choice });
   if (!result.ok) {
-    useRequests.getState().markAnswering(jid, false);
+    useRequests.getState().markAnswering(account, jid, false);
     useUi.getState().addToast(`Could not answer ${jid}: ${result.error.message}`);
   }
 }
 
-function RequestItem({ request }: { request: SubscriptionRequest }) {
+function RequestItem({
+  account,
+  request,
+  showAccount,
+}: {
+  account: string;
+  request: SubscriptionRequest;
+  showAccount: boolean;
+}) {
   const label = request.nick ? `${request.nick} (${request.jid})` : request.jid;
+  const groupLabel = showAccount
+    ? `Request from ${request.jid} to ${account}`
+    : `Request from ${request.jid}`;
   return (
     // The group sits inside the list item: a <ul> may only hold list items (axe "list").
     <li className="request-item">
-      <div className="request" role="group" aria-label={`Request from ${request.jid}`}>
+      <div className="request" role="group" aria-label={groupLabel}>
         <div className="request-text">
           <strong>{label}</strong> wants to see when you are online.
+          {showAccount && <span className="request-account"> (on {account})</span>}
           {request.status && <span className="request-status"> “{request.status}”</span>}
         </div>
         <div className="request-buttons">
-          <button type="button" className="primary" onClick={() => void answer(request.jid, 'approve')}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void answer(account, request.jid, 'approve')}
+          >
             Approve
           </button>
-          <button type="button" onClick={() => void answer(request.jid, 'approve-and-subscribe')}>
+          <button type="button" onClick={() => void answer(account, request.jid, 'approve-and-subscribe')}>
             Approve and add
           </button>
-          <button type="button" onClick={() => void answer(request.jid, 'deny')}>
+          <button type="button" onClick={() => void answer(account, request.jid, 'deny')}>
             Deny
           </button>
         </div>
@@ -42,15 +60,26 @@ function RequestItem({ request }: { request: SubscriptionRequest }) {
 }
 
 export function RequestsBanner() {
-  const requests = useRequests((s) => s.requests);
+  const byAccount = useRequests((s) => s.byAccount);
   const answering = useRequests((s) => s.answering);
-  const visible = requests.filter((r) => !answering.has(r.jid));
+  const several = useSeveralAccounts();
+  const visible: Array<{ account: string; request: SubscriptionRequest }> = [];
+  for (const [account, requests] of byAccount) {
+    for (const request of requests) {
+      if (!answering.has(requestKey(account, request.jid))) visible.push({ account, request });
+    }
+  }
   if (visible.length === 0) return null;
   return (
     <section className="requests" aria-label="Subscription requests">
       <ul>
-        {visible.map((r) => (
-          <RequestItem key={r.jid} request={r} />
+        {visible.map(({ account, request }) => (
+          <RequestItem
+            key={requestKey(account, request.jid)}
+            account={account}
+            request={request}
+            showAccount={several}
+          />
         ))}
       </ul>
     </section>

@@ -1,0 +1,117 @@
+// The accounts area. One account: the top bar as it always was (address, presence picker, Sign out) plus
+// "Add account". Several: the top bar holds "Add account", and a strip below lists every account with its
+// state at a glance (dot and words, the error), its own presence picker, Sign out or Sign in, and Remove.
+import { useState } from 'react';
+import { OFFLINE, describeAccountStatus, hasSession, useConnection } from '../../stores/connection.ts';
+import { useUi } from '../../stores/ui.ts';
+import { PresencePicker } from '../presence/PresencePicker.tsx';
+import { RemoveAccountDialog } from './RemoveAccountDialog.tsx';
+import { signInAgain, signOut } from './account-actions.ts';
+import { useVisibleAccounts } from './use-accounts.ts';
+import './accounts.css';
+
+function AddAccountButton() {
+  return (
+    <button type="button" onClick={() => useUi.getState().showAddAccount()}>
+      Add account
+    </button>
+  );
+}
+
+function AccountCard({ account, onRemove }: { account: string; onRemove: (account: string) => void }) {
+  const known = useConnection((s) => s.connections.get(account));
+  const state = known ?? { ...OFFLINE, account };
+  const signedIn = hasSession(state);
+  const busy = state.status === 'connecting';
+  const dot = state.status === 'offline' && state.error ? 'failed' : state.status;
+  return (
+    <li className="account-card" data-status={state.status}>
+      <div className="account-card-inner" role="group" aria-label={`Account ${account}`}>
+        <div className="account-head">
+          <span className={`conn-dot conn-${dot}`} aria-hidden="true" />
+          <span className="account-jid" title={state.jid ?? account}>
+            {account}
+          </span>{' '}
+          <span className={`account-status${state.error ? ' has-error' : ''}`}>
+            {describeAccountStatus(state)}
+          </span>
+          <span className="account-buttons">
+            {signedIn || busy ? (
+              <button
+                type="button"
+                className="small"
+                aria-label={`Sign out ${account}`}
+                onClick={() => void signOut(account)}
+              >
+                Sign out
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="small"
+                aria-label={`Sign in ${account}`}
+                onClick={() => void signInAgain(account)}
+              >
+                Sign in
+              </button>
+            )}
+            <button
+              type="button"
+              className="small"
+              aria-label={`Remove ${account}`}
+              onClick={() => onRemove(account)}
+            >
+              Remove…
+            </button>
+          </span>
+        </div>
+        {signedIn && (
+          <div className="account-actions">
+            <PresencePicker account={account} labelled />
+          </div>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** The top bar's account part, and (with several accounts) the strip of account cards below it. */
+export function AccountsBar() {
+  const accounts = useVisibleAccounts();
+  const only = accounts.length === 1 ? accounts[0]! : null;
+  const jid = useConnection((s) => (only ? (s.connections.get(only)?.jid ?? only) : null));
+  const [removing, setRemoving] = useState<string | null>(null);
+
+  if (only !== null) {
+    return (
+      <header className="top-bar">
+        <h1 className="app-name">Parley</h1>
+        <span className="own-jid" title={jid ?? undefined}>
+          {jid?.split('/')[0]}
+        </span>
+        <PresencePicker account={only} labelled={false} />
+        <AddAccountButton />
+        <button type="button" onClick={() => void signOut(only)}>
+          Sign out
+        </button>
+      </header>
+    );
+  }
+  return (
+    <>
+      <header className="top-bar">
+        <h1 className="app-name">Parley</h1>
+        <span className="own-jid">{accounts.length} accounts</span>
+        <AddAccountButton />
+      </header>
+      <section className="accounts-strip" aria-label="Accounts">
+        <ul>
+          {accounts.map((account) => (
+            <AccountCard key={account} account={account} onRemove={setRemoving} />
+          ))}
+        </ul>
+      </section>
+      {removing !== null && <RemoveAccountDialog account={removing} onClose={() => setRemoving(null)} />}
+    </>
+  );
+}
