@@ -183,3 +183,32 @@ test('sameBareJid', () => {
   assert.equal(sameBareJid('', ''), false);
   assert.equal(sameBareJid('juliet@example.com', 'juliet@example.com/'), false);
 });
+
+test('the plain-ASCII fast path agrees with the full rules at its edges', () => {
+  // Accepted and normalized the same way as before the fast path: case folded, nothing else touched.
+  assert.equal(
+    formatJid(parseJid('Juliet!#$%()*+,-.;=?^_`{|}~@Example.COM/Balcony Scene 2')),
+    'juliet!#$%()*+,-.;=?^_`{|}~@example.com/Balcony Scene 2',
+  );
+  assert.equal(formatJid(parseJid('a@b.c.')), 'a@b.c', 'one trailing dot removed (the full path)');
+  assert.equal(formatJid(parseJid(`a@${'X'.repeat(63)}`)), `a@${'x'.repeat(63)}`, 'a 63-byte label');
+  // Refused exactly as before: each forbidden character, empty and over-long labels, whitespace.
+  for (const bad of [
+    'a"b@c',
+    'a&b@c',
+    "a'b@c",
+    'a:b@c',
+    'a<b@c',
+    'a>b@c',
+    'a@b..c',
+    'a@.b',
+    'a b@c',
+    'a@b c',
+  ]) {
+    assert.equal(tryParseJid(bad), null, bad);
+  }
+  assert.equal(tryParseJid(`a@${'x'.repeat(64)}`), null, 'a 64-byte label');
+  assert.equal(tryParseJid(`${'x'.repeat(1024)}@b`), null, 'a 1,024-byte localpart');
+  assert.equal(tryParseJid(`a@b/${'x'.repeat(1024)}`), null, 'a 1,024-byte resource');
+  assert.equal(tryParseJid('a@b/tab\there'), null, 'a control character in the resource');
+});

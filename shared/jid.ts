@@ -41,6 +41,15 @@ const DOMAIN_FORBIDDEN = ['@', '/', ':', '[', ']', '\\'];
 /** IDNA2003 label separators that RFC 7622 §3.2 says to map to U+002E FULL STOP. */
 const LABEL_SEPARATORS = /[\u3002\uFF0E\uFF61]/gu;
 
+/**
+ * The common case, checked with one linear regex each instead of per-character Unicode tests: parts made of
+ * printable ASCII only (no space or control), where NFC changes nothing and bytes equal characters. Anything
+ * else, or anything these do not accept, takes the full path below (which also words the error).
+ */
+const PLAIN_LOCAL = /^[!#-%(-.0-9;=?A-~]{1,1023}$/; // printable ASCII less " & ' / : < > @
+const PLAIN_DOMAIN = /^(?:[!--0-9;-?A-Z^-~]{1,63}\.)*[!--0-9;-?A-Z^-~]{1,63}$/; // labels of printable ASCII less . @ / : [ ] \
+const PLAIN_RESOURCE = /^[ -~]{1,1023}$/; // printable ASCII and space
+
 /** Byte length of a string encoded as UTF-8 (lone surrogates are rejected before this matters). */
 function utf8Length(s: string): number {
   let bytes = 0;
@@ -73,6 +82,7 @@ function checkCommon(part: string, what: string): void {
 
 /** Validates and normalizes a localpart (without the '@'). */
 function prepLocal(raw: string): string {
+  if (PLAIN_LOCAL.test(raw)) return raw.toLowerCase();
   const what = 'The username part';
   if (raw === '') throw new JidError(`${what} is empty`);
   for (const ch of raw) {
@@ -117,6 +127,7 @@ function isIpv4(s: string): boolean {
 
 /** Validates and normalizes a domainpart. */
 function prepDomain(raw: string): string {
+  if (raw.length <= MAX_PART_BYTES && PLAIN_DOMAIN.test(raw)) return raw.toLowerCase();
   const what = 'The domain';
   let domain = raw.replace(LABEL_SEPARATORS, '.');
   if (domain.endsWith('.')) domain = domain.slice(0, -1);
@@ -149,6 +160,7 @@ function prepDomain(raw: string): string {
 
 /** Validates and normalizes a resourcepart (without the '/'). */
 function prepResource(raw: string): string {
+  if (PLAIN_RESOURCE.test(raw)) return raw;
   const what = 'The resource part';
   if (raw === '') throw new JidError(`${what} is empty`);
   checkCommon(raw, what);
