@@ -11,49 +11,26 @@ import {
   type CommandResult,
   type EngineCommandName,
   type EngineErrorPayload,
-  type SavedAccount,
 } from '../../shared/contract.ts';
 import { bareJid, parseJid } from '../../shared/jid.ts';
 import { EngineError, toEngineError } from './errors.ts';
 import { checkRequest } from './command-request.ts';
 import { EventBatcher, type BatchListener } from './event-batcher.ts';
 import { SettingsStore } from './settings-store.ts';
-import { CredentialStore, type SecretBackend } from './credentials.ts';
+import { CredentialStore } from './credentials.ts';
+import type { EngineOptions } from './engine-options.ts';
 import { HistoryStore } from './history/history-store.ts';
-import { AccountRuntime, OFFLINE } from './account/account-runtime.ts';
+import { AccountRuntime, type RuntimeOptions } from './account/account-runtime.ts';
 import { accountEvents, type CommandHandler, type RequestOf } from './account/module.ts';
 import { CapsCache } from './disco/caps.ts';
 import { chatMessageOf } from './chat/chat.ts';
 import { MODULES, type EngineLevelCommand } from './modules.ts';
 import type { RosterModule } from './roster/roster-module.ts';
 import type { PresenceModule } from './presence/presence-module.ts';
-import type { SubscriptionsModule } from './subscriptions/subscriptions-module.ts';
+import { restingSnapshot, runningSnapshot, savedAccount, savedConnection } from './account/account-views.ts';
 import type { ChatModule } from './chat/chat-module.ts';
 
-export interface EngineOptions {
-  /** Where settings and caches live (Electron's userData; a temp dir in tests). */
-  dataDir: string;
-  /** PEM certificates trusted besides the system store (enterprise CA; the test harness CA). */
-  extraCertificates?: readonly string[];
-  dnsServers?: readonly string[];
-  /** Sign-in budget in ms. */
-  timeoutMs?: number;
-  /** Event batching interval in ms (about one frame). */
-  batchIntervalMs?: number;
-  /**
-   * Where remembered passwords may go, best first (the shell passes the keychain, then safeStorage).
-   * None: this run's memory only. Which store holds each account's password is kept in settings.
-   */
-  secretBackends?: readonly SecretBackend[];
-  /** Dead-link detection: probe a silent link after `probeAfterMs`, drop it after `deadAfterMs` (10 s / 25 s). */
-  liveness?: { probeAfterMs: number; deadAfterMs: number };
-  /** Reconnect backoff bounds (1 s to 60 s). */
-  reconnectDelay?: { initialMs: number; maxMs: number };
-  /** How long a link may stay silent after connection.retryNow's probe before it counts as dead (5 s). */
-  wakeProbeMs?: number;
-  /** Results per archive (XEP-0313) page; servers cap it (Prosody: 50). */
-  archivePageSize?: number;
-}
+export type { EngineOptions };
 
 type EngineHandlers = { [C in EngineLevelCommand]: CommandHandler<C> };
 const OK = { ok: true } as const;
@@ -153,8 +130,8 @@ export class Engine {
         .accounts()
         .filter(([jid, a]) => a.keepSignedIn && a.passwordBackend !== null && !this.#runtimes.has(jid));
       const results = await Promise.all(
-        due.map(async ([jid, a]) => {
-          const request = { jid, ...definedConnection(a.connection) };
+        due.map(async ([jid, settings]) => {
+          const request = { jid, ...savedConnection(settings) };
           const error = await this.#signIn(request).then(
             () => null,
             (failure: unknown) => toEngineError(failure).toPayload(),
@@ -216,15 +193,9 @@ export class Engine {
 
   #saved(): CommandResponse<'account.saved'> {
     return {
-      accounts: this.#settings.accounts().map(([jid, account]): SavedAccount => ({
-        jid,
-        host: account.connection?.host ?? null,
-        port: account.connection?.port ?? null,
-        directTls: account.connection?.directTls ?? false,
-        passwordSaved: account.passwordBackend !== null,
-        passwordStorage: this.#credentials.storageOf(jid),
-        keepSignedIn: account.keepSignedIn,
-      })),
+      accounts: this.#settings
+        .accounts()
+        .map(([jid, settings]) => savedAccount(jid, settings, this.#credentials.storageOf(jid))),
       lastUsed: this.#settings.lastUsed,
     };
   }
@@ -234,33 +205,46 @@ export class Engine {
   }
 
   #snapshot(): AccountSnapshot[] {
-    const running = [...this.#runtimes.values()].map((runtime): AccountSnapshot => {
-      const presence = runtime.module<PresenceModule>('presence').presences;
-      return {
-        account: runtime.account,
-        connection: runtime.state,
-        roster: [...runtime.module<RosterModule>('roster').roster.contacts.values()],
-        presence: presence.snapshot(),
-        requests: runtime.module<SubscriptionsModule>('subscriptions').subscriptions.requests(),
-        ownPresence: { ...presence.own },
-      };
-    });
     const resting = this.#settings
       .accounts()
       .filter(([jid]) => !this.#runtimes.has(jid))
-      .map(([jid, settings]): AccountSnapshot => ({
-        account: jid,
-        connection: { ...OFFLINE, error: this.#lastErrors.get(jid) ?? null },
-        roster: [],
-        presence: [],
-        requests: [],
-        ownPresence: settings.lastPresence ?? { show: 'offline', status: null, priority: 0 },
-      }));
-    return [...running, ...resting];
+      .map(([jid, settings]) => restingSnapshot(jid, settings, this.#lastErrors.get(jid) ?? null));
+    return [...[...this.#runtimes.values()].map(runningSnapshot), ...resting];
   }
 
   // -------------------------------------------------------------------------------------------------
   // Accounts coming and going
+
+  /** What a new runtime of `account` is given: the engine's settings, stores, module list and callbacks. */
+  #runtimeOptions(account: string, self: () => AccountRuntime): RuntimeOptions {
+    const events = accountEvents(this.#events, account);
+    return {
+      resource: this.#settings.resource,
+      extraCertificates: this.#options.extraCertificates ?? [],
+      dnsServers: this.#options.dnsServers,
+      timeoutMs: this.#options.timeoutMs,
+      liveness: this.#options.liveness,
+      reconnectDelay: this.#options.reconnectDelay ?? { initialMs: 1_000, maxMs: 60_000 },
+      pinnedFingerprint256: this.#settings.account(account).pinnedFingerprint256,
+      events,
+      modules: MODULES,
+      context: {
+        account,
+        accountJid: parseJid(account),
+        events,
+        settings: this.#settings,
+        history: this.#history,
+        caps: this.#caps,
+        archivePageSize: this.#options.archivePageSize ?? 50,
+      },
+      signOut: () => this.#signOut(account),
+      onEnded: (error) => {
+        if (this.#runtimes.get(account) !== self()) return;
+        this.#runtimes.delete(account);
+        if (error) this.#lastErrors.set(account, error.toPayload());
+      },
+    };
+  }
 
   async #signIn(request: RequestOf<'account.signIn'>): Promise<CommandResponse<'account.signIn'>> {
     const account = bareJid(request.jid);
@@ -277,8 +261,6 @@ export class Engine {
           : 'No password is saved for this account; enter it to sign in.',
       );
     }
-    const settings = this.#settings.account(account);
-    const events = accountEvents(this.#events, account);
     const runtime: AccountRuntime = new AccountRuntime(
       account,
       password,
@@ -288,44 +270,11 @@ export class Engine {
         directTls: request.directTls,
         allowInsecure: request.allowInsecure,
       },
-      {
-        resource: this.#settings.resource,
-        extraCertificates: this.#options.extraCertificates ?? [],
-        dnsServers: this.#options.dnsServers,
-        timeoutMs: this.#options.timeoutMs,
-        liveness: this.#options.liveness,
-        reconnectDelay: this.#options.reconnectDelay ?? { initialMs: 1_000, maxMs: 60_000 },
-        pinnedFingerprint256: settings.pinnedFingerprint256,
-        events,
-        modules: MODULES,
-        context: {
-          account,
-          accountJid: parseJid(account),
-          events,
-          settings: this.#settings,
-          history: this.#history,
-          caps: this.#caps,
-          archivePageSize: this.#options.archivePageSize ?? 50,
-        },
-        signOut: () => this.#signOut(account),
-        onEnded: (error) => {
-          if (this.#runtimes.get(account) !== runtime) return;
-          this.#runtimes.delete(account);
-          if (error) this.#lastErrors.set(account, error.toPayload());
-        },
-      },
+      this.#runtimeOptions(account, () => runtime),
     );
     this.#runtimes.set(account, runtime);
     this.#lastErrors.delete(account);
-    const own =
-      settings.lastPresence && settings.lastPresence.show !== 'offline'
-        ? settings.lastPresence
-        : { show: 'available' as const, status: null, priority: 0 };
-    runtime.module<PresenceModule>('presence').presences.setOwn({
-      show: own.show,
-      status: own.status,
-      priority: request.priority ?? own.priority,
-    });
+    runtime.module<PresenceModule>('presence').restoreOwn(request.priority);
     try {
       const state = await runtime.start();
       // Remember only what worked: the connection settings always, the password when asked to.
@@ -341,9 +290,7 @@ export class Engine {
       let passwordWarning: string | null = null;
       if (request.remember === true && request.password !== undefined) {
         passwordWarning = (await this.#credentials.remember(account, password)).warning;
-      } else if (request.remember === false) {
-        await this.#credentials.forget(account);
-      }
+      } else if (request.remember === false) await this.#credentials.forget(account);
       this.#announceAccounts();
       return {
         account,
@@ -358,7 +305,6 @@ export class Engine {
       }
       if (this.#runtimes.get(account) === runtime) this.#runtimes.delete(account);
       this.#lastErrors.set(account, failure.toPayload());
-      events.emit('connection.state', { ...OFFLINE, error: failure.toPayload() });
       throw failure;
     }
   }
@@ -374,15 +320,4 @@ export class Engine {
     }
     await runtime?.signOut();
   }
-}
-
-/** Saved connection settings as sign-in request fields (absent rather than null). */
-function definedConnection(
-  connection: { host: string | null; port: number | null; directTls: boolean } | null,
-) {
-  return {
-    ...(connection?.host ? { host: connection.host } : {}),
-    ...(connection?.port ? { port: connection.port } : {}),
-    ...(connection?.directTls ? { directTls: true } : {}),
-  };
 }

@@ -148,7 +148,9 @@ export class AccountRuntime {
       this.#ended = true;
       this.#sm.reset();
       await this.#session?.close();
-      throw toEngineError(error);
+      const failure = toEngineError(error);
+      this.#setState({ ...OFFLINE, error: failure.toPayload() });
+      throw failure;
     }
   }
 

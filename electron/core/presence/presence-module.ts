@@ -7,6 +7,8 @@ const OK = { ok: true } as const;
 
 export interface PresenceModule extends ProtocolModule {
   readonly presences: Presences;
+  /** At sign-in: the presence the account had last (never 'offline'), at `priority` when given. */
+  restoreOwn(priority?: number): void;
 }
 
 function create(context: AccountContext) {
@@ -14,6 +16,12 @@ function create(context: AccountContext) {
   return {
     id: 'presence',
     presences,
+    restoreOwn: (priority) => {
+      const last = context.settings.account(context.account).lastPresence;
+      const own =
+        last && last.show !== 'offline' ? last : { show: 'available' as const, status: null, priority: 0 };
+      presences.setOwn({ show: own.show, status: own.status, priority: priority ?? own.priority });
+    },
     handlers: [
       {
         kind: 'presence',

@@ -1,0 +1,68 @@
+// How accounts look from outside the engine: the saved list ('account.saved', 'accounts.changed') and the
+// per-account part of 'state.snapshot', for accounts signed in (from their runtime's modules) and at rest.
+import type {
+  AccountSnapshot,
+  EngineErrorPayload,
+  PasswordStorage,
+  SavedAccount,
+} from '../../../shared/contract.ts';
+import type { AccountSettings } from '../settings-store.ts';
+import type { PresenceModule } from '../presence/presence-module.ts';
+import type { RosterModule } from '../roster/roster-module.ts';
+import type { SubscriptionsModule } from '../subscriptions/subscriptions-module.ts';
+import { OFFLINE, type AccountRuntime } from './account-runtime.ts';
+
+export function savedAccount(jid: string, settings: AccountSettings, storage: PasswordStorage): SavedAccount {
+  return {
+    jid,
+    host: settings.connection?.host ?? null,
+    port: settings.connection?.port ?? null,
+    directTls: settings.connection?.directTls ?? false,
+    passwordSaved: settings.passwordBackend !== null,
+    passwordStorage: storage,
+    keepSignedIn: settings.keepSignedIn,
+  };
+}
+
+/** A signed-in (or signing-in, or reconnecting) account as it is now. */
+export function runningSnapshot(runtime: AccountRuntime): AccountSnapshot {
+  const presence = runtime.module<PresenceModule>('presence').presences;
+  return {
+    account: runtime.account,
+    connection: runtime.state,
+    roster: [...runtime.module<RosterModule>('roster').roster.contacts.values()],
+    presence: presence.snapshot(),
+    requests: runtime.module<SubscriptionsModule>('subscriptions').subscriptions.requests(),
+    ownPresence: { ...presence.own },
+  };
+}
+
+/** A saved account that is not signed in: offline, with why if it failed, and its last own presence. */
+export function restingSnapshot(
+  jid: string,
+  settings: AccountSettings,
+  lastError: EngineErrorPayload | null,
+): AccountSnapshot {
+  return {
+    account: jid,
+    connection: { ...OFFLINE, error: lastError },
+    roster: [],
+    presence: [],
+    requests: [],
+    ownPresence: settings.lastPresence ?? { show: 'offline', status: null, priority: 0 },
+  };
+}
+
+/** Saved connection settings as sign-in request fields (absent rather than null). */
+export function savedConnection(settings: AccountSettings): {
+  host?: string;
+  port?: number;
+  directTls?: true;
+} {
+  const connection = settings.connection;
+  return {
+    ...(connection?.host ? { host: connection.host } : {}),
+    ...(connection?.port ? { port: connection.port } : {}),
+    ...(connection?.directTls ? { directTls: true } : {}),
+  };
+}

@@ -1,0 +1,27 @@
+// What an Engine is created with: where its files live, what it trusts, and its timings (tests shorten them).
+import type { SecretBackend } from './credentials.ts';
+
+export interface EngineOptions {
+  /** Where settings and caches live (Electron's userData; a temp dir in tests). */
+  dataDir: string;
+  /** PEM certificates trusted besides the system store (enterprise CA; the test harness CA). */
+  extraCertificates?: readonly string[];
+  dnsServers?: readonly string[];
+  /** Sign-in budget in ms. */
+  timeoutMs?: number;
+  /** Event batching interval in ms (about one frame). */
+  batchIntervalMs?: number;
+  /**
+   * Where remembered passwords may go, best first (the shell passes the keychain, then safeStorage).
+   * None: this run's memory only. Which store holds each account's password is kept in settings.
+   */
+  secretBackends?: readonly SecretBackend[];
+  /** Dead-link detection: probe a silent link after `probeAfterMs`, drop it after `deadAfterMs` (10 s / 25 s). */
+  liveness?: { probeAfterMs: number; deadAfterMs: number };
+  /** Reconnect backoff bounds (1 s to 60 s). */
+  reconnectDelay?: { initialMs: number; maxMs: number };
+  /** How long a link may stay silent after connection.retryNow's probe before it counts as dead (5 s). */
+  wakeProbeMs?: number;
+  /** Results per archive (XEP-0313) page; servers cap it (Prosody: 50). */
+  archivePageSize?: number;
+}

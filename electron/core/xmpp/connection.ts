@@ -1,0 +1,118 @@
+// The connection under a session: xmpp.js's client core with the two things it gets wrong here fixed (UTF-8
+// split across socket reads, empty stream errors), and the mapping of whatever a connect attempt threw into
+// an error a person can act on.
+import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { Client } from '@xmpp/client-core';
+import type { SocketLike } from '@xmpp/connection';
+import type { Element } from '@xmpp/xml';
+import { EngineError } from '../errors.ts';
+import type { Endpoint } from './resolve-endpoints.ts';
+import { NS_STREAM_ERRORS } from './ns.ts';
+
+/** Stream errors parsed defensively: xmpp.js's own parser throws on an empty <stream:error/>. */
+export class StreamErrorReceived extends Error {
+  readonly condition: string;
+  readonly text: string | null;
+  constructor(condition: string, text: string | null) {
+    super(`stream error: ${condition}${text ? ` (${text})` : ''}`);
+    this.condition = condition;
+    this.text = text;
+  }
+}
+
+export class ParleyConnection extends Client {
+  /**
+   * xmpp.js 0.14 decodes every socket read on its own (`data.toString('utf8')`), so a character whose UTF-8
+   * bytes straddle two reads (TLS records are 16 kB) arrives as two U+FFFD: non-ASCII text in messages and
+   * names was corrupted at random. One decoder per socket carries the partial bytes over to the next read.
+   */
+  #decoder = new StringDecoder('utf8');
+
+  override _attachSocket(socket: SocketLike): void {
+    this.#decoder = new StringDecoder('utf8'); // STARTTLS swaps the socket: start clean on the new one
+    super._attachSocket(socket);
+  }
+
+  override _onData(data: Buffer | string): void {
+    super._onData(typeof data === 'string' ? data : this.#decoder.write(data));
+  }
+
+  override _onStreamError(element: Element): void {
+    const condition = element
+      .getChildElements()
+      .find((child) => child.getNS() === NS_STREAM_ERRORS && child.name !== 'text');
+    const text = element.getChildText('text', NS_STREAM_ERRORS);
+    this.emit('error', new StreamErrorReceived(condition?.name ?? 'undefined-condition', text));
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (net.isIPv4(host)) return host.startsWith('127.');
+  return host === '::1' || host === '[::1]';
+}
+
+/** Maps whatever a socket, TLS or the stream threw into the error a person can act on. */
+export function classifyConnectError(error: unknown, endpoint: Endpoint | null, domain: string): EngineError {
+  if (error instanceof EngineError) return error;
+  const where = endpoint ? `${endpoint.host}:${endpoint.port}` : domain;
+  if (error instanceof StreamErrorReceived) {
+    if (error.condition === 'conflict') {
+      return new EngineError(
+        'conflict',
+        'Signed out: this account signed in again from another place with the same resource.',
+        {
+          condition: error.condition,
+        },
+      );
+    }
+    if (error.condition === 'host-unknown') {
+      return new EngineError('stream-error', `The server at ${where} does not host ${domain}.`, {
+        condition: error.condition,
+      });
+    }
+    const reason = error.text ? `: ${error.text}` : '';
+    return new EngineError(
+      'stream-error',
+      `The server closed the connection (${error.condition})${reason}.`,
+      {
+        condition: error.condition,
+      },
+    );
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const name = (error as Error | undefined)?.name ?? '';
+  if (
+    [
+      'ECONNREFUSED',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'EADDRNOTAVAIL',
+    ].includes(code)
+  ) {
+    return new EngineError('unreachable', `Could not reach the server at ${where} (${code}).`, {
+      cause: error,
+    });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new EngineError('dns-failed', `The server ${endpoint?.host ?? domain} could not be found (DNS).`, {
+      cause: error,
+    });
+  }
+  if (code.startsWith('ERR_SSL') || code === 'EPROTO' || code.startsWith('ERR_TLS')) {
+    return new EngineError('tls-failed', `A secure connection to ${where} could not be set up (${code}).`, {
+      cause: error,
+    });
+  }
+  if (name === 'TimeoutError') {
+    return new EngineError('timeout', `The server at ${where} stopped answering during sign-in.`, {
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new EngineError('unreachable', `The connection to ${where} failed: ${message}`, { cause: error });
+}
