@@ -6,7 +6,7 @@ import type { ChatModule } from '../chat/chat-module.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
 import type { MessageEnvelope } from '../xmpp/envelope.ts';
 import { NS_MARKERS, NS_RECEIPTS } from '../xmpp/ns.ts';
-import { parseAck, PendingMarkers, receiptFor } from './receipts.ts';
+import { PendingMarkers, receiptFor } from './receipts.ts';
 
 const CONTENT_TYPES = new Set(['chat', 'normal', 'headline']);
 
@@ -25,8 +25,7 @@ function create(context: AccountContext) {
   const onMessage = (envelope: MessageEnvelope): 'continue' => {
     // Our other devices' sent messages carry nothing for us; archive pages are the catch-up's.
     if (envelope.via === 'carbon-sent' || envelope.via === 'archive') return 'continue';
-    const { message, fromBare, fields, type } = envelope;
-    const ack = parseAck(message);
+    const { message, fromBare, fields, type, ack } = envelope;
     if (ack) {
       context.module<ChatModule>('chat').chats.setStates([{ id: ack.id, peer: ack.from, state: ack.kind }]);
     }

@@ -9,6 +9,7 @@
 import type { Element } from '@xmpp/xml';
 import { formatJid, sameAccount, tryParseJid, type Jid } from '../../../shared/jid.ts';
 import { messageFields, usableId, type MessageFields } from '../chat/message-fields.ts';
+import { parseAck, type Ack } from '../receipts/receipts.ts';
 import { NS_CARBONS, NS_CLIENT, NS_DELAY, NS_FORWARD, NS_MAM, NS_SID } from './ns.ts';
 
 /** How a message reached us: on its own, as a carbon of another device's traffic, or from the archive. */
@@ -35,6 +36,11 @@ export interface MessageEnvelope {
   archive: { queryId: string; serverAt: number | null } | null;
   /** Bounded content fields (ids, body, subject, thread). */
   fields: MessageFields;
+  /**
+   * XEP extractors: typed payloads more than one module reads, read here once. A XEP-0184 receipt or
+   * XEP-0333 marker, with its sender (later: chat state, correction, reaction, reply).
+   */
+  ack: Ack | null;
 }
 
 export interface PresenceEnvelope {
@@ -193,6 +199,7 @@ function messageEnvelope(
     delay: delayStamp(message),
     archive,
     fields: messageFields(message),
+    ack: parseAck(message),
   };
 }
 
