@@ -4,13 +4,9 @@
 import { create } from 'zustand';
 import type { AccountConnection, ConnectionState, SavedAccount } from '../../shared/contract.ts';
 
-export const OFFLINE: ConnectionState = {
-  status: 'offline',
-  jid: null,
-  error: null,
-  security: null,
-  mechanism: null,
-};
+import { OFFLINE } from '../../shared/connection.ts';
+
+export { OFFLINE };
 
 export type ConnectionMap = ReadonlyMap<string, AccountConnection>;
 

@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import { xml, type Element } from '@xmpp/xml';
 import type { ConnectionState, EngineCommandName, SignInRequest } from '../../../shared/contract.ts';
 import { parseJid } from '../../../shared/jid.ts';
+import { OFFLINE } from '../../../shared/connection.ts';
 import { EngineError, toEngineError } from '../errors.ts';
 import { XmppSession } from '../xmpp/session.ts';
 import { StreamManagement } from '../xmpp/stream-management.ts';
@@ -28,13 +29,7 @@ import type {
 /** Live messages held during a catch-up, at most; a flood past this is dropped (the archive has it). */
 const MAX_HELD = 20_000;
 
-export const OFFLINE: ConnectionState = {
-  status: 'offline',
-  jid: null,
-  error: null,
-  security: null,
-  mechanism: null,
-};
+export { OFFLINE };
 
 /** Failures a later try can fix (the network, the server restarting); not ones only the user can. */
 function isWorthRetrying(error: EngineError): boolean {

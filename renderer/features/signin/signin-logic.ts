@@ -1,6 +1,6 @@
 // Sign-in form rules as pure functions: what to send, what the user is told when it fails.
 import type { CommandRequest, EngineErrorPayload, SavedAccount } from '../../../shared/contract.ts';
-import { bareJid, isBareJid } from '../../../shared/jid.ts';
+import { bareJid, isBareJid, tryParseJid } from '../../../shared/jid.ts';
 
 export interface SignInForm {
   jid: string;
@@ -67,7 +67,7 @@ export interface ErrorText {
 
 /** What the user reads when sign-in fails, per contract error code. */
 export function describeSignInError(error: EngineErrorPayload, jid: string): ErrorText {
-  const domain = jid.includes('@') ? jid.slice(jid.indexOf('@') + 1) : jid;
+  const domain = tryParseJid(jid)?.domain ?? jid;
   const detail = error.message || null;
   switch (error.code) {
     case 'auth-failed':
