@@ -11,8 +11,7 @@ import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
 import { seedRoster } from '../../e2e/harness/roster-seed.ts';
 import { xml } from '@xmpp/xml';
 import { Engine } from '../../electron/core/engine.ts';
-import { XmppSession } from '../../electron/core/xmpp/session.ts';
-import { IqTracker } from '../../electron/core/xmpp/iq-tracker.ts';
+import { openRawSession } from '../../e2e/harness/raw-session.ts';
 import { median, report } from './_stats.ts';
 
 const ACCOUNTS = 10;
@@ -68,27 +67,15 @@ async function rawSignIn(server: ProsodyServer, users: string[]): Promise<number
   const start = performance.now();
   const sessions = await Promise.all(
     users.map(async (u) => {
-      const session = await XmppSession.open({
-        jid: `${u}@${server.domain}`,
-        password: PASSWORD,
-        resource: 'raw',
-        host: server.host,
-        port: server.c2sPort,
-        trust: {
-          servername: server.domain,
-          pinnedFingerprint256: null,
-          extraCertificates: [server.certificate.certPem],
-        },
-      });
-      const iq = new IqTracker((stanza) => session.send(stanza), session.jid);
-      session.on('stanza', (stanza) => {
-        if (stanza.name === 'iq') iq.handleReply(stanza);
-      });
-      session.start();
-      const reply = await iq.request('get', null, xml('query', { xmlns: 'jabber:iq:roster' }));
+      const raw = await openRawSession(
+        server,
+        { user: u, jid: `${u}@${server.domain}`, password: PASSWORD },
+        'raw',
+      );
+      const reply = await raw.iq.request('get', null, xml('query', { xmlns: 'jabber:iq:roster' }));
       if (reply.getChild('query')?.getChildren('item').length !== CONTACTS) throw new Error('raw roster');
-      await session.send(xml('presence'));
-      return session;
+      await raw.session.send(xml('presence'));
+      return raw.session;
     }),
   );
   const elapsed = performance.now() - start;
