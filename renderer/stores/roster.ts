@@ -20,6 +20,14 @@ export function applyRosterChange(current: RosterMap, change: RosterChange): Ros
   return next;
 }
 
+/** A reset as parts of at most `size` contacts: the first replaces the roster, the later ones add to it. */
+export function resetParts(contacts: readonly Contact[], size: number): Contact[][] {
+  if (contacts.length <= size) return [[...contacts]];
+  const parts: Contact[][] = [];
+  for (let i = 0; i < contacts.length; i += size) parts.push(contacts.slice(i, i + size));
+  return parts;
+}
+
 export interface OrderEntry {
   contact: Contact;
   /** What the roster sorts by: the display name (see displayName). */

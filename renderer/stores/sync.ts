@@ -1,12 +1,22 @@
 // Feeds the stores from the contract: 'state.snapshot' (every account the engine knows) at start and after a
 // browser-mode socket came back, then events, each naming its account. Events that the snapshot covers and
 // that arrived before its answer are dropped (the snapshot is newer); message, failure, notice and layout
-// events are never in a snapshot and always apply. One account's session ending clears only that account's
+// events are never in a snapshot and always apply. A large roster in the snapshot is applied in parts of
+// SNAPSHOT_PART contacts, one task each (as the engine splits a large 'roster.changed'), so a page reload
+// with 10,000 contacts never holds the main thread for long; the events the snapshot covers that arrive
+// meanwhile wait and then apply in their order. One account's session ending clears only that account's
 // session-bound state (its presence and requests); chats, their history and the names in them stay.
-import type { AccountConnection, EventName, EventPayload, SavedAccount } from '../../shared/contract.ts';
+import type {
+  AccountConnection,
+  Contact,
+  CommandResponse,
+  EventName,
+  EventPayload,
+  SavedAccount,
+} from '../../shared/contract.ts';
 import { getBridge, onBridgeReopen } from '../transport/bridge.ts';
 import { useConnection, visibleAccounts } from './connection.ts';
-import { contactCount, useRoster } from './roster.ts';
+import { contactCount, resetParts, useRoster, type AccountRoster } from './roster.ts';
 import { usePresence } from './presence.ts';
 import { useRequests } from './requests.ts';
 import { useChats } from './chats.ts';
@@ -77,6 +87,76 @@ export function forgetAccountState(account: string): void {
   useUi.getState().closeAccount(account);
 }
 
+/** Contacts per task when a snapshot's roster is applied (the engine splits 'roster.changed' the same way). */
+export const SNAPSHOT_PART = 1000;
+
+export type AccountSnapshot = CommandResponse<'state.snapshot'>['accounts'][number];
+
+/**
+ * Lets the page run between two parts of a snapshot (paint, input, WebSocket messages): a macrotask through a
+ * MessageChannel, which (unlike setTimeout) is neither clamped to 4 ms when nested nor throttled in a hidden
+ * window, and (unlike requestAnimationFrame) still runs in one.
+ */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * Applies a snapshot's accounts: connections, presence, requests and the first part of every roster at once,
+ * then (when `yieldTask` is given and a roster is larger than `part`) the rest of each roster one part per
+ * task. Resolves when everything is applied, or as soon as `current()` says a newer snapshot took over.
+ * `firstPartApplied` runs once everything but the remaining roster parts is in the stores (the UI can show).
+ * A roster something else replaced or dropped meanwhile (the account was removed) keeps what it became.
+ */
+export async function applySnapshot(
+  accounts: readonly AccountSnapshot[],
+  options: {
+    part?: number;
+    yieldTask?: () => Promise<void>;
+    current?: () => boolean;
+    firstPartApplied?: () => void;
+  } = {},
+): Promise<void> {
+  const part = options.part ?? SNAPSHOT_PART;
+  const current = options.current ?? (() => true);
+  const known = new Set(accounts.map((a) => a.account));
+  useConnection.getState().resetConnections(accounts.map((a) => ({ ...a.connection, account: a.account })));
+  useRoster.getState().retain(known);
+  usePresence.getState().retain(known);
+  useRequests.getState().retain(known);
+  const rest: Array<{ account: string; parts: Contact[][]; applied: AccountRoster | undefined }> = [];
+  for (const snap of accounts) {
+    const [first = [], ...more] = resetParts(snap.roster, options.yieldTask ? part : Infinity);
+    useRoster.getState().reset(snap.account, first);
+    if (more.length > 0)
+      rest.push({
+        account: snap.account,
+        parts: more,
+        applied: useRoster.getState().byAccount.get(snap.account),
+      });
+    usePresence.getState().reset(snap.account, snap.presence);
+    usePresence.getState().setOwn(snap.account, snap.ownPresence);
+    useRequests.getState().setRequests(snap.account, snap.requests);
+  }
+  options.firstPartApplied?.();
+  for (const roster of rest) {
+    for (const upserts of roster.parts) {
+      await options.yieldTask!();
+      if (!current()) return;
+      if (useRoster.getState().byAccount.get(roster.account) !== roster.applied) break;
+      useRoster.getState().apply({ account: roster.account, reset: false, upserts, removed: [] });
+      roster.applied = useRoster.getState().byAccount.get(roster.account);
+    }
+  }
+}
+
 let started = false;
 let restored = false;
 
@@ -85,11 +165,15 @@ export function startSync(): void {
   started = true;
   const bridge = getBridge();
   let snapshotGeneration = 0;
-  let snapshotApplied = false;
+  // 'drop': no snapshot answer yet (it will cover these events); 'queue': the snapshot is being applied in
+  // parts (these events are newer: they wait, in order); 'apply': straight into the stores.
+  let covering: 'drop' | 'queue' | 'apply' = 'drop';
+  let waiting: Array<() => void> = [];
 
   const covered = <E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): void => {
     bridge.on(event, (payload) => {
-      if (snapshotApplied) handler(payload);
+      if (covering === 'apply') handler(payload);
+      else if (covering === 'queue') waiting.push(() => handler(payload));
     });
   };
 
@@ -121,36 +205,40 @@ export function startSync(): void {
     useUi.getState().setPoppedOut(poppedOut.map((p) => chatId(p.account, p.peer))),
   );
 
+  const ready = (): void => {
+    useConnection.getState().setReady();
+    if (useUi.getState().view === 'main') void restoreAccounts();
+  };
+
   const loadSnapshot = async (): Promise<void> => {
     const generation = ++snapshotGeneration;
-    snapshotApplied = false;
+    covering = 'drop';
+    waiting = [];
     const [result, saved] = await Promise.all([
       bridge.invoke('state.snapshot', {}),
       bridge.invoke('account.saved', {}),
     ]);
     if (generation !== snapshotGeneration) return;
     if (saved.ok) applySaved(saved.value.accounts, saved.value.lastUsed);
-    if (result.ok) {
-      const { accounts } = result.value;
-      const known = new Set(accounts.map((a) => a.account));
-      useConnection
-        .getState()
-        .resetConnections(accounts.map((a) => ({ ...a.connection, account: a.account })));
-      useRoster.getState().retain(known);
-      usePresence.getState().retain(known);
-      useRequests.getState().retain(known);
-      for (const snap of accounts) {
-        useRoster.getState().reset(snap.account, snap.roster);
-        usePresence.getState().reset(snap.account, snap.presence);
-        usePresence.getState().setOwn(snap.account, snap.ownPresence);
-        useRequests.getState().setRequests(snap.account, snap.requests);
-      }
-    } else {
+    if (!result.ok) {
       console.error('state.snapshot failed', result.error.message);
+      covering = 'apply';
+      ready();
+      return;
     }
-    snapshotApplied = true;
-    useConnection.getState().setReady();
-    if (useUi.getState().view === 'main') void restoreAccounts();
+    covering = 'queue';
+    const current = (): boolean => generation === snapshotGeneration;
+    // A large answer already cost this task its decoding and JSON.parse: its first part goes in the next one.
+    if (result.value.accounts.some((a) => a.roster.length > SNAPSHOT_PART)) {
+      await nextTask();
+      if (!current()) return;
+    }
+    await applySnapshot(result.value.accounts, { yieldTask: nextTask, current, firstPartApplied: ready });
+    if (!current()) return;
+    // What arrived while the parts went in, in its order; then events apply as they come.
+    for (let i = 0; i < waiting.length; i++) waiting[i]!();
+    waiting = [];
+    covering = 'apply';
   };
 
   void loadSnapshot();
