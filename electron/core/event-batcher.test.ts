@@ -415,3 +415,28 @@ test('events about different accounts never merge: each keeps its latest state a
     'the same contact on two accounts is two entries, each under its account',
   );
 });
+
+test('hurry() delivers one batch now; the rest of a split list keeps its pace', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const batcher = new EventBatcher(16);
+  const batches = record(batcher);
+  const contacts = Array.from({ length: 2_500 }, (_, i) => contact(`c${i}@example.com`));
+  batcher.emit('roster.changed', { account: ME, reset: true, upserts: contacts, removed: [] });
+  batcher.hurry();
+  assert.equal(batches.length, 1, 'the first part at once');
+  const first = payloadsOf(batches, 'roster.changed')[0]!;
+  assert.deepEqual([first.reset, first.upserts.length], [true, MAX_ITEMS['roster.changed']]);
+  t.mock.timers.tick(15);
+  assert.equal(batches.length, 1, 'the next part not before the interval');
+  t.mock.timers.tick(1);
+  t.mock.timers.tick(16);
+  const parts = payloadsOf(batches, 'roster.changed');
+  assert.deepEqual(
+    parts.map((p) => [p.reset, p.upserts.length]),
+    [
+      [true, 1000],
+      [false, 1000],
+      [false, 500],
+    ],
+  );
+});

@@ -6,7 +6,7 @@ import { MAX_GROUPS, MAX_NAME_CHARS } from '../../../shared/contract.ts';
 import { tryParseJid, formatJid } from '../../../shared/jid.ts';
 import type { AccountEvents } from '../account/module.ts';
 import type { IqTracker } from '../xmpp/iq-tracker.ts';
-import type { SettingsStore } from '../settings-store.ts';
+import type { RosterCache, SettingsStore } from '../settings-store.ts';
 import { NS_ROSTER } from '../xmpp/ns.ts';
 export { NS_ROSTER };
 
@@ -63,6 +63,8 @@ export class Roster {
   #version: string | null = null;
   readonly #account: string;
   #cacheTimer: NodeJS.Timeout | null = null;
+  /** The disk cache, read as the account starts signing in (overlapping the connection) for its first fetch. */
+  readonly #cached: Promise<RosterCache | null>;
 
   /**
    * `onPresenceEnded` runs when a contact stops sending us presence (our subscription to them ended, or
@@ -80,20 +82,35 @@ export class Roster {
     this.#store = store;
     this.#isPendingIn = isPendingIn;
     this.#onPresenceEnded = onPresenceEnded;
+    this.#cached = store.readRoster(account).catch(() => null);
   }
 
-  /** Loads the roster for a new session; uses the cached copy when the server says it is current. */
+  /**
+   * Loads the roster for a new session. With versioning (RFC 6121 §2.6) the version we hold is offered; the
+   * first time, the cached roster is shown at once, before the server answers, since the answer is usually
+   * "still current" (then nothing changes; if not, its full roster replaces the cached one in a moment).
+   */
   async fetch(link: RosterLink, versioning: boolean): Promise<void> {
-    const cache = versioning ? await this.#store.readRoster(this.#account) : null;
-    const query = xml('query', { xmlns: NS_ROSTER, ver: versioning ? (cache?.version ?? '') : undefined });
+    let known: RosterCache | null = null;
+    let shown = false;
+    if (versioning && this.#version !== null) {
+      known = { version: this.#version, contacts: [...this.contacts.values()] };
+    } else if (versioning) {
+      known = await this.#cached;
+      if (known) {
+        this.#replaceAll(this.#withPending(known.contacts));
+        this.#version = known.version;
+        shown = true;
+        this.#events.hurry(); // to the UI now, not after the round trip
+      }
+    }
+    const query = xml('query', { xmlns: NS_ROSTER, ver: versioning ? (known?.version ?? '') : undefined });
     const reply = await link.iq.request('get', null, query);
     const result = reply.getChild('query', NS_ROSTER);
-    if (!result && cache) {
-      // RFC 6121 §2.6.3: an empty result means our cached version is current; changes follow as pushes.
-      this.#replaceAll(
-        cache.contacts.map((contact) => ({ ...contact, pendingIn: this.#isPendingIn(contact.jid) })),
-      );
-      this.#version = cache.version;
+    if (!result && known) {
+      // RFC 6121 §2.6.3: an empty result means our version is current; changes follow as pushes.
+      if (!shown) this.#replaceAll(this.#withPending(known.contacts));
+      this.#version = known.version;
       return;
     }
     const contacts: Contact[] = [];
@@ -103,8 +120,13 @@ export class Roster {
         contacts.push({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
     }
     this.#replaceAll(contacts);
+    this.#events.hurry(); // its first part to the UI before the presence storm that follows
     this.#version = result?.attrs.ver ?? null;
     this.#scheduleCacheWrite();
+  }
+
+  #withPending(contacts: readonly Contact[]): Contact[] {
+    return contacts.map((contact) => ({ ...contact, pendingIn: this.#isPendingIn(contact.jid) }));
   }
 
   /** Applies a roster push iq (type set). Returns false when it is not ours to accept. */
