@@ -39,6 +39,7 @@ import { xml } from '@xmpp/xml';
 import { Engine } from '../../electron/core/engine.ts';
 import { SettingsStore } from '../../electron/core/settings-store.ts';
 import { XmppSession } from '../../electron/core/xmpp/session.ts';
+import { StreamManagement } from '../../electron/core/xmpp/stream-management.ts';
 import { IqTracker } from '../../electron/core/xmpp/iq-tracker.ts';
 import { NS_ROSTER } from '../../electron/core/xmpp/ns.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
@@ -588,9 +589,11 @@ interface RawFigures {
 }
 
 /** A bare session signs in and fetches the roster (with `ver`, when given): the server's share. */
-async function rawFetch(server: ProsodyServer, version?: string): Promise<RawFigures> {
+async function rawFetch(server: ProsodyServer, version?: string, streamManaged = false): Promise<RawFigures> {
   const start = performance.now();
   const session = await XmppSession.open({
+    // XEP-0198 on, as the engine signs in: Prosody's smacks then copies every stanza it queues for resending.
+    ...(streamManaged ? { sm: new StreamManagement(() => undefined) } : {}),
     jid: `${USER}@${server.domain}`,
     password: PASSWORD,
     resource: 'raw-bench',
@@ -630,6 +633,7 @@ interface RunResult {
   engine: EngineFigures;
   warmEngine: EngineFigures | null;
   raw: RawFigures;
+  rawSm: RawFigures;
   rawVersioned: RawFigures | null;
   page: PageFigures | null;
   reload: PageFigures | null;
@@ -655,6 +659,7 @@ async function allPresence(watch: ReturnType<typeof watchEngine>): Promise<void>
 /** One run: raw fetch, cold sign-in and reload, raw versioned fetch, warm sign-in (see the top). */
 async function oneRun(server: ProsodyServer, browser: Browser | null): Promise<RunResult> {
   const raw = await rawFetch(server);
+  const rawSm = await rawFetch(server, undefined, true);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-roster-bench-'));
   let page: PageFigures | null = null;
   let reload: PageFigures | null = null;
@@ -719,7 +724,7 @@ async function oneRun(server: ProsodyServer, browser: Browser | null): Promise<R
         await again.dispose();
       }
     }
-    return { engine: engineFigures, warmEngine, raw, rawVersioned, page, reload, warm, pageError };
+    return { engine: engineFigures, warmEngine, raw, rawSm, rawVersioned, page, reload, warm, pageError };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -879,6 +884,18 @@ export async function main(args: string[]): Promise<void> {
     );
     const raws = results.map((r) => r.raw);
     const rawMedian = median(raws.map((r) => r.totalMs));
+    figure(
+      'roster_raw_fetch_sm_ms',
+      results.map((r) => r.rawSm.totalMs),
+      'ms',
+      {
+        side: 'server',
+        via: 'bare session with XEP-0198 enabled (as the engine signs in), same run',
+        from: 'XmppSession.open called',
+        to: `roster result (${TOTAL} items) received`,
+        fetchMs: round1(median(results.map((r) => r.rawSm.fetchMs))),
+      },
+    );
     figure(
       'roster_raw_fetch_ms',
       raws.map((r) => r.totalMs),
