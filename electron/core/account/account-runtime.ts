@@ -189,7 +189,20 @@ export class AccountRuntime {
 
   /** Opens a session (first time or reconnecting) and starts every module on it. */
   async #open(): Promise<ConnectionState> {
+    const asking: string[] = [];
     const session = await XmppSession.open({
+      afterBind: async (features) => {
+        asking.length = 0;
+        const payloads: Element[] = [];
+        for (const module of this.modules) {
+          const payload = await module.beforeStreamManagement?.(features);
+          if (payload) {
+            asking.push(module.id);
+            payloads.push(payload);
+          }
+        }
+        return payloads;
+      },
       jid: this.account,
       password: this.#password,
       resource: this.#options.resource,
@@ -224,6 +237,10 @@ export class AccountRuntime {
         return session.isOpen;
       },
       unackedIds: () => this.#sm.unackedIds(),
+      prefetched: (id) => {
+        const at = asking.indexOf(id);
+        return at < 0 ? null : (session.prefetched[at]?.reply ?? null);
+      },
       send: (stanza) => session.send(prepare(stanza)),
       sendMany: (stanzas) => session.sendMany(stanzas.map(prepare)),
     };

@@ -79,6 +79,8 @@ export interface SessionLink {
   readonly streamManaged: boolean;
   readonly resumed: boolean;
   readonly isOpen: boolean;
+  /** The answer to a module's beforeStreamManagement query on this session, or null. */
+  prefetched(moduleId: string): Element | null;
   /** Ids of sent stanzas the server has not confirmed (a resumed stream delivers those itself). */
   unackedIds(): Set<string>;
   /** Sends through every module's outgoing hook. Rejects when the link is gone. */
@@ -146,6 +148,11 @@ export interface IqHandler {
 export interface ProtocolModule {
   readonly id: string;
   readonly features?: readonly string[];
+  /**
+   * An iq get to send on a new session right after binding, before stream management (its answer is
+   * SessionLink.prefetched in onSessionStart): for large answers only.
+   */
+  beforeStreamManagement?(features: StreamFeatureFlags): Promise<Element | null>;
   onSessionStart?(link: SessionLink): Promise<void> | void;
   /** The account went offline for good (signed out, or a failure no retry fixes); not a dropped link. */
   onSessionEnd?(): void;

@@ -24,9 +24,14 @@ function create(context: AccountContext) {
   return {
     id: 'roster',
     roster,
+    // Asked for before stream management is on (see SessionOptions.afterBind): a large roster costs less.
+    beforeStreamManagement: (features) => roster.prepare(features.rosterVersioning),
     // RFC 6121 §2.2: the roster comes before initial presence, so presence lands on known contacts.
     onSessionStart: async (link) => {
-      if (!link.resumed) await roster.fetch(link, link.features.rosterVersioning);
+      if (link.resumed) return;
+      const reply = link.prefetched('roster');
+      if (reply) roster.apply(reply);
+      else await roster.fetch(link, link.features.rosterVersioning); // the early ask failed: ask again
     },
     iq: [
       {

@@ -24,8 +24,21 @@ interface WireEntry {
 const wire: WireEntry[] = [];
 const originalSend = XmppSession.prototype.send;
 const originalEmit = XmppSession.prototype.emit;
+const originalOpen = XmppSession.open;
+/** Sessions that asked for the roster between binding and stream management (full JIDs). */
+const rosterBeforeSm = new Set<string>();
 
 function installWireTap(): void {
+  // What a new session asked right after binding (before stream management): the roster, normally.
+  XmppSession.open = async function (options) {
+    const session = await originalOpen.call(XmppSession, options);
+    for (const { request, reply } of session.prefetched) {
+      if (request.getChild('query', NS_ROSTER) && reply) rosterBeforeSm.add(session.jid);
+      wire.push({ dir: 'out', jid: session.jid, stanza: request });
+      if (reply) wire.push({ dir: 'in', jid: session.jid, stanza: reply });
+    }
+    return session;
+  };
   XmppSession.prototype.send = function (this: XmppSession, stanza: Element) {
     wire.push({ dir: 'out', jid: this.jid, stanza });
     return originalSend.call(this, stanza);
@@ -41,6 +54,7 @@ function installWireTap(): void {
 }
 
 function removeWireTap(): void {
+  XmppSession.open = originalOpen;
   XmppSession.prototype.send = originalSend;
   XmppSession.prototype.emit = originalEmit;
 }
@@ -138,6 +152,7 @@ describe('roster (RFC 6121 §2)', () => {
     assert.deepEqual(sortByJid(reset.payload.upserts), expected);
     assert.deepEqual(reset.payload.removed, []);
     assert.deepEqual(sortByJid((await snapshot(client)).roster), expected);
+    assert.ok(rosterBeforeSm.has(client.jid!), 'asked for before stream management, answered then');
   });
 
   test('roster versioning: a re-sign-in with the same data dir sends the cached ver and uses the cache', async () => {

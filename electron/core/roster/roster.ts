@@ -85,12 +85,24 @@ export class Roster {
     this.#cached = store.readRoster(account).catch(() => null);
   }
 
+  /** What `prepare` decided for the fetch in flight: the version offered, and whether it is on screen. */
+  #offered: { known: RosterCache | null; shown: boolean } | null = null;
+
   /**
-   * Loads the roster for a new session. With versioning (RFC 6121 §2.6) the version we hold is offered; the
-   * first time, the cached roster is shown at once, before the server answers, since the answer is usually
-   * "still current" (then nothing changes; if not, its full roster replaces the cached one in a moment).
+   * Loads the roster for a new session: `prepare`, the query's round trip, `apply`. With versioning
+   * (RFC 6121 §2.6) the version we hold is offered.
    */
   async fetch(link: RosterLink, versioning: boolean): Promise<void> {
+    const query = await this.prepare(versioning);
+    this.apply(await link.iq.request('get', null, query));
+  }
+
+  /**
+   * The roster query to send. The first time, the cached roster is shown at once, before the server answers,
+   * since the answer is usually "still current" (then nothing changes; if not, its full roster replaces the
+   * cached one in a moment).
+   */
+  async prepare(versioning: boolean): Promise<Element> {
     let known: RosterCache | null = null;
     let shown = false;
     if (versioning && this.#version !== null) {
@@ -104,8 +116,14 @@ export class Roster {
         this.#events.hurry(); // to the UI now, not after the round trip
       }
     }
-    const query = xml('query', { xmlns: NS_ROSTER, ver: versioning ? (known?.version ?? '') : undefined });
-    const reply = await link.iq.request('get', null, query);
+    this.#offered = { known, shown };
+    return xml('query', { xmlns: NS_ROSTER, ver: versioning ? (known?.version ?? '') : undefined });
+  }
+
+  /** The server's answer to the query `prepare` made. */
+  apply(reply: Element): void {
+    const { known, shown } = this.#offered ?? { known: null, shown: false };
+    this.#offered = null;
     const result = reply.getChild('query', NS_ROSTER);
     if (!result && known) {
       // RFC 6121 §2.6.3: an empty result means our version is current; changes follow as pushes.
