@@ -24,9 +24,9 @@ import type { MessageType } from '../../../shared/contract.ts';
 import { formatJid, sameAccount, tryParseJid, type Jid } from '../../../shared/jid.ts';
 import { EngineError } from '../errors.ts';
 import type { IqTracker } from '../xmpp/iq-tracker.ts';
-import { delayStamp, unwrapArchiveResult, type ArchiveResult } from '../xmpp/envelope.ts';
-import { parseAck, type Ack } from '../receipts/receipts.ts';
-import { messageFields, usableId } from '../chat/message-fields.ts';
+import { archiveEnvelope, type ArchiveEnvelope } from '../xmpp/envelope.ts';
+import type { Ack } from '../receipts/receipts.ts';
+import { usableId } from '../chat/message-fields.ts';
 import { NS_DATA, NS_MAM, NS_RSM } from '../xmpp/ns.ts';
 export { NS_MAM };
 
@@ -145,21 +145,19 @@ export function archiveQuery(queryId: string, opts: ArchiveQueryOptions): Elemen
   );
 }
 
-type RawResult = Pick<ArchiveResult, 'archiveId' | 'serverAt' | 'message'>;
+/** A result of ours, read by the envelope parser like any message (via 'archive'). */
+type RawResult = ArchiveEnvelope;
 
 /** A result of query `queryId` from our own archive, or null for anything else (hostile or unrelated). */
 export function parseResult(stanza: Element, own: Jid, queryId: string): RawResult | null {
-  const result = unwrapArchiveResult(stanza, own);
-  return result && result.queryId === queryId ? result : null;
+  const result = archiveEnvelope(stanza, own);
+  return result && result.archive.queryId === queryId ? result : null;
 }
 
 /** Turns an archived inner message into what history stores, or null when it is not a 1:1 message we show. */
 export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | null {
-  const m = raw.message;
-  const type = m.attrs.type ?? 'normal';
+  const { message: m, type, from, to, fields, ack } = raw;
   if (!TYPES.has(type)) return null; // error bounces, groupchat: not 1:1 history
-  const from = tryParseJid(m.attrs.from ?? '');
-  const to = m.attrs.to === undefined ? null : tryParseJid(m.attrs.to);
   if (m.attrs.to !== undefined && !to) return null;
   let direction: 'in' | 'out';
   let other: Jid;
@@ -173,14 +171,12 @@ export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | n
     direction = 'in';
     other = from;
   }
-  const fields = messageFields(m);
-  const ack = parseAck(m);
   if (fields.body === null && fields.subject === null && ack === null) return null; // chat states and the like
   return {
     archiveId: raw.archiveId,
     stanzaId: raw.archiveId,
     serverAt: raw.serverAt,
-    sentAt: delayStamp(m),
+    sentAt: raw.delay,
     direction,
     peer: formatJid({ ...other, resource: null }),
     peerResource: other.resource,

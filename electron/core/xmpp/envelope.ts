@@ -203,15 +203,20 @@ function messageEnvelope(
   };
 }
 
+/** An archive result as a MessageEnvelope: its archive id and time at the top, as catch-up reads them. */
+export type ArchiveEnvelope = MessageEnvelope & {
+  archive: NonNullable<MessageEnvelope['archive']>;
+  archiveId: string;
+  serverAt: number | null;
+};
+
 /** An archive result as a MessageEnvelope (via 'archive'), or null when it is not one of ours. */
-export function archiveEnvelope(stanza: Element, own: Jid): (MessageEnvelope & { archiveId: string }) | null {
+export function archiveEnvelope(stanza: Element, own: Jid): ArchiveEnvelope | null {
   const result = unwrapArchiveResult(stanza, own);
   if (!result) return null;
-  const envelope = messageEnvelope(result.message, 'archive', result.archiveId, {
-    queryId: result.queryId,
-    serverAt: result.serverAt,
-  });
-  return { ...envelope, archiveId: result.archiveId };
+  const archive = { queryId: result.queryId, serverAt: result.serverAt };
+  const envelope = messageEnvelope(result.message, 'archive', result.archiveId, archive);
+  return { ...envelope, archive, archiveId: result.archiveId, serverAt: result.serverAt };
 }
 
 /**
