@@ -179,11 +179,8 @@ export class EventBatcher {
    * part per interval), so a page gets the first part of a large roster at once and can paint it.
    */
   hurry(): void {
-    if (this.#pending.size === 0) return;
     if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#deliver();
-    if (this.#pending.size > 0) this.#timer = setTimeout(() => this.#tick(), this.#intervalMs);
+    this.#tick();
   }
 
   /** One batch per interval: what a split list leaves over waits for the next tick. */
