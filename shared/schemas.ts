@@ -84,6 +84,11 @@ export type SubscriptionRequest = z.infer<typeof subscriptionRequestSchema>;
 
 export const messageTypeSchema = z.enum(['chat', 'normal', 'headline']);
 export type MessageType = z.infer<typeof messageTypeSchema>;
+const MESSAGE_TYPES: ReadonlySet<string> = new Set(messageTypeSchema.options);
+/** A 1:1 message type (RFC 6121 §5.2.2): not groupchat, error or anything unknown. */
+export function isMessageType(type: string): type is MessageType {
+  return MESSAGE_TYPES.has(type);
+}
 
 /**
  * Where a message stands. Sent ones: 'pending' (stored, not yet confirmed by our server) -> 'sent' (XEP-0198

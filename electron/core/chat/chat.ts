@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import type { ChatMessage, EngineErrorPayload, MessageState, MessageType } from '../../../shared/contract.ts';
+import { isMessageType } from '../../../shared/contract.ts';
 import { tryParseJid, formatJid, parseJid } from '../../../shared/jid.ts';
 import { EngineError, describeStanzaError } from '../errors.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
@@ -18,7 +19,6 @@ import type { AccountEvents } from '../account/module.ts';
 import type { HistoryStore, NewMessage, StoredMessage } from '../history/history-store.ts';
 import { messageTime } from '../history/history-store.ts';
 
-const TYPES = new Set<MessageType>(['chat', 'normal', 'headline']);
 /** How many sent ids we remember to match a late error back to its chat. */
 const SENT_MEMORY = 10_000;
 
@@ -199,7 +199,7 @@ export class Chats {
    * in the right chat as outgoing, already 'sent' since our server is the one telling us.
    */
   handleOwnSent({ to, fields, type, stanzaId }: MessageEnvelope): boolean {
-    if (!to || fields.body === null || !TYPES.has(type as MessageType)) return false;
+    if (!to || fields.body === null || !isMessageType(type)) return false;
     const now = Date.now();
     this.#storeAndEmit({
       account: this.account,
@@ -207,7 +207,7 @@ export class Chats {
       peer: formatJid({ ...to, resource: null }),
       peerResource: to.resource,
       direction: 'out',
-      type: type as MessageType,
+      type,
       ...fields,
       stanzaId,
       sentAt: now,
@@ -226,7 +226,7 @@ export class Chats {
   handle(envelope: MessageEnvelope): boolean {
     const { type, from, fromBare, fields, stanzaId } = envelope;
     if (type === 'error') return this.#handleError(envelope);
-    if (!TYPES.has(type as MessageType)) return false; // groupchat and unknown types: not ours
+    if (!isMessageType(type)) return false; // groupchat and unknown types: not ours
     if (!from || !fromBare) return true; // a message must say who sent it; hostile or broken otherwise
     if (fields.body === null && fields.subject === null) return false; // chat states, receipts...: other modules
     // A sender whose connection dropped before the server confirmed may send the same message again (same
@@ -237,7 +237,7 @@ export class Chats {
       peer: fromBare,
       peerResource: from.resource,
       direction: 'in',
-      type: type as MessageType,
+      type,
       ...fields,
       stanzaId,
       sentAt: envelope.delay,

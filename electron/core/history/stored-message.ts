@@ -1,6 +1,7 @@
 // A stored message: its fields, what input the store accepts, which state moves are allowed, and the time a
 // message sorts by. Pure functions, no SQLite.
 import type { ConversationKind, MessageState } from '../../../shared/contract.ts';
+import { isMessageType } from '../../../shared/contract.ts';
 
 export type { ConversationKind, MessageState };
 
@@ -51,7 +52,6 @@ export interface StoredMessage {
 export type NewMessage = Omit<StoredMessage, 'rowId'>;
 
 export const STATES = new Set<MessageState>(['pending', 'sent', 'delivered', 'read', 'failed', 'received']);
-const TYPES = new Set(['chat', 'normal', 'headline']);
 export const KINDS = new Set<ConversationKind>(['chat', 'groupchat', 'private']);
 const OUTGOING_RANK: Partial<Record<MessageState, number>> = { pending: 0, sent: 1, delivered: 2, read: 3 };
 /** Latest representable sort time (year ~6400); sort_key = ms * 65536 must fit in a signed 64-bit integer. */
@@ -100,7 +100,7 @@ function problemOf(m: NewMessage): string | undefined {
   if (!KINDS.has(m.kind)) return 'kind';
   if (typeof m.peer !== 'string' || !isPeerOfKind(m.kind, m.peer)) return 'peer';
   if (m.direction !== 'in' && m.direction !== 'out') return 'direction';
-  if (!TYPES.has(m.type)) return 'type';
+  if (!isMessageType(m.type)) return 'type';
   const stateFits =
     m.direction === 'in' ? m.state === 'received' || m.state === 'read' : m.state !== 'received';
   if (!STATES.has(m.state) || !stateFits) return 'state';

@@ -20,7 +20,7 @@
 // filtered by `with` and walked with RSM <before/> from the oldest archive id we hold. Same result rules.
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import type { MessageType } from '../../../shared/contract.ts';
+import { isMessageType, type MessageType } from '../../../shared/contract.ts';
 import { formatJid, sameAccount, tryParseJid, type Jid } from '../../../shared/jid.ts';
 import { EngineError } from '../errors.ts';
 import type { IqTracker } from '../xmpp/iq-tracker.ts';
@@ -33,7 +33,6 @@ export { NS_MAM };
 /** Prosody's default max_archive_query_results is 50; servers cap larger requests anyway. */
 const DEFAULT_PAGE_SIZE = 50;
 const DEFAULT_MAX_PAGES = 40;
-const TYPES = new Set<string>(['chat', 'normal', 'headline']);
 
 export interface ArchivedMessage {
   /** The archive's id for this message (= the XEP-0359 stanza-id our server stamped): resume point. */
@@ -157,7 +156,7 @@ export function parseResult(stanza: Element, own: Jid, queryId: string): RawResu
 /** Turns an archived inner message into what history stores, or null when it is not a 1:1 message we show. */
 export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | null {
   const { message: m, type, from, to, fields, ack } = raw;
-  if (!TYPES.has(type)) return null; // error bounces, groupchat: not 1:1 history
+  if (!isMessageType(type)) return null; // error bounces, groupchat: not 1:1 history
   if (m.attrs.to !== undefined && !to) return null;
   let direction: 'in' | 'out';
   let other: Jid;
@@ -180,7 +179,7 @@ export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | n
     direction,
     peer: formatJid({ ...other, resource: null }),
     peerResource: other.resource,
-    type: type as MessageType,
+    type,
     ...fields,
     ack,
     stanza: m,

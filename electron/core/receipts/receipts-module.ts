@@ -1,14 +1,13 @@
 // XEP-0184 receipts and XEP-0333 markers for one account: acks that come in move our sent messages on; a
 // receipt goes out when a message arrives, a displayed marker only when the user looks at the chat. Both go
 // only to contacts who may see our presence anyway (XEP-0184 §8), so "online" and "read" stay private.
+import { isMessageType } from '../../../shared/contract.ts';
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
 import type { ChatModule } from '../chat/chat-module.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
 import type { MessageEnvelope } from '../xmpp/envelope.ts';
 import { NS_MARKERS, NS_RECEIPTS } from '../xmpp/ns.ts';
 import { PendingMarkers, receiptFor } from './receipts.ts';
-
-const CONTENT_TYPES = new Set(['chat', 'normal', 'headline']);
 
 export interface ReceiptsModule extends ProtocolModule {
   readonly markers: PendingMarkers;
@@ -29,7 +28,7 @@ function create(context: AccountContext) {
     if (ack) {
       context.module<ChatModule>('chat').chats.setStates([{ id: ack.id, peer: ack.from, state: ack.kind }]);
     }
-    const content = fromBare !== null && CONTENT_TYPES.has(type) && (fields.body ?? fields.subject) !== null;
+    const content = fromBare !== null && isMessageType(type) && (fields.body ?? fields.subject) !== null;
     if (!content) return 'continue';
     // A carbon may be shown here too, so it may be marked; its receipt is the receiving device's to send.
     markers.noteReceived(fromBare, message);
