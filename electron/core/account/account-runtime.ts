@@ -99,11 +99,7 @@ export class AccountRuntime {
       ready: () => this.#ready,
       modules: () => this.modules,
       signOut: () => options.signOut(),
-      module: <T extends ProtocolModule>(id: string): T => {
-        const found = this.#byId.get(id);
-        if (!found) throw new Error(`No module "${id}" on this account`);
-        return found as T;
-      },
+      module: (id) => this.module(id),
     };
     this.modules = options.modules.map((definition) => {
       const module = definition.create(context);
@@ -123,8 +119,11 @@ export class AccountRuntime {
     return this.#state;
   }
 
+  /** One of this account's modules, by id; throws when it is not registered (a wiring bug). */
   module<T extends ProtocolModule>(id: string): T {
-    return this.#byId.get(id) as T;
+    const found = this.#byId.get(id);
+    if (!found) throw new Error(`No module "${id}" on this account`);
+    return found as T;
   }
 
   /** Runs one of this account's contract commands (the engine has validated the request). */
