@@ -3,6 +3,7 @@
 import type { Element } from '@xmpp/xml';
 import { XmppSession } from '../../electron/core/xmpp/session.ts';
 import { IqTracker } from '../../electron/core/xmpp/iq-tracker.ts';
+import { StreamManagement } from '../../electron/core/xmpp/stream-management.ts';
 import type { ProsodyServer } from './prosody.ts';
 import type { ScenarioAccount } from './scenario.ts';
 
@@ -18,10 +19,12 @@ export interface RawSession {
 
 export async function openRawSession(
   server: ProsodyServer,
-  acc: ScenarioAccount,
+  acc: Pick<ScenarioAccount, 'jid' | 'password'>,
   resource: string,
+  opts: { streamManagement?: boolean } = {},
 ): Promise<RawSession> {
   const session = await XmppSession.open({
+    ...(opts.streamManagement ? { sm: new StreamManagement(() => undefined) } : {}),
     jid: acc.jid,
     password: acc.password,
     resource,

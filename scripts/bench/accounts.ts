@@ -67,11 +67,7 @@ async function rawSignIn(server: ProsodyServer, users: string[]): Promise<number
   const start = performance.now();
   const sessions = await Promise.all(
     users.map(async (u) => {
-      const raw = await openRawSession(
-        server,
-        { user: u, jid: `${u}@${server.domain}`, password: PASSWORD },
-        'raw',
-      );
+      const raw = await openRawSession(server, { jid: `${u}@${server.domain}`, password: PASSWORD }, 'raw');
       const reply = await raw.iq.request('get', null, xml('query', { xmlns: 'jabber:iq:roster' }));
       if (reply.getChild('query')?.getChildren('item').length !== CONTACTS) throw new Error('raw roster');
       await raw.session.send(xml('presence'));

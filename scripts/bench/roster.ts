@@ -38,9 +38,7 @@ import {
 import { xml } from '@xmpp/xml';
 import { Engine } from '../../electron/core/engine.ts';
 import { SettingsStore } from '../../electron/core/settings-store.ts';
-import { XmppSession } from '../../electron/core/xmpp/session.ts';
-import { StreamManagement } from '../../electron/core/xmpp/stream-management.ts';
-import { IqTracker } from '../../electron/core/xmpp/iq-tracker.ts';
+import { openRawSession } from '../../e2e/harness/raw-session.ts';
 import { NS_ROSTER } from '../../electron/core/xmpp/ns.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
 import { startBrowserHost } from '../../electron/browser-host/browser-host.ts';
@@ -591,27 +589,15 @@ interface RawFigures {
 /** A bare session signs in and fetches the roster (with `ver`, when given): the server's share. */
 async function rawFetch(server: ProsodyServer, version?: string, streamManaged = false): Promise<RawFigures> {
   const start = performance.now();
-  const session = await XmppSession.open({
-    // XEP-0198 on, as the engine signs in: Prosody's smacks then copies every stanza it queues for resending.
-    ...(streamManaged ? { sm: new StreamManagement(() => undefined) } : {}),
-    jid: `${USER}@${server.domain}`,
-    password: PASSWORD,
-    resource: 'raw-bench',
-    host: server.host,
-    port: server.c2sPort,
-    trust: {
-      servername: server.domain,
-      pinnedFingerprint256: null,
-      extraCertificates: [server.certificate.certPem],
-    },
-  });
+  // XEP-0198 on, as the engine signs in: Prosody's smacks then copies every stanza it queues for resending.
+  const { session, iq } = await openRawSession(
+    server,
+    { jid: `${USER}@${server.domain}`, password: PASSWORD },
+    'raw-bench',
+    { streamManagement: streamManaged },
+  );
   try {
     const signedIn = performance.now();
-    const iq = new IqTracker((stanza) => session.send(stanza), session.jid);
-    session.on('stanza', (stanza) => {
-      if (stanza.name === 'iq') iq.handleReply(stanza);
-    });
-    session.start();
     const reply = await iq.request('get', null, xml('query', { xmlns: NS_ROSTER, ver: version }));
     const done = performance.now();
     const query = reply.getChild('query', NS_ROSTER);
