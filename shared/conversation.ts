@@ -5,7 +5,8 @@
  * 'chat' (1:1 with a bare JID); 'groupchat' (a room's bare JID) and 'private' (a room occupant's full JID)
  * come with group chat.
  */
-export type ConversationKind = 'chat' | 'groupchat' | 'private';
+export const CONVERSATION_KINDS = ['chat', 'groupchat', 'private'] as const;
+export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
 /** Names one conversation: which account, what kind, with whom. */
 export interface ConversationKey {
@@ -20,4 +21,15 @@ export interface ConversationKey {
  */
 export function conversationId(key: ConversationKey): string {
   return `${key.account} ${key.kind} ${key.peer}`;
+}
+
+/** The key a conversationId was made from; null for a string that is not one. */
+export function parseConversationId(id: string): ConversationKey | null {
+  const a = id.indexOf(' ');
+  if (a <= 0) return null;
+  const b = id.indexOf(' ', a + 1);
+  if (b < 0) return null;
+  const kind = id.slice(a + 1, b) as ConversationKind;
+  if (!CONVERSATION_KINDS.includes(kind) || b + 1 >= id.length) return null;
+  return { account: id.slice(0, a), kind, peer: id.slice(b + 1) };
 }

@@ -3,7 +3,7 @@
 // from these and re-exports them all, so callers import from there.
 import { z } from 'zod';
 import { isBareJid, isValidJid } from './jid.ts';
-import type { ConversationKind } from './conversation.ts';
+import { CONVERSATION_KINDS, type ConversationKind } from './conversation.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Domain values
@@ -21,11 +21,7 @@ export const accountSchema = bareJidSchema;
  * What kind of conversation a message belongs to: 'chat' (1:1 with a bare JID); 'groupchat' (a room's bare
  * JID) and 'private' (a room occupant's full JID) come with group chat. A conversation is account + kind + JID.
  */
-export const conversationKindSchema = z.enum([
-  'chat',
-  'groupchat',
-  'private',
-]) satisfies z.ZodType<ConversationKind>;
+export const conversationKindSchema = z.enum(CONVERSATION_KINDS);
 export type { ConversationKind };
 
 /** Presence availability as RFC 6121 §4.7.2.1 `show`, plus plain available and offline. */
