@@ -8,7 +8,7 @@ import { useUi } from './stores/ui.ts';
 import { SignIn } from './features/signin/SignIn.tsx';
 import { Roster } from './features/roster/Roster.tsx';
 import { AccountsBar } from './features/accounts/AccountsBar.tsx';
-import { useSessionAccounts } from './features/accounts/use-accounts.ts';
+import { useShownAccounts } from './features/accounts/use-accounts.ts';
 import { ChatArea } from './features/chat/ChatArea.tsx';
 import { ChatView } from './features/chat/ChatView.tsx';
 import { RequestsBanner } from './features/subscriptions/RequestsBanner.tsx';
@@ -70,7 +70,7 @@ export function App() {
   const restoring = useConnection((s) => s.restoring);
   const connecting = useConnection((s) => [...s.connections.values()].some((c) => c.status === 'connecting'));
   const pending = useConnection((s) => s.signInPending);
-  const sessions = useSessionAccounts();
+  const shown = useShownAccounts();
   const adding = useUi((s) => s.addAccount !== null);
   const view = useUi((s) => s.view);
   const popId = useUi((s) => s.popId);
@@ -79,12 +79,13 @@ export function App() {
   if (!ready) return <Starting text="Starting Parley…" />;
   if (view === 'chat' && popId) return <PopOutWindow chat={popId} />;
   // Signing in again the accounts that were signed in last time: no form to flash meanwhile.
-  if (sessions.length === 0 && restoring && connecting && !pending) {
+  if (shown.length === 0 && restoring && connecting && !pending) {
     return <Starting text="Signing in…" />;
   }
-  // No account signed in yet (a sign-in keeps the form on screen until that account is online, even if the
-  // command's answer and the state event cross), or the user is adding one.
-  if (sessions.length === 0 || adding) {
+  // No account shown yet (a sign-in keeps the form on screen until that account's roster is: the cached one
+  // at once, a first sign-in's once fetched; even if the command's answer and the state event cross), or the
+  // user is adding one.
+  if (shown.length === 0 || adding) {
     return (
       <div className="app">
         <SignIn />

@@ -7,4 +7,5 @@ export const OFFLINE: Readonly<ConnectionState> = {
   error: null,
   security: null,
   mechanism: null,
+  rosterShown: false,
 };

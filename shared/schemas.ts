@@ -192,6 +192,11 @@ export const connectionStateSchema = z.object({
   security: z.enum(['tls', 'insecure']).nullable(),
   /** SASL mechanism used for this session. */
   mechanism: z.string().nullable(),
+  /**
+   * This sign-in's roster is on screen (in the roster events sent): the one cached at the last sign-in, or the
+   * one fetched. While still connecting the UI may then show the account's main window instead of waiting.
+   */
+  rosterShown: z.boolean(),
 });
 export type ConnectionState = z.infer<typeof connectionStateSchema>;
 

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodiesAt, expected, idsInState, shownFrom, sleep, storedChat, useFaultFixture } from './fixture.ts';
 import { snapshot } from '../harness/scenario.ts';
+import { XmppSession } from '../../electron/core/xmpp/session.ts';
+import { NS_ROSTER } from '../../electron/core/xmpp/ns.ts';
 
 const fx = useFaultFixture();
 
@@ -77,7 +79,15 @@ test('Prosody restarted mid-conversation: full sign-in again, roster back, nothi
       (await alice.engine.invoke('chat.send', { account: alice.account, to: b.jid, body: `r${i}` })).ok,
     );
   await bobEngine.until(() => shownFrom(bobEngine, a.jid).length >= 5, 10_000, 'the first five');
-  const resetsBefore = alice.events.filter((e) => e.event === 'roster.changed' && e.payload.reset).length;
+  // Every session opened from here on, to see that alice's next one is fresh and fetches the roster.
+  const opened: XmppSession[] = [];
+  const open = XmppSession.open;
+  XmppSession.open = async (options) => {
+    const session = await open.call(XmppSession, options);
+    opened.push(session);
+    return session;
+  };
+  fx.onCleanup(async () => void (XmppSession.open = open));
   const restarting = fx.server.restart();
   // Written while the server is down: kept and sent once a session is back.
   await alice.until(() => alice.states().at(-1)?.status === 'reconnecting', 10_000, 'reconnecting');
@@ -101,8 +111,15 @@ test('Prosody restarted mid-conversation: full sign-in again, roster back, nothi
     expected('r', 10).map((body) => [body, 'sent']),
   );
   // Not a resumption (the server forgot the session): the roster was fetched again and still has Bob.
-  const resets = alice.events.filter((e) => e.event === 'roster.changed' && e.payload.reset);
-  assert.ok(resets.length > resetsBefore, 'roster fetched again');
+  XmppSession.open = open;
+  const fresh = opened.filter((session) => session.jid.startsWith(`${a.jid}/`) && !session.resumed);
+  assert.ok(fresh.length > 0, 'a fresh session, not a resumption');
+  assert.ok(
+    fresh.every((session) =>
+      session.prefetched.some(({ request, reply }) => request.getChild('query', NS_ROSTER) && reply),
+    ),
+    'roster fetched again',
+  );
   assert.deepEqual(
     (await snapshot(alice)).roster.map((c) => [c.jid, c.name]),
     [[b.jid, 'Bob']],

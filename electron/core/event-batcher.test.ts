@@ -388,6 +388,7 @@ test('events about different accounts never merge: each keeps its latest state a
     error: null,
     security: null,
     mechanism: null,
+    rosterShown: true,
   });
   batcher.emit('connection.state', state(ME, 'reconnecting'));
   batcher.emit('connection.state', state(OTHER, 'online'));

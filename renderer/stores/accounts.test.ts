@@ -9,6 +9,7 @@ import {
   describeAccounts,
   describeConnection,
   sessionAccounts,
+  shownAccounts,
   visibleAccounts,
   useConnection,
 } from './connection.ts';
@@ -96,6 +97,16 @@ test('which accounts are shown, signed in, and what the status bar says', () => 
     ['failed@x', conn('failed@x', 'offline', 'Wrong password')],
   ]);
   assert.deepEqual(sessionAccounts(connections), [A, B]);
+  assert.deepEqual(shownAccounts(connections), [A, B]);
+  // Connecting: shown once this sign-in's roster is on screen (cached or fetched), not before.
+  const C = 'cached@x';
+  const connecting = new Map([
+    [A, conn(A, 'connecting')],
+    [C, { ...conn(C, 'connecting'), rosterShown: true }],
+    ['gone@x', { ...conn('gone@x', 'offline', 'Wrong password'), rosterShown: false }],
+  ]);
+  assert.deepEqual(shownAccounts(connecting), [C]);
+  assert.deepEqual(sessionAccounts(connecting), [], 'connecting is not signed in: no chat commands yet');
   // A failed first sign-in (not saved, offline) is the form's business, not the accounts area's.
   assert.deepEqual(visibleAccounts(connections, [saved(A)]), [A, B]);
   assert.deepEqual(visibleAccounts(connections, [saved('failed@x'), saved('later@x')]), [

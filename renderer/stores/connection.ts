@@ -15,6 +15,21 @@ export function hasSession(state: Pick<ConnectionState, 'status'> | undefined): 
   return state?.status === 'online' || state?.status === 'reconnecting';
 }
 
+/**
+ * The main window shows the account: it has a session, or it is still connecting with this sign-in's roster
+ * already on screen (the one cached at the last sign-in, or the one just fetched).
+ */
+export function showsAccount(state: Pick<ConnectionState, 'status' | 'rosterShown'> | undefined): boolean {
+  return hasSession(state) || (state?.status === 'connecting' && state.rosterShown);
+}
+
+/** The accounts the main window shows (their rosters), in order. */
+export function shownAccounts(connections: ConnectionMap): string[] {
+  const list: string[] = [];
+  for (const [account, state] of connections) if (showsAccount(state)) list.push(account);
+  return list;
+}
+
 /** The accounts with a session, in the order they are shown. */
 export function sessionAccounts(connections: ConnectionMap): string[] {
   const list: string[] = [];

@@ -50,7 +50,7 @@ export interface RuntimeOptions {
   /** The context every module gets, less what the runtime itself provides. */
   context: Omit<
     AccountContext,
-    'link' | 'online' | 'ready' | 'signOut' | 'module' | 'modules' | 'archiveResults'
+    'link' | 'online' | 'ready' | 'signOut' | 'rosterShown' | 'module' | 'modules' | 'archiveResults'
   >;
   modules: readonly ModuleKind[];
   /** Signing out from inside (presence 'offline'): the engine does it, so it can forget the runtime. */
@@ -99,6 +99,10 @@ export class AccountRuntime {
       ready: () => this.#ready,
       modules: () => this.modules,
       signOut: () => options.signOut(),
+      rosterShown: () => {
+        if (this.#state.rosterShown || this.#state.status === 'offline') return;
+        this.#setState({ ...this.#state, rosterShown: true });
+      },
       module: (id) => this.module(id),
     };
     this.modules = options.modules.map((definition) => {
@@ -136,6 +140,11 @@ export class AccountRuntime {
   /** The first sign-in: resolves online, or throws why not (and the runtime is then finished). */
   async start(): Promise<ConnectionState> {
     this.#setState({ ...OFFLINE, status: 'connecting' });
+    for (const module of this.modules) {
+      void Promise.resolve(module.beforeConnect?.()).catch((error: unknown) => {
+        console.error(`${module.id}: showing the cached state failed`, error);
+      });
+    }
     try {
       return await this.#open();
     } catch (error) {
@@ -262,6 +271,7 @@ export class AccountRuntime {
       error: null,
       security: session.secure ? 'tls' : 'insecure',
       mechanism: session.mechanism,
+      rosterShown: true,
     };
     this.#setState(state);
     void this.#synchronise(link);
@@ -330,7 +340,7 @@ export class AccountRuntime {
     this.#ready = false;
     link?.iq.failAll();
     if (error && !this.#ended && isWorthRetrying(error)) {
-      this.#setState({ ...OFFLINE, status: 'reconnecting', error: error.toPayload() });
+      this.#setState({ ...OFFLINE, status: 'reconnecting', error: error.toPayload(), rosterShown: true });
       this.#scheduleReconnect();
       return;
     }
@@ -367,7 +377,7 @@ export class AccountRuntime {
       if (this.#ended) return; // signed out meanwhile
       const failure = toEngineError(error);
       if (isWorthRetrying(failure)) {
-        this.#setState({ ...OFFLINE, status: 'reconnecting', error: failure.toPayload() });
+        this.#setState({ ...OFFLINE, status: 'reconnecting', error: failure.toPayload(), rosterShown: true });
         this.#scheduleReconnect();
       } else {
         this.#end(failure);

@@ -1,6 +1,7 @@
 // The one interface every protocol concern implements. A module is created once per account runtime (so its
 // state is that account's, and nothing refers to "the" account) and declares what it takes part in:
 // - `features`: the disco#info features it adds (the disco answer and our caps hash are built from these);
+// - `beforeConnect`: the first sign-in starts: show what was cached at the last one (the roster);
 // - `onSessionStart` / `onSessionEnd`: a session began (fresh or resumed) or was lost;
 // - `catchUp`: work that must finish before live messages are handled (the archive catch-up);
 // - `onReady`: the account is caught up (the outbox goes out);
@@ -110,6 +111,8 @@ export interface AccountContext {
   ready(): boolean;
   /** Signs this account out (presence 'offline'). */
   signOut(): Promise<void>;
+  /** This sign-in's roster is on screen (cached or fetched): the connection state says so from now on. */
+  rosterShown(): void;
   /** Every module of this account, in session-start order. */
   modules(): readonly ProtocolModule[];
   /** Another module of this account, by its id; throws when it is not registered (a wiring bug). */
@@ -148,6 +151,8 @@ export interface IqHandler {
 export interface ProtocolModule {
   readonly id: string;
   readonly features?: readonly string[];
+  /** The first sign-in of the runtime starts (not awaited: the connection goes on meanwhile). */
+  beforeConnect?(): Promise<void> | void;
   /**
    * An iq get to send on a new session right after binding, before stream management (its answer is
    * SessionLink.prefetched in onSessionStart): for large answers only.

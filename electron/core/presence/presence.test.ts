@@ -272,6 +272,7 @@ describe('presence against Prosody', () => {
       error: null,
       security: null,
       mechanism: null,
+      rosterShown: false,
     });
     // Contacts' presence is forgotten once we are offline.
     assert.equal(lastPresence(a, p.jid)?.best, null);

@@ -20,10 +20,12 @@ function create(context: AccountContext) {
     context.settings,
     (jid) => context.module<SubscriptionsModule>('subscriptions').subscriptions.isPending(jid),
     (jid) => context.module<PresenceModule>('presence').presences.forget(jid),
+    () => context.rosterShown(),
   );
   return {
     id: 'roster',
     roster,
+    beforeConnect: async () => void (await roster.showCached()),
     // Asked for before stream management is on (see SessionOptions.afterBind): a large roster costs less.
     beforeStreamManagement: (features) => roster.prepare(features.rosterVersioning),
     // RFC 6121 §2.2: the roster comes before initial presence, so presence lands on known contacts.

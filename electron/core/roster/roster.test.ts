@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Element } from '@xmpp/xml';
-import type { Contact } from '../../../shared/contract.ts';
+import type { Contact, EngineEvent } from '../../../shared/contract.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { sleep, snapshot, uid, useProsodyScenario, waitContact } from '../../../e2e/harness/scenario.ts';
 import { XmppSession } from '../xmpp/session.ts';
@@ -286,6 +286,69 @@ describe('roster (RFC 6121 §2)', () => {
     // The cached roster is shown at once, before the server answers; the server's full answer replaces it.
     assert.deepEqual(resets, [sortByJid([contact(bob, 'Bob', []), contact(dave, 'Dave', [])]), expected]);
     assert.deepEqual(sortByJid((await snapshot(again)).roster), expected);
+  });
+
+  test('the roster is on screen while connecting: the cached one before the server lets us in, a first one once fetched', async () => {
+    const alice = await account('alice');
+    const dataDir = await tempDir();
+    const bob = contactJid('bob');
+    const connecting = (e: EngineEvent): e is Extract<EngineEvent, { event: 'connection.state' }> =>
+      e.event === 'connection.state' && e.payload.status === 'connecting';
+    const states = (client: EngineClient) =>
+      client.events.flatMap((e) =>
+        e.event === 'connection.state'
+          ? [`${e.payload.status}${e.payload.rosterShown ? '+roster' : ''}`]
+          : [],
+      );
+
+    /** Index of the first batch holding an event that matches. */
+    const batchOf = (batches: EngineEvent[][], match: (e: EngineEvent) => boolean) =>
+      batches.findIndex((batch) => batch.some(match));
+    const isReset = (e: EngineEvent) => e.event === 'roster.changed' && e.payload.reset;
+
+    // A first sign-in (no cache): the state says so once the fetched roster is out, before 'online'.
+    const first = await engine(alice, { dataDir, signIn: false });
+    const batches: EngineEvent[][] = [];
+    first.engine.subscribe((batch) => void batches.push([...batch]));
+    await first.signIn();
+    first.engine.flushEvents();
+    // (A 'connecting' before it may be merged into it: the batcher keeps an account's latest state.)
+    assert.deepEqual(states(first).slice(-2), ['connecting+roster', 'online+roster']);
+    const shownIn = batchOf(batches, (e) => connecting(e) && e.payload.rosterShown);
+    const resetIn = batchOf(batches, isReset);
+    assert.ok(resetIn >= 0 && resetIn <= shownIn, 'the roster goes out with the state naming it, or before');
+    const since = first.events.length;
+    assert.ok(
+      (await first.engine.invoke('roster.add', { account: first.account, jid: bob, name: 'Bob' })).ok,
+    );
+    await waitContact(first, since, bob);
+    await first.dispose();
+
+    // Again with a wrong password: the cached roster and 'connecting+roster' come although the server never
+    // lets us in; the failure then ends it offline, the roster no longer shown.
+    const again = await engine(alice, { dataDir, signIn: false });
+    const refused = await again.engine.invoke('account.signIn', {
+      jid: again.account,
+      password: 'not-the-password',
+      host: scenario.server.host,
+      port: scenario.server.c2sPort,
+    });
+    assert.equal(refused.ok ? 'ok' : refused.error.code, 'auth-failed');
+    again.engine.flushEvents();
+    assert.deepEqual(states(again).slice(-2), ['connecting+roster', 'offline']);
+    const cached = again.events.find(isReset);
+    assert.ok(cached?.event === 'roster.changed');
+    assert.deepEqual(
+      cached.payload.upserts.map((c) => [c.jid, c.name]),
+      [[bob, 'Bob']],
+    );
+    // The right password then: shown at once again, online, and the cache still current (shown once).
+    const mark = again.events.length;
+    const before = states(again).length;
+    await again.signIn();
+    again.engine.flushEvents();
+    assert.deepEqual(states(again).slice(before).slice(-2), ['connecting+roster', 'online+roster']);
+    assert.equal(again.events.slice(mark).filter(isReset).length, 1);
   });
 
   test('pushes: add, rename, set groups and remove reach this engine and a second session', async () => {

@@ -60,6 +60,7 @@ export class Roster {
   readonly #store: SettingsStore;
   readonly #isPendingIn: (jid: string) => boolean;
   readonly #onPresenceEnded: (jid: string) => void;
+  readonly #onShown: () => void;
   #version: string | null = null;
   readonly #account: string;
   #cacheTimer: NodeJS.Timeout | null = null;
@@ -69,6 +70,7 @@ export class Roster {
   /**
    * `onPresenceEnded` runs when a contact stops sending us presence (our subscription to them ended, or
    * they left the roster): servers do not always send their 'unavailable' (Prosody 0.12 does not).
+   * `onShown` runs each time this sign-in's roster has been put on screen (cached, or the server's).
    */
   constructor(
     account: string,
@@ -76,17 +78,39 @@ export class Roster {
     store: SettingsStore,
     isPendingIn: (jid: string) => boolean,
     onPresenceEnded: (jid: string) => void = () => undefined,
+    onShown: () => void = () => undefined,
   ) {
     this.#account = account;
     this.#events = events;
     this.#store = store;
     this.#isPendingIn = isPendingIn;
     this.#onPresenceEnded = onPresenceEnded;
+    this.#onShown = onShown;
     this.#cached = store.readRoster(account).catch(() => null);
   }
 
-  /** What `prepare` decided for the fetch in flight: the version offered, and whether it is on screen. */
-  #offered: { known: RosterCache | null; shown: boolean } | null = null;
+  /** The version `prepare` offered for the fetch in flight (null: none, the full roster comes). */
+  #offered: string | null = null;
+  /** This runtime's roster came from the server (a cache read finishing later must not replace it). */
+  #fetched = false;
+  #showingCache: Promise<boolean> | null = null;
+
+  /**
+   * Shows the roster cached at the last sign-in, once, as the sign-in starts: the UI has it before the
+   * connection is even up, and the server's answer is usually "still current" (RFC 6121 §2.6). Resolves true
+   * when it was shown.
+   */
+  showCached(): Promise<boolean> {
+    this.#showingCache ??= this.#cached.then((cache) => {
+      if (!cache || this.#fetched || this.#version !== null) return false;
+      this.#replaceAll(this.#withPending(cache.contacts));
+      this.#version = cache.version;
+      this.#onShown();
+      this.#events.hurry(); // to the UI now, not after the sign-in
+      return true;
+    });
+    return this.#showingCache;
+  }
 
   /**
    * Loads the roster for a new session: `prepare`, the query's round trip, `apply`. With versioning
@@ -97,38 +121,23 @@ export class Roster {
     this.apply(await link.iq.request('get', null, query));
   }
 
-  /**
-   * The roster query to send. The first time, the cached roster is shown at once, before the server answers,
-   * since the answer is usually "still current" (then nothing changes; if not, its full roster replaces the
-   * cached one in a moment).
-   */
+  /** The roster query to send: with versioning, offering the version held (the cached one at first). */
   async prepare(versioning: boolean): Promise<Element> {
-    let known: RosterCache | null = null;
-    let shown = false;
-    if (versioning && this.#version !== null) {
-      known = { version: this.#version, contacts: [...this.contacts.values()] };
-    } else if (versioning) {
-      known = await this.#cached;
-      if (known) {
-        this.#replaceAll(this.#withPending(known.contacts));
-        this.#version = known.version;
-        shown = true;
-        this.#events.hurry(); // to the UI now, not after the round trip
-      }
-    }
-    this.#offered = { known, shown };
-    return xml('query', { xmlns: NS_ROSTER, ver: versioning ? (known?.version ?? '') : undefined });
+    if (versioning) await this.showCached();
+    this.#offered = versioning ? this.#version : null;
+    return xml('query', { xmlns: NS_ROSTER, ver: versioning ? (this.#offered ?? '') : undefined });
   }
 
   /** The server's answer to the query `prepare` made. */
   apply(reply: Element): void {
-    const { known, shown } = this.#offered ?? { known: null, shown: false };
+    const offered = this.#offered;
     this.#offered = null;
+    this.#fetched = true;
     const result = reply.getChild('query', NS_ROSTER);
-    if (!result && known) {
-      // RFC 6121 §2.6.3: an empty result means our version is current; changes follow as pushes.
-      if (!shown) this.#replaceAll(this.#withPending(known.contacts));
-      this.#version = known.version;
+    if (!result && offered !== null) {
+      // RFC 6121 §2.6.3: an empty result means our version is current (and on screen); changes follow as pushes.
+      this.#version = offered;
+      this.#onShown();
       return;
     }
     const contacts: Contact[] = [];
@@ -138,6 +147,7 @@ export class Roster {
         contacts.push({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
     }
     this.#replaceAll(contacts);
+    this.#onShown();
     this.#events.hurry(); // its first part to the UI before the presence storm that follows
     this.#version = result?.attrs.ver ?? null;
     this.#scheduleCacheWrite();

@@ -1,12 +1,18 @@
 // Which accounts the UI shows, as hooks over the connection store (memoized: the same array until the
 // accounts or their states change).
 import { useMemo } from 'react';
-import { sessionAccounts, useConnection, visibleAccounts } from '../../stores/connection.ts';
+import { sessionAccounts, shownAccounts, useConnection, visibleAccounts } from '../../stores/connection.ts';
 
 /** The accounts signed in (online or reconnecting): the roster shows their contacts. */
 export function useSessionAccounts(): string[] {
   const connections = useConnection((s) => s.connections);
   return useMemo(() => sessionAccounts(connections), [connections]);
+}
+
+/** The accounts the main window shows: signed in, or connecting with their roster on screen already. */
+export function useShownAccounts(): string[] {
+  const connections = useConnection((s) => s.connections);
+  return useMemo(() => shownAccounts(connections), [connections]);
 }
 
 /** Every account the accounts area shows: saved ones and those signing in or signed in. */

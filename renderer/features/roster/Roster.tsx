@@ -14,7 +14,7 @@ import { isOnline, usePresence } from '../../stores/presence.ts';
 import { groupKey, useUi } from '../../stores/ui.ts';
 import { openChat } from '../../stores/actions.ts';
 import { chatId } from '../../stores/conversation.ts';
-import { useSessionAccounts } from '../accounts/use-accounts.ts';
+import { useShownAccounts } from '../accounts/use-accounts.ts';
 import { Menu } from '../../components/Menu.tsx';
 import type { MenuItem } from '../../components/Menu.tsx';
 import { flattenAccounts, groupAccount, parentRowIndex } from './roster-model.ts';
@@ -36,7 +36,7 @@ function toggleRow(row: RosterRow): void {
 
 export function Roster() {
   const byAccount = useRoster((s) => s.byAccount);
-  const accounts = useSessionAccounts();
+  const accounts = useShownAccounts();
   const onlineVersion = usePresence((s) => s.onlineVersion);
   const filter = useUi((s) => s.rosterFilter);
   const showOffline = useUi((s) => s.showOffline);

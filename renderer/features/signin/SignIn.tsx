@@ -1,14 +1,14 @@
 // The sign-in screen: address, password, remember; Advanced (host, port, direct TLS); saved accounts; clear
 // errors per failure; the certificate prompt for tls-untrusted. While other accounts are signed in it is the
 // "add account" form (with Cancel back to the main window): signing in here never touches the others.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { CertificateInfo, CommandRequest, SavedAccount } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useConnection } from '../../stores/connection.ts';
 import { useUi } from '../../stores/ui.ts';
 import { applySaved } from '../../stores/sync.ts';
-import { useSessionAccounts } from '../accounts/use-accounts.ts';
+import { useShownAccounts } from '../accounts/use-accounts.ts';
 import { CertificateDialog } from './CertificateDialog.tsx';
 import { buildSignIn, describeSignInError, formFromSaved } from './signin-logic.ts';
 import type { ErrorText, SignInForm } from './signin-logic.ts';
@@ -29,13 +29,15 @@ const hasAdvanced = (a: SavedAccount): boolean => a.host !== null || a.port !== 
 export function SignIn() {
   const allSaved = useConnection((s) => s.saved);
   const connections = useConnection((s) => s.connections);
-  const sessions = useSessionAccounts();
+  const sessions = useShownAccounts();
   const adding = sessions.length > 0;
   const asked = useUi((s) => s.addAccount);
   // Accounts already signed in are not offered again.
   const saved = allSaved.filter((a) => !sessions.includes(a.jid));
   const [start] = useState(() => startAccount(adding));
-  const [form, setForm] = useState<SignInForm>(() => (start ? formFromSaved(start) : EMPTY));
+  const [form, setForm] = useState<SignInForm>(() =>
+    start ? formFromSaved(start) : { ...EMPTY, jid: useUi.getState().addAccount?.jid ?? '' },
+  );
   const [advanced, setAdvanced] = useState(() => (start ? hasAdvanced(start) : false));
   // Signing in from an account's card failed: say why here (or ask about the certificate).
   const failure = asked?.failure ?? null;
@@ -55,6 +57,15 @@ export function SignIn() {
     return check.ok ? { request: check.request, certificate: failure.certificate } : null;
   });
   const ids = { error: useId(), advanced: useId() };
+  // An account with a cached roster leaves the form while it connects (the main window shows that roster):
+  // a failure after that brings the form back through the UI store, saying why.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
   // The saved accounts as of now ('accounts.changed' keeps them current after this); the form takes the last
   // used one if nothing was typed yet.
@@ -91,6 +102,10 @@ export function SignIn() {
       setForm((f) => ({ ...f, password: '' }));
       if (passwordWarning) useUi.getState().addToast(passwordWarning);
       useUi.getState().hideAddAccount();
+      return;
+    }
+    if (!mounted.current) {
+      useUi.getState().showAddAccount(request.jid, result.error);
       return;
     }
     if (result.error.code === 'tls-untrusted' && result.error.certificate) {
