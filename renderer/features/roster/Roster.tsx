@@ -5,7 +5,7 @@
 // Keyboard: arrows, Home/End, PageUp/PageDown, Left/Right collapse/expand (Left on a contact: its group),
 // Enter opens a chat,
 // Shift+F10 or the ContextMenu key opens the contact's menu (aria-activedescendant pattern).
-import { useCallback, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { getBridge } from '../../transport/bridge.ts';
@@ -35,9 +35,12 @@ function toggleRow(row: RosterRow): void {
 }
 
 export function Roster() {
-  const byAccount = useRoster((s) => s.byAccount);
+  // A sign-in brings the roster in parts and thousands of presences: the stores take each message at once,
+  // and this view (a regroup of every contact) follows in a background render of its own instead of inside
+  // the message's task, so the two never add up to one long task.
+  const byAccount = useDeferredValue(useRoster((s) => s.byAccount));
   const accounts = useShownAccounts();
-  const onlineVersion = usePresence((s) => s.onlineVersion);
+  const onlineVersion = useDeferredValue(usePresence((s) => s.onlineVersion));
   const filter = useUi((s) => s.rosterFilter);
   const showOffline = useUi((s) => s.showOffline);
   const collapsed = useUi((s) => s.collapsed);
