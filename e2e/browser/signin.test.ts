@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYCHAIN_SERVICE, keytarBackend } from '../../electron/core/credentials.ts';
 import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
+import { startFaultProxy } from '../harness/fault-proxy.ts';
+import type { ProsodyServer } from '../harness/prosody.ts';
 
 async function keychainSkipReason(): Promise<string | false> {
   if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
@@ -70,6 +72,50 @@ describe('browser mode: sign-in', () => {
     await expect(page.getByLabel('Password', { exact: true })).toHaveValue('not-the-password');
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/^Offline/);
     await checkScreen(page, 'signin-error');
+  });
+
+  it('signing in again shows the cached roster while connecting; a failure then brings the form back saying why', async (t) => {
+    const account = await suite.account('cached');
+    const app = await suite.app();
+    const { page } = app;
+    const server = suite.scenario.server;
+    const friend = `friend-${account.user}@${server.domain}`;
+    await app.signIn(account);
+    const added = await app.engine.invoke('roster.add', {
+      account: account.jid,
+      jid: friend,
+      name: 'Cached Friend',
+    });
+    assert.ok(added.ok);
+    const row = page.getByRole('treeitem', { name: /Cached Friend/ });
+    await expect(row).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+
+    // A slow link (every chunk held 300 ms): the sign-in takes seconds, the cached roster shows meanwhile.
+    const proxy = await startFaultProxy({ host: server.host, port: server.c2sPort });
+    t.after(() => proxy.close());
+    proxy.delay(300);
+    const slow = { ...server, c2sPort: proxy.port } as ProsodyServer;
+    await app.submitSignIn(account, { password: 'not-the-password', server: slow });
+    await expect(row).toBeVisible();
+    await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/^Connecting/);
+    await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeHidden();
+    await expect(
+      page.getByRole('img', { name: 'Not connected yet: Available once signed in' }),
+    ).toBeVisible();
+    await checkScreen(page, 'main-connecting-cached');
+    // The server refuses the password: back to the form, which says why and keeps the address.
+    await expect(page.getByRole('alert')).toContainText('Wrong password. Check it and try again.', {
+      timeout: 20_000,
+    });
+    await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+    await expect(page.getByRole('textbox', { name: 'Address' })).toHaveValue(account.jid);
+    await expect(row).toBeHidden();
+
+    proxy.delay(0);
+    await app.signIn(account);
+    await expect(row).toBeVisible();
   });
 
   it(

@@ -6,12 +6,15 @@ import type { OwnShow } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { OWN_OFFLINE, SHOW_LABELS, usePresence } from '../../stores/presence.ts';
 import { useUi } from '../../stores/ui.ts';
+import { hasSession, useConnection } from '../../stores/connection.ts';
 import { PresenceDot } from './PresenceDot.tsx';
 
 const ORDER: OwnShow[] = ['available', 'chat', 'away', 'xa', 'dnd', 'offline'];
 
 export function PresencePicker({ account, labelled }: { account: string; labelled: boolean }) {
   const own = usePresence((s) => s.own.get(account)) ?? OWN_OFFLINE;
+  // Still connecting (the cached roster on screen): the choice is what we become once signed in, not yet true.
+  const connected = useConnection((s) => hasSession(s.connections.get(account)));
   const on = labelled ? ` on ${account}` : '';
   const forAccount = labelled ? ` for ${account}` : '';
   // While the field is being edited it holds a draft; otherwise it shows what the engine reports.
@@ -39,7 +42,11 @@ export function PresencePicker({ account, labelled }: { account: string; labelle
 
   return (
     <div className="presence-picker" role="group" aria-label={`Your presence${on}`}>
-      <PresenceDot show={own.show} />
+      {connected ? (
+        <PresenceDot show={own.show} />
+      ) : (
+        <PresenceDot show="offline" label={`Not connected yet: ${SHOW_LABELS[own.show]} once signed in`} />
+      )}
       <select
         aria-label={`Presence${forAccount}`}
         value={own.show}
