@@ -152,6 +152,14 @@ describe('seeded roster + presence component', () => {
       );
       assert.equal(new Set(upserted).size, TOTAL);
       assert.equal(upserted.length, TOTAL);
+      // The first part goes out at once with the state saying the roster is on screen, still connecting.
+      const firstRoster = batches.find((b) => b.some((e) => e.event === 'roster.changed'))!;
+      const firstPart = firstRoster.find((e) => e.event === 'roster.changed');
+      assert.ok(firstPart?.event === 'roster.changed' && firstPart.payload.reset);
+      assert.equal(firstPart.payload.upserts.length, MAX_ITEMS['roster.changed']);
+      const stateThen = firstRoster.find((e) => e.event === 'connection.state');
+      assert.ok(stateThen?.event === 'connection.state');
+      assert.deepEqual([stateThen.payload.status, stateThen.payload.rosterShown], ['connecting', true]);
       const presenceBatches = batches.filter((b) => b.some((e) => e.event === 'presence.changed'));
       const presenceItems = batches
         .flat()

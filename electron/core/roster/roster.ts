@@ -8,6 +8,7 @@ import type { AccountEvents } from '../account/module.ts';
 import type { IqTracker } from '../xmpp/iq-tracker.ts';
 import type { RosterCache, SettingsStore } from '../settings-store.ts';
 import { NS_ROSTER } from '../xmpp/ns.ts';
+import { MAX_ITEMS } from '../event-batcher.ts';
 export { NS_ROSTER };
 
 const SUBSCRIPTIONS = new Set<Subscription>(['none', 'to', 'from', 'both']);
@@ -140,15 +141,23 @@ export class Roster {
       this.#onShown();
       return;
     }
-    const contacts: Contact[] = [];
-    for (const item of result?.getChildren('item') ?? []) {
-      const parsed = parseRosterItem(item, false);
-      if (parsed && !('remove' in parsed))
-        contacts.push({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
-    }
-    this.#replaceAll(contacts);
+    // The first part goes to the UI as soon as it is parsed (before the rest is, and before the presence storm
+    // that follows); the rest follows as one more change, which the batcher splits as it would the whole.
+    const items = result?.getChildren('item') ?? [];
+    const parse = (from: number, to: number): Contact[] => {
+      const contacts: Contact[] = [];
+      for (let i = from; i < to; i++) {
+        const parsed = parseRosterItem(items[i]!, false);
+        if (parsed && !('remove' in parsed))
+          contacts.push({ ...parsed, pendingIn: this.#isPendingIn(parsed.jid) });
+      }
+      return contacts;
+    };
+    const first = Math.min(items.length, MAX_ITEMS['roster.changed']);
+    this.#replaceAll(parse(0, first));
     this.#onShown();
-    this.#events.hurry(); // its first part to the UI before the presence storm that follows
+    this.#events.hurry();
+    if (items.length > first) this.#upsertMany(parse(first, items.length));
     this.#version = result?.attrs.ver ?? null;
     this.#scheduleCacheWrite();
   }
@@ -238,6 +247,11 @@ export class Roster {
     this.contacts.clear();
     for (const contact of contacts) this.contacts.set(contact.jid, contact);
     this.#events.emit('roster.changed', { reset: true, upserts: contacts, removed: [] });
+  }
+
+  #upsertMany(contacts: Contact[]): void {
+    for (const contact of contacts) this.contacts.set(contact.jid, contact);
+    this.#events.emit('roster.changed', { reset: false, upserts: contacts, removed: [] });
   }
 
   #remove(jid: string): void {
