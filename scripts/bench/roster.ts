@@ -14,6 +14,8 @@
 //           sign-in (RFC 6121 §2.6: "your version is current", an empty result).
 //   warm:   a new Engine on the same data dir (as after a restart: the roster cached on disk), a fresh host
 //           and page; sign-in through the UI again.
+// Every step starts once Prosody is idle (its CPU time standing still: e2e/harness/server-idle.ts), so none
+// measures what the server still does for the step before (a sign-out's presence to 10,000 contacts).
 // Figures (medians over the runs, one JSON line each):
 //   page:   click "Sign in" (navigation start, for the reload) -> first roster row painted; roster message
 //           arrived -> first row painted; roster message arrived -> whole roster held
@@ -39,6 +41,7 @@ import { xml } from '@xmpp/xml';
 import { Engine } from '../../electron/core/engine.ts';
 import { SettingsStore } from '../../electron/core/settings-store.ts';
 import { openRawSession } from '../../e2e/harness/raw-session.ts';
+import { prosodyPidFile, waitForIdle } from '../../e2e/harness/server-idle.ts';
 import { NS_ROSTER } from '../../electron/core/xmpp/ns.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
 import { startBrowserHost } from '../../electron/browser-host/browser-host.ts';
@@ -644,8 +647,15 @@ async function allPresence(watch: ReturnType<typeof watchEngine>): Promise<void>
 
 /** One run: raw fetch, cold sign-in and reload, raw versioned fetch, warm sign-in (see the top). */
 async function oneRun(server: ProsodyServer, browser: Browser | null): Promise<RunResult> {
+  // Each step starts with the server idle: none measures what it still does for the step before.
+  const idle = async () => {
+    if (!(await waitForIdle(prosodyPidFile(server)))) console.warn('roster bench: Prosody never went idle');
+  };
+  await idle();
   const raw = await rawFetch(server);
+  await idle();
   const rawSm = await rawFetch(server, undefined, true);
+  await idle();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-roster-bench-'));
   let page: PageFigures | null = null;
   let reload: PageFigures | null = null;
@@ -687,11 +697,13 @@ async function oneRun(server: ProsodyServer, browser: Browser | null): Promise<R
 
     const cache = await (await SettingsStore.open(dataDir)).readRoster(`${USER}@${server.domain}`);
     if (cache) {
+      await idle();
       rawVersioned = await rawFetch(server, cache.version);
       if (rawVersioned.full)
         console.warn('roster bench: the server sent the full roster for the cached version');
     }
     if (browser && pageError === null) {
+      await idle();
       const again = await Engine.create({ dataDir, extraCertificates: [server.certificate.certPem] });
       const warmWatch = watchEngine(again);
       try {
