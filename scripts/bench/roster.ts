@@ -989,7 +989,7 @@ export async function main(args: string[]): Promise<void> {
       'ms',
       {
         side: 'server',
-        via: "bare session, with the cold run's page open on its sign-in form (as the click finds the machine)",
+        via: "bare session, with the cold run's page open and settled on its sign-in form, just before the click",
         from: 'XmppSession.open called',
         to: `roster result (${TOTAL} items) received`,
       },

@@ -6,7 +6,15 @@ import type { EngineEvent } from '../../../shared/contract.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { snapshot, waitContact } from '../../../e2e/harness/scenario.ts';
 import { NS_ROSTER } from './roster.ts';
-import { contact, rosterFetch, sortByJid, useRosterSuite, waitRemoved, wire } from './roster-test-kit.ts';
+import {
+  addContact,
+  contact,
+  rosterFetch,
+  sortByJid,
+  useRosterSuite,
+  waitRemoved,
+  wire,
+} from './roster-test-kit.ts';
 
 describe('roster across sign-ins (RFC 6121 §2.6)', () => {
   const suite = useRosterSuite();
@@ -25,21 +33,8 @@ describe('roster across sign-ins (RFC 6121 §2.6)', () => {
     assert.equal(firstFetch.request.getChild('query', NS_ROSTER)!.attrs.ver, '');
     assert.ok(firstFetch.reply.getChild('query', NS_ROSTER), 'the first fetch must return the full roster');
 
-    let since = first.events.length;
-    assert.ok(
-      (
-        await first.engine.invoke('roster.add', {
-          account: first.account,
-          jid: bob,
-          name: 'Bob',
-          groups: ['Team'],
-        })
-      ).ok,
-    );
-    await waitContact(first, since, bob);
-    since = first.events.length;
-    assert.ok((await first.engine.invoke('roster.add', { account: first.account, jid: carol })).ok);
-    await waitContact(first, since, carol);
+    await addContact(first, bob, { name: 'Bob', groups: ['Team'] });
+    await addContact(first, carol);
     // The version the server stamped on the last push is what must be cached.
     const lastPush = wire
       .filter(
@@ -89,34 +84,15 @@ describe('roster across sign-ins (RFC 6121 §2.6)', () => {
     const dave = contactJid('dave');
 
     const first = await engine(alice, { dataDir });
-    let since = first.events.length;
-    assert.ok(
-      (await first.engine.invoke('roster.add', { account: first.account, jid: bob, name: 'Bob' })).ok,
-    );
-    await waitContact(first, since, bob);
-    since = first.events.length;
-    assert.ok(
-      (await first.engine.invoke('roster.add', { account: first.account, jid: dave, name: 'Dave' })).ok,
-    );
-    await waitContact(first, since, dave);
+    await addContact(first, bob, { name: 'Bob' });
+    await addContact(first, dave, { name: 'Dave' });
     await first.dispose();
 
     // Meanwhile another device (a second engine, its own data dir) adds, renames and removes.
     const other = await engine(alice);
     assert.notEqual(other.jid, first.jid);
-    since = other.events.length;
-    assert.ok(
-      (
-        await other.engine.invoke('roster.add', {
-          account: other.account,
-          jid: carol,
-          name: 'Carol',
-          groups: ['New'],
-        })
-      ).ok,
-    );
-    await waitContact(other, since, carol);
-    since = other.events.length;
+    await addContact(other, carol, { name: 'Carol', groups: ['New'] });
+    let since = other.events.length;
     assert.ok(
       (await other.engine.invoke('roster.update', { account: other.account, jid: bob, name: 'Robert' })).ok,
     );
@@ -175,11 +151,7 @@ describe('roster across sign-ins (RFC 6121 §2.6)', () => {
     const shownIn = batchOf(batches, (e) => connecting(e) && e.payload.rosterShown);
     const resetIn = batchOf(batches, isReset);
     assert.ok(resetIn >= 0 && resetIn <= shownIn, 'the roster goes out with the state naming it, or before');
-    const since = first.events.length;
-    assert.ok(
-      (await first.engine.invoke('roster.add', { account: first.account, jid: bob, name: 'Bob' })).ok,
-    );
-    await waitContact(first, since, bob);
+    await addContact(first, bob, { name: 'Bob' });
     await first.dispose();
 
     // Again with a wrong password: the cached roster and 'connecting+roster' come although the server never

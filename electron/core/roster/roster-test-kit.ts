@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Element } from '@xmpp/xml';
 import type { Contact } from '../../../shared/contract.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
-import { uid, useProsodyScenario, type ProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { uid, useProsodyScenario, waitContact, type ProsodyScenario } from '../../../e2e/harness/scenario.ts';
 import { XmppSession } from '../xmpp/session.ts';
 import { NS_ROSTER } from './roster.ts';
 // ---------------------------------------------------------------------------------------------------------
@@ -131,4 +131,16 @@ export function useRosterSuite(): RosterSuite {
       return dir;
     },
   };
+}
+
+/** Adds a contact through the engine's command and waits until the roster events show it. */
+export async function addContact(
+  client: EngineClient,
+  jid: string,
+  fields: { name?: string; groups?: string[] } = {},
+): Promise<void> {
+  const since = client.events.length;
+  const result = await client.engine.invoke('roster.add', { account: client.account, jid, ...fields });
+  assert.ok(result.ok, JSON.stringify(result));
+  await waitContact(client, since, jid);
 }
