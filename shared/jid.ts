@@ -206,6 +206,16 @@ export function bareJid(input: string | Jid): string {
   return formatJid({ local: jid.local, domain: jid.domain, resource: null });
 }
 
+/**
+ * The JID in its normal form, or null when it is invalid: each part by its own rule (RFC 7622), so
+ * 'Alice@Example.COM/Desk' and 'alice@example.com/Desk' are one JID but '…/desk' is another resource.
+ * The one way to compare full JIDs (never lowercase a whole JID: resourceparts are case-sensitive).
+ */
+export function normalJid(input: string): string | null {
+  const jid = tryParseJid(input);
+  return jid === null ? null : formatJid(jid);
+}
+
 export function isValidJid(input: string): boolean {
   return tryParseJid(input) !== null;
 }

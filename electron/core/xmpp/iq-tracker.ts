@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import { EngineError, describeStanzaError } from '../errors.ts';
-import { tryParseJid, bareJid } from '../../../shared/jid.ts';
+import { bareJid, normalJid } from '../../../shared/jid.ts';
 import { NS_STANZAS } from './ns.ts';
 
 interface Pending {
@@ -35,12 +35,15 @@ export class IqTracker {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Who may answer a request sent to `to`: that JID; for our own account also no 'from' at all. */
+  /**
+   * Who may answer a request sent to `to`, as normal JIDs (normalJid): that JID; for our own account also no
+   * 'from' at all, and our own full JID. Resourceparts are compared as written (RFC 7622).
+   */
   #acceptedSenders(to: string | null): Set<string> {
     const own = bareJid(this.#ownJid);
-    if (to === null || to === own) return new Set(['', own, this.#ownJid.toLowerCase()]);
-    const parsed = tryParseJid(to);
-    return new Set([parsed ? to.toLowerCase() : to]);
+    const target = to === null ? own : normalJid(to);
+    if (target === own) return new Set(['', own, normalJid(this.#ownJid) ?? this.#ownJid]);
+    return new Set(target === null ? [] : [target]); // an invalid address: nobody's reply is its answer
   }
 
   request(type: 'get' | 'set', to: string | null, payload: Element): Promise<Element> {
@@ -66,8 +69,8 @@ export class IqTracker {
     if (!id) return false;
     const pending = this.#pending.get(id);
     if (!pending) return false;
-    const from = (iq.attrs.from ?? '').toLowerCase();
-    if (!pending.accept.has(from)) return false; // spoofed reply: leave the request waiting for the real one
+    const from = iq.attrs.from === undefined ? '' : normalJid(iq.attrs.from);
+    if (from === null || !pending.accept.has(from)) return false; // spoofed reply: leave the request waiting for the real one
     this.#pending.delete(id);
     clearTimeout(pending.timer);
     if (iq.attrs.type === 'result') {
