@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { Client } from '@xmpp/client-core';
-import type { SocketLike } from '@xmpp/connection';
+import type { SocketLike, StreamParser } from '@xmpp/connection';
 import type { Element } from '@xmpp/xml';
 import { EngineError } from '../errors.ts';
 import type { Endpoint } from './resolve-endpoints.ts';
@@ -21,6 +21,11 @@ export class StreamErrorReceived extends Error {
   }
 }
 
+/** The server's stream stopped being well-formed XML: our parser gave up there and the stream ended. */
+export class XMLError extends Error {
+  override readonly name = 'XMLError';
+}
+
 export class ParleyConnection extends Client {
   /**
    * xmpp.js 0.14 decodes every socket read on its own (`data.toString('utf8')`), so a character whose UTF-8
@@ -35,7 +40,26 @@ export class ParleyConnection extends Client {
   }
 
   override _onData(data: Buffer | string): void {
-    super._onData(typeof data === 'string' ? data : this.#decoder.write(data));
+    const text = typeof data === 'string' ? data : this.#decoder.write(data);
+    // After a parser error the stream is over (xmpp.js has let go of its parser): nothing more is read.
+    const parser = this.parser;
+    if (!parser) return;
+    try {
+      parser.write(text);
+    } catch (error) {
+      // ltx throws out of write() on an unknown entity or an illegal character reference, instead of
+      // emitting: turn it into the parser error it is, so it ends this stream (bad-format) and not the
+      // process, which it did from inside the socket's data callback.
+      const failure = new XMLError(error instanceof Error ? error.message : String(error));
+      if (this.parser === parser) parser.emit('error', failure);
+    }
+  }
+
+  override _attachParser(parser: StreamParser): void {
+    super._attachParser(parser);
+    // xmpp.js unsubscribes from a parser at its first error, but the same read can hold a second one (a
+    // mismatched closing tag): an 'error' event with no listener would throw. The first one counts.
+    parser.on('error', () => undefined);
   }
 
   override _onStreamError(element: Element): void {
@@ -83,6 +107,14 @@ export function classifyConnectError(error: unknown, endpoint: Endpoint | null, 
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
   const name = (error as Error | undefined)?.name ?? '';
+  if (name === 'XMLError') {
+    // Ours, or xmpp.js's own for a mismatched closing tag: we answered bad-format and closed the stream.
+    return new EngineError(
+      'stream-error',
+      `The server at ${where} sent data that is not well-formed XML; the connection was closed.`,
+      { condition: 'bad-format', cause: error },
+    );
+  }
   if (
     [
       'ECONNREFUSED',

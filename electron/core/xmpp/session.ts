@@ -10,7 +10,13 @@ import { xml, type Element } from '@xmpp/xml';
 import { promise } from '@xmpp/events';
 import { EngineError } from '../errors.ts';
 import { IqTracker } from './iq-tracker.ts';
-import { classifyConnectError, isLoopbackHost, ParleyConnection, StreamErrorReceived } from './connection.ts';
+import {
+  classifyConnectError,
+  isLoopbackHost,
+  ParleyConnection,
+  StreamErrorReceived,
+  XMLError,
+} from './connection.ts';
 
 export { classifyConnectError, isLoopbackHost } from './connection.ts';
 import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapter.ts';
@@ -281,8 +287,13 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
   connection.transports.push(ConnectionTCP, directTlsTransport(options.trust));
   // A listener must always exist: an 'error' event without one would throw out of a socket callback.
   let failure: unknown = null;
+  // Malformed XML ends the stream at once (xmpp.js has let go of its parser): stop waiting for the next step.
+  let stopWaiting: (error: unknown) => void = () => undefined;
+  const malformed = new Promise<never>((_, reject) => (stopWaiting = reject));
+  malformed.catch(() => undefined);
   const onError = (error: unknown) => {
     failure ??= error;
+    if (error instanceof XMLError) stopWaiting(error);
   };
   connection.on('error', onError);
   const deadline = options.timeoutMs ?? 15_000;
@@ -294,7 +305,11 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
     );
   });
   try {
-    const session = await Promise.race([negotiate(connection, endpoint, domain, options), timedOut]);
+    const session = await Promise.race([
+      negotiate(connection, endpoint, domain, options),
+      timedOut,
+      malformed,
+    ]);
     return session;
   } catch (error) {
     connection.socket?.destroy?.();

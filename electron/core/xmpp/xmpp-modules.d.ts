@@ -65,6 +65,10 @@ declare module '@xmpp/connection' {
     end(): void;
     destroy?(): void;
   }
+  /** @xmpp/xml's Parser as the connection holds it. */
+  export interface StreamParser extends EventEmitter {
+    write(data: string): void;
+  }
   export default class Connection extends EventEmitter {
     constructor(options?: Record<string, unknown>);
     jid: JID | null;
@@ -88,6 +92,9 @@ declare module '@xmpp/connection' {
     /** Socket data (a Buffer from net/tls sockets) into the XML parser. */
     _onData(data: Buffer | string): void;
     _detachSocket(): void;
+    /** The stream's XML parser; null once xmpp.js has let go of it (after a parser error). */
+    parser: StreamParser | null;
+    _attachParser(parser: StreamParser): void;
     _onStreamError(element: Element): void;
     _streamError(condition: string): Promise<void>;
     _jid(id: string): JID;

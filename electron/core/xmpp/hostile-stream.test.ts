@@ -1,0 +1,100 @@
+// A rogue server on loopback that answers our stream header with XML no parser should accept: an unknown
+// entity, an illegal character reference, two mismatched closing tags in one read, and more garbage after
+// that. Each must end that stream with a typed error (we answer bad-format), never the process: before the
+// fix, ltx threw out of the socket's data callback and a second parser error had no listener left.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from '../engine.ts';
+
+const HEADER =
+  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' " +
+  "id='rogue' from='rogue.test' version='1.0'>";
+
+const crashes: unknown[] = [];
+const onCrash = (error: unknown) => void crashes.push(error);
+process.on('uncaughtException', onCrash);
+const dirs: string[] = [];
+after(async () => {
+  process.off('uncaughtException', onCrash);
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A server that sends `payload` (then, 50 ms later, `later`) on each connection once our stream header arrives. */
+async function rogueServer(
+  payload: string,
+  later = '',
+): Promise<{ port: number; received: () => string; close: () => void }> {
+  let received = '';
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    let answered = false;
+    socket.on('error', () => undefined);
+    socket.on('data', (data) => {
+      received += data.toString();
+      if (answered || !data.toString().includes('<stream:stream')) return;
+      answered = true;
+      socket.write(HEADER + payload);
+      if (later) setTimeout(() => socket.writable && socket.write(later), 50);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    received: () => received,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+
+const CASES: Array<[string, string, string?]> = [
+  ['an unknown entity', '<stream:features><x>&bogus;</x></stream:features>'],
+  ['an illegal character reference', '<stream:features><x>&#0;</x></stream:features>'],
+  ['two mismatched closing tags in one read', '<stream:features><x></a></b></stream:features>'],
+  ['garbage after the first error, in a later read', '<stream:features>&bogus;', '</c></d>&nope;<<<'],
+];
+
+for (const [what, payload, later] of CASES) {
+  test(`a stream with ${what} ends that sign-in as bad-format, not the process`, async () => {
+    const rogue = await rogueServer(payload, later);
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-hostile-'));
+    dirs.push(dataDir);
+    const engine = await Engine.create({ dataDir, timeoutMs: 5_000 });
+    try {
+      const started = Date.now();
+      const result = await engine.invoke('account.signIn', {
+        jid: 'alice@rogue.test',
+        password: 'secret-password',
+        host: '127.0.0.1',
+        port: rogue.port,
+      });
+      assert.equal(result.ok, false);
+      assert.ok(!result.ok);
+      assert.equal(result.error.code, 'stream-error');
+      assert.equal(result.error.condition, 'bad-format');
+      assert.match(result.error.message, /not well-formed XML/);
+      assert.ok(Date.now() - started < 4_000, 'answered at once, not at the sign-in timeout');
+      await new Promise((resolve) => setTimeout(resolve, 150)); // the later garbage has arrived
+      assert.match(rogue.received(), /<bad-format/, 'we told the server why');
+      assert.doesNotMatch(rogue.received(), /secret-password|<auth/, 'no password went out');
+      assert.deepEqual(crashes, []);
+      // The engine still works: the same account can try again (and fails the same way).
+      const again = await engine.invoke('account.signIn', {
+        jid: 'alice@rogue.test',
+        password: 'secret-password',
+        host: '127.0.0.1',
+        port: rogue.port,
+      });
+      assert.equal(again.ok ? 'ok' : again.error.code, 'stream-error');
+    } finally {
+      await engine.dispose();
+      rogue.close();
+    }
+  });
+}
