@@ -18,8 +18,11 @@ export interface EngineOptions {
   secretBackends?: readonly SecretBackend[];
   /** Dead-link detection: probe a silent link after `probeAfterMs`, drop it after `deadAfterMs` (10 s / 25 s). */
   liveness?: { probeAfterMs: number; deadAfterMs: number };
-  /** Reconnect backoff bounds (1 s to 60 s). */
-  reconnectDelay?: { initialMs: number; maxMs: number };
+  /**
+   * Reconnect backoff (1 s, doubling up to 60 s; reset after 60 s up): about initialMs, doubling up to maxMs; it starts over only once a
+   * session has stayed up for stableMs (a server that drops us right after each sign-in gets the backoff).
+   */
+  reconnectDelay?: { initialMs: number; maxMs: number; stableMs?: number };
   /** How long a link may stay silent after connection.retryNow's probe before it counts as dead (5 s). */
   wakeProbeMs?: number;
   /** Results per archive (XEP-0313) page; servers cap it (Prosody: 50). */

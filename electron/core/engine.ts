@@ -224,7 +224,7 @@ export class Engine {
       dnsServers: this.#options.dnsServers,
       timeoutMs: this.#options.timeoutMs,
       liveness: this.#options.liveness,
-      reconnectDelay: this.#options.reconnectDelay ?? { initialMs: 1_000, maxMs: 60_000 },
+      reconnectDelay: { initialMs: 1_000, maxMs: 60_000, stableMs: 60_000, ...this.#options.reconnectDelay },
       pinnedFingerprint256: this.#settings.account(account).pinnedFingerprint256,
       events,
       modules: MODULES,

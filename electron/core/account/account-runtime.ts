@@ -44,7 +44,7 @@ export interface RuntimeOptions {
   dnsServers?: readonly string[];
   timeoutMs?: number;
   liveness?: { probeAfterMs: number; deadAfterMs: number };
-  reconnectDelay: { initialMs: number; maxMs: number };
+  reconnectDelay: { initialMs: number; maxMs: number; stableMs: number };
   pinnedFingerprint256: string | null;
   events: AccountEvents;
   /** The context every module gets, less what the runtime itself provides. */
@@ -80,6 +80,8 @@ export class AccountRuntime {
   #held: MessageEnvelope[] | null = [];
   #ready = false;
   #attempt = 0;
+  /** When the session up now (or the last one) opened: the backoff starts over only after a stable one. */
+  #openedAt = 0;
   #timer: NodeJS.Timeout | null = null;
   #ended = false;
 
@@ -253,6 +255,7 @@ export class AccountRuntime {
       sendMany: (stanzas) => session.sendMany(stanzas.map(prepare)),
     };
     this.#session = session;
+    this.#openedAt = Date.now();
     this.#link = link;
     this.#ready = false;
     // A fresh session may have missed messages: catch up again. A resumed one missed nothing, but a catch-up
@@ -340,6 +343,9 @@ export class AccountRuntime {
     this.#ready = false;
     link?.iq.failAll();
     if (error && !this.#ended && isWorthRetrying(error)) {
+      // A server that errors right after each sign-in must not get a try every second: only a session that
+      // stayed up a while resets the backoff.
+      if (Date.now() - this.#openedAt >= this.#options.reconnectDelay.stableMs) this.#attempt = 0;
       this.#setState({ ...OFFLINE, status: 'reconnecting', error: error.toPayload(), rosterShown: true });
       this.#scheduleReconnect();
       return;
@@ -372,7 +378,6 @@ export class AccountRuntime {
     if (this.#ended || this.#session) return;
     try {
       await this.#open();
-      this.#attempt = 0;
     } catch (error) {
       if (this.#ended) return; // signed out meanwhile
       const failure = toEngineError(error);
