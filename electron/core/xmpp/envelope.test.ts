@@ -116,6 +116,19 @@ describe('parseEnvelope: live messages', () => {
     assert.equal(envelope.fields.subject, null);
   });
 
+  test("a message of a type RFC 6121 does not define is 'normal' (§5.2.2), not dropped", () => {
+    for (const type of ['bogus', 'CHAT', '', 'x'.repeat(1_000)]) {
+      const envelope = parseMessage(message({ from: BOB, to: MY_DESK, type }, xml('body', {}, 'hi')));
+      assert.equal(envelope?.type, 'normal', JSON.stringify(type.slice(0, 10)));
+    }
+    for (const type of ['chat', 'groupchat', 'headline', 'normal']) {
+      assert.equal(
+        parseMessage(message({ from: BOB, to: MY_DESK, type }, xml('body', {}, 'hi')))?.type,
+        type,
+      );
+    }
+  });
+
   test('a message without from or to has null addresses', () => {
     const envelope = parseMessage(message({}, xml('body', {}, 'from the server')));
     assert.ok(envelope);

@@ -20,7 +20,7 @@ export interface MessageEnvelope {
   /** The message itself: the stanza, or the one a carbon or archive result carries. */
   message: Element;
   via: Via;
-  /** The type attribute, 'normal' when absent (RFC 6121 §5.2.2). */
+  /** The type attribute; 'normal' when absent or not one RFC 6121 defines (§5.2.2: treat it as normal). */
   type: string;
   /** A usable id attribute, else null. */
   id: string | null;
@@ -179,6 +179,13 @@ export function ownStanzaId(message: Element, own: Jid): string | null {
   return null;
 }
 
+const MESSAGE_TYPES = new Set(['chat', 'error', 'groupchat', 'headline', 'normal']);
+
+/** RFC 6121 §5.2.2: a message without a type, or with one the spec does not define, is of type 'normal'. */
+function messageType(type: string | undefined): string {
+  return type !== undefined && MESSAGE_TYPES.has(type) ? type : 'normal';
+}
+
 function messageEnvelope(
   message: Element,
   via: Via,
@@ -190,7 +197,7 @@ function messageEnvelope(
     kind: 'message',
     message,
     via,
-    type: message.attrs.type ?? 'normal',
+    type: messageType(message.attrs.type),
     id: usableId(message.attrs.id) ? message.attrs.id : null,
     from,
     fromBare: bareOf(from),
