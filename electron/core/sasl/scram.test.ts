@@ -226,6 +226,11 @@ test('username escaping (saslname) and SASLprep', () => {
   assert.equal(saslPrep('\u00AA'), 'a'); // NFKC
   assert.equal(saslPrep('\u2168'), 'IX'); // NFKC
   assert.throws(() => saslPrep('\u0007'), ScramError); // prohibited: control
+  // Of a password the message never says which character (it would be part of the secret); of a username it does.
+  assert.throws(() => saslPrep('pass\u0007word', 'password'), {
+    message: 'The password contains a character that is not allowed',
+  });
+  assert.throws(() => saslPrep('us\u0007er', 'username'), /not allowed \(U\+0007\)/);
   // Spaces and zero-width characters.
   assert.equal(saslPrep('a\u00A0b\u3000c\u2003d'), 'a b c d');
   assert.equal(saslPrep('a\u200Bb\uFEFFc\u200Dd'), 'abcd');

@@ -107,9 +107,10 @@ export function saslPrep(input: string, what = 'string'): string {
   for (const ch of out) {
     const cp = ch.codePointAt(0) ?? 0;
     if (PROHIBITED_CLASS.test(ch) || inRanges(cp, PROHIBITED_LISTED)) {
-      throw new ScramError(
-        `The ${what} contains a character that is not allowed (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`,
-      );
+      // Which character is said only for a username: of a password, it would leak part of the secret into
+      // the UI and any log the message reaches.
+      const which = what === 'password' ? '' : ` (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
+      throw new ScramError(`The ${what} contains a character that is not allowed${which}`);
     }
   }
   return out;
