@@ -321,3 +321,21 @@ export class CredentialStore {
     }
   }
 }
+
+/**
+ * Whether a remembered password may go with this sign-in: only to the host, port and TLS mode it was saved
+ * with, and never with the insecure switch. Anything else needs it typed again (a form or a link could
+ * otherwise send it to any server).
+ */
+export function mayRecallFor(
+  saved: { host: string | null; port: number | null; directTls: boolean } | null,
+  request: { host?: string; port?: number; directTls?: boolean; allowInsecure?: boolean },
+): boolean {
+  const settings = saved ?? { host: null, port: null, directTls: false };
+  return (
+    (request.host ?? null) === settings.host &&
+    (request.port ?? null) === settings.port &&
+    (request.directTls ?? false) === settings.directTls &&
+    request.allowInsecure !== true
+  );
+}

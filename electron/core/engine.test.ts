@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
@@ -130,6 +131,42 @@ test('remember: the password goes to the secret store only, and a later sign-in 
   assert.ok(!noPassword.ok);
   assert.equal(noPassword.error.code, 'not-found');
   await reopened.dispose();
+});
+
+test('a remembered password goes only to the endpoint it was saved for; other settings need it typed again', async () => {
+  const backend = inMemoryBackend();
+  const engine = await openEngine(await dataDir(), { secretBackends: [backend] });
+  try {
+    assert.ok((await engine.invoke('account.signIn', signInRequest({ remember: true }))).ok);
+    await engine.invoke('account.signOut', { account: `alice@${server.domain}` });
+    // Somewhere else listening: a sign-in that recalled the password must never reach it.
+    const elsewhere = net.createServer((socket) => socket.destroy());
+    let reached = 0;
+    elsewhere.on('connection', () => reached++);
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const otherPort = (elsewhere.address() as net.AddressInfo).port;
+    try {
+      for (const change of [
+        { port: otherPort },
+        { host: 'localhost' },
+        { directTls: true },
+        { allowInsecure: true },
+        { host: undefined, port: undefined },
+      ]) {
+        const refused = await engine.invoke('account.signIn', { ...storedPasswordSignIn(), ...change });
+        assert.ok(!refused.ok, JSON.stringify(change));
+        assert.equal(refused.error.code, 'not-found');
+        assert.match(refused.error.message, /only sent to the server it was saved for/);
+      }
+      assert.equal(reached, 0, 'nothing connected to the other endpoint');
+    } finally {
+      elsewhere.close();
+    }
+    // With the saved settings it signs in from the store.
+    assert.ok((await engine.invoke('account.signIn', storedPasswordSignIn())).ok);
+  } finally {
+    await engine.dispose();
+  }
 });
 
 test('no secret store answers: the password is kept for this run only, and the user is told why', async () => {

@@ -17,7 +17,7 @@ import { EngineError, toEngineError } from './errors.ts';
 import { checkRequest } from './command-request.ts';
 import { EventBatcher, type BatchListener } from './event-batcher.ts';
 import { SettingsStore } from './settings-store.ts';
-import { CredentialStore } from './credentials.ts';
+import { CredentialStore, mayRecallFor } from './credentials.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { HistoryStore } from './history/history-store.ts';
 import { AccountRuntime, type RuntimeOptions } from './account/account-runtime.ts';
@@ -250,6 +250,15 @@ export class Engine {
     const account = bareJid(request.jid);
     if (this.#runtimes.has(account)) {
       throw new EngineError('already-connected', `${account} is already signed in.`);
+    }
+    if (
+      request.password === undefined &&
+      !mayRecallFor(this.#settings.account(account).connection, request)
+    ) {
+      throw new EngineError(
+        'not-found',
+        'The remembered password is only sent to the server it was saved for. Enter it to sign in with other connection settings.',
+      );
     }
     const password = request.password ?? (await this.#credentials.recall(account));
     if (password === null) {

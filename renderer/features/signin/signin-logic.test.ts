@@ -85,3 +85,18 @@ test('error texts name the problem', () => {
   }
   assert.equal(describeSignInError(err('internal', 'Boom'), 'a@b.c').title, 'Boom');
 });
+
+test("a remembered password refused for other connection settings: the form says so, in the engine's words", () => {
+  const message =
+    'The remembered password is only sent to the server it was saved for. Enter it to sign in with other connection settings.';
+  const shown = describeSignInError(
+    { code: 'not-found', message, condition: null, certificate: null },
+    'a@b.example',
+  );
+  assert.equal(shown.title, message);
+  assert.match(
+    describeSignInError({ code: 'not-found', message: '', condition: null, certificate: null }, 'a@b.example')
+      .title,
+    /No password is remembered/,
+  );
+});

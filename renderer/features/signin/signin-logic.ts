@@ -95,7 +95,11 @@ export function describeSignInError(error: EngineErrorPayload, jid: string): Err
     case 'no-mechanism':
       return { title: 'The server offers no sign-in method Parley can use safely.', detail };
     case 'not-found':
-      return { title: 'No password is remembered for this account. Enter your password.', detail: null };
+      // No remembered password, or one that may not go to the connection settings asked for: the engine says which.
+      return {
+        title: error.message || 'No password is remembered for this account. Enter your password.',
+        detail: null,
+      };
     case 'already-connected':
       return { title: 'Already signed in.', detail };
     case 'conflict':
