@@ -112,7 +112,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     connection.on('stanza', onStanza);
     connection.on('nonza', (nonza: Element) => {
       const answer = this.#sm?.handleNonza(nonza);
-      if (answer) connection.send(answer).catch(() => undefined);
+      if (answer && !this.#closing && !this.#closed) connection.send(answer).catch(() => undefined);
     });
     // Stanzas that arrived between negotiation and now (e.g. queued ones right after <resumed/>).
     connection.off('stanza', negotiated.early.collect);
@@ -251,7 +251,10 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     this.#ackRequestQueued = true;
     setImmediate(() => {
       this.#ackRequestQueued = false;
-      if (!this.#closed && this.#sm) this.#connection.send(this.#sm.ackRequest()).catch(() => undefined);
+      // Not once we are closing: nothing may follow our </stream:stream> (RFC 6120 §4.4).
+      if (!this.#closed && !this.#closing && this.#sm) {
+        this.#connection.send(this.#sm.ackRequest()).catch(() => undefined);
+      }
     });
   }
 
