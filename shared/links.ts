@@ -21,6 +21,35 @@ export function isAllowedExternalUrl(url: string): boolean {
   return true;
 }
 
+// Whitespace, quotes, angle brackets, backslashes and control characters have no place in a link we hand to
+// the OS: a URL parser would quietly drop or encode some of them, and a shell handler may read them as
+// argument boundaries.
+const UNSAFE_PUNCTUATION = new Set(['"', "'", '`', '<', '>', '\\']);
+
+function hasUnsafeChar(url: string): boolean {
+  for (const char of url) {
+    const code = char.codePointAt(0)!;
+    if (code <= 0x20 || (code >= 0x7f && code <= 0x9f) || UNSAFE_PUNCTUATION.has(char) || /\s/u.test(char))
+      return true;
+  }
+  return false;
+}
+
+/**
+ * The URL to hand to the OS for `raw`, in the parser's normalised form, or null when it may not leave the app
+ * (unsafe characters, unparseable, or a scheme not on the allow-list).
+ */
+export function externalUrl(raw: string): string | null {
+  if (typeof raw !== 'string' || raw.length > 8192 || hasUnsafeChar(raw) || !isAllowedExternalUrl(raw))
+    return null;
+  return new URL(raw).href;
+}
+
+/** Web links open at once; other allowed schemes (mailto, xmpp) start another program: ask first. */
+export function opensWithoutAsking(url: string): boolean {
+  return url.startsWith('https://') || url.startsWith('http://');
+}
+
 // A candidate: scheme-prefixed or www.-prefixed run of non-space characters. Linear: each alternative is a
 // fixed prefix and one greedy class with nothing after it to backtrack into.
 const CANDIDATE = /\b(?:(?:https?:\/\/|www\.)[^\s<>"]+|(?:mailto|xmpp):[^\s<>"]+)/gi;

@@ -1,12 +1,22 @@
 // Electron entry: app lifecycle and wiring only. This is the one file that imports 'electron' at runtime;
 // every other module here receives the Electron objects it needs, so tests can hand it fakes.
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, powerMonitor, protocol, safeStorage, screen, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  shell,
+} from 'electron';
 import { ContractHost } from '../core/contract-host.ts';
 import { keytarBackend } from '../core/credentials.ts';
 import { Engine } from '../core/engine.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
-import { createOpenExternal } from './external-links.ts';
+import { confirmWithDialog, createOpenExternal } from './external-links.ts';
 import { broadcast, createShellHandlers, PopOutState, registerInvokeHandler } from './ipc.ts';
 import { SafeStorageBackend } from './safe-storage-backend.ts';
 import { retryOnWake } from './system-events.ts';
@@ -37,7 +47,7 @@ async function start(): Promise<void> {
   const userData = app.getPath('userData');
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
-  const openExternal = createOpenExternal(shell);
+  const openExternal = createOpenExternal(shell, confirmWithDialog(dialog));
 
   // OS keychain first; Electron's safeStorage when the keychain cannot be reached (never plain text).
   const engine = await Engine.create({
