@@ -1,7 +1,8 @@
 // A rogue server on loopback that answers our stream header with XML no parser should accept: an unknown
 // entity, an illegal character reference, two mismatched closing tags in one read, and more garbage after
 // that. Each must end that stream with a typed error (we answer bad-format), never the process: before the
-// fix, ltx threw out of the socket's data callback and a second parser error had no listener left.
+// fix, ltx threw out of the socket's data callback and a second parser error had no listener left. And
+// stanzas past the per-stanza limits (bytes, depth) end it with policy-violation, at once.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../engine.ts';
+import { STANZA_LIMITS } from './connection.ts';
 
 const HEADER =
   "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' " +
@@ -92,6 +94,53 @@ for (const [what, payload, later] of CASES) {
         port: rogue.port,
       });
       assert.equal(again.ok ? 'ok' : again.error.code, 'stream-error');
+    } finally {
+      await engine.dispose();
+      rogue.close();
+    }
+  });
+}
+
+const OVER_LIMITS: Array<[string, string, RegExp]> = [
+  [
+    'a stanza over the byte limit',
+    `<stream:features>${'<x/>'.repeat(STANZA_LIMITS.maxBytes / 4 + 1)}</stream:features>`,
+    /larger than 16777216 bytes/,
+  ],
+  [
+    'a stanza over the text limit (sent in 16 KiB pieces by the socket)',
+    `<stream:features><x>${'a'.repeat(STANZA_LIMITS.maxText + 1)}</x></stream:features>`,
+    /more than 2097152 characters of text/,
+  ],
+  [
+    'elements nested past the depth limit',
+    `<stream:features>${'<a>'.repeat(10_000)}`,
+    /nested deeper than 64/,
+  ],
+];
+
+for (const [what, payload, message] of OVER_LIMITS) {
+  test(`${what} ends that sign-in as policy-violation`, async () => {
+    const rogue = await rogueServer(payload);
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-hostile-'));
+    dirs.push(dataDir);
+    const engine = await Engine.create({ dataDir, timeoutMs: 5_000 });
+    try {
+      const started = Date.now();
+      const result = await engine.invoke('account.signIn', {
+        jid: 'alice@rogue.test',
+        password: 'secret-password',
+        host: '127.0.0.1',
+        port: rogue.port,
+      });
+      assert.ok(!result.ok);
+      assert.equal(result.error.code, 'stream-error');
+      assert.equal(result.error.condition, 'policy-violation');
+      assert.match(result.error.message, message);
+      assert.ok(Date.now() - started < 4_000, 'answered at once, not at the sign-in timeout');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.match(rogue.received(), /<policy-violation/, 'we told the server why');
+      assert.deepEqual(crashes, []);
     } finally {
       await engine.dispose();
       rogue.close();

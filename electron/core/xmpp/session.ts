@@ -14,6 +14,7 @@ import {
   classifyConnectError,
   isLoopbackHost,
   ParleyConnection,
+  StanzaLimitError,
   StreamErrorReceived,
   XMLError,
 } from './connection.ts';
@@ -290,13 +291,13 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
   connection.transports.push(ConnectionTCP, directTlsTransport(options.trust));
   // A listener must always exist: an 'error' event without one would throw out of a socket callback.
   let failure: unknown = null;
-  // Malformed XML ends the stream at once (xmpp.js has let go of its parser): stop waiting for the next step.
+  // Malformed XML or a stanza past the limits ends the stream at once (xmpp.js has let go of its parser): stop waiting for the next step.
   let stopWaiting: (error: unknown) => void = () => undefined;
   const malformed = new Promise<never>((_, reject) => (stopWaiting = reject));
   malformed.catch(() => undefined);
   const onError = (error: unknown) => {
     failure ??= error;
-    if (error instanceof XMLError) stopWaiting(error);
+    if (error instanceof XMLError || error instanceof StanzaLimitError) stopWaiting(error);
   };
   connection.on('error', onError);
   const deadline = options.timeoutMs ?? 15_000;

@@ -68,6 +68,8 @@ declare module '@xmpp/connection' {
   /** @xmpp/xml's Parser as the connection holds it. */
   export interface StreamParser extends EventEmitter {
     write(data: string): void;
+    /** The SAX parser (ltx) underneath: 'startElement' and 'endElement' as elements open and close. */
+    parser: EventEmitter;
   }
   export default class Connection extends EventEmitter {
     constructor(options?: Record<string, unknown>);
@@ -96,6 +98,7 @@ declare module '@xmpp/connection' {
     parser: StreamParser | null;
     _attachParser(parser: StreamParser): void;
     _onStreamError(element: Element): void;
+    _detachParser(): void;
     _streamError(condition: string): Promise<void>;
     _jid(id: string): JID;
     _ready(resumed?: boolean): void;
