@@ -386,10 +386,13 @@ describe('chat against Prosody', () => {
     const big = messages(a).find((m) => m.id === 'h3')!;
     assert.equal(big.body?.length, MAX_BODY_CHARS);
     assert.equal(
-      messages(a).some((m) => ['h4', 'h5', 'h6'].includes(m.id)),
+      messages(a).some((m) => ['h4', 'h5'].includes(m.id)),
       false,
-      'chat states, groupchat and unknown types are not chat messages',
+      'chat states and groupchat are not chat messages',
     );
+    // RFC 6121 §5.2.2: a type the spec does not define is treated as 'normal', not dropped (issue 9).
+    const unknown = messages(a).find((m) => m.id === 'h6');
+    assert.deepEqual([unknown?.body, unknown?.type], ['unknown type', 'normal']);
     const badDelay = messages(a).find((m) => m.id === 'h7')!;
     assert.equal(badDelay.delayed, false);
     assert.equal(messages(a).find((m) => m.id === 'h8')?.body, 'two bodies');
