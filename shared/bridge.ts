@@ -19,6 +19,15 @@ export interface ParleyBridge {
 export const IPC_INVOKE_CHANNEL = 'parley:invoke';
 export const IPC_EVENTS_CHANNEL = 'parley:events';
 
+/**
+ * Browser mode: the first frame a page sends on a new socket, carrying the host's token (never in the URL,
+ * where request lines, logs and proxies would keep it). Nothing else is read before it.
+ */
+export interface WireHello {
+  type: 'hello';
+  token: string;
+}
+
 /** Browser mode: what the page sends over the WebSocket. */
 export interface WireInvoke {
   type: 'invoke';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { Engine } from '../core/engine.ts';
-import { startBrowserHost, type BrowserHost } from './browser-host.ts';
+import { MAX_WINDOWS, startBrowserHost, type BrowserHost } from './browser-host.ts';
 import type { WireMessage } from '../../shared/bridge.ts';
 import { freePort } from '../../e2e/harness/prosody.ts';
 
@@ -22,7 +22,7 @@ before(async () => {
   await writeFile(path.join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
   await writeFile(path.join(dir, 'secret.txt'), 'outside the renderer');
   engine = await Engine.create({ dataDir: path.join(dir, 'data'), batchIntervalMs: 1 });
-  host = await startBrowserHost({ engine, rendererDir: path.join(dir, 'renderer') });
+  host = await startBrowserHost({ engine, rendererDir: path.join(dir, 'renderer'), helloTimeoutMs: 300 });
   origin = `http://127.0.0.1:${host.port}`;
 });
 
@@ -54,6 +54,16 @@ function connect(url: string, wsOrigin = origin): Promise<WebSocket> {
     ws.once('error', reject);
   });
 }
+
+/** A socket of ours: connected, and its hello with the token sent as the first frame. */
+async function openBridge(token = host.token): Promise<WebSocket> {
+  const ws = await connect(`ws://127.0.0.1:${host.port}/bridge`);
+  ws.send(JSON.stringify({ type: 'hello', token }));
+  return ws;
+}
+
+const closeCode = (ws: WebSocket) =>
+  new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
 
 test('prints a loopback URL whose token lives in the hash', () => {
   assert.match(host.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
@@ -89,18 +99,44 @@ test('serves the renderer with a strict CSP and refuses anything outside it', as
   assert.equal((await get('/', {}, 'POST')).status, 405);
 });
 
-test('the bridge needs the token, our Origin and our Host', async () => {
+test('the bridge needs our Origin and Host, then the token in its first frame (never in the URL)', async () => {
   const base = `ws://127.0.0.1:${host.port}/bridge`;
-  await assert.rejects(connect(`${base}`), /403/);
-  await assert.rejects(connect(`${base}?token=wrong`), /403/);
-  await assert.rejects(connect(`${base}?token=${host.token}`, 'http://evil.example'), /403/);
-  const ws = await connect(`${base}?token=${host.token}`);
+  await assert.rejects(connect(`${base}?token=${host.token}`), /403/, 'a token in the URL is refused');
+  await assert.rejects(connect(base, 'http://evil.example'), /403/);
+  // A wrong token, an invoke before the hello, or no hello at all: closed, nothing answered.
+  const wrong = await openBridge('wrong');
+  assert.equal(await closeCode(wrong), 1008);
+  const early = await connect(base);
+  const answers: string[] = [];
+  early.on('message', (data) => answers.push(String(data)));
+  early.send(JSON.stringify({ type: 'invoke', id: 1, command: 'state.snapshot', payload: {} }));
+  assert.equal(await closeCode(early), 1008);
+  assert.deepEqual(answers, []);
+  const silent = await connect(base);
+  assert.equal(await closeCode(silent), 1008, 'no hello within the deadline');
+  // The right one works.
+  const ws = await openBridge();
+  const reply = new Promise<WireMessage>((resolve) =>
+    ws.once('message', (d) => resolve(JSON.parse(String(d)))),
+  );
+  ws.send(JSON.stringify({ type: 'invoke', id: 2, command: 'state.snapshot', payload: {} }));
+  assert.equal((await reply).type, 'result');
   ws.close();
 });
 
+test(`at most ${MAX_WINDOWS} pages at once: one more is closed`, async () => {
+  const open = await Promise.all(Array.from({ length: MAX_WINDOWS }, () => openBridge()));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const extra = await openBridge();
+  assert.equal(await closeCode(extra), 1008);
+  for (const ws of open) ws.close();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  (await openBridge()).close();
+});
+
 test('invokes commands over the bridge and pushes event batches to every page', async () => {
-  const ws = await connect(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}`);
-  const other = await connect(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}`);
+  const ws = await openBridge();
+  const other = await openBridge();
   const received: WireMessage[] = [];
   const otherReceived: WireMessage[] = [];
   ws.on('message', (data) => received.push(JSON.parse(String(data)) as WireMessage));
@@ -147,10 +183,10 @@ test('invokes commands over the bridge and pushes event batches to every page', 
 });
 
 test('garbage on the bridge closes that socket only', async () => {
-  const ws = await connect(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}`);
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  const ws = await openBridge();
+  const closed = closeCode(ws);
   ws.send('this is not json');
   assert.equal(await closed, 1003);
-  const again = await connect(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}`);
+  const again = await openBridge();
   again.close();
 });

@@ -1,13 +1,15 @@
 // Browser mode: where no Electron binary exists, a Node host runs the same engine, serves the same renderer
 // on 127.0.0.1 and carries the same contract over a WebSocket. Only this machine can reach it (loopback),
 // only pages it served can talk to it (Origin and Host checked), and only with the random token from the
-// URL it printed (kept in the URL hash, so it never appears in a request line or a log).
+// URL it printed: kept in the URL hash, and sent as the socket's first frame (WireHello), so it never appears
+// in a request line or a log. A socket that does not say hello with it in time is closed; at most
+// MAX_WINDOWS pages are connected at once (the main window and its pop-outs).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { WireInvoke, WireMessage } from '../../shared/bridge.ts';
+import type { WireHello, WireInvoke, WireMessage } from '../../shared/bridge.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
 import { ContractHost, type ShellHandlers } from '../core/contract-host.ts';
 import { EngineError } from '../core/errors.ts';
@@ -21,7 +23,12 @@ export interface BrowserHostOptions {
   port?: number;
   /** For tests; otherwise 32 random bytes. */
   token?: string;
+  /** How long a new socket has to send its hello (5 s). */
+  helloTimeoutMs?: number;
 }
+
+/** Pages connected at once, at most: the main window and its pop-outs. */
+export const MAX_WINDOWS = 16;
 
 export interface BrowserHost {
   url: string;
@@ -128,22 +135,40 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const url = new URL(request.url ?? '/', origin);
     const allowed =
       url.pathname === '/bridge' &&
+      url.search === '' &&
       request.headers.host === new URL(origin).host &&
-      request.headers.origin === origin &&
-      sameToken(url.searchParams.get('token'), token);
+      request.headers.origin === origin;
     if (!allowed) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
+      // Not one of ours until its first frame is a hello with the token.
+      const deadline = setTimeout(() => ws.close(1008, 'no hello'), options.helloTimeoutMs ?? 5_000);
+      ws.on('close', () => {
+        clearTimeout(deadline);
+        sockets.delete(ws);
+      });
       ws.on('message', (data) => {
-        let message: WireInvoke;
+        let message: WireInvoke | WireHello;
         try {
-          message = JSON.parse(String(data)) as WireInvoke;
+          message = JSON.parse(String(data)) as WireInvoke | WireHello;
         } catch {
           ws.close(1003, 'not JSON');
+          return;
+        }
+        if (!sockets.has(ws)) {
+          clearTimeout(deadline);
+          if (
+            message?.type !== 'hello' ||
+            !sameToken(typeof message.token === 'string' ? message.token : null, token)
+          ) {
+            ws.close(1008, 'not allowed');
+          } else if (sockets.size >= MAX_WINDOWS) {
+            ws.close(1008, 'too many windows');
+          } else {
+            sockets.add(ws);
+          }
           return;
         }
         if (message?.type !== 'invoke' || typeof message.id !== 'number') {

@@ -18,7 +18,7 @@ export function getBridge(): ParleyBridge {
     bridge = window.parley;
   } else {
     const { token } = parseHash(location.hash);
-    bridge = new WebSocketBridge(bridgeUrl(location, token ?? ''));
+    bridge = new WebSocketBridge(bridgeUrl(location), token ?? '');
   }
   return bridge;
 }

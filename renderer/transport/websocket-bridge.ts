@@ -1,9 +1,9 @@
-// Browser mode: the contract over a WebSocket to the loopback host (ws(s)://HOST/bridge?token=TOKEN).
-// Commands are WireInvoke frames answered by WireMessage results; events arrive in the engine's batches.
+// Browser mode: the contract over a WebSocket to the loopback host (ws(s)://HOST/bridge). The first frame
+// on every socket is a hello with the host's token (never in the URL). Commands are WireInvoke frames answered by WireMessage results; events arrive in the engine's batches.
 // If the socket drops (the host stays up), it reconnects with a growing delay; commands sent while it is
 // down wait for the socket, and commands in flight when it dropped answer a typed error instead of hanging.
 import { EventRouter } from '../../shared/bridge.ts';
-import type { ParleyBridge, WireInvoke, WireMessage } from '../../shared/bridge.ts';
+import type { ParleyBridge, WireHello, WireInvoke, WireMessage } from '../../shared/bridge.ts';
 import type {
   CommandName,
   CommandRequest,
@@ -23,6 +23,7 @@ function transportError(message: string): AnyResult {
 
 export class WebSocketBridge implements ParleyBridge {
   readonly #url: string;
+  readonly #token: string;
   readonly #router = new EventRouter();
   readonly #pending = new Map<number, (result: AnyResult) => void>();
   /** Frames waiting for the socket to open. */
@@ -34,8 +35,9 @@ export class WebSocketBridge implements ParleyBridge {
   #openedOnce = false;
   #closed = false;
 
-  constructor(url: string) {
+  constructor(url: string, token: string) {
     this.#url = url;
+    this.#token = token;
     this.#connect();
   }
 
@@ -70,6 +72,7 @@ export class WebSocketBridge implements ParleyBridge {
     this.#socket = socket;
     socket.addEventListener('open', () => {
       this.#delay = MIN_DELAY_MS;
+      socket.send(JSON.stringify({ type: 'hello', token: this.#token } satisfies WireHello));
       for (const { text } of this.#queue.splice(0)) socket.send(text);
       if (this.#openedOnce) {
         for (const handler of this.#reopenHandlers) handler();
@@ -110,7 +113,7 @@ export class WebSocketBridge implements ParleyBridge {
   }
 }
 
-export function bridgeUrl(loc: Pick<Location, 'protocol' | 'host'>, token: string): string {
+export function bridgeUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
   const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${loc.host}/bridge?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${loc.host}/bridge`;
 }
