@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../engine.ts';
+import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { STANZA_LIMITS } from './connection.ts';
 
 const HEADER =
@@ -55,6 +56,31 @@ async function rogueServer(
   };
 }
 
+/** A fresh engine for `run`, disposed after it; `signIn` tries the rogue server and says how long it took. */
+async function withEngine(
+  port: number,
+  run: (signIn: () => Promise<{ error: EngineErrorPayload; ms: number }>) => Promise<void>,
+): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-hostile-'));
+  dirs.push(dataDir);
+  const engine = await Engine.create({ dataDir, timeoutMs: 5_000 });
+  try {
+    await run(async () => {
+      const started = Date.now();
+      const result = await engine.invoke('account.signIn', {
+        jid: 'alice@rogue.test',
+        password: 'secret-password',
+        host: '127.0.0.1',
+        port,
+      });
+      assert.ok(!result.ok, 'the sign-in must fail');
+      return { error: result.error, ms: Date.now() - started };
+    });
+  } finally {
+    await engine.dispose();
+  }
+}
+
 const CASES: Array<[string, string, string?]> = [
   ['an unknown entity', '<stream:features><x>&bogus;</x></stream:features>'],
   ['an illegal character reference', '<stream:features><x>&#0;</x></stream:features>'],
@@ -65,37 +91,21 @@ const CASES: Array<[string, string, string?]> = [
 for (const [what, payload, later] of CASES) {
   test(`a stream with ${what} ends that sign-in as bad-format, not the process`, async () => {
     const rogue = await rogueServer(payload, later);
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-hostile-'));
-    dirs.push(dataDir);
-    const engine = await Engine.create({ dataDir, timeoutMs: 5_000 });
     try {
-      const started = Date.now();
-      const result = await engine.invoke('account.signIn', {
-        jid: 'alice@rogue.test',
-        password: 'secret-password',
-        host: '127.0.0.1',
-        port: rogue.port,
+      await withEngine(rogue.port, async (signIn) => {
+        const { error, ms } = await signIn();
+        assert.equal(error.code, 'stream-error');
+        assert.equal(error.condition, 'bad-format');
+        assert.match(error.message, /not well-formed XML/);
+        assert.ok(ms < 4_000, 'answered at once, not at the sign-in timeout');
+        await new Promise((resolve) => setTimeout(resolve, 150)); // the later garbage has arrived
+        assert.match(rogue.received(), /<bad-format/, 'we told the server why');
+        assert.doesNotMatch(rogue.received(), /secret-password|<auth/, 'no password went out');
+        assert.deepEqual(crashes, []);
+        // The engine still works: the same account can try again (and fails the same way).
+        assert.equal((await signIn()).error.code, 'stream-error');
       });
-      assert.equal(result.ok, false);
-      assert.ok(!result.ok);
-      assert.equal(result.error.code, 'stream-error');
-      assert.equal(result.error.condition, 'bad-format');
-      assert.match(result.error.message, /not well-formed XML/);
-      assert.ok(Date.now() - started < 4_000, 'answered at once, not at the sign-in timeout');
-      await new Promise((resolve) => setTimeout(resolve, 150)); // the later garbage has arrived
-      assert.match(rogue.received(), /<bad-format/, 'we told the server why');
-      assert.doesNotMatch(rogue.received(), /secret-password|<auth/, 'no password went out');
-      assert.deepEqual(crashes, []);
-      // The engine still works: the same account can try again (and fails the same way).
-      const again = await engine.invoke('account.signIn', {
-        jid: 'alice@rogue.test',
-        password: 'secret-password',
-        host: '127.0.0.1',
-        port: rogue.port,
-      });
-      assert.equal(again.ok ? 'ok' : again.error.code, 'stream-error');
     } finally {
-      await engine.dispose();
       rogue.close();
     }
   });
@@ -122,27 +132,18 @@ const OVER_LIMITS: Array<[string, string, RegExp]> = [
 for (const [what, payload, message] of OVER_LIMITS) {
   test(`${what} ends that sign-in as policy-violation`, async () => {
     const rogue = await rogueServer(payload);
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-hostile-'));
-    dirs.push(dataDir);
-    const engine = await Engine.create({ dataDir, timeoutMs: 5_000 });
     try {
-      const started = Date.now();
-      const result = await engine.invoke('account.signIn', {
-        jid: 'alice@rogue.test',
-        password: 'secret-password',
-        host: '127.0.0.1',
-        port: rogue.port,
+      await withEngine(rogue.port, async (signIn) => {
+        const { error, ms } = await signIn();
+        assert.equal(error.code, 'stream-error');
+        assert.equal(error.condition, 'policy-violation');
+        assert.match(error.message, message);
+        assert.ok(ms < 4_000, 'answered at once, not at the sign-in timeout');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.match(rogue.received(), /<policy-violation/, 'we told the server why');
+        assert.deepEqual(crashes, []);
       });
-      assert.ok(!result.ok);
-      assert.equal(result.error.code, 'stream-error');
-      assert.equal(result.error.condition, 'policy-violation');
-      assert.match(result.error.message, message);
-      assert.ok(Date.now() - started < 4_000, 'answered at once, not at the sign-in timeout');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.match(rogue.received(), /<policy-violation/, 'we told the server why');
-      assert.deepEqual(crashes, []);
     } finally {
-      await engine.dispose();
       rogue.close();
     }
   });
