@@ -1,6 +1,7 @@
 // Presence of one account (RFC 6121 §4): our own show/status/priority, sent at every fresh session and on
 // change ('offline' signs the account out), and every contact's presence per resource.
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
+import type { RosterModule } from '../roster/roster-module.ts';
 import { Presences, clampPriority, ownPresenceStanza, type OwnPresence } from './presence.ts';
 
 const OK = { ok: true } as const;
@@ -12,7 +13,10 @@ export interface PresenceModule extends ProtocolModule {
 }
 
 function create(context: AccountContext) {
-  const presences = new Presences(context.events);
+  const presences = new Presences(
+    context.events,
+    (jid) => jid === context.account || context.module<RosterModule>('roster').roster.contacts.has(jid),
+  );
   return {
     id: 'presence',
     presences,

@@ -50,15 +50,27 @@ export function ownPresenceStanza(own: OwnPresence): Element {
   );
 }
 
+/**
+ * Bounds on what remote senders can make us hold (issue 9): resources per JID (a person has a handful; 20,000
+ * from one sender cost 2.8 s and 119 MB when each stanza rebuilt the whole list), and JIDs outside the roster
+ * whose presence or presence error we keep. Past either, the oldest entry goes.
+ */
+export const PRESENCE_LIMITS = { resourcesPerJid: 32, strangers: 1_000 } as const;
+
 /** Every contact's presence on one account, per resource, and our own. */
 export class Presences {
   readonly #contacts = new Map<string, Map<string, ResourcePresence>>();
   readonly #errors = new Map<string, string>();
+  /** JIDs outside the roster with something kept above, oldest first. */
+  readonly #strangers = new Set<string>();
   readonly #events: AccountEvents;
+  readonly #isContact: (bareJid: string) => boolean;
   own: OwnPresence = { show: 'available', status: null, priority: 0 };
 
-  constructor(events: AccountEvents) {
+  /** `isContact`: in the roster or our own account (their presence is never evicted for strangers'). */
+  constructor(events: AccountEvents, isContact: (bareJid: string) => boolean = () => true) {
     this.#events = events;
+    this.#isContact = isContact;
   }
 
   snapshot(): ContactPresence[] {
@@ -91,6 +103,10 @@ export class Presences {
       const showText = stanza.getChildText('show')?.trim() ?? '';
       const priority = Number.parseInt(stanza.getChildText('priority') ?? '0', 10);
       if (!resources) this.#contacts.set(bare, (resources = new Map()));
+      resources.delete(resource); // re-inserted last: the map stays in order of last update
+      if (resources.size >= PRESENCE_LIMITS.resourcesPerJid) {
+        resources.delete(resources.keys().next().value!);
+      }
       resources.set(resource, {
         resource,
         show: SHOWS.has(showText) ? (showText as Show) : 'available',
@@ -100,7 +116,21 @@ export class Presences {
       });
     }
     this.#events.emit('presence.changed', { contacts: [this.#describe(bare)] });
+    this.#boundStrangers(bare);
     return true;
+  }
+
+  /** Keeps at most PRESENCE_LIMITS.strangers JIDs outside the roster; the oldest one's presence is dropped. */
+  #boundStrangers(bare: string): void {
+    this.#strangers.delete(bare);
+    if (!this.#contacts.has(bare) && !this.#errors.has(bare)) return;
+    if (this.#isContact(bare)) return;
+    this.#strangers.add(bare);
+    while (this.#strangers.size > PRESENCE_LIMITS.strangers) {
+      const oldest = this.#strangers.values().next().value!;
+      this.#strangers.delete(oldest);
+      if (!this.#isContact(oldest)) this.forget(oldest); // one added to the roster since then stays
+    }
   }
 
   /** Our session ended: nobody's presence is known any more. */
@@ -108,6 +138,7 @@ export class Presences {
     const jids = [...new Set([...this.#contacts.keys(), ...this.#errors.keys()])];
     this.#contacts.clear();
     this.#errors.clear();
+    this.#strangers.clear();
     if (jids.length > 0) {
       this.#events.emit('presence.changed', {
         contacts: jids.map((jid) => ({ jid, best: null, resources: [], error: null })),
@@ -116,7 +147,9 @@ export class Presences {
   }
 
   forget(jid: string): void {
-    if (this.#contacts.delete(jid) || this.#errors.delete(jid)) {
+    this.#strangers.delete(jid);
+    const hadPresence = this.#contacts.delete(jid);
+    if (this.#errors.delete(jid) || hadPresence) {
       this.#events.emit('presence.changed', { contacts: [{ jid, best: null, resources: [], error: null }] });
     }
   }
