@@ -307,8 +307,16 @@ export const events = {
   /** Latest presence per contact of the account (one entry per bare JID; later replaces earlier). */
   'presence.changed': z.object({ account: z.string(), contacts: z.array(contactPresenceSchema) }),
   'presence.own': ownPresenceSchema.extend({ account: z.string() }),
-  /** The account's full list of inbound requests waiting for an answer. */
-  'subscription.requests': z.object({ account: z.string(), requests: z.array(subscriptionRequestSchema) }),
+  /**
+   * The account's full list of inbound requests waiting for an answer (at most MAX_PENDING_REQUESTS), and how
+   * many more arrived past that cap this session: not kept here, but never lost, since the server keeps
+   * pending requests and delivers them again at each sign-in (RFC 6121 §3.1.3).
+   */
+  'subscription.requests': z.object({
+    account: z.string(),
+    requests: z.array(subscriptionRequestSchema),
+    more: z.number().int().nonnegative().optional(),
+  }),
   /** A contact answered or revoked: for toasts ("alice approved your request"). */
   'subscription.notice': z.object({
     account: z.string(),

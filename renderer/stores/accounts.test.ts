@@ -190,3 +190,18 @@ test('requests: an answer pending on one account survives the other account’s 
   assert.equal(useRequests.getState().answering.size, 0);
   assert.deepEqual(afterClose(['a', 'b'], 'a', 'a'), { tabs: ['b'], active: 'b' });
 });
+
+test('requests past the engine cap: a count per account, cleared by the next list without any', () => {
+  useRequests.getState().setRequests(A, [{ jid: 'x@x', status: null, nick: null, receivedAt: 0 }], 2_500);
+  useRequests.getState().setRequests(B, [], 3);
+  assert.deepEqual(
+    [...useRequests.getState().more],
+    [
+      [A, 2_500],
+      [B, 3],
+    ],
+  );
+  useRequests.getState().setRequests(A, []);
+  assert.deepEqual([...useRequests.getState().more], [[B, 3]]);
+  useRequests.getState().setRequests(B, []);
+});

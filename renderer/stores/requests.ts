@@ -10,7 +10,9 @@ interface RequestsStore {
   byAccount: ReadonlyMap<string, readonly SubscriptionRequest[]>;
   /** Requests answered here (requestKey), hidden until the engine's next list for that account confirms it. */
   answering: ReadonlySet<string>;
-  setRequests: (account: string, requests: readonly SubscriptionRequest[]) => void;
+  /** Per account: requests past the engine's cap, waiting on the server (shown as a count). */
+  more: ReadonlyMap<string, number>;
+  setRequests: (account: string, requests: readonly SubscriptionRequest[], more?: number) => void;
   markAnswering: (account: string, jid: string, on: boolean) => void;
   /** Keeps only these accounts (a snapshot lists every account the engine knows). */
   retain: (accounts: ReadonlySet<string>) => void;
@@ -28,12 +30,26 @@ export function withRequests(
   return next;
 }
 
+function withMore(
+  more: ReadonlyMap<string, number>,
+  account: string,
+  count: number,
+): ReadonlyMap<string, number> {
+  if ((more.get(account) ?? 0) === count) return more;
+  const next = new Map(more);
+  if (count === 0) next.delete(account);
+  else next.set(account, count);
+  return next;
+}
+
 export const useRequests = create<RequestsStore>()((set) => ({
   byAccount: new Map(),
   answering: new Set(),
-  setRequests: (account, requests) =>
+  more: new Map(),
+  setRequests: (account, requests, more = 0) =>
     set((s) => ({
       byAccount: withRequests(s.byAccount, account, requests),
+      more: withMore(s.more, account, more),
       answering: new Set([...s.answering].filter((k) => !k.startsWith(`${account} `))),
     })),
   markAnswering: (account, jid, on) =>

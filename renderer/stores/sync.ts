@@ -181,8 +181,8 @@ export function startSync(): void {
   covered('roster.changed', (change) => useRoster.getState().apply(change));
   covered('presence.changed', ({ account, contacts }) => usePresence.getState().apply(account, contacts));
   covered('presence.own', ({ account, ...own }) => usePresence.getState().setOwn(account, own));
-  covered('subscription.requests', ({ account, requests }) =>
-    useRequests.getState().setRequests(account, requests),
+  covered('subscription.requests', ({ account, requests, more }) =>
+    useRequests.getState().setRequests(account, requests, more ?? 0),
   );
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 

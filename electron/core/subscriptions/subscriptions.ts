@@ -3,6 +3,7 @@
 import { xml, type Element } from '@xmpp/xml';
 import type { SubscriptionRequest } from '../../../shared/contract.ts';
 import { MAX_NAME_CHARS, MAX_STATUS_CHARS } from '../../../shared/contract.ts';
+import { MAX_PENDING_REQUESTS } from '../../../shared/limits.ts';
 import { EngineError } from '../errors.ts';
 import type { AccountEvents } from '../account/module.ts';
 import { NS_NICK } from '../xmpp/ns.ts';
@@ -16,6 +17,8 @@ export type SubscriptionAnswer = 'approve' | 'deny' | 'approve-and-subscribe';
 export class Subscriptions {
   /** Inbound requests by bare JID. Survives reconnects, so a request the server re-delivers shows once. */
   readonly #pending = new Map<string, SubscriptionRequest>();
+  /** Requests that arrived past MAX_PENDING_REQUESTS this session (the server still holds them). */
+  #more = 0;
   readonly #events: AccountEvents;
   readonly #onPendingChange: (jid: string) => void;
 
@@ -36,7 +39,10 @@ export class Subscriptions {
     if (!jid) return true; // malformed sender: drop
     switch (type) {
       case 'subscribe':
-        if (!this.#pending.has(jid)) {
+        if (!this.#pending.has(jid) && this.#pending.size >= MAX_PENDING_REQUESTS) {
+          this.#more++; // counted, not kept: the server delivers it again at the next sign-in
+          this.#events.emit('subscription.requests', { requests: this.requests(), more: this.#more });
+        } else if (!this.#pending.has(jid)) {
           this.#pending.set(jid, {
             jid,
             status: stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null,
@@ -102,7 +108,7 @@ export class Subscriptions {
   }
 
   #changed(jid: string): void {
-    this.#events.emit('subscription.requests', { requests: this.requests() });
+    this.#events.emit('subscription.requests', { requests: this.requests(), more: this.#more });
     this.#onPendingChange(jid);
   }
 }

@@ -62,6 +62,7 @@ function RequestItem({
 export function RequestsBanner() {
   const byAccount = useRequests((s) => s.byAccount);
   const answering = useRequests((s) => s.answering);
+  const more = useRequests((s) => s.more);
   const several = useSeveralAccounts();
   const visible: Array<{ account: string; request: SubscriptionRequest }> = [];
   for (const [account, requests] of byAccount) {
@@ -69,9 +70,17 @@ export function RequestsBanner() {
       if (!answering.has(requestKey(account, request.jid))) visible.push({ account, request });
     }
   }
-  if (visible.length === 0) return null;
+  let waiting = 0;
+  for (const count of more.values()) waiting += count;
+  if (visible.length === 0 && waiting === 0) return null;
   return (
     <section className="requests" aria-label="Subscription requests">
+      {waiting > 0 && (
+        <p className="requests-more" role="status">
+          {waiting} more {waiting === 1 ? 'request is' : 'requests are'} waiting on your server. Answer these,
+          then sign in again to see them.
+        </p>
+      )}
       <ul>
         {visible.map(({ account, request }) => (
           <RequestItem
