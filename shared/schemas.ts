@@ -218,6 +218,8 @@ export const accountSnapshotSchema = z.object({
   roster: z.array(contactSchema),
   presence: z.array(contactPresenceSchema),
   requests: z.array(subscriptionRequestSchema),
+  /** Requests past the cap, waiting on the server (as in 'subscription.requests'). */
+  moreRequests: z.number().int().nonnegative().optional(),
   ownPresence: ownPresenceSchema,
 });
 export type AccountSnapshot = z.infer<typeof accountSnapshotSchema>;

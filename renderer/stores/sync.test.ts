@@ -9,6 +9,7 @@ import type { Contact, ContactPresence, EventName, EventPayload } from '../../sh
 import { OFFLINE, useConnection } from './connection.ts';
 import { sortContacts, useRoster } from './roster.ts';
 import { usePresence } from './presence.ts';
+import { useRequests } from './requests.ts';
 import { applySnapshot, nextTask, startSync, type AccountSnapshot } from './sync.ts';
 
 const A = 'me@one.example';
@@ -129,6 +130,13 @@ test('a roster dropped while its parts go in stays dropped; a newer snapshot sto
   await stale.release();
   await older;
   assert.equal(useRoster.getState().byAccount.get(A)!.contacts.size, 5);
+});
+
+test('a snapshot carries the count of requests waiting on the server past the cap', async () => {
+  await applySnapshot([{ ...snapshot(A, roster(1)), moreRequests: 42 }]);
+  assert.equal(useRequests.getState().more.get(A), 42);
+  await applySnapshot([snapshot(A, roster(1))]);
+  assert.equal(useRequests.getState().more.has(A), false);
 });
 
 test('nextTask is a macrotask: it resolves after the current task and its microtasks', async () => {

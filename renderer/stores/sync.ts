@@ -143,7 +143,7 @@ export async function applySnapshot(
       });
     usePresence.getState().reset(snap.account, snap.presence);
     usePresence.getState().setOwn(snap.account, snap.ownPresence);
-    useRequests.getState().setRequests(snap.account, snap.requests);
+    useRequests.getState().setRequests(snap.account, snap.requests, snap.moreRequests ?? 0);
   }
   options.firstPartApplied?.();
   for (const roster of rest) {

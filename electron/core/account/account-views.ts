@@ -33,6 +33,7 @@ export function runningSnapshot(runtime: AccountRuntime): AccountSnapshot {
     roster: [...runtime.module<RosterModule>('roster').roster.contacts.values()],
     presence: presence.snapshot(),
     requests: runtime.module<SubscriptionsModule>('subscriptions').subscriptions.requests(),
+    moreRequests: runtime.module<SubscriptionsModule>('subscriptions').subscriptions.more,
     ownPresence: { ...presence.own },
   };
 }

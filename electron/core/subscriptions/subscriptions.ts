@@ -33,6 +33,11 @@ export class Subscriptions {
     return [...this.#pending.values()];
   }
 
+  /** Requests that arrived past the cap this session (not kept; the server still holds them). */
+  get more(): number {
+    return this.#more;
+  }
+
   /** Handles subscription-type presence. Returns false for other presence. */
   handle({ stanza, type, fromBare: jid }: PresenceEnvelope): boolean {
     if (!SUBSCRIPTION_TYPES.has(type)) return false;
