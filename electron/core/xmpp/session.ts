@@ -7,9 +7,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import { xml, type Element } from '@xmpp/xml';
-import { promise } from '@xmpp/events';
 import { EngineError } from '../errors.ts';
-import { IqTracker } from './iq-tracker.ts';
 import {
   classifyConnectError,
   isLoopbackHost,
@@ -24,7 +22,15 @@ import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapte
 import { resolveEndpoints, type Endpoint } from './resolve-endpoints.ts';
 import { authenticate } from '../sasl/negotiate.ts';
 import { NS_SM, type StreamManagement } from './stream-management.ts';
-import { NS_BIND, NS_PING, NS_PRE_APPROVAL, NS_ROSTER_VER, NS_SESSION, NS_STREAMS, NS_TLS } from './ns.ts';
+import {
+  bindResource,
+  iqSetDuringNegotiation,
+  openStream,
+  prefetch,
+  type EarlyStanzas,
+  type Prefetched,
+} from './negotiation-steps.ts';
+import { NS_BIND, NS_PING, NS_PRE_APPROVAL, NS_ROSTER_VER, NS_SESSION, NS_TLS } from './ns.ts';
 import { parseJid } from '../../../shared/jid.ts';
 
 export interface SessionOptions {
@@ -73,7 +79,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   /** True when this session resumed the previous one (XEP-0198): roster and presence are still valid. */
   readonly resumed: boolean;
   /** SessionOptions.afterBind's requests and their answers (null: no answer, or an error). */
-  readonly prefetched: ReadonlyArray<{ request: Element; reply: Element | null }>;
+  readonly prefetched: Prefetched;
   readonly #connection: ParleyConnection;
   readonly #sm: StreamManagement | null;
   #closed = false;
@@ -291,7 +297,8 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
   connection.transports.push(ConnectionTCP, directTlsTransport(options.trust));
   // A listener must always exist: an 'error' event without one would throw out of a socket callback.
   let failure: unknown = null;
-  // Malformed XML or a stanza past the limits ends the stream at once (xmpp.js has let go of its parser): stop waiting for the next step.
+  // Malformed XML or a stanza past the limits ends the stream at once (xmpp.js has let go of its parser):
+  // stop waiting for the next step.
   let stopWaiting: (error: unknown) => void = () => undefined;
   const malformed = new Promise<never>((_, reject) => (stopWaiting = reject));
   malformed.catch(() => undefined);
@@ -413,96 +420,5 @@ interface NegotiationResult {
   resumed: boolean;
   sm: StreamManagement | null;
   early: EarlyStanzas;
-  prefetched: XmppSession['prefetched'];
-}
-
-/**
- * Sends iq gets between binding and stream management, and waits for their answers. The answers are taken
- * out of the early stanzas (nothing else sees them); they must come from our own account, as any iq reply
- * (IqTracker checks that); an error answer or none within the sign-in budget leaves `reply` null.
- */
-async function prefetch(
-  connection: ParleyConnection,
-  jid: string,
-  payloads: Element[],
-  early: EarlyStanzas,
-): Promise<XmppSession['prefetched']> {
-  if (payloads.length === 0) return [];
-  const tracker = new IqTracker((stanza) => connection.send(stanza), jid, connection.timeout);
-  const answers = new Set<Element>();
-  const route = (stanza: Element): void => {
-    if (stanza.is('iq') && tracker.handleReply(stanza)) answers.add(stanza);
-  };
-  connection.on('stanza', route);
-  try {
-    const requests = payloads.map((payload) => ({ payload, reply: tracker.request('get', null, payload) }));
-    const settled = await Promise.all(requests.map((r) => r.reply.catch(() => null)));
-    return requests.map((r, i) => ({
-      request: xml('iq', { type: 'get', id: settled[i]?.attrs.id }, r.payload),
-      reply: settled[i] ?? null,
-    }));
-  } finally {
-    connection.off('stanza', route);
-    early.stanzas = early.stanzas.filter(({ stanza }) => !answers.has(stanza));
-  }
-}
-
-interface EarlyStanzas {
-  stanzas: Array<{ stanza: Element; counted: boolean }>;
-  smActive: boolean;
-  collect: (stanza: Element) => void;
-  watch: (nonza: Element) => void;
-}
-
-/** Opens (or restarts) the stream and returns the <stream:features/> that follows the header. */
-async function openStream(connection: ParleyConnection, domain: string, restart = false): Promise<Element> {
-  const features = promise<Element>(connection, 'element', 'error', connection.timeout);
-  // Await both: if opening fails, the features wait must not become an unhandled rejection.
-  const [, element] = await Promise.all([
-    restart ? connection.restart() : connection.open({ domain }),
-    features,
-  ]);
-  if (!element.is('features', NS_STREAMS)) {
-    throw new EngineError(
-      'stream-error',
-      `The server sent <${element.name}> where stream features were expected.`,
-    );
-  }
-  return element;
-}
-
-let bindCounter = 0;
-async function iqSetDuringNegotiation(connection: ParleyConnection, payload: Element): Promise<Element> {
-  const id = `neg-${++bindCounter}`;
-  const reply = await connection.sendReceive(xml('iq', { type: 'set', id }, payload));
-  if (!reply.is('iq') || reply.attrs.id !== id) {
-    throw new EngineError('stream-error', 'The server answered out of order during sign-in.');
-  }
-  if (reply.attrs.type === 'error') {
-    const condition = reply.getChild('error')?.getChildElements()[0]?.name ?? 'undefined-condition';
-    throw new EngineError('stream-error', `The server refused ${payload.name} (${condition}).`, {
-      condition,
-    });
-  }
-  return reply;
-}
-
-async function bindResource(connection: ParleyConnection, resource: string): Promise<string> {
-  try {
-    const reply = await iqSetDuringNegotiation(
-      connection,
-      xml('bind', { xmlns: NS_BIND }, xml('resource', {}, resource)),
-    );
-    const jid = reply.getChild('bind', NS_BIND)?.getChildText('jid');
-    if (!jid) throw new EngineError('stream-error', 'The server bound no address.');
-    return jid;
-  } catch (error) {
-    // RFC 6120 §7.7.2.2: on a resource conflict, let the server pick one.
-    if (error instanceof EngineError && error.condition === 'conflict') {
-      const reply = await iqSetDuringNegotiation(connection, xml('bind', { xmlns: NS_BIND }));
-      const jid = reply.getChild('bind', NS_BIND)?.getChildText('jid');
-      if (jid) return jid;
-    }
-    throw error;
-  }
+  prefetched: Prefetched;
 }
