@@ -4,32 +4,20 @@
 // kept and each stanza rebuilt the whole list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { xml } from '@xmpp/xml';
 import type { ContactPresence } from '../../../shared/contract.ts';
 import { parseJid } from '../../../shared/jid.ts';
-import { parseEnvelope, type PresenceEnvelope } from '../xmpp/envelope.ts';
-import type { AccountEvents } from '../account/module.ts';
+import { presenceEnvelope, recordingEvents } from '../account/unit-test-kit.ts';
 import { PRESENCE_LIMITS, Presences } from './presence.ts';
 
 const OWN = parseJid('me@example.org/desk');
 
 function store(contacts: readonly string[]) {
-  const emitted: ContactPresence[][] = [];
-  const events: AccountEvents = {
-    emit: (event, payload) => {
-      if (event === 'presence.changed') emitted.push((payload as { contacts: ContactPresence[] }).contacts);
-    },
-    hurry: () => undefined,
-  };
+  const { events, emitted } = recordingEvents<{ contacts: ContactPresence[] }>('presence.changed');
   const roster = new Set(contacts);
   return { presences: new Presences(events, (jid) => roster.has(jid)), emitted, roster };
 }
 
-function presence(from: string, type?: string): PresenceEnvelope {
-  const envelope = parseEnvelope(xml('presence', { from, to: 'me@example.org/desk', type }), OWN);
-  assert.ok(envelope?.kind === 'presence');
-  return envelope;
-}
+const presence = (from: string, type?: string) => presenceEnvelope(OWN, { from, type });
 
 const jidsOf = (presences: Presences) => new Set(presences.snapshot().map((p) => p.jid));
 
@@ -44,7 +32,9 @@ test('20,000 resources of one JID: the newest 32 are kept, and no event carries 
     'the oldest went first',
   );
   assert.ok(
-    emitted.every((batch) => batch.every((p) => p.resources.length <= PRESENCE_LIMITS.resourcesPerJid)),
+    emitted.every(({ contacts }) =>
+      contacts.every((p) => p.resources.length <= PRESENCE_LIMITS.resourcesPerJid),
+    ),
   );
   // A resource that updates moves to the newest end and survives the next newcomer.
   presences.handle(presence(`flood@evil.example/r${20_000 - PRESENCE_LIMITS.resourcesPerJid}`));
@@ -64,7 +54,9 @@ test('presence from 5,000 strangers: 1,000 are kept, the oldest dropped (and sai
   assert.ok(kept.has('stranger4999@evil.example'));
   assert.ok(!kept.has('stranger0@evil.example'));
   assert.ok(
-    emitted.some((batch) => batch.some((p) => p.jid === 'stranger0@evil.example' && p.best === null)),
+    emitted.some(({ contacts: batch }) =>
+      batch.some((p) => p.jid === 'stranger0@evil.example' && p.best === null),
+    ),
     'the UI is told the evicted presence is gone',
   );
   // Presence errors from strangers are bounded the same way.
