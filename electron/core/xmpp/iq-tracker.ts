@@ -26,12 +26,15 @@ export function stanzaError(stanza: Element): { condition: string; text: string 
 export class IqTracker {
   readonly #pending = new Map<string, Pending>();
   readonly #send: (stanza: Element) => Promise<void>;
-  readonly #ownJid: string;
+  /** Who answers for our own account: no 'from', our bare JID, this very resource (normal JIDs). */
+  readonly #ownSenders: ReadonlySet<string>;
+  readonly #ownBare: string;
   readonly #timeoutMs: number;
 
   constructor(send: (stanza: Element) => Promise<void>, ownFullJid: string, timeoutMs = 30_000) {
     this.#send = send;
-    this.#ownJid = ownFullJid;
+    this.#ownBare = bareJid(ownFullJid);
+    this.#ownSenders = new Set(['', this.#ownBare, normalJid(ownFullJid) ?? ownFullJid]);
     this.#timeoutMs = timeoutMs;
   }
 
@@ -39,10 +42,9 @@ export class IqTracker {
    * Who may answer a request sent to `to`, as normal JIDs (normalJid): that JID; for our own account also no
    * 'from' at all, and our own full JID. Resourceparts are compared as written (RFC 7622).
    */
-  #acceptedSenders(to: string | null): Set<string> {
-    const own = bareJid(this.#ownJid);
-    const target = to === null ? own : normalJid(to);
-    if (target === own) return new Set(['', own, normalJid(this.#ownJid) ?? this.#ownJid]);
+  #acceptedSenders(to: string | null): ReadonlySet<string> {
+    const target = to === null ? this.#ownBare : normalJid(to);
+    if (target === this.#ownBare) return this.#ownSenders;
     return new Set(target === null ? [] : [target]); // an invalid address: nobody's reply is its answer
   }
 
