@@ -46,7 +46,7 @@ export class Subscriptions {
       case 'subscribe':
         if (!this.#pending.has(jid) && this.#pending.size >= MAX_PENDING_REQUESTS) {
           this.#more++; // counted, not kept: the server delivers it again at the next sign-in
-          this.#events.emit('subscription.requests', { requests: this.requests(), more: this.#more });
+          this.#announce();
         } else if (!this.#pending.has(jid)) {
           this.#pending.set(jid, {
             jid,
@@ -113,7 +113,11 @@ export class Subscriptions {
   }
 
   #changed(jid: string): void {
-    this.#events.emit('subscription.requests', { requests: this.requests(), more: this.#more });
+    this.#announce();
     this.#onPendingChange(jid);
+  }
+
+  #announce(): void {
+    this.#events.emit('subscription.requests', { requests: this.requests(), more: this.#more });
   }
 }
