@@ -9,21 +9,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { KEYCHAIN_SERVICE, keytarBackend } from '../../electron/core/credentials.ts';
+import { KEYCHAIN_SERVICE } from '../../electron/core/credentials.ts';
 import { useProsodyScenario } from '../harness/scenario.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
 import type { SlixmppPeer } from '../harness/peer.ts';
 import { checkScreen, escapeRegExp, expect, screenshot, useBrowserSuite } from './fixture.ts';
 import type { ParleyApp } from './fixture.ts';
+import { keychainSkipReason } from '../harness/keychain.ts';
 
-async function keychainSkipReason(): Promise<string | false> {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
-    return 'no Secret Service: DBUS_SESSION_BUS_ADDRESS is unset (run `node scripts/run-tests.ts`, which starts a throwaway keyring)';
-  }
-  const reason = await keytarBackend().probe();
-  if (reason === null || process.env.PARLEY_TEST_KEYRING === 'ready') return false;
-  return `no usable Secret Service: ${reason}`;
-}
 const keychainSkip = await keychainSkipReason();
 
 /** An account's entry in the accounts strip. */

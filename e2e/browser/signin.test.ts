@@ -2,19 +2,12 @@
 // and remember password → sign out → saved account → Forget (checked against the real keychain).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { KEYCHAIN_SERVICE, keytarBackend } from '../../electron/core/credentials.ts';
+import { KEYCHAIN_SERVICE } from '../../electron/core/credentials.ts';
 import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
 import { startFaultProxy } from '../harness/fault-proxy.ts';
 import type { ProsodyServer } from '../harness/prosody.ts';
+import { keychainSkipReason } from '../harness/keychain.ts';
 
-async function keychainSkipReason(): Promise<string | false> {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
-    return 'no Secret Service: DBUS_SESSION_BUS_ADDRESS is unset (run `node scripts/run-tests.ts`, which starts a throwaway keyring)';
-  }
-  const reason = await keytarBackend().probe();
-  if (reason === null || process.env.PARLEY_TEST_KEYRING === 'ready') return false;
-  return `no usable Secret Service: ${reason}`;
-}
 const keychainSkip = await keychainSkipReason();
 
 describe('browser mode: sign-in', () => {

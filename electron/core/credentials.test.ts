@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CredentialStore, KEYCHAIN_SERVICE, keytarBackend } from './credentials.ts';
 import type { BackendRecord, SecretBackend, SecretBackendName } from './credentials.ts';
+import { keychainSkipReason } from '../../e2e/harness/keychain.ts';
 
 const MODULE_URL = pathToFileURL(
   path.join(path.dirname(fileURLToPath(import.meta.url)), 'credentials.ts'),
@@ -152,17 +153,6 @@ const safeStorage = {
   async delete(a) { safeCalls.push('delete'); safeSecrets.delete(a); },
 };
 `;
-
-async function keychainSkipReason(): Promise<string | false> {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
-    return 'no Secret Service reachable: DBUS_SESSION_BUS_ADDRESS is unset (run `node scripts/run-tests.ts`, which starts a throwaway unlocked gnome-keyring)';
-  }
-  const reason = await keytarBackend().probe();
-  if (reason === null) return false;
-  // The runner set up a keyring for us: a failing probe is then a failure to report, not a skip.
-  if (process.env.PARLEY_TEST_KEYRING === 'ready') return false;
-  return `no usable Secret Service: ${reason}`;
-}
 
 const keychainSkip = await keychainSkipReason();
 const keytar = (await import('keytar')).default;
