@@ -122,7 +122,9 @@ describe('browser mode: sign-in', () => {
       const { page } = app;
 
       await app.signIn(account, { remember: true });
-      assert.equal(await keytar.getPassword(KEYCHAIN_SERVICE, account.jid), account.password);
+      // The engine stores the password once the sign-in command completes, which can be a moment after the
+      // page shows 'Online' (the state event and the command's answer cross): wait for it.
+      await expect.poll(() => keytar.getPassword(KEYCHAIN_SERVICE, account.jid)).toBe(account.password);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
