@@ -12,6 +12,7 @@ import {
   contactSchema,
   engineErrorSchema,
   jidSchema,
+  messageRequestSchema,
   messageTypeSchema,
   ownPresenceSchema,
   ownShowSchema,
@@ -257,6 +258,18 @@ export const commands = {
     response: ok,
   },
 
+  /** A message request is dismissed: it leaves the list; its messages stay in the history. */
+  'chat.dismissRequest': {
+    request: z.object({ account: accountSchema, peer: bareJidSchema }).strict(),
+    response: ok,
+  },
+  /**
+   * XEP-0191: the server drops everything from this address (and our presence no longer reaches it); its
+   * message request goes.
+   */
+  'blocking.block': { request: accountAndJid, response: ok },
+  'blocking.unblock': { request: accountAndJid, response: ok },
+
   // --- Shell commands: answered by the desktop shell (or browser host), not by the engine.
 
   /** Open a link in the system browser; only http, https, mailto and xmpp URLs. */
@@ -325,6 +338,15 @@ export const events = {
     ),
   }),
   'chat.messages': z.object({ messages: z.array(chatMessageSchema) }),
+  /**
+   * The account's message requests (strangers' chats waiting for an answer), newest first, and how many
+   * messages the caps did not keep this session (the server's archive still has them).
+   */
+  'chat.requests': z.object({
+    account: z.string(),
+    requests: z.array(messageRequestSchema),
+    more: z.number().int().nonnegative(),
+  }),
   /** Chats shown in their own windows (shell only); the main window leaves them out of its tabs. */
   'window.layout': z.object({ poppedOut: z.array(z.object(conversationItem)) }),
   /** Progress of sent messages: 'sent' once the server has it (XEP-0198 ack or the archive), then receipts. */

@@ -78,6 +78,18 @@ export const subscriptionRequestSchema = z.object({
 });
 export type SubscriptionRequest = z.infer<typeof subscriptionRequestSchema>;
 
+/** Messages from someone not in the roster, waiting for the user to open, add, block or dismiss them. */
+export const messageRequestSchema = z.object({
+  jid: z.string(),
+  /** Messages kept from them so far (at most the engine's per-stranger cap). */
+  count: z.number().int().nonnegative(),
+  /** The start of the newest message's text. */
+  preview: z.string().nullable(),
+  /** Epoch ms of the newest message. */
+  at: z.number(),
+});
+export type MessageRequest = z.infer<typeof messageRequestSchema>;
+
 export const messageTypeSchema = z.enum(['chat', 'normal', 'headline']);
 export type MessageType = z.infer<typeof messageTypeSchema>;
 const MESSAGE_TYPES: ReadonlySet<string> = new Set(messageTypeSchema.options);
@@ -220,6 +232,9 @@ export const accountSnapshotSchema = z.object({
   requests: z.array(subscriptionRequestSchema),
   /** Requests past the cap, waiting on the server (as in 'subscription.requests'). */
   moreRequests: z.number().int().nonnegative().optional(),
+  /** Message requests from strangers (as in 'chat.requests'). */
+  messageRequests: z.array(messageRequestSchema).optional(),
+  moreMessages: z.number().int().nonnegative().optional(),
   ownPresence: ownPresenceSchema,
 });
 export type AccountSnapshot = z.infer<typeof accountSnapshotSchema>;

@@ -76,6 +76,7 @@ const accumulators: Accumulators = {
   'presence.own': latest,
   'window.layout': latest,
   'subscription.requests': latest,
+  'chat.requests': latest,
   'subscription.notice': () => concat<'subscription.notice', 'notices'>('notices'),
   'chat.messages': () => concat<'chat.messages', 'messages'>('messages'),
   'chat.failed': () => concat<'chat.failed', 'failures'>('failures'),

@@ -11,6 +11,7 @@ import { chatModule } from './chat/chat-module.ts';
 import { receiptsModule } from './receipts/receipts-module.ts';
 import { discoModule } from './disco/disco-module.ts';
 import { pingModule } from './ping/ping-module.ts';
+import { blockingModule } from './blocking/blocking-module.ts';
 
 export const MODULES = [
   rosterModule,
@@ -22,6 +23,7 @@ export const MODULES = [
   receiptsModule,
   discoModule,
   pingModule,
+  blockingModule,
 ] as const;
 
 /** Commands the engine answers itself: about accounts as a whole, or across all of them. */

@@ -9,6 +9,7 @@ import type {
 import type { AccountSettings } from '../settings-store.ts';
 import type { PresenceModule } from '../presence/presence-module.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
+import type { ChatModule } from '../chat/chat-module.ts';
 import type { SubscriptionsModule } from '../subscriptions/subscriptions-module.ts';
 import { OFFLINE, type AccountRuntime } from './account-runtime.ts';
 
@@ -34,6 +35,8 @@ export function runningSnapshot(runtime: AccountRuntime): AccountSnapshot {
     presence: presence.snapshot(),
     requests: runtime.module<SubscriptionsModule>('subscriptions').subscriptions.requests(),
     moreRequests: runtime.module<SubscriptionsModule>('subscriptions').subscriptions.more,
+    messageRequests: runtime.module<ChatModule>('chat').strangers.list(),
+    moreMessages: runtime.module<ChatModule>('chat').strangers.more,
     ownPresence: { ...presence.own },
   };
 }

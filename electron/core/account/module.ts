@@ -41,7 +41,8 @@ export type AccountScopedEvent =
   | 'presence.changed'
   | 'presence.own'
   | 'subscription.requests'
-  | 'subscription.notice';
+  | 'subscription.notice'
+  | 'chat.requests';
 
 /** What a module emits through: account-scoped events without their `account`, others as they are. */
 export interface AccountEvents {
@@ -60,6 +61,7 @@ const SCOPED = new Set<EventName>([
   'presence.own',
   'subscription.requests',
   'subscription.notice',
+  'chat.requests',
 ]);
 
 /** An AccountEvents that stamps `account` and hands everything to the engine's batcher. */

@@ -2,7 +2,7 @@
 // durable outbox: stored 'pending' before the wire), their states, and pages of the history, continued
 // into the server archive when the local history runs out.
 import type { Element } from '@xmpp/xml';
-import { bareJid } from '../../../shared/jid.ts';
+import { bareJid, parseJid } from '../../../shared/jid.ts';
 import { toEngineError } from '../errors.ts';
 import {
   defineModule,
@@ -14,6 +14,7 @@ import type { RosterModule } from '../roster/roster-module.ts';
 import type { MamModule } from '../mam/mam-module.ts';
 import { NS_DELAY, NS_SID } from '../xmpp/ns.ts';
 import { Chats, type StateUpdate } from './chat.ts';
+import { StrangerInbox } from './strangers.ts';
 
 /** The 'sent' update for a message stanza we wrote, or none for anything else. */
 function sentUpdate(stanza: Element): StateUpdate[] {
@@ -24,12 +25,45 @@ function sentUpdate(stanza: Element): StateUpdate[] {
 
 export interface ChatModule extends ProtocolModule {
   readonly chats: Chats;
+  /** Strangers' chats waiting for an answer (message requests). */
+  readonly strangers: StrangerInbox;
+  /** Ends a message request (dismissed, blocked): the UI hears the new list. */
+  dismiss(peer: string): void;
 }
 
+const OK = { ok: true } as const;
+
 function create(context: AccountContext) {
-  const chats = new Chats(context.account, context.events, context.history, (jid) =>
-    context.module<RosterModule>('roster').roster.contacts.has(jid),
-  );
+  const { account } = context;
+  const ownDomain = parseJid(account).domain;
+  const isContact = (jid: string): boolean => context.module<RosterModule>('roster').roster.contacts.has(jid);
+  const strangers = new StrangerInbox(isContact);
+
+  /** The list goes out once per turn of the event loop however many messages a flood brings. */
+  let announced = strangers.version;
+  let announcing = false;
+  const announceRequests = (): void => {
+    if (announcing || strangers.version === announced) return;
+    announcing = true;
+    setImmediate(() => {
+      announcing = false;
+      announced = strangers.version;
+      context.events.emit('chat.requests', { requests: strangers.list(), more: strangers.more });
+    });
+  };
+
+  // Our own server (announcements) and our own address are never strangers.
+  const admit = (peer: string, text: string | null, at: number): boolean => {
+    if (peer === account || peer === ownDomain || isContact(peer)) return true;
+    const kept = strangers.admit(peer, text, at);
+    announceRequests();
+    return kept;
+  };
+  const chats = new Chats(account, context.events, context.history, isContact, admit);
+  const dismiss = (peer: string): void => {
+    strangers.forget(peer);
+    announceRequests();
+  };
 
   /** Puts messages on the wire. Without stream management there is no ack: written counts as sent. */
   const transmit = async (link: SessionLink, stanzas: Element[]): Promise<void> => {
@@ -47,6 +81,8 @@ function create(context: AccountContext) {
   return {
     id: 'chat',
     chats,
+    strangers,
+    dismiss,
     features: [NS_SID, NS_DELAY],
     handlers: [
       {
@@ -75,6 +111,9 @@ function create(context: AccountContext) {
       'chat.send': async ({ account: _account, ...message }) => {
         // Stored as 'pending' first: from here on it survives a dropped link, a crash or a restart.
         const { stanza, record } = chats.compose(message);
+        // Writing back answers a message request: the chat is the user's now.
+        strangers.answer(record.peer);
+        announceRequests();
         const link = context.link();
         // Not caught up yet (or reconnecting): it waits in the outbox and goes out after older pending ones.
         if (context.ready() && link?.isOpen) await transmit(link, [stanza]);
@@ -104,8 +143,16 @@ function create(context: AccountContext) {
           atNewest: page.atNewest,
         };
       },
+      'chat.dismissRequest': async ({ peer }) => {
+        dismiss(peer);
+        return OK;
+      },
     },
   } satisfies ChatModule;
 }
 
-export const chatModule = defineModule({ id: 'chat', commands: ['chat.send', 'chat.history'], create });
+export const chatModule = defineModule({
+  id: 'chat',
+  commands: ['chat.send', 'chat.history', 'chat.dismissRequest'],
+  create,
+});

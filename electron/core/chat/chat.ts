@@ -86,6 +86,12 @@ export function chatMessageOf(m: StoredMessage, fromRoster: boolean): ChatMessag
   };
 }
 
+/**
+ * Whether a received message from `peer` is kept (the stranger caps, strangers.ts); `text` is its body or
+ * subject. Called for live messages and catch-up pages, not for pages the user scrolls back to.
+ */
+export type Admit = (peer: string, text: string | null, at: number) => boolean;
+
 /** One account's 1:1 conversations: composing, receiving, states and pages of its history. */
 export class Chats {
   /** Bare JID of the account whose history is read and written. */
@@ -93,6 +99,7 @@ export class Chats {
   readonly #events: AccountEvents;
   readonly #store: HistoryStore;
   readonly #isInRoster: (jid: string) => boolean;
+  readonly #admit: Admit;
   /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first): for errors. */
   readonly #sent = new Map<string, string>();
   /** Received messages not yet written: stored together, one transaction per turn of the event loop. */
@@ -104,11 +111,13 @@ export class Chats {
     events: AccountEvents,
     store: HistoryStore,
     isInRoster: (jid: string) => boolean,
+    admit: Admit = () => true,
   ) {
     this.account = account;
     this.#events = events;
     this.#store = store;
     this.#isInRoster = isInRoster;
+    this.#admit = admit;
   }
 
   /** The message as the UI sees it. */
@@ -229,6 +238,7 @@ export class Chats {
     if (!isMessageType(type)) return false; // groupchat and unknown types: not ours
     if (!from || !fromBare) return true; // a message must say who sent it; hostile or broken otherwise
     if (fields.body === null && fields.subject === null) return false; // chat states, receipts...: other modules
+    if (!this.#admit(fromBare, fields.body ?? fields.subject, Date.now())) return true; // over a stranger cap
     // A sender whose connection dropped before the server confirmed may send the same message again (same
     // origin-id); the store recognises it and nothing is shown twice.
     this.#storeAndEmit({
@@ -268,6 +278,7 @@ export class Chats {
     for (const a of archived) {
       if (a.ack && a.direction === 'in') acks.push({ id: a.ack.id, peer: a.peer, state: a.ack.kind });
       if (a.body === null && a.subject === null) continue;
+      if (announce && a.direction === 'in' && !this.#admit(a.peer, a.body ?? a.subject, now)) continue;
       rows.push({
         account,
         kind: 'chat',

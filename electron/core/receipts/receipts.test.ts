@@ -11,6 +11,7 @@ import {
   NS_MARKERS,
   NS_RECEIPTS,
   parseAck,
+  PendingMarkers,
   receiptFor,
   requestReceipt,
 } from './receipts.ts';
@@ -104,6 +105,24 @@ describe('receipts and markers (unit)', () => {
       null,
     );
     assert.equal(parseAck(incoming({}, xml('body', {}, 'hi'))), null);
+  });
+
+  test('markers waiting to be sent are bounded: a flood from many chats keeps the most recent ones', () => {
+    const markers = new PendingMarkers();
+    const total = PendingMarkers.MAX_CHATS * 3;
+    for (let i = 0; i < total; i++) {
+      markers.noteReceived(`s${i}@evil.example`, incoming({ from: `s${i}@evil.example/x` }, markable()));
+    }
+    assert.equal(markers.size, PendingMarkers.MAX_CHATS);
+    assert.equal(markers.take('s0@evil.example'), null, 'the oldest were let go');
+    const newest = markers.take(`s${total - 1}@evil.example`);
+    assert.equal(newest?.attrs.to, `s${total - 1}@evil.example/x`);
+    // A chat that speaks again moves to the end: it is not the next to go.
+    markers.noteReceived(`s${total - 2}@evil.example`, incoming({ from: 'a@b/c', id: 'again' }, markable()));
+    for (let i = 0; i < PendingMarkers.MAX_CHATS - 1; i++) {
+      markers.noteReceived(`n${i}@evil.example`, incoming({ from: `n${i}@evil.example/x` }, markable()));
+    }
+    assert.ok(markers.take(`s${total - 2}@evil.example`), 'still waiting');
   });
 });
 

@@ -127,11 +127,24 @@ export function parseAck(stanza: Element): Ack | null {
  * everything before it (XEP-0333 §4), so only the newest is kept; it is sent once, when the chat is on screen.
  */
 export class PendingMarkers {
+  /** Chats remembered at most: a marker is a courtesy, and senders are remote (a flood from many addresses). */
+  static readonly MAX_CHATS = 1000;
   readonly #newest = new Map<string, Element>();
 
   /** A received message of chat `peer` (bare JID), in arrival order. */
   noteReceived(peer: string, message: Element): void {
-    if (message.getChild('markable', NS_MARKERS) && ackTarget(message)) this.#newest.set(peer, message);
+    if (!message.getChild('markable', NS_MARKERS) || !ackTarget(message)) return;
+    this.#newest.delete(peer); // re-inserted last: the map's order is the order of last arrival
+    if (this.#newest.size >= PendingMarkers.MAX_CHATS) {
+      const oldest = this.#newest.keys().next().value;
+      if (oldest !== undefined) this.#newest.delete(oldest);
+    }
+    this.#newest.set(peer, message);
+  }
+
+  /** Chats with a marker waiting (for tests of the bound). */
+  get size(): number {
+    return this.#newest.size;
   }
 
   /** The displayed marker to send now that chat `peer` is on screen, or null when there is nothing new. */

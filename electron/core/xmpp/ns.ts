@@ -31,3 +31,4 @@ export const NS_MAM = 'urn:xmpp:mam:2'; // XEP-0313
 export const NS_MARKERS = 'urn:xmpp:chat-markers:0'; // XEP-0333
 export const NS_HINTS = 'urn:xmpp:hints'; // XEP-0334
 export const NS_SID = 'urn:xmpp:sid:0'; // XEP-0359
+export const NS_BLOCKING = 'urn:xmpp:blocking'; // XEP-0191

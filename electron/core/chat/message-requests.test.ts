@@ -1,0 +1,125 @@
+// Messages from strangers against a real Prosody (issue 9): they wait as message requests (listed in
+// 'chat.requests' and the snapshot) within the caps of strangers.ts; writing back, dismissing or blocking
+// (XEP-0191, enforced by the server) ends a request. A contact's messages are never a request.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { xml } from '@xmpp/xml';
+import type { EngineEvent, EventPayload } from '../../../shared/contract.ts';
+import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
+import { openRawSession } from '../../../e2e/harness/raw-session.ts';
+import type { RawSession } from '../../../e2e/harness/raw-session.ts';
+import { snapshot, useProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { STRANGER_LIMITS } from './strangers.ts';
+
+type Requests = EventPayload<'chat.requests'>;
+
+describe('message requests against Prosody', () => {
+  const scenario = useProsodyScenario();
+  const raws: RawSession[] = [];
+
+  const stranger = async (prefix: string): Promise<RawSession & { jid: string }> => {
+    const acc = await scenario.account(prefix);
+    const raw = await openRawSession(scenario.server, acc, 'spam');
+    raws.push(raw);
+    return Object.assign(raw, { jid: acc.jid });
+  };
+  const say = (from: RawSession, to: string, body: string, id?: string) =>
+    from.session.send(xml('message', { to, type: 'chat', ...(id ? { id } : {}) }, xml('body', {}, body)));
+
+  /** The first 'chat.requests' at or after `since` that satisfies `pred`. */
+  const requests = async (client: EngineClient, since: number, pred: (r: Requests) => boolean) => {
+    const event = await client.waitForEvent(
+      (e: EngineEvent, i) => i >= since && e.event === 'chat.requests' && pred(e.payload),
+      15_000,
+    );
+    return (event as Extract<EngineEvent, { event: 'chat.requests' }>).payload;
+  };
+  const bodiesFrom = (client: EngineClient, peer: string): string[] =>
+    client.events.flatMap((e) =>
+      e.event === 'chat.messages'
+        ? e.payload.messages.filter((m) => m.peer === peer && m.direction === 'in').map((m) => m.body ?? '')
+        : [],
+    );
+
+  test('a stranger waits as a request, within the per-stranger cap; writing back makes it a conversation', async () => {
+    const me = await scenario.engine('req-me');
+    const eve = await stranger('req-eve');
+    const total = STRANGER_LIMITS.messagesEach + 3;
+    for (let i = 0; i < total; i++) await say(eve, me.account, `hello ${i}`);
+    const full = await requests(me, 0, (r) => r.more === 3);
+    assert.deepEqual(
+      full.requests.map((r) => [r.jid, r.count, r.preview]),
+      [[eve.jid, STRANGER_LIMITS.messagesEach, `hello ${STRANGER_LIMITS.messagesEach - 1}`]],
+    );
+    assert.equal(full.account, me.account);
+    const shown = bodiesFrom(me, eve.jid);
+    assert.equal(shown.length, STRANGER_LIMITS.messagesEach, 'only the kept ones reach the UI');
+    assert.equal(shown.at(-1), `hello ${STRANGER_LIMITS.messagesEach - 1}`);
+    const snap = await snapshot(me);
+    assert.deepEqual(
+      snap.messageRequests?.map((r) => r.jid),
+      [eve.jid],
+    );
+    assert.equal(snap.moreMessages, 3);
+
+    // The user answers: the request goes, and the conversation has no cap any more.
+    const since = me.events.length;
+    assert.ok((await me.engine.invoke('chat.send', { account: me.account, to: eve.jid, body: 'hi' })).ok);
+    await requests(me, since, (r) => r.requests.length === 0);
+    await say(eve, me.account, 'thanks for answering');
+    await me.waitForEvent(
+      (e) => e.event === 'chat.messages' && e.payload.messages.some((m) => m.body === 'thanks for answering'),
+    );
+  });
+
+  test("a contact's messages are never a request; a dismissed request goes but its messages stay", async () => {
+    const me = await scenario.engine('req-me2');
+    const friend = await stranger('req-friend');
+    assert.ok((await me.engine.invoke('roster.add', { account: me.account, jid: friend.jid })).ok);
+    const bob = await stranger('req-bob');
+    await say(friend, me.account, 'from a contact');
+    await say(bob, me.account, 'from a stranger');
+    const listed = await requests(me, 0, (r) => r.requests.length > 0);
+    assert.deepEqual(
+      listed.requests.map((r) => r.jid),
+      [bob.jid],
+    );
+    await me.waitForEvent(
+      (e) => e.event === 'chat.messages' && e.payload.messages.some((m) => m.body === 'from a contact'),
+    );
+
+    const since = me.events.length;
+    assert.ok((await me.engine.invoke('chat.dismissRequest', { account: me.account, peer: bob.jid })).ok);
+    await requests(me, since, (r) => r.requests.length === 0);
+    const page = await me.engine.invoke('chat.history', { account: me.account, peer: bob.jid });
+    assert.ok(page.ok);
+    assert.deepEqual(
+      page.value.messages.map((m) => m.body),
+      ['from a stranger'],
+      'kept in the history',
+    );
+  });
+
+  test('blocking a stranger (XEP-0191) ends the request and the server refuses their messages', async () => {
+    const me = await scenario.engine('req-me3');
+    const mallory = await stranger('req-mallory');
+    await say(mallory, me.account, 'first');
+    await requests(me, 0, (r) => r.requests.some((q) => q.jid === mallory.jid));
+    const since = me.events.length;
+    const blocked = await me.engine.invoke('blocking.block', { account: me.account, jid: mallory.jid });
+    assert.ok(blocked.ok, JSON.stringify(blocked));
+    await requests(me, since, (r) => r.requests.length === 0);
+
+    await say(mallory, me.account, 'after the block', 'after-block');
+    const bounce = await mallory.waitFor((s) => s.is('message') && s.attrs.id === 'after-block');
+    assert.equal(bounce.attrs.type, 'error', 'the server bounced it');
+    assert.ok(bounce.getChild('error')?.getChild('service-unavailable'), bounce.toString());
+    assert.deepEqual(bodiesFrom(me, mallory.jid), ['first'], 'nothing after the block reached us');
+
+    assert.ok((await me.engine.invoke('blocking.unblock', { account: me.account, jid: mallory.jid })).ok);
+    await say(mallory, me.account, 'unblocked');
+    await me.waitForEvent(
+      (e) => e.event === 'chat.messages' && e.payload.messages.some((m) => m.body === 'unblocked'),
+    );
+  });
+});
