@@ -12,6 +12,7 @@ import { useShownAccounts } from './features/accounts/use-accounts.ts';
 import { ChatArea } from './features/chat/ChatArea.tsx';
 import { ChatView } from './features/chat/ChatView.tsx';
 import { RequestsBanner } from './features/subscriptions/RequestsBanner.tsx';
+import { MessageRequests } from './features/requests/MessageRequests.tsx';
 import { Toasts } from './features/subscriptions/Toasts.tsx';
 import { StatusBar } from './features/status/StatusBar.tsx';
 import { parseConversationId } from './stores/conversation.ts';
@@ -32,6 +33,7 @@ function MainWindow() {
     <div className="app">
       <AccountsBar />
       <RequestsBanner />
+      <MessageRequests />
       <div className="workspace">
         <Roster />
         <ChatArea />

@@ -141,6 +141,11 @@ export const chatMessageSchema = z.object({
   delayed: z.boolean(),
   /** False when the sender is not in our roster: the UI shows it as a message from a stranger. */
   fromRoster: z.boolean(),
+  /**
+   * Present (true) while the chat is a message request: a stranger the user has not answered. The UI lists
+   * it with the requests instead of opening its chat.
+   */
+  request: z.literal(true).optional(),
   state: messageStateSchema,
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;

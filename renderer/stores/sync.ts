@@ -18,6 +18,7 @@ import { getBridge, onBridgeReopen } from '../transport/bridge.ts';
 import { useConnection, visibleAccounts } from './connection.ts';
 import { contactCount, resetParts, useRoster, type AccountRoster } from './roster.ts';
 import { usePresence } from './presence.ts';
+import { useMessageRequests } from './message-requests.ts';
 import { useRequests } from './requests.ts';
 import { useChats } from './chats.ts';
 import type { ReadContext } from './chats.ts';
@@ -64,6 +65,7 @@ function endSession(account: string): void {
   // next sign-in replaces it; presence goes offline.
   usePresence.getState().drop(account);
   useRequests.getState().setRequests(account, []);
+  useMessageRequests.getState().setRequests(account, [], 0);
 }
 
 /** The saved accounts changed: an account that was saved and no longer is (removed) takes its chats along. */
@@ -131,6 +133,7 @@ export async function applySnapshot(
   useRoster.getState().retain(known);
   usePresence.getState().retain(known);
   useRequests.getState().retain(known);
+  useMessageRequests.getState().retain(known);
   const rest: Array<{ account: string; parts: Contact[][]; applied: AccountRoster | undefined }> = [];
   for (const snap of accounts) {
     const [first = [], ...more] = resetParts(snap.roster, options.yieldTask ? part : Infinity);
@@ -144,6 +147,9 @@ export async function applySnapshot(
     usePresence.getState().reset(snap.account, snap.presence);
     usePresence.getState().setOwn(snap.account, snap.ownPresence);
     useRequests.getState().setRequests(snap.account, snap.requests, snap.moreRequests ?? 0);
+    useMessageRequests
+      .getState()
+      .setRequests(snap.account, snap.messageRequests ?? [], snap.moreMessages ?? 0);
   }
   options.firstPartApplied?.();
   for (const roster of rest) {
@@ -184,6 +190,9 @@ export function startSync(): void {
   covered('subscription.requests', ({ account, requests, more }) =>
     useRequests.getState().setRequests(account, requests, more ?? 0),
   );
+  covered('chat.requests', ({ account, requests, more }) =>
+    useMessageRequests.getState().setRequests(account, requests, more),
+  );
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 
   bridge.on('chat.messages', ({ messages }) => {
@@ -192,7 +201,9 @@ export function startSync(): void {
     if (ui.view !== 'main') return;
     for (const m of messages) {
       const id = conversationId(m);
-      if (m.direction === 'in' && !ui.poppedOut.has(id)) useUi.getState().openTab(id, false);
+      // A stranger's message waits in the message requests instead of opening a tab: the user opens it there.
+      if (m.direction !== 'in' || m.request || ui.poppedOut.has(id)) continue;
+      useUi.getState().openTab(id, false);
     }
   });
   bridge.on('chat.failed', ({ failures }) => useChats.getState().addFailures(failures));

@@ -59,7 +59,10 @@ function create(context: AccountContext) {
     announceRequests();
     return kept;
   };
-  const chats = new Chats(account, context.events, context.history, isContact, admit);
+  const chats = new Chats(account, context.events, context.history, isContact, {
+    admit,
+    waiting: (peer) => strangers.waiting(peer),
+  });
   const dismiss = (peer: string): void => {
     strangers.forget(peer);
     announceRequests();

@@ -64,7 +64,7 @@ function failurePayload(stored: string | null): EngineErrorPayload {
 }
 
 /** A stored message as the UI sees it; `fromRoster`: its peer is in the account's roster. */
-export function chatMessageOf(m: StoredMessage, fromRoster: boolean): ChatMessage {
+export function chatMessageOf(m: StoredMessage, fromRoster: boolean, request = false): ChatMessage {
   return {
     account: m.account,
     kind: m.kind,
@@ -82,15 +82,23 @@ export function chatMessageOf(m: StoredMessage, fromRoster: boolean): ChatMessag
     // Held by a server before it reached us: a XEP-0203 delay stamp, or fetched from the archive.
     delayed: m.direction === 'in' && (m.sentAt !== null || m.serverAt !== null),
     fromRoster,
+    ...(request ? { request } : {}),
     state: m.state,
   };
 }
 
-/**
- * Whether a received message from `peer` is kept (the stranger caps, strangers.ts); `text` is its body or
- * subject. Called for live messages and catch-up pages, not for pages the user scrolls back to.
- */
-export type Admit = (peer: string, text: string | null, at: number) => boolean;
+/** The message-request rules (strangers.ts) as the chats see them. */
+export interface StrangerGate {
+  /**
+   * Whether a received message from `peer` is kept; `text` is its body or subject. Called for live
+   * messages and catch-up pages, not for pages the user scrolls back to.
+   */
+  admit(peer: string, text: string | null, at: number): boolean;
+  /** `peer`'s chat is a message request now. */
+  waiting(peer: string): boolean;
+}
+
+const OPEN_DOOR: StrangerGate = { admit: () => true, waiting: () => false };
 
 /** One account's 1:1 conversations: composing, receiving, states and pages of its history. */
 export class Chats {
@@ -99,7 +107,7 @@ export class Chats {
   readonly #events: AccountEvents;
   readonly #store: HistoryStore;
   readonly #isInRoster: (jid: string) => boolean;
-  readonly #admit: Admit;
+  readonly #strangers: StrangerGate;
   /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first): for errors. */
   readonly #sent = new Map<string, string>();
   /** Received messages not yet written: stored together, one transaction per turn of the event loop. */
@@ -111,18 +119,19 @@ export class Chats {
     events: AccountEvents,
     store: HistoryStore,
     isInRoster: (jid: string) => boolean,
-    admit: Admit = () => true,
+    strangers: StrangerGate = OPEN_DOOR,
   ) {
     this.account = account;
     this.#events = events;
     this.#store = store;
     this.#isInRoster = isInRoster;
-    this.#admit = admit;
+    this.#strangers = strangers;
   }
 
   /** The message as the UI sees it. */
   toChatMessage(m: StoredMessage): ChatMessage {
-    return chatMessageOf(m, this.#isInRoster(m.peer));
+    const fromRoster = this.#isInRoster(m.peer);
+    return chatMessageOf(m, fromRoster, !fromRoster && this.#strangers.waiting(m.peer));
   }
 
   /**
@@ -238,7 +247,7 @@ export class Chats {
     if (!isMessageType(type)) return false; // groupchat and unknown types: not ours
     if (!from || !fromBare) return true; // a message must say who sent it; hostile or broken otherwise
     if (fields.body === null && fields.subject === null) return false; // chat states, receipts...: other modules
-    if (!this.#admit(fromBare, fields.body ?? fields.subject, Date.now())) return true; // over a stranger cap
+    if (!this.#strangers.admit(fromBare, fields.body ?? fields.subject, Date.now())) return true; // over a stranger cap
     // A sender whose connection dropped before the server confirmed may send the same message again (same
     // origin-id); the store recognises it and nothing is shown twice.
     this.#storeAndEmit({
@@ -278,7 +287,8 @@ export class Chats {
     for (const a of archived) {
       if (a.ack && a.direction === 'in') acks.push({ id: a.ack.id, peer: a.peer, state: a.ack.kind });
       if (a.body === null && a.subject === null) continue;
-      if (announce && a.direction === 'in' && !this.#admit(a.peer, a.body ?? a.subject, now)) continue;
+      if (announce && a.direction === 'in' && !this.#strangers.admit(a.peer, a.body ?? a.subject, now))
+        continue;
       rows.push({
         account,
         kind: 'chat',

@@ -52,6 +52,13 @@ describe('message requests against Prosody', () => {
       [[eve.jid, STRANGER_LIMITS.messagesEach, `hello ${STRANGER_LIMITS.messagesEach - 1}`]],
     );
     assert.equal(full.account, me.account);
+    const shownMessages = me.events.flatMap((e) =>
+      e.event === 'chat.messages' ? e.payload.messages.filter((m) => m.peer === eve.jid) : [],
+    );
+    assert.ok(
+      shownMessages.every((m) => m.request === true && !m.fromRoster),
+      'each says its chat is a request',
+    );
     const shown = bodiesFrom(me, eve.jid);
     assert.equal(shown.length, STRANGER_LIMITS.messagesEach, 'only the kept ones reach the UI');
     assert.equal(shown.at(-1), `hello ${STRANGER_LIMITS.messagesEach - 1}`);
@@ -67,9 +74,11 @@ describe('message requests against Prosody', () => {
     assert.ok((await me.engine.invoke('chat.send', { account: me.account, to: eve.jid, body: 'hi' })).ok);
     await requests(me, since, (r) => r.requests.length === 0);
     await say(eve, me.account, 'thanks for answering');
-    await me.waitForEvent(
+    const answered = await me.waitForEvent(
       (e) => e.event === 'chat.messages' && e.payload.messages.some((m) => m.body === 'thanks for answering'),
     );
+    assert.ok(answered.event === 'chat.messages');
+    assert.equal(answered.payload.messages.at(-1)?.request, undefined, 'a conversation now, not a request');
   });
 
   test("a contact's messages are never a request; a dismissed request goes but its messages stay", async () => {
@@ -84,9 +93,12 @@ describe('message requests against Prosody', () => {
       listed.requests.map((r) => r.jid),
       [bob.jid],
     );
-    await me.waitForEvent(
+    const fromContact = await me.waitForEvent(
       (e) => e.event === 'chat.messages' && e.payload.messages.some((m) => m.body === 'from a contact'),
     );
+    assert.ok(fromContact.event === 'chat.messages');
+    const contactMessage = fromContact.payload.messages.find((m) => m.body === 'from a contact');
+    assert.deepEqual([contactMessage?.fromRoster, contactMessage?.request], [true, undefined]);
 
     const since = me.events.length;
     assert.ok((await me.engine.invoke('chat.dismissRequest', { account: me.account, peer: bob.jid })).ok);

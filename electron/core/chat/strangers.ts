@@ -41,6 +41,11 @@ export class StrangerInbox {
     return this.#version;
   }
 
+  /** `peer` has a request waiting. */
+  waiting(peer: string): boolean {
+    return this.#requests.has(peer);
+  }
+
   /** True when messages from `peer` are a conversation the user takes part in (no request needed). */
   answered(peer: string): boolean {
     return this.#answered.has(peer);

@@ -76,11 +76,20 @@ function useCommand(onDone: () => void) {
   return { busy, error, setError, run };
 }
 
-export function AddContactDialog({ onClose }: { onClose: () => void }) {
+/** `initialJid`/`initialAccount` fill it in (adding someone who wrote to that account). */
+export function AddContactDialog({
+  onClose,
+  initialJid = '',
+  initialAccount = null,
+}: {
+  onClose: () => void;
+  initialJid?: string;
+  initialAccount?: string | null;
+}) {
   const accounts = useSessionAccounts();
-  const [chosen, setChosen] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(initialAccount);
   const account = chosen !== null && accounts.includes(chosen) ? chosen : (accounts[0] ?? '');
-  const [jid, setJid] = useState('');
+  const [jid, setJid] = useState(initialJid);
   const [name, setName] = useState('');
   const [group, setGroup] = useState('');
   const cmd = useCommand(onClose);
