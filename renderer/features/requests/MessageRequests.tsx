@@ -7,6 +7,7 @@ import type { MessageRequest } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useMessageRequests } from '../../stores/message-requests.ts';
 import { chatId } from '../../stores/conversation.ts';
+import { useRoster } from '../../stores/roster.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { AddContactDialog } from '../roster/ContactDialogs.tsx';
@@ -83,11 +84,16 @@ function RequestRow({
 export function MessageRequests() {
   const byAccount = useMessageRequests((s) => s.byAccount);
   const more = useMessageRequests((s) => s.more);
+  const rosters = useRoster((s) => s.byAccount);
   const several = useSeveralAccounts();
   const [showAll, setShowAll] = useState(false);
   const [adding, setAdding] = useState<{ account: string; jid: string } | null>(null);
   const all: Array<{ account: string; request: MessageRequest }> = [];
-  for (const [account, requests] of byAccount) for (const request of requests) all.push({ account, request });
+  for (const [account, requests] of byAccount) {
+    // Someone just added as a contact (here or on another device) is no longer a request.
+    const contacts = rosters.get(account)?.contacts;
+    for (const request of requests) if (!contacts?.has(request.jid)) all.push({ account, request });
+  }
   all.sort((a, b) => b.request.at - a.request.at);
   let notKept = 0;
   for (const count of more.values()) notKept += count;
