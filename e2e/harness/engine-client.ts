@@ -1,11 +1,11 @@
-// A real Engine signed in to a harness Prosody, with every event it emits recorded in order so tests
-// can wait for (and assert on) what the UI would have seen.
+// A real Engine signed in to a harness server (Prosody or ejabberd), with every event it emits recorded in
+// order so tests can wait for (and assert on) what the UI would have seen.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../electron/core/engine.ts';
 import type { AccountConnection, EngineEvent } from '../../shared/contract.ts';
-import type { ProsodyServer } from './prosody.ts';
+import type { XmppServer } from './server.ts';
 
 export interface StartEngineOptions {
   /** Reuse this data dir (settings, resource, roster cache). It is never deleted by dispose(). */
@@ -50,7 +50,7 @@ interface Waiter {
 }
 
 export async function startEngine(
-  server: ProsodyServer,
+  server: XmppServer,
   user: string,
   password: string,
   opts: StartEngineOptions = {},

@@ -153,6 +153,9 @@ export function track(child: ChildProcess): void {
 export function terminate(child: ChildProcess, graceMs = 3000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
+    // track() unref'd the child; until it has exited it must keep the event loop alive, or Node may end
+    // with this promise pending (once the SIGKILL timer has fired, nothing else would hold the loop).
+    child.ref();
     const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);

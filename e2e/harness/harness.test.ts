@@ -1,23 +1,27 @@
-// Self-test of the e2e harness: a real Prosody, two real slixmpp peers, and the failure paths
-// that tests rely on for readable errors.
+// Self-test of the e2e harness: a real server (PARLEY_SERVER: Prosody or ejabberd), two real slixmpp
+// peers, and the failure paths that tests rely on for readable errors.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import { startSlixmppPeer } from './peer.ts';
 import type { SlixmppPeer } from './peer.ts';
-import { startProsody } from './prosody.ts';
-import type { ProsodyServer } from './prosody.ts';
-import { probeDirectTls } from './probe.ts';
+import { probeDirectTls, probeStartTls } from './probe.ts';
+import { serverKind, startServer } from './server.ts';
+import type { ServerOptions, XmppServer } from './server.ts';
+import { startEngine } from './engine-client.ts';
 
-describe('prosody + slixmpp peers', () => {
-  let server: ProsodyServer;
+const kind = serverKind();
+
+describe(`${kind} + slixmpp peers`, () => {
+  let server: XmppServer;
   let alice: SlixmppPeer;
   let bob: SlixmppPeer;
   let echo: SlixmppPeer;
 
   before(async () => {
-    server = await startProsody({
+    server = await startServer(kind, {
       accounts: [
         { user: 'alice', password: 'alice-pw' },
         { user: 'bob', password: 'bob-pw' },
@@ -39,12 +43,33 @@ describe('prosody + slixmpp peers', () => {
   });
 
   test('the server presents its certificate on both ports', async () => {
+    assert.equal(server.kind, kind);
     const cert = new X509Certificate(server.certificate.certPem);
     assert.equal(cert.fingerprint256, server.certificate.fingerprint256);
     assert.ok(cert.checkHost(server.domain));
     const direct = await probeDirectTls(server.host, server.directTlsPort, server.domain);
     assert.equal(direct.fingerprint256, server.certificate.fingerprint256);
     assert.match(direct.features, /SCRAM-SHA-256/);
+    const starttls = await probeStartTls(server.host, server.c2sPort, server.domain);
+    assert.equal(starttls.fingerprint256, server.certificate.fingerprint256);
+    assert.match(starttls.features, /SCRAM-SHA-256/);
+  });
+
+  test('the pid file names the running server process', () => {
+    const pid = Number(readFileSync(server.pidFile, 'utf8').trim());
+    assert.ok(Number.isInteger(pid) && pid > 0);
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    assert.match(command, kind === 'prosody' ? /prosody|lua/ : /beam/);
+  });
+
+  test('an engine signs in to a freshly registered account', async () => {
+    await server.register('erin', 'erin-pw');
+    const client = await startEngine(server, 'erin', 'erin-pw');
+    try {
+      assert.equal(client.jid?.split('/')[0], `erin@${server.domain}`);
+    } finally {
+      await client.dispose();
+    }
   });
 
   test('subscription: A subscribes, B approves, A sees B online', async () => {
@@ -116,35 +141,51 @@ describe('prosody + slixmpp peers', () => {
   });
 });
 
+/** Raw configuration that pins the direct TLS port, in each server's own language. */
+function pinDirectTlsPort(port: number): ServerOptions {
+  if (kind === 'prosody') return { prosody: { extraConfig: `c2s_direct_tls_ports = { ${port} }` } };
+  // Replaces the whole listener list: the STARTTLS port stays free, the direct TLS one is taken.
+  return {
+    ejabberd: {
+      extraConfig: {
+        listen: [{ port, ip: '127.0.0.1', module: 'ejabberd_c2s', tls: true }],
+      },
+    },
+  };
+}
+
 describe('failures name the problem', () => {
-  test('a bogus extraConfig fails the start with the exit code and Prosody output', async () => {
-    await assert.rejects(startProsody({ extraConfig: 'this is not lua (' }), (err: Error) => {
+  test('a bogus raw config fails the start with the exit code and the server saying why', async () => {
+    const bogus: ServerOptions =
+      kind === 'prosody'
+        ? { prosody: { extraConfig: 'this is not lua (' } }
+        : { ejabberd: { extraConfig: { bogus_option: 1 } } };
+    await assert.rejects(startServer(kind, bogus), (err: Error) => {
       assert.match(err.message, /exited during startup \(exit code \d+/);
-      assert.match(err.message, /config|lua|parse|syntax/i);
+      if (kind === 'prosody') assert.match(err.message, /config|lua|parse|syntax/i);
+      else assert.match(err.message, /Unknown option: bogus_option/);
       return true;
     });
   });
 
   test('ports that stay taken fail the start and say which port', async () => {
-    // extraConfig pins the direct TLS port to one we hold, so every retry with fresh ports fails too.
+    // The raw config pins the direct TLS port to one we hold, so every retry with fresh ports fails too.
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      await assert.rejects(
-        startProsody({ extraConfig: `c2s_direct_tls_ports = { ${port} }` }),
-        (err: Error) => {
-          assert.match(err.message, new RegExp(`port ${port}`));
-          return true;
-        },
-      );
+      await assert.rejects(startServer(kind, pinDirectTlsPort(port)), (err: Error) => {
+        assert.match(err.message, /could not bind its ports after 3 attempts/);
+        assert.match(err.message, new RegExp(`port ${port}|127\\.0\\.0\\.1:${port}`));
+        return true;
+      });
     } finally {
       blocker.close();
     }
   });
 
   test('a peer with the wrong password fails to start with slixmpp stderr', async () => {
-    const server = await startProsody({
+    const server = await startServer(kind, {
       accounts: [{ user: 'carol', password: 'right' }],
       certificate: 'ca-signed',
     });
@@ -188,7 +229,7 @@ describe('failures name the problem', () => {
   });
 
   test('a peer that does not trust the certificate refuses to connect', async () => {
-    const server = await startProsody({ accounts: [{ user: 'dave', password: 'pw' }] });
+    const server = await startServer(kind, { accounts: [{ user: 'dave', password: 'pw' }] });
     try {
       const old = server.certificate;
       const fresh = await server.replaceCertificate();
@@ -206,5 +247,23 @@ describe('failures name the problem', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  test('a restart keeps the accounts; stop removes the temp dir', async () => {
+    const server = await startServer(kind, { accounts: [{ user: 'frank', password: 'pw' }] });
+    try {
+      await server.restart();
+      const frank = await startSlixmppPeer({
+        jid: `frank@${server.domain}`,
+        password: 'pw',
+        host: server.host,
+        port: server.c2sPort,
+        caPem: server.certificate.certPem,
+      });
+      await frank.stop();
+    } finally {
+      await server.stop();
+    }
+    assert.equal(existsSync(server.dir), false, `${server.dir} is gone`);
   });
 });

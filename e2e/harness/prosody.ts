@@ -1,82 +1,41 @@
 // A real Prosody 0.12 on loopback for end-to-end tests: throwaway config, data and certificates
 // in a temp dir, ports picked at runtime so several harnesses can run side by side.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { caSigned, selfSigned } from './certs.ts';
 import type { CertificateFiles, IssuedCertificate } from './certs.ts';
+import { forgetTempDir, removeAtExit, run, serviceUser, terminate, which } from './exec.ts';
 import {
-  forgetTempDir,
-  removeAtExit,
-  run,
-  serviceCommand,
-  serviceUser,
-  terminate,
-  track,
-  which,
-} from './exec.ts';
-import type { UserIds } from './exec.ts';
-import { probeDirectTls, probeStartTls } from './probe.ts';
+  chownTree,
+  freePorts,
+  HOST,
+  PortTakenError,
+  spawnService,
+  tail,
+  waitUntilReady,
+} from './server-launch.ts';
+import type { LogVerdict, ServiceProcess } from './server-launch.ts';
+import type { CommonServerOptions, XmppServer } from './server.ts';
 
 export type { CertificateFiles } from './certs.ts';
 
-export interface HarnessAccount {
-  user: string;
-  password: string;
-}
+export type { HarnessAccount } from './server.ts';
+export { freePort } from './server-launch.ts';
 
-export interface ProsodyOptions {
-  domain?: string;
-  /** Prosody `password_hash`; 'SHA-256' makes it offer SCRAM-SHA-256 (and only that SCRAM). */
-  passwordHash?: 'SHA-1' | 'SHA-256';
-  /** Registered before start with prosodyctl. */
-  accounts?: HarnessAccount[];
-  /** 'ca-signed': a throwaway CA plus a leaf for the domain signed by it. */
-  certificate?: 'self-signed' | 'ca-signed';
-  requireEncryption?: boolean;
+export interface ProsodyOptions extends CommonServerOptions {
   extraModules?: string[];
   /** Raw Lua appended to the global section (before VirtualHost). */
   extraConfig?: string;
 }
 
-export interface ProsodyServer {
-  domain: string;
-  host: '127.0.0.1';
-  c2sPort: number;
-  directTlsPort: number;
-  certificate: CertificateFiles;
-  caPem: string | null;
-  dir: string;
-  register(user: string, password: string): Promise<void>;
-  unregister(user: string): Promise<void>;
-  replaceCertificate(): Promise<CertificateFiles>;
-  restart(): Promise<void>;
-  stop(): Promise<void>;
-  log(): string;
+export interface ProsodyServer extends XmppServer {
+  readonly kind: 'prosody';
 }
 
-const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 15_000;
 const START_ATTEMPTS = 3;
-
-/** A port that was free a moment ago (bind 127.0.0.1:0, read, close). Racy by nature: callers retry. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not read the bound port'));
-      });
-    });
-  });
-}
 
 const baseModules = [
   'roster',
@@ -157,23 +116,14 @@ VirtualHost ${lua(c.domain)}
 `;
 }
 
-/** Hands the temp dir to the service user so Prosody can read its keys and write its data. */
-async function chownTree(dir: string, user: UserIds | null): Promise<void> {
-  if (!user) return;
-  const walk = async (p: string): Promise<void> => {
-    await chown(p, user.uid, user.gid);
-    if ((await stat(p)).isDirectory()) {
-      for (const entry of await readdir(p)) await walk(path.join(p, entry));
-    }
-  };
-  await walk(dir);
+/** Port conflicts and errors in Prosody's log (tab-separated: time, source, level, message). */
+function judgeLog(log: string): LogVerdict {
+  const lines = log.split('\n');
+  const taken = lines.filter((l) => l.includes('Failed to open server port'));
+  if (taken.length > 0) return { portTaken: tail(taken.join('\n'), 2) };
+  const errors = lines.filter((l) => /\terror\t/.test(l));
+  return errors.length > 0 ? { fatal: errors.slice(0, 3).join(' | ') } : null;
 }
-
-function tail(text: string, lines: number): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-class PortTakenError extends Error {}
 
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyServer> {
   if (!which('prosody') || !which('prosodyctl')) {
@@ -189,8 +139,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const logPath = path.join(dir, 'prosody.log');
   const certDir = path.join(dir, 'certs');
 
-  let child: ChildProcess | null = null;
-  let output = ''; // stdout/stderr: config errors land here before logging is set up
+  let service: ServiceProcess | null = null;
   let stopped = false;
   let c2sPort = 0;
   let directTlsPort = 0;
@@ -224,93 +173,36 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
   const failure = (what: string, exit: string): Error => {
     const log = readLog().trim() ? `\n--- last 40 lines of ${logPath} ---\n${tail(readLog(), 40)}` : '';
+    const output = service?.output() ?? '';
     const out = output.trim() ? `\n--- prosody stdout/stderr ---\n${tail(output, 20)}` : '';
     return new Error(`Prosody ${what} (${exit}).${log}${out}`);
   };
 
   /** Spawns Prosody and waits until both ports answer as our server; throws PortTakenError on bind failure. */
   const launch = async (): Promise<void> => {
-    output = '';
     await rm(logPath, { force: true });
-    const launchCmd = serviceCommand('prosody', ['--config', configPath, '-F'], user);
-    const proc = spawn(launchCmd.cmd, launchCmd.args, {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...launchCmd.ids,
+    service = spawnService('prosody', ['--config', configPath, '-F'], user, { cwd: dir });
+    await waitUntilReady({
+      service,
+      domain,
+      c2sPort,
+      directTlsPort,
+      fingerprint256: cert.fingerprint256,
+      readLog,
+      judgeLog,
+      failure,
+      timeoutMs: READY_TIMEOUT_MS,
     });
-    child = proc;
-    track(proc);
-    proc.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    proc.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    let exited: string | null = null;
-    proc.once(
-      'exit',
-      (code, signal) => (exited = `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}`),
-    );
-    proc.once('error', (err) => (exited = `spawn error: ${err.message}`));
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    const pending = new Map<string, () => Promise<unknown>>([
-      [`STARTTLS port ${c2sPort}`, () => probeStartTls(HOST, c2sPort, domain, 2000)],
-      [`direct TLS port ${directTlsPort}`, () => probeDirectTls(HOST, directTlsPort, domain, 2000)],
-    ]);
-    const lastError = new Map<string, string>();
-    for (;;) {
-      const log = readLog();
-      if (/Failed to open server port/.test(log)) {
-        await terminate(proc);
-        throw new PortTakenError(
-          tail(
-            log
-              .split('\n')
-              .filter((l) => l.includes('Failed to open server port'))
-              .join('\n'),
-            2,
-          ),
-        );
-      }
-      if (exited !== null) throw failure('exited during startup', exited);
-      // Anything logged at error level during startup (bad module, unreadable cert...) is fatal:
-      // a half-configured server makes for confusing test failures later.
-      const errors = log.split('\n').filter((l) => /\terror\t/.test(l));
-      if (errors.length > 0) {
-        await terminate(proc);
-        throw failure(`logged errors during startup: ${errors.slice(0, 3).join(' | ')}`, 'killed');
-      }
-      for (const [name, probe] of pending) {
-        try {
-          const result = (await probe()) as { fingerprint256: string };
-          if (result.fingerprint256 !== cert.fingerprint256) {
-            throw new Error(
-              `presented certificate ${result.fingerprint256}, expected ${cert.fingerprint256}`,
-            );
-          }
-          pending.delete(name);
-        } catch (err) {
-          lastError.set(name, (err as Error).message);
-        }
-      }
-      if (pending.size === 0) return;
-      if (Date.now() > deadline) {
-        await terminate(proc);
-        const waiting = [...pending.keys()].map((n) => `${n}: ${lastError.get(n) ?? 'no answer'}`).join('; ');
-        throw failure(
-          `was not ready within ${READY_TIMEOUT_MS / 1000} s — ${waiting}`,
-          exited ?? 'still running, killed',
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
   };
 
   const stopChild = async (): Promise<void> => {
-    const proc = child;
-    child = null;
+    const proc = service?.proc;
+    service = null;
     if (proc) await terminate(proc, 3000);
   };
 
   const server: ProsodyServer = {
+    kind: 'prosody',
     domain,
     host: HOST,
     c2sPort: 0,
@@ -318,6 +210,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     certificate: { certPem: '', keyPem: '', fingerprint256: '' },
     caPem: null,
     dir,
+    pidFile: path.join(dir, 'prosody.pid'),
     register: (user, password) => ctl(['register', user, domain, password]),
     unregister: (user) => ctl(['deluser', `${user}@${domain}`]),
     async replaceCertificate() {
@@ -360,9 +253,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     server.caPem = caPem;
 
     for (let attempt = 1; ; attempt++) {
-      c2sPort = await freePort();
-      do directTlsPort = await freePort();
-      while (directTlsPort === c2sPort);
+      [c2sPort, directTlsPort] = (await freePorts(2)) as [number, number];
       await writeConfig();
       if (attempt === 1) {
         for (const a of options.accounts ?? []) await server.register(a.user, a.password);

@@ -4,7 +4,7 @@ import type { Element } from '@xmpp/xml';
 import { XmppSession } from '../../electron/core/xmpp/session.ts';
 import { IqTracker } from '../../electron/core/xmpp/iq-tracker.ts';
 import { StreamManagement } from '../../electron/core/xmpp/stream-management.ts';
-import type { ProsodyServer } from './prosody.ts';
+import type { XmppServer } from './server.ts';
 import type { ScenarioAccount } from './scenario.ts';
 
 export interface RawSession {
@@ -18,7 +18,7 @@ export interface RawSession {
 }
 
 export async function openRawSession(
-  server: ProsodyServer,
+  server: XmppServer,
   acc: Pick<ScenarioAccount, 'jid' | 'password'>,
   resource: string,
   opts: { streamManagement?: boolean } = {},

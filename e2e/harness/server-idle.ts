@@ -36,5 +36,5 @@ export async function waitForIdle(pidFile: string, quietMs = 200, timeoutMs = 10
   return false;
 }
 
-/** The harness Prosody's pid file (see prosody.ts: `pidfile` in its config). */
+/** The harness Prosody's pid file; any harness server's is `server.pidFile` (Prosody and ejabberd alike). */
 export const prosodyPidFile = (server: { dir: string }): string => path.join(server.dir, 'prosody.pid');
