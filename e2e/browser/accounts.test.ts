@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { KEYCHAIN_SERVICE } from '../../electron/core/credentials.ts';
-import { useProsodyScenario } from '../harness/scenario.ts';
+import { useServerScenario } from '../harness/scenario.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
 import type { SlixmppPeer } from '../harness/peer.ts';
 import { checkScreen, escapeRegExp, expect, screenshot, useBrowserSuite } from './fixture.ts';
@@ -45,7 +45,7 @@ async function reply(page: Page, peer: SlixmppPeer, account: string, body: strin
 describe('browser mode: several accounts', () => {
   const suite = useBrowserSuite();
   // A second server, so that one account's server can restart while the other's stays up.
-  const second = useProsodyScenario({ domain: 'second.test' });
+  const second = useServerScenario({ domain: 'second.test' });
 
   /** Signs in `first` through the form, then adds `other` (on the second server) through "Add account". */
   async function twoAccounts(prefix: string): Promise<{

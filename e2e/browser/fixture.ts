@@ -16,9 +16,9 @@ import { Engine } from '../../electron/core/engine.ts';
 import { keytarBackend } from '../../electron/core/credentials.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
 import { startBrowserMode } from '../../scripts/start.ts';
-import { useProsodyScenario } from '../harness/scenario.ts';
-import type { ProsodyScenario, ScenarioAccount, ScenarioPeerOptions } from '../harness/scenario.ts';
-import type { ProsodyServer } from '../harness/prosody.ts';
+import { useServerScenario } from '../harness/scenario.ts';
+import type { ServerScenario, ScenarioAccount, ScenarioPeerOptions } from '../harness/scenario.ts';
+import type { XmppServer } from '../harness/server.ts';
 import type { SlixmppPeer } from '../harness/peer.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 
@@ -78,7 +78,7 @@ export interface AppOptions {
   /** Default true: the engine trusts the harness certificate (no certificate prompt at sign-in). */
   trustServer?: boolean;
   /** More servers whose certificates the engine trusts (accounts on several servers). */
-  moreServers?: readonly ProsodyServer[];
+  moreServers?: readonly XmppServer[];
   /** Use this data folder (kept after stop: a later app can start from it, as after a restart). */
   dataDir?: string;
   /** Default true: open the page. */
@@ -98,14 +98,14 @@ export interface ParleyApp {
    * Signs in with the engine directly (no UI): for tests whose subject is not sign-in. `server`: the account's
    * server when it is not the suite's.
    */
-  signInDirect(account: ScenarioAccount, server?: ProsodyServer): Promise<void>;
+  signInDirect(account: ScenarioAccount, server?: XmppServer): Promise<void>;
   /** Fills the sign-in form (with Advanced host/port) and submits; does not wait for the outcome. */
   submitSignIn(
     account: ScenarioAccount,
-    options?: { password?: string; remember?: boolean; server?: ProsodyServer },
+    options?: { password?: string; remember?: boolean; server?: XmppServer },
   ): Promise<void>;
   /** submitSignIn, then waits until the main window shows this account online. */
-  signIn(account: ScenarioAccount, options?: { remember?: boolean; server?: ProsodyServer }): Promise<void>;
+  signIn(account: ScenarioAccount, options?: { remember?: boolean; server?: XmppServer }): Promise<void>;
   /**
    * Mutual subscription with a peer, made through this engine (no UI): we add them (in `group`, named `name`)
    * and they approve; they ask and we approve. The peer must run with onSubscribe 'approve'. `account`: which
@@ -116,7 +116,7 @@ export interface ParleyApp {
 }
 
 export interface BrowserSuite {
-  scenario: ProsodyScenario;
+  scenario: ServerScenario;
   readonly browser: Browser;
   account(prefix: string): Promise<ScenarioAccount>;
   peer(who: string | ScenarioAccount, options?: ScenarioPeerOptions): Promise<SlixmppPeer>;
@@ -130,7 +130,7 @@ export interface BrowserSuite {
  * does not hide the rest.
  */
 export function useBrowserSuite(): BrowserSuite {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   let browser: Browser | undefined;
   const apps = new Set<ParleyApp>();
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { KEYCHAIN_SERVICE } from '../../electron/core/credentials.ts';
 import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
 import { startFaultProxy } from '../harness/fault-proxy.ts';
-import type { ProsodyServer } from '../harness/prosody.ts';
+import type { XmppServer } from '../harness/server.ts';
 import { keychainSkipReason } from '../harness/keychain.ts';
 
 const keychainSkip = await keychainSkipReason();
@@ -89,7 +89,7 @@ describe('browser mode: sign-in', () => {
     const proxy = await startFaultProxy({ host: server.host, port: server.c2sPort });
     t.after(() => proxy.close());
     proxy.delay(300);
-    const slow = { ...server, c2sPort: proxy.port } as ProsodyServer;
+    const slow = { ...server, c2sPort: proxy.port } as XmppServer;
     await app.submitSignIn(account, { password: 'not-the-password', server: slow });
     await expect(row).toBeVisible();
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/^Connecting/);

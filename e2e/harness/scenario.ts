@@ -1,6 +1,6 @@
-// Shared set-up for end-to-end tests against a harness Prosody: one server per suite, fresh accounts with
-// unique names (so tests need no order), engines and slixmpp peers that are always cleaned up, and the
-// small waits and reads most of those tests make.
+// Shared set-up for end-to-end tests against a harness server (PARLEY_SERVER: Prosody by default, or
+// ejabberd): one server per suite, fresh accounts with unique names (so tests need no order), engines and
+// slixmpp peers that are always cleaned up, and the small waits and reads most of those tests make.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,8 +9,8 @@ import { startEngine } from './engine-client.ts';
 import type { EngineClient, StartEngineOptions } from './engine-client.ts';
 import { startSlixmppPeer } from './peer.ts';
 import type { PeerOptions, SlixmppPeer } from './peer.ts';
-import { startProsody } from './prosody.ts';
-import type { ProsodyOptions, ProsodyServer } from './prosody.ts';
+import { serverKind, startServer } from './server.ts';
+import type { ServerOptions, XmppServer } from './server.ts';
 
 export interface ScenarioAccount {
   user: string;
@@ -22,9 +22,9 @@ export interface ScenarioAccount {
 /** What a peer may choose; the server, address and trust come from the scenario. */
 export type ScenarioPeerOptions = Pick<PeerOptions, 'resource' | 'onSubscribe' | 'echo'>;
 
-export interface ProsodyScenario {
+export interface ServerScenario {
   /** The running server; only valid inside tests and hooks (it starts in `before`). */
-  readonly server: ProsodyServer;
+  readonly server: XmppServer;
   /** Registers a fresh account whose name starts with `prefix`. */
   account(prefix: string): Promise<ScenarioAccount>;
   /**
@@ -43,15 +43,15 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /**
  * Registers node:test before/after hooks in the calling scope (a describe, or the file): before starts one
- * Prosody, after stops every engine and peer made through the scenario (newest first, failures ignored so
+ * server of the kind PARLEY_SERVER names (serverKind()), after stops every engine and peer made through the scenario (newest first, failures ignored so
  * one bad teardown does not hide the rest) and then the server.
  */
-export function useProsodyScenario(options: ProsodyOptions = {}): ProsodyScenario {
-  let server: ProsodyServer | undefined;
+export function useServerScenario(options: ServerOptions = {}): ServerScenario {
+  let server: XmppServer | undefined;
   const cleanups: Array<() => Promise<void>> = [];
 
   before(async () => {
-    server = await startProsody(options);
+    server = await startServer(serverKind(), options);
   });
 
   after(async () => {
@@ -59,7 +59,7 @@ export function useProsodyScenario(options: ProsodyOptions = {}): ProsodyScenari
     await server?.stop();
   });
 
-  const running = (): ProsodyServer => {
+  const running = (): XmppServer => {
     if (!server) throw new Error('the scenario server is not running (use it inside tests and hooks)');
     return server;
   };

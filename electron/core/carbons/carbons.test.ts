@@ -19,7 +19,7 @@ function markPrivate(message: Element): Element {
   return message;
 }
 import type { XmppSession } from '../xmpp/session.ts';
-import { useProsodyScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
+import { useServerScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 
 const ME = 'alice@example.org';
@@ -162,7 +162,7 @@ describe('unwrapCarbon (unit)', () => {
 });
 
 describe('carbons against Prosody', () => {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   const sessions: XmppSession[] = [];
   after(async () => {
     for (const s of sessions) await s.close();

@@ -8,12 +8,12 @@ import { MAX_BODY_CHARS } from '../../../shared/contract.ts';
 import { describeStanzaError } from '../errors.ts';
 import type { SlixmppPeer } from '../../../e2e/harness/peer.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
-import { sleep, snapshot, useProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { sleep, snapshot, useServerScenario } from '../../../e2e/harness/scenario.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('chat against Prosody', () => {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   const { engine } = scenario;
   // Peers here sit on a known resource unless a test picks another: one test addresses `${jid}/desk`.
   const peer = (prefix: string, resource = 'desk'): Promise<SlixmppPeer> =>

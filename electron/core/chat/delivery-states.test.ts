@@ -3,7 +3,7 @@
 // or receipts from anyone else change nothing.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useProsodyScenario, sleep, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
+import { useServerScenario, sleep, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import type { ChatMessage } from '../../../shared/contract.ts';
 
@@ -63,7 +63,7 @@ async function befriend(a: EngineClient, b: EngineClient): Promise<void> {
 }
 
 describe('carbons and receipts through the engine', () => {
-  const { engine, account, peer } = useProsodyScenario();
+  const { engine, account, peer } = useServerScenario();
 
   test("a message sent from one device shows in the same chat on the account's other device", async () => {
     const alice: ScenarioAccount = await account('carbon-a');

@@ -8,13 +8,13 @@ import type { EngineEvent, EventPayload } from '../../../shared/contract.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 import type { RawSession } from '../../../e2e/harness/raw-session.ts';
-import { snapshot, useProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { snapshot, useServerScenario } from '../../../e2e/harness/scenario.ts';
 import { STRANGER_LIMITS } from './strangers.ts';
 
 type Requests = EventPayload<'chat.requests'>;
 
 describe('message requests against Prosody', () => {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   const raws: RawSession[] = [];
 
   const stranger = async (prefix: string): Promise<RawSession & { jid: string }> => {

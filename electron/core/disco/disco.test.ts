@@ -12,7 +12,7 @@ import { NS_CAPS, NS_DISCO_INFO, NS_PING, NS_STANZAS } from '../xmpp/ns.ts';
 import type { XmppSession } from '../xmpp/session.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { openRawSession, type RawSession } from '../../../e2e/harness/raw-session.ts';
-import { useProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { useServerScenario } from '../../../e2e/harness/scenario.ts';
 
 const WAIT_MS = 10_000;
 const TEST_OPTIONS = { timeout: 60_000 };
@@ -55,7 +55,7 @@ describe('disco and caps against Prosody', () => {
   after(async () => {
     for (const s of sessions) await s.close().catch(() => undefined);
   });
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
 
   /** An engine signed in, a raw session of the same account that saw its presence, and its full JID. */
   async function engineAndProbe(): Promise<{

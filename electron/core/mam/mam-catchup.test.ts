@@ -10,7 +10,7 @@ import { catchUp as catchUpPages, NS_MAM, ownStanzaId, type ArchivedMessage } fr
 import { parseJid } from '../../../shared/jid.ts';
 import type { XmppSession } from '../xmpp/session.ts';
 import { IqTracker } from '../xmpp/iq-tracker.ts';
-import { useProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { useServerScenario } from '../../../e2e/harness/scenario.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 import { forgedResult, forgedXml } from './mam-test-kit.ts';
 
@@ -28,7 +28,7 @@ async function catchUp(...[iq, source, opts]: Parameters<typeof catchUpPages>) {
 }
 
 describe('MAM catch-up against Prosody', () => {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   const sessions: XmppSession[] = [];
   after(async () => {
     for (const s of sessions) await s.close();

@@ -10,12 +10,12 @@ import { xml, type Element } from '@xmpp/xml';
 import { fetchOlder, NS_MAM, type ArchivedMessage, type OlderPage } from './mam.ts';
 import type { XmppSession } from '../xmpp/session.ts';
 import { IqTracker } from '../xmpp/iq-tracker.ts';
-import { sleep, useProsodyScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
+import { sleep, useServerScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
 import { openRawSession, type RawSession } from '../../../e2e/harness/raw-session.ts';
 import { forgedResult } from './mam-test-kit.ts';
 
 describe('MAM scroll-back against Prosody', () => {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   const sessions: XmppSession[] = [];
   after(async () => {
     for (const s of sessions) await s.close();

@@ -13,7 +13,7 @@ import { parseJid } from '../../../shared/jid.ts';
 import type { ContactPresence, EngineEvent, ResourcePresence, Show } from '../../../shared/contract.ts';
 import type { SlixmppPeer } from '../../../e2e/harness/peer.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
-import { snapshot, useProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { snapshot, useServerScenario } from '../../../e2e/harness/scenario.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Pure helpers
@@ -151,7 +151,7 @@ describe('Presences with hostile input', () => {
 // Against a real Prosody
 
 describe('presence against Prosody', () => {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   const { engine, account, peer } = scenario;
 
   /** Waits for an event that arrives at or after index `from` of client.events. */

@@ -16,7 +16,7 @@ import {
   requestReceipt,
 } from './receipts.ts';
 import type { XmppSession } from '../xmpp/session.ts';
-import { useProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { useServerScenario } from '../../../e2e/harness/scenario.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 
 const PEER = 'bob@example.net/phone';
@@ -127,7 +127,7 @@ describe('receipts and markers (unit)', () => {
 });
 
 describe('receipts against Prosody', () => {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   const sessions: XmppSession[] = [];
   after(async () => {
     for (const s of sessions) await s.close();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Element } from '@xmpp/xml';
 import type { Contact } from '../../../shared/contract.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
-import { uid, useProsodyScenario, waitContact, type ProsodyScenario } from '../../../e2e/harness/scenario.ts';
+import { uid, useServerScenario, waitContact, type ServerScenario } from '../../../e2e/harness/scenario.ts';
 import { XmppSession } from '../xmpp/session.ts';
 import { NS_ROSTER } from './roster.ts';
 // ---------------------------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ export function contact(
 // ---------------------------------------------------------------------------------------------------------
 
 export interface RosterSuite {
-  scenario: ProsodyScenario;
+  scenario: ServerScenario;
   /** A fresh address on the server; nobody signs in as it, roster items only name it. */
   contactJid(prefix: string): string;
   /** A data folder removed after the suite. */
@@ -113,7 +113,7 @@ export interface RosterSuite {
 
 /** Registers the suite's hooks: a Prosody scenario, then the wire tap (so the server is up before it). */
 export function useRosterSuite(): RosterSuite {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
   const dirs: string[] = [];
   before(() => {
     installWireTap();

@@ -9,7 +9,7 @@ import {
   rosterItem,
   sleep,
   snapshot,
-  useProsodyScenario,
+  useServerScenario,
   waitContact,
 } from '../../../e2e/harness/scenario.ts';
 import { XmppSession } from '../xmpp/session.ts';
@@ -20,7 +20,7 @@ const originalEmit = XmppSession.prototype.emit;
 type Emit = (name: string, ...args: unknown[]) => boolean;
 
 describe('subscriptions (RFC 6121 §3)', () => {
-  const scenario = useProsodyScenario();
+  const scenario = useServerScenario();
 
   /** A fresh Parley user (engine signed in) and a fresh slixmpp contact, both online. */
   async function pair(): Promise<{
