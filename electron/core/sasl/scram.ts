@@ -1,10 +1,9 @@
-// SASL SCRAM client (RFC 5802; SCRAM-SHA-256 per RFC 7677; SCRAM-SHA-512 by the same construction),
-// plus mechanism selection and the PLAIN (RFC 4616) initial response. Built on node:crypto.
-//
-// No channel binding: the GS2 header is always 'n,,' (client does not support channel binding, no
-// authzid), so the '-PLUS' variants are never chosen.
+// SASL SCRAM client (RFC 5802; SCRAM-SHA-256 per RFC 7677; SCRAM-SHA-512 by the same construction), with
+// channel binding for the -PLUS variants (the GS2 header, RFC 5802 §6/§7) and the XEP-0474 downgrade check,
+// plus the PLAIN (RFC 4616) initial response. Built on node:crypto. Which mechanism and binding: choose.ts.
 
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { downgradeProtectionHash, type AdvertisedLists } from './downgrade-protection.ts';
 
 export type ScramHash = 'SHA-1' | 'SHA-256' | 'SHA-512';
 
@@ -35,8 +34,25 @@ const NODE_HASH: Record<ScramHash, { name: string; bytes: number }> = {
 const MIN_ITERATIONS = 4096;
 /** Guards against a hostile server pinning the CPU (and stays within pbkdf2's 32-bit limit). */
 const MAX_ITERATIONS = 10_000_000;
-/** base64('n,,'): the GS2 header echoed in the client-final 'c=' attribute. */
-const GS2_HEADER = 'n,,';
+/**
+ * The GS2 channel-binding flag (RFC 5802 §6; never an authzid): 'n' = no binding on this link, 'y' = we would
+ * bind but the server offered no -PLUS (a server that did offer it then knows the list was trimmed), 'p' =
+ * bound to `data` of `type`.
+ */
+export type Gs2Binding = { flag: 'n' } | { flag: 'y' } | { flag: 'p'; type: string; data: Buffer };
+
+export interface ScramOptions {
+  /** Fixed client nonce (tests); random otherwise. */
+  nonce?: string;
+  binding?: Gs2Binding;
+  /** XEP-0474: what the server advertised; its 'h=' must match these lists. */
+  advertised?: AdvertisedLists;
+  /** Fail unless the server proves its lists with 'h=' (its XEP-0440 list held no type we can do). */
+  requireDowngradeProof?: boolean;
+}
+
+/** RFC 5802 §7 cb-name: 1*(ALPHA / DIGIT / "." / "-"). */
+const CB_NAME = /^[A-Za-z0-9.-]+$/;
 
 // --- SASLprep (RFC 4013), approximated ---------------------------------------------------------
 // Implemented: the two mapping steps (RFC 3454 C.1.2 non-ASCII spaces → U+0020; B.1 "commonly
@@ -184,10 +200,15 @@ export class ScramClient {
   readonly #username: string;
   readonly #password: string;
   readonly #clientNonce: string;
+  readonly #gs2Header: string;
+  /** base64 of the GS2 header and the binding data: the client-final 'c=' value. */
+  readonly #channelBinding: string;
+  readonly #advertised: AdvertisedLists | null;
+  readonly #requireDowngradeProof: boolean;
   #state: State = 'initial';
   #serverSignature: Buffer | null = null;
 
-  constructor(hash: ScramHash, username: string, password: string, clientNonce?: string) {
+  constructor(hash: ScramHash, username: string, password: string, options: ScramOptions = {}) {
     if (!Object.hasOwn(NODE_HASH, hash)) throw new ScramError(`Unsupported SCRAM hash: ${String(hash)}`);
     this.hash = hash;
     const user = saslPrep(username, 'username');
@@ -196,10 +217,19 @@ export class ScramClient {
     if (pass === '') throw new ScramError('The password is empty');
     this.#username = escapeSaslName(user);
     this.#password = pass;
-    const nonce = clientNonce ?? randomBytes(24).toString('base64');
+    const nonce = options.nonce ?? randomBytes(24).toString('base64');
     if (!PRINTABLE.test(nonce))
       throw new ScramError('The client nonce must be printable ASCII without commas');
     this.#clientNonce = nonce;
+    const binding = options.binding ?? { flag: 'n' };
+    if (binding.flag === 'p' && (!CB_NAME.test(binding.type) || binding.data.length === 0)) {
+      throw new ScramError('Invalid channel binding');
+    }
+    this.#gs2Header = binding.flag === 'p' ? `p=${binding.type},,` : `${binding.flag},,`;
+    const cbData = binding.flag === 'p' ? binding.data : Buffer.alloc(0);
+    this.#channelBinding = Buffer.concat([Buffer.from(this.#gs2Header), cbData]).toString('base64');
+    this.#advertised = options.advertised ?? null;
+    this.#requireDowngradeProof = options.requireDowngradeProof ?? false;
   }
 
   /** client-first-message-bare (RFC 5802 §7): 'n=<saslname>,r=<nonce>'. */
@@ -207,9 +237,9 @@ export class ScramClient {
     return `n=${this.#username},r=${this.#clientNonce}`;
   }
 
-  /** The initial response: GS2 header 'n,,' + client-first-message-bare. */
+  /** The initial response: the GS2 header + client-first-message-bare. */
   clientFirstMessage(): string {
-    return GS2_HEADER + this.#clientFirstBare();
+    return this.#gs2Header + this.#clientFirstBare();
   }
 
   /** Hook for a salted-password cache; by default derives it with PBKDF2. */
@@ -225,9 +255,10 @@ export class ScramClient {
     const attrs = parseAttributes(serverFirst, 'server-first message');
     if (attrs[0]?.[0] === 'm')
       throw new ScramError('The server requires an unsupported SCRAM extension (m=)');
-    const [r, s, i] = attrs;
+    const [r, s, i, ...extensions] = attrs;
     if (r?.[0] !== 'r' || s?.[0] !== 's' || i?.[0] !== 'i')
       throw new ScramError('Malformed SCRAM server-first message');
+    this.#checkDowngradeProof(extensions.find(([name]) => name === 'h')?.[1] ?? null);
 
     const serverNonce = r[1];
     if (!PRINTABLE.test(serverNonce)) throw new ScramError('The server sent an invalid nonce');
@@ -244,7 +275,7 @@ export class ScramClient {
     }
     if (iterations > MAX_ITERATIONS) throw new ScramError(`SCRAM iteration count too high (${i[1]})`);
 
-    const clientFinalWithoutProof = `c=${Buffer.from(GS2_HEADER).toString('base64')},r=${serverNonce}`;
+    const clientFinalWithoutProof = `c=${this.#channelBinding},r=${serverNonce}`;
     const authMessage = `${this.#clientFirstBare()},${serverFirst},${clientFinalWithoutProof}`;
 
     const saltedPassword = await this.deriveSaltedPassword(this.#password, salt, iterations);
@@ -256,6 +287,24 @@ export class ScramClient {
     this.#serverSignature = hmac(this.hash, serverKey, authMessage);
 
     return `${clientFinalWithoutProof},p=${clientProof.toString('base64')}`;
+  }
+
+  /** XEP-0474: the server's hash of what it advertised must match what reached us. */
+  #checkDowngradeProof(serverHash: string | null): void {
+    if (serverHash === null) {
+      if (this.#requireDowngradeProof) {
+        throw new ScramError(
+          'The server offered channel binding only of types Parley cannot use and did not prove that list is its own (XEP-0474); it may have been changed on the way',
+        );
+      }
+      return;
+    }
+    if (!this.#advertised) return;
+    if (serverHash !== downgradeProtectionHash(this.hash, this.#advertised)) {
+      throw new ScramError(
+        'The sign-in methods the server offered were changed on the way (XEP-0474 downgrade protection): someone may be intercepting the connection',
+      );
+    }
   }
 
   /** Checks the server-final-message; returns only if the server proved it knows the password. */
@@ -278,23 +327,6 @@ export class ScramClient {
       throw new ScramError('The server signature is wrong: the server could not prove it knows the password');
     }
   }
-}
-
-/** Mechanisms in order of preference; '-PLUS' variants are never chosen (no channel binding). */
-const PREFERENCE = ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'SCRAM-SHA-1'] as const;
-
-/**
- * Picks the strongest SCRAM mechanism the server offers. PLAIN only over a secure (TLS) connection,
- * and only when no SCRAM is offered. Null when nothing usable is offered.
- */
-export function chooseSaslMechanism(
-  offered: readonly string[],
-  secure: boolean,
-): 'SCRAM-SHA-512' | 'SCRAM-SHA-256' | 'SCRAM-SHA-1' | 'PLAIN' | null {
-  const names = new Set(offered.map((m) => m.trim().toUpperCase()));
-  for (const mech of PREFERENCE) if (names.has(mech)) return mech;
-  if (secure && names.has('PLAIN')) return 'PLAIN';
-  return null;
 }
 
 /** RFC 4616 PLAIN message with an empty authzid: '\0' + authcid + '\0' + passwd (SASLprep'd). */

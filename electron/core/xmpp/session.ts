@@ -20,7 +20,7 @@ import {
 export { classifyConnectError, isLoopbackHost } from './connection.ts';
 import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapter.ts';
 import { resolveEndpoints, type Endpoint } from './resolve-endpoints.ts';
-import { authenticate } from '../sasl/negotiate.ts';
+import { authenticate, saslLinkOf } from '../sasl/negotiate.ts';
 import { NS_SM, type StreamManagement } from './stream-management.ts';
 import {
   bindResource,
@@ -74,6 +74,8 @@ export interface SessionEvents {
 export class XmppSession extends EventEmitter<SessionEvents> {
   readonly jid: string;
   readonly mechanism: string;
+  /** The TLS channel binding the sign-in was bound to (SCRAM-*-PLUS); null when it was not. */
+  readonly channelBinding: string | null;
   readonly secure: boolean;
   readonly features: StreamFeatureFlags;
   /** True when this session resumed the previous one (XEP-0198): roster and presence are still valid. */
@@ -102,6 +104,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     this.#connection = connection;
     this.jid = negotiated.jid;
     this.mechanism = negotiated.mechanism;
+    this.channelBinding = negotiated.channelBinding;
     this.secure = connection.isSecure();
     this.features = negotiated.features;
     this.resumed = negotiated.resumed;
@@ -359,10 +362,10 @@ async function negotiate(
   }
 
   const local = parseJid(options.jid).local ?? '';
-  const mechanism = await authenticate(connection, features, {
+  const { mechanism, channelBinding } = await authenticate(connection, features, {
     username: local,
     password: options.password,
-    secure: connection.isSecure(),
+    link: saslLinkOf(connection.socket, options.trust),
   });
   // Collect stanzas from here on: the session's listeners attach only after negotiation returns. Only
   // those after <enabled/> or <resumed/> count towards the XEP-0198 h (the bind reply must not).
@@ -389,7 +392,7 @@ async function negotiate(
     connection._ready(true);
     return new XmppSession(
       connection,
-      { jid: sm.jid, mechanism, features: flags, resumed: true, sm, early, prefetched: [] },
+      { jid: sm.jid, mechanism, channelBinding, features: flags, resumed: true, sm, early, prefetched: [] },
       options.liveness,
     );
   }
@@ -408,7 +411,16 @@ async function negotiate(
   connection._ready(false);
   return new XmppSession(
     connection,
-    { jid, mechanism, features: flags, resumed: false, sm: smEnabled ? sm : null, early, prefetched },
+    {
+      jid,
+      mechanism,
+      channelBinding,
+      features: flags,
+      resumed: false,
+      sm: smEnabled ? sm : null,
+      early,
+      prefetched,
+    },
     options.liveness,
   );
 }
@@ -416,6 +428,7 @@ async function negotiate(
 interface NegotiationResult {
   jid: string;
   mechanism: string;
+  channelBinding: string | null;
   features: StreamFeatureFlags;
   resumed: boolean;
   sm: StreamManagement | null;

@@ -21,6 +21,11 @@ export interface TrustPolicy {
   readonly pinnedFingerprint256: string | null;
   /** PEM certificates trusted in addition to the system store (an enterprise CA; the test harness CA). */
   readonly extraCertificates: readonly string[];
+  /**
+   * The user allowed a plain-text password (SASL PLAIN) on a link trusted only by the pin. Absent or false:
+   * a server offering nothing but PLAIN there is refused, as that password may go to whoever the pin let in.
+   */
+  readonly plainPasswordWhenPinned?: boolean;
 }
 
 const contexts = new Map<string, tls.SecureContext>();
@@ -105,6 +110,14 @@ export function checkPeer(socket: tls.TLSSocket, policy: TrustPolicy): Certifica
   return null;
 }
 
+/** The certificate passed only because the user pinned it: the chain or the name check would have failed. */
+export function trustedOnlyByPin(socket: tls.TLSSocket, policy: TrustPolicy): boolean {
+  const cert = socket.getPeerCertificate();
+  if (policy.pinnedFingerprint256 === null || cert?.fingerprint256 !== policy.pinnedFingerprint256)
+    return false;
+  return !socket.authorized || tls.checkServerIdentity(policy.servername, cert) !== undefined;
+}
+
 /**
  * A TLS socket with the interface xmpp.js expects (connect/write/end, 'connect'/'data'/'close'/'error'),
  * which announces 'connect' only after `checkPeer` accepted the server. Verification is done by us, per
@@ -114,6 +127,8 @@ export class VerifiedTlsSocket extends EventEmitter implements SocketLike {
   readonly secure = true;
   socket: tls.TLSSocket | null = null;
   readonly policy: TrustPolicy;
+  /** Set once connected: trusted by the user's pin alone (see trustedOnlyByPin). */
+  trustedByPin = false;
   #nudgeAfterFirstWrite = false;
   /** A whitespace write is queued for this turn of the event loop (see #ackPromptly). */
   #ackQueued = false;
@@ -149,6 +164,7 @@ export class VerifiedTlsSocket extends EventEmitter implements SocketLike {
         );
         return;
       }
+      this.trustedByPin = trustedOnlyByPin(socket, this.policy);
       this.#nudgeAfterFirstWrite = socket.getProtocol() === 'TLSv1.3';
       this.emit('connect');
     });
