@@ -28,6 +28,15 @@ export interface WireHello {
   token: string;
 }
 
+/**
+ * Browser mode: a page asks for a token for a window it is about to open (a pop-out chat): each window has its
+ * own, held by one page at a time. Answered with a WireMessage of type 'window' (token null: too many windows).
+ */
+export interface WireWindowRequest {
+  type: 'window';
+  id: number;
+}
+
 /** Browser mode: what the page sends over the WebSocket. */
 export interface WireInvoke {
   type: 'invoke';
@@ -39,7 +48,8 @@ export interface WireInvoke {
 /** Browser mode: what the host sends back. Events arrive in the engine's batches. */
 export type WireMessage =
   | { type: 'result'; id: number; result: CommandResult<CommandName> }
-  | { type: 'events'; batch: EngineEvent[] };
+  | { type: 'events'; batch: EngineEvent[] }
+  | { type: 'window'; id: number; token: string | null };
 
 /** Routes a batch to per-event handlers: shared by both transports' renderer side. */
 export class EventRouter {

@@ -183,6 +183,11 @@ describe('browser mode: chat and presence', () => {
     assert.equal(hash.get('view'), 'chat');
     assert.equal(hash.get('account'), account.jid);
     assert.equal(hash.get('peer'), dora.peer.jid);
+    const mainToken = new URLSearchParams(new URL(app.url).hash.slice(1)).get('token');
+    assert.ok(
+      hash.get('token') && hash.get('token') !== mainToken,
+      'the pop-out has a window token of its own',
+    );
     await expect(popup.getByRole('button', { name: 'Dock chat with Dora' })).toBeVisible();
     await expect(popup.getByRole('tree', { name: 'Contacts' })).toHaveCount(0);
     await expect(popup.getByRole('tablist')).toHaveCount(0);

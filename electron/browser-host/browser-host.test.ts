@@ -14,6 +14,8 @@ let dir: string;
 let engine: Engine;
 let host: BrowserHost;
 let origin: string;
+/** The main window, open for the whole file: the other pages use tokens it asked for. */
+let main: WebSocket;
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'parley-host-'));
@@ -24,9 +26,11 @@ before(async () => {
   engine = await Engine.create({ dataDir: path.join(dir, 'data'), batchIntervalMs: 1 });
   host = await startBrowserHost({ engine, rendererDir: path.join(dir, 'renderer'), helloTimeoutMs: 300 });
   origin = `http://127.0.0.1:${host.port}`;
+  main = await openBridge();
 });
 
 after(async () => {
+  main?.close();
   await host?.close();
   await engine?.dispose();
   await rm(dir, { recursive: true, force: true });
@@ -60,6 +64,32 @@ async function openBridge(token = host.token): Promise<WebSocket> {
   const ws = await connect(`ws://127.0.0.1:${host.port}/bridge`);
   ws.send(JSON.stringify({ type: 'hello', token }));
   return ws;
+}
+
+/** Asks the host, on an accepted socket (the main window's by default), for a new window's token. */
+let nextWindowRequest = 1;
+async function windowToken(ws: WebSocket = main): Promise<string | null> {
+  const id = nextWindowRequest++;
+  const reply = new Promise<WireMessage>((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const message = JSON.parse(String(data)) as WireMessage;
+      if (message.type === 'window' && message.id === id) {
+        ws.off('message', onMessage);
+        resolve(message);
+      }
+    };
+    ws.on('message', onMessage);
+  });
+  ws.send(JSON.stringify({ type: 'window', id }));
+  const message = await reply;
+  return message.type === 'window' ? message.token : null;
+}
+
+/** A page in a window of its own (a pop-out): a fresh window token, then its hello. */
+async function openWindow(): Promise<WebSocket> {
+  const token = await windowToken();
+  assert.ok(token, 'the host gave a window token');
+  return openBridge(token);
 }
 
 const closeCode = (ws: WebSocket) =>
@@ -115,7 +145,7 @@ test('the bridge needs our Origin and Host, then the token in its first frame (n
   const silent = await connect(base);
   assert.equal(await closeCode(silent), 1008, 'no hello within the deadline');
   // The right one works.
-  const ws = await openBridge();
+  const ws = await openWindow();
   const reply = new Promise<WireMessage>((resolve) =>
     ws.once('message', (d) => resolve(JSON.parse(String(d)))),
   );
@@ -124,19 +154,38 @@ test('the bridge needs our Origin and Host, then the token in its first frame (n
   ws.close();
 });
 
-test(`at most ${MAX_WINDOWS} pages at once: one more is closed`, async () => {
-  const open = await Promise.all(Array.from({ length: MAX_WINDOWS }, () => openBridge()));
+test(`one page per window token; pop-outs get their own; at most ${MAX_WINDOWS} windows`, async () => {
+  // The printed URL opened in a second tab (or a copied link) is refused while the main window is open.
+  const second = await openBridge();
+  assert.equal(await closeCode(second), 1008);
+  const pops: WebSocket[] = [];
+  const tokens: string[] = [];
+  for (;;) {
+    const token = await windowToken();
+    if (token === null) break;
+    assert.notEqual(token, host.token);
+    tokens.push(token);
+    pops.push(await openBridge(token));
+    await new Promise((resolve) => setTimeout(resolve, 5)); // its hello is in before the next request
+  }
+  assert.equal(pops.length + 1, MAX_WINDOWS, 'the main window and its pop-outs, no more');
+  assert.ok(pops.every((ws) => ws.readyState === WebSocket.OPEN));
+  const intruder = await openBridge(tokens[0]);
+  assert.equal(await closeCode(intruder), 1008, "a pop-out's token lets in only its own window");
+  // A pop-out that reloads comes back with its token.
+  pops[0]!.close();
   await new Promise((resolve) => setTimeout(resolve, 50));
-  const extra = await openBridge();
-  assert.equal(await closeCode(extra), 1008);
-  for (const ws of open) ws.close();
+  const reloaded = await openBridge(tokens[0]);
   await new Promise((resolve) => setTimeout(resolve, 50));
-  (await openBridge()).close();
+  assert.equal(reloaded.readyState, WebSocket.OPEN);
+  for (const ws of [reloaded, ...pops]) ws.close();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  (await openWindow()).close();
 });
 
 test('invokes commands over the bridge and pushes event batches to every page', async () => {
-  const ws = await openBridge();
-  const other = await openBridge();
+  const ws = await openWindow();
+  const other = await openWindow();
   const received: WireMessage[] = [];
   const otherReceived: WireMessage[] = [];
   ws.on('message', (data) => received.push(JSON.parse(String(data)) as WireMessage));
@@ -183,10 +232,10 @@ test('invokes commands over the bridge and pushes event batches to every page', 
 });
 
 test('garbage on the bridge closes that socket only', async () => {
-  const ws = await openBridge();
+  const ws = await openWindow();
   const closed = closeCode(ws);
   ws.send('this is not json');
   assert.equal(await closed, 1003);
-  const again = await openBridge();
+  const again = await openWindow();
   again.close();
 });

@@ -1,19 +1,21 @@
 // Browser mode: where no Electron binary exists, a Node host runs the same engine, serves the same renderer
 // on 127.0.0.1 and carries the same contract over a WebSocket. Only this machine can reach it (loopback),
-// only pages it served can talk to it (Origin and Host checked), and only with the random token from the
-// URL it printed: kept in the URL hash, and sent as the socket's first frame (WireHello), so it never appears
-// in a request line or a log. A socket that does not say hello with it in time is closed; at most
-// MAX_WINDOWS pages are connected at once (the main window and its pop-outs).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// only pages it served can talk to it (Origin and Host checked), and only with a window token: the one in
+// the URL it printed for the main window, or one a connected page asked for when it opened a pop-out
+// (window-tokens.ts). A token is kept in the URL hash and sent as the socket's first frame (WireHello), so it
+// never appears in a request line or a log; it lets in one page at a time. A socket that does not say hello
+// with a token in time is closed; at most MAX_WINDOWS windows exist at once.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { WireHello, WireInvoke, WireMessage } from '../../shared/bridge.ts';
+import type { WireHello, WireInvoke, WireMessage, WireWindowRequest } from '../../shared/bridge.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
 import { ContractHost, type ShellHandlers } from '../core/contract-host.ts';
 import { EngineError } from '../core/errors.ts';
 import type { Engine } from '../core/engine.ts';
+import { WindowTokens } from './window-tokens.ts';
 
 export interface BrowserHostOptions {
   engine: Engine;
@@ -27,7 +29,7 @@ export interface BrowserHostOptions {
   helloTimeoutMs?: number;
 }
 
-/** Pages connected at once, at most: the main window and its pop-outs. */
+/** Windows at once, at most: the main window and its pop-outs. */
 export const MAX_WINDOWS = 16;
 
 export interface BrowserHost {
@@ -78,13 +80,6 @@ const browserShell: ShellHandlers = {
   },
 };
 
-function sameToken(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const rendererDir = await realpath(options.rendererDir);
@@ -127,6 +122,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   const sockets = new Set<WebSocket>();
+  const windows = new WindowTokens<WebSocket>(token, MAX_WINDOWS);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 1024 * 1024,
@@ -148,27 +144,30 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       ws.on('close', () => {
         clearTimeout(deadline);
         sockets.delete(ws);
+        windows.release(ws);
       });
       ws.on('message', (data) => {
-        let message: WireInvoke | WireHello;
+        let message: WireInvoke | WireHello | WireWindowRequest;
         try {
-          message = JSON.parse(String(data)) as WireInvoke | WireHello;
+          message = JSON.parse(String(data)) as typeof message;
         } catch {
           ws.close(1003, 'not JSON');
           return;
         }
         if (!sockets.has(ws)) {
           clearTimeout(deadline);
-          if (
-            message?.type !== 'hello' ||
-            !sameToken(typeof message.token === 'string' ? message.token : null, token)
-          ) {
-            ws.close(1008, 'not allowed');
-          } else if (sockets.size >= MAX_WINDOWS) {
-            ws.close(1008, 'too many windows');
-          } else {
-            sockets.add(ws);
-          }
+          const claim =
+            message?.type === 'hello' && typeof message.token === 'string' && message.token.length <= 256
+              ? windows.claim(message.token, ws)
+              : 'unknown';
+          // 'in-use': that window is open already (the same URL in a second tab); the page tries again later.
+          if (claim === 'ok') sockets.add(ws);
+          else ws.close(1008, claim === 'in-use' ? 'window already open' : 'not allowed');
+          return;
+        }
+        if (message?.type === 'window' && typeof message.id === 'number') {
+          const reply: WireMessage = { type: 'window', id: message.id, token: windows.mint() };
+          ws.send(JSON.stringify(reply));
           return;
         }
         if (message?.type !== 'invoke' || typeof message.id !== 'number') {

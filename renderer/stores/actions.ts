@@ -1,7 +1,7 @@
 // Commands the UI sends that also update stores with their results. Chats are named by conversationId; each
 // command goes out on the chat's own account.
 import type { EngineErrorPayload } from '../../shared/contract.ts';
-import { getBridge } from '../transport/bridge.ts';
+import { getBridge, windowToken } from '../transport/bridge.ts';
 import { popOutUrl } from '../transport/hash.ts';
 import { useChats } from './chats.ts';
 import type { PageKind } from './chats.ts';
@@ -121,8 +121,14 @@ export async function popOut(id: string): Promise<void> {
   const result = await getBridge().invoke('window.popOut', { account, peer });
   if (result.ok) return;
   if (result.error.code === 'not-supported') {
-    // Browser mode: a plain window showing only this chat; this window leaves it out of its tabs.
-    window.open(popOutUrl(location.href, account, peer), '_blank');
+    // Browser mode: a plain window showing only this chat, with its own token from the host; this window
+    // leaves it out of its tabs.
+    const token = await windowToken();
+    if (token === null) {
+      useUi.getState().addToast('Could not pop out the chat: too many Parley windows are open.');
+      return;
+    }
+    window.open(popOutUrl(location.href, account, peer, token), '_blank');
     useUi.getState().closeTab(id);
   } else {
     useUi.getState().addToast(`Could not pop out the chat: ${result.error.message}`);

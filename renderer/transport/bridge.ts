@@ -23,6 +23,12 @@ export function getBridge(): ParleyBridge {
   return bridge;
 }
 
+/** Browser mode: a token for a window about to be opened (null under Electron, where the shell opens them). */
+export function windowToken(): Promise<string | null> {
+  const b = getBridge();
+  return b instanceof WebSocketBridge ? b.windowToken() : Promise.resolve(null);
+}
+
 /** Registers a handler for a browser-mode socket that came back after a drop (no-op under Electron). */
 export function onBridgeReopen(handler: () => void): () => void {
   const b = getBridge();

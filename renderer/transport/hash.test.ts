@@ -28,6 +28,13 @@ test('parseHash reads the token and the pop-out view (account and peer)', () => 
   assert.deepEqual(parseHash(''), { token: null, view: 'main', account: null, peer: null });
 });
 
+test("popOutUrl gives the new window the host's token for it", () => {
+  assert.equal(
+    popOutUrl('http://127.0.0.1:5000/#token=main', 'me@x.org', 'alice@example.com', 'pop-1'),
+    'http://127.0.0.1:5000/#token=pop-1&view=chat&account=me%40x.org&peer=alice%40example.com',
+  );
+});
+
 test('popOutUrl keeps the token and sets view, account and peer', () => {
   const url = popOutUrl('http://127.0.0.1:5000/index.html#token=abc', 'me@x.org', 'alice@example.com');
   assert.equal(

@@ -1,9 +1,17 @@
 // Browser mode: the contract over a WebSocket to the loopback host (ws(s)://HOST/bridge). The first frame
-// on every socket is a hello with the host's token (never in the URL). Commands are WireInvoke frames answered by WireMessage results; events arrive in the engine's batches.
+// on every socket is a hello with this window's token (never in the URL). Commands are WireInvoke frames
+// answered by WireMessage results; events arrive in the engine's batches; a window about to open a pop-out
+// asks for the new window's token (WireWindowRequest).
 // If the socket drops (the host stays up), it reconnects with a growing delay; commands sent while it is
 // down wait for the socket, and commands in flight when it dropped answer a typed error instead of hanging.
 import { EventRouter } from '../../shared/bridge.ts';
-import type { ParleyBridge, WireHello, WireInvoke, WireMessage } from '../../shared/bridge.ts';
+import type {
+  ParleyBridge,
+  WireHello,
+  WireInvoke,
+  WireMessage,
+  WireWindowRequest,
+} from '../../shared/bridge.ts';
 import type {
   CommandName,
   CommandRequest,
@@ -26,6 +34,7 @@ export class WebSocketBridge implements ParleyBridge {
   readonly #token: string;
   readonly #router = new EventRouter();
   readonly #pending = new Map<number, (result: AnyResult) => void>();
+  readonly #windowTokens = new Map<number, (token: string | null) => void>();
   /** Frames waiting for the socket to open. */
   readonly #queue: Array<{ id: number; text: string }> = [];
   readonly #reopenHandlers = new Set<() => void>();
@@ -54,6 +63,17 @@ export class WebSocketBridge implements ParleyBridge {
 
   on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void {
     return this.#router.on(event, handler);
+  }
+
+  /** A token for a window this page is about to open, or null (too many windows, or the host is away). */
+  windowToken(): Promise<string | null> {
+    const socket = this.#socket;
+    if (socket?.readyState !== WebSocket.OPEN) return Promise.resolve(null);
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#windowTokens.set(id, resolve);
+      socket.send(JSON.stringify({ type: 'window', id } satisfies WireWindowRequest));
+    });
   }
 
   /** Called after the socket came back from a drop: events may have been missed, so re-read the state. */
@@ -92,6 +112,10 @@ export class WebSocketBridge implements ParleyBridge {
         const resolve = this.#pending.get(message.id);
         this.#pending.delete(message.id);
         resolve?.(message.result);
+      } else if (message.type === 'window') {
+        const resolve = this.#windowTokens.get(message.id);
+        this.#windowTokens.delete(message.id);
+        resolve?.(typeof message.token === 'string' ? message.token : null);
       } else if (message.type === 'events' && Array.isArray(message.batch)) {
         this.#router.dispatch(message.batch);
       }
@@ -100,6 +124,8 @@ export class WebSocketBridge implements ParleyBridge {
       if (this.#socket !== socket) return;
       this.#socket = null;
       // Commands already sent will never be answered on a new socket.
+      for (const resolve of this.#windowTokens.values()) resolve(null);
+      this.#windowTokens.clear();
       for (const [id, resolve] of this.#pending) {
         if (!this.#queue.some((queued) => queued.id === id)) {
           this.#pending.delete(id);
