@@ -114,6 +114,14 @@ export const commands = {
   },
   'account.forgetCertificates': { request: accountOnly, response: ok },
   /**
+   * Allow (or stop allowing) a plain-text password (SASL PLAIN) for this account over the certificate pinned
+   * now: refused while none is pinned; a different pinned certificate later needs allowing again.
+   */
+  'account.allowPlainPassword': {
+    request: z.object({ account: accountSchema, allowed: z.boolean() }).strict(),
+    response: ok,
+  },
+  /**
    * Every account the engine knows now: those signed in (or signing in, or reconnecting) with their roster,
    * presence and requests, and saved ones that are offline (empty lists, the last error if any).
    */

@@ -170,7 +170,21 @@ export class Engine {
       return OK;
     },
     'account.forgetCertificates': async ({ account }) => {
-      await this.#settings.updateAccount(account, { pinnedFingerprint256: null });
+      await this.#settings.updateAccount(account, {
+        pinnedFingerprint256: null,
+        plainPasswordAllowedFor: null,
+      });
+      return OK;
+    },
+    'account.allowPlainPassword': async ({ account, allowed }) => {
+      const pinned = this.#settings.account(account).pinnedFingerprint256;
+      if (allowed && pinned === null) {
+        throw new EngineError(
+          'invalid-request',
+          'No certificate is pinned for this account: a plain-text password is only ever allowed over one you trusted by hand.',
+        );
+      }
+      await this.#settings.updateAccount(account, { plainPasswordAllowedFor: allowed ? pinned : null });
       return OK;
     },
     'state.snapshot': async () => ({ accounts: this.#snapshot() }),

@@ -35,6 +35,7 @@ export const ENGINE_COMMANDS = [
   'account.saved',
   'account.trustCertificate',
   'account.forgetCertificates',
+  'account.allowPlainPassword',
   'connection.retryNow',
   'state.snapshot',
   'chat.search',

@@ -7,6 +7,8 @@ import type { Contact, OwnShow } from '../../shared/contract.ts';
 
 export interface AccountSettings {
   pinnedFingerprint256: string | null;
+  /** The pinned certificate over which the user allowed a plain-text password (SASL PLAIN); null: none. */
+  plainPasswordAllowedFor: string | null;
   lastPresence: { show: OwnShow; status: string | null; priority: number } | null;
   /** How this account connects (shown in the sign-in form next time). */
   connection: { host: string | null; port: number | null; directTls: boolean } | null;
@@ -31,6 +33,7 @@ export interface RosterCache {
 
 const DEFAULT_ACCOUNT: AccountSettings = {
   pinnedFingerprint256: null,
+  plainPasswordAllowedFor: null,
   lastPresence: null,
   connection: null,
   passwordBackend: null,
@@ -50,6 +53,14 @@ async function readJson<T>(file: string): Promise<T | null> {
   } catch {
     return null; // missing or corrupt: start fresh rather than refuse to start
   }
+}
+
+/** A plain-text password may go over this account's link only while the certificate it was allowed for is pinned. */
+export function plainPasswordAllowed(settings: AccountSettings): boolean {
+  return (
+    settings.pinnedFingerprint256 !== null &&
+    settings.plainPasswordAllowedFor === settings.pinnedFingerprint256
+  );
 }
 
 export class SettingsStore {
