@@ -178,6 +178,7 @@ export const errorCodeSchema = z.enum([
   'insecure-refused', // would authenticate over an unencrypted link
   'no-mechanism', // no SASL mechanism we accept over this link
   'stream-error', // the server closed the stream with an error condition
+  'too-large', // larger than the server accepts on this stream (XEP-0478)
   'conflict', // another session took this resource
   'timeout',
   'not-supported', // the server lacks the feature (e.g. pre-approval)

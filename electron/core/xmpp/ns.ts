@@ -32,3 +32,4 @@ export const NS_MARKERS = 'urn:xmpp:chat-markers:0'; // XEP-0333
 export const NS_HINTS = 'urn:xmpp:hints'; // XEP-0334
 export const NS_SID = 'urn:xmpp:sid:0'; // XEP-0359
 export const NS_BLOCKING = 'urn:xmpp:blocking'; // XEP-0191
+export const NS_STREAM_LIMITS = 'urn:xmpp:stream-limits:0'; // XEP-0478

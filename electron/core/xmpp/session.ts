@@ -21,6 +21,7 @@ export { classifyConnectError, isLoopbackHost } from './connection.ts';
 import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapter.ts';
 import { resolveEndpoints, type Endpoint } from './resolve-endpoints.ts';
 import { authenticate, saslLinkOf } from '../sasl/negotiate.ts';
+import { overServerLimit, parseStreamLimits, type StreamLimits } from './stream-limits.ts';
 import { NS_SM, type StreamManagement } from './stream-management.ts';
 import {
   bindResource,
@@ -63,6 +64,8 @@ export interface StreamFeatureFlags {
   rosterVersioning: boolean;
   preApproval: boolean;
   streamManagement: boolean;
+  /** XEP-0478: what the server accepts on this stream (stream-limits.ts). */
+  limits: StreamLimits;
 }
 
 export interface SessionEvents {
@@ -88,6 +91,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   #closing = false;
   #ackRequestQueued = false;
   #lastHeard = Date.now();
+  #lastSent = Date.now();
   /** Stanzas held until start(): the engine must see them in order, after it has attached its listener. */
   #held: Element[] | null = [];
   #liveness: NodeJS.Timeout | null = null;
@@ -146,6 +150,8 @@ export class XmppSession extends EventEmitter<SessionEvents> {
       this.emit('closed', error);
     };
     // A link that drops packets without a reset never closes by itself: probe when silent, give up after.
+    const idleSeconds = negotiated.features.limits.idleSeconds;
+    const idleCheck = idleSeconds === null ? [] : [(idleSeconds * 1000) / 2];
     this.#liveness = setInterval(
       () => {
         const silent = Date.now() - this.#lastHeard;
@@ -159,8 +165,14 @@ export class XmppSession extends EventEmitter<SessionEvents> {
         } else if (silent >= liveness.probeAfterMs) {
           this.#probe();
         }
+        // XEP-0478: the server ends a stream we leave quiet for idle-seconds; a space keeps it (RFC 6120 §4.6.1).
+        const idle = this.features.limits.idleSeconds;
+        if (idle !== null && Date.now() - this.#lastSent >= (idle * 1000) / 2 && !this.#closing) {
+          this.#lastSent = Date.now();
+          connection.write(' ').catch(() => undefined);
+        }
       },
-      Math.max(100, Math.min(liveness.probeAfterMs, liveness.deadAfterMs) / 4),
+      Math.max(100, Math.min(liveness.probeAfterMs, liveness.deadAfterMs, ...idleCheck) / 4),
     );
     this.#liveness.unref();
     this.#drop = onGone;
@@ -248,6 +260,14 @@ export class XmppSession extends EventEmitter<SessionEvents> {
    */
   sendMany(stanzas: Element[]): Promise<void> {
     if (this.#closed) return Promise.reject(new EngineError('not-connected', 'You are offline.'));
+    const limit = this.features.limits.maxBytes;
+    if (limit !== null && stanzas.some((s) => overServerLimit(s, this.features.limits))) {
+      // Written, it would end the stream (XEP-0478): nothing of this burst goes out; the caller decides.
+      return Promise.reject(
+        new EngineError('too-large', `That is larger than your server accepts (${limit} bytes).`),
+      );
+    }
+    this.#lastSent = Date.now();
     if (this.#sm) {
       for (const stanza of stanzas) this.#sm.sent(stanza);
       this.#requestAck();
@@ -385,6 +405,7 @@ async function negotiate(
     rosterVersioning: Boolean(features.getChild('ver', NS_ROSTER_VER)),
     preApproval: Boolean(features.getChild('sub', NS_PRE_APPROVAL)),
     streamManagement: Boolean(features.getChild('sm', NS_SM)),
+    limits: parseStreamLimits(features),
   };
   const sm = flags.streamManagement ? (options.sm ?? null) : null;
   if (sm?.resumable && sm.jid && (await sm.resume(connection))) {
