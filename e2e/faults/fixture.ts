@@ -1,4 +1,4 @@
-// Shared set-up for the fault-injection suites: one Prosody per file, fresh accounts per test, engines with
+// Shared set-up for the fault-injection suites: one server (PARLEY_SERVER's kind) per file, fresh accounts per test, engines with
 // fast reconnect backoff that record every event, slixmpp peers, fault proxies, and the few views of what
 // each side saw that the assertions compare ("exactly once, in order").
 import { before, after } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startProsody, type ProsodyServer } from '../harness/prosody.ts';
+import { serverKind, startServer, type XmppServer } from '../harness/server.ts';
 import { startSlixmppPeer, type SlixmppPeer } from '../harness/peer.ts';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.ts';
 import { Engine, type EngineOptions } from '../../electron/core/engine.ts';
@@ -30,9 +30,9 @@ export interface Client {
 }
 
 export interface FaultFixture {
-  readonly server: ProsodyServer;
+  readonly server: XmppServer;
   account(prefix: string): Promise<Account>;
-  /** An engine signed in through `port` (a proxy, or Prosody itself), in a new data folder unless given one. */
+  /** An engine signed in through `port` (a proxy, or the server itself), in a new data folder unless given one. */
   client(
     acc: Account,
     port: number,
@@ -48,13 +48,13 @@ export interface FaultFixture {
 
 /** Registers the file's before/after hooks and answers the helpers its tests use. */
 export function useFaultFixture(): FaultFixture {
-  let server: ProsodyServer | undefined;
+  let server: XmppServer | undefined;
   const dirs: string[] = [];
   const cleanups: Array<() => Promise<unknown>> = [];
   let counter = 0;
 
   before(async () => {
-    server = await startProsody();
+    server = await startServer(serverKind());
   });
 
   after(async () => {
@@ -63,8 +63,8 @@ export function useFaultFixture(): FaultFixture {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  const running = (): ProsodyServer => {
-    if (!server) throw new Error('Prosody is not running (before() failed?)');
+  const running = (): XmppServer => {
+    if (!server) throw new Error('the server is not running (before() failed?)');
     return server;
   };
   const tempDir = async () => {

@@ -11,8 +11,9 @@ import { Engine } from '../../electron/core/engine.ts';
 import type { ConnectionState, EngineEvent } from '../../shared/contract.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 import type { FaultProxy } from './fault-proxy.ts';
-import { freePort, startProsody } from './prosody.ts';
-import type { ProsodyServer } from './prosody.ts';
+import { freePort } from './server-launch.ts';
+import { serverKind, startServer } from './server.ts';
+import type { XmppServer } from './server.ts';
 
 const HOST = '127.0.0.1';
 const QUIET_MS = 500; // how long "nothing arrives" is watched for
@@ -363,14 +364,14 @@ test('a target that is down looks like a reset to the client', { timeout: 10_000
   }
 });
 
-describe('fault proxy between an Engine and a real Prosody', () => {
+describe('fault proxy between an Engine and a real server', () => {
   const USER = 'alice';
   const PASSWORD = 'alice-password';
-  let server: ProsodyServer;
+  let server: XmppServer;
   let dataDir: string;
 
   before(async () => {
-    server = await startProsody({ accounts: [{ user: USER, password: PASSWORD }] });
+    server = await startServer(serverKind(), { accounts: [{ user: USER, password: PASSWORD }] });
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-fault-proxy-'));
   });
 

@@ -87,3 +87,18 @@ export async function startServer(
   if (kind === 'ejabberd') return startEjabberd({ ...common, ...ejabberd });
   return startProsody({ ...common, ...prosody });
 }
+
+/**
+ * Client connections the server's log shows accepted since its last (re)start, readiness probes included:
+ * Prosody logs 'Client connected' per c2s connection, ejabberd 'Accepted connection <peer> -> <ip:port>'
+ * per listener connection (the HTTP API's are left out).
+ */
+export function acceptedConnections(server: XmppServer): number {
+  const lines = server.log().split('\n');
+  if (server.kind === 'prosody') return lines.filter((l) => l.includes('Client connected')).length;
+  const c2s = new Set([server.c2sPort, server.directTlsPort].map((p) => `${server.host}:${p}`));
+  return lines.filter((l) => {
+    const match = / Accepted connection \S+ -> (\S+)$/.exec(l.trimEnd());
+    return match?.[1] !== undefined && c2s.has(match[1]);
+  }).length;
+}

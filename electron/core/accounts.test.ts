@@ -6,18 +6,18 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
+import { serverKind, startServer, type XmppServer } from '../../e2e/harness/server.ts';
 import { startSlixmppPeer, type SlixmppPeer } from '../../e2e/harness/peer.ts';
 import type { ChatMessage, EngineEvent } from '../../shared/contract.ts';
 import { Engine } from './engine.ts';
 import type { SecretBackend } from './credentials.ts';
 
 const PASSWORD = 'several-accounts-8812';
-let server: ProsodyServer;
+let server: XmppServer;
 const cleanup: Array<() => Promise<unknown>> = [];
 
 before(async () => {
-  server = await startProsody({
+  server = await startServer(serverKind(), {
     accounts: ['work', 'home', 'carol'].map((user) => ({ user, password: PASSWORD })),
   });
 });

@@ -6,17 +6,17 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
+import { serverKind, startServer, type XmppServer } from '../../e2e/harness/server.ts';
 import { startSlixmppPeer } from '../../e2e/harness/peer.ts';
 import { Engine } from './engine.ts';
 import type { SecretBackend } from './credentials.ts';
 
 const PASSWORD = 'pässwörd-that-must-not-leak-7319';
-let server: ProsodyServer;
+let server: XmppServer;
 const dirs: string[] = [];
 
 before(async () => {
-  server = await startProsody({
+  server = await startServer(serverKind(), {
     accounts: [
       { user: 'alice', password: PASSWORD },
       { user: 'bob', password: PASSWORD },

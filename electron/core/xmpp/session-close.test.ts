@@ -5,12 +5,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import tls from 'node:tls';
 import { xml } from '@xmpp/xml';
-import { startProsody, type ProsodyServer } from '../../../e2e/harness/prosody.ts';
+import { serverKind, startServer, type XmppServer } from '../../../e2e/harness/server.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 
-let server: ProsodyServer;
+let server: XmppServer;
 before(async () => {
-  server = await startProsody({ accounts: [{ user: 'closer', password: 'closer-password' }] });
+  server = await startServer(serverKind(), { accounts: [{ user: 'closer', password: 'closer-password' }] });
 });
 after(async () => {
   await server?.stop();

@@ -7,21 +7,27 @@ import { mkdtemp, rm, cp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startProsody, freePort, type ProsodyServer } from '../../../e2e/harness/prosody.ts';
+import { freePort } from '../../../e2e/harness/server-launch.ts';
+import {
+  acceptedConnections,
+  serverKind,
+  startServer,
+  type XmppServer,
+} from '../../../e2e/harness/server.ts';
 import { Engine, type EngineOptions } from '../engine.ts';
 import type { ConnectionState, EngineEvent, SignInRequest } from '../../../shared/contract.ts';
 import { isLoopbackHost } from './session.ts';
 import { orderEndpoints } from './resolve-endpoints.ts';
 
 const PASSWORD = 'correct horse';
-let selfSigned: ProsodyServer; // password_hash SHA-256, self-signed certificate
-let caSigned: ProsodyServer; // password_hash SHA-1, certificate from a throwaway CA
+let selfSigned: XmppServer; // password_hash SHA-256, self-signed certificate
+let caSigned: XmppServer; // password_hash SHA-1, certificate from a throwaway CA
 const dirs: string[] = [];
 
 before(async () => {
   [selfSigned, caSigned] = await Promise.all([
-    startProsody({ passwordHash: 'SHA-256', accounts: [{ user: 'alice', password: PASSWORD }] }),
-    startProsody({
+    startServer(serverKind(), { passwordHash: 'SHA-256', accounts: [{ user: 'alice', password: PASSWORD }] }),
+    startServer(serverKind(), {
       passwordHash: 'SHA-1',
       certificate: 'ca-signed',
       accounts: [{ user: 'alice', password: PASSWORD }],
@@ -45,7 +51,7 @@ async function newEngine(
   return { engine, events, dataDir };
 }
 
-function request(server: ProsodyServer, extra: Partial<SignInRequest> = {}): SignInRequest {
+function request(server: XmppServer, extra: Partial<SignInRequest> = {}): SignInRequest {
   return {
     jid: `alice@${server.domain}`,
     password: PASSWORD,
@@ -59,12 +65,7 @@ async function signIn(engine: Engine, req: SignInRequest) {
   return engine.invoke('account.signIn', req);
 }
 
-function countConnects(server: ProsodyServer): number {
-  return server
-    .log()
-    .split('\n')
-    .filter((line) => line.includes('Client connected')).length;
-}
+const countConnects = acceptedConnections;
 
 test('STARTTLS with a CA-issued certificate signs in with the strongest SCRAM the server offers (SHA-1 here)', async () => {
   const { engine } = await newEngine({ extraCertificates: [caSigned.caPem!] });
@@ -91,7 +92,7 @@ test('direct TLS (XEP-0368) with SCRAM-SHA-256 on a server storing SHA-256', asy
 
 for (const transport of ['starttls', 'direct-tls'] as const) {
   test(`untrusted certificate over ${transport}: typed error with details, exact-pin trust, a new certificate refused again`, async () => {
-    const server = await startProsody({ accounts: [{ user: 'alice', password: PASSWORD }] });
+    const server = await startServer(serverKind(), { accounts: [{ user: 'alice', password: PASSWORD }] });
     try {
       const { engine, events } = await newEngine();
       const req = request(
