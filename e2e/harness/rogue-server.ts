@@ -45,6 +45,8 @@ export interface RogueServerOptions {
   onIq?: (iq: Element, connection: RogueConnection) => string | 'ignore' | undefined;
   /** How many received elements each connection keeps (oldest dropped first). Default 10,000. */
   keep?: number;
+  /** More stream features (XML) offered at a stage, after the usual ones (e.g. XEP-0478 limits). */
+  extraFeatures?: Partial<Record<RogueStage, string>>;
 }
 
 export interface RogueServer {
@@ -240,7 +242,7 @@ export class RogueConnection {
     } else if (stage === 'authenticated') {
       inner = `<bind xmlns='${NS_BIND}'/>`;
     }
-    return `<stream:features>${inner}</stream:features>`;
+    return `<stream:features>${inner}${this.#options.extraFeatures?.[stage] ?? ''}</stream:features>`;
   }
 
   reached(stage: RogueStage): Promise<void> {

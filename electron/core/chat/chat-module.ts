@@ -3,7 +3,7 @@
 // into the server archive when the local history runs out.
 import type { Element } from '@xmpp/xml';
 import { bareJid, parseJid } from '../../../shared/jid.ts';
-import { toEngineError } from '../errors.ts';
+import { EngineError, toEngineError } from '../errors.ts';
 import {
   defineModule,
   type AccountContext,
@@ -13,6 +13,7 @@ import {
 import type { RosterModule } from '../roster/roster-module.ts';
 import type { MamModule } from '../mam/mam-module.ts';
 import { NS_DELAY, NS_SID } from '../xmpp/ns.ts';
+import { overServerLimit } from '../xmpp/stream-limits.ts';
 import { Chats, type StateUpdate } from './chat.ts';
 import { StrangerInbox } from './strangers.ts';
 
@@ -32,6 +33,12 @@ export interface ChatModule extends ProtocolModule {
 }
 
 const OK = { ok: true } as const;
+
+const tooLarge = (maxBytes: number | null): EngineError =>
+  new EngineError(
+    'too-large',
+    `This message is larger than your server accepts (${maxBytes} bytes). Shorten it and send it again.`,
+  );
 
 function create(context: AccountContext) {
   const { account } = context;
@@ -68,8 +75,18 @@ function create(context: AccountContext) {
     announceRequests();
   };
 
-  /** Puts messages on the wire. Without stream management there is no ack: written counts as sent. */
-  const transmit = async (link: SessionLink, stanzas: Element[]): Promise<void> => {
+  /**
+   * Puts messages on the wire. Without stream management there is no ack: written counts as sent. A message
+   * larger than the server accepts (XEP-0478) fails on its own instead of ending the stream at every try.
+   */
+  const transmit = async (link: SessionLink, outgoing: Element[]): Promise<void> => {
+    const limits = link.features.limits;
+    const stanzas = outgoing.filter((stanza) => {
+      if (!overServerLimit(stanza, limits)) return true;
+      const [update] = sentUpdate(stanza);
+      if (update) chats.fail(update.id, update.peer, tooLarge(limits.maxBytes));
+      return false;
+    });
     if (stanzas.length === 0) return;
     try {
       await link.sendMany(stanzas);

@@ -405,17 +405,21 @@ export class Chats {
     const fromPeerServer = from.local === null && from.domain === parseJid(peer).domain;
     if (!fromPeer && !fromPeerServer) return true;
     const { condition, text } = stanzaError(message);
-    const error = new EngineError('server-error', describeStanzaError(condition, text), {
-      condition,
-    }).toPayload();
+    this.fail(id, peer, new EngineError('server-error', describeStanzaError(condition, text), { condition }));
+    return true;
+  }
+
+  /** A sent message (stanza id `id` in chat `peer`) will not be delivered: it is 'failed', with why. */
+  fail(id: string, peer: string, failure: EngineError): void {
+    this.flushIncoming();
+    const error = failure.toPayload();
     const moved = this.#store.setState(
       this.account,
       { messageId: id, peer, direction: 'out' },
       'failed' satisfies MessageState,
-      JSON.stringify({ message: error.message, condition }),
+      JSON.stringify({ message: error.message, condition: error.condition }),
     );
     if (moved) this.#events.emit('chat.failed', { failures: [{ account: this.account, id, peer, error }] });
-    return true;
   }
 
   #remember(id: string, peer: string): void {
