@@ -112,20 +112,21 @@ describe('harness ejabberd config', () => {
     requireEncryption: true,
     debug: false,
     extraConfig: {},
+    extraListeners: [],
   };
 
   test('extras merge key by key, replace non-objects, and null removes', () => {
     const config = ejabberdConfig({
       ...input,
       extraConfig: {
-        modules: { mod_muc: {}, mod_mam: null, mod_roster: { store_current_id: true } },
+        modules: { mod_muc: {}, mod_mam: null, mod_roster: { versioning: false } },
         loglevel: 'debug',
       },
     });
     const modules = config.modules as Record<string, unknown>;
     assert.deepEqual(modules.mod_muc, {});
     assert.equal('mod_mam' in modules, false);
-    assert.deepEqual(modules.mod_roster, { versioning: true, store_current_id: true });
+    assert.deepEqual(modules.mod_roster, { versioning: false, store_current_id: true });
     assert.ok('mod_carboncopy' in modules, 'the rest of the base set stays');
     assert.equal(config.loglevel, 'debug');
   });
@@ -140,5 +141,16 @@ describe('harness ejabberd config', () => {
       listeners(false).map((l) => l.port),
       [1, 2, 3],
     );
+  });
+
+  test('extra listeners come after the harness listeners', () => {
+    const service = { port: 4, ip: '127.0.0.1', module: 'ejabberd_service' };
+    const config = ejabberdConfig({ ...input, extraListeners: [service] });
+    const listen = config.listen as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      listen.map((l) => l.port),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(listen[3], service);
   });
 });

@@ -32,8 +32,10 @@ export interface EjabberdOptions extends CommonServerOptions, EjabberdExtra {}
 
 export interface EjabberdServer extends XmppServer {
   readonly kind: 'ejabberd';
-  /** mod_http_api on loopback (register/unregister/status only). */
+  /** mod_http_api on loopback (the commands in ejabberd-config.ts's API_COMMANDS only). */
   apiPort: number;
+  /** Runs an API command (POST /api/<command> with `body` as JSON); throws on an error status. */
+  api(command: string, body: Record<string, string>): Promise<void>;
 }
 
 const EJABBERDCTL = '/usr/sbin/ejabberdctl';
@@ -99,6 +101,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
         requireEncryption: options.requireEncryption ?? true,
         debug: Boolean(process.env.PARLEY_EJABBERD_DEBUG),
         extraConfig: options.extraConfig ?? {},
+        extraListeners: options.extraListeners ?? [],
       }),
     );
     await chownTree(dir, user);
@@ -178,6 +181,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     caPem: null,
     dir,
     pidFile,
+    api,
     register: (name, password) => api('register', { user: name, host: domain, password }),
     unregister: (name) => api('unregister', { user: name, host: domain }),
     async replaceCertificate() {

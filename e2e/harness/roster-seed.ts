@@ -1,8 +1,10 @@
 // Large rosters for benchmarks and load tests, without 10,000 roster pushes:
 // - seedRoster writes a user's roster straight into Prosody's internal (file) storage while the user is
-//   offline, in the exact form Prosody 0.12 writes it itself;
+//   offline, in the exact form Prosody 0.12 writes it itself; on ejabberd it adds each contact with
+//   mod_admin_extra's add_rosteritem over the harness's HTTP API (subscription states included);
 // - startPresenceComponent connects an external component (XEP-0114) on loopback that speaks for every
-//   JID at its domain, so thousands of contacts there can be "online" towards a user.
+//   JID at its domain, so thousands of contacts there can be "online" towards a user (Prosody's
+//   component listener, or an ejabberd_service listener).
 //
 // Facts this relies on (checked against Prosody 0.12.3 by adding contacts with a real client, and in
 // /usr/lib/prosody: core/rostermanager.lua, util/datamanager.lua, modules/mod_component.lua, core/portmanager.lua):
@@ -27,7 +29,10 @@ import { chown, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import net from 'node:net';
 import path from 'node:path';
 import { Parser, type Element } from '@xmpp/xml';
-import { freePort, type ProsodyServer } from './prosody.ts';
+import type { EjabberdServer } from './ejabberd.ts';
+import type { ProsodyServer } from './prosody.ts';
+import { freePort } from './server-launch.ts';
+import type { ServerOptions, XmppServer } from './server.ts';
 
 export interface SeedContact {
   jid: string;
@@ -78,11 +83,54 @@ async function prosodyOwner(server: ProsodyServer): Promise<{ uid: number; gid: 
 }
 
 /**
+ * Gives `user` (offline, and on ejabberd with an empty roster: the harness's fresh accounts) exactly
+ * `contacts` as roster, on either server.
+ */
+export async function seedRoster(
+  server: XmppServer,
+  user: string,
+  contacts: readonly SeedContact[],
+): Promise<void> {
+  if (server.kind === 'ejabberd') await seedEjabberdRoster(server as EjabberdServer, user, contacts);
+  else await seedProsodyRoster(server as ProsodyServer, user, contacts);
+}
+
+/**
+ * One add_rosteritem per contact (groups joined by ';', as 23.01's command takes them), ~2.5 ms each. One
+ * at a time: Mnesia serialises writes to one roster, more in flight only add lock retries.
+ */
+async function seedEjabberdRoster(
+  server: EjabberdServer,
+  user: string,
+  contacts: readonly SeedContact[],
+): Promise<void> {
+  const local = user.includes('@') ? user.slice(0, user.indexOf('@')) : user;
+  const seen = new Set<string>();
+  for (const contact of contacts) {
+    if (seen.has(contact.jid)) throw new Error(`duplicate roster entry ${contact.jid}`);
+    if (contact.groups?.some((g) => g.includes(';'))) throw new Error(`';' in a group of ${contact.jid}`);
+    seen.add(contact.jid);
+  }
+  for (const contact of contacts) {
+    const at = contact.jid.indexOf('@');
+    await server.api('add_rosteritem', {
+      localuser: local,
+      localhost: server.domain,
+      user: at < 0 ? '' : contact.jid.slice(0, at),
+      host: contact.jid.slice(at + 1),
+      nick: contact.name ?? '',
+      group: [...new Set(contact.groups ?? [])].join(';'),
+      subs: contact.subscription,
+    });
+  }
+}
+
+/**
  * Replaces `user`'s roster with `contacts` by writing Prosody's storage file directly. The user must be
  * offline (Prosody keeps an online user's roster in memory and would overwrite the file). Returns the
  * roster version written.
  */
-export async function seedRoster(
+export async function seedProsodyRoster(
   server: ProsodyServer,
   user: string,
   contacts: readonly SeedContact[],
@@ -134,12 +182,14 @@ export async function seedRoster(
 export interface ComponentConfig {
   /** Lua for startProsody's extraConfig: listener options plus the Component section. */
   extraConfig: string;
+  /** The same for startServer, whichever the kind: Prosody's Lua, or an ejabberd_service listener. */
+  serverOptions: Pick<ServerOptions, 'prosody' | 'ejabberd'>;
   port: number;
 }
 
 /**
- * Config for a component listener on a free loopback port. Pass `extraConfig` to startProsody; the
- * Component section ends where the harness's VirtualHost begins.
+ * Config for a component listener on a free loopback port. Pass `extraConfig` to startProsody (the
+ * Component section ends where the harness's VirtualHost begins), or `serverOptions` to startServer.
  */
 export async function presenceComponentConfig(
   componentDomain: string,
@@ -147,15 +197,23 @@ export async function presenceComponentConfig(
   port?: number,
 ): Promise<ComponentConfig> {
   const chosen = port ?? (await freePort());
+  const extraConfig = [
+    `component_ports = { ${chosen} }`,
+    `component_interfaces = { "127.0.0.1" }`,
+    `Component ${JSON.stringify(componentDomain)}`,
+    `  component_secret = ${JSON.stringify(secret)}`,
+    '',
+  ].join('\n');
+  const service = {
+    port: chosen,
+    ip: '127.0.0.1',
+    module: 'ejabberd_service',
+    hosts: { [componentDomain]: { password: secret } },
+  };
   return {
     port: chosen,
-    extraConfig: [
-      `component_ports = { ${chosen} }`,
-      `component_interfaces = { "127.0.0.1" }`,
-      `Component ${JSON.stringify(componentDomain)}`,
-      `  component_secret = ${JSON.stringify(secret)}`,
-      '',
-    ].join('\n'),
+    extraConfig,
+    serverOptions: { prosody: { extraConfig }, ejabberd: { extraListeners: [service] } },
   };
 }
 
@@ -198,8 +256,22 @@ function presenceXml(from: string, to: string, show?: string, status?: string): 
   return `<presence from="${escapeXml(from)}" to="${escapeXml(to)}"${children ? `>${children}</presence>` : '/>'}`;
 }
 
-/** The component_ports value from the server's generated config. */
-async function componentPort(server: ProsodyServer): Promise<number> {
+/** The component port in the server's generated config (Prosody's component_ports, ejabberd's service listener). */
+async function componentPort(server: XmppServer): Promise<number> {
+  if (server.kind === 'ejabberd') {
+    // The generated ejabberd.yml is JSON after its comment line.
+    const text = await readFile(path.join(server.dir, 'ejabberd.yml'), 'utf8');
+    const config = JSON.parse(text.slice(text.indexOf('\n') + 1)) as {
+      listen?: Array<Record<string, unknown>>;
+    };
+    const service = config.listen?.find((l) => l.module === 'ejabberd_service');
+    if (typeof service?.port !== 'number') {
+      throw new Error(
+        'no ejabberd_service listener: start ejabberd with serverOptions from presenceComponentConfig()',
+      );
+    }
+    return service.port;
+  }
   const config = await readFile(path.join(server.dir, 'prosody.cfg.lua'), 'utf8');
   const match = /component_ports\s*=\s*\{\s*(\d+)/.exec(config);
   if (!match) {
@@ -220,7 +292,7 @@ type StreamParser = Parser & {
  * marked online. Rejects if the handshake fails within 10 s.
  */
 export async function startPresenceComponent(
-  server: ProsodyServer,
+  server: XmppServer,
   componentDomain: string,
   secret: string,
   options: { port?: number } = {},
