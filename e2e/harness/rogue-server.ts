@@ -207,10 +207,12 @@ export class RogueConnection {
     return this.#raw.join('');
   }
 
-  /** Writes to the client as is; false when the socket's buffer is full (await flushed()). */
-  send(data: string | Element): boolean {
+  /** Writes to the client as is (bytes too); false when the socket's buffer is full (await flushed()). */
+  send(data: string | Uint8Array | Element): boolean {
     if (this.#socket.destroyed || !this.#socket.writable) return false;
-    return this.#socket.write(typeof data === 'string' ? data : data.toString());
+    return this.#socket.write(
+      typeof data === 'string' || data instanceof Uint8Array ? data : data.toString(),
+    );
   }
 
   /** Resolves once everything sent has been handed to the kernel. */
