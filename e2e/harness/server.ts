@@ -30,6 +30,11 @@ export interface CommonServerOptions {
   certificate?: 'self-signed' | 'ca-signed';
   /** Default true: no stream is served before STARTTLS. */
   requireEncryption?: boolean;
+  /**
+   * Also serve XMPP over WebSocket (RFC 7395) on a loopback HTTPS port with the harness certificate
+   * (Prosody's mod_websocket, ejabberd's ejabberd_http_ws): see XmppServer.websocketUrl.
+   */
+  websocket?: boolean;
 }
 
 export interface XmppServer {
@@ -40,6 +45,9 @@ export interface XmppServer {
   c2sPort: number;
   /** Direct TLS (XEP-0368) port. */
   directTlsPort: number;
+  /** With `websocket: true`: the wss:// URL of the WebSocket endpoint (by IP), and its HTTPS port. */
+  websocketUrl?: string;
+  httpsPort?: number;
   certificate: CertificateFiles;
   /** The CA's certificate when started with certificate 'ca-signed', else null. */
   caPem: string | null;
