@@ -74,6 +74,8 @@ interface ConfigInput {
   extraConfig: string;
   c2sPort: number;
   directTlsPort: number;
+  /** mod_websocket's HTTPS port (websocket: true), else null. */
+  httpsPort: number | null;
   cert: IssuedCertificate;
   tlsProtocol: string | null;
   debug: boolean;
@@ -89,7 +91,7 @@ data_path = ${lua(path.join(c.dir, 'data'))}
 certificates = ${lua(path.join(c.dir, 'certs'))}
 log = { { levels = { min = ${lua(c.debug ? 'debug' : 'info')} }, to = "file", filename = ${lua(path.join(c.dir, 'prosody.log'))} } }
 
--- Loopback only, ports chosen at runtime; no s2s, no HTTP.
+-- Loopback only, ports chosen at runtime; no s2s, no plain HTTP (HTTPS only for mod_websocket).
 interfaces = { "${HOST}" }
 c2s_interfaces = { "${HOST}" }
 c2s_ports = { ${c.c2sPort} }
@@ -98,7 +100,9 @@ c2s_direct_tls_ports = { ${c.directTlsPort} }
 s2s_ports = {}
 s2s_direct_tls_ports = {}
 http_ports = {}
-https_ports = {}
+https_ports = { ${c.httpsPort ?? ''} }
+https_interfaces = { "${HOST}" }
+http_default_host = ${lua(c.domain)}
 
 -- mod_limits stays unloaded: flood tests need unthrottled c2s.
 modules_enabled = { ${c.modules.map(lua).join(', ')} }
@@ -150,6 +154,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   let stopped = false;
   let c2sPort = 0;
   let directTlsPort = 0;
+  let httpsPort: number | null = null;
   let cert: IssuedCertificate;
   let caPem: string | null = null;
 
@@ -164,9 +169,14 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         cert,
         c2sPort,
         directTlsPort,
+        httpsPort,
         passwordHash: options.passwordHash ?? 'SHA-256',
         requireEncryption: options.requireEncryption ?? true,
-        modules: [...baseModules, ...(options.extraModules ?? [])],
+        modules: [
+          ...baseModules,
+          ...(options.websocket ? ['websocket'] : []),
+          ...(options.extraModules ?? []),
+        ],
         extraConfig: options.extraConfig ?? '',
         tlsProtocol: options.tlsProtocol ?? null,
         debug: Boolean(process.env.PARLEY_PROSODY_DEBUG),
@@ -261,7 +271,11 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     server.caPem = caPem;
 
     for (let attempt = 1; ; attempt++) {
-      [c2sPort, directTlsPort] = (await freePorts(2)) as [number, number];
+      [c2sPort, directTlsPort, httpsPort = null] = (await freePorts(options.websocket ? 3 : 2)) as [
+        number,
+        number,
+        number?,
+      ];
       await writeConfig();
       if (attempt === 1) {
         for (const a of options.accounts ?? []) await server.register(a.user, a.password);
@@ -277,6 +291,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     }
     server.c2sPort = c2sPort;
     server.directTlsPort = directTlsPort;
+    if (httpsPort !== null) {
+      server.httpsPort = httpsPort;
+      server.websocketUrl = `wss://${HOST}:${httpsPort}/xmpp-websocket`;
+    }
     return server;
   } catch (err) {
     await stopChild().catch(() => undefined);
