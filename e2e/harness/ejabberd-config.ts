@@ -31,6 +31,8 @@ export interface EjabberdConfigInput {
   debug: boolean;
   extraConfig: Record<string, unknown>;
   extraListeners: Array<Record<string, unknown>>;
+  /** XMPP over WebSocket (RFC 7395) and XEP-0156 host-meta on this TLS port; none when absent or null. */
+  httpsPort?: number | null;
 }
 
 const HOST = '127.0.0.1';
@@ -55,7 +57,26 @@ function c2sListener(port: number, tls: { direct: boolean; required: boolean }):
   };
 }
 
+/** The WebSocket endpoint's path on the harness's HTTPS port (the same on Prosody). */
+export const WEBSOCKET_PATH = '/xmpp-websocket';
+
+/** ejabberd_http_ws and mod_host_meta (which names that endpoint) on a TLS listener with the harness leaf. */
+function websocketListener(port: number): Record<string, unknown> {
+  return {
+    port,
+    ip: HOST,
+    module: 'ejabberd_http',
+    tls: true,
+    request_handlers: {
+      [WEBSOCKET_PATH]: 'ejabberd_http_ws',
+      '/.well-known/host-meta': 'mod_host_meta',
+      '/.well-known/host-meta.json': 'mod_host_meta',
+    },
+  };
+}
+
 export function ejabberdConfig(c: EjabberdConfigInput): Record<string, unknown> {
+  const https = c.httpsPort ?? null;
   const base: Record<string, unknown> = {
     loglevel: c.debug ? 'debug' : 'info',
     hosts: [c.domain],
@@ -70,6 +91,7 @@ export function ejabberdConfig(c: EjabberdConfigInput): Record<string, unknown> 
         module: 'ejabberd_http',
         request_handlers: { '/api': 'mod_http_api' },
       },
+      ...(https === null ? [] : [websocketListener(https)]),
       ...c.extraListeners,
     ],
     // SCRAM storage: with 'plain' every sign-in pays ~15 ms of key derivation on the server.
@@ -107,6 +129,9 @@ export function ejabberdConfig(c: EjabberdConfigInput): Record<string, unknown> 
       mod_offline: {},
       mod_http_api: {},
       mod_admin_extra: {},
+      ...(https === null
+        ? {}
+        : { mod_host_meta: { websocket_url: `wss://${HOST}:${https}${WEBSOCKET_PATH}` } }),
     },
   };
   return merge(base, c.extraConfig);
