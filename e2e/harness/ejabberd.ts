@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { caSigned, selfSigned } from './certs.ts';
 import type { CertificateFiles, IssuedCertificate } from './certs.ts';
-import { renderEjabberdConfig } from './ejabberd-config.ts';
+import { renderEjabberdConfig, WEBSOCKET_PATH } from './ejabberd-config.ts';
 import type { EjabberdExtra } from './ejabberd-config.ts';
 import { forgetTempDir, removeAtExit, serviceUser, terminate, which } from './exec.ts';
 import {
@@ -81,7 +81,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
 
   let service: ServiceProcess | null = null;
   let stopped = false;
-  let ports = { c2s: 0, directTls: 0, api: 0 };
+  let ports = { c2s: 0, directTls: 0, api: 0, https: null as number | null };
   let cert: IssuedCertificate;
 
   const readLog = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
@@ -102,6 +102,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
         debug: Boolean(process.env.PARLEY_EJABBERD_DEBUG),
         extraConfig: options.extraConfig ?? {},
         extraListeners: options.extraListeners ?? [],
+        httpsPort: ports.https,
       }),
     );
     await chownTree(dir, user);
@@ -223,8 +224,13 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     server.certificate = publicPart(cert);
 
     for (let attempt = 1; ; attempt++) {
-      const [c2s, directTls, apiPort] = (await freePorts(3)) as [number, number, number];
-      ports = { c2s, directTls, api: apiPort };
+      const [c2s, directTls, apiPort, https = null] = (await freePorts(options.websocket ? 4 : 3)) as [
+        number,
+        number,
+        number,
+        number?,
+      ];
+      ports = { c2s, directTls, api: apiPort, https };
       await writeConfig();
       try {
         await launch();
@@ -238,6 +244,10 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     server.c2sPort = ports.c2s;
     server.directTlsPort = ports.directTls;
     server.apiPort = ports.api;
+    if (ports.https !== null) {
+      server.httpsPort = ports.https;
+      server.websocketUrl = `wss://${HOST}:${ports.https}${WEBSOCKET_PATH}`;
+    }
     for (const a of options.accounts ?? []) await server.register(a.user, a.password);
     return server;
   } catch (err) {
