@@ -8,31 +8,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { selfSigned } from './certs.ts';
 import { NS_BIND } from '../../electron/core/xmpp/ns.ts';
-import { startConverseBrowser, websocketServerOptions, websocketUrl } from './converse.ts';
+import { startConverseBrowser } from './converse.ts';
 import type { ConverseBrowser } from './converse.ts';
 import { useServerScenario } from './scenario.ts';
-import type { ServerOptions } from './server.ts';
-import { freePort } from './server-launch.ts';
 
 describe('Converse harness', () => {
   const browsers: ConverseBrowser[] = [];
   after(async () => {
     for (const b of browsers) await b.close();
   });
-  const options: ServerOptions = {};
-  let wsPort = 0;
-  before(async () => {
-    wsPort = await freePort();
-    Object.assign(options, websocketServerOptions(wsPort));
-  });
-  const scenario = useServerScenario(options);
+  const scenario = useServerScenario({ websocket: true });
 
   const browser = async (trustedCertPem?: string): Promise<ConverseBrowser> => {
-    const b = await startConverseBrowser(
-      scenario.server,
-      websocketUrl(scenario.server, wsPort),
-      trustedCertPem,
-    );
+    const b = await startConverseBrowser(scenario.server, { trustedCertPem });
     browsers.push(b);
     return b;
   };

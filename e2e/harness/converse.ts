@@ -16,11 +16,10 @@ import type { Browser, Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import { initializeConverse } from './converse-probe.ts';
 import type { ConverseContact, ConverseMessage, WireDirection } from './converse-probe.ts';
-import type { ServerOptions, XmppServer } from './server.ts';
+import { WEBSOCKET_PATH } from './ejabberd-config.ts';
+import type { XmppServer } from './server.ts';
 
 export type { ConverseContact, ConverseMessage, WireDirection } from './converse-probe.ts';
-
-export const WEBSOCKET_PATH = '/xmpp-websocket';
 
 const DIST_DIR = path.dirname(fileURLToPath(import.meta.resolve('converse.js/dist/converse.min.js')));
 const WAIT_MS = 10_000;
@@ -29,39 +28,14 @@ const POLL_MS = 50;
 const WIRE_LIMIT = 2000;
 
 /**
- * Options that give a harness server a WebSocket endpoint on `port` (loopback, TLS with the harness
- * certificate): Prosody's mod_websocket on its HTTPS port, ejabberd's ejabberd_http_ws on an HTTP listener
- * with TLS. Each kind ignores the other's part.
+ * The server's WebSocket endpoint (started with `websocket: true`) by its domain, which Chromium maps to
+ * loopback, so the certificate's name is checked too.
  */
-export function websocketServerOptions(port: number): ServerOptions {
-  return {
-    prosody: {
-      extraModules: ['websocket'],
-      // Later assignments win over the harness's `https_ports = {}`; the global ssl (the harness leaf)
-      // serves this port too.
-      extraConfig: [
-        `https_ports = { ${port} }`,
-        'https_interfaces = { "127.0.0.1" }',
-        'http_interfaces = { "127.0.0.1" }',
-      ].join('\n'),
-    },
-    ejabberd: {
-      extraListeners: [
-        {
-          port,
-          ip: '127.0.0.1',
-          module: 'ejabberd_http',
-          tls: true,
-          request_handlers: { [WEBSOCKET_PATH]: 'ejabberd_http_ws' },
-        },
-      ],
-    },
-  };
-}
-
-/** The endpoint's URL: by the server's domain (Chromium maps it to loopback), so the certificate matches. */
-export function websocketUrl(server: XmppServer, port: number): string {
-  return `wss://${server.domain}:${port}${WEBSOCKET_PATH}`;
+export function converseWebsocketUrl(server: XmppServer): string {
+  if (server.httpsPort === undefined) {
+    throw new Error('the server has no WebSocket endpoint: start it with { websocket: true }');
+  }
+  return `wss://${server.domain}:${server.httpsPort}${WEBSOCKET_PATH}`;
 }
 
 /** base64(SHA-256(SubjectPublicKeyInfo)): the form Chromium's SPKI allow-list takes. */
@@ -206,15 +180,16 @@ async function startPageServer(): Promise<{ url: string; stop(): Promise<void> }
 }
 
 /**
- * One Chromium for Converse users of `server`, whose WebSocket endpoint is `websocketUrl`. Chromium resolves
- * the server's domain to loopback and trusts the server's certificate by its key, nothing else.
+ * One Chromium for Converse users of `server` (started with `websocket: true`). Chromium resolves the
+ * server's domain to loopback and trusts the server's certificate by its key, nothing else.
  * `trustedCertPem`: trust this certificate's key instead (the harness test shows TLS stays verified).
  */
 export async function startConverseBrowser(
   server: XmppServer,
-  websocketUrl: string,
-  trustedCertPem: string = server.certificate.certPem,
+  options: { trustedCertPem?: string } = {},
 ): Promise<ConverseBrowser> {
+  const websocketUrl = converseWebsocketUrl(server);
+  const trustedCertPem = options.trustedCertPem ?? server.certificate.certPem;
   const pages = await startPageServer();
   let browser: Browser;
   try {

@@ -9,11 +9,9 @@ import { expect } from '@playwright/test';
 import type { ChatMessage } from '../../shared/contract.ts';
 import { NS_MARKERS, NS_RECEIPTS } from '../../electron/core/xmpp/ns.ts';
 import type { EngineClient } from '../harness/engine-client.ts';
-import { startConverseBrowser, websocketServerOptions, websocketUrl } from '../harness/converse.ts';
+import { startConverseBrowser } from '../harness/converse.ts';
 import type { ConverseBrowser, ConverseClient } from '../harness/converse.ts';
 import { rosterItem, sleep, useServerScenario, waitContact } from '../harness/scenario.ts';
-import type { ServerOptions } from '../harness/server.ts';
-import { freePort } from '../harness/server-launch.ts';
 
 const NS_CORRECTION = 'urn:xmpp:message-correct:0'; // XEP-0308: Parley does not speak it yet
 
@@ -59,17 +57,10 @@ describe('interop with Converse.js over the WebSocket', () => {
     await browser?.close();
   });
 
-  // The WebSocket port goes into the server's options before the scenario's own `before` starts it.
-  const options: ServerOptions = {};
-  let wsPort = 0;
-  before(async () => {
-    wsPort = await freePort();
-    Object.assign(options, websocketServerOptions(wsPort));
-  });
-  const scenario = useServerScenario(options);
+  const scenario = useServerScenario({ websocket: true });
 
   before(async () => {
-    browser = await startConverseBrowser(scenario.server, websocketUrl(scenario.server, wsPort));
+    browser = await startConverseBrowser(scenario.server);
     converse = await browser.open(await scenario.account('converse'));
     parley = await scenario.engine('parley');
 
