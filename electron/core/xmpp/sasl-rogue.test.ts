@@ -184,4 +184,8 @@ test('PLAIN as the only offer: refused on a pinned link unless allowed; fine on 
   const verified = await open(rogue, trustedBy('ca'));
   assert.equal(verified.mechanism, 'PLAIN');
   await verified.close();
+  // Pinned, but it verifies anyway: not a link trusted by the pin alone.
+  const pinnedAndVerified = await open(rogue, { ...trustedBy('ca'), pinnedFingerprint256: fingerprint });
+  assert.equal(pinnedAndVerified.mechanism, 'PLAIN');
+  await pinnedAndVerified.close();
 });
