@@ -42,6 +42,16 @@ export class XMLError extends Error {
   override readonly name = 'XMLError';
 }
 
+/** A WebSocket server moved us elsewhere (RFC 7395 §3.6.1, <close see-other-uri='…'/>). */
+export class SeeOtherUriError extends Error {
+  override readonly name = 'SeeOtherUriError';
+  readonly uri: string;
+  constructor(uri: string) {
+    super(`The server moved this connection to ${uri.slice(0, 200)}.`);
+    this.uri = uri;
+  }
+}
+
 export class ParleyConnection extends Client {
   /**
    * xmpp.js 0.14 decodes every socket read on its own (`data.toString('utf8')`), so a character whose UTF-8
@@ -82,6 +92,17 @@ export class ParleyConnection extends Client {
   }
 
   override _attachParser(parser: StreamParser): void {
+    // Stanzas sit inside the stream root (depth 2) on TCP, at the top (depth 1) in WebSocket framing.
+    const framed = (parser as { framed?: boolean }).framed === true;
+    const root = framed ? 0 : 1;
+    // A framed <close see-other-uri/>: said before xmpp.js handles the end of the stream, so whoever sees
+    // the 'close' knows why. (TCP has no such thing: an attribute of that name there means nothing.)
+    if (framed) {
+      parser.on('end', (element?: Element) => {
+        const uri = element?.attrs['see-other-uri'];
+        if (uri) this.emit('error', new SeeOtherUriError(uri));
+      });
+    }
     super._attachParser(parser);
     this.#stanzaBytes = 0;
     this.#stanzaText = 0;
@@ -89,17 +110,17 @@ export class ParleyConnection extends Client {
     // The SAX parser under @xmpp/xml's: count depth as elements open, and start each stanza's byte count
     // over when a top-level element closes.
     parser.parser.on('startElement', () => {
-      if (++this.#depth > this.#limits.maxDepth + 1 && this.parser === parser) {
+      if (++this.#depth > this.#limits.maxDepth + root && this.parser === parser) {
         this.#overLimit(`elements nested deeper than ${this.#limits.maxDepth}`);
       }
     });
     parser.parser.on('endElement', () => {
-      if (--this.#depth > 1) return;
+      if (--this.#depth > root) return;
       this.#stanzaBytes = 0;
       this.#stanzaText = 0;
     });
     parser.parser.on('text', (text: string) => {
-      if (this.#depth < 2) return; // whitespace between stanzas
+      if (this.#depth <= root) return; // whitespace between stanzas
       this.#stanzaText += text.length;
       if (this.#stanzaText > this.#limits.maxText && this.parser === parser) {
         this.#overLimit(`a stanza with more than ${this.#limits.maxText} characters of text`);
@@ -135,7 +156,9 @@ export function isLoopbackHost(host: string): boolean {
 /** Maps whatever a socket, TLS or the stream threw into the error a person can act on. */
 export function classifyConnectError(error: unknown, endpoint: Endpoint | null, domain: string): EngineError {
   if (error instanceof EngineError) return error;
-  const where = endpoint ? `${endpoint.host}:${endpoint.port}` : domain;
+  const where = endpoint ? (endpoint.url ?? `${endpoint.host}:${endpoint.port}`) : domain;
+  if (error instanceof SeeOtherUriError)
+    return new EngineError('unreachable', error.message, { cause: error });
   if (error instanceof StreamErrorReceived) {
     if (error.condition === 'conflict') {
       return new EngineError(

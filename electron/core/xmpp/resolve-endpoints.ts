@@ -6,6 +6,8 @@ export interface Endpoint {
   host: string;
   port: number;
   directTls: boolean;
+  /** A WebSocket endpoint (RFC 7395, websocket-transport.ts): its URL; host and port are the URL's. */
+  url?: string;
 }
 
 export interface ResolveOptions {
@@ -91,4 +93,28 @@ export async function resolveEndpoints(domain: string, options: ResolveOptions =
     });
   }
   return [{ host: domain, port: 5222, directTls: false }];
+}
+
+/**
+ * Where a TCP sign-in connects: the host asked for (its port, or 5222 / 5223 for direct TLS), else the SRV
+ * records, those of the TLS mode asked for first.
+ */
+export async function tcpEndpoints(
+  domain: string,
+  options: { host?: string; port?: number; directTls?: boolean; dnsServers?: readonly string[] },
+): Promise<Endpoint[]> {
+  if (options.host) {
+    return [
+      {
+        host: options.host,
+        port: options.port ?? (options.directTls ? 5223 : 5222),
+        directTls: options.directTls ?? false,
+      },
+    ];
+  }
+  const found = await resolveEndpoints(domain, { dnsServers: options.dnsServers });
+  if (options.directTls === undefined) return found;
+  return found
+    .filter((e) => e.directTls === options.directTls)
+    .concat(found.filter((e) => e.directTls !== options.directTls));
 }

@@ -12,6 +12,7 @@ import {
   classifyConnectError,
   isLoopbackHost,
   ParleyConnection,
+  SeeOtherUriError,
   StanzaLimitError,
   StreamErrorReceived,
   XMLError,
@@ -19,7 +20,9 @@ import {
 
 export { classifyConnectError, isLoopbackHost } from './connection.ts';
 import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapter.ts';
-import { resolveEndpoints, type Endpoint } from './resolve-endpoints.ts';
+import { tcpEndpoints, type Endpoint } from './resolve-endpoints.ts';
+import { movedEndpoint, webSocketSaslLink, webSocketTransport } from './websocket-transport.ts';
+import { webSocketEndpointFor } from './websocket-discovery.ts';
 import { authenticate, saslLinkOf } from '../sasl/negotiate.ts';
 import { overServerLimit, parseStreamLimits, type StreamLimits } from './stream-limits.ts';
 import { NS_SM, type StreamManagement } from './stream-management.ts';
@@ -42,6 +45,11 @@ export interface SessionOptions {
   host?: string;
   port?: number;
   directTls?: boolean;
+  /** 'websocket': XMPP over WebSocket (RFC 7395) at `websocketUrl`, else where XEP-0156 host-meta says. */
+  transport?: 'tcp' | 'websocket';
+  websocketUrl?: string;
+  /** Fetch the host-meta from here instead of DOMAIN:443 (tests); its certificate is still checked for DOMAIN. */
+  hostMetaAt?: { host: string; port: number };
   /** Permit an unencrypted link; honoured only when the host is loopback (and never with PLAIN). */
   allowInsecure?: boolean;
   trust: TrustPolicy;
@@ -186,26 +194,22 @@ export class XmppSession extends EventEmitter<SessionEvents> {
   /** Opens a session or throws the typed reason it could not. */
   static async open(options: SessionOptions): Promise<XmppSession> {
     const domain = parseJid(options.jid).domain;
-    const endpoints: Endpoint[] = options.host
-      ? [
-          {
-            host: options.host,
-            port: options.port ?? (options.directTls ? 5223 : 5222),
-            directTls: options.directTls ?? false,
-          },
-        ]
-      : await resolveEndpoints(domain, { dnsServers: options.dnsServers }).then((found) =>
-          options.directTls === undefined
-            ? found
-            : found
-                .filter((e) => e.directTls === options.directTls)
-                .concat(found.filter((e) => e.directTls !== options.directTls)),
-        );
+    const endpoints: Endpoint[] =
+      options.transport === 'websocket'
+        ? [await webSocketEndpointFor(domain, options)]
+        : await tcpEndpoints(domain, options);
     let lastError: EngineError | null = null;
-    for (const endpoint of endpoints) {
+    let moves = 0;
+    for (let i = 0; i < endpoints.length; i++) {
+      const endpoint = endpoints[i]!;
       try {
         return await openAt(endpoint, domain, options);
       } catch (error) {
+        // RFC 7395 §3.6.1: a WebSocket server sent us elsewhere; followed a few times, never to less security.
+        if (error instanceof SeeOtherUriError) {
+          endpoints.splice(i + 1, 0, movedEndpoint(endpoint, error.uri, ++moves));
+          continue;
+        }
         lastError = classifyConnectError(error, endpoint, domain);
         // Only a failure to reach this endpoint is worth trying the next; the rest would fail the same way.
         if (lastError.code !== 'unreachable' && lastError.code !== 'dns-failed') throw lastError;
@@ -317,7 +321,11 @@ export class XmppSession extends EventEmitter<SessionEvents> {
 
 async function openAt(endpoint: Endpoint, domain: string, options: SessionOptions): Promise<XmppSession> {
   const connection = new ParleyConnection({ domain, timeout: options.timeoutMs ?? 15_000 });
-  connection.transports.push(ConnectionTCP, directTlsTransport(options.trust));
+  connection.transports.push(
+    ConnectionTCP,
+    directTlsTransport(options.trust),
+    webSocketTransport(options.trust, options.allowInsecure ?? false),
+  );
   // A listener must always exist: an 'error' event without one would throw out of a socket callback.
   let failure: unknown = null;
   // Malformed XML or a stanza past the limits ends the stream at once (xmpp.js has let go of its parser):
@@ -327,9 +335,14 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
   malformed.catch(() => undefined);
   const onError = (error: unknown) => {
     failure ??= error;
-    if (error instanceof XMLError || error instanceof StanzaLimitError) stopWaiting(error);
+    if (error instanceof XMLError || error instanceof StanzaLimitError || error instanceof SeeOtherUriError)
+      stopWaiting(error);
   };
   connection.on('error', onError);
+  // A WebSocket server that closes during sign-in is done with us: no reply is coming.
+  const onClosed = () =>
+    stopWaiting(new EngineError('unreachable', `${endpoint.url} closed the connection during sign-in.`));
+  if (endpoint.url) connection.on('close', onClosed).on('disconnect', onClosed);
   const deadline = options.timeoutMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
@@ -350,7 +363,7 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
     throw failure instanceof StreamErrorReceived || failure instanceof EngineError ? failure : error;
   } finally {
     clearTimeout(timer);
-    connection.off('error', onError);
+    connection.off('error', onError).off('close', onClosed).off('disconnect', onClosed);
   }
 }
 
@@ -361,11 +374,13 @@ async function negotiate(
   options: SessionOptions,
 ): Promise<XmppSession> {
   const host = net.isIPv6(endpoint.host) ? `[${endpoint.host}]` : endpoint.host;
-  await connection.connect(`${endpoint.directTls ? 'xmpps' : 'xmpp'}://${host}:${endpoint.port}`);
+  await connection.connect(
+    endpoint.url ?? `${endpoint.directTls ? 'xmpps' : 'xmpp'}://${host}:${endpoint.port}`,
+  );
   let features = await openStream(connection, domain);
 
   if (!connection.isSecure()) {
-    if (features.getChild('starttls', NS_TLS)) {
+    if (!endpoint.url && features.getChild('starttls', NS_TLS)) {
       const reply = await connection.sendReceive(xml('starttls', { xmlns: NS_TLS }));
       if (!reply.is('proceed', NS_TLS))
         throw new EngineError('tls-failed', 'The server refused to start TLS.');
@@ -385,7 +400,7 @@ async function negotiate(
   const { mechanism, channelBinding } = await authenticate(connection, features, {
     username: local,
     password: options.password,
-    link: saslLinkOf(connection.socket, options.trust),
+    link: webSocketSaslLink(connection.socket, options.trust) ?? saslLinkOf(connection.socket, options.trust),
   });
   // Collect stanzas from here on: the session's listeners attach only after negotiation returns. Only
   // those after <enabled/> or <resumed/> count towards the XEP-0198 h (the bind reply must not).
