@@ -33,6 +33,27 @@ export { MAX_BODY_CHARS, MAX_GROUPS, MAX_NAME_CHARS, MAX_STATUS_CHARS };
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
+/** How an account reaches its server: XMPP over TCP (RFC 6120), or over WebSocket (RFC 7395). */
+export const transportSchema = z.enum(['tcp', 'websocket']);
+export type Transport = z.infer<typeof transportSchema>;
+export const MAX_WEBSOCKET_URL_CHARS = 2048;
+/** wss:// (ws:// is let through only with allowInsecure to a loopback host), a host, no credentials. */
+function isWebSocketUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (
+    (url.protocol === 'wss:' || url.protocol === 'ws:') &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === ''
+  );
+}
+const websocketUrlSchema = z
+  .string()
+  .min(1)
+  .max(MAX_WEBSOCKET_URL_CHARS)
+  .refine(isWebSocketUrl, 'The WebSocket address must be a wss:// URL without a user name or password.');
+
 export const signInRequestSchema = z
   .object({
     jid: bareJidSchema,
@@ -44,6 +65,10 @@ export const signInRequestSchema = z
     directTls: z.boolean().optional(),
     /** Allow an unencrypted link. Honoured only when the host is a loopback address. */
     allowInsecure: z.boolean().optional(),
+    /** 'websocket': XMPP over WebSocket, for networks that let only HTTPS through (host/port/directTls unused). */
+    transport: transportSchema.optional(),
+    /** The WebSocket endpoint; without it, the one the domain's XEP-0156 host-meta names. */
+    websocketUrl: websocketUrlSchema.optional(),
     priority: z.number().int().min(-128).max(127).optional(),
     /** Keep the password in the OS keychain (or the best store available) for next time. */
     remember: z.boolean().optional(),
@@ -61,6 +86,9 @@ export const savedAccountSchema = z.object({
   host: z.string().nullable(),
   port: z.number().int().nullable(),
   directTls: z.boolean(),
+  /** Absent: 'tcp'. With 'websocket', `websocketUrl` is the address given (null: discovered each time). */
+  transport: transportSchema.optional(),
+  websocketUrl: z.string().nullable().optional(),
   /** A password is stored for this account (somewhere other than memory of a previous run). */
   passwordSaved: z.boolean(),
   passwordStorage: passwordStorageSchema,
@@ -84,7 +112,22 @@ export const commands = {
    * remembered for `jid` is used ('not-found' if none).
    */
   'account.signIn': {
-    request: signInRequestSchema.extend({ password: z.string().min(1).max(1024).optional() }).strict(),
+    request: signInRequestSchema
+      .extend({ password: z.string().min(1).max(1024).optional() })
+      .strict()
+      .refine((r) => r.websocketUrl === undefined || r.transport === 'websocket', {
+        message: "only with transport 'websocket'",
+        path: ['websocketUrl'],
+      })
+      .refine(
+        (r) =>
+          r.transport !== 'websocket' ||
+          (r.host === undefined && r.port === undefined && r.directTls === undefined),
+        {
+          message: 'a WebSocket sign-in takes its server from the URL, not host, port or directTls',
+          path: ['transport'],
+        },
+      ),
     response: accountConnectionSchema.extend({
       passwordStorage: passwordStorageSchema,
       /** Why a remembered password could only be kept in memory, for the user to read. */

@@ -8,6 +8,7 @@
 // - recall() reads only from the backend recorded for that account. If that backend is unavailable now,
 //   it returns null and says why in lastWarning; it never tries another store.
 import { bareJid } from '../../shared/jid.ts';
+import type { SavedConnection } from './settings-store.ts';
 
 export type SecretBackendName = 'keychain' | 'safe-storage';
 
@@ -324,18 +325,27 @@ export class CredentialStore {
 
 /**
  * Whether a remembered password may go with this sign-in: only to the host, port and TLS mode it was saved
- * with, and never with the insecure switch. Anything else needs it typed again (a form or a link could
- * otherwise send it to any server).
+ * with, over the same transport and WebSocket URL (or discovery), and never with the insecure switch.
+ * Anything else needs it typed again (a form or a link could otherwise send it to any server).
  */
 export function mayRecallFor(
-  saved: { host: string | null; port: number | null; directTls: boolean } | null,
-  request: { host?: string; port?: number; directTls?: boolean; allowInsecure?: boolean },
+  saved: SavedConnection | null,
+  request: {
+    host?: string;
+    port?: number;
+    directTls?: boolean;
+    allowInsecure?: boolean;
+    transport?: 'tcp' | 'websocket';
+    websocketUrl?: string;
+  },
 ): boolean {
   const settings = saved ?? { host: null, port: null, directTls: false };
   return (
     (request.host ?? null) === settings.host &&
     (request.port ?? null) === settings.port &&
     (request.directTls ?? false) === settings.directTls &&
+    (request.transport ?? 'tcp') === (settings.transport ?? 'tcp') &&
+    (request.websocketUrl ?? null) === (settings.websocketUrl ?? null) &&
     request.allowInsecure !== true
   );
 }

@@ -7,6 +7,8 @@ export interface EngineOptions {
   /** PEM certificates trusted besides the system store (enterprise CA; the test harness CA). */
   extraCertificates?: readonly string[];
   dnsServers?: readonly string[];
+  /** Where XEP-0156 host-meta is fetched instead of DOMAIN:443 (tests); the certificate is still the domain's. */
+  hostMetaAt?: { host: string; port: number };
   /** Sign-in budget in ms. */
   timeoutMs?: number;
   /** Event batching interval in ms (about one frame). */

@@ -152,6 +152,13 @@ test('a remembered password goes only to the endpoint it was saved for; other se
         { directTls: true },
         { allowInsecure: true },
         { host: undefined, port: undefined },
+        // The same server over WebSocket is another endpoint too (and never contacted without the password).
+        {
+          host: undefined,
+          port: undefined,
+          transport: 'websocket',
+          websocketUrl: `wss://127.0.0.1:${otherPort}/xmpp-websocket`,
+        },
       ]) {
         const refused = await engine.invoke('account.signIn', { ...storedPasswordSignIn(), ...change });
         assert.ok(!refused.ok, JSON.stringify(change));

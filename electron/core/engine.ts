@@ -236,6 +236,7 @@ export class Engine {
       resource: this.#settings.resource,
       extraCertificates: this.#options.extraCertificates ?? [],
       dnsServers: this.#options.dnsServers,
+      hostMetaAt: this.#options.hostMetaAt,
       timeoutMs: this.#options.timeoutMs,
       liveness: this.#options.liveness,
       reconnectDelay: { initialMs: 1_000, maxMs: 60_000, stableMs: 60_000, ...this.#options.reconnectDelay },
@@ -292,6 +293,8 @@ export class Engine {
         port: request.port,
         directTls: request.directTls,
         allowInsecure: request.allowInsecure,
+        transport: request.transport,
+        websocketUrl: request.websocketUrl,
       },
       this.#runtimeOptions(account, () => runtime),
     );
@@ -306,6 +309,8 @@ export class Engine {
           host: request.host ?? null,
           port: request.port ?? null,
           directTls: request.directTls ?? false,
+          transport: request.transport ?? 'tcp',
+          websocketUrl: request.websocketUrl ?? null,
         },
         keepSignedIn: true,
       });

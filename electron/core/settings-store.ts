@@ -3,7 +3,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Contact, OwnShow } from '../../shared/contract.ts';
+import type { Contact, OwnShow, Transport } from '../../shared/contract.ts';
 
 export interface AccountSettings {
   pinnedFingerprint256: string | null;
@@ -11,11 +11,21 @@ export interface AccountSettings {
   plainPasswordAllowedFor: string | null;
   lastPresence: { show: OwnShow; status: string | null; priority: number } | null;
   /** How this account connects (shown in the sign-in form next time). */
-  connection: { host: string | null; port: number | null; directTls: boolean } | null;
+  connection: SavedConnection | null;
   /** Which store holds its remembered password (never the password itself). */
   passwordBackend: 'keychain' | 'safe-storage' | null;
   /** Signed in when the app last ran and not signed out since: signed in again at start. */
   keepSignedIn: boolean;
+}
+
+/** How an account signed in last; files from before WebSocket lack the last two (TCP, then). */
+export interface SavedConnection {
+  host: string | null;
+  port: number | null;
+  directTls: boolean;
+  transport?: Transport;
+  /** The WebSocket URL given; null when it was discovered (XEP-0156) at each sign-in. */
+  websocketUrl?: string | null;
 }
 
 interface SettingsFile {

@@ -42,6 +42,7 @@ export interface RuntimeOptions {
   resource: string;
   extraCertificates: readonly string[];
   dnsServers?: readonly string[];
+  hostMetaAt?: { host: string; port: number };
   timeoutMs?: number;
   liveness?: { probeAfterMs: number; deadAfterMs: number };
   reconnectDelay: { initialMs: number; maxMs: number; stableMs: number };
@@ -59,7 +60,10 @@ export interface RuntimeOptions {
   onEnded: (error: EngineError | null) => void;
 }
 
-type SignInParams = Pick<SignInRequest, 'host' | 'port' | 'directTls' | 'allowInsecure'>;
+type SignInParams = Pick<
+  SignInRequest,
+  'host' | 'port' | 'directTls' | 'allowInsecure' | 'transport' | 'websocketUrl'
+>;
 
 export class AccountRuntime {
   readonly account: string;
@@ -218,6 +222,7 @@ export class AccountRuntime {
       resource: this.#options.resource,
       ...this.#params,
       dnsServers: this.#options.dnsServers,
+      hostMetaAt: this.#options.hostMetaAt,
       timeoutMs: this.#options.timeoutMs,
       sm: this.#sm,
       liveness: this.#options.liveness,

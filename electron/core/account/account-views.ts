@@ -19,6 +19,10 @@ export function savedAccount(jid: string, settings: AccountSettings, storage: Pa
     host: settings.connection?.host ?? null,
     port: settings.connection?.port ?? null,
     directTls: settings.connection?.directTls ?? false,
+    // Only WebSocket accounts say so: an account without `transport` connects over TCP.
+    ...(settings.connection?.transport === 'websocket'
+      ? { transport: 'websocket' as const, websocketUrl: settings.connection.websocketUrl ?? null }
+      : {}),
     passwordSaved: settings.passwordBackend !== null,
     passwordStorage: storage,
     keepSignedIn: settings.keepSignedIn,
@@ -62,8 +66,16 @@ export function savedConnection(settings: AccountSettings): {
   host?: string;
   port?: number;
   directTls?: true;
+  transport?: 'websocket';
+  websocketUrl?: string;
 } {
   const connection = settings.connection;
+  if (connection?.transport === 'websocket') {
+    return {
+      transport: 'websocket',
+      ...(connection.websocketUrl ? { websocketUrl: connection.websocketUrl } : {}),
+    };
+  }
   return {
     ...(connection?.host ? { host: connection.host } : {}),
     ...(connection?.port ? { port: connection.port } : {}),
