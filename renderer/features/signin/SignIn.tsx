@@ -1,4 +1,5 @@
-// The sign-in screen: address, password, remember; Advanced (host, port, direct TLS); saved accounts; clear
+// The sign-in screen: address, password, remember; Advanced (host, port, direct TLS, or WebSocket with an
+// optional URL); saved accounts; clear
 // errors per failure; the certificate prompt for tls-untrusted. While other accounts are signed in it is the
 // "add account" form (with Cancel back to the main window): signing in here never touches the others.
 import { useEffect, useId, useRef, useState } from 'react';
@@ -11,9 +12,18 @@ import { applySaved } from '../../stores/sync.ts';
 import { useShownAccounts } from '../accounts/use-accounts.ts';
 import { CertificateDialog } from './CertificateDialog.tsx';
 import { buildSignIn, describeSignInError, formFromSaved } from './signin-logic.ts';
-import type { ErrorText, SignInForm } from './signin-logic.ts';
+import type { ErrorText, FormField, SignInForm } from './signin-logic.ts';
 
-const EMPTY: SignInForm = { jid: '', password: '', remember: false, host: '', port: '', directTls: false };
+const EMPTY: SignInForm = {
+  jid: '',
+  password: '',
+  remember: false,
+  host: '',
+  port: '',
+  directTls: false,
+  websocket: false,
+  websocketUrl: '',
+};
 
 type SignInRequest = CommandRequest<'account.signIn'>;
 
@@ -24,7 +34,8 @@ function startAccount(adding: boolean): SavedAccount | null {
   return saved.find((a) => a.jid === wanted) ?? null;
 }
 
-const hasAdvanced = (a: SavedAccount): boolean => a.host !== null || a.port !== null || a.directTls;
+const hasAdvanced = (a: SavedAccount): boolean =>
+  a.host !== null || a.port !== null || a.directTls || a.transport === 'websocket';
 
 export function SignIn() {
   const allSaved = useConnection((s) => s.saved);
@@ -41,11 +52,10 @@ export function SignIn() {
   const [advanced, setAdvanced] = useState(() => (start ? hasAdvanced(start) : false));
   // Signing in from an account's card failed: say why here (or ask about the certificate).
   const failure = asked?.failure ?? null;
-  const [error, setError] = useState<(ErrorText & { field: 'jid' | 'password' | 'port' | null }) | null>(
-    () =>
-      failure && failure.code !== 'tls-untrusted'
-        ? { ...describeSignInError(failure, asked?.jid ?? ''), field: null }
-        : null,
+  const [error, setError] = useState<(ErrorText & { field: FormField | null }) | null>(() =>
+    failure && failure.code !== 'tls-untrusted'
+      ? { ...describeSignInError(failure, asked?.jid ?? ''), field: null }
+      : null,
   );
   const [busy, setBusy] = useState(false);
   const [certPrompt, setCertPrompt] = useState<{
@@ -124,7 +134,7 @@ export function SignIn() {
     const check = buildSignIn(form, saved);
     if (!check.ok) {
       setError({ title: check.message, detail: null, field: check.field });
-      if (check.field === 'port') setAdvanced(true);
+      if (check.field === 'port' || check.field === 'websocketUrl') setAdvanced(true);
       document.getElementById(`signin-${check.field}`)?.focus();
       return;
     }
@@ -173,7 +183,7 @@ export function SignIn() {
     }
   };
 
-  const invalid = (field: 'jid' | 'password' | 'port') =>
+  const invalid = (field: FormField) =>
     error?.field === field ? { 'aria-invalid': true, 'aria-describedby': ids.error } : {};
   // A session that ended on its own (e.g. replaced by another client) says why, until the user acts.
   const formState = connections.get(form.jid.trim().toLowerCase());
@@ -266,6 +276,7 @@ export function SignIn() {
             spellCheck={false}
             placeholder="from DNS"
             value={form.host}
+            disabled={form.websocket}
             onChange={(e) => update('host', e.target.value)}
           />
           <label htmlFor="signin-port">Port</label>
@@ -276,6 +287,7 @@ export function SignIn() {
             max={65535}
             placeholder="5222"
             value={form.port}
+            disabled={form.websocket}
             onChange={(e) => update('port', e.target.value)}
             {...invalid('port')}
           />
@@ -283,10 +295,33 @@ export function SignIn() {
             <input
               type="checkbox"
               checked={form.directTls}
+              disabled={form.websocket}
               onChange={(e) => update('directTls', e.target.checked)}
             />
             Direct TLS
           </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.websocket}
+              onChange={(e) => update('websocket', e.target.checked)}
+            />
+            Connect over WebSocket (for networks that allow only HTTPS)
+          </label>
+          {form.websocket && (
+            <>
+              <label htmlFor="signin-websocketUrl">WebSocket URL</label>
+              <input
+                id="signin-websocketUrl"
+                type="url"
+                spellCheck={false}
+                placeholder="found from your domain"
+                value={form.websocketUrl}
+                onChange={(e) => update('websocketUrl', e.target.value)}
+                {...invalid('websocketUrl')}
+              />
+            </>
+          )}
         </div>
         <div id={ids.error} role="alert" className="form-error">
           {error && (

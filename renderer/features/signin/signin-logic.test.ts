@@ -11,6 +11,8 @@ const form: SignInForm = {
   host: '',
   port: '',
   directTls: false,
+  websocket: false,
+  websocketUrl: '',
 };
 const saved: SavedAccount = {
   jid: 'bob@example.com',
@@ -62,6 +64,8 @@ test('a saved account with a remembered password signs in without one', () => {
     host: '127.0.0.1',
     port: '5223',
     directTls: true,
+    websocket: false,
+    websocketUrl: '',
   });
   assert.deepEqual(buildSignIn(f, [saved]), {
     ok: true,
@@ -99,4 +103,74 @@ test("a remembered password refused for other connection settings: the form says
       .title,
     /No password is remembered/,
   );
+});
+
+test('WebSocket: transport and the optional wss:// URL are sent, host, port and direct TLS are not', () => {
+  const advanced = { ...form, host: 'xmpp.example.com', port: '5222', directTls: true, websocket: true };
+  assert.deepEqual(buildSignIn(advanced, []), {
+    ok: true,
+    request: { jid: 'alice@example.com', password: 'pw', transport: 'websocket', remember: true },
+  });
+  assert.deepEqual(buildSignIn({ ...advanced, websocketUrl: ' wss://example.com/xmpp-websocket ' }, []), {
+    ok: true,
+    request: {
+      jid: 'alice@example.com',
+      password: 'pw',
+      transport: 'websocket',
+      websocketUrl: 'wss://example.com/xmpp-websocket',
+      remember: true,
+    },
+  });
+  for (const websocketUrl of [
+    'https://example.com/ws',
+    'ws://example.com/ws',
+    'wss://alice:pw@example.com/ws',
+    'example.com/ws',
+    `wss://example.com/${'x'.repeat(2048)}`,
+  ]) {
+    const r = buildSignIn({ ...advanced, websocketUrl }, []);
+    assert.equal(r.ok ? 'ok' : r.field, 'websocketUrl', websocketUrl);
+  }
+});
+
+test('a saved WebSocket account fills the form so that the same request (and remembered password) follows', () => {
+  const account: SavedAccount = {
+    ...saved,
+    host: null,
+    port: null,
+    directTls: false,
+    transport: 'websocket',
+    websocketUrl: 'wss://example.com/xmpp-websocket',
+  };
+  const f = formFromSaved(account);
+  assert.equal(f.websocket, true);
+  assert.equal(f.websocketUrl, 'wss://example.com/xmpp-websocket');
+  assert.deepEqual(buildSignIn(f, [account]), {
+    ok: true,
+    request: {
+      jid: 'bob@example.com',
+      transport: 'websocket',
+      websocketUrl: 'wss://example.com/xmpp-websocket',
+      remember: true,
+    },
+  });
+  const discovered = formFromSaved({ ...account, websocketUrl: null });
+  assert.deepEqual(buildSignIn(discovered, [account]), {
+    ok: true,
+    request: { jid: 'bob@example.com', transport: 'websocket', remember: true },
+  });
+});
+
+test('discovery that found no WebSocket address points at the Advanced field', () => {
+  const shown = describeSignInError(
+    {
+      code: 'not-supported',
+      message: 'https://b.example/.well-known/host-meta answered HTTP 404.',
+      condition: 'host-meta-missing',
+      certificate: null,
+    },
+    'a@b.example',
+  );
+  assert.equal(shown.title, 'No WebSocket address was found for b.example. Enter it under Advanced.');
+  assert.match(shown.detail ?? '', /HTTP 404/);
 });

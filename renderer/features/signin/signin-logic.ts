@@ -1,5 +1,10 @@
 // Sign-in form rules as pure functions: what to send, what the user is told when it fails.
-import type { CommandRequest, EngineErrorPayload, SavedAccount } from '../../../shared/contract.ts';
+import {
+  MAX_WEBSOCKET_URL_CHARS,
+  type CommandRequest,
+  type EngineErrorPayload,
+  type SavedAccount,
+} from '../../../shared/contract.ts';
 import { bareJid, isBareJid, tryParseJid } from '../../../shared/jid.ts';
 
 export interface SignInForm {
@@ -9,11 +14,23 @@ export interface SignInForm {
   host: string;
   port: string;
   directTls: boolean;
+  /** XMPP over WebSocket (RFC 7395) instead of TCP: host, port and direct TLS are then not used. */
+  websocket: boolean;
+  /** Optional wss:// URL; empty: the engine asks the domain's host-meta (XEP-0156). */
+  websocketUrl: string;
 }
 
+export type FormField = 'jid' | 'password' | 'port' | 'websocketUrl';
+
 export type FormCheck =
-  | { ok: true; request: CommandRequest<'account.signIn'> }
-  | { ok: false; field: 'jid' | 'password' | 'port'; message: string };
+  { ok: true; request: CommandRequest<'account.signIn'> } | { ok: false; field: FormField; message: string };
+
+/** The form's own check of a WebSocket address; the engine checks it again (and ws:// needs its switch). */
+function isWssUrl(text: string): boolean {
+  if (text.length > MAX_WEBSOCKET_URL_CHARS || !URL.canParse(text)) return false;
+  const url = new URL(text);
+  return url.protocol === 'wss:' && url.hostname !== '' && url.username === '' && url.password === '';
+}
 
 /** Validates the form and builds 'account.signIn'. An empty password is allowed when one is remembered. */
 export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): FormCheck {
@@ -25,6 +42,27 @@ export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): F
   const account = saved.find((a) => a.jid === jid);
   if (form.password === '' && !account?.passwordSaved) {
     return { ok: false, field: 'password', message: 'Enter your password.' };
+  }
+  const password = form.password !== '' ? { password: form.password } : {};
+  if (form.websocket) {
+    const url = form.websocketUrl.trim();
+    if (url !== '' && !isWssUrl(url)) {
+      return {
+        ok: false,
+        field: 'websocketUrl',
+        message: 'The WebSocket address is a wss:// URL, such as wss://example.com/xmpp-websocket.',
+      };
+    }
+    return {
+      ok: true,
+      request: {
+        jid,
+        ...password,
+        transport: 'websocket',
+        ...(url !== '' ? { websocketUrl: url } : {}),
+        remember: form.remember,
+      },
+    };
   }
   const host = form.host.trim();
   const portText = form.port.trim();
@@ -39,7 +77,7 @@ export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): F
     ok: true,
     request: {
       jid,
-      ...(form.password !== '' ? { password: form.password } : {}),
+      ...password,
       ...(host !== '' ? { host } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(form.directTls ? { directTls: true } : {}),
@@ -57,6 +95,8 @@ export function formFromSaved(account: SavedAccount): SignInForm {
     host: account.host ?? '',
     port: account.port === null ? '' : String(account.port),
     directTls: account.directTls,
+    websocket: account.transport === 'websocket',
+    websocketUrl: account.websocketUrl ?? '',
   };
 }
 
@@ -92,6 +132,15 @@ export function describeSignInError(error: EngineErrorPayload, jid: string): Err
       return { title: 'A secure connection to the server could not be set up.', detail };
     case 'insecure-refused':
       return { title: 'Parley will not sign in over an unencrypted connection.', detail };
+    case 'not-supported':
+      // XEP-0156 discovery found no usable WebSocket address (the engine's message says what it found).
+      if (error.condition?.startsWith('host-meta')) {
+        return {
+          title: `No WebSocket address was found for ${domain}. Enter it under Advanced.`,
+          detail,
+        };
+      }
+      return { title: error.message || 'Sign-in failed.', detail: null };
     case 'no-mechanism':
       return { title: 'The server offers no sign-in method Parley can use safely.', detail };
     case 'not-found':
