@@ -1,33 +1,48 @@
 // `npm run bench -- login [runs]`: sign-in time against the harness Prosody on loopback, from connect to
-// online with the roster received, for Parley's engine and, in the same run, for stock @xmpp/client 0.14.
+// online with the roster received, for Parley's engine and, in the same run, for stock @xmpp/client 0.14;
+// and Parley over WebSocket (RFC 7395) beside Parley over TCP, on the same server in the same run (sign-ins
+// alternate between the two), on Prosody and on ejabberd.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startProsody, type ProsodyServer } from '../../e2e/harness/prosody.ts';
+import { startServer, type ServerKind, type XmppServer } from '../../e2e/harness/server.ts';
 import { Engine } from '../../electron/core/engine.ts';
 import { median, percentile, report } from './_stats.ts';
 
 const USER = 'bench';
 const PASSWORD = 'bench-password';
 
-async function parleyRuns(server: ProsodyServer, runs: number): Promise<number[]> {
+type Transport = 'tcp' | 'websocket';
+
+/** Sign-in times over each transport, alternating between them sign-in by sign-in (same server, same run). */
+async function parleyRuns(
+  server: XmppServer,
+  runs: number,
+  transports: readonly Transport[] = ['tcp'],
+): Promise<Record<Transport, number[]>> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-'));
   const engine = await Engine.create({ dataDir, extraCertificates: [server.certificate.certPem] });
-  const times: number[] = [];
+  const times: Record<Transport, number[]> = { tcp: [], websocket: [] };
+  const where = (transport: Transport) =>
+    transport === 'tcp'
+      ? { host: server.host, port: server.c2sPort }
+      : { transport: 'websocket' as const, websocketUrl: server.websocketUrl! };
   try {
     for (let i = 0; i < runs + 2; i++) {
-      const start = performance.now();
-      const result = await engine.invoke('account.signIn', {
-        jid: `${USER}@${server.domain}`,
-        password: PASSWORD,
-        host: server.host,
-        port: server.c2sPort,
-      });
-      const elapsed = performance.now() - start;
-      if (!result.ok) throw new Error(`sign-in failed: ${result.error.message}`);
-      if (i >= 2) times.push(elapsed); // the first two warm up the JIT and module caches
-      await engine.invoke('account.signOut', { account: `${USER}@${server.domain}` });
+      for (const transport of transports) {
+        const start = performance.now();
+        const result = await engine.invoke('account.signIn', {
+          jid: `${USER}@${server.domain}`,
+          password: PASSWORD,
+          ...where(transport),
+        });
+        const elapsed = performance.now() - start;
+        if (!result.ok) throw new Error(`sign-in failed: ${result.error.message}`);
+        if (i >= 2) times[transport].push(elapsed); // the first two warm up the JIT and module caches
+        await engine.invoke('account.signOut', { account: `${USER}@${server.domain}` });
+      }
     }
   } finally {
     await engine.dispose();
@@ -84,11 +99,12 @@ async function stockRuns(server: ProsodyServer, runs: number): Promise<number[]>
 
 export async function main(args: string[]): Promise<void> {
   const runs = Number(args[0] ?? 30);
-  const figure = (client: string, server: string, mechanism: string, times: number[]) =>
+  const figure = (client: string, server: string, mechanism: string, times: number[], transport = 'tcp') =>
     report({
       metric: 'login_ms',
       client,
       server,
+      transport,
       mechanism,
       value: Number(median(times).toFixed(2)),
       unit: 'ms',
@@ -103,13 +119,28 @@ export async function main(args: string[]): Promise<void> {
     const server = await startProsody({ passwordHash: hash, accounts: [{ user: USER, password: PASSWORD }] });
     try {
       const label = `prosody password_hash=${hash}`;
-      figure('parley', label, `SCRAM-${hash}`, await parleyRuns(server, runs));
+      figure('parley', label, `SCRAM-${hash}`, (await parleyRuns(server, runs)).tcp);
       figure(
         '@xmpp/client 0.14 (stock)',
         label,
         hash === 'SHA-1' ? 'SCRAM-SHA-1' : 'PLAIN',
         await stockRuns(server, Math.min(runs, 15)),
       );
+    } finally {
+      await server.stop();
+    }
+  }
+  // WebSocket beside TCP on each server kind (Prosody's mod_websocket, ejabberd's ejabberd_http_ws).
+  for (const kind of ['prosody', 'ejabberd'] as const satisfies readonly ServerKind[]) {
+    const server = await startServer(kind, {
+      websocket: true,
+      accounts: [{ user: USER, password: PASSWORD }],
+    });
+    try {
+      const times = await parleyRuns(server, runs, ['tcp', 'websocket']);
+      for (const transport of ['tcp', 'websocket'] as const) {
+        figure('parley', `${kind} (SHA-256)`, 'SCRAM-SHA-256', times[transport], transport);
+      }
     } finally {
       await server.stop();
     }
