@@ -14,6 +14,7 @@ import { Engine } from '../engine.ts';
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { STANZA_LIMITS } from './connection.ts';
 import { openReply, startRogueWebSocket, type RogueWebSocketServer } from './websocket-test-server.ts';
+import { XmppWebSocket } from './websocket-transport.ts';
 
 const JID = 'alice@parley.test';
 const PASSWORD = 'secret-password-over-ws';
@@ -222,4 +223,26 @@ test('an untrusted certificate: tls-untrusted with its details before any HTTP; 
   } finally {
     await engine.dispose();
   }
+});
+
+test('a whitespace keepalive goes out as a WebSocket ping, never as a message that is not an element', async () => {
+  const server = await rogue(() => undefined);
+  const socket = new XmppWebSocket(
+    { servername: 'parley.test', pinnedFingerprint256: null, extraCertificates: [cert.certPem] },
+    false,
+  );
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+    socket.connect(server.url);
+  });
+  const written = (data: string) =>
+    new Promise<void>((resolve, reject) => socket.write(data, (e) => (e ? reject(e) : resolve())));
+  await written(' ');
+  await written("<r xmlns='urn:xmpp:sm:3'/>");
+  await settle();
+  assert.equal(server.pings, 1);
+  assert.deepEqual(server.received, ["<r xmlns='urn:xmpp:sm:3'/>"]);
+  socket.destroy();
 });

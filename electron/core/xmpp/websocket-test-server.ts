@@ -28,6 +28,8 @@ export interface RogueWebSocketServer {
   readonly received: string[];
   /** The close code of every connection that ended (1000 normal, 1009 too big, 1006 dropped...). */
   readonly closeCodes: number[];
+  /** WebSocket pings received. */
+  readonly pings: number;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startRogueWebSocket(
     verifyClient: (_info, done) => (options.refuseUpgrade ? done(false, options.refuseUpgrade) : done(true)),
   });
   let upgrades = 0;
+  let pings = 0;
   const received: string[] = [];
   const closeCodes: number[] = [];
   await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
@@ -67,6 +70,9 @@ export async function startRogueWebSocket(
     },
     get connections() {
       return connections;
+    },
+    get pings() {
+      return pings;
     },
     received,
     closeCodes,
@@ -81,6 +87,7 @@ export async function startRogueWebSocket(
     upgrades++;
     socket.on('error', () => undefined);
     socket.on('close', (code) => closeCodes.push(code));
+    socket.on('ping', () => pings++);
     socket.on('message', (data, isBinary) => {
       const text = isBinary ? '[binary]' : String(data);
       received.push(text);

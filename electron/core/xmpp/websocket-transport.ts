@@ -237,7 +237,10 @@ export class XmppWebSocket extends EventEmitter implements SocketLike {
       callback?.(new Error('The WebSocket is not open.'));
       return;
     }
-    ws.send(data, (error?: Error) => callback?.(error ?? null));
+    // A whitespace keepalive (RFC 6120 §4.6.1, XEP-0478) is not an element, which every message must be:
+    // a WebSocket ping keeps the link instead (RFC 7395 §3.8).
+    if (data.trim() === '') ws.ping(undefined, undefined, (error?: Error) => callback?.(error ?? null));
+    else ws.send(data, (error?: Error) => callback?.(error ?? null));
   }
 
   end(): void {
@@ -261,7 +264,7 @@ export function webSocketSaslLink(socket: unknown, trust: TrustPolicy): SaslLink
   };
 }
 
-/** RFC 7395 §3.3: every element names its namespace; a stream error declares the stream prefix itself. */
+/** RFC 7395 §3.3.3, §3.5: every element names its namespace; a stream error declares the stream prefix. */
 function framed(element: Element): Element {
   if (element.name === 'stream:error') element.attrs['xmlns:stream'] ??= NS_STREAMS;
   else element.attrs.xmlns ??= NS_CLIENT;
