@@ -16,7 +16,7 @@ import { bareJid, parseJid } from '../../shared/jid.ts';
 import { EngineError, toEngineError } from './errors.ts';
 import { checkRequest } from './command-request.ts';
 import { EventBatcher, type BatchListener } from './event-batcher.ts';
-import { SettingsStore } from './settings-store.ts';
+import { SettingsStore, plainPasswordAllowed } from './settings-store.ts';
 import { CredentialStore, mayRecallFor } from './credentials.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { HistoryStore } from './history/history-store.ts';
@@ -241,6 +241,7 @@ export class Engine {
       liveness: this.#options.liveness,
       reconnectDelay: { initialMs: 1_000, maxMs: 60_000, stableMs: 60_000, ...this.#options.reconnectDelay },
       pinnedFingerprint256: this.#settings.account(account).pinnedFingerprint256,
+      plainPasswordWhenPinned: plainPasswordAllowed(this.#settings.account(account)),
       events,
       modules: MODULES,
       context: {

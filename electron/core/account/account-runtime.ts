@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   liveness?: { probeAfterMs: number; deadAfterMs: number };
   reconnectDelay: { initialMs: number; maxMs: number; stableMs: number };
   pinnedFingerprint256: string | null;
+  /** The user allowed a plain-text password on this account's pinned link (settings-store.ts). */
+  plainPasswordWhenPinned: boolean;
   events: AccountEvents;
   /** The context every module gets, less what the runtime itself provides. */
   context: Omit<
@@ -229,6 +231,7 @@ export class AccountRuntime {
       trust: {
         servername: parseJid(this.account).domain,
         pinnedFingerprint256: this.#options.pinnedFingerprint256,
+        plainPasswordWhenPinned: this.#options.plainPasswordWhenPinned,
         extraCertificates: this.#options.extraCertificates,
       },
     });

@@ -167,6 +167,15 @@ test('PLAIN as the only offer: refused on a pinned link unless allowed; fine on 
     assert.doesNotMatch(rogue.received(), new RegExp(Buffer.from(`\0alice\0${PASSWORD}`).toString('base64')));
 
     assert.ok((await engine.invoke('account.allowPlainPassword', { account, allowed: true })).ok);
+    // Allowed: the next sign-in authenticates with PLAIN over that pinned link (this SASL-only server then
+    // refuses to bind a resource, which is as far as it goes).
+    const next = await engine.invoke('account.signIn', request);
+    assert.ok(!next.ok && next.error.code !== 'no-mechanism', JSON.stringify(next));
+    assert.deepEqual(
+      rogue.auths.map((a) => [a.mechanism, a.initial]),
+      [['PLAIN', `\0alice\0${PASSWORD}`]],
+      'the engine passed the allowance on to the session',
+    );
   } finally {
     await engine.dispose();
   }
