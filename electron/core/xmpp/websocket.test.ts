@@ -146,9 +146,12 @@ describe(`XMPP over WebSocket against ${kind}`, () => {
     assert.notEqual(pinned.value.mechanism, 'PLAIN', 'a pinned link still signs in with SCRAM');
   });
 
-  test('WebSocket and its URL are saved; a remembered password goes only to that URL', async () => {
+  test('WebSocket and its URL are saved; a remembered password goes only to that URL; restore uses it', async () => {
     const me = await scenario.account('ws-saved');
-    const engine = await newEngine({ secretBackends: [memoryBackend()] });
+    const backend = memoryBackend();
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-ws-saved-'));
+    dirs.push(dataDir);
+    const engine = await newEngine({ dataDir, secretBackends: [backend] });
     assert.ok((await engine.invoke('account.signIn', overWebSocket(me, { remember: true }))).ok);
     const saved = await engine.invoke('account.saved', {});
     assert.ok(saved.ok);
@@ -183,6 +186,13 @@ describe(`XMPP over WebSocket against ${kind}`, () => {
       websocketUrl: scenario.server.websocketUrl,
     });
     assert.ok(recalled.ok, JSON.stringify(recalled));
+    // The next start signs it in again the same way (account.restore from the saved connection).
+    engines.splice(engines.indexOf(engine), 1);
+    await engine.dispose();
+    const restarted = await newEngine({ dataDir, secretBackends: [backend] });
+    const restored = await restarted.invoke('account.restore', {});
+    assert.ok(restored.ok);
+    assert.deepEqual(restored.value.results, [{ account: me.jid, error: null }]);
   });
 
   test("discovery: without a URL, the one the domain's XEP-0156 host-meta names is used", async () => {
