@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { WebSocket } from 'ws';
@@ -62,13 +63,13 @@ async function rogue(
 /** Signs in with a fresh engine (trusting the test certificate unless told not to); the result and its time. */
 async function signIn(
   request: Record<string, unknown>,
-  engineOptions: { trustCertificate?: boolean; pinned?: string } = {},
+  engineOptions: { trustCertificate?: boolean; timeoutMs?: number } = {},
 ): Promise<{ error: EngineErrorPayload | null; ms: number; engine: Engine }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-ws-hostile-'));
   dirs.push(dataDir);
   const engine = await Engine.create({
     dataDir,
-    timeoutMs: 5_000,
+    timeoutMs: engineOptions.timeoutMs ?? 5_000,
     extraCertificates: engineOptions.trustCertificate === false ? [] : [cert.certPem],
   });
   const started = Date.now();
@@ -245,4 +246,27 @@ test('a whitespace keepalive goes out as a WebSocket ping, never as a message th
   assert.equal(server.pings, 1);
   assert.deepEqual(server.received, ["<r xmlns='urn:xmpp:sm:3'/>"]);
   socket.destroy();
+});
+
+test('a server silent in the TLS handshake, or after the upgrade: timeout at the deadline, not a crash', async () => {
+  const held: net.Socket[] = [];
+  const silent = net.createServer((socket) => void held.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const mute = await rogue(() => undefined, { onMessage: () => undefined });
+  try {
+    for (const url of [
+      `wss://127.0.0.1:${(silent.address() as net.AddressInfo).port}/xmpp-websocket`,
+      mute.url,
+    ]) {
+      const { error, ms, engine } = await signIn({ websocketUrl: url }, { timeoutMs: 600 });
+      await engine.dispose();
+      assert.equal(error?.code, 'timeout', url);
+      assert.ok(ms < 3_000);
+    }
+    await settle();
+    assert.deepEqual(crashes, [], 'what the abandoned WebSocket reports later goes nowhere');
+  } finally {
+    for (const socket of held) socket.destroy();
+    silent.close();
+  }
 });

@@ -248,6 +248,8 @@ export class XmppWebSocket extends EventEmitter implements SocketLike {
   }
 
   destroy(): void {
+    // Given up on: what ws reports about it from now on ("closed before established") has no listener left.
+    this.#failed = true;
     this.#abandon.abort();
     this.#ws?.terminate();
     this.tlsSocket?.destroy();
