@@ -44,6 +44,21 @@ const READY_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 10_000;
 const START_ATTEMPTS = 3;
 
+/**
+ * Once ejabberd runs, its log handler is opened again without OTP's default delayed_write (which holds
+ * lines up to 2 s), so log() shows what just happened: tests count connections in it. Same file, same
+ * formatting; lines of the start are flushed when the old handler closes.
+ */
+const UNBUFFERED_LOG = [
+  '{ok, Handler} = logger:get_handler_config(ejabberd_log),',
+  'ok = logger:remove_handler(ejabberd_log),',
+  'Config = maps:get(config, Handler),',
+  'Kept = maps:with([file, max_no_bytes, max_no_files, file_check], Config),',
+  'ok = logger:add_handler(ejabberd_log, logger_std_h,',
+  '  (maps:with([level, filters, filter_default, formatter], Handler))',
+  '  #{config => Kept#{modes => [raw, append, {delayed_write, 1, 1}]}}).',
+].join(' ');
+
 /** Where Debian keeps ejabberd's Erlang applications: ejabberdctl's own ERL_LIBS. */
 function erlLibs(): string {
   const script = readFileSync(EJABBERDCTL, 'utf8');
@@ -148,7 +163,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       ...['+K', 'true', '+P', '250000', '+sbwt', 'none', '+sbwtdcpu', 'none', '+sbwtdio', 'none'],
       ...['-noinput', '-noshell', '-mnesia', 'dir', JSON.stringify(spoolDir)],
       // Only critical messages on stdout (kept for errors); the log file has everything.
-      ...['-ejabberd', 'quiet', 'true', '-s', 'ejabberd'],
+      ...['-ejabberd', 'quiet', 'true', '-s', 'ejabberd', '-eval', UNBUFFERED_LOG],
     ];
     service = spawnService('erl', args, user, { cwd: dir, env });
     await waitUntilReady({

@@ -25,6 +25,8 @@ export interface PeerOptions {
 
 export type PeerEvent =
   | { type: 'online' }
+  /** The server ended the stream (not our stop()); with its stream error condition when it sent one. */
+  | { type: 'disconnected'; streamError: string | null }
   | {
       type: 'message';
       from: string;

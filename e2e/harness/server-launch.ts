@@ -96,6 +96,21 @@ export function spawnService(
   return { proc, output: () => output, exited: () => exited };
 }
 
+function exitsWithin(proc: ChildProcess, ms: number): Promise<boolean> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      proc.off('exit', onExit);
+      resolve(false);
+    }, ms);
+    const onExit = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    proc.once('exit', onExit);
+  });
+}
+
 export interface ReadyCheck {
   service: ServiceProcess;
   domain: string;
@@ -143,8 +158,12 @@ export async function waitUntilReady(c: ReadyCheck): Promise<void> {
     const ended = exited();
     if (ended !== null) throw c.failure('exited during startup', ended);
     // Anything logged at error level during startup (bad module, unreadable cert...) is fatal:
-    // a half-configured server makes for confusing test failures later.
+    // a half-configured server makes for confusing test failures later. A server that is about to exit
+    // over it (ejabberd logs the critical line, then stops) gets a moment to, so its exit code is told.
     if (verdict) {
+      if (await exitsWithin(proc, 1000)) {
+        throw c.failure(`exited during startup: ${verdict.fatal}`, exited() ?? 'exited');
+      }
       await terminate(proc);
       throw c.failure(`logged errors during startup: ${verdict.fatal}`, 'killed');
     }

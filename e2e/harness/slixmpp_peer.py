@@ -67,7 +67,9 @@ class Peer(slixmpp.ClientXMPP):
         self.add_event_handler('ssl_invalid_chain', self.on_fatal('TLS certificate verification failed'))
         self.add_event_handler('connection_failed', self.on_connection_failed)
         self.add_event_handler('disconnected', self.on_disconnected)
+        self.add_event_handler('stream_error', self.on_stream_error)
         self.stopping = False
+        self.stream_error = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -83,10 +85,14 @@ class Peer(slixmpp.ClientXMPP):
             log.error('connection failed: %s', err)
             os._exit(3)
 
+    def on_stream_error(self, error):
+        self.stream_error = error['condition'] or None
+
     def on_disconnected(self, _reason=None):
         if self.stopping:
             os._exit(0)
         log.error('disconnected by the server')
+        emit({'type': 'disconnected', 'streamError': self.stream_error})
 
     async def on_session_start(self, _event):
         await self.get_roster()
