@@ -123,21 +123,26 @@ describe('MAM catch-up against Prosody', () => {
     assert.equal(rest.complete, true);
     assertArchive([...bounded.messages, ...rest.messages], expected, bob.jid);
 
-    // An afterId the archive does not know (expired): the walk restarts from the beginning (or startAt).
+    // An afterId the archive does not know (expired): Prosody answers item-not-found and the walk restarts
+    // from the beginning (or startAt). ejabberd 23.01's archive ids are its storage times (µs) and an id it
+    // does not hold is read as a point in time, never item-not-found ('no-such-id' as 0): the same whole
+    // archive comes back, with no restart needed.
     const lost = await catchUp(b.iq, b.session, {
       ownBareJid: alice.jid,
       afterId: 'no-such-id',
       pageSize: 50,
     });
-    assert.equal(lost.afterIdLost, true);
+    assert.equal(lost.afterIdLost, scenario.server.kind === 'prosody');
     assert.equal(lost.complete, true);
     assertArchive(lost.messages, expected, bob.jid);
-    const future = await catchUp(b.iq, b.session, {
-      ownBareJid: alice.jid,
-      afterId: 'no-such-id',
-      startAt: Date.now() + 3_600_000,
-    });
-    assert.deepEqual([future.afterIdLost, future.messages.length, future.complete], [true, 0, true]);
+    if (scenario.server.kind === 'prosody') {
+      const future = await catchUp(b.iq, b.session, {
+        ownBareJid: alice.jid,
+        afterId: 'no-such-id',
+        startAt: Date.now() + 3_600_000,
+      });
+      assert.deepEqual([future.afterIdLost, future.messages.length, future.complete], [true, 0, true]);
+    }
 
     // A live message carries our server's stanza-id, which is the archive id catch-up reports for it.
     const live = await a.waitFor((s) => s.getChildText('body') === 'r5-in0');

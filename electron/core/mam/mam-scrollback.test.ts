@@ -124,6 +124,13 @@ describe('MAM scroll-back against Prosody', () => {
   });
 
   test('a beforeId the archive does not know falls back to endAt (or to the newest page)', async () => {
+    if (scenario.server.kind === 'ejabberd') {
+      // ejabberd 23.01's archive ids are its storage times (µs): an id it does not hold is a point in time,
+      // never item-not-found, so there is no fallback; 'no-such-id' reads as 0 and nothing is older.
+      const lost = await older({ beforeId: 'no-such-id', endAt: cut });
+      assert.deepEqual([lost.messages.length, lost.complete], [0, true]);
+      return;
+    }
     const atCut = await older({ endAt: cut });
     const lost = await older({ beforeId: 'no-such-id', endAt: cut });
     assert.deepEqual(
