@@ -66,6 +66,8 @@ export function SignIn() {
     const check = buildSignIn(formFromSaved(start), allSaved);
     return check.ok ? { request: check.request, certificate: failure.certificate } : null;
   });
+  // The server takes only PLAIN and its certificate is pinned: the user may allow it for this account.
+  const [plainPrompt, setPlainPrompt] = useState<SignInRequest | null>(null);
   const ids = { error: useId(), advanced: useId() };
   // An account with a cached roster leaves the form while it connects (the main window shows that roster):
   // a failure after that brings the form back through the UI store, saying why.
@@ -102,6 +104,7 @@ export function SignIn() {
   const signIn = async (request: SignInRequest): Promise<void> => {
     setBusy(true);
     setError(null);
+    setPlainPrompt(null);
     useConnection.getState().setSignInPending(true);
     const result = await getBridge().invoke('account.signIn', request);
     useConnection.getState().setSignInPending(false);
@@ -122,10 +125,28 @@ export function SignIn() {
       setCertPrompt({ request, certificate: result.error.certificate });
       return;
     }
+    if (result.error.code === 'no-mechanism' && result.error.condition === 'plain-on-pinned-link') {
+      setPlainPrompt(request);
+    }
     setError({
       ...describeSignInError(result.error, request.jid),
       field: result.error.code === 'not-found' ? 'password' : null,
     });
+  };
+
+  const allowPlain = async (request: SignInRequest): Promise<void> => {
+    setBusy(true);
+    const result = await getBridge().invoke('account.allowPlainPassword', {
+      account: request.jid,
+      allowed: true,
+    });
+    setBusy(false);
+    if (!result.ok) {
+      setPlainPrompt(null);
+      setError({ title: 'Could not allow it.', detail: result.error.message, field: null });
+      return;
+    }
+    await signIn(request);
   };
 
   const onSubmit = (event: FormEvent): void => {
@@ -332,6 +353,11 @@ export function SignIn() {
           )}
           {sessionError && <p>{sessionError}</p>}
         </div>
+        {plainPrompt && (
+          <button type="button" disabled={busy} onClick={() => void allowPlain(plainPrompt)}>
+            Allow a plain-text password for {plainPrompt.jid}
+          </button>
+        )}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

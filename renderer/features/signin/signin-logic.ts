@@ -142,6 +142,14 @@ export function describeSignInError(error: EngineErrorPayload, jid: string): Err
       }
       return { title: error.message || 'Sign-in failed.', detail: null };
     case 'no-mechanism':
+      if (error.condition === 'plain-on-pinned-link') {
+        return {
+          title:
+            'This server only takes a plain-text password, and its certificate is one you trusted yourself: ' +
+            'whoever holds that certificate would read your password. Parley did not send it.',
+          detail: null,
+        };
+      }
       return { title: 'The server offers no sign-in method Parley can use safely.', detail };
     case 'not-found':
       // No remembered password, or one that may not go to the connection settings asked for: the engine says which.
