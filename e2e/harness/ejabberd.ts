@@ -13,7 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { caSigned, selfSigned } from './certs.ts';
 import type { CertificateFiles, IssuedCertificate } from './certs.ts';
-import { renderEjabberdConfig, WEBSOCKET_PATH } from './ejabberd-config.ts';
+import {
+  MNESIA_TO_MEMORY,
+  renderEjabberdConfig,
+  renderMnesiaSchema,
+  WEBSOCKET_PATH,
+} from './ejabberd-config.ts';
 import type { EjabberdExtra } from './ejabberd-config.ts';
 import { forgetTempDir, removeAtExit, serviceUser, terminate, which } from './exec.ts';
 import {
@@ -163,7 +168,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       ...['+K', 'true', '+P', '250000', '+sbwt', 'none', '+sbwtdcpu', 'none', '+sbwtdio', 'none'],
       ...['-noinput', '-noshell', '-mnesia', 'dir', JSON.stringify(spoolDir)],
       // Only critical messages on stdout (kept for errors); the log file has everything.
-      ...['-ejabberd', 'quiet', 'true', '-s', 'ejabberd', '-eval', UNBUFFERED_LOG],
+      ...['-ejabberd', 'quiet', 'true', '-s', 'ejabberd', '-eval', UNBUFFERED_LOG, '-eval', MNESIA_TO_MEMORY],
     ];
     service = spawnService('erl', args, user, { cwd: dir, env });
     await waitUntilReady({
@@ -229,6 +234,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
 
   try {
     await Promise.all([certDir, spoolDir, path.dirname(logPath)].map((d) => mkdir(d)));
+    await writeFile(path.join(spoolDir, 'ejabberd.schema'), renderMnesiaSchema());
     if (options.certificate === 'ca-signed') {
       const issued = await caSigned(certDir, domain, domain);
       cert = issued.leaf;
