@@ -2,7 +2,7 @@
 // "New messages" marker, sender runs, and an error marker on messages that failed. Scrolling near the top loads
 // the page before (the list keeps its place); after a jump to a search hit, that message is centred and
 // highlighted for a few seconds, and buttons at the bottom page forward or jump back to the newest messages.
-import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, EngineErrorPayload } from '../../../shared/contract.ts';
 import { useChats } from '../../stores/chats.ts';
@@ -13,6 +13,8 @@ import { parseConversationId } from '../../stores/conversation.ts';
 import { jumpToLatest, loadHistory, loadNewer } from '../../stores/actions.ts';
 import { buildMessageItems } from './message-model.ts';
 import { MessageText } from './MessageText.tsx';
+import { charsPerLine, estimateRowPx } from './body-view.ts';
+import { displayText } from '../../text/display-text.ts';
 import { useMinuteClock } from './clock.ts';
 
 const NO_MESSAGES: readonly ChatMessage[] = [];
@@ -27,6 +29,8 @@ const DELIVERY_LABEL: Record<DeliveryState | 'pending', string> = {
 const BOTTOM_SLACK_PX = 48;
 /** Scrolled this close to the top, the page before is loaded. */
 const TOP_LOAD_PX = 160;
+/** An offset past the end of any list: the virtualizer starts at its end. */
+const OPEN_AT_END_PX = 2 ** 40;
 /** How long a jumped-to message stays highlighted. */
 export const HIGHLIGHT_MS = 6000;
 
@@ -40,6 +44,9 @@ const MessageRow = memo(function MessageRow({
   failure,
   delivery,
   highlighted,
+  expanded,
+  perLine,
+  onToggle,
 }: {
   message: ChatMessage;
   firstOfRun: boolean;
@@ -47,6 +54,9 @@ const MessageRow = memo(function MessageRow({
   failure: EngineErrorPayload | undefined;
   delivery: DeliveryState | undefined;
   highlighted: boolean;
+  expanded: boolean;
+  perLine: number;
+  onToggle: (seq: number, expand: boolean) => void;
 }) {
   const when = new Date(message.timestamp);
   return (
@@ -58,8 +68,10 @@ const MessageRow = memo(function MessageRow({
       {firstOfRun && <div className="msg-sender">{senderName}</div>}
       <div className="msg-line">
         <div className="msg-body">
-          {message.subject && <div className="msg-subject">{message.subject}</div>}
-          {message.body !== null && <MessageText text={message.body} />}
+          {message.subject && <div className="msg-subject">{displayText(message.subject)}</div>}
+          {message.body !== null && (
+            <MessageText message={message} expanded={expanded} perLine={perLine} onToggle={onToggle} />
+          )}
         </div>
         <time className="msg-time" dateTime={when.toISOString()} title={fullFormat.format(when)}>
           {timeFormat.format(when)}
@@ -162,6 +174,10 @@ export function MessageList({ chat: id, title }: { chat: string; title: string }
   /** The message at the top of the view (seq): kept there when a page of older messages is put above. */
   const topAnchor = useRef<number | null>(null);
   const peerName = displayName(contact, peer);
+  /** Messages (seq) whose long body the reader expanded ("Show more"). */
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
+  /** Characters per line of a bubble at the list's current width (for height estimates). */
+  const [perLine, setPerLine] = useState(() => charsPerLine(600));
 
   // A chat shown for the first time (opened by an incoming message, or in its own window) gets its history.
   useEffect(() => {
@@ -172,9 +188,19 @@ export function MessageList({ chat: id, title }: { chat: string; title: string }
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (items[i]?.kind === 'message' ? 52 : 32),
+    // Estimated from the text shown, so rows not yet measured are not taken for 52 px: a list that thinks
+    // forty tall rows fit on screen renders (and lays out) all of them at once.
+    estimateSize: (i) => {
+      const item = items[i];
+      if (item?.kind !== 'message') return 32;
+      return estimateRowPx(item.message, expanded.has(item.message.seq), item.firstOfRun, perLine);
+    },
+    // A chat opens at its newest message: the first rows rendered are the last ones, not the first ones (which
+    // would be laid out and thrown away at once). The virtualizer clamps it to the end of the list.
+    initialOffset: OPEN_AT_END_PX,
     getItemKey: (i) => items[i]?.key ?? i,
-    overscan: 8,
+    // Rows beyond the screen are laid out too: a few are enough for scrolling, each costs layout.
+    overscan: 4,
   });
 
   /** Remembers the first message whose top is in view: the one kept in place when older messages come. */
@@ -230,6 +256,38 @@ export function MessageList({ chat: id, title }: { chat: string; title: string }
     if (!atNewest || !before.atNewest) return;
     if (atBottom.current || (lastSeq !== before.lastSeq && last?.direction === 'out')) end();
   }, [items, first, last, listGen, atNewest, highlight, virtualizer]);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setPerLine(charsPerLine(el.clientWidth)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const itemsRef = useRef(items);
+  useLayoutEffect(() => {
+    itemsRef.current = items;
+  }, [items]);
+  // Stable (items through a ref), so a new message does not re-render every row.
+  const onToggle = useCallback(
+    (seq: number, expand: boolean) => {
+      setExpanded((current) => {
+        const next = new Set(current);
+        if (expand) next.add(seq);
+        else next.delete(seq);
+        return next;
+      });
+      if (expand) return;
+      // Collapsing a body read far down would leave the view past its end: bring the message's top back.
+      const index = itemsRef.current.findIndex((i) => i.kind === 'message' && i.message.seq === seq);
+      const row = virtualizer.getVirtualItems().find((v) => v.index === index);
+      if (row && row.start < (scrollRef.current?.scrollTop ?? 0)) {
+        requestAnimationFrame(() => virtualizer.scrollToIndex(index, { align: 'start' }));
+      }
+    },
+    [virtualizer],
+  );
 
   // The highlight fades after a while (unless another jump replaced it).
   useEffect(() => {
@@ -289,6 +347,9 @@ export function MessageList({ chat: id, title }: { chat: string; title: string }
                     failure={failures.get(item.message.id)}
                     delivery={states.get(item.message.id)}
                     highlighted={highlight?.seq === item.message.seq}
+                    expanded={expanded.has(item.message.seq)}
+                    perLine={expanded.has(item.message.seq) ? perLine : 0}
+                    onToggle={onToggle}
                   />
                 )}
               </div>
