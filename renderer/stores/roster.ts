@@ -6,6 +6,7 @@
 // contacts, and a roster change (or one part of a roster arriving in parts) touches only a few of them.
 import { create } from 'zustand';
 import type { Contact, EventPayload } from '../../shared/contract.ts';
+import { displayText } from '../text/display-text.ts';
 
 export type RosterMap = ReadonlyMap<string, Contact>;
 /** A roster change without its account (the store routes it to that account's roster). */
@@ -155,6 +156,8 @@ export function contactCount(byAccount: RosterByAccount): number {
   return n;
 }
 
+/** A contact's name as shown (and sorted): the roster name, marks tamed (display-text.ts), else the JID. */
 export function displayName(contact: Contact | undefined, jid: string): string {
-  return contact?.name?.trim() || jid;
+  const name = contact?.name?.trim();
+  return name ? displayText(name) : jid;
 }

@@ -13,6 +13,7 @@ import { PresenceDot } from '../presence/PresenceDot.tsx';
 import { MessageSearch } from '../search/MessageSearch.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Composer } from './Composer.tsx';
+import { displayText } from '../../text/display-text.ts';
 
 export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' }) {
   const key = parseConversationId(chat);
@@ -29,7 +30,8 @@ export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' 
   // With several accounts, names carry the account: "Alice on me@example.com".
   const title = several ? `${name} on ${account}` : name;
   const show = presenceShow(presence);
-  const status = presence?.best?.status;
+  const remoteStatus = presence?.best?.status;
+  const status = remoteStatus ? displayText(remoteStatus) : null;
   const [searchOpen, setSearchOpen] = useState(false);
   const [searchFocus, setSearchFocus] = useState(0);
 
@@ -64,7 +66,13 @@ export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' 
           <h2>{name}</h2>
           <div className="chat-subtitle">
             {SHOW_LABELS[show]}
-            {status ? ` — ${status}` : ''}
+            {/* Isolated: a bidi control in the status must not reorder the address after it. */}
+            {status && (
+              <>
+                {' — '}
+                <bdi>{status}</bdi>
+              </>
+            )}
             {name !== peer ? ` · ${peer}` : ''}
           </div>
           {several && <div className="chat-account">on {account}</div>}

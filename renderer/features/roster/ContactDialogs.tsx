@@ -244,8 +244,11 @@ export function RemoveDialog({ account, jid, onClose }: ContactProps) {
   return (
     <Dialog title="Remove contact" role="alertdialog" onClose={onClose}>
       <p>
-        Remove <strong>{displayName(contact, jid)}</strong> ({jid}) from your contacts? You will stop sharing
-        presence with each other.
+        Remove{' '}
+        <strong>
+          <bdi>{displayName(contact, jid)}</bdi>
+        </strong>{' '}
+        (<bdi>{jid}</bdi>) from your contacts? You will stop sharing presence with each other.
       </p>
       <div role="alert" className="form-error">
         {cmd.error && <p>{cmd.error}</p>}

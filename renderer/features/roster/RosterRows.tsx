@@ -7,6 +7,7 @@ import { SHOW_LABELS, presenceShow, useContactPresence } from '../../stores/pres
 import { useChats } from '../../stores/chats.ts';
 import { chatId } from '../../stores/conversation.ts';
 import { PresenceDot } from '../presence/PresenceDot.tsx';
+import { displayText } from '../../text/display-text.ts';
 
 interface RowBase {
   id: string;
@@ -44,9 +45,16 @@ export const ContactRow = memo(function ContactRow({
   const noPresence =
     !waiting && contact !== undefined && (contact.subscription === 'none' || contact.subscription === 'from');
   const showLabel = presence?.error && !presence.best ? `Offline (${presence.error})` : SHOW_LABELS[show];
+  const remoteStatus = presence?.best?.status;
   const status = waiting
     ? 'waiting for approval'
-    : (presence?.best?.status ?? (noPresence ? 'presence not shared' : name !== jid ? jid : ''));
+    : remoteStatus
+      ? displayText(remoteStatus)
+      : noPresence
+        ? 'presence not shared'
+        : name !== jid
+          ? jid
+          : '';
   const label = [
     name,
     showLabel,
@@ -77,7 +85,14 @@ export const ContactRow = memo(function ContactRow({
         {/* The presence word is visible too (not colour alone), and keeps the visible text a prefix-ordered
             part of the row's accessible name (WCAG 2.5.3, axe label-content-name-mismatch). */}
         <div className={`contact-status${waiting ? ' waiting' : ''}`}>
-          {status ? `${showLabel} · ${status}` : showLabel}
+          {showLabel}
+          {/* Isolated: no bidi control in a status can reorder what is around it. */}
+          {status && (
+            <>
+              {' · '}
+              <bdi>{status}</bdi>
+            </>
+          )}
         </div>
       </div>
       {unread > 0 && ' '}
@@ -122,7 +137,7 @@ export const GroupRow = memo(function GroupRow({
       onContextMenu={(e) => onRowContextMenu(index, e)}
     >
       <span className={`chevron${collapsed ? '' : ' open'}`} aria-hidden="true" />
-      <span className="group-name">{group}</span>{' '}
+      <span className="group-name">{displayText(group)}</span>{' '}
       <span className="group-count" aria-hidden="true">
         {online} of {total}
       </span>

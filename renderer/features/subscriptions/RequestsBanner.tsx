@@ -5,6 +5,7 @@ import { requestKey, useRequests } from '../../stores/requests.ts';
 import { useUi } from '../../stores/ui.ts';
 import type { SubscriptionRequest } from '../../../shared/contract.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
+import { displayText } from '../../text/display-text.ts';
 
 type Answer = 'approve' | 'deny' | 'approve-and-subscribe';
 
@@ -26,7 +27,6 @@ function RequestItem({
   request: SubscriptionRequest;
   showAccount: boolean;
 }) {
-  const label = request.nick ? `${request.nick} (${request.jid})` : request.jid;
   const groupLabel = showAccount
     ? `Request from ${request.jid} to ${account}`
     : `Request from ${request.jid}`;
@@ -35,9 +35,25 @@ function RequestItem({
     <li className="request-item">
       <div className="request" role="group" aria-label={groupLabel}>
         <div className="request-text">
-          <strong>{label}</strong> wants to see when you are online.
+          {/* The nick, address and status are the sender's words: each isolated, so no bidi control in
+              them can reorder the sentence around them. */}
+          <strong>
+            {request.nick ? (
+              <>
+                <bdi>{displayText(request.nick)}</bdi> (<bdi>{request.jid}</bdi>)
+              </>
+            ) : (
+              <bdi>{request.jid}</bdi>
+            )}
+          </strong>{' '}
+          wants to see when you are online.
           {showAccount && <span className="request-account"> (on {account})</span>}
-          {request.status && <span className="request-status"> “{request.status}”</span>}
+          {request.status && (
+            <span className="request-status">
+              {' '}
+              “<bdi>{displayText(request.status)}</bdi>”
+            </span>
+          )}
         </div>
         <div className="request-buttons">
           <button
