@@ -11,7 +11,7 @@ import { jumpToMessage } from '../../stores/actions.ts';
 import { conversationId } from '../../stores/conversation.ts';
 import type { ConversationKey } from '../../stores/conversation.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
-import { splitSnippet } from './snippet.ts';
+import { shownSnippet, splitSnippet } from './snippet.ts';
 
 export const SEARCH_DEBOUNCE_MS = 150;
 const SEARCH_LIMIT = 50;
@@ -75,7 +75,7 @@ function useSearch(query: string, chat: ConversationKey | undefined): Results | 
 export function Snippet({ snippet }: { snippet: string }) {
   return (
     <>
-      {splitSnippet(snippet).map((part, i) =>
+      {shownSnippet(splitSnippet(snippet)).map((part, i) =>
         part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>,
       )}
     </>
@@ -103,13 +103,19 @@ function HitOption({
   const contact = useContact(message.account, message.peer);
   const peerName = displayName(contact, message.peer);
   // Across chats: whose chat it is. Within one: who wrote it.
-  const who = global
-    ? message.direction === 'out'
-      ? `You to ${peerName}`
-      : peerName
-    : message.direction === 'out'
-      ? 'You'
-      : peerName;
+  // The name is isolated: no bidi control in it can reorder the words around it.
+  const who =
+    message.direction === 'out' ? (
+      global ? (
+        <>
+          You to <bdi>{peerName}</bdi>
+        </>
+      ) : (
+        'You'
+      )
+    ) : (
+      <bdi>{peerName}</bdi>
+    );
   const when = new Date(message.timestamp);
   return (
     <li

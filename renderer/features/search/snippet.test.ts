@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SNIPPET_CLOSE as CONTRACT_CLOSE, SNIPPET_OPEN as CONTRACT_OPEN } from '../../../shared/contract.ts';
-import { SNIPPET_CLOSE, SNIPPET_OPEN, splitSnippet } from './snippet.ts';
+import { SNIPPET_CLOSE, SNIPPET_OPEN, SNIPPET_SHOWN_CHARS, shownSnippet, splitSnippet } from './snippet.ts';
 
 const O = SNIPPET_OPEN;
 const C = SNIPPET_CLOSE;
@@ -50,4 +50,49 @@ test('unbalanced marks are tolerated', () => {
     { text: 'ab', match: true },
     { text: 'c', match: false },
   ]);
+});
+
+test('a snippet of 1,000,000 characters splits into its three parts', () => {
+  const word = 'x'.repeat(500_000);
+  const parts = splitSnippet(`${word}${O}hit${C}${word}`);
+  assert.deepEqual(
+    parts.map((p) => [p.text.length, p.match]),
+    [
+      [500_000, false],
+      [3, true],
+      [500_000, false],
+    ],
+  );
+});
+
+test('shown snippets are bounded: a little text before the first match, then at most 300 characters', () => {
+  const before = 'b'.repeat(10_000);
+  const after = 'a'.repeat(100_000);
+  const shown = shownSnippet(splitSnippet(`${before} ${O}needle${C} ${after}`));
+  const text = shown.map((p) => p.text).join('');
+  assert.ok(text.length <= SNIPPET_SHOWN_CHARS + 2, `shown ${text.length} characters`);
+  assert.ok(text.startsWith('…b'), 'the cut before the match is marked');
+  assert.ok(text.endsWith('a…'), 'the cut after it is marked');
+  assert.deepEqual(
+    shown.filter((p) => p.match).map((p) => p.text),
+    ['needle'],
+  );
+  // A short snippet is shown as it is.
+  assert.deepEqual(shownSnippet(splitSnippet(`…the ${O}oak${C} tree`)), [
+    { text: '…the ', match: false },
+    { text: 'oak', match: true },
+    { text: ' tree', match: false },
+  ]);
+});
+
+test('shown snippets tame stacked combining marks and never split a surrogate pair', () => {
+  const zalgo = `a${'\u0301'.repeat(50)}`;
+  const shown = shownSnippet(splitSnippet(`${O}${zalgo}${C}`));
+  assert.equal(shown[0]!.text, `a${'\u0301'.repeat(4)}`);
+  const emoji = '\u{1F600}'.repeat(400);
+  const cut = shownSnippet(splitSnippet(`${O}x${C}${emoji}`), 100)
+    .map((p) => p.text)
+    .join('');
+  assert.ok(cut.endsWith('…'));
+  assert.doesNotMatch(cut, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/, 'no lone high surrogate');
 });
