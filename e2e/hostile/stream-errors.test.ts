@@ -82,3 +82,12 @@ test('a stream error with text, with markup in its text, or with an application 
   assert.ok(!result.ok);
   assert.match(result.error.message, /Maintenance until 10:00\./, 'the server’s reason is shown');
 });
+
+// A server chooses the length of its <text/>: the message shows a reason, not 100,000 characters.
+test("a stream error's 100,000-character text is cut to a readable message", async () => {
+  const client = await refusedBeforeTls(streamError('policy-violation', 'x'.repeat(100_000)));
+  const result = await client.signIn();
+  assert.ok(!result.ok);
+  assertHuman(result.error, 'policy-violation');
+  assert.match(result.error.message, /: x{200}…\.$/, 'the start of the reason, then an ellipsis');
+});

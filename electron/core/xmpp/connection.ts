@@ -10,12 +10,23 @@ import { EngineError } from '../errors.ts';
 import type { Endpoint } from './resolve-endpoints.ts';
 import { NS_STREAM_ERRORS } from './ns.ts';
 
+/** How much of a server's <text/> a message shows: a reason, not a page (the server chooses its length). */
+const MAX_REASON_CHARS = 200;
+
+/** `text` cut to MAX_REASON_CHARS with an ellipsis, never between the two halves of a surrogate pair. */
+function readableReason(text: string): string {
+  if (text.length <= MAX_REASON_CHARS) return text;
+  const last = text.charCodeAt(MAX_REASON_CHARS - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? MAX_REASON_CHARS - 1 : MAX_REASON_CHARS;
+  return `${text.slice(0, end)}…`;
+}
+
 /** Stream errors parsed defensively: xmpp.js's own parser throws on an empty <stream:error/>. */
 export class StreamErrorReceived extends Error {
   readonly condition: string;
   readonly text: string | null;
   constructor(condition: string, text: string | null) {
-    super(`stream error: ${condition}${text ? ` (${text})` : ''}`);
+    super(`stream error: ${condition}${text ? ` (${readableReason(text)})` : ''}`);
     this.condition = condition;
     this.text = text;
   }
@@ -174,7 +185,7 @@ export function classifyConnectError(error: unknown, endpoint: Endpoint | null, 
         condition: error.condition,
       });
     }
-    const reason = error.text ? `: ${error.text}` : '';
+    const reason = error.text ? `: ${readableReason(error.text)}` : '';
     return new EngineError(
       'stream-error',
       `The server closed the connection (${error.condition})${reason}.`,
