@@ -91,3 +91,11 @@ test("a stream error's 100,000-character text is cut to a readable message", asy
   assertHuman(result.error, 'policy-violation');
   assert.match(result.error.message, /: x{200}…\.$/, 'the start of the reason, then an ellipsis');
 });
+
+// The condition reaches the UI and the reconnect policy: only the names RFC 6120 §4.9.3 defines count.
+test('a condition RFC 6120 does not define is undefined-condition, not a name the server chose', async () => {
+  const client = await refusedBeforeTls(streamError('made-up-condition-'.repeat(20), 'hmm'));
+  const result = await client.signIn();
+  assert.ok(!result.ok);
+  assertHuman(result.error, 'undefined-condition');
+});

@@ -10,6 +10,35 @@ import { EngineError } from '../errors.ts';
 import type { Endpoint } from './resolve-endpoints.ts';
 import { NS_STREAM_ERRORS } from './ns.ts';
 
+/** The stream error conditions RFC 6120 §4.9.3 defines: any other name a server sends is undefined-condition. */
+const STREAM_ERROR_CONDITIONS: ReadonlySet<string> = new Set([
+  'bad-format',
+  'bad-namespace-prefix',
+  'conflict',
+  'connection-timeout',
+  'host-gone',
+  'host-unknown',
+  'improper-addressing',
+  'internal-server-error',
+  'invalid-from',
+  'invalid-namespace',
+  'invalid-xml',
+  'not-authorized',
+  'not-well-formed',
+  'policy-violation',
+  'remote-connection-failed',
+  'reset',
+  'resource-constraint',
+  'restricted-xml',
+  'see-other-host',
+  'system-shutdown',
+  'undefined-condition',
+  'unsupported-encoding',
+  'unsupported-feature',
+  'unsupported-stanza-type',
+  'unsupported-version',
+]);
+
 /** How much of a server's <text/> a message shows: a reason, not a page (the server chooses its length). */
 const MAX_REASON_CHARS = 200;
 
@@ -150,9 +179,10 @@ export class ParleyConnection extends Client {
   }
 
   override _onStreamError(element: Element): void {
+    // Only a name RFC 6120 defines: the condition reaches the UI and the reconnect policy.
     const condition = element
       .getChildElements()
-      .find((child) => child.getNS() === NS_STREAM_ERRORS && child.name !== 'text');
+      .find((child) => child.getNS() === NS_STREAM_ERRORS && STREAM_ERROR_CONDITIONS.has(child.name));
     const text = element.getChildText('text', NS_STREAM_ERRORS);
     this.emit('error', new StreamErrorReceived(condition?.name ?? 'undefined-condition', text));
   }
