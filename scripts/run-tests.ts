@@ -5,12 +5,19 @@
 // `dbus-run-session`, starts a throwaway gnome-keyring-daemon there (its keyring lives in a temp folder, unlocked
 // with a fixed test password, never the user's keyring), runs `node --test`, then stops the daemon and deletes
 // the folder. Either way it ends with node --test's exit code.
+//
+// Two servers: the whole run goes against the harness Prosody, then the server suites among the targets
+// (the files whose imports reach e2e/harness/server.ts: e2e/harness/server-suites.ts) run again with
+// PARLEY_SERVER=ejabberd. The exit code is non-zero if either pass fails. With PARLEY_SERVER set, only that
+// server's pass runs (every target, on that server).
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverSuites } from '../e2e/harness/server-suites.ts';
+import { SERVER_KINDS, type ServerKind } from '../e2e/harness/server.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -185,16 +192,15 @@ async function buildRenderer(env: NodeJS.ProcessEnv): Promise<number> {
   return runChild(child);
 }
 
-async function runTests(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** One `node --test` over `targets` (files or globs), under the run's time budget. */
+async function nodeTest(
+  options: readonly string[],
+  targets: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   if (interrupted) return interruptedCode();
-  const built = await buildRenderer(env);
-  if (built !== 0) {
-    console.error('run-tests: building the renderer failed');
-    return built;
-  }
-  const hasTargets = args.some((arg) => !arg.startsWith('-'));
   // Its own process group, so the time budget (and Ctrl+C) reaches the per-file test processes too.
-  const child = spawn(process.execPath, [...BASE_OPTIONS, ...args, ...(hasTargets ? [] : DEFAULT_TARGETS)], {
+  const child = spawn(process.execPath, [...BASE_OPTIONS, ...options, ...targets], {
     cwd: ROOT,
     env,
     stdio: 'inherit',
@@ -202,23 +208,86 @@ async function runTests(args: readonly string[], env: NodeJS.ProcessEnv): Promis
   });
   const budgetMs = Number(process.env.PARLEY_TEST_BUDGET_MINUTES ?? 20) * 60_000;
   let overBudget = false;
-  const watchdog = setTimeout(() => {
-    overBudget = true;
-    console.error(
-      `run-tests: the tests ran past their ${budgetMs / 60_000} min budget (a hung test or teardown?)`,
-    );
+  const killGroup = (): void => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     } catch {
       // already gone
     }
+  };
+  let killer: NodeJS.Timeout | undefined;
+  const watchdog = setTimeout(() => {
+    overBudget = true;
+    console.error(
+      `run-tests: the tests ran past their ${budgetMs / 60_000} min budget (a hung test or teardown?)`,
+    );
+    // SIGTERM to node --test first: it then names the files and tests still running ("Interrupted while
+    // running"). Whatever is left after a few seconds is killed with the group.
+    try {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    killer = setTimeout(killGroup, 15_000);
   }, budgetMs);
   try {
     const code = await runChild(child, true);
+    if (overBudget) killGroup(); // its per-file processes too
     return overBudget ? 124 : code;
   } finally {
     clearTimeout(watchdog);
+    clearTimeout(killer);
   }
+}
+
+interface Pass {
+  server: ServerKind;
+  what: string;
+  targets: readonly string[];
+}
+
+/** Prosody over every target, then ejabberd over the server suites; or just the server PARLEY_SERVER names. */
+function plan(targets: readonly string[], env: NodeJS.ProcessEnv): Pass[] {
+  const chosen = env.PARLEY_SERVER?.trim();
+  if (chosen) {
+    if (!(SERVER_KINDS as readonly string[]).includes(chosen))
+      throw new Error(`PARLEY_SERVER must be one of ${SERVER_KINDS.join(', ')}; got '${chosen}'`);
+    return [{ server: chosen as ServerKind, what: 'the tests', targets }];
+  }
+  const suites = serverSuites(ROOT, targets);
+  return [
+    { server: 'prosody', what: 'the tests', targets },
+    ...(suites.length > 0
+      ? [{ server: 'ejabberd' as const, what: `${suites.length} server suites`, targets: suites }]
+      : []),
+  ];
+}
+
+async function runTests(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (interrupted) return interruptedCode();
+  const built = await buildRenderer(env);
+  if (built !== 0) {
+    console.error('run-tests: building the renderer failed');
+    return built;
+  }
+  const options = args.filter((arg) => arg.startsWith('-'));
+  const files = args.filter((arg) => !arg.startsWith('-'));
+  const passes = plan(files.length > 0 ? files : DEFAULT_TARGETS, env);
+  const results: string[] = [];
+  let exitCode = 0;
+  for (const pass of passes) {
+    const label = `${pass.what} against ${pass.server}`;
+    console.log(`\nrun-tests: ${label}\n`);
+    const started = Date.now();
+    const code = await nodeTest(options, pass.targets, { ...env, PARLEY_SERVER: pass.server });
+    const seconds = Math.round((Date.now() - started) / 1000);
+    results.push(`run-tests: ${label}: ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${seconds} s`);
+    if (exitCode === 0) exitCode = code;
+    if (interrupted) break;
+  }
+  if (passes.length > 1) console.log(`\n${results.join('\n')}`);
+  else console.log(results[0] ?? '');
+  return exitCode;
 }
 
 async function main(): Promise<number> {
