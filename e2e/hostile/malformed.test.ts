@@ -7,7 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STANZA_LIMITS } from '../../electron/core/xmpp/connection.ts';
 import type { RogueConnection } from '../harness/rogue-server.ts';
-import { barrier, bodiesSince, rogueClient, rogueServer, watchCrashes, type RogueClient } from './kit.ts';
+import {
+  barrier,
+  bodiesSince,
+  rogueClient,
+  rogueServer,
+  sleep,
+  watchCrashes,
+  type RogueClient,
+} from './kit.ts';
 
 watchCrashes();
 const ROSTER = "<item jid='bob@rogue.test' name='Bob' subscription='both'/>";
@@ -140,4 +148,38 @@ test('invalid UTF-8 never turns into markup: an overlong "<" stays one character
   const shown = bodiesSince(client, since).map(([, body]) => body ?? '');
   for (const body of shown) assert.ok(!body.includes('<'), `no "<" came out of the bytes: ${body}`);
   assert.ok(!connection.received.some((e) => e.is('script')));
+});
+
+// RFC 6120 §11.6 and §4.9.3.22: bytes that are not UTF-8 end the stream with <unsupported-encoding/>, while a
+// character whose bytes are split between two reads is still one character.
+test('invalid UTF-8 ends the stream with unsupported-encoding; a character split between reads does not', async () => {
+  const { client, connection } = await online();
+  const since = client.events.length;
+  const euro = Buffer.from('€'); // 3 bytes: the first one alone in one read, the rest in the next
+  connection.send(
+    Buffer.concat([
+      Buffer.from("<message from='bob@rogue.test/phone' type='chat' id='split'><body>split "),
+      euro.subarray(0, 1),
+    ]),
+  );
+  await sleep(100);
+  connection.send(Buffer.concat([euro.subarray(1), Buffer.from('</body></message>')]));
+  await barrier(client, connection);
+  assert.deepEqual(
+    bodiesSince(client, since).map(([, body]) => body),
+    ['split €'],
+  );
+  connection.send(
+    Buffer.concat([
+      Buffer.from("<message from='bob@rogue.test/phone' type='chat' id='bad'><body>"),
+      Buffer.from([0xff, 0xc0, 0xbc]),
+      Buffer.from('</body></message>'),
+    ]),
+  );
+  const ended = await endedState(client);
+  assert.equal(ended.error?.condition, 'unsupported-encoding');
+  assert.equal(ended.status, 'reconnecting');
+  assert.match(ended.error?.message ?? '', /not UTF-8/);
+  await connection.closed;
+  assert.match(connection.raw(), /<unsupported-encoding/, 'we told the server why');
 });

@@ -1,8 +1,7 @@
-// The connection under a session: xmpp.js's client core with the two things it gets wrong here fixed (UTF-8
-// split across socket reads, empty stream errors), and the mapping of whatever a connect attempt threw into
-// an error a person can act on.
+// The connection under a session: xmpp.js's client core with what it gets wrong here fixed (UTF-8 split across
+// socket reads or not UTF-8 at all, empty or made-up stream errors), and the mapping of whatever a connect
+// attempt threw into an error a person can act on.
 import net from 'node:net';
-import { StringDecoder } from 'node:string_decoder';
 import { Client } from '@xmpp/client-core';
 import type { SocketLike, StreamParser } from '@xmpp/connection';
 import type { Element } from '@xmpp/xml';
@@ -77,9 +76,20 @@ export class StanzaLimitError extends Error {
   override readonly name = 'StanzaLimitError';
 }
 
-/** The server's stream stopped being well-formed XML: our parser gave up there and the stream ended. */
+/** The stream error a broken stream is answered with (RFC 6120 §4.9.3): bad-format unless one more specific fits. */
+export type XmlErrorCondition = 'bad-format' | 'unsupported-encoding';
+
+/**
+ * The server's stream stopped being XML we read: not well-formed (bad-format) or bytes that are not UTF-8
+ * (unsupported-encoding, RFC 6120 §11.6). We answered with the condition and the stream ended.
+ */
 export class XMLError extends Error {
   override readonly name = 'XMLError';
+  readonly condition: XmlErrorCondition;
+  constructor(message: string, condition: XmlErrorCondition = 'bad-format') {
+    super(message);
+    this.condition = condition;
+  }
 }
 
 /** A WebSocket server moved us elsewhere (RFC 7395 §3.6.1, <close see-other-uri='…'/>). */
@@ -96,9 +106,10 @@ export class ParleyConnection extends Client {
   /**
    * xmpp.js 0.14 decodes every socket read on its own (`data.toString('utf8')`), so a character whose UTF-8
    * bytes straddle two reads (TLS records are 16 kB) arrives as two U+FFFD: non-ASCII text in messages and
-   * names was corrupted at random. One decoder per socket carries the partial bytes over to the next read.
+   * names was corrupted at random. One streaming decoder per socket carries the partial bytes over to the
+   * next read; fatal, because bytes that are not UTF-8 must end the stream (RFC 6120 §11.6), not read on.
    */
-  #decoder = new StringDecoder('utf8');
+  #decoder = utf8Decoder();
   readonly #limits = STANZA_LIMITS;
   /** Bytes and text characters read since the last top-level element closed, and the element depth now. */
   #stanzaBytes = 0;
@@ -106,18 +117,25 @@ export class ParleyConnection extends Client {
   #depth = 0;
 
   override _attachSocket(socket: SocketLike): void {
-    this.#decoder = new StringDecoder('utf8'); // STARTTLS swaps the socket: start clean on the new one
+    this.#decoder = utf8Decoder(); // STARTTLS swaps the socket: start clean on the new one
     super._attachSocket(socket);
   }
 
   override _onData(data: Buffer | string): void {
-    const text = typeof data === 'string' ? data : this.#decoder.write(data);
     // After a parser error the stream is over (xmpp.js has let go of its parser): nothing more is read.
     const parser = this.parser;
     if (!parser) return;
     this.#stanzaBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (this.#stanzaBytes > this.#limits.maxBytes) {
       this.#overLimit(`a stanza larger than ${this.#limits.maxBytes} bytes`);
+      return;
+    }
+    let text: string;
+    try {
+      text = typeof data === 'string' ? data : this.#decoder.decode(data, { stream: true });
+    } catch {
+      const failure = new XMLError('The server sent bytes that are not UTF-8.', 'unsupported-encoding');
+      this.#endStream('unsupported-encoding', failure);
       return;
     }
     try {
@@ -171,11 +189,15 @@ export class ParleyConnection extends Client {
     parser.on('error', () => undefined);
   }
 
-  /** Ends the stream with policy-violation and lets go of the parser (what is left of this read is dropped). */
   #overLimit(what: string): void {
-    void this._streamError('policy-violation').catch(() => undefined);
+    this.#endStream('policy-violation', new StanzaLimitError(`The server sent ${what}.`));
+  }
+
+  /** Ends the stream with `condition` and lets go of the parser (what is left of this read is dropped). */
+  #endStream(condition: string, error: Error): void {
+    void this._streamError(condition).catch(() => undefined);
     this._detachParser();
-    this.emit('error', new StanzaLimitError(`The server sent ${what}.`));
+    this.emit('error', error);
   }
 
   override _onStreamError(element: Element): void {
@@ -186,6 +208,10 @@ export class ParleyConnection extends Client {
     const text = element.getChildText('text', NS_STREAM_ERRORS);
     this.emit('error', new StreamErrorReceived(condition?.name ?? 'undefined-condition', text));
   }
+}
+
+function utf8Decoder(): TextDecoder {
+  return new TextDecoder('utf-8', { fatal: true });
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -231,6 +257,13 @@ export function classifyConnectError(error: unknown, endpoint: Endpoint | null, 
       'stream-error',
       `${error.message.replace('The server', `The server at ${where}`)} The connection was closed (policy-violation).`,
       { condition: 'policy-violation', cause: error },
+    );
+  }
+  if (error instanceof XMLError && error.condition === 'unsupported-encoding') {
+    return new EngineError(
+      'stream-error',
+      `The server at ${where} sent bytes that are not UTF-8; the connection was closed.`,
+      { condition: error.condition, cause: error },
     );
   }
   if (name === 'XMLError') {
