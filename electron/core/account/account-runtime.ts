@@ -33,10 +33,22 @@ export { OFFLINE };
 
 /** Failures a later try can fix (the network, the server restarting); not ones only the user can. */
 function isWorthRetrying(error: EngineError): boolean {
+  if (error.code === 'stream-error' && NOT_RETRIED_STREAM_ERRORS.has(error.condition ?? '')) return false;
   return ['unreachable', 'timeout', 'dns-failed', 'stream-error', 'tls-failed', 'internal'].includes(
     error.code,
   );
 }
+
+/**
+ * Stream errors (RFC 6120 §4.9.3) that say trying again is pointless until something changes: the account is
+ * not authorised, the server no longer or never hosted the domain, or it does not speak our version.
+ */
+const NOT_RETRIED_STREAM_ERRORS = new Set([
+  'not-authorized',
+  'host-gone',
+  'host-unknown',
+  'unsupported-version',
+]);
 
 export interface RuntimeOptions {
   resource: string;

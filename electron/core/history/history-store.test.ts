@@ -7,6 +7,7 @@ import { statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import {
+  CHAT_ID_CACHE,
   HistoryStore,
   MIGRATIONS,
   SCHEMA_VERSION,
@@ -452,4 +453,19 @@ describe('persistence', () => {
     assert.equal(store.add(msg({ originId: 'in1', body: 'second' })).inserted, false);
     store.close();
   });
+});
+
+test('conversation ids held in memory are bounded: messages from many senders, each still in its own chat', () => {
+  const store = HistoryStore.open(':memory:');
+  const peers = CHAT_ID_CACHE + 2_000;
+  store.addMany(Array.from({ length: peers }, (_, i) => msg({ peer: `s${i}@evil.example`, body: `m${i}` })));
+  assert.equal(store.cachedConversations, CHAT_ID_CACHE);
+  // The first ones were let go from memory: their chats are found again in the file, not made anew.
+  store.add(msg({ peer: 's0@evil.example', body: 'again' }));
+  assert.deepEqual(
+    store.page(ME, 's0@evil.example', { limit: 10 }).map((m) => m.body),
+    ['m0', 'again'],
+  );
+  assert.equal(store.cachedConversations, CHAT_ID_CACHE);
+  store.close();
 });

@@ -73,6 +73,9 @@ function prepareFile(file: string): void {
   }
 }
 
+/** Conversation ids kept in memory, at most (a miss costs one indexed lookup). */
+export const CHAT_ID_CACHE = 10_000;
+
 export class HistoryStore {
   readonly #db: DatabaseSync;
   /**
@@ -82,6 +85,11 @@ export class HistoryStore {
   readonly #accounts = new Map<string, number>();
   readonly #chats = new Map<string, number>();
   readonly #sql: Record<string, StatementSync>;
+
+  /** Conversation ids held in memory now (at most CHAT_ID_CACHE). */
+  get cachedConversations(): number {
+    return this.#chats.size;
+  }
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
@@ -374,6 +382,11 @@ export class HistoryStore {
     if (create) this.#sql.chatAdd!.run(accountId, kind, peer);
     const row = this.#sql.chatGet!.get(accountId, kind, peer) as { id: number } | undefined;
     if (!row) return null;
+    // Peers are remote input (anyone can write to us): a cache of the most recent ones, not of every one.
+    if (this.#chats.size >= CHAT_ID_CACHE) {
+      const oldest = this.#chats.keys().next().value;
+      if (oldest !== undefined) this.#chats.delete(oldest);
+    }
     this.#chats.set(key, row.id);
     return row.id;
   }

@@ -335,7 +335,13 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
   malformed.catch(() => undefined);
   const onError = (error: unknown) => {
     failure ??= error;
-    if (error instanceof XMLError || error instanceof StanzaLimitError || error instanceof SeeOtherUriError)
+    // ...and so does a stream error (the server is done with us: no reply to the step in flight is coming).
+    if (
+      error instanceof XMLError ||
+      error instanceof StanzaLimitError ||
+      error instanceof SeeOtherUriError ||
+      error instanceof StreamErrorReceived
+    )
       stopWaiting(error);
   };
   connection.on('error', onError);
@@ -359,7 +365,18 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
     ]);
     return session;
   } catch (error) {
-    connection.socket?.destroy?.();
+    // After our own stream error (malformed XML, a limit), let it reach the server before the socket goes
+    // (through TLS the write is still on its way when we get here): a moment later, not at once. Not end():
+    // xmpp.js may still write its closing tag, and a write after end() throws.
+    const socket = connection.socket;
+    if (failure instanceof XMLError || failure instanceof StanzaLimitError) {
+      // The connection is done: whatever its socket reports meanwhile (the server's reset) goes nowhere.
+      connection.on('error', () => undefined);
+      socket?.on?.('error', () => undefined);
+      setTimeout(() => socket?.destroy?.(), 250).unref();
+    } else {
+      socket?.destroy?.();
+    }
     throw failure instanceof StreamErrorReceived || failure instanceof EngineError ? failure : error;
   } finally {
     clearTimeout(timer);
