@@ -70,6 +70,7 @@ class Peer(slixmpp.ClientXMPP):
         self.add_event_handler('stream_error', self.on_stream_error)
         self.stopping = False
         self.stream_error = None
+        self.own_presence = asyncio.Event()
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -97,6 +98,13 @@ class Peer(slixmpp.ClientXMPP):
     async def on_session_start(self, _event):
         await self.get_roster()
         self.send_presence()
+        # 'online' once the server has processed our initial presence (it reflects it to us, RFC 6121
+        # §4.2.2): before that, ejabberd (which routes in parallel) may hand a message to the bare JID
+        # to offline storage instead of this session.
+        try:
+            await asyncio.wait_for(self.own_presence.wait(), 5)
+        except asyncio.TimeoutError:
+            log.warning('our initial presence was not reflected within 5 s')
         self.online = True
         emit({'type': 'online'})
 
@@ -134,6 +142,8 @@ class Peer(slixmpp.ClientXMPP):
     def on_presence(self, pres):
         # slixmpp's pres['type'] folds <show/> into the type; report the wire type instead.
         ptype = pres.xml.get('type') or 'available'
+        if ptype == 'available' and pres['from'] == self.boundjid:
+            self.own_presence.set()
         emit({
             'type': 'presence',
             'from': str(pres['from']),
