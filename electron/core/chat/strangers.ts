@@ -4,6 +4,7 @@
 // message is not stored here but counted, and the count is shown ("N more messages were not kept"); the
 // server's archive still holds them.
 import type { MessageRequest } from '../../../shared/contract.ts';
+import { ownText } from '../xmpp/own-text.ts';
 
 export const STRANGER_LIMITS = {
   /** Strangers with a waiting request, per account. */
@@ -70,8 +71,9 @@ export class StrangerInbox {
         this.#more++;
         return false;
       }
-      request = { jid: peer, count: 0, preview: null, at };
-      this.#requests.set(peer, request);
+      const kept = ownText(peer); // kept: a copy (own-text.ts)
+      request = { jid: kept, count: 0, preview: null, at };
+      this.#requests.set(kept, request);
     }
     if (request.count >= STRANGER_LIMITS.messagesEach) {
       this.#more++;
@@ -79,7 +81,7 @@ export class StrangerInbox {
     }
     request.count++;
     request.at = at;
-    if (preview !== null) request.preview = preview.slice(0, STRANGER_LIMITS.previewChars);
+    if (preview !== null) request.preview = ownText(preview.slice(0, STRANGER_LIMITS.previewChars));
     return true;
   }
 

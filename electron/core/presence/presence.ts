@@ -7,6 +7,7 @@ import { describeStanzaError } from '../errors.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
 import type { AccountEvents } from '../account/module.ts';
 import type { PresenceEnvelope } from '../xmpp/envelope.ts';
+import { ownText, ownTextOrNull } from '../xmpp/own-text.ts';
 
 export interface OwnPresence {
   show: OwnShow;
@@ -83,14 +84,16 @@ export class Presences {
   }
 
   /** Applies an available/unavailable/error presence. Returns false for types this module does not own. */
-  handle({ stanza, type, from, fromBare: bare, delay }: PresenceEnvelope): boolean {
+  handle({ stanza, type, from, fromBare, delay }: PresenceEnvelope): boolean {
     if (type !== 'available' && type !== 'unavailable' && type !== 'error') return false;
-    if (!from || !bare) return true; // malformed sender: drop
-    const resource = from.resource ?? '';
+    if (!from || !fromBare) return true; // malformed sender: drop
+    // Copies: these are kept (own-text.ts).
+    const bare = ownText(fromBare);
+    const resource = ownText(from.resource ?? '');
     let resources = this.#contacts.get(bare);
     if (type === 'error') {
       const { condition, text } = stanzaError(stanza);
-      this.#errors.set(bare, describeStanzaError(condition, text));
+      this.#errors.set(bare, ownText(describeStanzaError(condition, text)));
       this.#contacts.delete(bare);
     } else if (type === 'unavailable') {
       this.#errors.delete(bare);
@@ -110,7 +113,7 @@ export class Presences {
       resources.set(resource, {
         resource,
         show: SHOWS.has(showText) ? (showText as Show) : 'available',
-        status: stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null,
+        status: ownTextOrNull(stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS)),
         priority: Number.isFinite(priority) ? clampPriority(priority) : 0,
         since: delay ?? Date.now(),
       });

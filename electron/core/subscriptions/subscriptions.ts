@@ -8,6 +8,7 @@ import { EngineError } from '../errors.ts';
 import type { AccountEvents } from '../account/module.ts';
 import { NS_NICK } from '../xmpp/ns.ts';
 import type { PresenceEnvelope } from '../xmpp/envelope.ts';
+import { ownText, ownTextOrNull } from '../xmpp/own-text.ts';
 
 const SUBSCRIPTION_TYPES = new Set(['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed']);
 
@@ -48,10 +49,12 @@ export class Subscriptions {
           this.#more++; // counted, not kept: the server delivers it again at the next sign-in
           this.#announce();
         } else if (!this.#pending.has(jid)) {
-          this.#pending.set(jid, {
-            jid,
-            status: stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null,
-            nick: stanza.getChildText('nick', NS_NICK)?.slice(0, MAX_NAME_CHARS) ?? null,
+          // Copies: kept until answered (own-text.ts).
+          const kept = ownText(jid);
+          this.#pending.set(kept, {
+            jid: kept,
+            status: ownTextOrNull(stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS)),
+            nick: ownTextOrNull(stanza.getChildText('nick', NS_NICK)?.slice(0, MAX_NAME_CHARS)),
             receivedAt: Date.now(),
           });
           this.#changed(jid);
