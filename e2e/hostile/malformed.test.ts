@@ -183,3 +183,63 @@ test('invalid UTF-8 ends the stream with unsupported-encoding; a character split
   await connection.closed;
   assert.match(connection.raw(), /<unsupported-encoding/, 'we told the server why');
 });
+
+/** Sends each piece in its own read (a pause between), and returns the state the session ended in. */
+async function endedBy(pieces: ReadonlyArray<string>) {
+  const { client, connection } = await online();
+  for (const [index, piece] of pieces.entries()) {
+    if (index > 0) await sleep(100);
+    connection.send(piece);
+  }
+  const ended = await endedState(client);
+  await connection.closed;
+  return { ended, raw: connection.raw() };
+}
+
+// RFC 6120 §11.1: a DTD (and so any entity declaration) MUST end the stream with <restricted-xml/>. ltx took
+// '<!DOCTYPE' for a comment and swallowed everything up to the next '-->' or ']]>': the session went blind
+// (no stanza handled, no error) until the liveness timer dropped it 25 s later.
+test('billion laughs: a DOCTYPE ends the stream with restricted-xml at once', async () => {
+  const lol = `<!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]>`;
+  const { ended, raw } = await endedBy([`${lol}${message('lol', '<body>&lol9;</body>')}`]);
+  assert.equal(ended.error?.condition, 'restricted-xml');
+  assert.equal(ended.status, 'reconnecting');
+  assert.match(ended.error?.message ?? '', /XMPP forbids/);
+  assert.match(raw, /<restricted-xml/, 'we told the server why');
+});
+
+test('comments and processing instructions end the stream with restricted-xml (RFC 6120 §11.1)', async () => {
+  for (const data of ['<!-- a comment -->', '<?evil instruction?>']) {
+    const { ended } = await endedBy([data]);
+    assert.equal(ended.error?.condition, 'restricted-xml', data);
+  }
+});
+
+test('restricted XML split between two reads is still refused; CDATA split between reads, or holding "<!--", is text', async () => {
+  for (const pieces of [
+    ['<', '!-- split -->'],
+    ['<!DOC', 'TYPE x>'],
+    [`${message('pi', '<body>x</body>')}<`, '?pi?>'],
+  ]) {
+    const { ended } = await endedBy(pieces);
+    assert.equal(ended.error?.condition, 'restricted-xml', pieces.join(' | '));
+  }
+  const { client, connection } = await online();
+  const since = client.events.length;
+  const opening = (id: string) => `<message from='bob@rogue.test/phone' type='chat' id='${id}'><body>`;
+  for (const piece of [
+    `${opening('c1')}<![CDA`,
+    'TA[<!-- not a comment --><?not an instruction?>]]></body></message>',
+    `${opening('c2')}<![CDATA[a]`,
+    ']]></body></message>',
+  ]) {
+    connection.send(piece);
+    await sleep(100);
+  }
+  await barrier(client, connection);
+  assert.deepEqual(
+    bodiesSince(client, since).map(([, body]) => body),
+    ['<!-- not a comment --><?not an instruction?>', 'a]'],
+  );
+  assert.equal((await client.snapshot()).connection.status, 'online', 'the session is still up');
+});

@@ -1,5 +1,5 @@
 // The connection under a session: xmpp.js's client core with what it gets wrong here fixed (UTF-8 split across
-// socket reads or not UTF-8 at all, empty or made-up stream errors), and the mapping of whatever a connect
+// socket reads or not UTF-8 at all, XML that RFC 6120 restricts, empty or made-up stream errors), and the mapping of whatever a connect
 // attempt threw into an error a person can act on.
 import net from 'node:net';
 import { Client } from '@xmpp/client-core';
@@ -77,11 +77,12 @@ export class StanzaLimitError extends Error {
 }
 
 /** The stream error a broken stream is answered with (RFC 6120 §4.9.3): bad-format unless one more specific fits. */
-export type XmlErrorCondition = 'bad-format' | 'unsupported-encoding';
+export type XmlErrorCondition = 'bad-format' | 'restricted-xml' | 'unsupported-encoding';
 
 /**
- * The server's stream stopped being XML we read: not well-formed (bad-format) or bytes that are not UTF-8
- * (unsupported-encoding, RFC 6120 §11.6). We answered with the condition and the stream ended.
+ * The server's stream stopped being XML we read: not well-formed (bad-format), a comment, processing
+ * instruction or DTD (restricted-xml, RFC 6120 §11.1), or bytes that are not UTF-8 (unsupported-encoding,
+ * §11.6). We answered with the condition and the stream ended.
  */
 export class XMLError extends Error {
   override readonly name = 'XMLError';
@@ -102,6 +103,79 @@ export class SeeOtherUriError extends Error {
   }
 }
 
+const CDATA_OPEN = '[CDATA[';
+
+/**
+ * Finds what RFC 6120 §11.1 forbids in a stream before ltx sees it: comments, processing instructions and
+ * DTDs (so entity declarations: billion laughs). ltx takes '<!DOCTYPE' for a comment and swallows the stream
+ * up to the next '-->' or ']]>', blind and silent. One pass over each read, its state carried to the next so a
+ * marker split between reads is still seen; '<!' must open '<![CDATA[', whose text is skipped to its ']]>';
+ * '<?' only before the first element (the XML declaration ahead of <stream:stream>). Attribute values are not
+ * tracked: '<' cannot appear in them in well-formed XML, so a '<!' there is refused too.
+ */
+class RestrictedXmlScanner {
+  #state: 'text' | 'lt' | 'bang' | 'cdata' = 'text';
+  /** After '<!': characters of '[CDATA[' matched; inside CDATA: ']' seen in a row (2 is enough). */
+  #matched = 0;
+  #afterHeader = false;
+
+  /** Where the forbidden markup begins in `text` (0 if it began in an earlier read), or -1 if none. */
+  scan(text: string): number {
+    let markup = 0;
+    let i = 0;
+    while (i < text.length) {
+      switch (this.#state) {
+        case 'text': {
+          const open = text.indexOf('<', i);
+          if (open === -1) return -1;
+          markup = open;
+          this.#state = 'lt';
+          i = open + 1;
+          break;
+        }
+        case 'lt': {
+          const next = text[i]!;
+          if (next === '!') {
+            this.#state = 'bang';
+            this.#matched = 0;
+            i++;
+          } else if (next === '?') {
+            if (this.#afterHeader) return markup;
+            this.#state = 'text';
+            i++;
+          } else {
+            this.#afterHeader = true;
+            this.#state = 'text'; // `next` is read again there: it may be another '<'
+          }
+          break;
+        }
+        case 'bang': {
+          if (text[i] !== CDATA_OPEN[this.#matched]) return markup;
+          i++;
+          if (++this.#matched === CDATA_OPEN.length) {
+            this.#state = 'cdata';
+            this.#matched = 0;
+          }
+          break;
+        }
+        case 'cdata': {
+          if (this.#matched === 0) {
+            const bracket = text.indexOf(']', i);
+            if (bracket === -1) return -1;
+            i = bracket;
+          }
+          const next = text[i++];
+          if (next === ']') this.#matched = Math.min(this.#matched + 1, 2);
+          else if (next === '>' && this.#matched === 2) this.#state = 'text';
+          else this.#matched = 0;
+          break;
+        }
+      }
+    }
+    return -1;
+  }
+}
+
 export class ParleyConnection extends Client {
   /**
    * xmpp.js 0.14 decodes every socket read on its own (`data.toString('utf8')`), so a character whose UTF-8
@@ -110,6 +184,8 @@ export class ParleyConnection extends Client {
    * next read; fatal, because bytes that are not UTF-8 must end the stream (RFC 6120 §11.6), not read on.
    */
   #decoder = utf8Decoder();
+  /** A new one per parser: each stream (after STARTTLS, after SASL) starts with its own XML declaration. */
+  #restricted = new RestrictedXmlScanner();
   readonly #limits = STANZA_LIMITS;
   /** Bytes and text characters read since the last top-level element closed, and the element depth now. */
   #stanzaBytes = 0;
@@ -138,14 +214,22 @@ export class ParleyConnection extends Client {
       this.#endStream('unsupported-encoding', failure);
       return;
     }
+    const forbidden = this.#restricted.scan(text);
     try {
-      parser.write(text);
+      parser.write(forbidden === -1 ? text : text.slice(0, forbidden));
     } catch (error) {
       // ltx throws out of write() on an unknown entity or an illegal character reference, instead of
       // emitting: turn it into the parser error it is, so it ends this stream (bad-format) and not the
       // process, which it did from inside the socket's data callback.
       const failure = new XMLError(error instanceof Error ? error.message : String(error));
       if (this.parser === parser) parser.emit('error', failure);
+    }
+    if (forbidden !== -1 && this.parser === parser) {
+      const failure = new XMLError(
+        'The server sent a comment, processing instruction or DTD, which XMPP forbids.',
+        'restricted-xml',
+      );
+      this.#endStream('restricted-xml', failure);
     }
   }
 
@@ -162,6 +246,7 @@ export class ParleyConnection extends Client {
       });
     }
     super._attachParser(parser);
+    this.#restricted = new RestrictedXmlScanner();
     this.#stanzaBytes = 0;
     this.#stanzaText = 0;
     this.#depth = 0;
@@ -263,6 +348,13 @@ export function classifyConnectError(error: unknown, endpoint: Endpoint | null, 
     return new EngineError(
       'stream-error',
       `The server at ${where} sent bytes that are not UTF-8; the connection was closed.`,
+      { condition: error.condition, cause: error },
+    );
+  }
+  if (error instanceof XMLError && error.condition === 'restricted-xml') {
+    return new EngineError(
+      'stream-error',
+      `The server at ${where} sent a comment, processing instruction or DTD, which XMPP forbids; the connection was closed.`,
       { condition: error.condition, cause: error },
     );
   }
