@@ -28,6 +28,8 @@ test('a sleeping process is idle; a spinning one is not, and its CPU time grows'
   await withProcess('for (;;) {}', async (pidFile) => {
     const before = await processCpuMs(pidFile);
     assert.equal(await waitForIdle(pidFile, 100, 600), false);
-    assert.ok((await processCpuMs(pidFile)) - before >= 300, 'about 600 ms of one core spent');
+    // About 600 ms of one core when the machine is free; a busy one (other test files) may give it far
+    // less, and any growth shows the counter is read.
+    assert.ok((await processCpuMs(pidFile)) - before >= 50, 'the spinner used CPU time');
   });
 });
