@@ -33,7 +33,7 @@ const contexts = new Map<string, tls.SecureContext>();
  * A secure context trusting Node's bundled roots, the OS store (what users mean by "system CAs") and any
  * extra PEMs. Built once per distinct trust set: parsing ~300 roots costs ~10 ms, too much per connect.
  */
-function secureContextFor(extra: readonly string[]): tls.SecureContext {
+export function secureContextFor(extra: readonly string[]): tls.SecureContext {
   const key = extra.join('\n');
   let context = contexts.get(key);
   if (!context) {

@@ -7,30 +7,13 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { EngineError } from '../errors.ts';
-import { checkPeer, trustedOnlyByPin, type TrustPolicy } from './tls-adapter.ts';
+import { checkPeer, secureContextFor, trustedOnlyByPin, type TrustPolicy } from './tls-adapter.ts';
 
 /** A TLS socket whose peer passed the account's trust policy. */
 export interface VerifiedTls {
   socket: tls.TLSSocket;
   /** Trusted by the user's pin alone (the chain or the name check would have failed). */
   trustedByPin: boolean;
-}
-
-const contexts = new Map<string, tls.SecureContext>();
-/** Node's roots, the OS store and the extra PEMs, built once per set (~10 ms to parse ~300 roots). */
-function secureContextFor(extra: readonly string[]): tls.SecureContext {
-  const key = extra.join('\n');
-  let context = contexts.get(key);
-  if (!context) {
-    const roots = new Set([
-      ...tls.getCACertificates('default'),
-      ...tls.getCACertificates('system'),
-      ...extra,
-    ]);
-    context = tls.createSecureContext({ ca: [...roots], minVersion: 'TLSv1.2' });
-    contexts.set(key, context);
-  }
-  return context;
 }
 
 /**
