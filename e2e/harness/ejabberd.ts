@@ -8,7 +8,7 @@
 // loopback ports — no epmd, no distribution port, no cookie to guard. The node is `nonode@nohost`, so
 // `ejabberdctl` cannot attach to it; accounts go through mod_http_api instead (ejabberd-config.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { caSigned, selfSigned } from './certs.ts';
@@ -98,6 +98,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   const spoolDir = path.join(dir, 'spool');
   const logPath = path.join(dir, 'logs', 'ejabberd.log');
   const pidFile = path.join(dir, 'ejabberd.pid');
+  const bootedFile = path.join(dir, 'booted');
 
   let service: ServiceProcess | null = null;
   let stopped = false;
@@ -152,6 +153,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   /** Spawns the VM and waits until every port answers as our server; throws PortTakenError on bind failure. */
   const launch = async (): Promise<void> => {
     await rm(logPath, { force: true });
+    await rm(bootedFile, { force: true });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       LANG: 'C.UTF-8',
@@ -169,6 +171,8 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       ...['-noinput', '-noshell', '-mnesia', 'dir', JSON.stringify(spoolDir)],
       // Only critical messages on stdout (kept for errors); the log file has everything.
       ...['-ejabberd', 'quiet', 'true', '-s', 'ejabberd', '-eval', UNBUFFERED_LOG, '-eval', MNESIA_TO_MEMORY],
+      // Last: the VM has run every boot step and now answers SIGTERM at once (during them it waits).
+      ...['-eval', `ok = file:write_file(${JSON.stringify(bootedFile)}, <<>>).`],
     ];
     service = spawnService('erl', args, user, { cwd: dir, env });
     await waitUntilReady({
@@ -177,7 +181,10 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       c2sPort: ports.c2s,
       directTlsPort: ports.directTls,
       fingerprint256: cert.fingerprint256,
-      extraProbes: new Map([[`HTTP API port ${ports.api}`, () => api('status', {})]]),
+      extraProbes: new Map<string, () => Promise<unknown>>([
+        [`HTTP API port ${ports.api}`, () => api('status', {})],
+        ['the end of its boot steps', () => access(bootedFile)],
+      ]),
       readLog,
       judgeLog,
       failure,
