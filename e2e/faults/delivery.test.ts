@@ -60,12 +60,16 @@ test('a peer flooding while we reconnect: each of its messages is shown exactly 
   await flood;
   await alice.until(() => shownFrom(alice, b.jid).length >= 500, 30_000, '500 messages from the peer');
   await sleep(300);
-  assert.deepEqual(shownFrom(alice, b.jid), expected('f', 500));
-  // Stored exactly once each, in order, too.
-  assert.deepEqual(
-    (await storedChat(alice, b.jid)).map((m) => [m.body, m.state]),
-    expected('f', 500).map((body) => [body, 'received']),
-  );
+  // ejabberd 23.01, resuming the stream, sends its queue of unacknowledged messages (delay-stamped)
+  // interleaved with messages routed to the session during the resumption (seen on the wire: f412, f429 …
+  // f436, then f413), so there the order is the server's and only "exactly once" is checked.
+  const inOrder = fx.server.kind === 'prosody';
+  const asSent = (bodies: Array<string | null>) => (inOrder ? bodies : [...bodies].sort());
+  assert.deepEqual(asSent(shownFrom(alice, b.jid)), asSent(expected('f', 500)));
+  // Stored exactly once each, in order (on Prosody), too.
+  const stored = await storedChat(alice, b.jid);
+  assert.deepEqual(asSent(stored.map((m) => m.body)), asSent(expected('f', 500)));
+  assert.deepEqual(new Set(stored.map((m) => m.state)), new Set(['received']));
   assert.equal(alice.states().at(-1)?.status, 'online');
 });
 
