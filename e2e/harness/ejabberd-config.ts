@@ -7,7 +7,7 @@
 // vcard, offline storage (Prosody loads mod_offline by itself). No in-band registration, no s2s listener.
 // Accounts (and seeded rosters, mod_admin_extra) are made through mod_http_api on a loopback-only HTTP
 // listener: one request takes a few ms (~20 for a registration: the SCRAM derivation), where each
-// `ejabberdctl register` boots an Erlang VM (about 0.5 s of CPU).
+// `ejabberdctl register` boots an Erlang VM (0.4 s, 0.3 s of CPU, measured).
 
 export interface EjabberdExtra {
   /**
