@@ -63,7 +63,8 @@ async function befriend(a: EngineClient, b: EngineClient): Promise<void> {
 }
 
 describe('carbons and receipts through the engine', () => {
-  const { engine, account, peer } = useServerScenario();
+  const scenario = useServerScenario();
+  const { engine, account, peer } = scenario;
 
   test("a message sent from one device shows in the same chat on the account's other device", async () => {
     const alice: ScenarioAccount = await account('carbon-a');
@@ -114,6 +115,14 @@ describe('carbons and receipts through the engine', () => {
     });
     assert.ok(sent.ok);
     await until(alice, () => statesOf(alice, sent.value.id).includes('delivered'), "'delivered'");
+    if (scenario.server.kind === 'ejabberd') {
+      // ejabberd routes each session in its own process: the contact's receipt can reach us before the
+      // server's answer to our separately written <r/>, and then 'sent' is skipped; never after 'delivered'.
+      await sleep(300); // a late ack must not bring 'sent' back
+      const states = statesOf(alice, sent.value.id).join(' > ');
+      assert.ok(['sent > delivered', 'delivered'].includes(states), states);
+      return;
+    }
     assert.deepEqual(statesOf(alice, sent.value.id), ['sent', 'delivered']);
   });
 
