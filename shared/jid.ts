@@ -237,3 +237,13 @@ export function sameBareJid(a: string, b: string): boolean {
 export function sameAccount(jid: Jid | null, own: Jid): boolean {
   return jid !== null && jid.local === own.local && jid.domain === own.domain;
 }
+
+/**
+ * A push our own account may send (RFC 6121 §2.1.6 for the roster; XEP-0191 blocking the same way): one with
+ * no 'from', or from our bare JID. Anything else, an invalid address included, is not ours to accept.
+ */
+export function fromOwnAccount(from: string | undefined, account: string): boolean {
+  if (from === undefined) return true;
+  const sender = tryParseJid(from);
+  return sender !== null && sender.resource === null && formatJid(sender) === account;
+}

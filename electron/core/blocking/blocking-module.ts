@@ -3,7 +3,7 @@
 // The server's pushes (a block made on another of our devices) are acknowledged, and a blocked stranger's
 // request goes there too.
 import { xml, type Element } from '@xmpp/xml';
-import { formatJid, tryParseJid } from '../../../shared/jid.ts';
+import { formatJid, fromOwnAccount, tryParseJid } from '../../../shared/jid.ts';
 import { EngineError, toEngineError } from '../errors.ts';
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
 import type { ChatModule } from '../chat/chat-module.ts';
@@ -37,9 +37,8 @@ function create(context: AccountContext) {
   };
 
   /** A push from our own server: only without 'from' or from our bare JID (as for roster pushes). */
-  const onPush = ({ from, payload }: IqEnvelope): null => {
-    if (from !== null && (from.resource !== null || formatJid(from) !== context.account))
-      throw new IqError('service-unavailable');
+  const onPush = ({ stanza, payload }: IqEnvelope): null => {
+    if (!fromOwnAccount(stanza.attrs.from, context.account)) throw new IqError('service-unavailable');
     if (payload?.name === 'block') {
       for (const item of payload.getChildren('item').slice(0, MAX_PUSH_ITEMS)) {
         const jid = tryParseJid(item.attrs.jid ?? '');

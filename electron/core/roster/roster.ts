@@ -3,7 +3,7 @@
 import { xml, type Element } from '@xmpp/xml';
 import type { Contact, Subscription } from '../../../shared/contract.ts';
 import { MAX_GROUPS, MAX_NAME_CHARS } from '../../../shared/contract.ts';
-import { tryParseJid, formatJid } from '../../../shared/jid.ts';
+import { fromOwnAccount, tryParseJid, formatJid } from '../../../shared/jid.ts';
 import type { AccountEvents } from '../account/module.ts';
 import type { IqTracker } from '../xmpp/iq-tracker.ts';
 import type { RosterCache, SettingsStore } from '../settings-store.ts';
@@ -171,11 +171,7 @@ export class Roster {
     const query = iq.getChild('query', NS_ROSTER);
     if (iq.attrs.type !== 'set' || !query) return false;
     // RFC 6121 §2.1.6: a push is legitimate only without 'from' or from our own bare JID.
-    const from = iq.attrs.from;
-    if (from !== undefined) {
-      const sender = tryParseJid(from);
-      if (!sender || sender.resource !== null || formatJid(sender) !== this.#account) return false;
-    }
+    if (!fromOwnAccount(iq.attrs.from, this.#account)) return false;
     const items = query.getChildren('item');
     if (items.length !== 1) return false; // §2.1.6: exactly one item per push
     const parsed = parseRosterItem(items[0]!, false);
@@ -192,7 +188,7 @@ export class Roster {
     }
     if (query.attrs.ver !== undefined) this.#version = query.attrs.ver;
     this.#scheduleCacheWrite();
-    link.send(xml('iq', { type: 'result', id: iq.attrs.id, to: from })).catch(() => undefined);
+    link.send(xml('iq', { type: 'result', id: iq.attrs.id, to: iq.attrs.from })).catch(() => undefined);
     return true;
   }
 
