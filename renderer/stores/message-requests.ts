@@ -2,6 +2,7 @@
 // account's full list), and how many messages the engine's caps did not keep.
 import { create } from 'zustand';
 import type { MessageRequest } from '../../shared/contract.ts';
+import { retainAccounts, withAccount } from './account-map.ts';
 
 interface MessageRequestsStore {
   byAccount: ReadonlyMap<string, readonly MessageRequest[]>;
@@ -12,24 +13,17 @@ interface MessageRequestsStore {
   retain: (accounts: ReadonlySet<string>) => void;
 }
 
-function withEntry<V>(map: ReadonlyMap<string, V>, key: string, value: V | null): ReadonlyMap<string, V> {
-  const next = new Map(map);
-  if (value === null) next.delete(key);
-  else next.set(key, value);
-  return next;
-}
-
 export const useMessageRequests = create<MessageRequestsStore>()((set) => ({
   byAccount: new Map(),
   more: new Map(),
   setRequests: (account, requests, more) =>
     set((s) => ({
-      byAccount: withEntry(s.byAccount, account, requests.length === 0 ? null : requests),
-      more: withEntry(s.more, account, more === 0 ? null : more),
+      byAccount: withAccount(s.byAccount, account, requests.length === 0 ? null : requests),
+      more: withAccount(s.more, account, more === 0 ? null : more),
     })),
   retain: (accounts) =>
     set((s) => ({
-      byAccount: new Map([...s.byAccount].filter(([a]) => accounts.has(a))),
-      more: new Map([...s.more].filter(([a]) => accounts.has(a))),
+      byAccount: retainAccounts(s.byAccount, accounts),
+      more: retainAccounts(s.more, accounts),
     })),
 }));

@@ -2,6 +2,7 @@
 // account's full list).
 import { create } from 'zustand';
 import type { SubscriptionRequest } from '../../shared/contract.ts';
+import { retainAccounts, withAccount } from './account-map.ts';
 
 /** One request: the account it was made to and who made it. */
 export const requestKey = (account: string, jid: string): string => `${account} ${jid}`;
@@ -18,38 +19,14 @@ interface RequestsStore {
   retain: (accounts: ReadonlySet<string>) => void;
 }
 
-/** The account's list replaced; answers pending for other accounts stay pending. */
-export function withRequests(
-  byAccount: ReadonlyMap<string, readonly SubscriptionRequest[]>,
-  account: string,
-  requests: readonly SubscriptionRequest[],
-): ReadonlyMap<string, readonly SubscriptionRequest[]> {
-  const next = new Map(byAccount);
-  if (requests.length === 0) next.delete(account);
-  else next.set(account, requests);
-  return next;
-}
-
-function withMore(
-  more: ReadonlyMap<string, number>,
-  account: string,
-  count: number,
-): ReadonlyMap<string, number> {
-  if ((more.get(account) ?? 0) === count) return more;
-  const next = new Map(more);
-  if (count === 0) next.delete(account);
-  else next.set(account, count);
-  return next;
-}
-
 export const useRequests = create<RequestsStore>()((set) => ({
   byAccount: new Map(),
   answering: new Set(),
   more: new Map(),
   setRequests: (account, requests, more = 0) =>
     set((s) => ({
-      byAccount: withRequests(s.byAccount, account, requests),
-      more: withMore(s.more, account, more),
+      byAccount: withAccount(s.byAccount, account, requests.length === 0 ? null : requests),
+      more: withAccount(s.more, account, more === 0 ? null : more),
       answering: new Set([...s.answering].filter((k) => !k.startsWith(`${account} `))),
     })),
   markAnswering: (account, jid, on) =>
@@ -59,6 +36,5 @@ export const useRequests = create<RequestsStore>()((set) => ({
       else answering.delete(requestKey(account, jid));
       return { answering };
     }),
-  retain: (accounts) =>
-    set((s) => ({ byAccount: new Map([...s.byAccount].filter(([a]) => accounts.has(a))) })),
+  retain: (accounts) => set((s) => ({ byAccount: retainAccounts(s.byAccount, accounts) })),
 }));
