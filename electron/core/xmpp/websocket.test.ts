@@ -1,8 +1,8 @@
 // XMPP over WebSocket (RFC 7395) against the real server PARLEY_SERVER names (Prosody's mod_websocket or
 // ejabberd's ejabberd_http_ws, on the harness's loopback HTTPS port): sign-in and messages with a slixmpp
 // peer on TCP, stream management resumption over a new WebSocket, the certificate prompt and pin, the
-// remembered password bound to the WebSocket URL, XEP-0156 discovery, a see-other-uri move, and channel
-// binding through the HTTPS connection's TLS.
+// remembered password bound to the WebSocket URL, XEP-0156 discovery and a see-other-uri move. Channel
+// binding over WebSocket is in channel-binding-servers.test.ts (it needs a server of each kind).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChatMessage, EngineEvent } from '../../../shared/contract.ts';
 import { startFaultProxy } from '../../../e2e/harness/fault-proxy.ts';
-import { startProsody } from '../../../e2e/harness/prosody.ts';
 import { useServerScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
 import { serverKind } from '../../../e2e/harness/server.ts';
 import { Engine, type EngineOptions } from '../engine.ts';
@@ -246,34 +245,6 @@ describe(`XMPP over WebSocket against ${kind}`, () => {
     }
   });
 });
-
-test(
-  'channel binding over WebSocket: SCRAM-*-PLUS bound to the HTTPS connection (Prosody on TLS 1.2: tls-unique)',
-  { skip: kind !== 'prosody' && 'runs once, in the Prosody run (the TLS 1.2 server is a Prosody)' },
-  async () => {
-    const server = await startProsody({
-      websocket: true,
-      tlsProtocol: 'tlsv1_2',
-      accounts: [{ user: 'alice', password: 'bound-password' }],
-    });
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-ws-cb-'));
-    dirs.push(dataDir);
-    const engine = await Engine.create({ dataDir, extraCertificates: [server.certificate.certPem] });
-    try {
-      const signedIn = await engine.invoke('account.signIn', {
-        jid: `alice@${server.domain}`,
-        password: 'bound-password',
-        transport: 'websocket',
-        websocketUrl: server.websocketUrl,
-      });
-      assert.ok(signedIn.ok, JSON.stringify(signedIn));
-      assert.equal(signedIn.value.mechanism, 'SCRAM-SHA-256-PLUS');
-    } finally {
-      await engine.dispose();
-      await server.stop();
-    }
-  },
-);
 
 async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
