@@ -8,6 +8,7 @@ import type { Element } from '@xmpp/xml';
 import { EngineError } from '../errors.ts';
 import type { Endpoint } from './resolve-endpoints.ts';
 import { NS_STREAM_ERRORS } from './ns.ts';
+import { MarkupScanner } from './markup-scanner.ts';
 
 /** The stream error conditions RFC 6120 §4.9.3 defines: any other name a server sends is undefined-condition. */
 const STREAM_ERROR_CONDITIONS: ReadonlySet<string> = new Set([
@@ -103,79 +104,6 @@ export class SeeOtherUriError extends Error {
   }
 }
 
-const CDATA_OPEN = '[CDATA[';
-
-/**
- * Finds what RFC 6120 §11.1 forbids in a stream before ltx sees it: comments, processing instructions and
- * DTDs (so entity declarations: billion laughs). ltx takes '<!DOCTYPE' for a comment and swallows the stream
- * up to the next '-->' or ']]>', blind and silent. One pass over each read, its state carried to the next so a
- * marker split between reads is still seen; '<!' must open '<![CDATA[', whose text is skipped to its ']]>';
- * '<?' only before the first element (the XML declaration ahead of <stream:stream>). Attribute values are not
- * tracked: '<' cannot appear in them in well-formed XML, so a '<!' there is refused too.
- */
-class RestrictedXmlScanner {
-  #state: 'text' | 'lt' | 'bang' | 'cdata' = 'text';
-  /** After '<!': characters of '[CDATA[' matched; inside CDATA: ']' seen in a row (2 is enough). */
-  #matched = 0;
-  #afterHeader = false;
-
-  /** Where the forbidden markup begins in `text` (0 if it began in an earlier read), or -1 if none. */
-  scan(text: string): number {
-    let markup = 0;
-    let i = 0;
-    while (i < text.length) {
-      switch (this.#state) {
-        case 'text': {
-          const open = text.indexOf('<', i);
-          if (open === -1) return -1;
-          markup = open;
-          this.#state = 'lt';
-          i = open + 1;
-          break;
-        }
-        case 'lt': {
-          const next = text[i]!;
-          if (next === '!') {
-            this.#state = 'bang';
-            this.#matched = 0;
-            i++;
-          } else if (next === '?') {
-            if (this.#afterHeader) return markup;
-            this.#state = 'text';
-            i++;
-          } else {
-            this.#afterHeader = true;
-            this.#state = 'text'; // `next` is read again there: it may be another '<'
-          }
-          break;
-        }
-        case 'bang': {
-          if (text[i] !== CDATA_OPEN[this.#matched]) return markup;
-          i++;
-          if (++this.#matched === CDATA_OPEN.length) {
-            this.#state = 'cdata';
-            this.#matched = 0;
-          }
-          break;
-        }
-        case 'cdata': {
-          if (this.#matched === 0) {
-            const bracket = text.indexOf(']', i);
-            if (bracket === -1) return -1;
-            i = bracket;
-          }
-          const next = text[i++];
-          if (next === ']') this.#matched = Math.min(this.#matched + 1, 2);
-          else if (next === '>' && this.#matched === 2) this.#state = 'text';
-          else this.#matched = 0;
-          break;
-        }
-      }
-    }
-    return -1;
-  }
-}
-
 export class ParleyConnection extends Client {
   /**
    * xmpp.js 0.14 decodes every socket read on its own (`data.toString('utf8')`), so a character whose UTF-8
@@ -185,7 +113,7 @@ export class ParleyConnection extends Client {
    */
   #decoder = utf8Decoder();
   /** A new one per parser: each stream (after STARTTLS, after SASL) starts with its own XML declaration. */
-  #restricted = new RestrictedXmlScanner();
+  #markup = new MarkupScanner();
   readonly #limits = STANZA_LIMITS;
   /** Bytes and text characters read since the last top-level element closed, and the element depth now. */
   #stanzaBytes = 0;
@@ -214,9 +142,9 @@ export class ParleyConnection extends Client {
       this.#endStream('unsupported-encoding', failure);
       return;
     }
-    const forbidden = this.#restricted.scan(text);
+    const problem = this.#markup.scan(text);
     try {
-      parser.write(forbidden === -1 ? text : text.slice(0, forbidden));
+      parser.write(problem === null ? text : text.slice(0, problem.at));
     } catch (error) {
       // ltx throws out of write() on an unknown entity or an illegal character reference, instead of
       // emitting: turn it into the parser error it is, so it ends this stream (bad-format) and not the
@@ -224,12 +152,16 @@ export class ParleyConnection extends Client {
       const failure = new XMLError(error instanceof Error ? error.message : String(error));
       if (this.parser === parser) parser.emit('error', failure);
     }
-    if (forbidden !== -1 && this.parser === parser) {
-      const failure = new XMLError(
-        'The server sent a comment, processing instruction or DTD, which XMPP forbids.',
-        'restricted-xml',
-      );
-      this.#endStream('restricted-xml', failure);
+    if (problem !== null && this.parser === parser) {
+      if (problem.kind === 'restricted') {
+        const failure = new XMLError(
+          'The server sent a comment, processing instruction or DTD, which XMPP forbids.',
+          'restricted-xml',
+        );
+        this.#endStream('restricted-xml', failure);
+      } else {
+        this.#endStream('bad-format', new XMLError('The server sent a tag that is not well-formed XML.'));
+      }
     }
   }
 
@@ -246,7 +178,7 @@ export class ParleyConnection extends Client {
       });
     }
     super._attachParser(parser);
-    this.#restricted = new RestrictedXmlScanner();
+    this.#markup = new MarkupScanner();
     this.#stanzaBytes = 0;
     this.#stanzaText = 0;
     this.#depth = 0;

@@ -1,7 +1,8 @@
 // A rogue server on loopback that answers our stream header with XML no parser should accept: an unknown
 // entity, an illegal character reference, two mismatched closing tags in one read, and more garbage after
-// that. Each must end that stream with a typed error (we answer bad-format), never the process: before the
-// fix, ltx threw out of the socket's data callback and a second parser error had no listener left. And
+// that, and tags ltx reads leniently (an attribute without a value or quotes). Each must end that stream at
+// once with a typed error (we answer bad-format), never the process: before the fix, ltx threw out of the
+// socket's data callback, a second parser error had no listener left, and a bad tag stalled the stream. And
 // stanzas past the per-stanza limits (bytes, depth) end it with policy-violation, at once.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -90,6 +91,10 @@ const CASES: Array<[string, string, string?]> = [
   ['an illegal character reference', '<stream:features><x>&#0;</x></stream:features>'],
   ['two mismatched closing tags in one read', '<stream:features><x></a></b></stream:features>'],
   ['garbage after the first error, in a later read', '<stream:features>&bogus;', '</c></d>&nope;<<<'],
+  // ltx waits for an '=' (or a quote) and reads on: these stalled the stream until the liveness timer.
+  ['an attribute without a value', '<stream:features><x foo><y/></x></stream:features>'],
+  ['an attribute value without quotes', '<stream:features><x a=b/></stream:features>'],
+  ["a '<' in an attribute value", "<stream:features><x a='<y/>'/></stream:features>"],
 ];
 
 for (const [what, payload, later] of CASES) {
