@@ -2,26 +2,15 @@
 // Electron cannot download it) says so and starts browser mode: the same engine behind a loopback page.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../electron/core/engine.ts';
 import { keytarBackend } from '../electron/core/credentials.ts';
 import { startBrowserHost } from '../electron/browser-host/browser-host.ts';
+import { electronBinary } from './electron-binary.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The Electron binary's path if it is installed, else the reason it is not. */
-export function electronBinary(): { path: string } | { missing: string } {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof binary === 'string' && existsSync(binary)) return { path: binary };
-    return { missing: 'the Electron binary is not installed (it downloads on first use)' };
-  } catch (error) {
-    return { missing: `the Electron binary is unavailable (${(error as Error).message.split('\n')[0]})` };
-  }
-}
 
 function run(command: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
@@ -77,9 +66,16 @@ async function main(): Promise<void> {
       ]),
     );
   }
-  if ('missing' in electron) console.warn(`Parley: ${electron.missing}; starting browser mode instead.`);
+  if ('missing' in electron) {
+    // Said before anything could try to fetch the binary, and as what it is: not an error to fix.
+    process.stdout.write(
+      `Parley: no desktop app on this machine: ${electron.missing}, and it cannot be downloaded from here.\n` +
+        'Parley: starting browser mode instead: the same app, in your browser, at the address below.\n',
+    );
+  }
   const { host, stop } = await startBrowserMode({ port: Number(process.env.PARLEY_PORT ?? 0) });
   process.stdout.write(`Parley is running at ${host.url}\n`);
+  process.stdout.write('Open it in a browser on this machine. Stop Parley with Ctrl+C.\n');
   const shutdown = () => void stop().finally(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

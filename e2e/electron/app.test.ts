@@ -4,34 +4,21 @@
 // itself skipped with the reason. It never calls require('electron') (that would try the download).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ElectronApplication } from '@playwright/test';
+import { electronBinary } from '../../scripts/electron-binary.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
-/** The Electron executable if it is installed and runnable, else why not. */
+/** The Electron executable, or why the suite is skipped here. */
 function resolveElectronBinary(): { path: string } | { skip: string } {
-  const packageDir = path.join(repo, 'node_modules/electron');
-  const pathFile = path.join(packageDir, 'path.txt');
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (!existsSync(pathFile) && !override) {
-    return {
-      skip: 'Electron binary not downloadable on this machine (node_modules/electron/path.txt is missing)',
-    };
-  }
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : 'electron';
-  const binary = override ? path.join(override, relative) : path.join(packageDir, 'dist', relative);
-  try {
-    accessSync(binary, constants.X_OK);
-  } catch {
-    return {
-      skip: `Electron binary not downloadable on this machine (${binary} is missing or not executable)`,
-    };
-  }
-  return { path: binary };
+  const binary = electronBinary(repo);
+  return 'path' in binary
+    ? binary
+    : { skip: `Electron binary not downloadable on this machine: ${binary.missing}` };
 }
 
 function resolveBuild(): string | null {
