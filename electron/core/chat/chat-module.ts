@@ -131,6 +131,8 @@ function create(context: AccountContext) {
       'chat.send': async ({ account: _account, ...message }) => {
         // Stored as 'pending' first: from here on it survives a dropped link, a crash or a restart.
         const { stanza, record } = chats.compose(message);
+        // Every window shows it live, not only the one that sent it (a pop-out and the main window).
+        context.events.emit('chat.messages', { messages: [record] });
         // Writing back answers a message request: the chat is the user's now.
         strangers.answer(record.peer);
         announceRequests();

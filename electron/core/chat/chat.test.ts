@@ -138,6 +138,8 @@ describe('chat against Prosody', () => {
       state: 'pending',
     });
     assert.ok(sent.timestamp >= before && sent.timestamp <= Date.now());
+    // Every window hears it, not only the one that sent it: the same record as a 'chat.messages' event.
+    assert.deepEqual(await message(a, (m) => m.id === sent.id), sent);
     const got = await p.waitFor('message', (m) => m.id === sent.id);
     assert.deepEqual(
       {
