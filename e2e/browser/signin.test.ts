@@ -50,7 +50,7 @@ describe('browser mode: sign-in', () => {
     await checkScreen(page, 'main-empty');
   });
 
-  it('a wrong password says so and keeps the form, password included', async () => {
+  it('a wrong password says so in one plain sentence (no raw server text) and keeps the form, password included', async () => {
     const account = await suite.account('wrong');
     const app = await suite.app();
     const { page } = app;
@@ -64,6 +64,10 @@ describe('browser mode: sign-in', () => {
     await expect(page.getByRole('textbox', { name: 'Address' })).toHaveValue(account.jid);
     await expect(page.getByLabel('Password', { exact: true })).toHaveValue('not-the-password');
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/^Offline/);
+    // One plain sentence: neither the server's own SASL text nor our wrapper of it reaches the page.
+    for (const raw of [/The server said/i, /Invalid username or password/i, /not-authorized/i]) {
+      await expect(page.locator('body')).not.toContainText(raw);
+    }
     await checkScreen(page, 'signin-error');
   });
 

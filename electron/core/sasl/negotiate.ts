@@ -53,25 +53,38 @@ function offerOf(features: Element): SaslOffer {
 const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const decode = (element: Element) => Buffer.from(element.text().trim(), 'base64').toString('utf8');
 
-/** What each RFC 6120 §6.5 failure condition means to a person signing in. */
-function failureToError(element: Element): EngineError {
-  const condition =
-    element.getChildElements().find((child) => child.name !== 'text')?.name ?? 'not-authorized';
-  const text = element.getChildText('text');
-  const messages: Record<string, [EngineError['code'], string]> = {
-    'not-authorized': ['auth-failed', 'The password is wrong.'],
-    'account-disabled': ['auth-failed', 'This account has been disabled by the server.'],
-    'credentials-expired': ['auth-failed', 'The password has expired; change it with your provider.'],
-    'encryption-required': ['insecure-refused', 'The server requires an encrypted connection for this.'],
-    'mechanism-too-weak': ['no-mechanism', 'The server wants a stronger sign-in method than Parley offered.'],
-    'invalid-mechanism': ['no-mechanism', 'The server rejected the sign-in method.'],
-    'temporary-auth-failure': [
-      'auth-failed',
-      'The server could not check the password right now; try again.',
-    ],
-  };
-  const [code, message] = messages[condition] ?? ['auth-failed', `Sign-in failed (${condition}).`];
-  return new EngineError(code, text ? `${message} The server said: ${text}` : message, { condition });
+/** Most of a server's own words kept when its failure condition is one we do not know (remote text). */
+const MAX_SERVER_REASON_CHARS = 200;
+const MAX_CONDITION_CHARS = 64;
+
+/** What each known RFC 6120 §6.5 failure condition means to a person signing in. */
+const FAILURE_MESSAGES: Record<string, [EngineError['code'], string]> = {
+  'not-authorized': ['auth-failed', 'The password is wrong.'],
+  'account-disabled': ['auth-failed', 'This account has been disabled by the server.'],
+  'credentials-expired': ['auth-failed', 'The password has expired; change it with your provider.'],
+  'encryption-required': ['insecure-refused', 'The server requires an encrypted connection for this.'],
+  'mechanism-too-weak': ['no-mechanism', 'The server wants a stronger sign-in method than Parley offered.'],
+  'invalid-mechanism': ['no-mechanism', 'The server rejected the sign-in method.'],
+  'temporary-auth-failure': ['auth-failed', 'The server could not check the password right now; try again.'],
+};
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * A SASL <failure/> as an EngineError. For a known condition our own sentence says it all: the server's
+ * <text/> (e.g. "Invalid username or password") is left out, as it adds nothing a person needs. For an
+ * unknown one the server's words are all there is, so they stay, cut to a bound (they are remote input).
+ */
+export function saslFailureError(element: Element): EngineError {
+  const found = element.getChildElements().find((child) => child.name !== 'text')?.name;
+  const condition = found && found !== '' ? cut(found, MAX_CONDITION_CHARS) : 'not-authorized';
+  const known = Object.hasOwn(FAILURE_MESSAGES, condition) ? FAILURE_MESSAGES[condition] : undefined;
+  if (known) return new EngineError(known[0], known[1], { condition });
+  const text = element.getChildText('text')?.trim();
+  const reason = text ? ` The server said: ${cut(text, MAX_SERVER_REASON_CHARS)}` : '';
+  return new EngineError('auth-failed', `Sign-in failed (${condition}).${reason}`, { condition });
 }
 
 async function expectSasl(reply: Promise<Element>, step: 'initial' | 'later' = 'later'): Promise<Element> {
@@ -80,7 +93,7 @@ async function expectSasl(reply: Promise<Element>, step: 'initial' | 'later' = '
     throw new EngineError('stream-error', `The server sent <${element.name}> during sign-in.`);
   }
   if (element.name === 'failure') {
-    const error = failureToError(element);
+    const error = saslFailureError(element);
     // A SCRAM server can only check the password after our proof. Refusing the very first message, before
     // any challenge, means it does not know the username (Prosody does exactly this).
     if (step === 'initial' && error.condition === 'not-authorized') {

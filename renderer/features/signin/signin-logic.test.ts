@@ -90,6 +90,32 @@ test('error texts name the problem', () => {
   assert.equal(describeSignInError(err('internal', 'Boom'), 'a@b.c').title, 'Boom');
 });
 
+test("a wrong password is one plain sentence; other refusals keep the engine's (bounded) words as detail", () => {
+  const refused = (condition: string | null, message: string): EngineErrorPayload => ({
+    code: 'auth-failed',
+    message,
+    condition,
+    certificate: null,
+  });
+  for (const condition of ['not-authorized', null]) {
+    assert.deepEqual(describeSignInError(refused(condition, 'The password is wrong.'), 'a@b.c'), {
+      title: 'Wrong password. Check it and try again.',
+      detail: null,
+    });
+  }
+  const disabled = describeSignInError(
+    refused('account-disabled', 'This account has been disabled by the server.'),
+    'a@b.c',
+  );
+  assert.equal(disabled.title, 'Sign-in failed.');
+  assert.equal(disabled.detail, 'This account has been disabled by the server.');
+  const unknown = describeSignInError(
+    refused('aborted', 'Sign-in failed (aborted). The server said: slow down'),
+    'a@b.c',
+  );
+  assert.equal(unknown.detail, 'Sign-in failed (aborted). The server said: slow down');
+});
+
 test("a remembered password refused for other connection settings: the form says so, in the engine's words", () => {
   const message =
     'The remembered password is only sent to the server it was saved for. Enter it to sign in with other connection settings.';

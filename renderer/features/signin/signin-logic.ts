@@ -111,7 +111,12 @@ export function describeSignInError(error: EngineErrorPayload, jid: string): Err
   const detail = error.message || null;
   switch (error.code) {
     case 'auth-failed':
-      return { title: 'Wrong password. Check it and try again.', detail };
+      // The title says it all; the engine's sentence ("The password is wrong.") would only repeat it.
+      if (error.condition === 'not-authorized' || error.condition === null) {
+        return { title: 'Wrong password. Check it and try again.', detail: null };
+      }
+      // Disabled, expired, a server that could not check, or one we do not know (its words, bounded).
+      return { title: 'Sign-in failed.', detail };
     case 'unknown-account':
       return { title: `The server ${domain} has no account ${jid}.`, detail };
     case 'unreachable':
