@@ -1,10 +1,12 @@
 // The message box: Enter sends, Shift+Enter starts a new line (IME composition is left alone). Drafts are
-// kept per chat while the app runs. A send that fails keeps the text and says why.
+// kept per chat while the app runs. A send that fails keeps the text and says why. Text is never cut: near
+// the length limit a counter says what is left, and past it Send is off and says how far over it is.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
-import { MAX_BODY_CHARS } from '../../../shared/limits.ts';
 import { sendMessage } from '../../stores/actions.ts';
 import { useUi } from '../../stores/ui.ts';
+import { lengthState } from './composer-limit.ts';
+import './composer.css';
 
 const drafts = new Map<string, string>();
 let handledFocusRequest = 0;
@@ -12,10 +14,12 @@ let handledFocusRequest = 0;
 export function Composer({ chat, label }: { chat: string; label: string }) {
   const [text, setText] = useState(() => drafts.get(chat) ?? '');
   const errorId = useId();
+  const countId = useId();
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
   const focusRequest = useUi((s) => s.composerFocus);
+  const length = lengthState(text.length);
 
   useEffect(() => {
     if (focusRequest !== handledFocusRequest) {
@@ -31,7 +35,8 @@ export function Composer({ chat, label }: { chat: string; label: string }) {
   };
 
   const send = async (): Promise<void> => {
-    if (sending || text.trim() === '') return;
+    // Too long: refused here, the counter already says why (the engine would refuse it as well).
+    if (sending || text.trim() === '' || length.over) return;
     setSending(true);
     const failure = await sendMessage(chat, text);
     setSending(false);
@@ -50,6 +55,7 @@ export function Composer({ chat, label }: { chat: string; label: string }) {
     }
   };
 
+  const describedBy = [length.text ? countId : null, error ? errorId : null].filter(Boolean).join(' ');
   return (
     <form
       className="composer"
@@ -63,15 +69,24 @@ export function Composer({ chat, label }: { chat: string; label: string }) {
         aria-label="Message"
         placeholder={`Message ${label}`}
         rows={2}
-        maxLength={MAX_BODY_CHARS}
         value={text}
         onChange={(e) => update(e.target.value)}
         onKeyDown={onKeyDown}
-        aria-describedby={error ? errorId : undefined}
+        aria-invalid={length.over || undefined}
+        aria-describedby={describedBy || undefined}
       />
-      <button type="submit" className="primary" disabled={sending || text.trim() === ''}>
+      <button type="submit" className="primary" disabled={sending || text.trim() === '' || length.over}>
         Send
       </button>
+      {/* Always in the page, so screen readers hear it once it has something to say. */}
+      <div
+        id={countId}
+        role="status"
+        aria-live="polite"
+        className={`composer-count${length.over ? ' over' : ''}`}
+      >
+        {length.text}
+      </div>
       <div id={errorId} role="alert" className="form-error composer-error">
         {error}
       </div>

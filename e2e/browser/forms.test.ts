@@ -1,0 +1,71 @@
+// Forms and the messages people read, in browser mode (issue 10): the composer's length limit (a counter
+// near it, Send refused past it, nothing cut), addresses too long or our own (sign-in and add contact), focus
+// and Escape in the add-contact dialog after a server error, and notices that leave on time across screens.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from '@playwright/test';
+import { checkScreen, contactRow, expect, startChatSession, useBrowserSuite } from './fixture.ts';
+
+/** Light and dark, at 480 px wide (then back to the suite's size). */
+async function checkBothSchemes(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 480, height: 800 });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await checkScreen(page, `${name}-480-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: null });
+  if (size) await page.setViewportSize(size);
+}
+
+describe('browser mode: forms and messages', () => {
+  const suite = useBrowserSuite();
+
+  it('the composer counts down from 90,000 characters, refuses past 100,000 and never cuts the text', async () => {
+    const { page, friends } = await startChatSession(suite, 'long', ['Lena']);
+    const lena = friends[0]!.peer;
+    await contactRow(page, 'Lena').click();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    const send = page.getByRole('button', { name: 'Send' });
+    // The counter (a polite live region in the composer); the textarea is described by it.
+    const count = page.locator('form.composer').getByRole('status');
+    const log = page.getByRole('log', { name: 'Messages with Lena' });
+
+    await box.fill('y'.repeat(89_999));
+    await expect(count).toHaveText('');
+    await box.press('End');
+    await box.press('z');
+    await expect(count).toHaveText('10,000 characters left');
+    await expect(count).toHaveAttribute('aria-live', 'polite');
+    await expect(send).toBeEnabled();
+
+    // Past the limit: every character kept, Send off, the counter says by how much; Enter sends nothing.
+    const over = `${'x'.repeat(100_000)}TAIL`;
+    await box.fill(over);
+    await expect.poll(() => box.evaluate((el: HTMLTextAreaElement) => el.value.length)).toBe(100_004);
+    await expect(count).toHaveText('4 characters too long (limit 100,000)');
+    await expect(send).toBeDisabled();
+    await expect(box).toHaveAttribute('aria-invalid', 'true');
+    await expect(box).toHaveAccessibleDescription('4 characters too long (limit 100,000)');
+    await box.press('Enter');
+    await page.waitForTimeout(300); // a send would have to start within this; nothing may arrive
+    assert.equal(await box.evaluate((el: HTMLTextAreaElement) => el.value), over);
+    await expect(log.locator('.msg')).toHaveCount(0);
+    await checkBothSchemes(page, 'composer-too-long');
+
+    // Four characters fewer: at the limit, it sends, whole.
+    await box.press('End');
+    for (let i = 0; i < 4; i++) await box.press('Backspace');
+    await expect(count).toHaveText('0 characters left');
+    await expect(send).toBeEnabled();
+    await send.click();
+    const got = await lena.waitFor('message', (m) => m.body !== null && m.body.length > 1_000, 15_000);
+    assert.equal(got.body, 'x'.repeat(100_000));
+    await expect(box).toHaveValue('');
+    await expect(count).toHaveText('');
+    assert.ok(
+      !lena.events.some((e) => e.type === 'message' && e.body?.includes('TAIL')),
+      'the over-long text was never sent',
+    );
+  });
+});
