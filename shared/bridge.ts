@@ -35,6 +35,8 @@ export interface WireHello {
 export interface WireWindowRequest {
   type: 'window';
   id: number;
+  /** The chat the new window shows: while it is open, every window hears it in 'window.layout'. */
+  chat?: { account: string; peer: string };
 }
 
 /** Browser mode: what the page sends over the WebSocket. */

@@ -231,6 +231,44 @@ test('invokes commands over the bridge and pushes event batches to every page', 
   other.close();
 });
 
+/** The next 'window.layout' a socket hears: the chats popped out. */
+function nextLayout(ws: WebSocket): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const message = JSON.parse(String(data)) as WireMessage;
+      const layout = message.type === 'events' && message.batch.find((e) => e.event === 'window.layout');
+      if (!layout) return;
+      ws.off('message', onMessage);
+      resolve(layout.payload);
+    };
+    ws.on('message', onMessage);
+  });
+}
+
+test("every page hears which chats are popped out: when a chat's window opens, and when it closes", async () => {
+  const chat = { account: 'me@example.com', peer: 'fay@example.com' };
+  const id = nextWindowRequest++;
+  const minted = new Promise<string | null>((resolve) =>
+    main.once('message', (d) => {
+      const m = JSON.parse(String(d)) as WireMessage;
+      resolve(m.type === 'window' ? m.token : null);
+    }),
+  );
+  main.send(JSON.stringify({ type: 'window', id, chat }));
+  const token = await minted;
+  assert.ok(token);
+  const opened = nextLayout(main);
+  const pop = await openBridge(token);
+  assert.deepEqual(await opened, { poppedOut: [chat] });
+  // A page let in later (a reloaded main window) hears the current layout at once.
+  const later = await openWindow();
+  assert.deepEqual(await nextLayout(later), { poppedOut: [chat] });
+  const closed = nextLayout(main);
+  pop.close();
+  assert.deepEqual(await closed, { poppedOut: [] });
+  later.close();
+});
+
 test('garbage on the bridge closes that socket only', async () => {
   const ws = await openWindow();
   const closed = closeCode(ws);

@@ -4,7 +4,9 @@
 // the URL it printed for the main window, or one a connected page asked for when it opened a pop-out
 // (window-tokens.ts). A token is kept in the URL hash and sent as the socket's first frame (WireHello), so it
 // never appears in a request line or a log; it lets in one page at a time. A socket that does not say hello
-// with a token in time is closed; at most MAX_WINDOWS windows exist at once.
+// with a token in time is closed; at most MAX_WINDOWS windows exist at once. Which chats are popped out (the
+// windows open now that asked for a chat's window) is announced to every page as 'window.layout', as the
+// desktop shell does, so the main window leaves those chats out of its tabs and takes them back when they close.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile, realpath } from 'node:fs/promises';
@@ -12,10 +14,11 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WireHello, WireInvoke, WireMessage, WireWindowRequest } from '../../shared/bridge.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
+import { isValidJid } from '../../shared/jid.ts';
 import { ContractHost, type ShellHandlers } from '../core/contract-host.ts';
 import { EngineError } from '../core/errors.ts';
 import type { Engine } from '../core/engine.ts';
-import { WindowTokens } from './window-tokens.ts';
+import { WindowTokens, type WindowChat } from './window-tokens.ts';
 
 export interface BrowserHostOptions {
   engine: Engine;
@@ -65,6 +68,15 @@ export function contentSecurityPolicy(origin: string): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** The chat a window request names, if it names a valid one (the page is ours, but the text is still checked). */
+function requestedChat(request: WireWindowRequest): WindowChat | undefined {
+  const chat: unknown = request.chat;
+  if (typeof chat !== 'object' || chat === null) return undefined;
+  const { account, peer } = chat as Record<string, unknown>;
+  if (typeof account !== 'string' || typeof peer !== 'string') return undefined;
+  return isValidJid(account) && isValidJid(peer) ? { account, peer } : undefined;
 }
 
 /** Browser mode has no desktop shell: links and pop-outs are the page's own business (window.open). */
@@ -123,6 +135,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const sockets = new Set<WebSocket>();
   const windows = new WindowTokens<WebSocket>(token, MAX_WINDOWS);
+
+  const layoutFrame = (): string => {
+    const batch: EngineEvent[] = [{ event: 'window.layout', payload: { poppedOut: windows.openChats() } }];
+    return JSON.stringify({ type: 'events', batch } satisfies WireMessage);
+  };
+  let announcedLayout = layoutFrame();
+  /** After a window came or went: every page hears a changed layout; a page just let in hears a non-empty one. */
+  const announceLayout = (joined: WebSocket | null): void => {
+    const frame = layoutFrame();
+    const changed = frame !== announcedLayout;
+    announcedLayout = frame;
+    if (changed) {
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
+    } else if (joined && windows.openChats().length > 0) {
+      joined.send(frame);
+    }
+  };
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 1024 * 1024,
@@ -143,8 +172,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       const deadline = setTimeout(() => ws.close(1008, 'no hello'), options.helloTimeoutMs ?? 5_000);
       ws.on('close', () => {
         clearTimeout(deadline);
-        sockets.delete(ws);
+        const wasOurs = sockets.delete(ws);
         windows.release(ws);
+        if (wasOurs) announceLayout(null);
       });
       ws.on('message', (data) => {
         let message: WireInvoke | WireHello | WireWindowRequest;
@@ -161,12 +191,18 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
               ? windows.claim(message.token, ws)
               : 'unknown';
           // 'in-use': that window is open already (the same URL in a second tab); the page tries again later.
-          if (claim === 'ok') sockets.add(ws);
-          else ws.close(1008, claim === 'in-use' ? 'window already open' : 'not allowed');
+          if (claim === 'ok') {
+            sockets.add(ws);
+            announceLayout(ws);
+          } else ws.close(1008, claim === 'in-use' ? 'window already open' : 'not allowed');
           return;
         }
         if (message?.type === 'window' && typeof message.id === 'number') {
-          const reply: WireMessage = { type: 'window', id: message.id, token: windows.mint() };
+          const reply: WireMessage = {
+            type: 'window',
+            id: message.id,
+            token: windows.mint(requestedChat(message)),
+          };
           ws.send(JSON.stringify(reply));
           return;
         }

@@ -33,3 +33,23 @@ test('pop-out tokens are minted per window, at most MAX in all; tokens of closed
   assert.equal(tokens.mint(), null, "the main window's token is never the one to go");
   assert.equal(tokens.claim('main-secret', 'main'), 'ok');
 });
+
+test("the chats of open pop-out windows: a window's chat counts while its token is held", () => {
+  const tokens = new WindowTokens<string>('main-secret', 8);
+  tokens.claim('main-secret', 'main');
+  const fay = tokens.mint({ account: 'me@example.com', peer: 'fay@example.com' })!;
+  const gus = tokens.mint({ account: 'me@example.com', peer: 'gus@example.com' })!;
+  const plain = tokens.mint()!;
+  assert.deepEqual(tokens.openChats(), [], 'minted, but no window has opened yet');
+  tokens.claim(gus, 'pop-gus');
+  tokens.claim(fay, 'pop-fay');
+  tokens.claim(plain, 'pop-plain');
+  assert.deepEqual(tokens.openChats(), [
+    { account: 'me@example.com', peer: 'fay@example.com' },
+    { account: 'me@example.com', peer: 'gus@example.com' },
+  ]);
+  tokens.release('pop-fay');
+  assert.deepEqual(tokens.openChats(), [{ account: 'me@example.com', peer: 'gus@example.com' }]);
+  tokens.claim(fay, 'pop-fay');
+  assert.equal(tokens.openChats().length, 2, 'a reloaded pop-out shows its chat again');
+});

@@ -2,8 +2,15 @@
 // window gets its own token, minted for it by a page already let in. A token is held by one socket at a time
 // (the same URL opened in a second tab, or a copied link, waits until the first is gone), stays valid for that
 // window's reloads and reconnects, and there are at most MAX_WINDOWS of them. Tokens are looked up by their
-// SHA-256, so a lookup's timing says nothing about the token itself.
+// SHA-256, so a lookup's timing says nothing about the token itself. A pop-out's token remembers which chat
+// its window shows: the chats of the windows open now are the layout the other windows follow.
 import { createHash, randomBytes } from 'node:crypto';
+
+/** The chat a pop-out window shows. */
+export interface WindowChat {
+  account: string;
+  peer: string;
+}
 
 const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -14,6 +21,8 @@ export class WindowTokens<S> {
   readonly #main: string;
   /** Digest -> the socket holding it, or null while its window is away (reloading, closed). */
   readonly #holders = new Map<string, S | null>();
+  /** Digest -> the chat its pop-out window shows. */
+  readonly #chats = new Map<string, WindowChat>();
 
   constructor(mainToken: string, max: number) {
     this.#max = max;
@@ -29,19 +38,32 @@ export class WindowTokens<S> {
    * A token for a new window, or null when MAX_WINDOWS windows are open. Tokens of windows that are away
    * make room first (the oldest first); the main window's never does.
    */
-  mint(): string | null {
+  mint(chat?: WindowChat): string | null {
     if (this.#holders.size >= this.#max) {
       for (const [key, holder] of this.#holders) {
         if (holder === null && key !== this.#main) {
           this.#holders.delete(key);
+          this.#chats.delete(key);
           break;
         }
       }
     }
     if (this.#holders.size >= this.#max) return null;
     const token = randomBytes(32).toString('base64url');
-    this.#holders.set(digest(token), null);
+    const key = digest(token);
+    this.#holders.set(key, null);
+    if (chat) this.#chats.set(key, { account: chat.account, peer: chat.peer });
     return token;
+  }
+
+  /** The chats shown in pop-out windows open now (held tokens), each once, in a stable order. */
+  openChats(): WindowChat[] {
+    const open = new Map<string, WindowChat>();
+    for (const [key, chat] of this.#chats) {
+      const holder = this.#holders.get(key);
+      if (holder !== null && holder !== undefined) open.set(`${chat.account}\u0000${chat.peer}`, chat);
+    }
+    return [...open.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, chat]) => chat);
   }
 
   /** A socket says hello with `token`: it holds it now, unless the token is unknown or held by another. */

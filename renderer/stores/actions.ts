@@ -31,9 +31,17 @@ export function openChat(id: string): void {
 function showChat(id: string): boolean {
   const ui = useUi.getState();
   if (ui.view === 'main' && ui.poppedOut.has(id)) {
-    // Already in its own window: ask the shell to bring it forward by popping it out again.
+    // Already in its own window: ask the shell to bring it forward by popping it out again; a browser brings
+    // forward a window this page opened.
     const { account, peer } = keyOf(id);
-    void getBridge().invoke('window.popOut', { account, peer });
+    void getBridge()
+      .invoke('window.popOut', { account, peer })
+      .then((result) => {
+        if (result.ok || result.error.code !== 'not-supported') return;
+        const opened = popOutWindows.get(id);
+        if (opened && !opened.closed) opened.focus();
+        else useUi.getState().addToast('This chat is open in its own window.');
+      });
     return false;
   }
   if (ui.view === 'main') ui.openTab(id, true);
@@ -116,6 +124,9 @@ export async function openExternal(url: string): Promise<void> {
   else if (!result.ok) useUi.getState().addToast(`Could not open the link: ${result.error.message}`);
 }
 
+/** Browser mode: the pop-out windows this page opened, to bring one forward (chat id -> its window). */
+const popOutWindows = new Map<string, Window>();
+
 export async function popOut(id: string): Promise<void> {
   const { account, peer } = keyOf(id);
   const result = await getBridge().invoke('window.popOut', { account, peer });
@@ -123,12 +134,15 @@ export async function popOut(id: string): Promise<void> {
   if (result.error.code === 'not-supported') {
     // Browser mode: a plain window showing only this chat, with its own token from the host; this window
     // leaves it out of its tabs.
-    const token = await windowToken();
+    const token = await windowToken(account, peer);
     if (token === null) {
       useUi.getState().addToast('Could not pop out the chat: too many Parley windows are open.');
       return;
     }
-    window.open(popOutUrl(location.href, account, peer, token), '_blank');
+    const opened = window.open(popOutUrl(location.href, account, peer, token), '_blank');
+    for (const [chat, w] of popOutWindows) if (w.closed) popOutWindows.delete(chat);
+    if (opened) popOutWindows.set(id, opened);
+    // Left out of the tabs at once; the host's 'window.layout' keeps it out while that window is open.
     useUi.getState().closeTab(id);
   } else {
     useUi.getState().addToast(`Could not pop out the chat: ${result.error.message}`);

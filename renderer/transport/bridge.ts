@@ -23,10 +23,13 @@ export function getBridge(): ParleyBridge {
   return bridge;
 }
 
-/** Browser mode: a token for a window about to be opened (null under Electron, where the shell opens them). */
-export function windowToken(): Promise<string | null> {
+/**
+ * Browser mode: a token for a pop-out window about to be opened for the chat with `peer` on `account` (null
+ * under Electron, where the shell opens them). The host tells every window while that window is open.
+ */
+export function windowToken(account: string, peer: string): Promise<string | null> {
   const b = getBridge();
-  return b instanceof WebSocketBridge ? b.windowToken() : Promise.resolve(null);
+  return b instanceof WebSocketBridge ? b.windowToken({ account, peer }) : Promise.resolve(null);
 }
 
 /** Registers a handler for a browser-mode socket that came back after a drop (no-op under Electron). */

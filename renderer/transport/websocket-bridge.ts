@@ -65,14 +65,17 @@ export class WebSocketBridge implements ParleyBridge {
     return this.#router.on(event, handler);
   }
 
-  /** A token for a window this page is about to open, or null (too many windows, or the host is away). */
-  windowToken(): Promise<string | null> {
+  /**
+   * A token for a window this page is about to open, showing `chat` (a pop-out), or null (too many windows,
+   * or the host is away).
+   */
+  windowToken(chat?: WireWindowRequest['chat']): Promise<string | null> {
     const socket = this.#socket;
     if (socket?.readyState !== WebSocket.OPEN) return Promise.resolve(null);
     const id = this.#nextId++;
     return new Promise((resolve) => {
       this.#windowTokens.set(id, resolve);
-      socket.send(JSON.stringify({ type: 'window', id } satisfies WireWindowRequest));
+      socket.send(JSON.stringify({ type: 'window', id, chat } satisfies WireWindowRequest));
     });
   }
 
