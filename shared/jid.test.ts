@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   JidError,
   bareJid,
+  bareJidProblem,
   formatJid,
   isBareJid,
   isValidJid,
@@ -170,6 +171,24 @@ test('isBareJid', () => {
   assert.equal(isBareJid('juliet@example.com/balcony'), false);
   assert.equal(isBareJid('juliet@'), false);
   assert.equal(isBareJid(''), false);
+});
+
+test('bareJidProblem: a part over 1023 bytes is too long, whatever else is wrong; other faults are invalid', () => {
+  assert.equal(bareJidProblem('juliet@example.com'), null);
+  assert.equal(bareJidProblem('example.com'), null);
+  assert.equal(bareJidProblem(`${'a'.repeat(1023)}@example.com`), null, 'exactly 1023 bytes is fine');
+  assert.equal(bareJidProblem(`${'a'.repeat(1024)}@example.com`), 'too-long');
+  assert.equal(bareJidProblem(`${'a'.repeat(3_000)}@example.com`), 'too-long');
+  assert.equal(bareJidProblem(`juliet@${'a'.repeat(3_000)}.com`), 'too-long');
+  assert.equal(bareJidProblem('x'.repeat(3_000)), 'too-long', 'a domain alone');
+  assert.equal(bareJidProblem(`juliet@example.com/${'r'.repeat(1_024)}`), 'too-long');
+  assert.equal(bareJidProblem(`a b${'c'.repeat(3_000)}@example.com`), 'too-long', 'too long comes first');
+  // Bytes, not characters: 342 three-byte letters are 1026 bytes.
+  assert.equal(bareJidProblem(`${'€'.repeat(341)}@example.com`), null);
+  assert.equal(bareJidProblem(`${'€'.repeat(342)}@example.com`), 'too-long');
+  for (const bad of ['not a jid', 'juliet@', '@example.com', 'juliet@example.com/desk', '', 'a@b@c']) {
+    assert.equal(bareJidProblem(bad), 'invalid', JSON.stringify(bad));
+  }
 });
 
 test('sameBareJid', () => {

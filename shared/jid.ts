@@ -226,6 +226,31 @@ export function isBareJid(input: string): boolean {
   return jid !== null && jid.resource === null;
 }
 
+/** What a form says about an address with a part over the limit (RFC 7622 §3.1). */
+export const ADDRESS_TOO_LONG =
+  'That address is too long: the name before the @ and the domain after it may each be at most 1,023 bytes.';
+
+/** What is wrong with an address a person typed, for a form to say: a part too long, or anything else. */
+export type JidProblem = 'too-long' | 'invalid';
+
+/**
+ * Why `input` is not a valid bare JID, or null when it is one. 'too-long' when any part is over 1023 bytes
+ * (RFC 7622 §3.1), checked first: for a 3,000-character paste that is the thing to say, whatever else is
+ * wrong with it. One linear pass per part.
+ */
+export function bareJidProblem(input: string): JidProblem | null {
+  const slash = input.indexOf('/');
+  const front = slash >= 0 ? input.slice(0, slash) : input;
+  const at = front.indexOf('@');
+  const parts = [
+    at >= 0 ? front.slice(0, at) : '',
+    front.slice(at + 1),
+    slash >= 0 ? input.slice(slash + 1) : '',
+  ];
+  if (parts.some((part) => utf8Length(part) > MAX_PART_BYTES)) return 'too-long';
+  return isBareJid(input) ? null : 'invalid';
+}
+
 /** True when both are valid and name the same bare JID after normalization. */
 export function sameBareJid(a: string, b: string): boolean {
   const ja = tryParseJid(a);

@@ -4,6 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from '@playwright/test';
+import { ADDRESS_TOO_LONG } from '../../shared/jid.ts';
 import { checkScreen, contactRow, expect, startChatSession, useBrowserSuite } from './fixture.ts';
 
 /** Light and dark, at 480 px wide (then back to the suite's size). */
@@ -67,5 +68,50 @@ describe('browser mode: forms and messages', () => {
       !lena.events.some((e) => e.type === 'message' && e.body?.includes('TAIL')),
       'the over-long text was never sent',
     );
+  });
+
+  it('a 3,000-character address is called too long (sign-in and add contact); adding yourself says why', async () => {
+    const me = await suite.account('self');
+    const app = await suite.app();
+    const { page } = app;
+    const long = `${'a'.repeat(3_000)}@${suite.scenario.server.domain}`;
+
+    // Sign-in: the form says what is wrong and keeps the focus on the address.
+    const signInAddress = page.getByRole('textbox', { name: 'Address' });
+    await signInAddress.fill(long);
+    await page.getByLabel('Password', { exact: true }).fill('whatever');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText(ADDRESS_TOO_LONG);
+    await expect(page.getByRole('alert')).not.toContainText('name@example.com');
+    await checkBothSchemes(page, 'signin-address-too-long');
+
+    await app.signInDirect(me);
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add contact' });
+    const address = dialog.getByRole('textbox', { name: 'Address' });
+    await address.fill(long);
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await expect(dialog.getByRole('alert')).toHaveText(ADDRESS_TOO_LONG);
+    await expect(address).toHaveAttribute('aria-invalid', 'true');
+    await expect(address).toBeFocused();
+
+    // Our own address, typed in another case: refused here, before the server (ejabberd would add it).
+    await address.fill(me.jid.toUpperCase());
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await expect(dialog.getByRole('alert')).toHaveText(
+      'That is your own address: you cannot add yourself as a contact.',
+    );
+    await expect(address).toBeFocused();
+    await checkBothSchemes(page, 'add-contact-own-address');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+
+    // The engine refuses it too, and nothing reached the roster.
+    const direct = await app.engine.invoke('roster.add', { account: me.jid, jid: me.jid, subscribe: true });
+    assert.equal(!direct.ok && direct.error.code, 'invalid-request');
+    const snap = await app.engine.invoke('state.snapshot', {});
+    assert.ok(snap.ok);
+    assert.deepEqual(snap.value.accounts.find((a) => a.account === me.jid)?.roster, []);
+    await expect(page.getByText('No contacts yet.')).toBeVisible();
   });
 });

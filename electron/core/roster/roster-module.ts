@@ -1,7 +1,9 @@
 // The roster concern of one account (RFC 6121 §2): fetched at every fresh session, pushes from our server,
 // and the add / rename / regroup / remove commands.
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
+import { EngineError } from '../errors.ts';
 import { IqError } from '../xmpp/dispatcher.ts';
+import { sameBareJid } from '../../../shared/jid.ts';
 import { NS_ROSTER } from '../xmpp/ns.ts';
 import type { SubscriptionsModule } from '../subscriptions/subscriptions-module.ts';
 import type { PresenceModule } from '../presence/presence-module.ts';
@@ -49,6 +51,13 @@ function create(context: AccountContext) {
     ],
     commands: {
       'roster.add': async ({ jid, name, groups, subscribe }) => {
+        // ejabberd would add us to our own roster without a word; Prosody refuses with not-allowed.
+        if (sameBareJid(jid, context.account)) {
+          throw new EngineError(
+            'invalid-request',
+            'That is your own address: you cannot add yourself as a contact.',
+          );
+        }
         const link = context.online();
         await roster.add(link, { jid, name: name ?? null, groups: groups ?? [] });
         const subscriptions = context.module<SubscriptionsModule>('subscriptions').subscriptions;

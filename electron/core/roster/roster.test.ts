@@ -165,6 +165,16 @@ describe('roster (RFC 6121 §2)', () => {
         `roster.add ${JSON.stringify(jid)}`,
       );
     }
+    // Our own address, in any case: refused before the server sees it (ejabberd would add it quietly).
+    for (const jid of [client.account, client.account.toUpperCase()]) {
+      const self = await client.engine.invoke('roster.add', {
+        account: client.account,
+        jid,
+        subscribe: true,
+      });
+      assert.equal(!self.ok && self.error.code, 'invalid-request', jid);
+      assert.match(!self.ok ? self.error.message : '', /your own address/);
+    }
     const extra = await client.engine.invoke('roster.add', {
       account: client.account,
       jid: `bob@${scenario.server.domain}`,

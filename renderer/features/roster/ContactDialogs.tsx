@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
-import { bareJid, isBareJid } from '../../../shared/jid.ts';
+import { ADDRESS_TOO_LONG, bareJid, bareJidProblem, sameBareJid } from '../../../shared/jid.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { getBridge } from '../../transport/bridge.ts';
 import { displayName, useContact } from '../../stores/roster.ts';
@@ -76,6 +76,16 @@ function useCommand(onDone: () => void) {
   return { busy, error, setError, run };
 }
 
+/** What the add-contact form says about an address before asking the server, or null when it may go. */
+function addressProblem(text: string, account: string): string | null {
+  const problem = bareJidProblem(text);
+  if (problem === 'too-long') return ADDRESS_TOO_LONG;
+  if (problem !== null) return 'Enter an address like name@example.com.';
+  // The server would refuse it (Prosody) or quietly put us in our own roster (ejabberd).
+  if (sameBareJid(text, account)) return 'That is your own address: you cannot add yourself as a contact.';
+  return null;
+}
+
 /** `initialJid`/`initialAccount` fill it in (adding someone who wrote to that account). */
 export function AddContactDialog({
   onClose,
@@ -95,8 +105,9 @@ export function AddContactDialog({
   const cmd = useCommand(onClose);
   const submit = (): void => {
     const text = jid.trim();
-    if (!isBareJid(text)) {
-      cmd.setError('Enter an address like name@example.com.');
+    const problem = addressProblem(text, account);
+    if (problem !== null) {
+      cmd.setError(problem);
       document.getElementById('add-jid')?.focus();
       return;
     }
@@ -141,7 +152,7 @@ export function AddContactDialog({
         spellCheck={false}
         placeholder="name@example.com"
         value={jid}
-        aria-invalid={cmd.error !== null && !isBareJid(jid.trim())}
+        aria-invalid={cmd.error !== null && addressProblem(jid.trim(), account) !== null}
         onChange={(e) => setJid(e.target.value)}
         data-autofocus
       />

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineErrorPayload, SavedAccount } from '../../../shared/contract.ts';
+import { ADDRESS_TOO_LONG } from '../../../shared/jid.ts';
 import { buildSignIn, describeSignInError, formFromSaved, type SignInForm } from './signin-logic.ts';
 
 const form: SignInForm = {
@@ -53,6 +54,15 @@ test('buildSignIn rejects bad JIDs, missing passwords and bad ports before sendi
     const r = buildSignIn({ ...form, port }, []);
     assert.equal(r.ok ? 'ok' : r.field, 'port', port);
   }
+});
+
+test('an address with a part over 1023 bytes is called too long, not badly formed', () => {
+  for (const jid of [`${'a'.repeat(3_000)}@example.com`, `alice@${'b'.repeat(3_000)}`]) {
+    const r = buildSignIn({ ...form, jid }, []);
+    assert.deepEqual(r.ok ? 'ok' : [r.field, r.message], ['jid', ADDRESS_TOO_LONG]);
+  }
+  const formatted = buildSignIn({ ...form, jid: 'alice' }, []);
+  assert.equal(formatted.ok ? 'ok' : formatted.message, 'Enter your address as name@example.com.');
 });
 
 test('a saved account with a remembered password signs in without one', () => {

@@ -5,7 +5,7 @@ import {
   type EngineErrorPayload,
   type SavedAccount,
 } from '../../../shared/contract.ts';
-import { bareJid, isBareJid, tryParseJid } from '../../../shared/jid.ts';
+import { ADDRESS_TOO_LONG, bareJid, bareJidProblem, tryParseJid } from '../../../shared/jid.ts';
 
 export interface SignInForm {
   jid: string;
@@ -35,7 +35,9 @@ function isWssUrl(text: string): boolean {
 /** Validates the form and builds 'account.signIn'. An empty password is allowed when one is remembered. */
 export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): FormCheck {
   const jidText = form.jid.trim();
-  if (!isBareJid(jidText) || !jidText.includes('@')) {
+  const problem = bareJidProblem(jidText);
+  if (problem === 'too-long') return { ok: false, field: 'jid', message: ADDRESS_TOO_LONG };
+  if (problem !== null || !jidText.includes('@')) {
     return { ok: false, field: 'jid', message: 'Enter your address as name@example.com.' };
   }
   const jid = bareJid(jidText);
