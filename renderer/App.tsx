@@ -16,6 +16,7 @@ import { MessageRequests } from './features/requests/MessageRequests.tsx';
 import { Toasts } from './features/subscriptions/Toasts.tsx';
 import { StatusBar } from './features/status/StatusBar.tsx';
 import { parseConversationId } from './stores/conversation.ts';
+import { PageProblem } from './features/startup/PageProblem.tsx';
 
 function useUnreadTitle(): void {
   const total = useChats((s) => {
@@ -76,8 +77,11 @@ export function App() {
   const adding = useUi((s) => s.addAccount !== null);
   const view = useUi((s) => s.view);
   const popId = useUi((s) => s.popId);
+  const refusal = useUi((s) => s.refusal);
   useUnreadTitle();
 
+  // Browser mode: the host would not let this page in (no token, an old one, another tab has it).
+  if (refusal) return <PageProblem refusal={refusal} />;
   if (!ready) return <Starting text="Starting Parley…" />;
   if (view === 'chat' && popId) return <PopOutWindow chat={popId} />;
   // Signing in again the accounts that were signed in last time: no form to flash meanwhile.

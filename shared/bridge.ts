@@ -39,6 +39,15 @@ export interface WireWindowRequest {
   chat?: { account: string; peer: string };
 }
 
+/**
+ * Browser mode: why the host refused a page (its socket closes with 1008 and this reason): a token it does
+ * not know (none in the address, or one from an earlier start), or one another page holds (the printed
+ * address opened in a second tab).
+ */
+export const REFUSED_UNKNOWN_TOKEN = 'not allowed';
+export const REFUSED_IN_USE = 'window already open';
+export type BridgeRefusal = 'no-token' | 'unknown-token' | 'in-use';
+
 /** Browser mode: what the page sends over the WebSocket. */
 export interface WireInvoke {
   type: 'invoke';

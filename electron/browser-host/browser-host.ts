@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { REFUSED_IN_USE, REFUSED_UNKNOWN_TOKEN } from '../../shared/bridge.ts';
 import type { WireHello, WireInvoke, WireMessage, WireWindowRequest } from '../../shared/bridge.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
 import { isValidJid } from '../../shared/jid.ts';
@@ -190,11 +191,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
             message?.type === 'hello' && typeof message.token === 'string' && message.token.length <= 256
               ? windows.claim(message.token, ws)
               : 'unknown';
-          // 'in-use': that window is open already (the same URL in a second tab); the page tries again later.
+          // 'in-use': that window is open already (the same URL in a second tab, or the page that held it is
+          // still leaving during a reload): the page tries again a few times, then says so.
           if (claim === 'ok') {
             sockets.add(ws);
             announceLayout(ws);
-          } else ws.close(1008, claim === 'in-use' ? 'window already open' : 'not allowed');
+          } else ws.close(1008, claim === 'in-use' ? REFUSED_IN_USE : REFUSED_UNKNOWN_TOKEN);
           return;
         }
         if (message?.type === 'window' && typeof message.id === 'number') {

@@ -14,7 +14,7 @@ import type {
   EventPayload,
   SavedAccount,
 } from '../../shared/contract.ts';
-import { getBridge, onBridgeReopen } from '../transport/bridge.ts';
+import { getBridge, onBridgeRefused, onBridgeReopen } from '../transport/bridge.ts';
 import { useConnection, visibleAccounts } from './connection.ts';
 import { contactCount, resetParts, useRoster, type AccountRoster } from './roster.ts';
 import { usePresence } from './presence.ts';
@@ -252,6 +252,7 @@ export function startSync(): void {
     covering = 'apply';
   };
 
+  onBridgeRefused((refusal) => useUi.getState().setRefusal(refusal));
   void loadSnapshot();
   onBridgeReopen(() => void loadSnapshot());
   trackWindow();

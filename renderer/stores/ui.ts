@@ -2,6 +2,7 @@
 // ('window.layout'), whether this window is focused and visible, roster view options, the add-account form,
 // and toasts. Chats are named by conversationId (account + kind + peer) everywhere here.
 import { create } from 'zustand';
+import type { BridgeRefusal } from '../../shared/bridge.ts';
 import type { EngineErrorPayload } from '../../shared/contract.ts';
 import { parseHash } from '../transport/hash.ts';
 import { accountOf, chatId } from './conversation.ts';
@@ -31,6 +32,9 @@ interface UiStore {
    */
   addAccount: { jid: string | null; failure: EngineErrorPayload | null } | null;
   toasts: readonly Toast[];
+  /** Browser mode: the host refused this page (why it shows nothing but a page saying what to do). */
+  refusal: BridgeRefusal | null;
+  setRefusal: (refusal: BridgeRefusal) => void;
   /** Bumped when the user opened a chat on purpose: its composer takes the focus. */
   composerFocus: number;
   requestComposerFocus: () => void;
@@ -109,6 +113,8 @@ export const useUi = create<UiStore>()((set) => ({
   collapsedAccounts: new Set(),
   addAccount: null,
   toasts: [],
+  refusal: null,
+  setRefusal: (refusal) => set({ refusal }),
   composerFocus: 0,
   requestComposerFocus: () => set((s) => ({ composerFocus: s.composerFocus + 1 })),
   openTab: (id, activate) =>

@@ -1,6 +1,6 @@
 // The one way the renderer reaches the engine: window.parley (Electron preload) when present, else the
 // browser-mode WebSocket bridge to the loopback host.
-import type { ParleyBridge } from '../../shared/bridge.ts';
+import type { BridgeRefusal, ParleyBridge } from '../../shared/bridge.ts';
 import { parseHash } from './hash.ts';
 import { WebSocketBridge, bridgeUrl } from './websocket-bridge.ts';
 
@@ -36,4 +36,10 @@ export function windowToken(account: string, peer: string): Promise<string | nul
 export function onBridgeReopen(handler: () => void): () => void {
   const b = getBridge();
   return b instanceof WebSocketBridge ? b.onReopen(handler) : () => {};
+}
+
+/** Browser mode: the host refused this page (no token, an unknown one, or one another tab holds). */
+export function onBridgeRefused(handler: (refusal: BridgeRefusal) => void): () => void {
+  const b = getBridge();
+  return b instanceof WebSocketBridge ? b.onRefused(handler) : () => {};
 }

@@ -4,8 +4,12 @@
 // asks for the new window's token (WireWindowRequest).
 // If the socket drops (the host stays up), it reconnects with a growing delay; commands sent while it is
 // down wait for the socket, and commands in flight when it dropped answer a typed error instead of hanging.
-import { EventRouter } from '../../shared/bridge.ts';
+// A page the host refuses does not knock for ever: without a token it never connects, with a token the host
+// does not know it stops at once, and with one another tab holds it stops after a few tries (a reload's old
+// page may still be leaving); onRefused hears why, so the page can say what to do.
+import { EventRouter, REFUSED_IN_USE, REFUSED_UNKNOWN_TOKEN } from '../../shared/bridge.ts';
 import type {
+  BridgeRefusal,
   ParleyBridge,
   WireHello,
   WireInvoke,
@@ -24,6 +28,8 @@ type AnyResult = CommandResult<CommandName>;
 
 const MIN_DELAY_MS = 250;
 const MAX_DELAY_MS = 5_000;
+/** Tries while another page holds this window's token (250 ms, then doubling: about 4 s in all). */
+const IN_USE_TRIES = 5;
 
 function transportError(message: string): AnyResult {
   return { ok: false, error: { code: 'internal', message, condition: null, certificate: null } };
@@ -38,6 +44,9 @@ export class WebSocketBridge implements ParleyBridge {
   /** Frames waiting for the socket to open. */
   readonly #queue: Array<{ id: number; text: string }> = [];
   readonly #reopenHandlers = new Set<() => void>();
+  readonly #refusedHandlers = new Set<(refusal: BridgeRefusal) => void>();
+  #refusal: BridgeRefusal | null = null;
+  #inUseTries = 0;
   #socket: WebSocket | null = null;
   #nextId = 1;
   #delay = MIN_DELAY_MS;
@@ -47,7 +56,8 @@ export class WebSocketBridge implements ParleyBridge {
   constructor(url: string, token: string) {
     this.#url = url;
     this.#token = token;
-    this.#connect();
+    if (token === '') this.#refusal = 'no-token';
+    else this.#connect();
   }
 
   invoke<C extends CommandName>(command: C, payload: CommandRequest<C>): Promise<CommandResult<C>> {
@@ -83,6 +93,19 @@ export class WebSocketBridge implements ParleyBridge {
   onReopen(handler: () => void): () => void {
     this.#reopenHandlers.add(handler);
     return () => this.#reopenHandlers.delete(handler);
+  }
+
+  /** Why the host refused this page, once it has (at once for one already refused). */
+  onRefused(handler: (refusal: BridgeRefusal) => void): () => void {
+    this.#refusedHandlers.add(handler);
+    if (this.#refusal !== null) handler(this.#refusal);
+    return () => this.#refusedHandlers.delete(handler);
+  }
+
+  #refuse(refusal: BridgeRefusal): void {
+    this.#refusal = refusal;
+    this.#closed = true;
+    for (const handler of this.#refusedHandlers) handler(refusal);
   }
 
   close(): void {
@@ -123,7 +146,7 @@ export class WebSocketBridge implements ParleyBridge {
         this.#router.dispatch(message.batch);
       }
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event: CloseEvent) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
       // Commands already sent will never be answered on a new socket.
@@ -136,6 +159,12 @@ export class WebSocketBridge implements ParleyBridge {
         }
       }
       if (this.#closed) return;
+      if (event.code === 1008 && event.reason === REFUSED_UNKNOWN_TOKEN) return this.#refuse('unknown-token');
+      if (event.code === 1008 && event.reason === REFUSED_IN_USE) {
+        if (++this.#inUseTries >= IN_USE_TRIES) return this.#refuse('in-use');
+      } else {
+        this.#inUseTries = 0;
+      }
       setTimeout(() => this.#connect(), this.#delay);
       this.#delay = Math.min(this.#delay * 2, MAX_DELAY_MS);
     });
