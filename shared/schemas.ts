@@ -201,7 +201,11 @@ export type EngineErrorPayload = z.infer<typeof engineErrorSchema>;
 // Connection state, as the UI shows it.
 
 export const connectionStateSchema = z.object({
-  status: z.enum(['offline', 'connecting', 'online', 'reconnecting']),
+  /**
+   * 'paused': the user chose Offline. No session and no reconnecting, but the account stays signed in here
+   * (its roster, chats and history on screen); choosing a presence goes online again. 'offline': signed out.
+   */
+  status: z.enum(['offline', 'connecting', 'online', 'reconnecting', 'paused']),
   /** Our full JID once bound. */
   jid: z.string().nullable(),
   /** Why we are offline or reconnecting (null after a clean sign-out). */

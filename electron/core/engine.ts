@@ -132,7 +132,10 @@ export class Engine {
       const results = await Promise.all(
         due.map(async ([jid, settings]) => {
           const request = { jid, ...savedConnection(settings) };
-          const error = await this.#signIn(request).then(
+          // The user chose Offline last time: the account comes back offline (nothing sent) until they pick a presence.
+          const restoring: Promise<unknown> =
+            settings.lastPresence?.show === 'offline' ? this.#restoreOffline(request) : this.#signIn(request);
+          const error = await restoring.then(
             () => null,
             (failure: unknown) => toEngineError(failure).toPayload(),
           );
@@ -253,7 +256,6 @@ export class Engine {
         caps: this.#caps,
         archivePageSize: this.#options.archivePageSize ?? 50,
       },
-      signOut: () => this.#signOut(account),
       onEnded: (error) => {
         if (this.#runtimes.get(account) !== self()) return;
         this.#runtimes.delete(account);
@@ -262,8 +264,8 @@ export class Engine {
     };
   }
 
-  async #signIn(request: RequestOf<'account.signIn'>): Promise<CommandResponse<'account.signIn'>> {
-    const account = bareJid(request.jid);
+  /** The password for a sign-in: the one given, or the remembered one when it may go where asked. */
+  async #passwordFor(account: string, request: RequestOf<'account.signIn'>): Promise<string> {
     if (this.#runtimes.has(account)) {
       throw new EngineError('already-connected', `${account} is already signed in.`);
     }
@@ -286,6 +288,11 @@ export class Engine {
           : 'No password is saved for this account; enter it to sign in.',
       );
     }
+    return password;
+  }
+
+  /** A runtime for `account`, in the engine's map (not started). */
+  #newRuntime(account: string, password: string, request: RequestOf<'account.signIn'>): AccountRuntime {
     const runtime: AccountRuntime = new AccountRuntime(
       account,
       password,
@@ -301,6 +308,21 @@ export class Engine {
     );
     this.#runtimes.set(account, runtime);
     this.#lastErrors.delete(account);
+    return runtime;
+  }
+
+  /** A restart after the user chose Offline: the account, its cached roster and chats, and no session. */
+  async #restoreOffline(request: RequestOf<'account.signIn'>): Promise<void> {
+    const account = bareJid(request.jid);
+    const runtime = this.#newRuntime(account, await this.#passwordFor(account, request), request);
+    runtime.module<PresenceModule>('presence').restoreOwn(undefined, true);
+    runtime.startOffline();
+  }
+
+  async #signIn(request: RequestOf<'account.signIn'>): Promise<CommandResponse<'account.signIn'>> {
+    const account = bareJid(request.jid);
+    const password = await this.#passwordFor(account, request);
+    const runtime = this.#newRuntime(account, password, request);
     runtime.module<PresenceModule>('presence').restoreOwn(request.priority);
     try {
       const state = await runtime.start();

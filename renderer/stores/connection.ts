@@ -10,9 +10,12 @@ export { OFFLINE };
 
 export type ConnectionMap = ReadonlyMap<string, AccountConnection>;
 
-/** Signed in: online, or the session's own retry after a dropped link (its roster and chats are live). */
+/**
+ * Signed in: online, the session's own retry after a dropped link, or offline by the user's choice ('paused':
+ * its roster and chats stay, history reads from this machine, messages wait in the outbox).
+ */
 export function hasSession(state: Pick<ConnectionState, 'status'> | undefined): boolean {
-  return state?.status === 'online' || state?.status === 'reconnecting';
+  return state?.status === 'online' || state?.status === 'reconnecting' || state?.status === 'paused';
 }
 
 /**
@@ -119,6 +122,8 @@ export function describeConnection(state: ConnectionState): string {
       return `Reconnecting${state.error ? `: ${state.error.message}` : '…'}`;
     case 'offline':
       return `Offline${state.error ? `: ${state.error.message}` : ''}`;
+    case 'paused':
+      return 'Offline: choose a presence to go online again';
   }
 }
 
@@ -133,6 +138,8 @@ export function describeAccountStatus(state: ConnectionState): string {
       return `Reconnecting${state.error ? `: ${state.error.message}` : '…'}`;
     case 'offline':
       return state.error ? `Offline: ${state.error.message}` : 'Signed out';
+    case 'paused':
+      return 'Offline';
   }
 }
 

@@ -65,11 +65,18 @@ export interface RuntimeOptions {
   /** The context every module gets, less what the runtime itself provides. */
   context: Omit<
     AccountContext,
-    'link' | 'online' | 'ready' | 'signOut' | 'rosterShown' | 'module' | 'modules' | 'archiveResults'
+    | 'link'
+    | 'online'
+    | 'ready'
+    | 'offlineByChoice'
+    | 'goOffline'
+    | 'goOnline'
+    | 'rosterShown'
+    | 'module'
+    | 'modules'
+    | 'archiveResults'
   >;
   modules: readonly ModuleKind[];
-  /** Signing out from inside (presence 'offline'): the engine does it, so it can forget the runtime. */
-  signOut: () => Promise<void>;
   /** The runtime gave up for good (a failure no retry can fix): the engine forgets it. */
   onEnded: (error: EngineError | null) => void;
 }
@@ -102,6 +109,8 @@ export class AccountRuntime {
   #openedAt = 0;
   #timer: NodeJS.Timeout | null = null;
   #ended = false;
+  /** The user chose Offline: no session and no reconnecting until they choose a presence again. */
+  #paused = false;
 
   constructor(account: string, password: string, params: SignInParams, options: RuntimeOptions) {
     this.account = account;
@@ -113,12 +122,19 @@ export class AccountRuntime {
       archiveResults: this.#archive,
       link: () => this.#link,
       online: () => {
-        if (!this.#link?.isOpen) throw new EngineError('not-connected', 'You are offline. Sign in first.');
-        return this.#link;
+        if (this.#link?.isOpen) return this.#link;
+        throw new EngineError(
+          'not-connected',
+          this.#paused
+            ? `${account} is offline: choose a presence to go online first.`
+            : 'You are offline. Sign in first.',
+        );
       },
       ready: () => this.#ready,
       modules: () => this.modules,
-      signOut: () => options.signOut(),
+      offlineByChoice: () => this.#paused,
+      goOffline: () => this.goOffline(),
+      goOnline: () => this.goOnline(),
       rosterShown: () => {
         if (this.#state.rosterShown || this.#state.status === 'offline') return;
         this.#setState({ ...this.#state, rosterShown: true });
@@ -160,11 +176,7 @@ export class AccountRuntime {
   /** The first sign-in: resolves online, or throws why not (and the runtime is then finished). */
   async start(): Promise<ConnectionState> {
     this.#setState({ ...OFFLINE, status: 'connecting' });
-    for (const module of this.modules) {
-      void Promise.resolve(module.beforeConnect?.()).catch((error: unknown) => {
-        console.error(`${module.id}: showing the cached state failed`, error);
-      });
-    }
+    this.#showCached();
     try {
       return await this.#open();
     } catch (error) {
@@ -177,11 +189,68 @@ export class AccountRuntime {
     }
   }
 
+  /** A restart after the user chose Offline: what was cached is shown, and no session until goOnline(). */
+  startOffline(): void {
+    this.#paused = true;
+    this.#setState({ ...OFFLINE, status: 'paused', rosterShown: true });
+    this.#showCached();
+  }
+
+  #showCached(): void {
+    for (const module of this.modules) {
+      void Promise.resolve(module.beforeConnect?.()).catch((error: unknown) => {
+        console.error(`${module.id}: showing the cached state failed`, error);
+      });
+    }
+  }
+
   /** Signs out: unavailable presence, stream closed, every module told. */
   async signOut(): Promise<void> {
     this.#ended = true;
+    await this.#closeSession();
+    for (const module of this.modules) await module.dispose?.();
+    this.#setState(OFFLINE);
+  }
+
+  /**
+   * The user chose Offline: unavailable presence and the stream closed, but the account stays (its roster,
+   * chats and the password in memory), and nothing reconnects until goOnline().
+   */
+  async goOffline(): Promise<void> {
+    if (this.#ended || this.#paused) return;
+    this.#paused = true;
+    await this.#closeSession();
+    this.#setState({ ...OFFLINE, status: 'paused', rosterShown: true });
+  }
+
+  /**
+   * Back online after goOffline(): a fresh session with the password held. A failure worth retrying leaves
+   * it reconnecting (the user asked to be online); one no retry fixes ends the runtime and is thrown.
+   */
+  async goOnline(): Promise<void> {
+    if (this.#ended || !this.#paused) return;
+    this.#paused = false;
+    this.#attempt = 0;
+    this.#setState({ ...OFFLINE, status: 'connecting', rosterShown: true });
+    try {
+      await this.#open();
+    } catch (error) {
+      if (this.#ended || this.#paused) return; // signed out or offline again meanwhile
+      const failure = toEngineError(error);
+      if (!isWorthRetrying(failure)) {
+        this.#end(failure);
+        throw failure;
+      }
+      this.#setState({ ...OFFLINE, status: 'reconnecting', error: failure.toPayload(), rosterShown: true });
+      this.#scheduleReconnect();
+    }
+  }
+
+  /** Ends the session up now (if any) and any reconnect: unavailable presence first, then the stream. */
+  async #closeSession(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    // No resumption of a stream closed on purpose: the next session is a fresh one (the outbox re-sends).
     this.#sm.reset();
     const session = this.#session;
     const link = this.#link;
@@ -195,14 +264,12 @@ export class AccountRuntime {
       link?.iq.failAll();
     }
     this.#endSession();
-    for (const module of this.modules) await module.dispose?.();
-    this.#setState(OFFLINE);
   }
 
   /** The network came back or the machine woke: probe a link that looks up, retry a waiting reconnect now. */
   retryNow(probeMs: number): void {
     this.#session?.checkAlive(probeMs);
-    if (!this.#session && this.#timer && !this.#ended) {
+    if (!this.#session && this.#timer && !this.#ended && !this.#paused) {
       clearTimeout(this.#timer);
       this.#timer = null;
       this.#attempt = 0;
@@ -247,9 +314,12 @@ export class AccountRuntime {
         extraCertificates: this.#options.extraCertificates,
       },
     });
-    if (this.#ended) {
+    if (this.#ended || this.#paused) {
       await session.close();
-      throw new EngineError('not-connected', 'Signed out while signing in.');
+      throw new EngineError(
+        'not-connected',
+        this.#ended ? 'Signed out while signing in.' : 'Went offline while signing in.',
+      );
     }
     const iq = new IqTracker((stanza) => session.send(stanza), session.jid);
     const outgoing = this.modules.filter((m) => m.outgoing);
@@ -362,7 +432,7 @@ export class AccountRuntime {
     this.#link = null;
     this.#ready = false;
     link?.iq.failAll();
-    if (error && !this.#ended && isWorthRetrying(error)) {
+    if (error && !this.#ended && !this.#paused && isWorthRetrying(error)) {
       // A server that errors right after each sign-in must not get a try every second: only a session that
       // stayed up a while resets the backoff.
       if (Date.now() - this.#openedAt >= this.#options.reconnectDelay.stableMs) this.#attempt = 0;
@@ -385,7 +455,7 @@ export class AccountRuntime {
 
   /** Exponential backoff with jitter: about 1 s, 2 s, 4 s ... up to 60 s between tries. */
   #scheduleReconnect(): void {
-    if (this.#timer || this.#ended) return;
+    if (this.#timer || this.#ended || this.#paused) return;
     const { initialMs, maxMs } = this.#options.reconnectDelay;
     const ceiling = Math.min(maxMs, initialMs * 2 ** this.#attempt);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
@@ -395,11 +465,11 @@ export class AccountRuntime {
 
   async #reconnect(): Promise<void> {
     this.#timer = null;
-    if (this.#ended || this.#session) return;
+    if (this.#ended || this.#paused || this.#session) return;
     try {
       await this.#open();
     } catch (error) {
-      if (this.#ended) return; // signed out meanwhile
+      if (this.#ended || this.#paused) return; // signed out or offline by choice meanwhile
       const failure = toEngineError(error);
       if (isWorthRetrying(failure)) {
         this.#setState({ ...OFFLINE, status: 'reconnecting', error: failure.toPayload(), rosterShown: true });

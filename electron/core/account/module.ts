@@ -111,8 +111,12 @@ export interface AccountContext {
   online(): SessionLink;
   /** Caught up and the outbox sent: new messages go straight to the wire. */
   ready(): boolean;
-  /** Signs this account out (presence 'offline'). */
-  signOut(): Promise<void>;
+  /** The user chose Offline (presence 'offline'): no session, no reconnecting, the account kept. */
+  offlineByChoice(): boolean;
+  /** Presence 'offline': unavailable presence, the stream closed, roster and chats kept; no reconnecting. */
+  goOffline(): Promise<void>;
+  /** Any other presence after 'offline': a fresh session with the password held in memory. */
+  goOnline(): Promise<void>;
   /** This sign-in's roster is on screen (cached or fetched): the connection state says so from now on. */
   rosterShown(): void;
   /** Every module of this account, in session-start order. */

@@ -1,5 +1,6 @@
 // Presence of one account (RFC 6121 §4): our own show/status/priority, sent at every fresh session and on
-// change ('offline' signs the account out), and every contact's presence per resource.
+// change, and every contact's presence per resource. 'offline' is the user's choice, not a sign-out: the
+// stream closes but the account, its roster and chats stay, and any other choice goes online again.
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
 import { Presences, clampPriority, ownPresenceStanza, type OwnPresence } from './presence.ts';
@@ -8,8 +9,11 @@ const OK = { ok: true } as const;
 
 export interface PresenceModule extends ProtocolModule {
   readonly presences: Presences;
-  /** At sign-in: the presence the account had last (never 'offline'), at `priority` when given. */
-  restoreOwn(priority?: number): void;
+  /**
+   * At sign-in: the presence the account had last, at `priority` when given. A last 'offline' becomes
+   * Available without its old status, unless `keepOffline` (a restart honouring the user's choice).
+   */
+  restoreOwn(priority?: number, keepOffline?: boolean): void;
 }
 
 function create(context: AccountContext) {
@@ -20,10 +24,12 @@ function create(context: AccountContext) {
   return {
     id: 'presence',
     presences,
-    restoreOwn: (priority) => {
+    restoreOwn: (priority, keepOffline = false) => {
       const last = context.settings.account(context.account).lastPresence;
       const own =
-        last && last.show !== 'offline' ? last : { show: 'available' as const, status: null, priority: 0 };
+        last && (last.show !== 'offline' || keepOffline)
+          ? last
+          : { show: 'available' as const, status: null, priority: 0 };
       presences.setOwn({ show: own.show, status: own.status, priority: priority ?? own.priority });
     },
     handlers: [
@@ -47,9 +53,16 @@ function create(context: AccountContext) {
           status: status === undefined ? presences.own.status : status,
           priority: priority === undefined ? presences.own.priority : clampPriority(priority),
         };
-        if (show === 'offline') await context.signOut();
-        else await context.online().send(ownPresenceStanza(own));
-        presences.setOwn(own);
+        if (show === 'offline') {
+          await context.goOffline();
+          presences.setOwn(own);
+        } else if (context.offlineByChoice()) {
+          presences.setOwn(own); // what the fresh session's onSessionStart sends
+          await context.goOnline();
+        } else {
+          await context.online().send(ownPresenceStanza(own));
+          presences.setOwn(own);
+        }
         await context.settings.updateAccount(context.account, { lastPresence: own });
         return OK;
       },
