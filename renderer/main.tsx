@@ -2,9 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { startSync } from './stores/sync.ts';
+import { emojiFontReady } from './emoji-font-ready.ts';
+// A colour emoji font for systems without one (renderer/emoji-font.ts); listed last in styles.css's fonts.
+import '@fontsource/noto-color-emoji';
 import './styles.css';
 
-startSync();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
@@ -12,3 +14,5 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+// The stores fill (and remote text shows) once the emoji font is in: see emoji-font-ready.ts.
+void emojiFontReady().then(startSync);

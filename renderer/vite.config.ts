@@ -2,11 +2,12 @@
 //   npx vite build --config renderer/vite.config.ts   ->  out/renderer (relative asset paths)
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { emojiFontWoffOnly } from './emoji-font.ts';
 
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  plugins: [react()],
+  plugins: [react(), emojiFontWoffOnly()],
   build: {
     // Relative to root: <repo>/out/renderer.
     outDir: '../out/renderer',
