@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   const { host, stop } = await startBrowserMode({ engine });
   process.stdout.write(`Demo account ${jid('you')} (password ${PASSWORD}) is signed in.\n`);
   process.stdout.write(`Parley is running at ${host.url}\n`);
+  process.stdout.write('Open that address in a browser on this machine. Stop the demo with Ctrl+C.\n');
   const shutdown = () =>
     void stop()
       .then(stopAll)

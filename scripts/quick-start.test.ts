@@ -1,0 +1,68 @@
+// The README's first quick-start command, as a newcomer runs it: a clean clone in a temp folder, the machine's
+// own PATH (the system's Node 20, so Node 24 is fetched into the clone's .tools/), `./parley demo` until it
+// prints the address; Chromium opens it and sees the demo account signed in with its buddies; Ctrl+C stops
+// it. Then `./parley setup demo` again finds nothing to install. Needs the npm registry (as CI does).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/harness/chromium.ts';
+
+const repo = path.resolve(import.meta.dirname, '..');
+/** The environment of a fresh shell: no Node 24 from our .tools on PATH, no npm settings of this run. */
+const freshEnv = (): NodeJS.ProcessEnv => ({
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: process.env.HOME,
+  LANG: 'C.UTF-8',
+});
+
+test('./parley demo from a clean clone reaches a signed-in demo; Ctrl+C stops it', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-clone-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  execFileSync('git', ['clone', '--quiet', repo, dir]);
+  const demo = spawn('./parley', ['demo'], { cwd: dir, env: freshEnv(), detached: true });
+  t.after(() => {
+    if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGKILL');
+  });
+  let output = '';
+  demo.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  demo.stderr.on('data', (data: Buffer) => (output += data.toString()));
+  const exited = new Promise<number | null>((resolve) => demo.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no address within 10 min:\n${output}`)), 600_000);
+    demo.stdout.on('data', () => {
+      const found = /Parley is running at (\S+)/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]!);
+      }
+    });
+    void exited.then((code) => reject(new Error(`./parley demo exited with ${code}:\n${output}`)));
+  });
+  assert.match(output, /Demo account you@\S+ \(password \S+\) is signed in/);
+  assert.match(output, /Stop the demo with Ctrl\+C/);
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page
+      .getByRole('status', { name: 'Connection' })
+      .getByText(/^Online as you@/)
+      .waitFor();
+    await page.getByRole('treeitem', { name: /^Alice, / }).waitFor();
+    await page.getByRole('treeitem', { name: /^Bob, / }).waitFor();
+  } finally {
+    await browser.close();
+  }
+
+  process.kill(-demo.pid!, 'SIGINT'); // what Ctrl+C sends to the terminal's process group
+  assert.equal(await exited, 0, output);
+
+  const again = execFileSync('./parley', ['setup', 'demo'], { cwd: dir, env: freshEnv() }).toString();
+  assert.doesNotMatch(again, /installing/, 'nothing is installed twice');
+  assert.match(again, /ready \(node v24\./);
+});
