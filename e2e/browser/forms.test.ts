@@ -114,4 +114,47 @@ describe('browser mode: forms and messages', () => {
     assert.deepEqual(snap.value.accounts.find((a) => a.account === me.jid)?.roster, []);
     await expect(page.getByText('No contacts yet.')).toBeVisible();
   });
+
+  it('after a server error the add-contact dialog keeps the focus, Tab stays inside and Escape closes it', async () => {
+    const me = await suite.account('refused');
+    const app = await suite.app();
+    const { page } = app;
+    await app.signInDirect(me);
+    const opener = page.getByRole('button', { name: 'Add contact' });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: 'Add contact' });
+    const focusInDialog = () => dialog.evaluate((el) => el.contains(document.activeElement));
+
+    // A private-use letter: valid to our form, refused as malformed by Prosody and ejabberd alike.
+    await dialog.getByRole('textbox', { name: 'Address' }).fill(`\uE000x@${suite.scenario.server.domain}`);
+    const add = dialog.getByRole('button', { name: 'Add' });
+    await add.focus();
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByRole('alert')).toContainText('malformed');
+    await expect(add).toBeFocused();
+    assert.equal(await focusInDialog(), true);
+    await checkBothSchemes(page, 'add-contact-server-error');
+
+    // Tab and Shift+Tab go round the dialog's controls only.
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      assert.equal(await focusInDialog(), true, `Tab ${i + 1}`);
+    }
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await focusInDialog(), true, `Shift+Tab ${i + 1}`);
+    }
+    // Focus dropped to the page (as a control that goes away leaves it): Tab brings it back, Escape still closes.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    assert.equal(await focusInDialog(), false);
+    await page.keyboard.press('Tab');
+    assert.equal(await focusInDialog(), true);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(opener).toBeFocused();
+    const snap = await app.engine.invoke('state.snapshot', {});
+    assert.ok(snap.ok);
+    assert.deepEqual(snap.value.accounts.find((a) => a.account === me.jid)?.roster, []);
+  });
 });

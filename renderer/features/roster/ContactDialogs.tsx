@@ -51,7 +51,8 @@ function FormDialog({
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          {/* aria-disabled, not disabled: a disabled button loses the focus, which then leaves the dialog. */}
+          <button type="submit" className="primary" aria-disabled={busy}>
             {submitLabel}
           </button>
         </div>
@@ -271,8 +272,10 @@ export function RemoveDialog({ account, jid, onClose }: ContactProps) {
         <button
           type="button"
           className="danger"
-          disabled={cmd.busy}
-          onClick={() => void cmd.run(() => getBridge().invoke('roster.remove', { account, jid }))}
+          aria-disabled={cmd.busy}
+          onClick={() => {
+            if (!cmd.busy) void cmd.run(() => getBridge().invoke('roster.remove', { account, jid }));
+          }}
         >
           Remove
         </button>
