@@ -30,12 +30,14 @@ function useUnreadTitle(): void {
 }
 
 function MainWindow() {
+  // A narrow window shows one of the two (styles.css): the chat when one is open and chosen, else the roster.
+  const pane = useUi((s) => (s.pane === 'chat' && s.activeId !== null ? 'chat' : 'roster'));
   return (
     <div className="app">
       <AccountsBar />
       <RequestsBanner />
       <MessageRequests />
-      <div className="workspace">
+      <div className="workspace" data-pane={pane}>
         <Roster />
         <ChatArea />
       </div>

@@ -24,7 +24,7 @@ import { useChats } from './chats.ts';
 import type { ReadContext } from './chats.ts';
 import { chatId, conversationId, parseConversationId } from './conversation.ts';
 import { DisplayedMarks, chatVisible } from './displayed.ts';
-import { seenChat, useUi } from './ui.ts';
+import { NARROW_QUERY, seenChat, useUi } from './ui.ts';
 
 export function readContext(): ReadContext {
   const ui = useUi.getState();
@@ -310,7 +310,10 @@ function publishStats(): void {
   update();
 }
 
-/** Window focus and visibility decide whether an arriving message is unread; a chat being looked at is read. */
+/**
+ * Window focus, visibility and (narrow windows) the pane shown decide whether an arriving message is unread;
+ * a chat being looked at is read.
+ */
 function trackWindow(): void {
   const update = (): void =>
     useUi
@@ -320,6 +323,11 @@ function trackWindow(): void {
   window.addEventListener('blur', update);
   document.addEventListener('visibilitychange', update);
   update();
+  // A narrow window showing the roster shows no chat.
+  const narrow = matchMedia(NARROW_QUERY);
+  const updateNarrow = (): void => useUi.getState().setNarrow(narrow.matches);
+  narrow.addEventListener('change', updateNarrow);
+  updateNarrow();
 
   let lastActive = useUi.getState().activeId;
   const onUi = (): void => {

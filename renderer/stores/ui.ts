@@ -32,6 +32,15 @@ interface UiStore {
    */
   addAccount: { jid: string | null; failure: EngineErrorPayload | null } | null;
   toasts: readonly Toast[];
+  /**
+   * A narrow window shows one pane at a time: the roster, or the chat shown (opening or choosing a chat
+   * shows it; "← Contacts" goes back). A wide window shows both whatever this says.
+   */
+  pane: 'roster' | 'chat';
+  showRoster: () => void;
+  /** The window is narrower than NARROW_QUERY's breakpoint (the one styles.css uses). */
+  narrow: boolean;
+  setNarrow: (narrow: boolean) => void;
   /** Browser mode: the host refused this page (why it shows nothing but a page saying what to do). */
   refusal: BridgeRefusal | null;
   setRefusal: (refusal: BridgeRefusal) => void;
@@ -56,6 +65,9 @@ interface UiStore {
 }
 
 let nextToastId = 1;
+
+/** Below this width one pane shows at a time: keep it equal to the @media rule in styles.css. */
+export const NARROW_QUERY = '(max-width: 640px)';
 
 /** The key of a roster group: groups of the same name on two accounts are two groups. */
 export const groupKey = (account: string, group: string): string => `${account}\u0000${group}`;
@@ -115,19 +127,24 @@ export const useUi = create<UiStore>()((set) => ({
   toasts: [],
   refusal: null,
   setRefusal: (refusal) => set({ refusal }),
+  pane: 'roster',
+  showRoster: () => set({ pane: 'roster' }),
+  narrow: false,
+  setNarrow: (narrow) => set({ narrow }),
   composerFocus: 0,
   requestComposerFocus: () => set((s) => ({ composerFocus: s.composerFocus + 1 })),
   openTab: (id, activate) =>
     set((s) => ({
       tabs: s.tabs.includes(id) ? s.tabs : [...s.tabs, id],
       activeId: activate || s.activeId === null ? id : s.activeId,
+      pane: activate ? 'chat' : s.pane,
     })),
   closeTab: (id) =>
     set((s) => {
       const { tabs, active } = afterClose(s.tabs, s.activeId, id);
-      return { tabs, activeId: active };
+      return { tabs, activeId: active, pane: active === null ? 'roster' : s.pane };
     }),
-  activate: (id) => set({ activeId: id }),
+  activate: (id) => set({ activeId: id, pane: 'chat' }),
   setPoppedOut: (ids) =>
     set((s) => {
       const poppedOut = new Set(ids);
@@ -153,11 +170,16 @@ export const useUi = create<UiStore>()((set) => ({
     }),
 }));
 
-/** The chat the user is looking at: its tab is shown here, not popped out, and the window focused and visible. */
+/**
+ * The chat the user is looking at: its tab is shown here, not popped out, the window focused and visible,
+ * and (in a narrow window) the chat's pane shown rather than the roster.
+ */
 export function seenChat(
-  s: Pick<UiStore, 'view' | 'activeId' | 'poppedOut' | 'focused' | 'visible' | 'popId'>,
+  s: Pick<UiStore, 'view' | 'activeId' | 'poppedOut' | 'focused' | 'visible' | 'popId'> &
+    Partial<Pick<UiStore, 'narrow' | 'pane'>>,
 ): string | null {
   if (!s.focused || !s.visible) return null;
   if (s.view === 'chat') return s.popId;
+  if (s.narrow && s.pane === 'roster') return null;
   return s.activeId !== null && !s.poppedOut.has(s.activeId) ? s.activeId : null;
 }

@@ -1,5 +1,6 @@
-// One chat: header (who, on which account when there are several, presence, search, pop-out/dock/close), the chat's search bar (the Search button or
-// Ctrl+F / Cmd+F), the message list and the composer.
+// One chat: header (the way back to the roster in a narrow window, who, on which account when there are
+// several, presence, search, pop-out/dock/close), the chat's search bar (the Search button or Ctrl+F /
+// Cmd+F), the message list and the composer.
 import { useEffect, useState } from 'react';
 import { displayName, useContact } from '../../stores/roster.ts';
 import { SHOW_LABELS, presenceShow, useContactPresence } from '../../stores/presence.ts';
@@ -14,6 +15,12 @@ import { MessageSearch } from '../search/MessageSearch.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Composer } from './Composer.tsx';
 import { displayText } from '../../text/display-text.ts';
+
+/** Narrow windows: back from the chat to the roster, whose tree takes the focus. */
+function backToContacts(): void {
+  useUi.getState().showRoster();
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('[role="tree"]')?.focus());
+}
 
 export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' }) {
   const key = parseConversationId(chat);
@@ -61,6 +68,17 @@ export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' 
   return (
     <div className="chat-view">
       <header className="chat-header">
+        {mode === 'tab' && (
+          // Shown in narrow windows only (styles.css), where the chat takes the place of the roster.
+          <button
+            type="button"
+            className="small back-to-contacts"
+            aria-label="Back to contacts"
+            onClick={backToContacts}
+          >
+            <span aria-hidden="true">← </span>Contacts
+          </button>
+        )}
         <PresenceDot show={show} />
         <div className="chat-title">
           <h2>{name}</h2>
