@@ -1,11 +1,12 @@
 // Roster in browser mode: groups with presence, collapse/expand, filter and "Show offline contacts"; adding a
 // contact (validation, waiting for approval, then their presence); renaming through the context menu; and
-// inbound subscription requests answered from the banner (Approve and add, Deny), each checked on both sides.
+// inbound subscription requests answered from the banner (Approve and add…, which asks for a name and group
+// first, and Deny), each checked on both sides.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from '@playwright/test';
 import type { ParleyApp } from './fixture.ts';
-import { checkScreen, contactRow, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
+import { checkScreen, contactRow, expect, useBrowserSuite } from './fixture.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
 
 /** A group header row, e.g. "Friends, 1 of 1 online". */
@@ -239,14 +240,20 @@ describe('browser mode: roster', () => {
     assert.deepEqual(contact?.groups, ['Friends']);
   });
 
-  it('answers inbound requests from the banner: Approve and add, Deny', async () => {
+  it('answers inbound requests from the banner: Approve and add… (name and group asked first), Deny', async () => {
     const screens = screenChecks();
-    const { me, page } = await signedIn(suite, 'asked');
-    const [frank, grace] = await Promise.all([
+    const { me, app, page } = await signedIn(suite, 'asked');
+    const [frank, grace, hal] = await Promise.all([
       suite.peer('frank', { onSubscribe: 'ignore' }),
       suite.peer('grace', { onSubscribe: 'ignore' }),
+      suite.peer('hal', { onSubscribe: 'approve' }),
     ]);
-    await frank.subscribe(me.jid);
+    // A group of ours already exists: the dialog offers it.
+    await app.befriend(hal, { name: 'Hal', group: 'Poker night' });
+    // Frank sends his nick with the request (XEP-0172); it becomes the suggested name.
+    await frank.sendRaw(
+      `<presence to="${me.jid}" type="subscribe"><nick xmlns="http://jabber.org/protocol/nick">Frank N.</nick></presence>`,
+    );
     await grace.subscribe(me.jid);
 
     const banner = page.getByRole('region', { name: 'Subscription requests' });
@@ -254,22 +261,57 @@ describe('browser mode: roster', () => {
     const fromGrace = banner.getByRole('group', { name: `Request from ${grace.jid}` });
     await expect(fromFrank).toBeVisible();
     await expect(fromGrace).toBeVisible();
-    await expect(fromFrank).toContainText(`${frank.jid} wants to see when you are online.`);
+    await expect(fromFrank).toContainText(`Frank N. (${frank.jid}) wants to see when you are online.`);
     await expect(fromFrank.getByRole('button', { name: 'Approve', exact: true })).toBeVisible();
     await screens.check(page, 'subscription-requests');
 
-    // Approve and add: Frank gets our approval and our own request; his entry goes, Grace's stays.
-    await fromFrank.getByRole('button', { name: 'Approve and add' }).click();
+    // Approve and add…: nothing is sent yet; a dialog asks for the name (his nick) and the group.
+    await fromFrank.getByRole('button', { name: 'Approve and add…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Approve and add contact' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole('textbox', { name: 'Address' })).toHaveValue(frank.jid);
+    await expect(dialog.getByRole('textbox', { name: 'Address' })).toHaveAttribute('readonly', '');
+    const name = dialog
+      .getByRole('combobox', { name: 'Name' })
+      .or(dialog.getByRole('textbox', { name: 'Name' }));
+    await expect(name).toHaveValue('Frank N.');
+    await expect(name).toBeFocused();
+    const group = dialog.getByRole('combobox', { name: 'Group' });
+    await expect(group).toBeVisible();
+    assert.deepEqual(
+      await dialog
+        .locator('datalist option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),
+      ['Poker night'],
+    );
+    await screens.check(page, 'approve-and-add-dialog');
+    assert.equal(
+      frank.events.some((e) => e.type === 'presence' && e.presenceType === 'subscribed'),
+      false,
+      'opening the dialog approves nothing',
+    );
+
+    await name.fill('Frank');
+    await group.fill('Poker night');
+    await dialog.getByRole('button', { name: 'Approve and add' }).click();
+    await expect(dialog).toBeHidden();
+    // Frank gets our approval and our own request; his entry goes, Grace's stays.
     await frank.waitFor('presence', (e) => e.presenceType === 'subscribed' && e.from.startsWith(me.jid));
     await frank.waitFor('presence', (e) => e.presenceType === 'subscribe' && e.from.startsWith(me.jid));
     await expect(fromFrank).toBeHidden();
     await expect(fromGrace).toBeVisible();
-    await expect(contactRow(page, frank.jid)).toHaveAccessibleName(
-      new RegExp(`^${escapeRegExp(frank.jid)}, Offline, waiting for approval$`),
-    );
+    await expect(contactRow(page, 'Frank')).toHaveAccessibleName('Frank, Offline, waiting for approval');
+    await expect(groupRow(page, 'Poker night')).toHaveAccessibleName(/^Poker night, \d+ of 2 online$/);
+    const snap = await app.engine.invoke('state.snapshot', {});
+    assert.ok(snap.ok);
+    const added = snap.value.accounts
+      .find((a) => a.account === me.jid)
+      ?.roster.find((c) => c.jid === frank.jid);
+    assert.equal(added?.name, 'Frank');
+    assert.deepEqual(added?.groups, ['Poker night']);
     // Once Frank approves in turn, his presence shows.
     await frank.approve(me.jid);
-    await expect(contactRow(page, frank.jid)).toHaveAccessibleName(`${frank.jid}, Available`);
+    await expect(contactRow(page, 'Frank')).toHaveAccessibleName(`Frank, Available, ${frank.jid}`);
 
     // That approval shows a notice; it must not cover Grace's request (a user could not press its buttons).
     await expect(page.getByRole('status', { name: 'Notices' })).toContainText(

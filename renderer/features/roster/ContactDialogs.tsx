@@ -1,11 +1,13 @@
 // Add contact, rename, edit groups, remove: small modal forms over roster commands.
-import { useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { ADDRESS_TOO_LONG, bareJid, bareJidProblem, sameBareJid } from '../../../shared/jid.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { getBridge } from '../../transport/bridge.ts';
-import { displayName, useContact } from '../../stores/roster.ts';
+import { MAX_NAME_CHARS } from '../../../shared/limits.ts';
+import { displayName, nameCollator, useContact, useRoster } from '../../stores/roster.ts';
+import { useRequests } from '../../stores/requests.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useSessionAccounts } from '../accounts/use-accounts.ts';
 import { UNGROUPED, parseGroups } from './roster-model.ts';
@@ -87,22 +89,45 @@ function addressProblem(text: string, account: string): string | null {
   return null;
 }
 
-/** `initialJid`/`initialAccount` fill it in (adding someone who wrote to that account). */
+/** The groups this account already uses, for the group field to offer (a bounded list, name order). */
+function useKnownGroups(account: string): string[] {
+  const contacts = useRoster((s) => s.byAccount.get(account)?.contacts);
+  return useMemo(() => {
+    const groups = new Set<string>();
+    for (const contact of contacts?.values() ?? []) for (const g of contact.groups) groups.add(g);
+    return [...groups].sort(nameCollator.compare).slice(0, MAX_OFFERED_GROUPS);
+  }, [contacts]);
+}
+const MAX_OFFERED_GROUPS = 200;
+
+/**
+ * `initialJid`/`initialAccount` fill it in (adding someone who wrote to that account); `initialName` the
+ * name (a request's nick). `approving`: the address asked to see our presence; Add approves that first,
+ * then adds them and asks for theirs (address and account are then fixed).
+ */
 export function AddContactDialog({
   onClose,
   initialJid = '',
   initialAccount = null,
+  initialName = '',
+  approving = false,
 }: {
   onClose: () => void;
   initialJid?: string;
   initialAccount?: string | null;
+  initialName?: string;
+  approving?: boolean;
 }) {
   const accounts = useSessionAccounts();
   const [chosen, setChosen] = useState<string | null>(initialAccount);
   const account = chosen !== null && accounts.includes(chosen) ? chosen : (accounts[0] ?? '');
   const [jid, setJid] = useState(initialJid);
-  const [name, setName] = useState('');
+  const [name, setName] = useState(initialName.slice(0, MAX_NAME_CHARS));
   const [group, setGroup] = useState('');
+  const knownGroups = useKnownGroups(account);
+  const groupsListId = useId();
+  // Approved once already (the add after it failed): a retry only adds.
+  const approved = useRef(false);
   const cmd = useCommand(onClose);
   const submit = (): void => {
     const text = jid.trim();
@@ -112,29 +137,62 @@ export function AddContactDialog({
       document.getElementById('add-jid')?.focus();
       return;
     }
+    const contact = bareJid(text);
     const groups = parseGroups(group);
     void cmd.run(async () => {
+      if (approving && !approved.current) {
+        useRequests.getState().markAnswering(account, contact, true);
+        const answer = await getBridge().invoke('subscription.answer', {
+          account,
+          jid: contact,
+          answer: 'approve',
+        });
+        if (!answer.ok) {
+          useRequests.getState().markAnswering(account, contact, false);
+          return answer;
+        }
+        approved.current = true;
+      }
       const result = await getBridge().invoke('roster.add', {
         account,
-        jid: bareJid(text),
+        jid: contact,
         name: name.trim() === '' ? null : name.trim(),
         groups,
         subscribe: true,
       });
-      if (result.ok) useUi.getState().addToast(`Asked ${bareJid(text)} to share their presence.`);
+      if (result.ok) {
+        useUi
+          .getState()
+          .addToast(
+            approving
+              ? `Approved ${contact} and asked them to share their presence.`
+              : `Asked ${contact} to share their presence.`,
+          );
+      } else if (approved.current) {
+        return {
+          ok: false,
+          error: { ...result.error, message: `Approved, but not added: ${result.error.message}` },
+        };
+      }
       return result;
     });
   };
   return (
     <FormDialog
-      title="Add contact"
-      submitLabel="Add"
+      title={approving ? 'Approve and add contact' : 'Add contact'}
+      submitLabel={approving ? 'Approve and add' : 'Add'}
       onClose={onClose}
       onSubmit={submit}
       error={cmd.error}
       busy={cmd.busy}
     >
-      {accounts.length > 1 && (
+      {approving && (
+        <p className="hint">
+          <bdi>{jid}</bdi> will see when you are online{accounts.length > 1 && <> (on {account})</>}, and will
+          be asked to share their presence with you.
+        </p>
+      )}
+      {accounts.length > 1 && !approving && (
         <>
           <label htmlFor="add-account">Account</label>
           <select id="add-account" value={account} onChange={(e) => setChosen(e.target.value)}>
@@ -153,20 +211,36 @@ export function AddContactDialog({
         spellCheck={false}
         placeholder="name@example.com"
         value={jid}
+        readOnly={approving}
         aria-invalid={cmd.error !== null && addressProblem(jid.trim(), account) !== null}
         onChange={(e) => setJid(e.target.value)}
-        data-autofocus
+        data-autofocus={approving ? undefined : true}
       />
       <label htmlFor="add-name">Name</label>
-      <input id="add-name" type="text" value={name} onChange={(e) => setName(e.target.value)} />
+      <input
+        id="add-name"
+        type="text"
+        value={name}
+        maxLength={MAX_NAME_CHARS}
+        onChange={(e) => setName(e.target.value)}
+        data-autofocus={approving ? true : undefined}
+      />
       <label htmlFor="add-group">Group</label>
       <input
         id="add-group"
         type="text"
         placeholder={UNGROUPED}
         value={group}
+        list={knownGroups.length > 0 ? groupsListId : undefined}
         onChange={(e) => setGroup(e.target.value)}
       />
+      {knownGroups.length > 0 && (
+        <datalist id={groupsListId}>
+          {knownGroups.map((g) => (
+            <option key={g} value={g} />
+          ))}
+        </datalist>
+      )}
     </FormDialog>
   );
 }

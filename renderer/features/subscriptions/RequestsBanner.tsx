@@ -1,13 +1,21 @@
 // Inbound subscription requests of every account, as a non-modal list above the main view: Approve, Deny,
-// Approve and add. With several accounts, each request says which account it was made to.
+// and "Approve and add…", which asks for a name and group first (the add-contact dialog, filled in with the
+// address and the nick they sent). With several accounts, each request says which account it was made to.
+import { useState } from 'react';
 import { getBridge } from '../../transport/bridge.ts';
 import { requestKey, useRequests } from '../../stores/requests.ts';
 import { useUi } from '../../stores/ui.ts';
 import type { SubscriptionRequest } from '../../../shared/contract.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { displayText } from '../../text/display-text.ts';
+import { AddContactDialog } from '../roster/ContactDialogs.tsx';
 
-type Answer = 'approve' | 'deny' | 'approve-and-subscribe';
+type Answer = 'approve' | 'deny';
+
+interface Adding {
+  account: string;
+  request: SubscriptionRequest;
+}
 
 async function answer(account: string, jid: string, choice: Answer): Promise<void> {
   useRequests.getState().markAnswering(account, jid, true);
@@ -22,10 +30,12 @@ function RequestItem({
   account,
   request,
   showAccount,
+  onApproveAndAdd,
 }: {
   account: string;
   request: SubscriptionRequest;
   showAccount: boolean;
+  onApproveAndAdd: () => void;
 }) {
   const groupLabel = showAccount
     ? `Request from ${request.jid} to ${account}`
@@ -63,8 +73,8 @@ function RequestItem({
           >
             Approve
           </button>
-          <button type="button" onClick={() => void answer(account, request.jid, 'approve-and-subscribe')}>
-            Approve and add
+          <button type="button" aria-haspopup="dialog" onClick={onApproveAndAdd}>
+            Approve and add…
           </button>
           <button type="button" onClick={() => void answer(account, request.jid, 'deny')}>
             Deny
@@ -80,6 +90,7 @@ export function RequestsBanner() {
   const answering = useRequests((s) => s.answering);
   const more = useRequests((s) => s.more);
   const several = useSeveralAccounts();
+  const [adding, setAdding] = useState<Adding | null>(null);
   const visible: Array<{ account: string; request: SubscriptionRequest }> = [];
   for (const [account, requests] of byAccount) {
     for (const request of requests) {
@@ -88,25 +99,41 @@ export function RequestsBanner() {
   }
   let waiting = 0;
   for (const count of more.values()) waiting += count;
-  if (visible.length === 0 && waiting === 0) return null;
+  const dialog = adding && (
+    <AddContactDialog
+      approving
+      initialAccount={adding.account}
+      initialJid={adding.request.jid}
+      initialName={adding.request.nick ?? ''}
+      onClose={() => setAdding(null)}
+    />
+  );
+  const empty = visible.length === 0 && waiting === 0;
+  // The dialog keeps its place in the tree while the list comes and goes (answering hides the request).
   return (
-    <section className="requests" aria-label="Subscription requests">
-      {waiting > 0 && (
-        <p className="requests-more" role="status">
-          {waiting} more {waiting === 1 ? 'request is' : 'requests are'} waiting on your server. Answer these,
-          then sign in again to see them.
-        </p>
+    <>
+      {!empty && (
+        <section className="requests" aria-label="Subscription requests">
+          {waiting > 0 && (
+            <p className="requests-more" role="status">
+              {waiting} more {waiting === 1 ? 'request is' : 'requests are'} waiting on your server. Answer
+              these, then sign in again to see them.
+            </p>
+          )}
+          <ul>
+            {visible.map(({ account, request }) => (
+              <RequestItem
+                key={requestKey(account, request.jid)}
+                account={account}
+                request={request}
+                showAccount={several}
+                onApproveAndAdd={() => setAdding({ account, request })}
+              />
+            ))}
+          </ul>
+        </section>
       )}
-      <ul>
-        {visible.map(({ account, request }) => (
-          <RequestItem
-            key={requestKey(account, request.jid)}
-            account={account}
-            request={request}
-            showAccount={several}
-          />
-        ))}
-      </ul>
-    </section>
+      {dialog}
+    </>
   );
 }
