@@ -157,4 +157,34 @@ describe('browser mode: forms and messages', () => {
     assert.ok(snap.ok);
     assert.deepEqual(snap.value.accounts.find((a) => a.account === me.jid)?.roster, []);
   });
+
+  it('a notice leaves 8 seconds after it came, even when the screen changed meanwhile', async () => {
+    const me = await suite.account('notice');
+    const friend = await suite.peer('noticed', { onSubscribe: 'ignore' });
+    const app = await suite.app();
+    const { page } = app;
+    await app.signInDirect(me);
+    // The page's clock is ours from here: time runs as usual until we move it on.
+    await page.clock.install();
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add contact' });
+    await dialog.getByRole('textbox', { name: 'Address' }).fill(friend.jid);
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    const notice = page
+      .getByRole('status', { name: 'Notices' })
+      .getByRole('listitem')
+      .filter({ hasText: `Asked ${friend.jid} to share their presence.` });
+    await expect(notice).toBeVisible();
+
+    await page.clock.fastForward(5_000);
+    await expect(notice).toBeVisible();
+    // Another screen (signed out: the sign-in form), with its own notices list: the notice is still there...
+    const signedOut = await app.engine.invoke('account.signOut', { account: me.jid });
+    assert.ok(signedOut.ok);
+    await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+    await expect(notice).toBeVisible();
+    // ...and goes once 8 seconds have passed since it came, not 8 seconds after the screen changed.
+    await page.clock.fastForward(3_500);
+    await expect(notice).toBeHidden({ timeout: 1_000 });
+  });
 });
