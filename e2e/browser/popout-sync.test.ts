@@ -123,6 +123,11 @@ describe('browser mode: every window shows every message live', () => {
     await expect(tab(page, 'Hal')).toHaveCount(0);
     await expect(page.getByRole('tablist', { name: 'Open chats' })).toHaveCount(0);
     await expect(contactRow(page, 'Hal')).not.toHaveAccessibleName(/unread/);
+    // Choosing Hal here brings the pop-out forward (headless pages each keep their focus, so that is not
+    // seen here) instead of opening a second copy of the chat.
+    await contactRow(page, 'Hal').click();
+    await expect(contactRow(page, 'Hal')).toHaveAttribute('aria-selected', 'true');
+    await expect(tab(page, 'Hal')).toHaveCount(0);
     await checkScreen(page, 'popout-sync-main-without-tab');
 
     await Promise.all([

@@ -141,7 +141,14 @@ export async function popOut(id: string): Promise<void> {
     }
     const opened = window.open(popOutUrl(location.href, account, peer, token), '_blank');
     for (const [chat, w] of popOutWindows) if (w.closed) popOutWindows.delete(chat);
-    if (opened) popOutWindows.set(id, opened);
+    if (!opened) {
+      // A pop-up blocker: the chat stays here rather than vanish with no window to show it.
+      useUi
+        .getState()
+        .addToast('The browser did not open the window: allow pop-ups for Parley and try again.');
+      return;
+    }
+    popOutWindows.set(id, opened);
     // Left out of the tabs at once; the host's 'window.layout' keeps it out while that window is open.
     useUi.getState().closeTab(id);
   } else {
