@@ -12,12 +12,16 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/harness/chromium.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
-/** The environment of a fresh shell: no Node 24 from our .tools on PATH, no npm settings of this run. */
-const freshEnv = (): NodeJS.ProcessEnv => ({
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  HOME: process.env.HOME,
-  LANG: 'C.UTF-8',
-});
+/**
+ * The environment of a fresh shell on this machine: its own variables (CA bundle settings included), without
+ * what this test run adds: npm's lifecycle variables (npm_config_nodedir among them) and Node 24 from our
+ * .tools/ or node_modules/.bin on PATH.
+ */
+const freshEnv = (): NodeJS.ProcessEnv => {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+  const path = (process.env.PATH ?? '').split(':').filter((dir) => !/\/\.tools\/|node_modules/.test(dir));
+  return { ...env, PATH: path.join(':') };
+};
 
 test('./parley demo from a clean clone reaches a signed-in demo; Ctrl+C stops it', async (t) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-clone-'));
@@ -25,12 +29,13 @@ test('./parley demo from a clean clone reaches a signed-in demo; Ctrl+C stops it
   execFileSync('git', ['clone', '--quiet', repo, dir]);
   const demo = spawn('./parley', ['demo'], { cwd: dir, env: freshEnv(), detached: true });
   t.after(() => {
-    if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGKILL');
+    if (demo.exitCode === null && demo.signalCode === null) process.kill(-demo.pid!, 'SIGKILL');
   });
   let output = '';
   demo.stdout.on('data', (data: Buffer) => (output += data.toString()));
   demo.stderr.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<number | null>((resolve) => demo.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then all of its output has been read.
+  const exited = new Promise<number | null>((resolve) => demo.on('close', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no address within 10 min:\n${output}`)), 600_000);
     demo.stdout.on('data', () => {
