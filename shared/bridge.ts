@@ -37,6 +37,11 @@ export interface WireWindowRequest {
   id: number;
   /** The chat the new window shows: while it is open, every window hears it in 'window.layout'. */
   chat?: { account: string; peer: string };
+  /**
+   * Instead of a new window: the window sending it closes for good (Dock), so its chat leaves the layout at
+   * once rather than after the grace a reload gets. Answered with token null.
+   */
+  closing?: true;
 }
 
 /**

@@ -138,8 +138,23 @@ describe('browser mode: every window shows every message live', () => {
     await expect(messageRow(page, 'Hal', 'Still there?')).toBeVisible();
     await expect(messageRow(page, 'Hal', 'Are you in the other window?')).toHaveCount(1);
 
-    // Popped out again and closed by the browser (not Dock): the tab comes back the same way.
+    // Popped out again and reloaded: the main window never takes the chat back meanwhile (a reload comes
+    // back within the host's grace). Then closed by the browser (not Dock): the tab comes back all the same.
     const again = await popOut(session, 'Hal');
+    await expect(tab(page, 'Hal')).toHaveCount(0);
+    await page.evaluate(() => {
+      const seen = (): boolean =>
+        [...document.querySelectorAll('[role="tab"]')].some((t) => t.textContent?.startsWith('Hal'));
+      new MutationObserver(() => {
+        if (seen()) document.body.dataset.halTabSeen = 'yes';
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await again.reload();
+    await expect(again.getByRole('log', { name: 'Messages with Hal' })).toBeVisible();
+    await hal.peer.sendMessage(account.jid, 'After the reload');
+    await expect(messageRow(again, 'Hal', 'After the reload')).toBeVisible();
+    await page.waitForTimeout(3_500); // past the host's grace: had the reload handed the chat back, it shows
+    assert.equal(await page.evaluate(() => document.body.dataset.halTabSeen), undefined);
     await expect(tab(page, 'Hal')).toHaveCount(0);
     await hal.peer.sendMessage(account.jid, 'Third time');
     await expect(messageRow(again, 'Hal', 'Third time')).toBeVisible();

@@ -24,7 +24,12 @@ before(async () => {
   await writeFile(path.join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
   await writeFile(path.join(dir, 'secret.txt'), 'outside the renderer');
   engine = await Engine.create({ dataDir: path.join(dir, 'data'), batchIntervalMs: 1 });
-  host = await startBrowserHost({ engine, rendererDir: path.join(dir, 'renderer'), helloTimeoutMs: 300 });
+  host = await startBrowserHost({
+    engine,
+    rendererDir: path.join(dir, 'renderer'),
+    helloTimeoutMs: 300,
+    releaseGraceMs: 300,
+  });
   origin = `http://127.0.0.1:${host.port}`;
   main = await openBridge();
 });
@@ -231,6 +236,21 @@ test('invokes commands over the bridge and pushes event batches to every page', 
   other.close();
 });
 
+/** A pop-out's token for `chat`, asked for by the main window. */
+async function windowTokenFor(chat: { account: string; peer: string }): Promise<string> {
+  const id = nextWindowRequest++;
+  const minted = new Promise<string | null>((resolve) =>
+    main.once('message', (d) => {
+      const m = JSON.parse(String(d)) as WireMessage;
+      resolve(m.type === 'window' && m.id === id ? m.token : null);
+    }),
+  );
+  main.send(JSON.stringify({ type: 'window', id, chat }));
+  const token = await minted;
+  assert.ok(token, 'the host gave a window token');
+  return token;
+}
+
 /** The next 'window.layout' a socket hears: the chats popped out. */
 function nextLayout(ws: WebSocket): Promise<unknown> {
   return new Promise((resolve) => {
@@ -247,24 +267,38 @@ function nextLayout(ws: WebSocket): Promise<unknown> {
 
 test("every page hears which chats are popped out: when a chat's window opens, and when it closes", async () => {
   const chat = { account: 'me@example.com', peer: 'fay@example.com' };
-  const id = nextWindowRequest++;
-  const minted = new Promise<string | null>((resolve) =>
-    main.once('message', (d) => {
-      const m = JSON.parse(String(d)) as WireMessage;
-      resolve(m.type === 'window' ? m.token : null);
-    }),
-  );
-  main.send(JSON.stringify({ type: 'window', id, chat }));
-  const token = await minted;
-  assert.ok(token);
+  const token = await windowTokenFor(chat);
   const opened = nextLayout(main);
   const pop = await openBridge(token);
   assert.deepEqual(await opened, { poppedOut: [chat] });
   // A page let in later (a reloaded main window) hears the current layout at once.
   const later = await openWindow();
   assert.deepEqual(await nextLayout(later), { poppedOut: [chat] });
-  const closed = nextLayout(main);
+  // A reload (back within the grace) changes nothing for the other pages.
+  const heard: unknown[] = [];
+  const listen = (data: WebSocket.RawData) => {
+    const message = JSON.parse(String(data)) as WireMessage;
+    if (message.type === 'events') heard.push(...message.batch.filter((e) => e.event === 'window.layout'));
+  };
+  main.on('message', listen);
   pop.close();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const reloaded = await openBridge(token);
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  main.off('message', listen);
+  assert.deepEqual(heard, [], 'a reloading pop-out does not hand its chat back');
+  // Docked: its window says so before it closes, and every page hears the chat is back.
+  const docked = nextLayout(main);
+  reloaded.send(JSON.stringify({ type: 'window', id: nextWindowRequest++, closing: true }));
+  assert.deepEqual(await docked, { poppedOut: [] });
+  reloaded.close();
+  // Closed without docking: heard once the grace is over.
+  const again = await windowTokenFor(chat);
+  const reopened = nextLayout(main);
+  const pop2 = await openBridge(again);
+  assert.deepEqual(await reopened, { poppedOut: [chat] });
+  const closed = nextLayout(main);
+  pop2.close();
   assert.deepEqual(await closed, { poppedOut: [] });
   later.close();
 });

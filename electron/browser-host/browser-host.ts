@@ -31,6 +31,11 @@ export interface BrowserHostOptions {
   token?: string;
   /** How long a new socket has to send its hello (5 s). */
   helloTimeoutMs?: number;
+  /**
+   * How long a pop-out that went away without docking (closed, or reloading) still counts as open (3 s):
+   * a reload comes back within it, so the main window does not take the chat back as a tab meanwhile.
+   */
+  releaseGraceMs?: number;
 }
 
 /** Windows at once, at most: the main window and its pop-outs. */
@@ -142,6 +147,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     return JSON.stringify({ type: 'events', batch } satisfies WireMessage);
   };
   let announcedLayout = layoutFrame();
+  const graceTimers = new Set<ReturnType<typeof setTimeout>>();
   /** After a window came or went: every page hears a changed layout; a page just let in hears a non-empty one. */
   const announceLayout = (joined: WebSocket | null): void => {
     const frame = layoutFrame();
@@ -174,8 +180,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       ws.on('close', () => {
         clearTimeout(deadline);
         const wasOurs = sockets.delete(ws);
-        windows.release(ws);
-        if (wasOurs) announceLayout(null);
+        if (!windows.release(ws) || !wasOurs) return;
+        const timer = setTimeout(() => {
+          graceTimers.delete(timer);
+          announceLayout(null);
+        }, options.releaseGraceMs ?? 3_000);
+        graceTimers.add(timer);
       });
       ws.on('message', (data) => {
         let message: WireInvoke | WireHello | WireWindowRequest;
@@ -200,11 +210,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           return;
         }
         if (message?.type === 'window' && typeof message.id === 'number') {
-          const reply: WireMessage = {
-            type: 'window',
-            id: message.id,
-            token: windows.mint(requestedChat(message)),
-          };
+          if (message.closing === true) {
+            windows.retire(ws);
+            announceLayout(null);
+          }
+          const token = message.closing === true ? null : windows.mint(requestedChat(message));
+          const reply: WireMessage = { type: 'window', id: message.id, token };
           ws.send(JSON.stringify(reply));
           return;
         }
@@ -239,6 +250,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     token,
     close: async () => {
       unsubscribe();
+      for (const timer of graceTimers) clearTimeout(timer);
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

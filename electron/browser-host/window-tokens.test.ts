@@ -48,8 +48,15 @@ test("the chats of open pop-out windows: a window's chat counts while its token 
     { account: 'me@example.com', peer: 'fay@example.com' },
     { account: 'me@example.com', peer: 'gus@example.com' },
   ]);
-  tokens.release('pop-fay');
+  assert.equal(tokens.release('pop-fay'), true, 'that window showed a chat');
+  assert.equal(tokens.release('pop-plain'), false);
   assert.deepEqual(tokens.openChats(), [{ account: 'me@example.com', peer: 'gus@example.com' }]);
   tokens.claim(fay, 'pop-fay');
   assert.equal(tokens.openChats().length, 2, 'a reloaded pop-out shows its chat again');
+  // Docked: the window's token goes with its chat; the main window's never does.
+  tokens.retire('pop-fay');
+  assert.deepEqual(tokens.openChats(), [{ account: 'me@example.com', peer: 'gus@example.com' }]);
+  assert.equal(tokens.claim(fay, 'pop-fay'), 'unknown');
+  tokens.retire('main');
+  assert.equal(tokens.claim('main-secret', 'main'), 'ok');
 });

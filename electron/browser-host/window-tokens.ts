@@ -76,8 +76,23 @@ export class WindowTokens<S> {
     return 'ok';
   }
 
-  /** The socket closed: its token waits for its window to come back. */
-  release(socket: S): void {
-    for (const [key, holder] of this.#holders) if (holder === socket) this.#holders.set(key, null);
+  /** The socket closed: its token waits for its window to come back. True if that window showed a chat. */
+  release(socket: S): boolean {
+    let showedChat = false;
+    for (const [key, holder] of this.#holders) {
+      if (holder !== socket) continue;
+      this.#holders.set(key, null);
+      showedChat ||= this.#chats.has(key);
+    }
+    return showedChat;
+  }
+
+  /** The socket's window closes for good (its chat docked): its token goes, and its chat with it. */
+  retire(socket: S): void {
+    for (const [key, holder] of this.#holders) {
+      if (holder !== socket || key === this.#main) continue;
+      this.#holders.delete(key);
+      this.#chats.delete(key);
+    }
   }
 }

@@ -1,7 +1,7 @@
 // Commands the UI sends that also update stores with their results. Chats are named by conversationId; each
 // command goes out on the chat's own account.
 import type { EngineErrorPayload } from '../../shared/contract.ts';
-import { getBridge, windowToken } from '../transport/bridge.ts';
+import { getBridge, windowClosing, windowToken } from '../transport/bridge.ts';
 import { popOutUrl } from '../transport/hash.ts';
 import { useChats } from './chats.ts';
 import type { PageKind } from './chats.ts';
@@ -159,6 +159,9 @@ export async function popOut(id: string): Promise<void> {
 export async function dock(id: string): Promise<void> {
   const { account, peer } = keyOf(id);
   const result = await getBridge().invoke('window.dock', { account, peer });
-  if (!result.ok && result.error.code === 'not-supported') window.close();
-  else if (!result.ok) useUi.getState().addToast(`Could not dock the chat: ${result.error.message}`);
+  if (!result.ok && result.error.code === 'not-supported') {
+    // Browser mode: the host hears first, so the main window takes the chat back without waiting.
+    await windowClosing();
+    window.close();
+  } else if (!result.ok) useUi.getState().addToast(`Could not dock the chat: ${result.error.message}`);
 }

@@ -32,6 +32,12 @@ export function windowToken(account: string, peer: string): Promise<string | nul
   return b instanceof WebSocketBridge ? b.windowToken({ account, peer }) : Promise.resolve(null);
 }
 
+/** Browser mode: this pop-out closes for good (docked), so the others hear it at once (no-op under Electron). */
+export function windowClosing(): Promise<void> {
+  const b = getBridge();
+  return b instanceof WebSocketBridge ? b.windowClosing() : Promise.resolve();
+}
+
 /** Registers a handler for a browser-mode socket that came back after a drop (no-op under Electron). */
 export function onBridgeReopen(handler: () => void): () => void {
   const b = getBridge();

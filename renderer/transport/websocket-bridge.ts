@@ -89,6 +89,17 @@ export class WebSocketBridge implements ParleyBridge {
     });
   }
 
+  /** This window closes for good (a docked pop-out): the host takes its chat out of the layout at once. */
+  windowClosing(): Promise<void> {
+    const socket = this.#socket;
+    if (socket?.readyState !== WebSocket.OPEN) return Promise.resolve();
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#windowTokens.set(id, () => resolve());
+      socket.send(JSON.stringify({ type: 'window', id, closing: true } satisfies WireWindowRequest));
+    });
+  }
+
   /** Called after the socket came back from a drop: events may have been missed, so re-read the state. */
   onReopen(handler: () => void): () => void {
     this.#reopenHandlers.add(handler);
