@@ -110,7 +110,7 @@ describe('browser mode: narrow and wide windows', () => {
   const suite = useBrowserSuite();
 
   it('at 480 px: one pane at a time, a keyboard way back, nothing clipped, words kept whole', async () => {
-    const { account, page, friends } = await startChatSession(suite, 'narrow', ['Isabella']);
+    const { account, app, page, friends } = await startChatSession(suite, 'narrow', ['Isabella']);
     const isa = friends[0]!;
     await page.setViewportSize({ width: 480, height: 760 });
     const tree = page.getByRole('tree', { name: 'Contacts' });
@@ -176,6 +176,20 @@ describe('browser mode: narrow and wide windows', () => {
     await contactRow(page, 'Isabella').click();
     await expect(log.locator('.msg').filter({ hasText: 'Hello again' })).toBeVisible();
     await expect(tree).toBeHidden();
+
+    // Popped out: the pop-out at 480 px has nothing clipped either; this window shows the roster again.
+    const [popup] = await Promise.all([
+      app.context.waitForEvent('page'),
+      page.getByRole('button', { name: 'Pop out chat with Isabella' }).click(),
+    ]);
+    await popup.setViewportSize({ width: 480, height: 760 });
+    await expect(popup.getByRole('log', { name: 'Messages with Isabella' })).toBeVisible();
+    await expect(popup.getByRole('button', { name: 'Back to contacts' })).toHaveCount(0);
+    assert.ok(await titleFits(popup), 'the pop-out title is shown whole');
+    await assertNothingClipped(popup, 'the pop-out at 480 px');
+    await checkScreen(popup, 'narrow-480-popout');
+    await expect(tree).toBeVisible();
+    await expect(chats).toBeHidden();
   });
 
   it('at 1280 px: roster and chat side by side, no way back shown, nothing clipped', async () => {
