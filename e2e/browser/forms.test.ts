@@ -187,4 +187,52 @@ describe('browser mode: forms and messages', () => {
     await page.clock.fastForward(3_500);
     await expect(notice).toBeHidden({ timeout: 1_000 });
   });
+
+  it('Approve and add… by keyboard alone: the dialog, filled in, approves and adds with the chosen name and group', async () => {
+    const me = await suite.account('keys');
+    const [ivy, jay] = await Promise.all([
+      suite.peer('ivy', { onSubscribe: 'ignore' }),
+      suite.peer('jay', { onSubscribe: 'ignore' }),
+    ]);
+    const app = await suite.app();
+    const { page } = app;
+    await app.signInDirect(me);
+    await ivy.sendRaw(
+      `<presence to="${me.jid}" type="subscribe"><nick xmlns="http://jabber.org/protocol/nick">Ivy</nick></presence>`,
+    );
+    await jay.subscribe(me.jid);
+    const request = page
+      .getByRole('region', { name: 'Subscription requests' })
+      .getByRole('group', { name: `Request from ${ivy.jid}` });
+    const fromJay = page.getByRole('group', { name: `Request from ${jay.jid}` });
+    await expect(fromJay).toBeVisible();
+    const button = request.getByRole('button', { name: 'Approve and add…' });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Approve and add contact' });
+    const name = dialog.getByRole('textbox', { name: 'Name' });
+    await expect(name).toBeFocused();
+    await expect(name).toHaveValue('Ivy');
+    await checkBothSchemes(page, 'approve-and-add');
+
+    await page.keyboard.type(' Lee');
+    await page.keyboard.press('Tab');
+    await expect(dialog.getByRole('textbox', { name: 'Group' })).toBeFocused();
+    await page.keyboard.type('Garden');
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeHidden();
+    // The answered request is gone; the next one has the focus, to go on from.
+    await expect(
+      page
+        .getByRole('group', { name: `Request from ${jay.jid}` })
+        .getByRole('button', { name: 'Approve', exact: true }),
+    ).toBeFocused();
+    await ivy.waitFor('presence', (e) => e.presenceType === 'subscribed' && e.from.startsWith(me.jid));
+    await ivy.waitFor('presence', (e) => e.presenceType === 'subscribe' && e.from.startsWith(me.jid));
+    await expect(request).toBeHidden();
+    await expect(contactRow(page, 'Ivy Lee')).toHaveAccessibleName('Ivy Lee, Offline, waiting for approval');
+    await expect(page.getByRole('status', { name: 'Notices' })).toContainText(
+      `Approved ${ivy.jid} and asked them to share their presence.`,
+    );
+  });
 });

@@ -25,15 +25,19 @@ interface DialogProps {
   /** alertdialog for confirmations and warnings. */
   role?: 'dialog' | 'alertdialog';
   className?: string;
+  /** Where focus goes on closing when the element it came from is gone (e.g. the request just answered). */
+  fallbackFocus?: () => HTMLElement | null | undefined;
 }
 
-export function Dialog({ title, onClose, children, role = 'dialog', className }: DialogProps) {
+export function Dialog({ title, onClose, children, role = 'dialog', className, fallbackFocus }: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   // The latest onClose, so the document listeners set up once always call the current one.
   const close = useRef(onClose);
+  const fallback = useRef(fallbackFocus);
   useLayoutEffect(() => {
     close.current = onClose;
+    fallback.current = fallbackFocus;
   });
 
   useEffect(() => {
@@ -86,6 +90,7 @@ export function Dialog({ title, onClose, children, role = 'dialog', className }:
       const at = openDialogs.indexOf(root);
       if (at >= 0) openDialogs.splice(at, 1);
       if (previous && document.contains(previous)) previous.focus();
+      else fallback.current?.()?.focus();
     };
   }, []);
 

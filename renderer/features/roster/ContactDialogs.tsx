@@ -26,6 +26,7 @@ function FormDialog({
   error,
   busy,
   children,
+  fallbackFocus,
 }: {
   title: string;
   submitLabel: string;
@@ -34,9 +35,10 @@ function FormDialog({
   error: string | null;
   busy: boolean;
   children: ReactNode;
+  fallbackFocus?: () => HTMLElement | null | undefined;
 }) {
   return (
-    <Dialog title={title} onClose={onClose}>
+    <Dialog title={title} onClose={onClose} fallbackFocus={fallbackFocus}>
       <form
         className="dialog-form"
         noValidate
@@ -111,12 +113,15 @@ export function AddContactDialog({
   initialAccount = null,
   initialName = '',
   approving = false,
+  fallbackFocus,
 }: {
   onClose: () => void;
   initialJid?: string;
   initialAccount?: string | null;
   initialName?: string;
   approving?: boolean;
+  /** Where focus goes after closing when the control that opened the dialog is gone. */
+  fallbackFocus?: () => HTMLElement | null | undefined;
 }) {
   const accounts = useSessionAccounts();
   const [chosen, setChosen] = useState<string | null>(initialAccount);
@@ -185,6 +190,7 @@ export function AddContactDialog({
       onSubmit={submit}
       error={cmd.error}
       busy={cmd.busy}
+      fallbackFocus={fallbackFocus}
     >
       {approving && (
         <p className="hint">

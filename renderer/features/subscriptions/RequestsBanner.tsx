@@ -1,7 +1,7 @@
 // Inbound subscription requests of every account, as a non-modal list above the main view: Approve, Deny,
 // and "Approve and add…", which asks for a name and group first (the add-contact dialog, filled in with the
 // address and the nick they sent). With several accounts, each request says which account it was made to.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { getBridge } from '../../transport/bridge.ts';
 import { requestKey, useRequests } from '../../stores/requests.ts';
 import { useUi } from '../../stores/ui.ts';
@@ -91,6 +91,7 @@ export function RequestsBanner() {
   const more = useRequests((s) => s.more);
   const several = useSeveralAccounts();
   const [adding, setAdding] = useState<Adding | null>(null);
+  const section = useRef<HTMLElement>(null);
   const visible: Array<{ account: string; request: SubscriptionRequest }> = [];
   for (const [account, requests] of byAccount) {
     for (const request of requests) {
@@ -106,6 +107,9 @@ export function RequestsBanner() {
       initialJid={adding.request.jid}
       initialName={adding.request.nick ?? ''}
       onClose={() => setAdding(null)}
+      // Answered, its entry is gone: the next request takes the focus (on Cancel the dialog gives it back to
+      // the button that opened it).
+      fallbackFocus={() => section.current?.querySelector<HTMLElement>('button')}
     />
   );
   const empty = visible.length === 0 && waiting === 0;
@@ -113,7 +117,7 @@ export function RequestsBanner() {
   return (
     <>
       {!empty && (
-        <section className="requests" aria-label="Subscription requests">
+        <section ref={section} className="requests" aria-label="Subscription requests">
           {waiting > 0 && (
             <p className="requests-more" role="status">
               {waiting} more {waiting === 1 ? 'request is' : 'requests are'} waiting on your server. Answer
