@@ -4,8 +4,8 @@
 // it. Then `./parley setup demo` again finds nothing to install. Needs the npm registry (as CI does).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
@@ -70,4 +70,43 @@ test('./parley demo from a clean clone reaches a signed-in demo; Ctrl+C stops it
   const again = execFileSync('./parley', ['setup', 'demo'], { cwd: dir, env: freshEnv() }).toString();
   assert.doesNotMatch(again, /installing/, 'nothing is installed twice');
   assert.match(again, /ready \(node v24\./);
+});
+
+/** A clean clone anyone may read (the not-root case runs as 'nobody'); removed after the test. */
+async function cloneForAll(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-clone-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  execFileSync('git', ['clone', '--quiet', repo, dir]);
+  await chmod(dir, 0o755);
+  return dir;
+}
+
+/** Runs ./parley ARGS in `dir` as `user` (default: this one); its exit code and all it printed. */
+function runParley(dir: string, args: string[], env: NodeJS.ProcessEnv, user?: string) {
+  const [command, argv] = user ? ['runuser', ['-u', user, '--', './parley', ...args]] : ['./parley', args];
+  const result = spawnSync(command, argv as string[], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+test('not root and a Debian package missing: it says which and the apt-get line to run as root', async (t) => {
+  const dir = await cloneForAll(t);
+  const env = { ...freshEnv(), PARLEY_EXTRA_PACKAGES: 'parley-no-such-package' };
+  const { status, output } = runParley(dir, ['setup', 'demo'], env, 'nobody');
+  assert.equal(status, 1, output);
+  assert.match(output, /these Debian packages are missing: parley-no-such-package\. Install them as root:/);
+  assert.match(output, /apt-get update && apt-get install -y --no-install-recommends parley-no-such-package/);
+});
+
+test('the npm registry out of reach: it says it could not download Node 24, and where to look', async (t) => {
+  const dir = await cloneForAll(t);
+  // Nothing listens on port 1; no retries, so the answer comes at once.
+  const env = { ...freshEnv(), npm_config_registry: 'http://127.0.0.1:1/', npm_config_fetch_retries: '0' };
+  env.npm_config_prefer_offline = 'false';
+  env.npm_config_cache = path.join(dir, '.empty-npm-cache'); // nothing cached: the registry must answer
+  const { status, output } = runParley(dir, ['setup', 'demo'], env);
+  assert.equal(status, 1, output);
+  assert.match(
+    output,
+    /could not download Node 24 from the npm registry \(see \.tools-install\.log\): is the registry reachable\?/,
+  );
 });
