@@ -99,10 +99,14 @@ test('not root and a Debian package missing: it says which and the apt-get line 
 
 test('the npm registry out of reach: it says it could not download Node 24, and where to look', async (t) => {
   const dir = await cloneForAll(t);
-  // Nothing listens on port 1; no retries, so the answer comes at once.
-  const env = { ...freshEnv(), npm_config_registry: 'http://127.0.0.1:1/', npm_config_fetch_retries: '0' };
-  env.npm_config_prefer_offline = 'false';
-  env.npm_config_cache = path.join(dir, '.empty-npm-cache'); // nothing cached: the registry must answer
+  // Nothing listens on port 1; no retries, so the answer comes at once; an empty cache, so npm must ask.
+  const env: NodeJS.ProcessEnv = {
+    ...freshEnv(),
+    npm_config_registry: 'http://127.0.0.1:1/',
+    npm_config_fetch_retries: '0',
+    npm_config_prefer_offline: 'false',
+    npm_config_cache: path.join(dir, '.empty-npm-cache'),
+  };
   const { status, output } = runParley(dir, ['setup', 'demo'], env);
   assert.equal(status, 1, output);
   assert.match(
