@@ -323,11 +323,13 @@ function trackWindow(): void {
   window.addEventListener('blur', update);
   document.addEventListener('visibilitychange', update);
   update();
-  // A narrow window showing the roster shows no chat.
-  const narrow = matchMedia(NARROW_QUERY);
-  const updateNarrow = (): void => useUi.getState().setNarrow(narrow.matches);
-  narrow.addEventListener('change', updateNarrow);
-  updateNarrow();
+  // A narrow window showing the roster shows no chat (no matchMedia outside a page: never narrow).
+  if (typeof matchMedia === 'function') {
+    const narrow = matchMedia(NARROW_QUERY);
+    const updateNarrow = (): void => useUi.getState().setNarrow(narrow.matches);
+    narrow.addEventListener('change', updateNarrow);
+    updateNarrow();
+  }
 
   let lastActive = useUi.getState().activeId;
   const onUi = (): void => {
