@@ -11,8 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { caSigned, selfSigned } from './certs.ts';
-import type { CertificateFiles, IssuedCertificate } from './certs.ts';
+import { selfSigned } from './certs.ts';
+import type { IssuedCertificate } from './certs.ts';
 import {
   MNESIA_TO_MEMORY,
   renderEjabberdConfig,
@@ -23,10 +23,13 @@ import type { EjabberdExtra } from './ejabberd-config.ts';
 import { forgetTempDir, removeAtExit, serviceUser, terminate, which } from './exec.ts';
 import {
   chownTree,
-  freePorts,
   HOST,
-  PortTakenError,
+  issueCertificate,
+  publicPart,
+  restartOnSamePorts,
   spawnService,
+  startFailure,
+  startOnFreePorts,
   tail,
   waitUntilReady,
 } from './server-launch.ts';
@@ -129,12 +132,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     await chownTree(dir, user);
   };
 
-  const failure = (what: string, exit: string): Error => {
-    const log = readLog().trim() ? `\n--- last 40 lines of ${logPath} ---\n${tail(readLog(), 40)}` : '';
-    const output = service?.output() ?? '';
-    const out = output.trim() ? `\n--- ejabberd stdout/stderr ---\n${tail(output, 20)}` : '';
-    return new Error(`ejabberd ${what} (${exit}).${log}${out}`);
-  };
+  const failure = startFailure('ejabberd', logPath, readLog, () => service?.output() ?? '');
 
   const api = async (command: string, body: Record<string, string>): Promise<void> => {
     const response = await fetch(`http://${HOST}:${ports.api}/api/${command}`, {
@@ -218,17 +216,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       await server.restart();
       return server.certificate;
     },
-    async restart() {
-      await stopChild(STOP_GRACE_MS);
-      await writeConfig();
-      try {
-        await launch();
-      } catch (err) {
-        if (err instanceof PortTakenError)
-          throw failure(`could not rebind its ports: ${err.message}`, 'killed');
-        throw err;
-      }
-    },
+    restart: () => restartOnSamePorts({ stop: () => stopChild(STOP_GRACE_MS), writeConfig, launch }, failure),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -242,33 +230,19 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   try {
     await Promise.all([certDir, spoolDir, path.dirname(logPath)].map((d) => mkdir(d)));
     await writeFile(path.join(spoolDir, 'ejabberd.schema'), renderMnesiaSchema());
-    if (options.certificate === 'ca-signed') {
-      const issued = await caSigned(certDir, domain, domain);
-      cert = issued.leaf;
-      server.caPem = issued.ca.certPem;
-    } else {
-      cert = await selfSigned(certDir, domain, domain);
-    }
+    ({ leaf: cert, caPem: server.caPem } = await issueCertificate(certDir, domain, options.certificate));
     server.certificate = publicPart(cert);
 
-    for (let attempt = 1; ; attempt++) {
-      const [c2s, directTls, apiPort, https = null] = (await freePorts(options.websocket ? 4 : 3)) as [
-        number,
-        number,
-        number,
-        number?,
-      ];
-      ports = { c2s, directTls, api: apiPort, https };
-      await writeConfig();
-      try {
+    await startOnFreePorts(
+      options.websocket ? 4 : 3,
+      START_ATTEMPTS,
+      async ([c2s, directTls, apiPort, https = null]) => {
+        ports = { c2s: c2s!, directTls: directTls!, api: apiPort!, https };
+        await writeConfig();
         await launch();
-        break;
-      } catch (err) {
-        if (!(err instanceof PortTakenError)) throw err;
-        if (attempt >= START_ATTEMPTS)
-          throw failure(`could not bind its ports after ${attempt} attempts: ${err.message}`, 'killed');
-      }
-    }
+      },
+      failure,
+    );
     server.c2sPort = ports.c2s;
     server.directTlsPort = ports.directTls;
     server.apiPort = ports.api;
@@ -284,8 +258,4 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
-}
-
-function publicPart(c: IssuedCertificate): CertificateFiles {
-  return { certPem: c.certPem, keyPem: c.keyPem, fingerprint256: c.fingerprint256 };
 }

@@ -4,15 +4,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { caSigned, selfSigned } from './certs.ts';
-import type { CertificateFiles, IssuedCertificate } from './certs.ts';
+import { selfSigned } from './certs.ts';
+import type { IssuedCertificate } from './certs.ts';
 import { forgetTempDir, removeAtExit, run, serviceUser, terminate, which } from './exec.ts';
 import {
   chownTree,
-  freePorts,
   HOST,
-  PortTakenError,
+  issueCertificate,
+  publicPart,
+  restartOnSamePorts,
   spawnService,
+  startFailure,
+  startOnFreePorts,
   tail,
   waitUntilReady,
 } from './server-launch.ts';
@@ -156,7 +159,6 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   let directTlsPort = 0;
   let httpsPort: number | null = null;
   let cert: IssuedCertificate;
-  let caPem: string | null = null;
 
   const readLog = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
 
@@ -189,12 +191,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     await run('prosodyctl', ['--config', configPath, ...args], { user });
   };
 
-  const failure = (what: string, exit: string): Error => {
-    const log = readLog().trim() ? `\n--- last 40 lines of ${logPath} ---\n${tail(readLog(), 40)}` : '';
-    const output = service?.output() ?? '';
-    const out = output.trim() ? `\n--- prosody stdout/stderr ---\n${tail(output, 20)}` : '';
-    return new Error(`Prosody ${what} (${exit}).${log}${out}`);
-  };
+  const failure = startFailure('Prosody', logPath, readLog, () => service?.output() ?? '');
 
   /** Spawns Prosody and waits until both ports answer as our server; throws PortTakenError on bind failure. */
   const launch = async (): Promise<void> => {
@@ -237,17 +234,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       await server.restart();
       return server.certificate;
     },
-    async restart() {
-      await stopChild();
-      await writeConfig();
-      try {
-        await launch();
-      } catch (err) {
-        if (err instanceof PortTakenError)
-          throw failure(`could not rebind its ports: ${err.message}`, 'killed');
-        throw err;
-      }
-    },
+    restart: () => restartOnSamePorts({ stop: stopChild, writeConfig, launch }, failure),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -260,35 +247,22 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
   try {
     await mkdir(certDir);
-    if (options.certificate === 'ca-signed') {
-      const issued = await caSigned(certDir, domain, domain);
-      cert = issued.leaf;
-      caPem = issued.ca.certPem;
-    } else {
-      cert = await selfSigned(certDir, domain, domain);
-    }
+    ({ leaf: cert, caPem: server.caPem } = await issueCertificate(certDir, domain, options.certificate));
     server.certificate = publicPart(cert);
-    server.caPem = caPem;
 
-    for (let attempt = 1; ; attempt++) {
-      [c2sPort, directTlsPort, httpsPort = null] = (await freePorts(options.websocket ? 3 : 2)) as [
-        number,
-        number,
-        number?,
-      ];
-      await writeConfig();
-      if (attempt === 1) {
-        for (const a of options.accounts ?? []) await server.register(a.user, a.password);
-      }
-      try {
+    await startOnFreePorts(
+      options.websocket ? 3 : 2,
+      START_ATTEMPTS,
+      async (ports, attempt) => {
+        [c2sPort, directTlsPort, httpsPort = null] = ports as [number, number, number?];
+        await writeConfig();
+        if (attempt === 1) {
+          for (const a of options.accounts ?? []) await server.register(a.user, a.password);
+        }
         await launch();
-        break;
-      } catch (err) {
-        if (!(err instanceof PortTakenError)) throw err;
-        if (attempt >= START_ATTEMPTS)
-          throw failure(`could not bind its ports after ${attempt} attempts: ${err.message}`, 'killed');
-      }
-    }
+      },
+      failure,
+    );
     server.c2sPort = c2sPort;
     server.directTlsPort = directTlsPort;
     if (httpsPort !== null) {
@@ -301,8 +275,4 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
-}
-
-function publicPart(c: IssuedCertificate): CertificateFiles {
-  return { certPem: c.certPem, keyPem: c.keyPem, fingerprint256: c.fingerprint256 };
 }

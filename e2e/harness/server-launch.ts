@@ -6,9 +6,12 @@ import type { ChildProcess } from 'node:child_process';
 import { chown, readdir, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { caSigned, selfSigned } from './certs.ts';
+import type { CertificateFiles, IssuedCertificate } from './certs.ts';
 import { serviceCommand, terminate, track } from './exec.ts';
 import type { UserIds } from './exec.ts';
 import { probeDirectTls, probeStartTls } from './probe.ts';
+import type { CommonServerOptions } from './server.ts';
 
 export const HOST = '127.0.0.1';
 
@@ -185,5 +188,73 @@ export async function waitUntilReady(c: ReadyCheck): Promise<void> {
       );
     }
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** How a harness server says it could not start: what failed, with the tails of its log and its output. */
+export function startFailure(
+  name: string,
+  logPath: string,
+  readLog: () => string,
+  output: () => string,
+): (what: string, exit: string) => Error {
+  return (what, exit) => {
+    const log = readLog().trim() ? `\n--- last 40 lines of ${logPath} ---\n${tail(readLog(), 40)}` : '';
+    const printed = output();
+    const out = printed.trim() ? `\n--- ${name} stdout/stderr ---\n${tail(printed, 20)}` : '';
+    return new Error(`${name} ${what} (${exit}).${log}${out}`);
+  };
+}
+
+/** The leaf a harness server presents: self-signed, or issued by a fresh CA (`caPem`, for clients to trust). */
+export async function issueCertificate(
+  certDir: string,
+  domain: string,
+  kind: CommonServerOptions['certificate'],
+): Promise<{ leaf: IssuedCertificate; caPem: string | null }> {
+  if (kind !== 'ca-signed') return { leaf: await selfSigned(certDir, domain, domain), caPem: null };
+  const issued = await caSigned(certDir, domain, domain);
+  return { leaf: issued.leaf, caPem: issued.ca.certPem };
+}
+
+export function publicPart(c: IssuedCertificate): CertificateFiles {
+  return { certPem: c.certPem, keyPem: c.keyPem, fingerprint256: c.fingerprint256 };
+}
+
+type StartFailure = (what: string, exit: string) => Error;
+
+/**
+ * Starts a server on `count` free loopback ports, and again on fresh ones (up to `attempts` in all) while
+ * another process takes one of them between the check and the bind (PortTakenError).
+ */
+export async function startOnFreePorts(
+  count: number,
+  attempts: number,
+  start: (ports: number[], attempt: number) => Promise<void>,
+  failure: StartFailure,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePorts(count), attempt);
+    } catch (err) {
+      if (!(err instanceof PortTakenError)) throw err;
+      if (attempt >= attempts)
+        throw failure(`could not bind its ports after ${attempt} attempts: ${err.message}`, 'killed');
+    }
+  }
+}
+
+/** Stops a server and starts it again with a fresh config on the same ports (a port lost meanwhile fails). */
+export async function restartOnSamePorts(
+  steps: { stop(): Promise<void>; writeConfig(): Promise<void>; launch(): Promise<void> },
+  failure: StartFailure,
+): Promise<void> {
+  await steps.stop();
+  await steps.writeConfig();
+  try {
+    await steps.launch();
+  } catch (err) {
+    if (err instanceof PortTakenError) throw failure(`could not rebind its ports: ${err.message}`, 'killed');
+    throw err;
   }
 }
