@@ -20,6 +20,7 @@ function markPrivate(message: Element): Element {
 }
 import type { XmppSession } from '../xmpp/session.ts';
 import { useServerScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 
 const ME = 'alice@example.org';
@@ -161,7 +162,7 @@ describe('unwrapCarbon (unit)', () => {
   });
 });
 
-describe('carbons against Prosody', () => {
+describe(`carbons against ${serverKind()}`, () => {
   const scenario = useServerScenario();
   const sessions: XmppSession[] = [];
   after(async () => {

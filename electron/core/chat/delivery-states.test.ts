@@ -1,4 +1,4 @@
-// Carbons (XEP-0280) and receipts (XEP-0184) through the engine, against Prosody: what another device of
+// Carbons (XEP-0280) and receipts (XEP-0184) through the engine, against the server PARLEY_SERVER names: what another device of
 // ours sends or receives shows up in the right chat, sent messages move to 'delivered', and forged carbons
 // or receipts from anyone else change nothing.
 import { describe, test } from 'node:test';

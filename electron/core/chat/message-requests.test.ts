@@ -9,11 +9,12 @@ import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 import type { RawSession } from '../../../e2e/harness/raw-session.ts';
 import { snapshot, useServerScenario } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
 import { STRANGER_LIMITS } from './strangers.ts';
 
 type Requests = EventPayload<'chat.requests'>;
 
-describe('message requests against Prosody', () => {
+describe(`message requests against ${serverKind()}`, () => {
   const scenario = useServerScenario();
   const raws: RawSession[] = [];
 

@@ -13,6 +13,7 @@ import type { XmppSession } from '../xmpp/session.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { openRawSession, type RawSession } from '../../../e2e/harness/raw-session.ts';
 import { useServerScenario } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
 
 const WAIT_MS = 10_000;
 const TEST_OPTIONS = { timeout: 60_000 };
@@ -50,7 +51,7 @@ function errorOf(iq: Element): { type: string | undefined; condition: string | u
   };
 }
 
-describe('disco and caps against Prosody', () => {
+describe(`disco and caps against ${serverKind()}`, () => {
   const sessions: XmppSession[] = [];
   after(async () => {
     for (const s of sessions) await s.close().catch(() => undefined);

@@ -11,6 +11,7 @@ import { parseJid } from '../../../shared/jid.ts';
 import type { XmppSession } from '../xmpp/session.ts';
 import { IqTracker } from '../xmpp/iq-tracker.ts';
 import { useServerScenario } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 import { forgedResult, forgedXml } from './mam-test-kit.ts';
 
@@ -27,7 +28,7 @@ async function catchUp(...[iq, source, opts]: Parameters<typeof catchUpPages>) {
   return { ...result, messages };
 }
 
-describe('MAM catch-up against Prosody', () => {
+describe(`MAM catch-up against ${serverKind()}`, () => {
   const scenario = useServerScenario();
   const sessions: XmppSession[] = [];
   after(async () => {

@@ -11,10 +11,11 @@ import { fetchOlder, NS_MAM, type ArchivedMessage, type OlderPage } from './mam.
 import type { XmppSession } from '../xmpp/session.ts';
 import { IqTracker } from '../xmpp/iq-tracker.ts';
 import { sleep, useServerScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
 import { openRawSession, type RawSession } from '../../../e2e/harness/raw-session.ts';
 import { forgedResult } from './mam-test-kit.ts';
 
-describe('MAM scroll-back against Prosody', () => {
+describe(`MAM scroll-back against ${serverKind()}`, () => {
   const scenario = useServerScenario();
   const sessions: XmppSession[] = [];
   after(async () => {

@@ -17,6 +17,7 @@ import {
 } from './receipts.ts';
 import type { XmppSession } from '../xmpp/session.ts';
 import { useServerScenario } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
 import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 
 const PEER = 'bob@example.net/phone';
@@ -126,7 +127,7 @@ describe('receipts and markers (unit)', () => {
   });
 });
 
-describe('receipts against Prosody', () => {
+describe(`receipts against ${serverKind()}`, () => {
   const scenario = useServerScenario();
   const sessions: XmppSession[] = [];
   after(async () => {
