@@ -13,7 +13,15 @@ import { KEYCHAIN_SERVICE } from '../../electron/core/credentials.ts';
 import { useServerScenario } from '../harness/scenario.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
 import type { SlixmppPeer } from '../harness/peer.ts';
-import { checkScreen, escapeRegExp, expect, screenshot, useBrowserSuite } from './fixture.ts';
+import {
+  accountMenuButton,
+  checkScreen,
+  escapeRegExp,
+  expect,
+  screenshot,
+  signOutFromMenu,
+  useBrowserSuite,
+} from './fixture.ts';
 import type { ParleyApp } from './fixture.ts';
 import { keychainSkipReason } from '../harness/keychain.ts';
 
@@ -149,9 +157,7 @@ describe('browser mode: several accounts', () => {
     await reply(page, quinn, b.jid, 'Welcome back, from B');
 
     // Sign B out: A stays signed in and chatting; B's chats stay, its contacts leave the roster.
-    await card(page, b.jid)
-      .getByRole('button', { name: `Sign out ${b.jid}` })
-      .click();
+    await signOutFromMenu(page, b.jid);
     await expect(card(page, b.jid)).toContainText('Signed out');
     await expect(card(page, b.jid).getByRole('button', { name: `Sign in ${b.jid}` })).toBeVisible();
     await expect(card(page, a.jid)).toContainText('Online');
@@ -173,8 +179,10 @@ describe('browser mode: several accounts', () => {
     await page.setViewportSize({ width: 1100, height: 720 });
 
     // Remove B: asked first; then its card, chats and tabs go, and the window looks as with one account.
-    await card(page, b.jid)
-      .getByRole('button', { name: `Remove ${b.jid}` })
+    await accountMenuButton(page, b.jid).click();
+    await page
+      .getByRole('menu', { name: `Account ${b.jid}`, exact: true })
+      .getByRole('menuitem', { name: 'Remove…' })
       .click();
     const confirm = page.getByRole('alertdialog', { name: 'Remove account' });
     await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
@@ -186,7 +194,7 @@ describe('browser mode: several accounts', () => {
     await screenshot(page, 'accounts-after-remove');
     await expect(tabs.getByRole('tab')).toHaveText(['Pat']);
     await expect(tabs.getByRole('tab', { name: 'Pat', exact: true })).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
+    await expect(accountMenuButton(page)).toBeVisible();
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(
       new RegExp(`^Online as ${escapeRegExp(a.jid)}/`),
     );
@@ -222,7 +230,7 @@ describe('browser mode: several accounts', () => {
     await expect(page.getByRole('alert')).toContainText('Could not reach the server', { timeout: 20_000 });
 
     await page.getByRole('button', { name: 'Cancel' }).click();
-    await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
+    await expect(accountMenuButton(page)).toBeVisible();
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(
       new RegExp(`^Online as ${escapeRegExp(a.jid)}/`),
     );

@@ -4,7 +4,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from '@playwright/test';
-import { checkScreen, contactRow, expect, startChatSession, useBrowserSuite } from './fixture.ts';
+import {
+  accountMenuButton,
+  checkScreen,
+  contactRow,
+  expect,
+  startChatSession,
+  useBrowserSuite,
+} from './fixture.ts';
 import type { Friend } from './fixture.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
 
@@ -225,7 +232,7 @@ describe('browser mode: chat and presence', () => {
       [app.url],
       'only the main window is left',
     );
-    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    await expect(accountMenuButton(page)).toBeVisible();
   });
 
   it('follows a dark colour scheme with a chat open, and passes axe there', async () => {

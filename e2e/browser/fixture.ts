@@ -208,7 +208,7 @@ export function useBrowserSuite(): BrowserSuite {
           new RegExp(`^Online as ${escapeRegExp(account.jid)}/`),
           { timeout: 15_000 },
         );
-        await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+        await expect(accountMenuButton(page)).toBeVisible();
       },
       async signInDirect(account, target = server) {
         const result = await engine.invoke('account.signIn', {
@@ -348,6 +348,22 @@ declare global {
   }
 }
 
+/**
+ * The account menu's button: "Account" in the top bar with one account (shown with the main window), or
+ * "Account <jid>" on that account's card with several.
+ */
+export const accountMenuButton = (page: Page, account?: string) =>
+  page.getByRole('button', { name: account ? `Account ${account}` : 'Account', exact: true });
+
+/** Signs an account out the way a user does: its account menu, then "Sign out". */
+export async function signOutFromMenu(page: Page, account?: string): Promise<void> {
+  await accountMenuButton(page, account).click();
+  await page
+    .getByRole('menu', { name: account ? `Account ${account}` : 'Account', exact: true })
+    .getByRole('menuitem', { name: 'Sign out' })
+    .click();
+}
+
 /** The roster row of a contact: its accessible name starts with the contact's name. */
 export const contactRow = (page: Page, name: string) =>
   page
@@ -368,7 +384,7 @@ export interface ChatSession {
 
 /** Waits until the main window shows the roster with each named contact online. */
 export async function showsRoster(page: Page, names: string[]): Promise<void> {
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(accountMenuButton(page)).toBeVisible();
   for (const name of names) {
     await expect(contactRow(page, name)).toHaveAccessibleName(
       new RegExp(`^${escapeRegExp(name)}, Available`),

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from '@playwright/test';
 import type { ParleyApp } from './fixture.ts';
-import { checkScreen, contactRow, expect, useBrowserSuite } from './fixture.ts';
+import { accountMenuButton, checkScreen, contactRow, expect, useBrowserSuite } from './fixture.ts';
 import type { ScenarioAccount } from '../harness/scenario.ts';
 
 /** A group header row, e.g. "Friends, 1 of 1 online". */
@@ -66,7 +66,7 @@ async function signedIn(suite: ReturnType<typeof useBrowserSuite>, prefix: strin
   const me: ScenarioAccount = await suite.account(prefix);
   const app: ParleyApp = await suite.app();
   await app.signInDirect(me);
-  await expect(app.page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(accountMenuButton(app.page)).toBeVisible();
   return { me, app, page: app.page };
 }
 

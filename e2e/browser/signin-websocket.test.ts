@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
+import { checkScreen, escapeRegExp, expect, signOutFromMenu, useBrowserSuite } from './fixture.ts';
 import { serverKind, startServer, type XmppServer } from '../harness/server.ts';
 
 describe('browser mode: sign-in over WebSocket', () => {
@@ -50,7 +50,7 @@ describe('browser mode: sign-in over WebSocket', () => {
     assert.equal(remembered?.transport, 'websocket');
     assert.equal(remembered?.websocketUrl, server.websocketUrl);
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutFromMenu(page);
     await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
     await expect(page.getByRole('textbox', { name: 'Address' })).toHaveValue(jid);
     await expect(websocket).toBeChecked();

@@ -3,7 +3,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYCHAIN_SERVICE } from '../../electron/core/credentials.ts';
-import { checkScreen, escapeRegExp, expect, useBrowserSuite } from './fixture.ts';
+import {
+  accountMenuButton,
+  checkScreen,
+  escapeRegExp,
+  expect,
+  signOutFromMenu,
+  useBrowserSuite,
+} from './fixture.ts';
 import { startFaultProxy } from '../harness/fault-proxy.ts';
 import type { XmppServer } from '../harness/server.ts';
 import { keychainSkipReason } from '../harness/keychain.ts';
@@ -36,7 +43,7 @@ describe('browser mode: sign-in', () => {
     await expect(dialog).toBeHidden();
     await expect(page.getByRole('alert')).toHaveText(/certificate is not trusted/);
     await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
+    await expect(accountMenuButton(page)).toBeHidden();
 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(dialog).toBeVisible();
@@ -45,7 +52,7 @@ describe('browser mode: sign-in', () => {
       new RegExp(`^Online as ${escapeRegExp(account.jid)}/`),
       { timeout: 15_000 },
     );
-    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    await expect(accountMenuButton(page)).toBeVisible();
     await expect(page.getByText('No contacts yet.')).toBeVisible();
     await checkScreen(page, 'main-empty');
   });
@@ -86,7 +93,7 @@ describe('browser mode: sign-in', () => {
     assert.ok(added.ok);
     const row = page.getByRole('treeitem', { name: /Cached Friend/ });
     await expect(row).toBeVisible();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signOutFromMenu(page);
     await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
 
     // A slow link (every chunk held 300 ms): the sign-in takes seconds, the cached roster shows meanwhile.
@@ -130,7 +137,7 @@ describe('browser mode: sign-in', () => {
       // page shows 'Online' (the state event and the command's answer cross): wait for it.
       await expect.poll(() => keytar.getPassword(KEYCHAIN_SERVICE, account.jid)).toBe(account.password);
 
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signOutFromMenu(page);
       await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
       const savedList = page.getByRole('region', { name: 'Saved accounts' });
       const saved = savedList.getByRole('button', { name: `${account.jid} · password remembered` });
@@ -145,7 +152,7 @@ describe('browser mode: sign-in', () => {
         new RegExp(`^Online as ${escapeRegExp(account.jid)}/`),
         { timeout: 15_000 },
       );
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await signOutFromMenu(page);
       await expect(saved).toBeVisible();
 
       await savedList.getByRole('button', { name: `Forget ${account.jid}` }).click();

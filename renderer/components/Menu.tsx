@@ -1,7 +1,7 @@
 // A popup menu (role=menu) at a point: arrow keys move between items, Enter/Space activate, Escape or Tab
-// closes, a click elsewhere closes. Focus returns to `returnFocus` when it closes.
+// closes, a click elsewhere closes (the caller returns focus where it belongs in onClose).
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
+import type { KeyboardEvent, RefObject } from 'react';
 
 export interface MenuItem {
   label: string;
@@ -15,9 +15,11 @@ interface MenuProps {
   y: number;
   items: MenuItem[];
   onClose: () => void;
+  /** The button that opened the menu: a press on it is not "elsewhere" (it toggles the menu itself). */
+  anchor?: RefObject<HTMLElement | null>;
 }
 
-export function Menu({ label, x, y, items, onClose }: MenuProps) {
+export function Menu({ label, x, y, items, onClose, anchor }: MenuProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState({ x, y });
 
@@ -34,7 +36,9 @@ export function Menu({ label, x, y, items, onClose }: MenuProps) {
 
   useEffect(() => {
     const onDown = (event: PointerEvent): void => {
-      if (ref.current && !ref.current.contains(event.target as Node)) onClose();
+      const target = event.target as Node;
+      if (anchor?.current?.contains(target)) return;
+      if (ref.current && !ref.current.contains(target)) onClose();
     };
     document.addEventListener('pointerdown', onDown, true);
     window.addEventListener('blur', onClose);
@@ -42,7 +46,7 @@ export function Menu({ label, x, y, items, onClose }: MenuProps) {
       document.removeEventListener('pointerdown', onDown, true);
       window.removeEventListener('blur', onClose);
     };
-  }, [onClose]);
+  }, [onClose, anchor]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const buttons = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];

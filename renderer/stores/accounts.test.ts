@@ -124,6 +124,27 @@ test('which accounts are shown, signed in, and what the status bar says', () => 
   assert.equal(describeAccounts([conn(A, 'online'), conn(B, 'online')]), 'All 2 accounts online');
 });
 
+test('an account the user set Offline (paused) stays shown and signed in, and the status bar says how back', () => {
+  const connections = new Map([
+    [A, { ...conn(A, 'paused'), rosterShown: true }],
+    [B, conn(B, 'online')],
+  ]);
+  assert.deepEqual(shownAccounts(connections), [A, B], 'its roster and chats stay on screen');
+  assert.deepEqual(sessionAccounts(connections), [A, B], 'its history and outbox still answer');
+  assert.deepEqual(visibleAccounts(connections, []), [A, B]);
+  assert.equal(describeConnection(conn(A, 'paused')), 'Offline: choose a presence to go online again');
+  assert.equal(
+    describeAccounts([conn(A, 'paused'), conn(B, 'online')]),
+    `1 of 2 accounts online · ${A}: Offline`,
+  );
+  // Signing out from there is a session ending like any other: its presence goes.
+  usePresence.getState().setOwn(A, { show: 'offline', status: 'zzz', priority: 0 });
+  applyConnection(conn(A, 'paused'));
+  assert.equal(usePresence.getState().own.get(A)?.status, 'zzz', 'paused keeps our own choice');
+  applyConnection(conn(A, 'offline'));
+  assert.equal(usePresence.getState().own.get(A), undefined);
+});
+
 test('a roster change of one account leaves the other account’s roster as it was', () => {
   let byAccount = applyAccountRoster(new Map(), A, { reset: true, upserts: [contact('sam@x')], removed: [] });
   byAccount = applyAccountRoster(byAccount, B, { reset: true, upserts: [contact('sam@x')], removed: [] });

@@ -1,12 +1,14 @@
-// The accounts area. One account: the top bar as it always was (address, presence picker, Sign out) plus
-// "Add account". Several: the top bar holds "Add account", and a strip below lists every account with its
-// state at a glance (dot and words, the error), its own presence picker, Sign out or Sign in, and Remove.
+// The accounts area. One account: the top bar (address, presence picker, "Add account", the account menu
+// with Sign out and Remove…). Several: the top bar holds "Add account", and a strip below lists every account
+// with its state at a glance (dot and words, the error), its own presence picker, Sign in when signed out,
+// and its account menu. Choosing Offline in a picker keeps the account here; signing out is in the menu.
 import { useState } from 'react';
 import { OFFLINE, describeAccountStatus, hasSession, useConnection } from '../../stores/connection.ts';
 import { useUi } from '../../stores/ui.ts';
 import { PresencePicker } from '../presence/PresencePicker.tsx';
 import { RemoveAccountDialog } from './RemoveAccountDialog.tsx';
-import { signInAgain, signOut } from './account-actions.ts';
+import { AccountMenu } from './AccountMenu.tsx';
+import { signInAgain } from './account-actions.ts';
 import { useVisibleAccounts } from './use-accounts.ts';
 import './accounts.css';
 
@@ -36,16 +38,7 @@ function AccountCard({ account, onRemove }: { account: string; onRemove: (accoun
             {describeAccountStatus(state)}
           </span>
           <span className="account-buttons">
-            {signedIn || busy ? (
-              <button
-                type="button"
-                className="small"
-                aria-label={`Sign out ${account}`}
-                onClick={() => void signOut(account)}
-              >
-                Sign out
-              </button>
-            ) : (
+            {!signedIn && !busy && (
               <button
                 type="button"
                 className="small"
@@ -55,14 +48,7 @@ function AccountCard({ account, onRemove }: { account: string; onRemove: (accoun
                 Sign in
               </button>
             )}
-            <button
-              type="button"
-              className="small"
-              aria-label={`Remove ${account}`}
-              onClick={() => onRemove(account)}
-            >
-              Remove…
-            </button>
+            <AccountMenu account={account} labelled onRemove={onRemove} />
           </span>
         </div>
         {signedIn && (
@@ -81,20 +67,24 @@ export function AccountsBar() {
   const only = accounts.length === 1 ? accounts[0]! : null;
   const jid = useConnection((s) => (only ? (s.connections.get(only)?.jid ?? only) : null));
   const [removing, setRemoving] = useState<string | null>(null);
+  const removeDialog = removing !== null && (
+    <RemoveAccountDialog account={removing} onClose={() => setRemoving(null)} />
+  );
 
   if (only !== null) {
     return (
-      <header className="top-bar">
-        <h1 className="app-name">Parley</h1>
-        <span className="own-jid" title={jid ?? undefined}>
-          {jid?.split('/')[0]}
-        </span>
-        <PresencePicker account={only} labelled={false} />
-        <AddAccountButton />
-        <button type="button" onClick={() => void signOut(only)}>
-          Sign out
-        </button>
-      </header>
+      <>
+        <header className="top-bar">
+          <h1 className="app-name">Parley</h1>
+          <span className="own-jid" title={jid ?? undefined}>
+            {jid?.split('/')[0]}
+          </span>
+          <PresencePicker account={only} labelled={false} />
+          <AddAccountButton />
+          <AccountMenu account={only} labelled={false} onRemove={setRemoving} />
+        </header>
+        {removeDialog}
+      </>
     );
   }
   return (
@@ -111,7 +101,7 @@ export function AccountsBar() {
           ))}
         </ul>
       </section>
-      {removing !== null && <RemoveAccountDialog account={removing} onClose={() => setRemoving(null)} />}
+      {removeDialog}
     </>
   );
 }

@@ -18,7 +18,7 @@ export function RemoveAccountDialog({ account, onClose }: { account: string; onC
     <Dialog title="Remove account" role="alertdialog" onClose={onClose}>
       <p>
         Remove <strong>{account}</strong> from Parley? It is signed out, and its remembered password and
-        connection settings are deleted. Your other accounts stay signed in.
+        connection settings are deleted. Any other accounts stay signed in.
       </p>
       <div role="alert" className="form-error">
         {error && <p>{error}</p>}

@@ -1,0 +1,61 @@
+// One account's menu behind its "Account" button: Sign out (or Sign in) and Remove…, so signing out is an
+// action of its own and not a button beside the presence picker. A menu button (aria-haspopup): Enter, Space
+// or the arrow keys open it on its first item; Escape closes it and focus returns to the button.
+import { useCallback, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import { Menu, type MenuItem } from '../../components/Menu.tsx';
+import { hasSession, useConnection } from '../../stores/connection.ts';
+import { signInAgain, signOut } from './account-actions.ts';
+
+interface AccountMenuProps {
+  account: string;
+  /** Several accounts: the button and the menu name the account. */
+  labelled: boolean;
+  onRemove: (account: string) => void;
+}
+
+export function AccountMenu({ account, labelled, onRemove }: AccountMenuProps) {
+  const button = useRef<HTMLButtonElement>(null);
+  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const status = useConnection((s) => s.connections.get(account)?.status);
+  const signedIn = hasSession({ status: status ?? 'offline' }) || status === 'connecting';
+
+  const open = (): void => {
+    const rect = button.current?.getBoundingClientRect();
+    if (rect) setAt({ x: rect.left, y: rect.bottom + 4 });
+  };
+  const close = useCallback(() => {
+    setAt(null);
+    button.current?.focus();
+  }, []);
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    open();
+  };
+
+  const items: MenuItem[] = [
+    signedIn
+      ? { label: 'Sign out', onSelect: () => void signOut(account) }
+      : { label: 'Sign in', onSelect: () => void signInAgain(account) },
+    { label: 'Remove…', onSelect: () => onRemove(account) },
+  ];
+  const name = labelled ? `Account ${account}` : 'Account';
+  return (
+    <>
+      <button
+        ref={button}
+        type="button"
+        className={labelled ? 'small account-menu-button' : 'account-menu-button'}
+        aria-label={name}
+        aria-haspopup="menu"
+        aria-expanded={at !== null}
+        onClick={() => (at ? close() : open())}
+        onKeyDown={onKeyDown}
+      >
+        Account <span aria-hidden="true">▾</span>
+      </button>
+      {at && <Menu label={name} x={at.x} y={at.y} items={items} onClose={close} anchor={button} />}
+    </>
+  );
+}
