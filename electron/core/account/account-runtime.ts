@@ -2,6 +2,9 @@
 // the session up now, the live messages held while the archive catch-up runs, and its module instances. The
 // engine holds one runtime per account; nothing here knows of any other account.
 //
+// The user choosing Offline pauses it (goOffline): no session and no reconnecting, but the runtime, its
+// modules' state and the password stay, so any other presence (goOnline) opens a fresh session.
+//
 // The catch-up belongs to the account, not to a socket: when a link drops while it runs, the held messages
 // stay held and the catch-up runs again on the next session, resumed (XEP-0198) or fresh, from the resume
 // point the history holds, which only pages actually stored have moved. Live messages are handled only after
@@ -12,6 +15,7 @@ import type { ConnectionState, EngineCommandName, SignInRequest } from '../../..
 import { parseJid } from '../../../shared/jid.ts';
 import { OFFLINE } from '../../../shared/connection.ts';
 import { EngineError, toEngineError } from '../errors.ts';
+import { isWorthRetrying } from './retry-policy.ts';
 import { XmppSession } from '../xmpp/session.ts';
 import { StreamManagement } from '../xmpp/stream-management.ts';
 import { IqTracker } from '../xmpp/iq-tracker.ts';
@@ -30,25 +34,6 @@ import type {
 const MAX_HELD = 20_000;
 
 export { OFFLINE };
-
-/** Failures a later try can fix (the network, the server restarting); not ones only the user can. */
-function isWorthRetrying(error: EngineError): boolean {
-  if (error.code === 'stream-error' && NOT_RETRIED_STREAM_ERRORS.has(error.condition ?? '')) return false;
-  return ['unreachable', 'timeout', 'dns-failed', 'stream-error', 'tls-failed', 'internal'].includes(
-    error.code,
-  );
-}
-
-/**
- * Stream errors (RFC 6120 §4.9.3) that say trying again is pointless until something changes: the account is
- * not authorised, the server no longer or never hosted the domain, or it does not speak our version.
- */
-const NOT_RETRIED_STREAM_ERRORS = new Set([
-  'not-authorized',
-  'host-gone',
-  'host-unknown',
-  'unsupported-version',
-]);
 
 export interface RuntimeOptions {
   resource: string;
