@@ -1,10 +1,13 @@
 // "Offline" in the presence picker is a presence, not a sign-out (issue 10): in browser mode against the real
 // server, the roster and the chat stay on screen, history still reads, a message written meanwhile waits and
 // goes out once back, choosing Available goes online again without the password, other accounts are not
-// touched, and signing out is its own action in the account menu. The status field always shows the status
-// we really have, also after signing in again.
+// touched, a restart keeps the choice, and signing out is its own action in the account menu. The status
+// field always shows the status we really have, also after signing in again.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import {
   accountMenuButton,
@@ -17,6 +20,10 @@ import {
   useBrowserSuite,
 } from './fixture.ts';
 import type { ParleyApp } from './fixture.ts';
+import { KEYCHAIN_SERVICE } from '../../electron/core/credentials.ts';
+import { keychainSkipReason } from '../harness/keychain.ts';
+
+const keychainSkip = await keychainSkipReason();
 
 const picker = (page: Page, account?: string) =>
   page.getByRole('combobox', { name: account ? `Presence for ${account}` : 'Presence', exact: true });
@@ -182,6 +189,48 @@ describe('browser mode: Offline keeps the account', () => {
     await expect(menu.getByRole('menuitem')).toHaveText(['Sign in', 'Remove…']);
     await page.keyboard.press('Escape');
   });
+
+  it(
+    'a restart after Offline comes back offline with the roster, and Available signs in with the kept password',
+    { skip: keychainSkip },
+    async (t) => {
+      const keytar = (await import('keytar')).default;
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-offline-restart-'));
+      t.after(() => rm(dataDir, { recursive: true, force: true }));
+      const account = await suite.account('rest');
+      t.after(() => keytar.deletePassword(KEYCHAIN_SERVICE, account.jid).then(() => undefined));
+      const pia = await suite.peer('pia', { onSubscribe: 'approve', resource: 'peer' });
+      const first = await suite.app({ dataDir });
+      await first.signIn(account, { remember: true });
+      await expect.poll(() => keytar.getPassword(KEYCHAIN_SERVICE, account.jid)).toBe(account.password);
+      await first.befriend(pia, { name: 'Pia', group: 'Friends' });
+      await picker(first.page).selectOption({ label: 'Offline' });
+      await expect(connection(first.page)).toHaveText('Offline: choose a presence to go online again');
+      await first.stop();
+
+      const peerAt = pia.events.length;
+      const again = await suite.app({ dataDir });
+      const { page } = again;
+      await expect(contactRow(page, 'Pia')).toHaveAccessibleName(/^Pia, Offline/);
+      await expect(picker(page)).toHaveValue('offline');
+      await expect(connection(page)).toHaveText('Offline: choose a presence to go online again');
+      await checkScreen(page, 'offline-after-restart');
+      const fromUs = (p: { from: string }): boolean => p.from.split('/')[0] === account.jid;
+      assert.deepEqual(
+        pia.events
+          .slice(peerAt)
+          .filter((e) => e.type === 'presence' && fromUs(e) && e.presenceType === 'available'),
+        [],
+        'the restart sent no presence',
+      );
+      await picker(page).selectOption({ label: 'Available' });
+      await expect(connection(page)).toHaveText(new RegExp(`^Online as ${escapeRegExp(account.jid)}/`), {
+        timeout: 15_000,
+      });
+      await pia.waitFor('presence', (p) => fromUs(p) && p.presenceType === 'available');
+      await expect(contactRow(page, 'Pia')).toHaveAccessibleName(/^Pia, Available/);
+    },
+  );
 });
 
 /** Our own presence on `account` as the engine has it (show and status). */
