@@ -10,6 +10,7 @@ import type { EngineEvent } from '../../../shared/contract.ts';
 import type { SlixmppPeer } from '../../../e2e/harness/peer.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { sleep, snapshot, useServerScenario } from '../../../e2e/harness/scenario.ts';
+import { startFaultProxy } from '../../../e2e/harness/fault-proxy.ts';
 import { Engine } from '../engine.ts';
 import type { SecretBackend } from '../credentials.ts';
 
@@ -139,6 +140,41 @@ describe('presence Offline keeps the account', () => {
     const live = await a.engine.invoke('chat.send', { account: a.account, to: p.jid, body: 'online again' });
     assert.ok(live.ok);
     await p.waitFor('message', (e) => e.body === 'online again');
+  });
+
+  test('Offline while reconnecting to a server that is down stops the retries; Available tries again', async () => {
+    const who = await scenario.account('retry');
+    const a = await engine(who, { signIn: false });
+    const proxy = await startFaultProxy({ host: scenario.server.host, port: scenario.server.c2sPort });
+    try {
+      const signedIn = await a.engine.invoke('account.signIn', {
+        jid: who.jid,
+        password: who.password,
+        host: '127.0.0.1',
+        port: proxy.port,
+      });
+      assert.ok(signedIn.ok);
+      proxy.refuse(true);
+      proxy.reset(); // the server looks down: the engine retries on its backoff
+      await a.waitForEvent((e) => e.event === 'connection.state' && e.payload.status === 'reconnecting');
+      const off = await a.engine.invoke('presence.set', { account: who.jid, show: 'offline' });
+      assert.deepEqual(off, { ok: true, value: { ok: true } });
+      a.engine.flushEvents();
+      const triedBefore = proxy.accepted;
+      const start = a.events.length;
+      await sleep(3_000); // the backoff's first retries would have come in this time
+      a.engine.flushEvents();
+      assert.equal(proxy.accepted, triedBefore, 'no connection was tried while Offline');
+      assert.deepEqual(statuses(a, start), []);
+      assert.equal((await snapshot(a)).connection.status, 'paused');
+
+      proxy.heal();
+      const on = await a.engine.invoke('presence.set', { account: who.jid, show: 'available' });
+      assert.deepEqual(on, { ok: true, value: { ok: true } });
+      assert.equal((await snapshot(a)).connection.status, 'online');
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('a restart after Offline starts offline (nothing sent) with the cached roster; Available signs in', async () => {
