@@ -94,7 +94,7 @@ describe('data-form model', () => {
       'muc#roomconfig_presencebroadcast': ['moderator', 'owner'],
     };
     const problems = validate(roomConfig, values);
-    assert.deepEqual(problems, {
+    assert.deepEqual({ ...problems }, {
       'muc#roomconfig_roomname': { kind: 'required' },
       'muc#roomconfig_roomadmins': { kind: 'jid', value: 'not an@@address' },
       'muc#roomconfig_whois': { kind: 'not-an-option', value: 'everyone' },

@@ -151,7 +151,8 @@ export function initialValues(form: DataForm): Record<string, string[]> {
 function normalized(field: FormField, raw: readonly string[]): string[] {
   switch (field.type) {
     case 'boolean':
-      return raw.length === 0 ? [] : [isTrue(raw[0]!) ? '1' : '0'];
+      // A box shown unticked is sent as false: the owner then gets what the person saw.
+      return [raw.length > 0 && isTrue(raw[0]!) ? '1' : '0'];
     case 'jid-single':
     case 'jid-multi':
       return raw.map((v) => v.trim()).filter((v) => v !== '');
