@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { Client } from '@xmpp/client-core';
 import type { SocketLike, StreamParser } from '@xmpp/connection';
-import type { Element } from '@xmpp/xml';
+import { xml, type Element } from '@xmpp/xml';
 import { EngineError } from '../errors.ts';
 import type { Endpoint } from './resolve-endpoints.ts';
 import { NS_STREAM_ERRORS } from './ns.ts';
@@ -208,6 +208,24 @@ export class ParleyConnection extends Client {
 
   #overLimit(what: string): void {
     this.#endStream('policy-violation', new StanzaLimitError(`The server sent ${what}.`));
+  }
+
+  /**
+   * Settles once a stream error of ours (malformed XML, a limit) has been handed to the socket, or could not
+   * be; null until we send one. Whoever destroys the socket after such an error waits for it, so the server
+   * hears why.
+   */
+  streamErrorWritten: Promise<void> | null = null;
+
+  /** xmpp.js's (used for its own parser errors too): the error, then disconnect, with the write kept to wait on. */
+  override async _streamError(condition: string): Promise<void> {
+    const written = this.send(xml('stream:error', {}, [xml(condition, { xmlns: NS_STREAM_ERRORS })]));
+    this.streamErrorWritten = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    await this.streamErrorWritten;
+    return this.disconnect();
   }
 
   /** Ends the stream with `condition` and lets go of the parser (what is left of this read is dropped). */

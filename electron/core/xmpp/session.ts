@@ -366,14 +366,16 @@ async function openAt(endpoint: Endpoint, domain: string, options: SessionOption
     return session;
   } catch (error) {
     // After our own stream error (malformed XML, a limit), let it reach the server before the socket goes
-    // (through TLS the write is still on its way when we get here): a moment later, not at once. Not end():
-    // xmpp.js may still write its closing tag, and a write after end() throws.
+    // (through TLS the write is still on its way when we get here): once it is written (at most a second),
+    // not at once. Not end(): xmpp.js may still write its closing tag, and a write after end() throws.
     const socket = connection.socket;
-    if (failure instanceof XMLError || failure instanceof StanzaLimitError) {
+    const ourStreamError = connection.streamErrorWritten;
+    if (ourStreamError) {
       // The connection is done: whatever its socket reports meanwhile (the server's reset) goes nowhere.
       connection.on('error', () => undefined);
       socket?.on?.('error', () => undefined);
-      setTimeout(() => socket?.destroy?.(), 250).unref();
+      const giveUp = new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref());
+      void Promise.race([ourStreamError, giveUp]).then(() => socket?.destroy?.());
     } else {
       socket?.destroy?.();
     }
