@@ -19,6 +19,7 @@ import {
   subscriptionRequestSchema,
 } from './schemas.ts';
 import type { EngineErrorPayload } from './schemas.ts';
+import { mucCommands, mucEvents } from './muc.ts';
 
 export * from './schemas.ts';
 
@@ -320,6 +321,7 @@ export const commands = {
    */
   'blocking.block': { request: accountAndJid, response: ok },
   'blocking.unblock': { request: accountAndJid, response: ok },
+  ...mucCommands(chatMessageSchema),
 
   // --- Shell commands: answered by the desktop shell (or browser host), not by the engine.
 
@@ -410,6 +412,7 @@ export const events = {
   'chat.failed': z.object({
     failures: z.array(z.object({ ...conversationItem, id: z.string(), error: engineErrorSchema })),
   }),
+  ...mucEvents,
 } as const;
 
 export type EventName = keyof typeof events;

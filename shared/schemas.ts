@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { isBareJid, isValidJid } from './jid.ts';
 import { CONVERSATION_KINDS, type ConversationKind } from './conversation.ts';
+import { roomSchema } from './muc.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Domain values
@@ -146,6 +147,8 @@ export const chatMessageSchema = z.object({
    * it with the requests instead of opening its chat.
    */
   request: z.literal(true).optional(),
+  /** Present (true) on a room message that mentions our nick in that room. */
+  mention: z.literal(true).optional(),
   state: messageStateSchema,
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
@@ -185,6 +188,13 @@ export const errorCodeSchema = z.enum([
   'server-error', // an IQ came back with an error
   'not-found',
   'internal',
+  // Joining a room (XEP-0045 §7.2): why the room said no.
+  'nick-conflict', // the nick is taken: `suggestion` holds one to try
+  'password-required', // missing or wrong password
+  'members-only', // registration-required
+  'banned', // forbidden
+  'not-allowed', // the service will not create the room
+  'room-full', // service-unavailable
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
@@ -194,6 +204,8 @@ export const engineErrorSchema = z.object({
   /** The XMPP condition (stream, stanza or SASL) behind the error, when there is one. */
   condition: z.string().nullable(),
   certificate: certificateInfoSchema.nullable(),
+  /** What to try instead, when there is an obvious choice (another nick after 'nick-conflict'). */
+  suggestion: z.string().optional(),
 });
 export type EngineErrorPayload = z.infer<typeof engineErrorSchema>;
 
@@ -245,6 +257,8 @@ export const accountSnapshotSchema = z.object({
   /** Message requests from strangers (as in 'chat.requests'). */
   messageRequests: z.array(messageRequestSchema).optional(),
   moreMessages: z.number().int().nonnegative().optional(),
+  /** The account's rooms (as in 'muc.rooms'). */
+  rooms: z.array(roomSchema).optional(),
   ownPresence: ownPresenceSchema,
 });
 export type AccountSnapshot = z.infer<typeof accountSnapshotSchema>;

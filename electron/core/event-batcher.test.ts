@@ -12,6 +12,7 @@ import type {
   EventName,
   EventPayload,
 } from '../../shared/contract.ts';
+import type { Occupant, Room } from '../../shared/muc.ts';
 
 const ME = 'me@example.org';
 
@@ -438,6 +439,128 @@ test('hurry() delivers one batch now; the rest of a split list keeps its pace', 
       [true, 1000],
       [false, 1000],
       [false, 500],
+    ],
+  );
+});
+
+function occupant(nick: string, status: string | null = null): Occupant {
+  return {
+    nick,
+    role: 'participant',
+    affiliation: 'none',
+    jid: null,
+    show: 'available',
+    status,
+    occupantId: null,
+  };
+}
+
+test('muc.occupants: 5,000 presences in two rooms come as a few payloads per room, last per nick, rooms apart', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  const roomA = 'a@muc.example.com';
+  const roomB = 'b@muc.example.com';
+  batcher.emit('muc.occupants', {
+    account: ME,
+    room: roomA,
+    reset: true,
+    upserts: [occupant('me')],
+    removed: [],
+  });
+  for (let i = 0; i < 4000; i++) {
+    batcher.emit('muc.occupants', {
+      account: ME,
+      room: i % 2 ? roomA : roomB,
+      reset: false,
+      upserts: [occupant(`n${i % 3000}`, `v${i}`)],
+      removed: [],
+    });
+  }
+  for (let i = 0; i < 1000; i++) {
+    batcher.emit('muc.occupants', {
+      account: ME,
+      room: roomA,
+      reset: false,
+      upserts: [],
+      removed: [`n${i}`],
+    });
+  }
+  batcher.flush();
+  const payloads = payloadsOf(batches, 'muc.occupants');
+  assert.ok(payloads.length <= 4, `${payloads.length} payloads`);
+  const a = payloads.filter((p) => p.room === roomA);
+  const b = payloads.filter((p) => p.room === roomB);
+  assert.equal(a[0]?.reset, true, "room A's list starts with its reset");
+  assert.ok(
+    b.every((p) => !p.reset),
+    "room B's never had one",
+  );
+  assert.ok(payloads.every((p) => p.account === ME));
+  const upsertsA = new Map(a.flatMap((p) => p.upserts).map((o) => [o.nick, o]));
+  const removedA = new Set(a.flatMap((p) => p.removed));
+  // After a reset the list is complete: removals need no mention, they are simply not in it.
+  assert.equal(removedA.size, 0);
+  assert.ok(!upsertsA.has('n1') && upsertsA.has('n1001') && upsertsA.has('me'));
+  assert.equal(upsertsA.get('n1001')?.status, 'v1001');
+  const upsertsB = new Map(b.flatMap((p) => p.upserts).map((o) => [o.nick, o]));
+  // n0 was set at i=0 and again at i=3000 (both even: room B): the last value wins.
+  assert.equal(upsertsB.get('n0')?.status, 'v3000');
+});
+
+test('muc.occupants: a large reset is split, the first part resets; an empty reset still goes out', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  const room = 'big@muc.example.com';
+  const all = Array.from({ length: 5000 }, (_, i) => occupant(`n${i}`));
+  batcher.emit('muc.occupants', { account: ME, room, reset: true, upserts: all, removed: [] });
+  batcher.flush();
+  const payloads = payloadsOf(batches, 'muc.occupants');
+  assert.deepEqual(
+    payloads.map((p) => [p.reset, p.upserts.length]),
+    [
+      [true, MAX_ITEMS['muc.occupants']],
+      [false, MAX_ITEMS['muc.occupants']],
+      [false, 5000 - 2 * MAX_ITEMS['muc.occupants']],
+    ],
+  );
+  batcher.emit('muc.occupants', { account: ME, room, reset: true, upserts: [], removed: [] });
+  batcher.flush();
+  assert.deepEqual(payloadsOf(batches, 'muc.occupants').at(-1), {
+    account: ME,
+    room,
+    reset: true,
+    upserts: [],
+    removed: [],
+  });
+});
+
+test('muc.rooms: the latest state per room', () => {
+  const batcher = new EventBatcher(1000);
+  const batches = record(batcher);
+  const room = (jid: string, status: Room['status']): Room => ({
+    room: jid,
+    status,
+    reason: null,
+    alternate: null,
+    nick: 'me',
+    role: 'participant',
+    affiliation: 'none',
+    subject: null,
+    features: [],
+    nonAnonymous: false,
+    logging: false,
+    occupants: 0,
+    mentions: 0,
+  });
+  batcher.emit('muc.rooms', { account: ME, rooms: [room('a@m', 'joining'), room('b@m', 'joining')] });
+  batcher.emit('muc.rooms', { account: ME, rooms: [room('a@m', 'joined')] });
+  batcher.flush();
+  const [payload] = payloadsOf(batches, 'muc.rooms');
+  assert.deepEqual(
+    payload?.rooms.map((r) => [r.room, r.status]),
+    [
+      ['b@m', 'joining'],
+      ['a@m', 'joined'],
     ],
   );
 });

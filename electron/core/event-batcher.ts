@@ -9,12 +9,23 @@ import type {
   EventName,
   EventPayload,
 } from '../../shared/contract.ts';
+import type { Occupant, Room } from '../../shared/muc.ts';
 
 /**
  * Items of a list event in one batch; the rest follows one interval later. A contact costs the UI more
  * than a presence (it is sorted by name), so a roster goes in smaller parts.
  */
-export const MAX_ITEMS = { 'roster.changed': 1000, 'presence.changed': 2000 } as const;
+export const MAX_ITEMS = {
+  'roster.changed': 1000,
+  'presence.changed': 2000,
+  'muc.occupants': 2000,
+} as const;
+
+/**
+ * Events that merge per room as well as per account: each room's occupants are their own list (the field is
+ * put back on the payload like `account`).
+ */
+const ROOM_SCOPED: ReadonlySet<EventName> = new Set(['muc.occupants']);
 
 /** Collects one event type between flushes and yields merged payloads. */
 interface Accumulator<E extends EventName> {
@@ -94,6 +105,53 @@ const accumulators: Accumulators = {
       more: () => byJid.size > 0,
     };
   },
+  'muc.rooms': () => {
+    const byRoom = new Map<string, Room>();
+    return {
+      add: ({ rooms }) => {
+        for (const room of rooms) {
+          byRoom.delete(room.room);
+          byRoom.set(room.room, room);
+        }
+      },
+      take: () => ({ rooms: takeFirst(byRoom, Infinity) }),
+      more: () => byRoom.size > 0,
+    };
+  },
+  // Like the roster: a reset replaces the list, then upserts and removals by nick; one room per accumulator.
+  'muc.occupants': () => {
+    let reset = false;
+    const upserts = new Map<string, Occupant>();
+    const removed = new Set<string>();
+    return {
+      add: (payload) => {
+        if (payload.reset) {
+          reset = true;
+          upserts.clear();
+          removed.clear();
+        }
+        for (const occupant of payload.upserts) {
+          removed.delete(occupant.nick);
+          upserts.delete(occupant.nick);
+          upserts.set(occupant.nick, occupant);
+        }
+        for (const nick of payload.removed) {
+          upserts.delete(nick);
+          if (!reset) removed.add(nick);
+        }
+      },
+      take: (limit) => {
+        const upsertsNow = takeFirst(upserts, limit);
+        const removedNow = [...removed].slice(0, Math.max(0, limit - upsertsNow.length));
+        for (const nick of removedNow) removed.delete(nick);
+        const resetNow = reset;
+        reset = false;
+        return { room: '', reset: resetNow, upserts: upsertsNow, removed: removedNow };
+      },
+      // A reset to an empty list still has to go out once.
+      more: () => reset || upserts.size > 0 || removed.size > 0,
+    };
+  },
   'roster.changed': () => {
     let reset = false;
     const upserts = new Map<string, Contact>();
@@ -135,6 +193,8 @@ export type BatchListener = (batch: EngineEvent[]) => void;
 interface Pending {
   event: EventName;
   account: string | undefined;
+  /** For ROOM_SCOPED events: the room the payloads are about. */
+  room: string | undefined;
   accumulator: Accumulator<EventName>;
 }
 
@@ -157,11 +217,18 @@ export class EventBatcher {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     const account = (payload as { account?: unknown }).account;
     const scope = typeof account === 'string' ? account : undefined;
-    const key = scope === undefined ? event : `${event} ${scope}`;
+    const room = ROOM_SCOPED.has(event) ? String((payload as { room?: unknown }).room) : undefined;
+    let key = scope === undefined ? event : `${event} ${scope}`;
+    if (room !== undefined) key += ` ${room}`;
     let pending = this.#pending.get(key);
     if (!pending) {
       const accumulator = (accumulators[event] as () => Accumulator<E>)();
-      pending = { event, account: scope, accumulator: accumulator as unknown as Accumulator<EventName> };
+      pending = {
+        event,
+        account: scope,
+        room,
+        accumulator: accumulator as unknown as Accumulator<EventName>,
+      };
       this.#pending.set(key, pending);
     }
     pending.accumulator.add(payload as EventPayload<EventName>);
@@ -195,13 +262,12 @@ export class EventBatcher {
   #deliver(): void {
     if (this.#pending.size === 0) return;
     const batch: EngineEvent[] = [];
-    for (const [key, { event, account, accumulator }] of this.#pending) {
+    for (const [key, { event, account, room, accumulator }] of this.#pending) {
       const limit = (MAX_ITEMS as Partial<Record<EventName, number>>)[event] ?? Infinity;
-      const payload = accumulator.take(limit);
-      batch.push({
-        event,
-        payload: account === undefined ? payload : { ...payload, account },
-      } as EngineEvent);
+      let payload: object = accumulator.take(limit);
+      if (account !== undefined) payload = { ...payload, account };
+      if (room !== undefined) payload = { ...payload, room };
+      batch.push({ event, payload } as EngineEvent);
       if (!accumulator.more()) this.#pending.delete(key);
     }
     for (const listener of this.#listeners) {

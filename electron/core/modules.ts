@@ -12,6 +12,7 @@ import { receiptsModule } from './receipts/receipts-module.ts';
 import { discoModule } from './disco/disco-module.ts';
 import { pingModule } from './ping/ping-module.ts';
 import { blockingModule } from './blocking/blocking-module.ts';
+import { mucModule } from './muc/muc-module.ts';
 
 export const MODULES = [
   rosterModule,
@@ -24,6 +25,7 @@ export const MODULES = [
   discoModule,
   pingModule,
   blockingModule,
+  mucModule,
 ] as const;
 
 /** Commands the engine answers itself: about accounts as a whole, or across all of them. */

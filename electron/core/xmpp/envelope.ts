@@ -10,6 +10,7 @@ import type { Element } from '@xmpp/xml';
 import { formatJid, sameAccount, tryParseJid, type Jid } from '../../../shared/jid.ts';
 import { messageFields, usableId, type MessageFields } from '../chat/message-fields.ts';
 import { parseAck, type Ack } from '../receipts/receipts.ts';
+import { occupantIdOf, parseMucUser, type MucUser } from '../muc/muc-user.ts';
 import { NS_CARBONS, NS_CLIENT, NS_DELAY, NS_FORWARD, NS_MAM, NS_SID } from './ns.ts';
 
 /** How a message reached us: on its own, as a carbon of another device's traffic, or from the archive. */
@@ -41,6 +42,15 @@ export interface MessageEnvelope {
    * XEP-0333 marker, with its sender (later: chat state, correction, reaction, reply).
    */
   ack: Ack | null;
+  /**
+   * The XEP-0359 stanza-id stamped by the sender's bare JID (a room's archive id on its messages, by = the
+   * room), else null. Only meaningful from a room we are in: the room module checks that.
+   */
+  roomStanzaId: string | null;
+  /** XEP-0045 muc#user payload (status codes, mediated invite), when present. */
+  muc: MucUser | null;
+  /** XEP-0421 occupant id, when present. */
+  occupantId: string | null;
 }
 
 export interface PresenceEnvelope {
@@ -51,6 +61,10 @@ export interface PresenceEnvelope {
   from: Jid | null;
   fromBare: string | null;
   delay: number | null;
+  /** XEP-0045 muc#user payload (status codes, item, destroy), when present. */
+  muc: MucUser | null;
+  /** XEP-0421 occupant id, when present. */
+  occupantId: string | null;
 }
 
 export interface IqEnvelope {
@@ -181,6 +195,15 @@ export function ownStanzaId(message: Element, own: Jid): string | null {
 
 const MESSAGE_TYPES = new Set(['chat', 'error', 'groupchat', 'headline', 'normal']);
 
+/** The stanza-id `by` the bare JID `by` (a room's own stamp on its messages), or null. */
+export function stanzaIdBy(message: Element, by: string | null): string | null {
+  if (by === null) return null;
+  for (const el of message.getChildren('stanza-id', NS_SID)) {
+    if (el.attrs.by === by && usableId(el.attrs.id)) return el.attrs.id;
+  }
+  return null;
+}
+
 /** RFC 6121 §5.2.2: a message without a type, or with one the spec does not define, is of type 'normal'. */
 function messageType(type: string | undefined): string {
   return type !== undefined && MESSAGE_TYPES.has(type) ? type : 'normal';
@@ -193,6 +216,7 @@ function messageEnvelope(
   archive: MessageEnvelope['archive'],
 ): MessageEnvelope {
   const from = tryParseJid(message.attrs.from ?? '');
+  const fromBare = bareOf(from);
   return {
     kind: 'message',
     message,
@@ -200,13 +224,16 @@ function messageEnvelope(
     type: messageType(message.attrs.type),
     id: usableId(message.attrs.id) ? message.attrs.id : null,
     from,
-    fromBare: bareOf(from),
+    fromBare,
     to: message.attrs.to === undefined ? null : tryParseJid(message.attrs.to),
     stanzaId,
     delay: delayStamp(message),
     archive,
     fields: messageFields(message),
     ack: parseAck(message),
+    roomStanzaId: stanzaIdBy(message, fromBare),
+    muc: parseMucUser(message),
+    occupantId: occupantIdOf(message),
   };
 }
 
@@ -251,6 +278,8 @@ export function parseEnvelope(stanza: Element, own: Jid): Envelope | null {
         from,
         fromBare: bareOf(from),
         delay: delayStamp(stanza),
+        muc: parseMucUser(stanza),
+        occupantId: occupantIdOf(stanza),
       };
     }
     case 'iq':

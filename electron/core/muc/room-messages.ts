@@ -1,0 +1,221 @@
+// Messages of the rooms an account is in (XEP-0045 §7.4-§7.5, §8.1): type groupchat from the room or an
+// occupant become the room's conversation (kind 'groupchat', peer = the room, the sender's nick kept as the
+// resource), deduped by the room's stanza-id (XEP-0359, by = the room); our own message comes back from the
+// room (its reflection), which is what makes it 'sent'; a body naming our nick is a mention. Private
+// messages from an occupant (type chat from room/nick) are their own conversation (kind 'private').
+//
+// Writes are batched per turn of the event loop, as for 1:1 chat: a room's history replay or a flood costs
+// one transaction, not one per message.
+import { randomUUID } from 'node:crypto';
+import { xml, type Element } from '@xmpp/xml';
+import type { ChatMessage } from '../../../shared/contract.ts';
+import type { AccountEvents } from '../account/module.ts';
+import type { HistoryStore, NewMessage, StoredMessage } from '../history/history-store.ts';
+import { chatMessageOf } from '../chat/chat.ts';
+import { EngineError, describeStanzaError } from '../errors.ts';
+import type { MessageEnvelope } from '../xmpp/envelope.ts';
+import { stanzaError } from '../xmpp/iq-tracker.ts';
+import { NS_SID } from '../xmpp/ns.ts';
+import { mentionsNick, type RoomState } from './room.ts';
+
+interface Queued {
+  message: NewMessage;
+  mention: boolean;
+  /** A reflection of ours: a match moves the stored copy to 'sent' instead of adding a line. */
+  reflection: boolean;
+}
+
+export class RoomMessages {
+  readonly #account: string;
+  readonly #events: AccountEvents;
+  readonly #store: HistoryStore;
+  #queue: Queued[] = [];
+  #scheduled = false;
+
+  constructor(account: string, events: AccountEvents, store: HistoryStore) {
+    this.#account = account;
+    this.#events = events;
+    this.#store = store;
+  }
+
+  /** A message to the room, stored 'pending' first; the caller writes the stanza. */
+  compose(room: RoomState, body: string): { stanza: Element; record: ChatMessage } {
+    const id = randomUUID();
+    const now = Date.now();
+    const stored: NewMessage = {
+      account: this.#account,
+      kind: 'groupchat',
+      peer: room.room,
+      peerResource: room.nick,
+      direction: 'out',
+      type: 'chat',
+      messageId: id,
+      originId: id,
+      stanzaId: null,
+      body,
+      subject: null,
+      thread: null,
+      sentAt: now,
+      serverAt: null,
+      receivedAt: now,
+      state: 'pending',
+      error: null,
+    };
+    this.flush();
+    const { rowId } = this.#store.add(stored);
+    const stanza = xml(
+      'message',
+      { to: room.room, type: 'groupchat', id },
+      xml('body', {}, body),
+      xml('origin-id', { xmlns: NS_SID, id }),
+    );
+    return { stanza, record: this.#view({ ...stored, rowId }, false) };
+  }
+
+  /**
+   * A groupchat message from `room` (the caller checked it is one we are in). Returns what it was: a
+   * subject change (the room's subject is updated), a line, or nothing worth keeping.
+   */
+  handleGroupchat(
+    room: RoomState,
+    envelope: MessageEnvelope,
+    archived: ArchivedAt | null = null,
+  ): 'subject' | 'line' | 'none' {
+    const { from, fields } = envelope;
+    const nick = from?.resource ?? null;
+    // XEP-0045 §8.1: a subject without a body is the subject (also the last step of joining).
+    if (fields.subject !== null && fields.body === null) {
+      if (archived === null) room.subject = fields.subject.length === 0 ? null : fields.subject;
+      return 'subject';
+    }
+    if (fields.body === null) return 'none';
+    const ours = nick !== null && nick === room.nick;
+    const now = Date.now();
+    const mention =
+      !ours && archived === null && envelope.delay === null && mentionsNick(fields.body, room.nick);
+    if (mention) room.mentions++;
+    this.#enqueue({
+      message: {
+        account: this.#account,
+        kind: 'groupchat',
+        peer: room.room,
+        peerResource: nick,
+        direction: ours ? 'out' : 'in',
+        type: 'chat',
+        ...fields,
+        subject: null,
+        stanzaId: archived?.archiveId ?? envelope.roomStanzaId,
+        sentAt: envelope.delay,
+        serverAt: archived?.serverAt ?? null,
+        receivedAt: now,
+        state: ours ? 'sent' : 'received',
+        error: null,
+      },
+      mention,
+      reflection: ours,
+    });
+    return 'line';
+  }
+
+  /** A private message from an occupant of `room` (type chat from room/nick): kind 'private'. */
+  handlePrivate(envelope: MessageEnvelope): boolean {
+    const { from, fromBare, fields } = envelope;
+    if (!from?.resource || !fromBare || fields.body === null) return false;
+    const now = Date.now();
+    this.#enqueue({
+      message: {
+        account: this.#account,
+        kind: 'private',
+        peer: `${fromBare}/${from.resource}`,
+        peerResource: null,
+        direction: 'in',
+        type: 'chat',
+        ...fields,
+        stanzaId: envelope.roomStanzaId,
+        sentAt: envelope.delay,
+        serverAt: null,
+        receivedAt: now,
+        state: 'received',
+        error: null,
+      },
+      mention: false,
+      reflection: false,
+    });
+    return true;
+  }
+
+  /** An error from the room for a message we sent to it: that message is 'failed'. */
+  handleError(room: RoomState, envelope: MessageEnvelope): void {
+    if (!envelope.id) return;
+    this.flush();
+    const { condition, text } = stanzaError(envelope.message);
+    const failure = new EngineError('server-error', describeStanzaError(condition, text), { condition });
+    this.failSent(room.room, envelope.id, failure);
+  }
+
+  /** Our message `id` to `room` will not be confirmed: 'failed', with why. */
+  failSent(room: string, id: string, failure: EngineError): void {
+    const error = failure.toPayload();
+    const moved = this.#store.setState(
+      this.#account,
+      { messageId: id, peer: room, kind: 'groupchat', direction: 'out' },
+      'failed',
+      JSON.stringify({ message: error.message, condition: error.condition }),
+    );
+    if (moved) {
+      this.#events.emit('chat.failed', { failures: [{ account: this.#account, id, peer: room, error }] });
+    }
+  }
+
+  /** Our room messages still waiting for their reflection (a fresh session cannot match them any more). */
+  pending(): StoredMessage[] {
+    this.flush();
+    return this.#store.pending(this.#account).filter((m) => m.kind === 'groupchat');
+  }
+
+  /** The archive id of the newest message of `room` that has one (where a catch-up continues), or null. */
+  lastArchiveId(room: string): string | null {
+    this.flush();
+    const newest = this.#store.page(this.#account, room, { kind: 'groupchat', limit: 50 });
+    for (let i = newest.length - 1; i >= 0; i--) if (newest[i]!.stanzaId) return newest[i]!.stanzaId;
+    return null;
+  }
+
+  /** Writes what is queued, then shows what was new and moves reflected messages to 'sent'. */
+  flush(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    if (batch.length === 0) return;
+    this.#queue = [];
+    const results = this.#store.addMany(batch.map((q) => q.message));
+    const fresh: ChatMessage[] = [];
+    const sent: Array<{ account: string; peer: string; id: string; state: 'sent' }> = [];
+    results.forEach((result, i) => {
+      const { message, mention, reflection } = batch[i]!;
+      if (result.inserted) fresh.push(this.#view({ ...message, rowId: result.rowId }, mention));
+      else if (reflection && message.messageId) {
+        sent.push({ account: this.#account, peer: message.peer, id: message.messageId, state: 'sent' });
+      }
+    });
+    if (fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
+    if (sent.length > 0) this.#events.emit('chat.states', { updates: sent });
+  }
+
+  #enqueue(queued: Queued): void {
+    this.#queue.push(queued);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  #view(m: StoredMessage, mention: boolean): ChatMessage {
+    const view = chatMessageOf(m, true);
+    return mention ? { ...view, mention: true } : view;
+  }
+}
+
+/** Where an archived room message came from: its archive id and time. */
+export interface ArchivedAt {
+  archiveId: string;
+  serverAt: number | null;
+}

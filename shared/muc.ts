@@ -1,0 +1,146 @@
+// Group chat (XEP-0045) in the contract: the rooms an account is in, their occupants, and the commands to
+// join, leave, talk and moderate. contract.ts spreads `mucCommands` and `mucEvents` into its tables.
+// No import of schemas.ts: schemas.ts reads roomSchema from here for the snapshot, so this file stands alone.
+import { z } from 'zod';
+import { isBareJid, isValidJid } from './jid.ts';
+import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from './limits.ts';
+
+/** Rooms one account can be in at once, and occupants one room keeps (those past it are counted, not kept). */
+export const MAX_ROOMS = 100;
+export const MAX_OCCUPANTS = 10_000;
+/** Longest nick we send or keep (XEP-0045 gives none; a resourcepart is at most 1023 bytes). */
+export const MAX_NICK_CHARS = 256;
+
+const bareJid = z.string().max(2047).refine(isBareJid, { message: 'Not a valid bare XMPP address' });
+const anyJid = z.string().max(3071).refine(isValidJid, { message: 'Not a valid XMPP address' });
+const nickSchema = z.string().trim().min(1).max(MAX_NICK_CHARS);
+const reasonSchema = z.string().max(MAX_STATUS_CHARS).optional();
+
+export const mucRoleSchema = z.enum(['moderator', 'participant', 'visitor', 'none']);
+export type MucRole = z.infer<typeof mucRoleSchema>;
+export const mucAffiliationSchema = z.enum(['owner', 'admin', 'member', 'outcast', 'none']);
+export type MucAffiliation = z.infer<typeof mucAffiliationSchema>;
+
+/**
+ * Where we stand in a room. 'joining': the join presence went out (or a rejoin waits for the link); 'joined':
+ * the room sent our self-presence (status 110); the rest are final and say why we are out.
+ */
+export const roomStatusSchema = z.enum([
+  'joining',
+  'joined',
+  'left',
+  'kicked',
+  'banned',
+  'removed',
+  'destroyed',
+]);
+export type RoomStatus = z.infer<typeof roomStatusSchema>;
+
+export const roomSchema = z.object({
+  /** The room's bare JID. */
+  room: z.string(),
+  status: roomStatusSchema,
+  /** Why we are out (kick or ban reason, destroy reason, "membership revoked"...), in words; else null. */
+  reason: z.string().nullable(),
+  /** A destroyed room's alternate venue (its bare JID), when it named one. */
+  alternate: z.string().nullable(),
+  /** Our nick in the room (the service may have changed it: status 210). */
+  nick: z.string(),
+  role: mucRoleSchema,
+  affiliation: mucAffiliationSchema,
+  subject: z.string().nullable(),
+  /** disco#info features of the room (muc_passwordprotected, muc_membersonly, urn:xmpp:mam:2 ...). */
+  features: z.array(z.string()),
+  /** Occupants' real JIDs are shown to everyone (status 100 / muc_nonanonymous). */
+  nonAnonymous: z.boolean(),
+  /** The room is logged publicly (status 170). */
+  logging: z.boolean(),
+  /** Occupants now (including those past MAX_OCCUPANTS, which are counted but not listed). */
+  occupants: z.number().int().nonnegative(),
+  /** Live messages mentioning our nick since we joined. */
+  mentions: z.number().int().nonnegative(),
+});
+export type Room = z.infer<typeof roomSchema>;
+
+export const occupantSchema = z.object({
+  nick: z.string(),
+  role: mucRoleSchema,
+  affiliation: mucAffiliationSchema,
+  /** Their real JID, when the room shows it to us. */
+  jid: z.string().nullable(),
+  show: z.enum(['available', 'chat', 'away', 'xa', 'dnd']),
+  status: z.string().nullable(),
+  /** XEP-0421 occupant id, stable across nick changes, when the room offers it. */
+  occupantId: z.string().nullable(),
+});
+export type Occupant = z.infer<typeof occupantSchema>;
+
+const ok = z.object({ ok: z.literal(true) });
+const roomOnly = z.object({ account: bareJid, room: bareJid }).strict();
+
+/**
+ * Commands. 'muc.send' answers with the stored message (a ChatMessage: contract.ts checks that shape). Join
+ * errors are typed: 'nick-conflict' (with `suggestion`, a nick to try), 'password-required' (missing or
+ * wrong), 'members-only', 'banned', 'not-allowed' (the service refuses to create the room), 'room-full',
+ * 'not-found'.
+ */
+export function mucCommands<M extends z.ZodType>(chatMessage: M) {
+  return {
+    /** Joins (creating it as an instant room if it does not exist); answers once the room confirmed us. */
+    'muc.join': {
+      request: z
+        .object({
+          account: bareJid,
+          room: bareJid,
+          nick: nickSchema,
+          password: z.string().min(1).max(1024).optional(),
+        })
+        .strict(),
+      response: roomSchema,
+    },
+    'muc.leave': { request: roomOnly, response: ok },
+    /** A message to the room: 'pending' until the room reflects it back, then 'sent'. */
+    'muc.send': {
+      request: z
+        .object({ account: bareJid, room: bareJid, body: z.string().min(1).max(MAX_BODY_CHARS) })
+        .strict(),
+      response: chatMessage,
+    },
+    /** The rooms of the account (joined, joining, and those we were just put out of). */
+    'muc.rooms': {
+      request: z.object({ account: bareJid }).strict(),
+      response: z.object({ rooms: z.array(roomSchema) }),
+    },
+    /** The occupants of one room, complete (the events after it keep it current). */
+    'muc.occupants': {
+      request: roomOnly,
+      response: z.object({ occupants: z.array(occupantSchema) }),
+    },
+    /** Moderator: removes an occupant (role none), with a reason the room passes on. */
+    'muc.kick': {
+      request: z.object({ account: bareJid, room: bareJid, nick: nickSchema, reason: reasonSchema }).strict(),
+      response: ok,
+    },
+    /** Admin: bans an address (affiliation outcast). */
+    'muc.ban': {
+      request: z.object({ account: bareJid, room: bareJid, jid: anyJid, reason: reasonSchema }).strict(),
+      response: ok,
+    },
+  } as const;
+}
+
+export const mucEvents = {
+  /** Rooms that changed (latest per room wins within a batch); a final status is the room's last mention. */
+  'muc.rooms': z.object({ account: z.string(), rooms: z.array(roomSchema) }),
+  /**
+   * One room's occupants. `reset`: `upserts` is the complete list (sent when our self-presence says the list
+   * is complete, and again after a rejoin); otherwise upserts and removals by nick.
+   */
+  'muc.occupants': z.object({
+    account: z.string(),
+    room: z.string(),
+    reset: z.boolean(),
+    upserts: z.array(occupantSchema),
+    removed: z.array(z.string()),
+  }),
+} as const;
