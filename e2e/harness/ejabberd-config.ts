@@ -33,6 +33,8 @@ export interface EjabberdConfigInput {
   extraListeners: Array<Record<string, unknown>>;
   /** XMPP over WebSocket (RFC 7395) and XEP-0156 host-meta on this TLS port; none when absent or null. */
   httpsPort?: number | null;
+  /** mod_muc on this domain (see mucModule); none when absent or null. */
+  mucDomain?: string | null;
 }
 
 const HOST = '127.0.0.1';
@@ -75,8 +77,32 @@ function websocketListener(port: number): Record<string, unknown> {
   };
 }
 
+/** A limit no test reaches: ejabberd's defaults (200 occupants, 1,000 before presence is cut) are not ours. */
+const NO_LIMIT = 1_000_000;
+
+/**
+ * The MUC service, as the harness Prosody's (prosody.ts): every room archived (mod_mam answers MAM on the
+ * room JID when the room option `mam` is on), public and persistent, 20 messages of history, creation by
+ * local users only, no occupant limits or shapers. mod_disco lists the service in the host's disco#items.
+ */
+function mucModule(mucDomain: string): Record<string, unknown> {
+  return {
+    hosts: [mucDomain],
+    access_create: 'local',
+    access_persistent: 'all',
+    history_size: 20,
+    max_users: NO_LIMIT,
+    max_users_presence: NO_LIMIT,
+    max_user_conferences: NO_LIMIT,
+    user_message_shaper: 'none',
+    user_presence_shaper: 'none',
+    default_room_options: { mam: true, persistent: true, public: true, max_users: NO_LIMIT },
+  };
+}
+
 export function ejabberdConfig(c: EjabberdConfigInput): Record<string, unknown> {
   const https = c.httpsPort ?? null;
+  const muc = c.mucDomain ?? null;
   const base: Record<string, unknown> = {
     loglevel: c.debug ? 'debug' : 'info',
     hosts: [c.domain],
@@ -101,6 +127,9 @@ export function ejabberdConfig(c: EjabberdConfigInput): Record<string, unknown> 
     disable_sasl_mechanisms: ['digest-md5', 'x-oauth2'],
     // No federation: a stanza to another domain fails at once instead of waiting on DNS.
     s2s_access: 'none',
+    // Local users of the one host: mod_muc's access_create names this rule.
+    acl: { local: { user_regexp: '' } },
+    access_rules: { local: { allow: 'local' } },
     api_permissions: {
       'harness accounts': {
         from: ['mod_http_api'],
@@ -132,6 +161,7 @@ export function ejabberdConfig(c: EjabberdConfigInput): Record<string, unknown> 
       ...(https === null
         ? {}
         : { mod_host_meta: { websocket_url: `wss://${HOST}:${https}${WEBSOCKET_PATH}` } }),
+      ...(muc === null ? {} : { mod_muc: mucModule(muc) }),
     },
   };
   return merge(base, c.extraConfig);

@@ -92,6 +92,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   }
   const libs = erlLibs();
   const domain = options.domain ?? 'parley.test';
+  const mucDomain = options.muc === false ? null : `rooms.${domain}`;
   const user = await serviceUser('ejabberd');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-ejabberd-'));
   removeAtExit(dir);
@@ -127,6 +128,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
         extraConfig: options.extraConfig ?? {},
         extraListeners: options.extraListeners ?? [],
         httpsPort: ports.https,
+        mucDomain,
       }),
     );
     await chownTree(dir, user);
@@ -199,6 +201,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   const server: EjabberdServer = {
     kind: 'ejabberd',
     domain,
+    mucDomain,
     host: HOST,
     c2sPort: 0,
     directTlsPort: 0,

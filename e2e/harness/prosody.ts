@@ -82,6 +82,27 @@ interface ConfigInput {
   cert: IssuedCertificate;
   tlsProtocol: string | null;
   debug: boolean;
+  /** The MUC component's domain, or null for none. */
+  mucDomain: string | null;
+}
+
+/**
+ * The MUC service (XEP-0045) as a component beside the VirtualHost; a subdomain component, so the host's
+ * disco#items lists it. mod_muc 0.12 adds XEP-0421 occupant ids itself (muc/occupant_id.lib.lua, on by
+ * default); muc_mam archives every room (XEP-0313 on the room JID). Rooms are public (listed by the
+ * service's disco#items) and persistent (an emptied room keeps its JID, config and archive, so a test can
+ * leave and rejoin); new rooms stay locked until their owner configures them, as XEP-0045 §10.1 says. Only
+ * local users create rooms. No rate limits: Prosody 0.12's mod_muc has none, and mod_limits stays unloaded.
+ */
+function renderMucComponent(mucDomain: string): string {
+  return `
+Component ${lua(mucDomain)} "muc"
+  modules_enabled = { "muc_mam" }
+  restrict_room_creation = "local"
+  muc_room_default_public = true
+  muc_room_default_persistent = true
+  muc_log_expires_after = "never"
+`;
 }
 
 function renderConfig(c: ConfigInput): string {
@@ -127,7 +148,7 @@ ${c.extraConfig}
 
 VirtualHost ${lua(c.domain)}
   ssl = ${ssl}
-`;
+${c.mucDomain === null ? '' : renderMucComponent(c.mucDomain)}`;
 }
 
 /** Port conflicts and errors in Prosody's log (tab-separated: time, source, level, message). */
@@ -146,6 +167,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     );
   }
   const domain = options.domain ?? 'parley.test';
+  const mucDomain = options.muc === false ? null : `rooms.${domain}`;
   const user = await serviceUser('prosody');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-prosody-'));
   removeAtExit(dir);
@@ -182,6 +204,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         extraConfig: options.extraConfig ?? '',
         tlsProtocol: options.tlsProtocol ?? null,
         debug: Boolean(process.env.PARLEY_PROSODY_DEBUG),
+        mucDomain,
       }),
     );
     await chownTree(dir, user);
@@ -219,6 +242,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   const server: ProsodyServer = {
     kind: 'prosody',
     domain,
+    mucDomain,
     host: HOST,
     c2sPort: 0,
     directTlsPort: 0,

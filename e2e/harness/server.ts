@@ -35,11 +35,27 @@ export interface CommonServerOptions {
    * (Prosody's mod_websocket, ejabberd's ejabberd_http_ws): see XmppServer.websocketUrl.
    */
   websocket?: boolean;
+  /**
+   * Default true: a MUC service (XEP-0045) on `rooms.<domain>` with room archives (XEP-0313 on the room
+   * JID), public persistent rooms that local users may create, no rate limits; listed by the server's
+   * disco#items. On by default because it costs nothing measurable at start (rooms exist only once made)
+   * and a lab server has one; false leaves it out (XmppServer.mucDomain is then null).
+   */
+  muc?: boolean;
 }
 
 export interface XmppServer {
   readonly kind: ServerKind;
   domain: string;
+  /**
+   * The MUC service's domain (`rooms.<domain>`), or null when started with `muc: false`. Both servers:
+   * room archives (MAM on the room JID; Prosody's muc_mam, ejabberd's mod_mam with the room option `mam`),
+   * room history (20 messages), public persistent rooms, creation by local users only. XEP-0421 occupant
+   * ids: Prosody 0.12 only (its mod_muc has them built in; ejabberd has them from 23.10, not 23.01).
+   * Prosody locks a new room until its owner submits the configuration (an instant room is an empty
+   * submit); ejabberd 23.01 opens it at once.
+   */
+  mucDomain: string | null;
   host: '127.0.0.1';
   /** STARTTLS (RFC 6120) port. */
   c2sPort: number;
