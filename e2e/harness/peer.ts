@@ -8,6 +8,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { forgetTempDir, removeAtExit, terminate, track } from './exec.ts';
+import { mucCommands } from './peer-muc.ts';
+import type { MucCommands, MucPeerEvent } from './peer-muc.ts';
+
+export type { MucPeerEvent } from './peer-muc.ts';
 
 export interface PeerOptions {
   jid: string;
@@ -23,7 +27,9 @@ export interface PeerOptions {
   echo?: boolean;
 }
 
+/** What the peer reports; rooms and invitations are MucPeerEvents (peer-muc.ts), not 'message'/'presence'. */
 export type PeerEvent =
+  | MucPeerEvent
   | { type: 'online' }
   /** The server ended the stream (not our stop()); with its stream error condition when it sent one. */
   | { type: 'disconnected'; streamError: string | null }
@@ -64,7 +70,8 @@ export type PeerEvent =
 type EventOf<T extends PeerEvent['type']> = Extract<PeerEvent, { type: T }>;
 type RosterItems = EventOf<'roster'>['items'];
 
-export interface SlixmppPeer {
+/** A slixmpp peer: its events, its commands, and (MucCommands) group chat as occupant, moderator and owner. */
+export interface SlixmppPeer extends MucCommands {
   jid: string;
   /** Every event received so far, in order. */
   events: PeerEvent[];
@@ -299,6 +306,7 @@ export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPee
     setPresence: (show = null, status = null, priority = 0) =>
       command('setPresence', { show, status, priority }).then(none),
     getRoster: async () => (await command('getRoster')) as RosterItems,
+    ...mucCommands(command),
     stop,
   };
 }

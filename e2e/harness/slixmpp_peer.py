@@ -6,6 +6,7 @@ leave on stdout, everything else (slixmpp logging, diagnostics) goes to stderr.
 
 Run with /usr/bin/python3: Debian's python3-slixmpp is only visible to the system interpreter.
 Subscription handling is explicit (no auto-authorize / auto-subscribe) so tests see every request.
+Group chat (rooms, invitations, MAM queries) is the MucMixin of slixmpp_muc.py.
 """
 
 import argparse
@@ -18,8 +19,12 @@ import threading
 import xml.etree.ElementTree as ET
 
 import slixmpp
+from slixmpp.exceptions import IqError, IqTimeout
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
+
+sys.dont_write_bytecode = True  # importing slixmpp_muc must leave no __pycache__ in the source tree
+from slixmpp_muc import MucMixin, is_direct_invitation, is_mediated_invitation  # noqa: E402
 
 RECEIPTS_NS = 'urn:xmpp:receipts'
 MARKERS_NS = 'urn:xmpp:chat-markers:0'
@@ -42,7 +47,7 @@ def child_text(stanza, name):
     return el.text or ''
 
 
-class Peer(slixmpp.ClientXMPP):
+class Peer(MucMixin, slixmpp.ClientXMPP):
     def __init__(self, args):
         super().__init__(args.jid, args.password)
         self.args = args
@@ -57,6 +62,7 @@ class Peer(slixmpp.ClientXMPP):
         self.add_event_handler('message', self.on_message)
         self.add_event_handler('presence', self.on_presence)
         self.add_event_handler('roster_update', self.on_roster_update)
+        self.setup_muc(emit, MatchXPath, Callback)
         # slixmpp's 'message' event only covers messages with a body: XEP-0333 markers get their own handler.
         for name in MARKER_NAMES:
             self.register_handler(Callback(
@@ -111,6 +117,9 @@ class Peer(slixmpp.ClientXMPP):
     # --- events ----------------------------------------------------------------------------
 
     def on_message(self, msg):
+        # Room messages are reported as 'groupchat' events, invitations as 'invite' events (slixmpp_muc.py).
+        if msg.xml.get('type') == 'groupchat' or is_mediated_invitation(msg) or is_direct_invitation(msg):
+            return
         origin = msg.xml.find('{%s}origin-id' % SID_NS)
         body = child_text(msg, 'body')
         thread = child_text(msg, 'thread')
@@ -142,6 +151,9 @@ class Peer(slixmpp.ClientXMPP):
     def on_presence(self, pres):
         # slixmpp's pres['type'] folds <show/> into the type; report the wire type instead.
         ptype = pres.xml.get('type') or 'available'
+        if self.is_room_presence(pres):
+            self.on_room_presence(pres, ptype)
+            return
         if ptype == 'available' and pres['from'] == self.boundjid:
             self.own_presence.set()
         emit({
@@ -209,7 +221,10 @@ class Peer(slixmpp.ClientXMPP):
             self.stopping = True
             self.disconnect()
         else:
-            raise ValueError('unknown command %r' % name)
+            handled, result = await self.run_muc_command(name, cmd)
+            if not handled:
+                raise ValueError('unknown command %r' % name)
+            return result
         return None
 
     async def handle_line(self, line):
@@ -223,6 +238,10 @@ class Peer(slixmpp.ClientXMPP):
             result = await self.run_command(cmd)
             if result is not None:
                 ack['result'] = result
+        except IqError as err:
+            ack['error'] = 'IqError: %s %s' % (err.iq['error']['condition'], err.iq['error']['text'] or '')
+        except IqTimeout:
+            ack['error'] = 'IqTimeout: no answer'
         except Exception as err:  # report every failure to the waiting promise
             log.exception('command failed')
             ack['error'] = '%s: %s' % (type(err).__name__, err)
