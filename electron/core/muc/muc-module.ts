@@ -102,6 +102,12 @@ function create(context: AccountContext) {
       room.features = parseRoomInfo(await link.iq.request('get', room.room, discoInfoRequest())).features;
     } catch (error) {
       const failure = toEngineError(error);
+      // A room always answers disco#info; a refusal means a contact or a server that is no room.
+      if (failure.code === 'server-error') {
+        throw new EngineError('not-found', 'That address is not a group chat room.', {
+          condition: failure.condition,
+        });
+      }
       if (failure.condition !== 'item-not-found') throw failure;
     }
     return sendJoin(link, room);
@@ -184,8 +190,9 @@ function create(context: AccountContext) {
     switch (envelope.type) {
       case 'groupchat': {
         if (room.out) return 'consumed';
-        const before = room.subject;
-        if (messages.handleGroupchat(room, envelope) === 'subject' && room.subject !== before) emitRoom(room);
+        const { subject, mentions } = room;
+        messages.handleGroupchat(room, envelope);
+        if (room.subject !== subject || room.mentions !== mentions) emitRoom(room);
         return 'consumed';
       }
       case 'error':
