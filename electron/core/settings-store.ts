@@ -16,6 +16,11 @@ export interface AccountSettings {
   passwordBackend: 'keychain' | 'safe-storage' | null;
   /** Signed in when the app last ran and not signed out since: signed in again at start. */
   keepSignedIn: boolean;
+  /**
+   * Message requests the user dismissed: stranger's bare JID -> when (ms). Their older messages are not a
+   * request again at the next start; a newer one is. Bounded (chat/request-memory.ts).
+   */
+  dismissedRequests: Record<string, number>;
 }
 
 /** How an account signed in last; files from before WebSocket lack the last two (TCP, then). */
@@ -48,6 +53,7 @@ const DEFAULT_ACCOUNT: AccountSettings = {
   connection: null,
   passwordBackend: null,
   keepSignedIn: false,
+  dismissedRequests: {},
 };
 
 /** Writes through a temp file and a rename, so a crash never leaves a half-written file. */

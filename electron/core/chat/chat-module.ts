@@ -16,6 +16,7 @@ import { NS_DELAY, NS_SID } from '../xmpp/ns.ts';
 import { overServerLimit } from '../xmpp/stream-limits.ts';
 import { Chats, type StateUpdate } from './chat.ts';
 import { StrangerInbox } from './strangers.ts';
+import { rememberDismissal, requestsFromHistory } from './request-memory.ts';
 
 /** The 'sent' update for a message stanza we wrote, or none for anything else. */
 function sentUpdate(stanza: Element): StateUpdate[] {
@@ -44,7 +45,8 @@ function create(context: AccountContext) {
   const { account } = context;
   const ownDomain = parseJid(account).domain;
   const isContact = (jid: string): boolean => context.module<RosterModule>('roster').roster.contacts.has(jid);
-  const strangers = new StrangerInbox(isContact);
+  const strangers = new StrangerInbox(isContact, (peer) => context.history.hasOutgoing(account, peer));
+  const notStranger = (peer: string): boolean => peer === account || peer === ownDomain || isContact(peer);
 
   /** The list goes out once per turn of the event loop however many messages a flood brings. */
   let announced = strangers.version;
@@ -61,7 +63,7 @@ function create(context: AccountContext) {
 
   // Our own server (announcements) and our own address are never strangers.
   const admit = (peer: string, text: string | null, at: number): boolean => {
-    if (peer === account || peer === ownDomain || isContact(peer)) return true;
+    if (notStranger(peer)) return true;
     const kept = strangers.admit(peer, text, at);
     announceRequests();
     return kept;
@@ -73,6 +75,7 @@ function create(context: AccountContext) {
   const dismiss = (peer: string): void => {
     strangers.forget(peer);
     announceRequests();
+    void rememberDismissal(context.settings, account, peer, Date.now()).catch(() => undefined);
   };
 
   /**
@@ -104,6 +107,12 @@ function create(context: AccountContext) {
     strangers,
     dismiss,
     features: [NS_SID, NS_DELAY],
+    // The requests left waiting at the last run (the cached roster is being shown meanwhile: contacts among
+    // them leave the list as soon as it is).
+    beforeConnect: () => {
+      strangers.restore(requestsFromHistory(context.history, context.settings, account, notStranger));
+      announceRequests();
+    },
     handlers: [
       {
         kind: 'message',

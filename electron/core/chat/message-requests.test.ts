@@ -3,6 +3,9 @@
 // (XEP-0191, enforced by the server) ends a request. A contact's messages are never a request.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { xml } from '@xmpp/xml';
 import type { EngineEvent, EventPayload } from '../../../shared/contract.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
@@ -111,6 +114,54 @@ describe(`message requests against ${serverKind()}`, () => {
       ['from a stranger'],
       'kept in the history',
     );
+  });
+
+  test('requests survive a restart; dismissed ones stay dismissed until a newer message; answered ones go', async (t) => {
+    const acc = await scenario.account('req-restart');
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-requests-'));
+    t.after(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await scenario.engine(acc, { dataDir });
+    const [eve, mallory, trent] = await Promise.all([
+      stranger('req-r-eve'),
+      stranger('req-r-mallory'),
+      stranger('req-r-trent'),
+    ]);
+    for (const body of ['one', 'two', 'three']) await say(eve, acc.jid, `eve ${body}`);
+    await say(mallory, acc.jid, 'mallory one');
+    await say(trent, acc.jid, 'trent one');
+    await requests(first, 0, (r) => r.requests.length === 3 && r.requests.some((q) => q.count === 3));
+    assert.ok((await first.engine.invoke('chat.dismissRequest', { account: acc.jid, peer: mallory.jid })).ok);
+    assert.ok((await first.engine.invoke('chat.send', { account: acc.jid, to: trent.jid, body: 'hi' })).ok);
+    await requests(first, 0, (r) => r.requests.length === 1);
+    await first.dispose();
+
+    // The next start, before and after signing in: eve is still waiting, with her three messages.
+    const second = await scenario.engine(acc, { dataDir });
+    const listed = (await snapshot(second)).messageRequests ?? [];
+    assert.deepEqual(
+      listed.map((r) => [r.jid, r.count, r.preview]),
+      [[eve.jid, 3, 'eve three']],
+    );
+    // Mallory writes again: a request again, counting only the new message. Trent, answered, is a chat.
+    const since = second.events.length;
+    await say(mallory, acc.jid, 'mallory two');
+    await say(trent, acc.jid, 'trent two');
+    const again = await requests(second, since, (r) => r.requests.some((q) => q.jid === mallory.jid));
+    assert.deepEqual(
+      again.requests.map((r) => [r.jid, r.count]).sort(),
+      [
+        [eve.jid, 3],
+        [mallory.jid, 1],
+      ].sort(),
+    );
+    await second.waitForEvent(
+      (e) => e.event === 'chat.messages' && e.payload.messages.some((m) => m.body === 'trent two'),
+    );
+    const trentMessage = second.events
+      .flatMap((e) => (e.event === 'chat.messages' ? e.payload.messages : []))
+      .find((m) => m.body === 'trent two');
+    assert.equal(trentMessage?.request, undefined, 'an answered stranger writes in a conversation');
+    await second.dispose();
   });
 
   test('blocking a stranger (XEP-0191) ends the request and the server refuses their messages', async () => {

@@ -71,3 +71,25 @@ test('previews are cut; the version moves on every change, so the list goes out 
   inbox.forget('eve@x.example');
   assert.ok(inbox.version > v1);
 });
+
+test('restored requests keep the caps; someone we wrote to in an earlier run is a conversation', () => {
+  const inbox = new StrangerInbox(
+    () => false,
+    (jid) => jid === 'old-friend@x.example',
+  );
+  inbox.restore(
+    Array.from({ length: MAX_REQUESTS + 50 }, (_, i) => ({
+      jid: `s${i}@x.example`,
+      count: 5_000,
+      preview: 'y'.repeat(10_000),
+      at: 10_000 - i,
+    })),
+  );
+  const listed = inbox.list();
+  assert.equal(listed.length, MAX_REQUESTS);
+  assert.ok(listed.every((r) => r.count === MAX_EACH && r.preview!.length === STRANGER_LIMITS.previewChars));
+  assert.equal(inbox.more, 0, 'restoring counts nothing as not kept');
+  assert.equal(inbox.admit('old-friend@x.example', 'hello again', 20_000), true);
+  assert.equal(inbox.waiting('old-friend@x.example'), false);
+  assert.ok(inbox.answered('old-friend@x.example'));
+});

@@ -28,8 +28,32 @@ export class StrangerInbox {
   #version = 0;
   #purgedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(isContact: (jid: string) => boolean) {
+  /** Whether we ever wrote to `peer` (the history): a conversation from an earlier run, not a request. */
+  readonly #wroteTo: (jid: string) => boolean;
+
+  constructor(isContact: (jid: string) => boolean, wroteTo: (jid: string) => boolean = () => false) {
     this.#isContact = isContact;
+    this.#wroteTo = wroteTo;
+  }
+
+  /**
+   * The requests that were waiting when Parley last ran (request-memory.ts), newest first: listed again,
+   * within the caps, ahead of anything that arrives now. Not counted as new messages.
+   */
+  restore(requests: readonly MessageRequest[]): void {
+    for (const request of requests) {
+      if (this.#requests.size >= STRANGER_LIMITS.requests) break;
+      if (this.#requests.has(request.jid) || this.#answered.has(request.jid)) continue;
+      const kept = ownText(request.jid);
+      this.#requests.set(kept, {
+        jid: kept,
+        count: Math.min(request.count, STRANGER_LIMITS.messagesEach),
+        preview:
+          request.preview === null ? null : ownText(request.preview.slice(0, STRANGER_LIMITS.previewChars)),
+        at: request.at,
+      });
+      this.#version++;
+    }
   }
 
   /** Messages not kept this session (over the caps). */
@@ -58,8 +82,12 @@ export class StrangerInbox {
    */
   admit(peer: string, preview: string | null, at: number): boolean {
     if (this.#answered.has(peer)) return true;
-    this.#version++;
     let request = this.#requests.get(peer);
+    if (!request && this.#wroteTo(peer)) {
+      this.answer(peer); // we wrote to them in an earlier run: theirs is a conversation
+      return true;
+    }
+    this.#version++;
     if (!request) {
       if (this.#requests.size >= STRANGER_LIMITS.requests && at - this.#purgedAt >= PURGE_EVERY_MS) {
         // Full: someone listed may have been added as a contact since (checked at most once a second, so a

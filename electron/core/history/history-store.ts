@@ -271,6 +271,35 @@ export class HistoryStore {
   }
 
   /** The archive id (stanza-id) of the newest message seen for this account, by server time: MAM catch-up. */
+  /**
+   * One-to-one chats of `account` we never wrote in (strangers' message requests, or contacts we never
+   * answered), newest first, at most `limit`: when their newest message arrived, how many there are, the text
+   * of the newest. One pass over the account's messages (run once per start).
+   */
+  unansweredChats(
+    account: string,
+    limit: number,
+  ): Array<{ peer: string; count: number; at: number; preview: string | null }> {
+    const accountId = this.#accountId(account, false);
+    if (accountId === null) return [];
+    return this.#sql.unansweredChats!.all(accountId, limit).map((row) => ({
+      ...(row as { peer: string; count: number; at: number; preview: string | null }),
+    }));
+  }
+
+  /** Messages from `peer` (a one-to-one chat) received after `at`. */
+  inboundSince(account: string, peer: string, at: number): number {
+    const accountId = this.#accountId(account, false);
+    if (accountId === null) return 0;
+    return (this.#sql.inboundSince!.get(accountId, peer, at) as { n: number }).n;
+  }
+
+  /** Whether we ever wrote to `peer` in a one-to-one chat (an indexed lookup). */
+  hasOutgoing(account: string, peer: string): boolean {
+    const accountId = this.#accountId(account, false);
+    return accountId !== null && this.#sql.hasOutgoing!.get(accountId, peer) !== undefined;
+  }
+
   lastStanzaId(account: string): string | null {
     const row = this.#sql.lastStanzaId!.get(account) as { id: string | null } | undefined;
     return row?.id ?? null;

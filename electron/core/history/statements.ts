@@ -97,6 +97,24 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
        ORDER BY m.sort_key ASC LIMIT :limit`,
     ),
     chatOfRow: p('SELECT chat_id AS chatId FROM messages WHERE id = ? AND account_id = ?'),
+    // One-to-one chats we never wrote in, newest first: strangers' message requests when Parley last ran.
+    unansweredChats: p(
+      `SELECT c.peer AS peer, count(*) AS count, max(m.received_at) AS at,
+         (SELECT coalesce(body, subject) FROM messages WHERE chat_id = c.id ORDER BY sort_key DESC LIMIT 1)
+           AS preview
+       FROM chats c JOIN messages m ON m.chat_id = c.id
+       WHERE c.account_id = ? AND c.kind = 'chat'
+       GROUP BY c.id HAVING sum(m.direction = 'out') = 0
+       ORDER BY at DESC LIMIT ?`,
+    ),
+    inboundSince: p(
+      `SELECT count(*) AS n FROM messages m JOIN chats c ON c.id = m.chat_id
+       WHERE c.account_id = ? AND c.kind = 'chat' AND c.peer = ? AND m.direction = 'in' AND m.received_at > ?`,
+    ),
+    hasOutgoing: p(
+      `SELECT 1 AS yes FROM messages m JOIN chats c ON c.id = m.chat_id
+       WHERE c.account_id = ? AND c.kind = 'chat' AND c.peer = ? AND m.direction = 'out' LIMIT 1`,
+    ),
     search: p(
       `${SELECT},
          snippet(messages_fts, 0, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16) AS bodySnippet,
