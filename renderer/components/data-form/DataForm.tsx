@@ -191,7 +191,7 @@ function Field({ id, field, values, problem, onChange }: FieldProps) {
   switch (field.type) {
     case 'boolean':
       return (
-        <div className={invalidClass}>
+        <div className={`${invalidClass} df-boolean`}>
           <label className="check" htmlFor={id}>
             <input
               id={id}
