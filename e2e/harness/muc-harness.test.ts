@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SlixmppPeer } from './peer.ts';
 import type { RoomConfig } from './peer-muc.ts';
-import { uid, useServerScenario } from './scenario.ts';
+import { useServerScenario } from './scenario.ts';
 
 const MAM = 'urn:xmpp:mam:2';
 const OCCUPANT_ID = 'urn:xmpp:occupant-id:0';
@@ -18,7 +18,7 @@ describe('harness MUC service and slixmpp room peers', () => {
     assert.ok(muc, 'the harness server runs a MUC service by default');
     return muc;
   };
-  const newRoom = (): string => `room-${uid()}@${service()}`;
+  const newRoom = (): string => scenario.room();
   const bare = (jid: string | null): string | undefined => jid?.split('/')[0];
 
   /** An owner and a second occupant in a fresh instant room. */
@@ -43,6 +43,25 @@ describe('harness MUC service and slixmpp room peers', () => {
     const info = await peer.discoInfo(service());
     assert.ok(info.identities.some((i) => i.category === 'conference' && i.type === 'text'));
     assert.ok(info.features.includes('http://jabber.org/protocol/muc'));
+  });
+
+  test('a new room: 201 to its creator, locked on Prosody until configured, then listed by the service', async () => {
+    const [alice, bob] = await Promise.all([scenario.peer('alice'), scenario.peer('bob')]);
+    const room = newRoom();
+    const joined = await alice.joinRoom(room, 'alice');
+    assert.deepEqual(joined.statusCodes, [110, 201]);
+    assert.deepEqual([joined.role, joined.affiliation], ['moderator', 'owner']);
+    if (scenario.server.kind === 'prosody') {
+      // XEP-0045 §10.1.1: no one else enters before the owner has configured the room.
+      await assert.rejects(bob.joinRoom(room, 'bob'), /item-not-found/);
+      await alice.configureRoom(room, {});
+    }
+    await bob.joinRoom(room, 'bob');
+    const listed = await bob.discoItems(service());
+    assert.ok(
+      listed.some((i) => i.jid === room),
+      `rooms are public: ${JSON.stringify(listed)}`,
+    );
   });
 
   test("two occupants see each other's messages with the room's stanza-id; the room offers MAM", async () => {
@@ -182,6 +201,9 @@ describe('harness MUC service and slixmpp room peers', () => {
     const subject = await bob.waitFor('subject', (s) => s.subject === 'Today: the harness');
     assert.equal(subject.nick, 'alice');
 
+    await assert.rejects(bob.changeNick(room, 'alice'), /conflict/);
+    const carol = await scenario.peer('carol');
+    await assert.rejects(carol.joinRoom(room, 'alice'), /conflict/);
     const renamed = await bob.changeNick(room, 'robert');
     assert.equal(renamed.nick, 'robert');
     const left = await alice.waitFor(

@@ -34,6 +34,8 @@ export interface ServerScenario {
   engine(who: string | ScenarioAccount, opts?: StartEngineOptions): Promise<EngineClient>;
   /** A slixmpp peer online as `who` (an existing account or a fresh one with that prefix). Stopped after the suite. */
   peer(who: string | ScenarioAccount, opts?: ScenarioPeerOptions): Promise<SlixmppPeer>;
+  /** A fresh room JID (`<prefix>-<uid>@<mucDomain>`) on the server's MUC service; the room is not made. */
+  room(prefix?: string): string;
 }
 
 /** 8 random hex digits: unique enough for account and contact names within a run. */
@@ -99,6 +101,11 @@ export function useServerScenario(options: ServerOptions = {}): ServerScenario {
       });
       cleanups.push(() => p.stop());
       return p;
+    },
+    room(prefix = 'room') {
+      const muc = running().mucDomain;
+      if (!muc) throw new Error('the scenario server has no MUC service (started with muc: false)');
+      return `${prefix}-${uid()}@${muc}`;
     },
   };
 }
