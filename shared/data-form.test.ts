@@ -94,12 +94,15 @@ describe('data-form model', () => {
       'muc#roomconfig_presencebroadcast': ['moderator', 'owner'],
     };
     const problems = validate(roomConfig, values);
-    assert.deepEqual({ ...problems }, {
-      'muc#roomconfig_roomname': { kind: 'required' },
-      'muc#roomconfig_roomadmins': { kind: 'jid', value: 'not an@@address' },
-      'muc#roomconfig_whois': { kind: 'not-an-option', value: 'everyone' },
-      'muc#roomconfig_presencebroadcast': { kind: 'not-an-option', value: 'owner' },
-    });
+    assert.deepEqual(
+      { ...problems },
+      {
+        'muc#roomconfig_roomname': { kind: 'required' },
+        'muc#roomconfig_roomadmins': { kind: 'jid', value: 'not an@@address' },
+        'muc#roomconfig_whois': { kind: 'not-an-option', value: 'everyone' },
+        'muc#roomconfig_presencebroadcast': { kind: 'not-an-option', value: 'owner' },
+      },
+    );
     assert.equal(describeProblem(problems['muc#roomconfig_roomname']!), 'This field is required.');
     assert.match(describeProblem(problems['muc#roomconfig_roomadmins']!), /not a valid XMPP address/);
 
@@ -139,6 +142,16 @@ describe('data-form model', () => {
     assert.equal(check('ten')?.kind, 'datatype');
     assert.equal(describeProblem(check('0')!), 'Enter a value from 1 to 1000.');
     assert.equal(describeProblem(check('ten')!), '“ten” is not a whole number.');
+
+    // The bounds come from the form's sender: a 10,000-digit one is cut in the sentence.
+    const huge = formField({
+      var: 'h',
+      type: 'text-single',
+      validation: rule({ datatype: 'xs:integer', method: 'range', min: '9'.repeat(10_000), max: null }),
+    });
+    const hugeProblem = validate(form(huge), { h: ['1'] }).h;
+    assert.equal(hugeProblem?.kind, 'range');
+    assert.ok(describeProblem(hugeProblem!).length < 100);
 
     const byte = formField({ var: 'b', type: 'text-single', validation: rule({ datatype: 'xs:byte' }) });
     assert.deepEqual(validate(form(byte), { b: ['127'] }), {});

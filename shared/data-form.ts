@@ -334,9 +334,11 @@ export function describeProblem(problem: FieldProblem): string {
       return `“${shorten(problem.value)}” is not ${DATATYPE_NAMES[problem.datatype] ?? 'valid here'}.`;
     case 'range':
       if (problem.min !== null && problem.max !== null) {
-        return `Enter a value from ${problem.min} to ${problem.max}.`;
+        return `Enter a value from ${shorten(problem.min)} to ${shorten(problem.max)}.`;
       }
-      return problem.min !== null ? `Enter ${problem.min} or more.` : `Enter ${problem.max} or less.`;
+      return problem.min !== null
+        ? `Enter ${shorten(problem.min)} or more.`
+        : `Enter ${shorten(problem.max!)} or less.`;
   }
 }
 

@@ -206,7 +206,8 @@ function Field({ id, field, values, problem, onChange }: FieldProps) {
           {extras}
         </div>
       );
-    case 'list-multi':
+    case 'list-multi': {
+      const chosen = new Set(values);
       return (
         <fieldset className={`${invalidClass} df-group`} {...a11y}>
           <legend>
@@ -218,7 +219,7 @@ function Field({ id, field, values, problem, onChange }: FieldProps) {
               <label key={i} className="check">
                 <input
                   type="checkbox"
-                  checked={values.includes(option.value)}
+                  checked={chosen.has(option.value)}
                   onChange={(e) =>
                     onChange(
                       e.target.checked ? [...values, option.value] : values.filter((v) => v !== option.value),
@@ -232,6 +233,7 @@ function Field({ id, field, values, problem, onChange }: FieldProps) {
           {extras}
         </fieldset>
       );
+    }
     case 'list-single':
       if (
         field.validation?.method !== 'open' &&
