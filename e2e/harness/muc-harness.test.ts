@@ -113,6 +113,18 @@ describe('harness MUC service and slixmpp room peers', () => {
       last.messages.map((m) => m.body),
       ['three'],
     );
+    assert.equal(last.first, live[2], "a page's ids are the archive ids");
+    const previous = await bob.queryArchive(room, { max: 1, before: last.first! });
+    assert.deepEqual(
+      previous.messages.map((m) => m.body),
+      ['two'],
+      'walked back one page',
+    );
+    const next = await bob.queryArchive(room, { max: 5, after: previous.last! });
+    assert.deepEqual(
+      next.messages.map((m) => m.body),
+      ['three'],
+    );
 
     // History on join (the room's own, not the archive) comes with a delay from the room.
     const carol = await scenario.peer('carol');
