@@ -38,6 +38,8 @@ export const JOIN_TIMEOUT_MS = 30_000;
 /** Rooms rejoined at once after a fresh session, and the pause between groups (no storm after a wake). */
 export const REJOIN_AT_ONCE = 4;
 export const REJOIN_SPACING_MS = 250;
+/** After a room service announced its shutdown (332), when to try its rooms again if our link stayed up. */
+export const REJOIN_AFTER_SHUTDOWN_MS = 15_000;
 
 interface PendingJoin {
   resolve(room: Room): void;
@@ -177,6 +179,11 @@ function create(context: AccountContext) {
         emitRoom(room);
         settleJoin(room.room, new EngineError('not-found', room.reason ?? 'The room did not let you in.'));
         break;
+      case 'shutdown':
+        emitOccupants(room, { reset: true, upserts: [], removed: [] });
+        emitRoom(room);
+        scheduleRejoin();
+        break;
       case 'ignored':
         break;
     }
@@ -230,6 +237,24 @@ function create(context: AccountContext) {
     }
   };
 
+  /**
+   * A room service that shut down while our link stays up (a MUC component restarted): try again after a
+   * while. When the whole server restarts, the link drops and the fresh session rejoins anyway.
+   */
+  let rejoinTimer: NodeJS.Timeout | null = null;
+  const scheduleRejoin = (): void => {
+    if (rejoinTimer) return;
+    rejoinTimer = setTimeout(
+      () => {
+        rejoinTimer = null;
+        const link = context.link();
+        if (link?.isOpen && context.ready()) void rejoinAll(link);
+      },
+      REJOIN_AFTER_SHUTDOWN_MS * (0.5 + Math.random()),
+    );
+    rejoinTimer.unref();
+  };
+
   const selfPing = async (): Promise<void> => {
     const link = context.link();
     if (!link || !context.ready()) return;
@@ -257,6 +282,8 @@ function create(context: AccountContext) {
   const stopPing = (): void => {
     if (pingTimer) clearTimeout(pingTimer);
     pingTimer = null;
+    if (rejoinTimer) clearTimeout(rejoinTimer);
+    rejoinTimer = null;
   };
 
   const roomOf = (jid: string): RoomState => {

@@ -137,8 +137,6 @@ for (const [codes, status, reason] of [
   [[301], 'banned', 'spam'],
   [[321], 'removed', 'spam'],
   [[322], 'removed', 'spam'],
-  [[332], 'removed', 'spam'],
-  [[], 'left', 'spam'],
 ] as const) {
   test(`self unavailable with ${codes.join(',') || 'no code'}: ${status}`, () => {
     const room = joinedRoom();
@@ -158,6 +156,24 @@ for (const [codes, status, reason] of [
     );
   });
 }
+
+test('a self-unavailable we did not ask for, without a code: dropped, joining again', () => {
+  const room = joinedRoom();
+  const outcome = room.handlePresence(presence('me', { type: 'unavailable', statuses: [110] }), 'me');
+  assert.deepEqual(outcome, { kind: 'shutdown' });
+  assert.equal(room.status, 'joining');
+  assert.equal(room.reason, 'The room service dropped you.');
+});
+
+test('332 (the service shut down): out for now, joining again', () => {
+  const room = joinedRoom();
+  const outcome = room.handlePresence(presence('me', { type: 'unavailable', statuses: [110, 332] }), 'me');
+  assert.deepEqual(outcome, { kind: 'shutdown' });
+  assert.equal(room.status, 'joining');
+  assert.equal(room.reason, 'The room service shut down.');
+  assert.equal(room.occupants.size, 0);
+  assert.equal(room.handlePresence(presence('me', { statuses: [110] }), 'me').kind, 'joined');
+});
 
 test('removed without a reason still says why', () => {
   const room = joinedRoom();

@@ -37,7 +37,9 @@ export type PresenceOutcome =
   /** Our own nick, role or affiliation changed while joined; `removed`: our old nick after a 303. */
   | { kind: 'self'; upsert: Occupant | null; removed: string | null }
   /** We are out of the room (see `status` and `reason`). */
-  | { kind: 'out' };
+  | { kind: 'out' }
+  /** The service shut down (332) or dropped us unasked: out for now, 'joining' again when it is back. */
+  | { kind: 'shutdown' };
 
 const SHOWS: ReadonlySet<string> = new Set(['chat', 'away', 'xa', 'dnd']);
 
@@ -205,8 +207,18 @@ export class RoomState {
       this.#leave('removed', reason ?? 'Your membership changed.');
     else if (statuses.has(STATUS.membersOnly))
       this.#leave('removed', reason ?? 'The room is members-only now.');
-    else if (statuses.has(STATUS.shutdown)) this.#leave('removed', reason ?? 'The room service shut down.');
-    else this.#leave('left', reason);
+    else if (statuses.has(STATUS.shutdown)) {
+      // The service is going down (a restart, most often): not our choice, so the room is joined again.
+      this.rejoin();
+      this.reason = ownTextOrNull(reason) ?? 'The room service shut down.';
+      return { kind: 'shutdown' };
+    } else {
+      // A plain self-unavailable we did not ask for (muc.leave forgets the room before the room answers):
+      // the service dropped us (Prosody says nothing more when it restarts). Joined again when possible.
+      this.rejoin();
+      this.reason = ownTextOrNull(reason) ?? 'The room service dropped you.';
+      return { kind: 'shutdown' };
+    }
     return { kind: 'out' };
   }
 
