@@ -25,6 +25,7 @@ import type { ReadContext } from './chats.ts';
 import { chatId, conversationId, parseConversationId } from './conversation.ts';
 import { DisplayedMarks, chatVisible } from './displayed.ts';
 import { NARROW_QUERY, seenChat, useUi } from './ui.ts';
+import { applyRoomSnapshot, registerRoomEvents } from '../features/rooms/rooms-sync.ts';
 
 export function readContext(): ReadContext {
   const ui = useUi.getState();
@@ -134,6 +135,7 @@ export async function applySnapshot(
   usePresence.getState().retain(known);
   useRequests.getState().retain(known);
   useMessageRequests.getState().retain(known);
+  applyRoomSnapshot(accounts);
   const rest: Array<{ account: string; parts: Contact[][]; applied: AccountRoster | undefined }> = [];
   for (const snap of accounts) {
     const [first = [], ...more] = resetParts(snap.roster, options.yieldTask ? part : Infinity);
@@ -193,6 +195,7 @@ export function startSync(): void {
   covered('chat.requests', ({ account, requests, more }) =>
     useMessageRequests.getState().setRequests(account, requests, more),
   );
+  registerRoomEvents(covered, (event, handler) => bridge.on(event, handler));
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 
   bridge.on('chat.messages', ({ messages }) => {
