@@ -28,7 +28,8 @@ before(async () => {
     engine,
     rendererDir: path.join(dir, 'renderer'),
     helloTimeoutMs: 300,
-    releaseGraceMs: 300,
+    // Long enough that a reopen on a loaded machine still lands inside it (300 ms flaked there).
+    releaseGraceMs: 1_500,
   });
   origin = `http://127.0.0.1:${host.port}`;
   main = await openBridge();
@@ -284,7 +285,7 @@ test("every page hears which chats are popped out: when a chat's window opens, a
   pop.close();
   await new Promise((resolve) => setTimeout(resolve, 50));
   const reloaded = await openBridge(token);
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  await new Promise((resolve) => setTimeout(resolve, 1_800)); // past the grace: nothing was held back
   main.off('message', listen);
   assert.deepEqual(heard, [], 'a reloading pop-out does not hand its chat back');
   // Docked: its window says so before it closes, and every page hears the chat is back.

@@ -9,10 +9,11 @@ import { describeStanzaError } from '../errors.ts';
 import type { SlixmppPeer } from '../../../e2e/harness/peer.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { sleep, snapshot, useServerScenario } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe('chat against Prosody', () => {
+describe(`chat against ${serverKind()}`, () => {
   const scenario = useServerScenario();
   const { engine } = scenario;
   // Peers here sit on a known resource unless a test picks another: one test addresses `${jid}/desk`.
