@@ -72,10 +72,12 @@ function create(context: AccountContext) {
     admit,
     waiting: (peer) => strangers.waiting(peer),
   });
+  /** The last dismissal's settings write: the command answers once it is on disk. */
+  let remembering: Promise<void> = Promise.resolve();
   const dismiss = (peer: string): void => {
     strangers.forget(peer);
     announceRequests();
-    void rememberDismissal(context.settings, account, peer, Date.now()).catch(() => undefined);
+    remembering = rememberDismissal(context.settings, account, peer, Date.now()).catch(() => undefined);
   };
 
   /**
@@ -176,6 +178,7 @@ function create(context: AccountContext) {
       },
       'chat.dismissRequest': async ({ peer }) => {
         dismiss(peer);
+        await remembering;
         return OK;
       },
     },
