@@ -193,13 +193,15 @@ export class AccountRuntime {
   async signOut(): Promise<void> {
     this.#ended = true;
     await this.#closeSession();
+    this.#endSession();
     for (const module of this.modules) await module.dispose?.();
     this.#setState(OFFLINE);
   }
 
   /**
    * The user chose Offline: unavailable presence and the stream closed, but the account stays (its roster,
-   * chats and the password in memory), and nothing reconnects until goOnline().
+   * chats and the password in memory), and nothing reconnects until goOnline(). Modules keep their state, as
+   * over a dropped link (no onSessionEnd): the next session is a fresh one that picks up from there.
    */
   async goOffline(): Promise<void> {
     if (this.#ended || this.#paused) return;
@@ -248,7 +250,6 @@ export class AccountRuntime {
       await session.close();
       link?.iq.failAll();
     }
-    this.#endSession();
   }
 
   /** The network came back or the machine woke: probe a link that looks up, retry a waiting reconnect now. */

@@ -113,7 +113,10 @@ export interface AccountContext {
   ready(): boolean;
   /** The user chose Offline (presence 'offline'): no session, no reconnecting, the account kept. */
   offlineByChoice(): boolean;
-  /** Presence 'offline': unavailable presence, the stream closed, roster and chats kept; no reconnecting. */
+  /**
+   * Presence 'offline': unavailable presence and the stream closed, but no reconnecting; modules keep their
+   * state as over a dropped link (no onSessionEnd), and the next session is a fresh one.
+   */
   goOffline(): Promise<void>;
   /** Any other presence after 'offline': a fresh session with the password held in memory. */
   goOnline(): Promise<void>;
@@ -165,7 +168,7 @@ export interface ProtocolModule {
    */
   beforeStreamManagement?(features: StreamFeatureFlags): Promise<Element | null>;
   onSessionStart?(link: SessionLink): Promise<void> | void;
-  /** The account went offline for good (signed out, or a failure no retry fixes); not a dropped link. */
+  /** The account went offline for good (signed out, or a failure no retry fixes); not a dropped link or Offline. */
   onSessionEnd?(): void;
   catchUp?(link: SessionLink): Promise<void>;
   onReady?(link: SessionLink): Promise<void> | void;

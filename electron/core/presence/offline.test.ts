@@ -12,6 +12,7 @@ import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { sleep, snapshot, useServerScenario } from '../../../e2e/harness/scenario.ts';
 import { startFaultProxy } from '../../../e2e/harness/fault-proxy.ts';
 import { Engine } from '../engine.ts';
+import { joined, newRoom, roomState, waitOccupants } from '../muc/muc-test-kit.ts';
 import type { SecretBackend } from '../credentials.ts';
 
 /** A password store in memory: what a keychain does for this engine, without one. */
@@ -175,6 +176,22 @@ describe('presence Offline keeps the account', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  test('Offline leaves the rooms we are in; Available joins them again', async () => {
+    const alice = await engine('room-alice');
+    const bob = await engine('room-bob');
+    const room = newRoom(scenario.server);
+    await joined(alice, room, 'alice');
+    await joined(bob, room, 'bob');
+    await waitOccupants(bob, room, (list) => list.has('alice'));
+
+    assert.ok((await alice.engine.invoke('presence.set', { account: alice.account, show: 'offline' })).ok);
+    await waitOccupants(bob, room, (list) => !list.has('alice'));
+    const since = alice.events.length;
+    assert.ok((await alice.engine.invoke('presence.set', { account: alice.account, show: 'available' })).ok);
+    await waitOccupants(bob, room, (list) => list.has('alice'));
+    await roomState(alice, room, (r) => r.status === 'joined', since);
   });
 
   test('a restart after Offline starts offline (nothing sent) with the cached roster; Available signs in', async () => {

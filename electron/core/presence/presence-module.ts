@@ -55,6 +55,7 @@ function create(context: AccountContext) {
         };
         if (show === 'offline') {
           await context.goOffline();
+          presences.clear(); // without a session nobody's presence is known
           presences.setOwn(own);
         } else if (context.offlineByChoice()) {
           presences.setOwn(own); // what the fresh session's onSessionStart sends
