@@ -20,6 +20,7 @@ import {
 } from './schemas.ts';
 import type { EngineErrorPayload } from './schemas.ts';
 import { mucCommands, mucEvents } from './muc.ts';
+import { blockingCommands, blockingEvents } from './blocking.ts';
 
 export * from './schemas.ts';
 
@@ -315,12 +316,7 @@ export const commands = {
     request: z.object({ account: accountSchema, peer: bareJidSchema }).strict(),
     response: ok,
   },
-  /**
-   * XEP-0191: the server drops everything from this address (and our presence no longer reaches it); its
-   * message request goes.
-   */
-  'blocking.block': { request: accountAndJid, response: ok },
-  'blocking.unblock': { request: accountAndJid, response: ok },
+  ...blockingCommands,
   ...mucCommands(chatMessageSchema),
 
   // --- Shell commands: answered by the desktop shell (or browser host), not by the engine.
@@ -413,6 +409,7 @@ export const events = {
     failures: z.array(z.object({ ...conversationItem, id: z.string(), error: engineErrorSchema })),
   }),
   ...mucEvents,
+  ...blockingEvents,
 } as const;
 
 export type EventName = keyof typeof events;

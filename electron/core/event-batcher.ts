@@ -10,6 +10,7 @@ import type {
   EventPayload,
 } from '../../shared/contract.ts';
 import type { Occupant, Room } from '../../shared/muc.ts';
+import type { BlocklistChange } from '../../shared/blocking.ts';
 
 /**
  * Items of a list event in one batch; the rest follows one interval later. A contact costs the UI more
@@ -152,6 +153,7 @@ const accumulators: Accumulators = {
       more: () => reset || upserts.size > 0 || removed.size > 0,
     };
   },
+  'blocking.changed': blocklistChanges,
   'roster.changed': () => {
     let reset = false;
     const upserts = new Map<string, Contact>();
@@ -186,6 +188,51 @@ const accumulators: Accumulators = {
     };
   },
 };
+
+/**
+ * A blocklist's changes: a reset replaces the list, then the latest of block/unblock per address wins; the
+ * newest version, status and count go out. Never split (the list is bounded by MAX_BLOCKED).
+ */
+function blocklistChanges(): Accumulator<'blocking.changed'> {
+  let latest: BlocklistChange | null = null;
+  let reset = false;
+  const blocked = new Map<string, boolean>();
+  return {
+    add: (payload) => {
+      latest = payload;
+      if (payload.reset) {
+        reset = true;
+        blocked.clear();
+      }
+      for (const jid of payload.blocked) {
+        blocked.delete(jid);
+        blocked.set(jid, true);
+      }
+      // After a reset the list is complete: an address not in it needs no mention.
+      for (const jid of payload.unblocked) {
+        if (reset) blocked.delete(jid);
+        else blocked.set(jid, false);
+      }
+    },
+    take: () => {
+      const { version, status, more } = latest!;
+      const entries = [...blocked];
+      const payload = {
+        version,
+        status,
+        more,
+        reset,
+        blocked: entries.filter(([, isBlocked]) => isBlocked).map(([jid]) => jid),
+        unblocked: entries.filter(([, isBlocked]) => !isBlocked).map(([jid]) => jid),
+      };
+      latest = null;
+      reset = false;
+      blocked.clear();
+      return payload;
+    },
+    more: () => latest !== null,
+  };
+}
 
 export type BatchListener = (batch: EngineEvent[]) => void;
 
