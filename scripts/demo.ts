@@ -75,9 +75,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const { host, stop } = await startBrowserMode({ engine });
-  process.stdout.write(`Demo account ${jid('you')} (password ${PASSWORD}) is signed in.\n`);
-  process.stdout.write(`Parley is running at ${host.url}\n`);
-  process.stdout.write('Open that address in a browser on this machine. Stop the demo with Ctrl+C.\n');
+  // One write: whoever reads the address (a person, a test) gets the rest with it.
+  process.stdout.write(
+    `Demo account ${jid('you')} (password ${PASSWORD}) is signed in.\n` +
+      `Parley is running at ${host.url}\n` +
+      'Open that address in a browser on this machine. Stop the demo with Ctrl+C.\n',
+  );
   const shutdown = () =>
     void stop()
       .then(stopAll)

@@ -74,8 +74,10 @@ async function main(): Promise<void> {
     );
   }
   const { host, stop } = await startBrowserMode({ port: Number(process.env.PARLEY_PORT ?? 0) });
-  process.stdout.write(`Parley is running at ${host.url}\n`);
-  process.stdout.write('Open it in a browser on this machine. Stop Parley with Ctrl+C.\n');
+  // One write: whoever reads the address (a person, a test) gets how to stop it with it.
+  process.stdout.write(
+    `Parley is running at ${host.url}\nOpen it in a browser on this machine. Stop Parley with Ctrl+C.\n`,
+  );
   const shutdown = () => void stop().finally(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
