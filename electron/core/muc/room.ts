@@ -130,7 +130,7 @@ export class RoomState {
     this.affiliation = occupant.affiliation;
     if (statuses.has(STATUS.nonAnonymous)) this.nonAnonymous = true;
     if (statuses.has(STATUS.logging)) this.logging = true;
-    this.#upsert(occupant);
+    this.#upsert(occupant, true);
     if (this.status === 'joining') {
       this.status = 'joined';
       return { kind: 'joined', created: statuses.has(STATUS.created) };
@@ -158,9 +158,10 @@ export class RoomState {
     };
   }
 
-  #upsert(occupant: Occupant): PresenceOutcome {
+  /** `self`: we are always listed, one past the bound if need be. */
+  #upsert(occupant: Occupant, self = false): PresenceOutcome {
     const known = this.occupants.has(occupant.nick);
-    if (!known && this.occupants.size >= MAX_OCCUPANTS) {
+    if (!known && !self && this.occupants.size >= MAX_OCCUPANTS) {
       this.overflow++;
       return { kind: 'ignored' };
     }
