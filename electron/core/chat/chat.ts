@@ -287,8 +287,12 @@ export class Chats {
     for (const a of archived) {
       if (a.ack && a.direction === 'in') acks.push({ id: a.ack.id, peer: a.peer, state: a.ack.kind });
       if (a.body === null && a.subject === null) continue;
-      if (announce && a.direction === 'in' && !this.#strangers.admit(a.peer, a.body ?? a.subject, now))
-        continue;
+      // A stranger's message counts against the caps once: one we already hold (an archive page fetched
+      // again after a restart) is not admitted again (it would come back as a request, and count twice).
+      // Contacts' messages are never looked up (the catch-up stays one store call per page for them).
+      const stranger = announce && a.direction === 'in' && !this.#isInRoster(a.peer);
+      const held = stranger && a.stanzaId !== null && this.#store.hasStanzaId(account, a.peer, a.stanzaId);
+      if (stranger && !held && !this.#strangers.admit(a.peer, a.body ?? a.subject, now)) continue;
       rows.push({
         account,
         kind: 'chat',

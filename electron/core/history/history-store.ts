@@ -294,6 +294,13 @@ export class HistoryStore {
     return (this.#sql.inboundSince!.get(accountId, peer, at) as { n: number }).n;
   }
 
+  /** Whether the one-to-one chat with `peer` holds the message with this archive id (an indexed lookup). */
+  hasStanzaId(account: string, peer: string, stanzaId: string): boolean {
+    const accountId = this.#accountId(account, false);
+    const chatId = accountId === null ? null : this.#chatId(accountId, 'chat', peer, false);
+    return chatId !== null && this.#sql.byStanzaId!.get(chatId, stanzaId) !== undefined;
+  }
+
   /** Whether we ever wrote to `peer` in a one-to-one chat (an indexed lookup). */
   hasOutgoing(account: string, peer: string): boolean {
     const accountId = this.#accountId(account, false);
