@@ -1,6 +1,7 @@
 // Message requests in browser mode: a stranger's messages wait in the "Message requests" area instead of
 // opening a chat tab; Read opens the chat, Add to contacts fills in the add dialog, Block (XEP-0191) and
-// Dismiss end the request. Light and dark, at 480 px wide, axe-clean.
+// Dismiss end the request; blocked addresses are listed under them, each with Unblock. Light and dark, at
+// 480 px wide, axe-clean.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkScreen, contactRow, expect, startChatSession, useBrowserSuite } from './fixture.ts';
@@ -73,6 +74,67 @@ describe('browser mode: message requests', () => {
     await friends[0]!.peer.sendMessage(account.jid, 'sentinel from Ann');
     await page.getByRole('tab', { name: /^Ann/ }).click();
     await expect(page.getByRole('log')).toContainText('sentinel from Ann');
-    await expect(area).toHaveCount(0);
+    await expect(malRequest).toHaveCount(0);
+    // Mal is listed among the blocked addresses, and is the only one there.
+    await expect(area.getByText('Blocked addresses (1)')).toBeVisible();
+  });
+
+  it('blocked addresses are listed and unblocked by keyboard; the stranger writes in a request again', async () => {
+    const { account, page, friends } = await startChatSession(suite, 'mblk', ['Ann']);
+    const mal = await suite.peer('mal', { resource: 'x' });
+    const sam = await suite.peer('sam', { resource: 'x' });
+    const area = page.getByRole('region', { name: 'Message requests' });
+    for (const stranger of [mal, sam]) {
+      await stranger.sendMessage(account.jid, `hello from ${stranger.jid}`);
+      const request = area.getByRole('group', { name: `Message request from ${stranger.jid}` });
+      await request.getByRole('button', { name: 'Block' }).click();
+      await expect(request).toHaveCount(0);
+    }
+    const disclosure = area.getByText('Blocked addresses (2)');
+    await expect(disclosure).toBeVisible();
+    const unblockMal = area.getByRole('button', { name: `Unblock ${mal.jid}` });
+    const unblockSam = area.getByRole('button', { name: `Unblock ${sam.jid}` });
+    await expect(unblockMal).toBeHidden();
+
+    // A page loaded afresh asks the engine for the list: both are still there.
+    await page.reload();
+    await expect(disclosure).toBeVisible();
+
+    // By keyboard: the disclosure opens with Enter, Tab reaches the first Unblock.
+    await disclosure.focus();
+    await page.keyboard.press('Enter');
+    await expect(unblockMal).toBeVisible();
+    await expect(unblockSam).toBeVisible();
+    await checkScreen(page, 'blocked-addresses');
+    await page.setViewportSize({ width: 480, height: 820 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(unblockSam).toBeInViewport();
+    const box = await area.boundingBox();
+    assert.ok(box && box.width <= 480, `the list fits the window (${box?.width} px)`);
+    await checkScreen(page, 'blocked-addresses-narrow-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1100, height: 820 });
+
+    await unblockMal.focus();
+    await page.keyboard.press('Enter');
+    // Asks nothing; says it is done; focus moves on to the next address.
+    await expect(page.getByText(`Unblocked ${mal.jid}`)).toBeVisible();
+    await expect(unblockMal).toHaveCount(0);
+    await expect(area.getByText('Blocked addresses (1)')).toBeVisible();
+    await expect(unblockSam).toBeFocused();
+
+    // The server lets mal through again: their next message is a request. Sam, still blocked, is not.
+    await sam.sendMessage(account.jid, 'still blocked');
+    await mal.sendMessage(account.jid, 'may I write again?');
+    const malRequest = area.getByRole('group', { name: `Message request from ${mal.jid}` });
+    await expect(malRequest).toContainText('may I write again?');
+    await friends[0]!.peer.sendMessage(account.jid, 'sentinel from Ann');
+    await expect(page.getByRole('tab', { name: /^Ann/ })).toBeVisible();
+    await expect(area.getByRole('group', { name: `Message request from ${sam.jid}` })).toHaveCount(0);
+
+    // The last one: focus goes back to the disclosure, which leaves once nobody is blocked.
+    await unblockSam.click();
+    await expect(page.getByText(`Unblocked ${sam.jid}`)).toBeVisible();
+    await expect(area.getByText(/Blocked addresses/)).toHaveCount(0);
   });
 });

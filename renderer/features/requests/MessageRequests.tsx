@@ -1,7 +1,7 @@
 // Message requests: people not in the contacts who wrote to an account. They do not open tabs by themselves
 // (a flood from many addresses would bury the real chats); they wait here, newest first, until the user
 // opens one (and perhaps answers), adds the person, blocks them or dismisses the request. The engine caps
-// the list; what it did not keep is counted here.
+// the list; what it did not keep is counted here. Below them, the addresses the accounts block, to unblock.
 import { useState } from 'react';
 import type { MessageRequest } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
@@ -11,6 +11,7 @@ import { useRoster } from '../../stores/roster.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { AddContactDialog } from '../roster/ContactDialogs.tsx';
+import { BlockedAddresses, useBlockedRows } from './BlockedAddresses.tsx';
 import './requests.css';
 
 /** Requests listed before "Show all": the area sits above the chats and must not push them away. */
@@ -97,12 +98,17 @@ export function MessageRequests() {
   all.sort((a, b) => b.request.at - a.request.at);
   let notKept = 0;
   for (const count of more.values()) notKept += count;
-  if (all.length === 0 && notKept === 0)
+  const blocked = useBlockedRows();
+  const anyBlocked = blocked.rows.length + blocked.notListed > 0;
+  if (all.length === 0 && notKept === 0 && !anyBlocked)
     return adding ? <AddDialog adding={adding} onClose={() => setAdding(null)} /> : null;
   const shown = showAll ? all : all.slice(0, FIRST_SHOWN);
+  const anyRequests = all.length > 0 || notKept > 0;
   return (
     <section className="requests message-requests" aria-label="Message requests">
-      <h2 className="message-requests-title">Message requests{all.length > 0 ? ` (${all.length})` : ''}</h2>
+      {anyRequests && (
+        <h2 className="message-requests-title">Message requests{all.length > 0 ? ` (${all.length})` : ''}</h2>
+      )}
       {notKept > 0 && (
         <p className="requests-more" role="status">
           {notKept} more {notKept === 1 ? 'message' : 'messages'} from people not in your contacts{' '}
@@ -110,22 +116,25 @@ export function MessageRequests() {
           have {notKept === 1 ? 'it' : 'them'}.
         </p>
       )}
-      <ul>
-        {shown.map(({ account, request }) => (
-          <RequestRow
-            key={`${account} ${request.jid}`}
-            account={account}
-            request={request}
-            showAccount={several}
-            onAdd={() => setAdding({ account, jid: request.jid })}
-          />
-        ))}
-      </ul>
+      {shown.length > 0 && (
+        <ul className="message-requests-list">
+          {shown.map(({ account, request }) => (
+            <RequestRow
+              key={`${account} ${request.jid}`}
+              account={account}
+              request={request}
+              showAccount={several}
+              onAdd={() => setAdding({ account, jid: request.jid })}
+            />
+          ))}
+        </ul>
+      )}
       {all.length > FIRST_SHOWN && (
         <button type="button" className="small message-requests-toggle" onClick={() => setShowAll(!showAll)}>
           {showAll ? 'Show fewer' : `Show all ${all.length}`}
         </button>
       )}
+      <BlockedAddresses rows={blocked.rows} notListed={blocked.notListed} />
       {adding && <AddDialog adding={adding} onClose={() => setAdding(null)} />}
     </section>
   );
