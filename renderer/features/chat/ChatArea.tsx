@@ -8,6 +8,8 @@ import { useChats } from '../../stores/chats.ts';
 import { parseConversationId } from '../../stores/conversation.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { ChatView } from './ChatView.tsx';
+import { RoomView } from '../rooms/RoomView.tsx';
+import { roomName } from '../rooms/room-words.ts';
 
 function ChatTab({
   chat,
@@ -27,7 +29,7 @@ function ChatTab({
   const peer = key?.peer ?? chat;
   const contact = useContact(account, peer);
   const unread = useChats((s) => s.chats.get(chat)?.unread ?? 0);
-  const name = displayName(contact, peer);
+  const name = key?.kind === 'groupchat' ? roomName(peer) : displayName(contact, peer);
   const title = showAccount ? `${name} on ${account}` : name;
   return (
     <button
@@ -117,7 +119,11 @@ export function ChatArea() {
         ))}
       </div>
       <div role="tabpanel" id={panelId} aria-labelledby={tabId(active)} className="chat-panel">
-        <ChatView key={active} chat={active} mode="tab" />
+        {parseConversationId(active)?.kind === 'groupchat' ? (
+          <RoomView key={active} chat={active} />
+        ) : (
+          <ChatView key={active} chat={active} mode="tab" />
+        )}
       </div>
     </section>
   );

@@ -3,6 +3,7 @@
 // the length limit a counter says what is left, and past it Send is off and says how far over it is.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
+import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { sendMessage } from '../../stores/actions.ts';
 import { useUi } from '../../stores/ui.ts';
 import { lengthState } from './composer-limit.ts';
@@ -11,7 +12,16 @@ import './composer.css';
 const drafts = new Map<string, string>();
 let handledFocusRequest = 0;
 
-export function Composer({ chat, label }: { chat: string; label: string }) {
+export function Composer({
+  chat,
+  label,
+  send: sendBody = (body) => sendMessage(chat, body),
+}: {
+  chat: string;
+  label: string;
+  /** How the text goes out (a room's composer sends to the room); the 1:1 chat's send by default. */
+  send?: (body: string) => Promise<EngineErrorPayload | null>;
+}) {
   const [text, setText] = useState(() => drafts.get(chat) ?? '');
   const errorId = useId();
   const countId = useId();
@@ -38,7 +48,7 @@ export function Composer({ chat, label }: { chat: string; label: string }) {
     // Too long: refused here, the counter already says why (the engine would refuse it as well).
     if (sending || text.trim() === '' || length.over) return;
     setSending(true);
-    const failure = await sendMessage(chat, text);
+    const failure = await sendBody(text);
     setSending(false);
     if (failure) {
       setError(`Not sent: ${failure.message}`);

@@ -151,7 +151,16 @@ function NewerBar({ id, chat, onDone }: { id: string; chat: ChatState; onDone: (
   );
 }
 
-export function MessageList({ chat: id, title }: { chat: string; title: string }) {
+export function MessageList({
+  chat: id,
+  title,
+  senderName,
+}: {
+  chat: string;
+  title: string;
+  /** Who a message is from (a room names each sender); 'You' or the contact's name by default. */
+  senderName?: (message: ChatMessage) => string;
+}) {
   const key = parseConversationId(id);
   const peer = key?.peer ?? id;
   const chat = useChats((s) => s.chats.get(id));
@@ -343,7 +352,13 @@ export function MessageList({ chat: id, title }: { chat: string; title: string }
                   <MessageRow
                     message={item.message}
                     firstOfRun={item.firstOfRun}
-                    senderName={item.message.direction === 'out' ? 'You' : peerName}
+                    senderName={
+                      senderName
+                        ? senderName(item.message)
+                        : item.message.direction === 'out'
+                          ? 'You'
+                          : peerName
+                    }
                     failure={failures.get(item.message.id)}
                     delivery={states.get(item.message.id)}
                     highlighted={highlight?.seq === item.message.seq}

@@ -56,6 +56,8 @@ export function buildMessageItems(
       breakRun ||
       prev === null ||
       prev.direction !== message.direction ||
+      // In a room, each sender (room/nick) has a run of their own.
+      (message.kind === 'groupchat' && prev.peerFull !== message.peerFull) ||
       message.timestamp - prev.timestamp > RUN_GAP_MS;
     items.push({ kind: 'message', key: `m:${message.seq}`, message, firstOfRun });
     prev = message;

@@ -22,6 +22,7 @@ import type { RosterRow } from './roster-model.ts';
 import { AccountRow, ContactRow, GroupRow } from './RosterRows.tsx';
 import { ContactDialog } from './ContactDialogs.tsx';
 import { MessageSearch } from '../search/MessageSearch.tsx';
+import { RoomList } from '../rooms/RoomList.tsx';
 import type { ContactDialogState } from './ContactDialogs.tsx';
 
 const GROUP_ROW = 32;
@@ -243,6 +244,7 @@ export function Roster() {
           </button>
         </div>
       </div>
+      <RoomList />
       <div
         ref={treeRef}
         className="roster-tree"

@@ -1,0 +1,171 @@
+// "Join room…": the room's address, our nick in it (the account's localpart at first) and a password for
+// rooms that need one. The room's refusal is said in words beside the field it is about: a nick conflict
+// offers the room's suggestion, a password room asks for its password.
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { ADDRESS_TOO_LONG, bareJid, bareJidProblem } from '../../../shared/jid.ts';
+import { Dialog } from '../../components/Dialog.tsx';
+import { useSessionAccounts } from '../accounts/use-accounts.ts';
+import { joinProblem, joinRoom, type JoinProblem } from './rooms-actions.ts';
+
+/** The nick a room is joined with unless the user types another: the account's localpart. */
+export function defaultNick(account: string): string {
+  const at = account.indexOf('@');
+  return at > 0 ? account.slice(0, at) : account;
+}
+
+const MAX_NICK = 256;
+
+function addressProblem(text: string): string | null {
+  const problem = bareJidProblem(text);
+  if (problem === 'too-long') return ADDRESS_TOO_LONG;
+  if (problem !== null || !text.includes('@'))
+    return 'Enter a room address like room@conference.example.com.';
+  return null;
+}
+
+export function JoinRoomDialog({
+  onClose,
+  initialRoom = '',
+  initialAccount = null,
+  initialNick = null,
+}: {
+  onClose: () => void;
+  initialRoom?: string;
+  initialAccount?: string | null;
+  /** The nick to offer (joining a room again: the one we had). */
+  initialNick?: string | null;
+}) {
+  const accounts = useSessionAccounts();
+  const [chosen, setChosen] = useState<string | null>(initialAccount);
+  const account = chosen !== null && accounts.includes(chosen) ? chosen : (accounts[0] ?? '');
+  const [room, setRoom] = useState(initialRoom);
+  const [nick, setNick] = useState(() => initialNick ?? defaultNick(account));
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<JoinProblem | null>(null);
+
+  const focus = (id: string): void => {
+    requestAnimationFrame(() => document.getElementById(id)?.focus());
+  };
+
+  const submit = async (): Promise<void> => {
+    if (busy) return;
+    const address = room.trim();
+    const wrongAddress = addressProblem(address);
+    if (wrongAddress) {
+      setProblem({ text: wrongAddress, field: 'room' });
+      focus('join-room');
+      return;
+    }
+    if (nick.trim() === '') {
+      setProblem({ text: 'Choose a nickname for the room.', field: 'nick' });
+      focus('join-nick');
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    const error = await joinRoom(account, bareJid(address), nick.trim(), password || undefined);
+    setBusy(false);
+    if (!error) {
+      onClose();
+      return;
+    }
+    const said = joinProblem(error);
+    setProblem(said);
+    if (said.field === 'password') focus('join-password');
+    else if (said.field === 'nick') focus('join-nick');
+    else if (said.field === 'room') focus('join-room');
+  };
+
+  const described = (field: JoinProblem['field']) =>
+    problem?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'join-problem' } : {};
+
+  return (
+    <Dialog title="Join room" onClose={onClose} className="join-room-dialog">
+      <form
+        className="dialog-form"
+        noValidate
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {accounts.length > 1 && (
+          <>
+            <label htmlFor="join-account">Account</label>
+            <select
+              id="join-account"
+              value={account}
+              onChange={(e) => {
+                setChosen(e.target.value);
+                setNick(defaultNick(e.target.value));
+              }}
+            >
+              {accounts.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        <label htmlFor="join-room">Room address</label>
+        <input
+          id="join-room"
+          type="text"
+          spellCheck={false}
+          placeholder="room@conference.example.com"
+          value={room}
+          onChange={(e) => setRoom(e.target.value)}
+          data-autofocus
+          {...described('room')}
+        />
+        <label htmlFor="join-nick">Nickname</label>
+        <input
+          id="join-nick"
+          type="text"
+          spellCheck={false}
+          maxLength={MAX_NICK}
+          value={nick}
+          onChange={(e) => setNick(e.target.value)}
+          {...described('nick')}
+        />
+        <label htmlFor="join-password">Password (if the room has one)</label>
+        <input
+          id="join-password"
+          type="password"
+          autoComplete="off"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          {...described('password')}
+        />
+        <div role="alert" id="join-problem" className="form-error">
+          {problem && <p>{problem.text}</p>}
+        </div>
+        {problem?.suggestion && (
+          <button
+            type="button"
+            className="small join-suggestion"
+            onClick={() => {
+              setNick(problem.suggestion!);
+              setProblem(null);
+              focus('join-nick');
+            }}
+          >
+            Use “{problem.suggestion}”
+          </button>
+        )}
+        <div className="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          {/* aria-disabled, not disabled: a disabled button loses the focus, which then leaves the dialog. */}
+          <button type="submit" className="primary" aria-disabled={busy}>
+            {busy ? 'Joining…' : 'Join'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

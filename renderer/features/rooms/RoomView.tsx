@@ -1,0 +1,135 @@
+// One room in the chat area (a tab of kind groupchat): header with the room's name, subject, where we stand
+// and how many are in, the occupant list's toggle and Leave; a room we were put out of says so and why
+// (with Join again and Close); the chat's message list with senders' nicks; a composer that sends to the
+// room; the occupant list beside the messages (instead of them in a narrow window).
+import { useCallback, useEffect, useState } from 'react';
+import type { ChatMessage } from '../../../shared/contract.ts';
+import { parseConversationId } from '../../stores/conversation.ts';
+import { useUi } from '../../stores/ui.ts';
+import { displayText } from '../../text/display-text.ts';
+import { useSeveralAccounts } from '../accounts/use-accounts.ts';
+import { Composer } from '../chat/Composer.tsx';
+import { MessageList } from '../chat/MessageList.tsx';
+import { JoinRoomDialog } from './JoinRoomDialog.tsx';
+import { OccupantList } from './OccupantList.tsx';
+import { leaveRoom, loadOccupants, prepareConversation, sendToRoom } from './rooms-actions.ts';
+import { isOut, useRoom } from './rooms-store.ts';
+import { ROOM_STATUS_WORDS, outSentence, roomName, senderNick } from './room-words.ts';
+
+/** Narrow windows: back from the room to the sidebar. */
+function backToContacts(): void {
+  useUi.getState().showRoster();
+  requestAnimationFrame(() =>
+    document.querySelector<HTMLElement>('.room-row.active, [role="tree"]')?.focus(),
+  );
+}
+
+export function RoomView({ chat }: { chat: string }) {
+  const key = parseConversationId(chat);
+  const account = key?.account ?? '';
+  const jid = key?.peer ?? chat;
+  const entry = useRoom(account, jid);
+  const several = useSeveralAccounts();
+  const narrow = useUi((s) => s.narrow);
+  const [occupantsOpen, setOccupantsOpen] = useState(() => !useUi.getState().narrow);
+  const [rejoining, setRejoining] = useState(false);
+  const name = roomName(jid);
+  const room = entry?.room;
+  const status = room?.status ?? 'left';
+  const out = isOut(status) || !room;
+  const subject = room?.subject ? displayText(room.subject) : null;
+  const title = several ? `${name} on ${account}` : name;
+
+  useEffect(() => prepareConversation(chat), [chat]);
+  // After a page reload the snapshot has the room but not its occupants: ask once.
+  useEffect(() => {
+    if (entry && entry.occupants === null && !isOut(entry.room.status)) void loadOccupants(account, jid);
+  }, [entry, account, jid]);
+
+  const senderOf = useCallback(
+    (m: ChatMessage): string => (m.direction === 'out' ? 'You' : (senderNick(m.peerFull) ?? name)),
+    [name],
+  );
+  const send = useCallback((body: string) => sendToRoom(account, jid, body), [account, jid]);
+
+  return (
+    <div className="chat-view room-view">
+      <header className="chat-header">
+        <button
+          type="button"
+          className="small back-to-contacts"
+          aria-label="Back to contacts"
+          onClick={backToContacts}
+        >
+          <span aria-hidden="true">← </span>Contacts
+        </button>
+        <span className="room-glyph" aria-hidden="true">
+          #
+        </span>
+        <div className="chat-title">
+          <h2>
+            <bdi>{name}</bdi>
+          </h2>
+          <div className="chat-subtitle room-subject" title={subject ?? undefined}>
+            {subject ? <bdi>{subject}</bdi> : 'No subject'}
+          </div>
+          <div className="chat-account">
+            {status !== 'joined' ? `${ROOM_STATUS_WORDS[status]} · ` : ''}
+            {room && !out ? `${room.occupants} in the room · you are ${room.nick}` : jid}
+            {several ? ` · on ${account}` : ''}
+          </div>
+        </div>
+        <div className="chat-actions">
+          {!out && (
+            <button
+              type="button"
+              className="small"
+              aria-expanded={occupantsOpen}
+              aria-label={`Occupants of ${title}`}
+              onClick={() => setOccupantsOpen((open) => !open)}
+            >
+              Occupants
+            </button>
+          )}
+          <button
+            type="button"
+            className="small"
+            aria-label={out ? `Close ${title}` : `Leave ${title}`}
+            onClick={() => void leaveRoom(account, jid)}
+          >
+            {out ? 'Close' : 'Leave'}
+          </button>
+        </div>
+      </header>
+      {out && room && (
+        <div className="room-out" role="alert">
+          <p>{outSentence(room)}</p>
+          {status !== 'destroyed' && status !== 'banned' && (
+            <button type="button" className="small" onClick={() => setRejoining(true)}>
+              Join again…
+            </button>
+          )}
+        </div>
+      )}
+      <div className={`room-body${occupantsOpen && !out ? ' occupants-open' : ''}${narrow ? ' narrow' : ''}`}>
+        <div className="room-main">
+          <MessageList chat={chat} title={title} senderName={senderOf} />
+          {!out && <Composer key={chat} chat={chat} label={name} send={send} />}
+        </div>
+        {occupantsOpen && !out && room && (
+          <aside className="occupants" aria-label={`Occupants of ${title}`}>
+            <OccupantList occupants={entry.occupants} ownNick={room.nick} total={room.occupants} />
+          </aside>
+        )}
+      </div>
+      {rejoining && (
+        <JoinRoomDialog
+          initialRoom={jid}
+          initialAccount={account}
+          initialNick={room?.nick ?? null}
+          onClose={() => setRejoining(false)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+// Rooms and occupants in words: a room's name, where we stand in it, why we are out, occupants' roles and
+// presence. Pure, for the list, the room view and tests.
+import type { MucRole, Occupant, Room } from '../../../shared/muc.ts';
+
+/** A room's name in the list: its address's localpart (the part before '@'). */
+export function roomName(room: string): string {
+  const at = room.indexOf('@');
+  return at > 0 ? room.slice(0, at) : room;
+}
+
+export const ROOM_STATUS_WORDS: Record<Room['status'], string> = {
+  joining: 'Joining…',
+  joined: 'Joined',
+  left: 'Left',
+  kicked: 'Kicked',
+  banned: 'Banned',
+  removed: 'Removed',
+  destroyed: 'Room closed',
+};
+
+/** The sentence a room we are out of shows, with the room's reason when it gave one. */
+export function outSentence(room: Room): string {
+  const why = room.reason ? ` Reason: ${room.reason}` : '';
+  switch (room.status) {
+    case 'kicked':
+      return `You were kicked from this room.${why}`;
+    case 'banned':
+      return `You were banned from this room.${why}`;
+    case 'removed':
+      return `You were removed from this room.${why}`;
+    case 'destroyed':
+      return `This room was closed by its owner.${why}${room.alternate ? ` It moved to ${room.alternate}.` : ''}`;
+    case 'left':
+      return 'You left this room.';
+    default:
+      return '';
+  }
+}
+
+/** Occupant groups in the order shown, with their headings. */
+export const ROLE_GROUPS: ReadonlyArray<{ role: MucRole; heading: string }> = [
+  { role: 'moderator', heading: 'Moderators' },
+  { role: 'participant', heading: 'Participants' },
+  { role: 'visitor', heading: 'Visitors' },
+];
+
+export const OCCUPANT_SHOW_WORDS: Record<Occupant['show'], string> = {
+  available: 'Available',
+  chat: 'Free to chat',
+  away: 'Away',
+  xa: 'Not available',
+  dnd: 'Busy',
+};
+
+const nickOrder = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+export type OccupantRow =
+  | { kind: 'heading'; key: string; role: MucRole; heading: string; count: number; collapsed: boolean }
+  | { kind: 'occupant'; key: string; occupant: Occupant };
+
+/**
+ * The occupant list's rows: a heading per role with occupants (moderators, participants, visitors), then
+ * its occupants by nick unless collapsed. One pass to group, one sort per group: O(n log n).
+ */
+export function occupantRows(occupants: Iterable<Occupant>, collapsed: ReadonlySet<MucRole>): OccupantRow[] {
+  const byRole = new Map<MucRole, Occupant[]>();
+  for (const o of occupants) {
+    const list = byRole.get(o.role);
+    if (list) list.push(o);
+    else byRole.set(o.role, [o]);
+  }
+  const rows: OccupantRow[] = [];
+  for (const { role, heading } of ROLE_GROUPS) {
+    const list = byRole.get(role);
+    if (!list || list.length === 0) continue;
+    const isCollapsed = collapsed.has(role);
+    rows.push({
+      kind: 'heading',
+      key: `h:${role}`,
+      role,
+      heading,
+      count: list.length,
+      collapsed: isCollapsed,
+    });
+    if (isCollapsed) continue;
+    list.sort((a, b) => nickOrder.compare(a.nick, b.nick));
+    for (const occupant of list) rows.push({ kind: 'occupant', key: `o:${occupant.nick}`, occupant });
+  }
+  return rows;
+}
+
+/** The nick a room message came from: the resource of its full JID (room@service/nick). */
+export function senderNick(peerFull: string): string | null {
+  const slash = peerFull.indexOf('/');
+  return slash < 0 ? null : peerFull.slice(slash + 1);
+}

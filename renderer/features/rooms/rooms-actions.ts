@@ -1,0 +1,129 @@
+// What the rooms UI asks the engine: join (and open the room's tab), leave, dismiss a room we were put out
+// of, send, and read a room's occupants after a page reload. Join errors are turned into words here.
+import type { EngineErrorPayload } from '../../../shared/contract.ts';
+import { getBridge } from '../../transport/bridge.ts';
+import { useChats } from '../../stores/chats.ts';
+import { readContext } from '../../stores/sync.ts';
+import { useUi } from '../../stores/ui.ts';
+import { useRooms } from './rooms-store.ts';
+import { roomId } from './rooms-sync.ts';
+
+/** What the join dialog shows for a refusal, and which field it points at. */
+export interface JoinProblem {
+  text: string;
+  field: 'room' | 'nick' | 'password' | null;
+  /** A nick to try instead (after a nick conflict). */
+  suggestion?: string;
+}
+
+export function joinProblem(error: EngineErrorPayload): JoinProblem {
+  switch (error.code) {
+    case 'nick-conflict':
+      return {
+        text: error.suggestion
+          ? `Someone in the room already uses that nickname. Try “${error.suggestion}”?`
+          : 'Someone in the room already uses that nickname: choose another.',
+        field: 'nick',
+        suggestion: error.suggestion,
+      };
+    case 'password-required':
+      return { text: 'This room needs a password, or the one given was wrong.', field: 'password' };
+    case 'members-only':
+      return { text: 'Only members may join this room: ask its owner to add you.', field: 'room' };
+    case 'banned':
+      return { text: 'You are banned from this room.', field: 'room' };
+    case 'not-allowed':
+      return { text: 'The service will not let you create this room.', field: 'room' };
+    case 'room-full':
+      return { text: 'The room is full (or the service is unavailable): try again later.', field: 'room' };
+    case 'not-found':
+      return { text: `No such room: ${error.message}`, field: 'room' };
+    case 'not-connected':
+      return { text: 'The account is not signed in: sign in first, then join.', field: null };
+    default:
+      return { text: `Could not join: ${error.message}`, field: null };
+  }
+}
+
+/** A room's conversation is its live messages (the room's archive catch-up arrives as messages too). */
+function prepareConversation(id: string): void {
+  const chat = useChats.getState().chats.get(id);
+  // 'chat.history' pages 1:1 chats only: a room's list must not ask it (MessageList would when 'idle').
+  if (!chat || chat.history === 'idle') {
+    useChats.getState().setHistory(id, { history: 'loaded', complete: true, loading: null });
+  }
+}
+
+/** Shows the room's tab (created if needed) and gives its composer the focus. */
+export function openRoom(account: string, room: string): void {
+  const id = roomId(account, room);
+  prepareConversation(id);
+  useUi.getState().openTab(id, true);
+  // After this frame: a dialog that joined the room gives the focus back to its opener as it closes.
+  requestAnimationFrame(() => useUi.getState().requestComposerFocus());
+}
+
+/** Joins; on success the room is in the list and its tab open. Answers the error otherwise. */
+export async function joinRoom(
+  account: string,
+  room: string,
+  nick: string,
+  password?: string,
+): Promise<EngineErrorPayload | null> {
+  const result = await getBridge().invoke('muc.join', {
+    account,
+    room,
+    nick,
+    ...(password ? { password } : {}),
+  });
+  if (!result.ok) return result.error;
+  useRooms.getState().apply(account, [result.value]);
+  openRoom(account, room);
+  return null;
+}
+
+/** Leaves (or, for a room we were put out of, just forgets it) and closes its tab. */
+export async function leaveRoom(account: string, room: string): Promise<void> {
+  const entry = useRooms.getState().byAccount.get(account)?.get(room);
+  if (entry && (entry.room.status === 'joined' || entry.room.status === 'joining')) {
+    const result = await getBridge().invoke('muc.leave', { account, room });
+    if (!result.ok) {
+      useUi.getState().addToast(`Could not leave ${room}: ${result.error.message}`);
+      return;
+    }
+  }
+  useRooms.getState().drop(account, room);
+  useUi.getState().closeTab(roomId(account, room));
+}
+
+/** Sends to the room; answers the error when it could not be sent (the composer keeps the text then). */
+export async function sendToRoom(
+  account: string,
+  room: string,
+  body: string,
+): Promise<EngineErrorPayload | null> {
+  const result = await getBridge().invoke('muc.send', { account, room, body });
+  if (!result.ok) return result.error;
+  useChats.getState().addMessages([result.value], readContext());
+  return null;
+}
+
+const asked = new Set<string>();
+
+/** The room's occupants, once, when the store has none yet for a joined room (after a page reload). */
+export async function loadOccupants(account: string, room: string): Promise<void> {
+  const key = roomId(account, room);
+  if (asked.has(key)) return;
+  asked.add(key);
+  const result = await getBridge().invoke('muc.occupants', { account, room });
+  asked.delete(key);
+  if (!result.ok) return;
+  const entry = useRooms.getState().byAccount.get(account)?.get(room);
+  if (entry && entry.occupants === null) {
+    useRooms
+      .getState()
+      .applyOccupants({ account, room, reset: true, upserts: result.value.occupants, removed: [] });
+  }
+}
+
+export { prepareConversation };
