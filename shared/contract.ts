@@ -226,7 +226,10 @@ export const commands = {
   'subscription.cancel': { request: accountAndJid, response: ok },
   /** Approve before they ask (RFC 6121 §3.4); 'not-supported' when the server does not offer it. */
   'subscription.preApprove': { request: accountAndJid, response: ok },
-  /** This account's presence; 'offline' signs it out. */
+  /**
+   * This account's presence; 'offline' pauses it (unavailable presence, stream closed, the account kept:
+   * connection status 'paused', no reconnecting); any other show afterwards goes online again.
+   */
   'presence.set': {
     request: z
       .object({

@@ -66,6 +66,9 @@ describe('browser mode: Offline keeps the account', () => {
     await contactRow(page, 'Olga').click();
     const log = page.getByRole('log', { name: 'Messages with Olga' });
     await expect(log.getByText('Written before you looked', { exact: true })).toBeVisible();
+    await expect(page.getByRole('note').filter({ hasText: 'is offline' })).toHaveText(
+      new RegExp(`is offline: messages go out once you choose a presence again\\.$`),
+    );
     // Written while offline: it waits in the outbox.
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('Written while offline');
@@ -104,6 +107,7 @@ describe('browser mode: Offline keeps the account', () => {
     await olga.waitFor('presence', (p) => fromUs(p) && p.presenceType === 'available');
     await olga.waitFor('message', (m) => m.body === 'Written while offline', 15_000);
     await expect(contactRow(page, 'Olga')).toHaveAccessibleName(/^Olga, Available/);
+    await expect(page.getByRole('note').filter({ hasText: 'is offline' })).toHaveCount(0);
     await olga.sendMessage(account.jid, 'Welcome back');
     await expect(log.getByText('Welcome back', { exact: true })).toBeVisible();
   });

@@ -29,6 +29,7 @@ export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' 
   const contact = useContact(account, peer);
   const presence = useContactPresence(account, peer);
   const signedIn = useConnection((s) => hasSession(s.connections.get(account)));
+  const paused = useConnection((s) => s.connections.get(account)?.status === 'paused');
   const several = useSeveralAccounts();
   const stranger = useChats(
     (s) => s.chats.get(chat)?.messages.some((m) => m.direction === 'in' && !m.fromRoster) ?? false,
@@ -154,6 +155,11 @@ export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' 
       {!signedIn && (
         <p className="signed-out-note" role="note">
           {account} is signed out: messages go out once it is signed in again.
+        </p>
+      )}
+      {paused && (
+        <p className="signed-out-note" role="note">
+          {account} is offline: messages go out once you choose a presence again.
         </p>
       )}
       <MessageList chat={chat} title={title} />
