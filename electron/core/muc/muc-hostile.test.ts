@@ -1,8 +1,10 @@
-// A hostile room service through the real server (PARLEY_SERVER's kind): an external component (XEP-0114)
-// plays rooms at rogue.parley.test and sends what a real service never would. A forged status 110 from
+// Rooms played by an external component (XEP-0114) at rogue.parley.test, through the real server
+// (PARLEY_SERVER's kind): a hostile room service sending what a real one never would, and a room without an
+// archive whose history is replayed at every join. A forged status 110 from
 // another occupant, lines from an occupant that never joined, groupchat and 110s from a room we are not in,
 // a room that sends 12,000 occupants and megabytes of text: the engine stays in its bounds and keeps going.
 import { test } from 'node:test';
+import type { Element } from '@xmpp/xml';
 import assert from 'node:assert/strict';
 import { MAX_OCCUPANTS } from '../../../shared/muc.ts';
 import { connectComponent, type ComponentClient } from '../../../e2e/harness/component.ts';
@@ -23,6 +25,8 @@ const line = (from: string, to: string, body: string, id: string): string =>
   `<message type='groupchat' from='${from}' to='${to}' id='${id}'><body>${body}</body></message>`;
 
 let paces = 0;
+/** What playJoin has answered already (the component's waitFor also looks at earlier stanzas). */
+const answered = new WeakSet<Element>();
 /** Sends in chunks, each followed by a ping the engine must answer first: the flood goes at its pace. */
 async function flood(rogue: ComponentClient, to: string, stanzas: string[], chunk = 1_000): Promise<void> {
   for (let at = 0; at < stanzas.length; at += chunk) {
@@ -33,17 +37,31 @@ async function flood(rogue: ComponentClient, to: string, stanzas: string[], chun
   }
 }
 
-/** Answers the engine's disco#info and join for `room`; `welcome` is sent before our self-presence. */
-async function playJoin(rogue: ComponentClient, room: string, welcome: (to: string) => string[]) {
-  const disco = await rogue.waitFor((s) => s.is('iq') && s.attrs.to === room, 20_000);
+/**
+ * Answers the engine's disco#info and join for `room`: `welcome` before our self-presence, `after` after it
+ * (a room's history and subject). Resolves with our full JID and the join presence.
+ */
+async function playJoin(
+  rogue: ComponentClient,
+  room: string,
+  welcome: (to: string) => string[],
+  after: (to: string) => string[] = () => [],
+) {
+  const fresh = (s: Element): boolean => !answered.has(s);
+  const disco = await rogue.waitFor((s) => fresh(s) && s.is('iq') && s.attrs.to === room, 20_000);
+  answered.add(disco);
   rogue.send(
     `<iq type='result' id='${disco.attrs.id}' from='${room}' to='${disco.attrs.from}'>` +
       `<query xmlns='http://jabber.org/protocol/disco#info'><identity category='conference' type='text'/>` +
       `<feature var='http://jabber.org/protocol/muc'/></query></iq>`,
   );
-  const join = await rogue.waitFor((s) => s.is('presence') && (s.attrs.to ?? '').startsWith(`${room}/`));
+  const join = await rogue.waitFor(
+    (s) =>
+      fresh(s) && s.is('presence') && (s.attrs.to ?? '').startsWith(`${room}/`) && s.attrs.type === undefined,
+  );
+  answered.add(join);
   const to = join.attrs.from!;
-  await flood(rogue, to, [...welcome(to), occupant(room, to, 'me', "<status code='110'/>")]);
+  await flood(rogue, to, [...welcome(to), occupant(room, to, 'me', "<status code='110'/>"), ...after(to)]);
   return to;
 }
 
@@ -136,6 +154,58 @@ test(`a room of 12,000 occupants: ${MAX_OCCUPANTS} listed (and us), all counted,
     await flood(rogue, to, [line(`${room}/n5`, to, 'still here', 's1')]);
     await waitLine(bob, room, 'still here');
     await roomState(bob, room, (r) => r.status === 'joined');
+  } finally {
+    await rogue.close();
+  }
+});
+
+test('a room without an archive: joined with its history, shown once however often it is replayed', async () => {
+  const bob = await scenario.engine('history-bob');
+  const rogue = await connectComponent({
+    host: scenario.server.host,
+    port: config.port,
+    domain: ROGUE,
+    secret: SECRET,
+  });
+  try {
+    const room = `plain@${ROGUE}`;
+    const history = (to: string) => [
+      ...['h1', 'h2'].map(
+        (id, i) =>
+          `<message type='groupchat' from='${room}/alice' to='${to}' id='${id}'><body>earlier ${i}</body>` +
+          `<delay xmlns='urn:xmpp:delay' from='${room}' stamp='2026-01-01T00:00:0${i}Z'/></message>`,
+      ),
+      `<message type='groupchat' from='${room}' to='${to}' id='s1'><subject>Plans</subject></message>`,
+    ];
+    const first = bob.engine.invoke('muc.join', { account: bob.account, room, nick: 'me' });
+    await playJoin(rogue, room, () => [], history);
+    const joined = await first;
+    assert.ok(joined.ok, joined.ok ? '' : joined.error.message);
+    const join = rogue.received.findLast((s) => s.is('presence') && s.attrs.to === `${room}/me`);
+    const x = join?.getChild('x', 'http://jabber.org/protocol/muc');
+    assert.ok(x && !x.getChild('history'), 'no archive: the room sends its history');
+    await roomState(bob, room, (r) => r.subject === 'Plans');
+    const earlier = await waitLine(bob, room, 'earlier 1');
+    assert.equal(earlier.delayed, true);
+
+    assert.ok((await bob.engine.invoke('muc.leave', { account: bob.account, room })).ok);
+    const again = bob.engine.invoke('muc.join', { account: bob.account, room, nick: 'me' });
+    await playJoin(
+      rogue,
+      room,
+      () => [],
+      (to) => [
+        ...history(to),
+        `<message type='groupchat' from='${room}/alice' to='${to}' id='n1'><body>new one</body></message>`,
+      ],
+    );
+    assert.ok((await again).ok);
+    await waitLine(bob, room, 'new one');
+    bob.engine.flushEvents();
+    assert.deepEqual(
+      roomLines(bob, room).map((m) => m.body),
+      ['earlier 0', 'earlier 1', 'new one'],
+    );
   } finally {
     await rogue.close();
   }
