@@ -82,6 +82,8 @@ function create(context: AccountContext) {
         const jid = tryParseJid(item.attrs.jid ?? '');
         if (jid) chat().dismiss(formatJid({ ...jid, resource: null }));
       }
+    } else if (payload.getChildren('item').length === 0) {
+      blocklist.unblockAll(); // XEP-0191 §3.3
     } else blocklist.unblock(itemJids(payload));
     return null;
   };
@@ -107,15 +109,16 @@ function create(context: AccountContext) {
     ],
     commands: {
       // The server pushes the change to us as well; applying it here too means the answer finds it listed.
+      // (The contract checked the address; its normal form is how the list names it.)
       'blocking.block': async ({ jid }) => {
         await send('block', jid);
-        blocklist.block(normalised(jid));
+        blocklist.block([normalJid(jid) ?? jid]);
         chat().dismiss(jid);
         return OK;
       },
       'blocking.unblock': async ({ jid }) => {
         await send('unblock', jid);
-        blocklist.unblock(normalised(jid));
+        blocklist.unblock([normalJid(jid) ?? jid]);
         return OK;
       },
       'blocking.list': async (): Promise<Blocklist> => {
@@ -124,12 +127,6 @@ function create(context: AccountContext) {
       },
     },
   } satisfies BlockingModule;
-}
-
-/** The contract checked the address; its normal form is how the list names it. */
-function normalised(jid: string): string[] {
-  const normal = normalJid(jid);
-  return normal === null ? [] : [normal];
 }
 
 export const blockingModule = defineModule({

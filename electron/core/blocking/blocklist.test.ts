@@ -28,6 +28,8 @@ describe('BlocklistState', () => {
     assert.deepEqual(list.snapshot().blocked, ['a@x', 'c@x', 'g@x'], 'room again after an unblock');
     // Unblock-all clears the count too: the server holds nothing now.
     list.unblock([]);
+    assert.equal(list.snapshot().blocked.length, 3, 'an unblock naming nobody valid changes nothing');
+    list.unblockAll();
     assert.deepEqual([list.snapshot().blocked, list.snapshot().more], [[], 0]);
     assert.deepEqual(
       emitted.map((c) => c.version),

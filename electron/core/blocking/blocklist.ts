@@ -65,18 +65,18 @@ export class BlocklistState {
     if (added.length > 0 || this.#more !== more) this.#changed(added, []);
   }
 
-  /** No addresses: the whole list is unblocked (XEP-0191 §3.3). */
   unblock(jids: readonly string[]): void {
-    if (jids.length === 0) {
-      const everyone = [...this.#blocked];
-      if (everyone.length === 0 && this.#more === 0) return;
-      this.#blocked.clear();
-      this.#more = 0;
-      this.#changed([], everyone);
-      return;
-    }
     const removed = jids.filter((jid) => this.#blocked.delete(jid));
     if (removed.length > 0) this.#changed([], removed);
+  }
+
+  /** An unblock without items: the server unblocked everyone (XEP-0191 §3.3). */
+  unblockAll(): void {
+    const everyone = [...this.#blocked];
+    if (everyone.length === 0 && this.#more === 0) return;
+    this.#blocked.clear();
+    this.#more = 0;
+    this.#changed([], everyone);
   }
 
   /** The account signed out: nothing is known until the next session reads the list again. */
