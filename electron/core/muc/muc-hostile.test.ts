@@ -10,7 +10,9 @@ import { MAX_OCCUPANTS } from '../../../shared/muc.ts';
 import { connectComponent, type ComponentClient } from '../../../e2e/harness/component.ts';
 import { presenceComponentConfig } from '../../../e2e/harness/roster-seed.ts';
 import { useServerScenario } from '../../../e2e/harness/scenario.ts';
+import { NS_PING } from '../xmpp/ns.ts';
 import { occupantsSeen, roomLines, roomState, waitLine } from './muc-test-kit.ts';
+import { SELF_PING } from './self-ping.ts';
 
 const ROGUE = 'rogue.parley.test';
 const SECRET = 'muc-hostile-secret';
@@ -207,6 +209,53 @@ test('a room without an archive: joined with its history, shown once however oft
       ['earlier 0', 'earlier 1', 'new one'],
     );
   } finally {
+    await rogue.close();
+  }
+});
+
+test('XEP-0410: a self-ping answered service-unavailable means still joined; not-acceptable rejoins', async () => {
+  SELF_PING.intervalMs = 300;
+  const rogue = await connectComponent({
+    host: scenario.server.host,
+    port: config.port,
+    domain: ROGUE,
+    secret: SECRET,
+  });
+  try {
+    const bob = await scenario.engine('ping-bob');
+    const room = `pinged@${ROGUE}`;
+    const first = bob.engine.invoke('muc.join', { account: bob.account, room, nick: 'me' });
+    await playJoin(rogue, room, () => []);
+    assert.ok((await first).ok);
+    const nextPing = async () => {
+      const ping = await rogue.waitFor(
+        (s) =>
+          !answered.has(s) &&
+          s.is('iq') &&
+          s.attrs.to === `${room}/me` &&
+          Boolean(s.getChild('ping', NS_PING)),
+        10_000,
+      );
+      answered.add(ping);
+      return ping;
+    };
+    const answer = (ping: Element, condition: string) =>
+      rogue.send(
+        `<iq type='error' id='${ping.attrs.id}' from='${room}/me' to='${ping.attrs.from}'><error type='cancel'>` +
+          `<${condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`,
+      );
+    const joins = () => rogue.received.filter((s) => s.is('presence') && s.attrs.to === `${room}/me`).length;
+    answer(await nextPing(), 'service-unavailable');
+    const second = await nextPing();
+    assert.equal(joins(), 1, 'still joined: no rejoin');
+    bob.engine.flushEvents();
+    const since = bob.events.length;
+    answer(second, 'not-acceptable');
+    await playJoin(rogue, room, () => []);
+    await roomState(bob, room, (r) => r.status === 'joined', since);
+    assert.equal(joins(), 2, 'joined again once');
+  } finally {
+    SELF_PING.intervalMs = 5 * 60_000;
     await rogue.close();
   }
 });

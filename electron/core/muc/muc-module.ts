@@ -31,7 +31,7 @@ import {
   joinPresence,
   parseRoomInfo,
 } from './join.ts';
-import { SELF_PING_INTERVAL_MS, pingVerdict, selfPingRequest } from './self-ping.ts';
+import { SELF_PING, pingVerdict, selfPingRequest } from './self-ping.ts';
 
 /** A join the room has not answered within this is given up (and the room left). */
 export const JOIN_TIMEOUT_MS = 30_000;
@@ -271,7 +271,7 @@ function create(context: AccountContext) {
 
   const schedulePing = (): void => {
     if (pingTimer) clearTimeout(pingTimer);
-    const jitter = SELF_PING_INTERVAL_MS * (0.9 + Math.random() * 0.2);
+    const jitter = SELF_PING.intervalMs * (0.9 + Math.random() * 0.2);
     pingTimer = setTimeout(() => {
       pingTimer = null;
       void selfPing().finally(schedulePing);

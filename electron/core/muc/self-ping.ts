@@ -5,8 +5,11 @@ import { xml, type Element } from '@xmpp/xml';
 import { EngineError } from '../errors.ts';
 import { NS_PING } from '../xmpp/ns.ts';
 
-/** How often a joined room is pinged, give or take a random tenth (no lockstep across rooms). */
-export const SELF_PING_INTERVAL_MS = 5 * 60_000;
+/**
+ * How often the joined rooms are pinged, give or take a random tenth (no lockstep across accounts). An object
+ * so that a test can shorten it before an engine starts.
+ */
+export const SELF_PING = { intervalMs: 5 * 60_000 };
 
 export type PingVerdict = 'joined' | 'gone' | 'unknown';
 
