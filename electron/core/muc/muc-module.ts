@@ -366,6 +366,8 @@ function create(context: AccountContext) {
         const link = context.online();
         const existing = rooms.get(jid);
         if (existing?.joined && existing.nick === nick) return existing.view();
+        // A join presence with another nick while in the room is a nick change (§7.6): not offered yet.
+        if (existing?.joined) throw new EngineError('invalid-request', 'You are in that room already.');
         if (joins.has(jid)) throw new EngineError('invalid-request', 'Already joining that room.');
         if (!existing && rooms.size >= MAX_ROOMS) {
           throw new EngineError('invalid-request', `You are in ${MAX_ROOMS} rooms already: leave one first.`);

@@ -118,6 +118,13 @@ describe(`group chat against ${serverKind()}`, () => {
     assert.ok(rooms.ok && rooms.value.rooms.length === 0, 'a refused join leaves no room behind');
     const retried = await joined(bob, room, refused.error.suggestion!);
     assert.equal(retried.nick, 'sam_');
+    const same = await join(bob, room, 'sam_');
+    assert.ok(
+      same.ok && same.value.status === 'joined',
+      'joining again with the same nick: the room as it is',
+    );
+    const other = await join(bob, room, 'samuel');
+    assert.ok(!other.ok && other.error.code === 'invalid-request', 'no nick change through a second join');
   });
 
   test('a password-protected room: missing or wrong is password-required; the right one joins', async () => {
