@@ -46,22 +46,12 @@ function RoomRow({
   const { unread, mentions } = useRoomCounts(id);
   const name = roomName(entry.room.room);
   const status = entry.room.status === 'joined' ? null : ROOM_STATUS_WORDS[entry.room.status];
-  const label = [
-    name,
-    showAccount ? `on ${account}` : null,
-    status,
-    unread > 0 ? `${unread} unread` : null,
-    mentions > 0 ? `${mentions} mentioning you` : null,
-  ]
-    .filter(Boolean)
-    .join(', ');
   return (
     <li>
       <button
         type="button"
         className={`room-row${active ? ' active' : ''}${unread > 0 ? ' has-unread' : ''}`}
         data-room={entry.room.room}
-        aria-label={label}
         aria-current={active ? 'page' : undefined}
         title={entry.room.room}
         onClick={() => openRoom(account, entry.room.room)}
@@ -69,26 +59,31 @@ function RoomRow({
         <span className="room-glyph" aria-hidden="true">
           #
         </span>
+        {/* The accessible name is the visible text with words for the counts: "den, Kicked, 2 unread, 1 mention". */}
         <span className="room-text">
           <span className="room-name">
             <bdi>{name}</bdi>
           </span>
-          {/* A space, so the visible text ("den Kicked") reads as the accessible name does ("den, Kicked"). */}
-          {(status || showAccount) && ' '}
           {(status || showAccount) && (
             <span className={`room-status room-status-${entry.room.status}`}>
+              <span className="room-sr">, </span>
               {[status, showAccount ? `on ${account}` : null].filter(Boolean).join(' · ')}
             </span>
           )}
         </span>
-        {mentions > 0 && (
-          <span className="mention-badge" aria-hidden="true">
-            @{mentions > 99 ? '99+' : mentions}
+        {unread > 0 && (
+          <span className="unread-badge">
+            <span className="room-sr">, </span>
+            {unread > 999 ? '999+' : unread}
+            <span className="room-sr"> unread</span>
           </span>
         )}
-        {unread > 0 && (
-          <span className="unread-badge" aria-hidden="true">
-            {unread > 999 ? '999+' : unread}
+        {mentions > 0 && (
+          <span className="mention-badge">
+            <span className="room-sr">, </span>
+            <span aria-hidden="true">@</span>
+            {mentions > 99 ? '99+' : mentions}
+            <span className="room-sr">{mentions === 1 ? ' mention' : ' mentions'}</span>
           </span>
         )}
       </button>
