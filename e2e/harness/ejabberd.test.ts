@@ -3,6 +3,7 @@
 // the HTTP API does accounts and nothing else, and raw configuration merges as documented.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { ejabberdConfig } from './ejabberd-config.ts';
@@ -84,6 +85,14 @@ describe('harness ejabberd', () => {
     const pid = Number(readFileSync(server.pidFile, 'utf8').trim());
     const expected = [server.c2sPort, server.directTlsPort, server.apiPort].map((p) => `127.0.0.1:${p}`);
     assert.deepEqual(listeningAddresses(pid), expected.sort());
+  });
+
+  test('the VM runs as the ejabberd user, never as root', () => {
+    const pid = Number(readFileSync(server.pidFile, 'utf8').trim());
+    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const ejabberd = execFileSync('id', ['-u', 'ejabberd']).toString().trim();
+    assert.equal(uid, ejabberd);
+    assert.notEqual(uid, '0');
   });
 
   test('the HTTP API registers and unregisters accounts, and refuses every other command', async () => {

@@ -14,6 +14,7 @@ import type { ContactPresence, EngineEvent, ResourcePresence, Show } from '../..
 import type { SlixmppPeer } from '../../../e2e/harness/peer.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { snapshot, useServerScenario } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Pure helpers
@@ -150,7 +151,7 @@ describe('Presences with hostile input', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Against a real Prosody
 
-describe('presence against Prosody', () => {
+describe(`presence against ${serverKind()}`, () => {
   const scenario = useServerScenario();
   const { engine, account, peer } = scenario;
 
