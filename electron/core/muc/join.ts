@@ -69,6 +69,16 @@ export function joinPresence(
   );
 }
 
+/** Our presence change (show, status) for a room we are in: no MUC payload, that would be a join. */
+export function roomPresence(to: string, show: string | null, status: string | null): Element {
+  return xml(
+    'presence',
+    { to },
+    show ? xml('show', {}, show) : null,
+    status ? xml('status', {}, status) : null,
+  );
+}
+
 /** A nick to offer after a conflict: the same with an underscore (what people pick by hand). */
 export function suggestNick(nick: string): string {
   return `${nick}_`;

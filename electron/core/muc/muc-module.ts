@@ -30,8 +30,10 @@ import {
   joinError,
   joinPresence,
   parseRoomInfo,
+  roomPresence,
 } from './join.ts';
 import { SELF_PING, pingVerdict, selfPingRequest } from './self-ping.ts';
+import { JitteredTimer } from './jittered-timer.ts';
 
 /** A join the room has not answered within this is given up (and the room left). */
 export const JOIN_TIMEOUT_MS = 30_000;
@@ -60,7 +62,6 @@ function create(context: AccountContext) {
   const rooms = new Map<string, RoomState>();
   const joins = new Map<string, PendingJoin>();
   const messages = new RoomMessages(account, events, context.history);
-  let pingTimer: NodeJS.Timeout | null = null;
 
   const emitRoom = (room: RoomState): void => events.emit('muc.rooms', { account, rooms: [room.view()] });
   const emitOccupants = (
@@ -241,19 +242,11 @@ function create(context: AccountContext) {
    * A room service that shut down while our link stays up (a MUC component restarted): try again after a
    * while. When the whole server restarts, the link drops and the fresh session rejoins anyway.
    */
-  let rejoinTimer: NodeJS.Timeout | null = null;
-  const scheduleRejoin = (): void => {
-    if (rejoinTimer) return;
-    rejoinTimer = setTimeout(
-      () => {
-        rejoinTimer = null;
-        const link = context.link();
-        if (link?.isOpen && context.ready()) void rejoinAll(link);
-      },
-      REJOIN_AFTER_SHUTDOWN_MS * (0.5 + Math.random()),
-    );
-    rejoinTimer.unref();
-  };
+  const rejoinTimer = new JitteredTimer(() => {
+    const link = context.link();
+    if (link?.isOpen && context.ready()) void rejoinAll(link);
+  });
+  const scheduleRejoin = (): void => rejoinTimer.schedule(REJOIN_AFTER_SHUTDOWN_MS, 0.5, 1.5);
 
   const selfPing = async (): Promise<void> => {
     const link = context.link();
@@ -269,21 +262,12 @@ function create(context: AccountContext) {
     }
   };
 
-  const schedulePing = (): void => {
-    if (pingTimer) clearTimeout(pingTimer);
-    const jitter = SELF_PING.intervalMs * (0.9 + Math.random() * 0.2);
-    pingTimer = setTimeout(() => {
-      pingTimer = null;
-      void selfPing().finally(schedulePing);
-    }, jitter);
-    pingTimer.unref();
-  };
+  const pingTimer: JitteredTimer = new JitteredTimer(() => void selfPing().finally(schedulePing));
+  const schedulePing = (): void => pingTimer.schedule(SELF_PING.intervalMs, 0.9, 1.1);
 
-  const stopPing = (): void => {
-    if (pingTimer) clearTimeout(pingTimer);
-    pingTimer = null;
-    if (rejoinTimer) clearTimeout(rejoinTimer);
-    rejoinTimer = null;
+  const stopTimers = (): void => {
+    pingTimer.stop();
+    rejoinTimer.stop();
   };
 
   const roomOf = (jid: string): RoomState => {
@@ -331,12 +315,12 @@ function create(context: AccountContext) {
       void rejoinAll(link);
     },
     onSessionEnd: () => {
-      stopPing();
+      stopTimers();
       for (const room of joins.keys()) settleJoin(room, new EngineError('not-connected', 'Signed out.'));
       rooms.clear();
     },
     dispose: () => {
-      stopPing();
+      stopTimers();
       messages.flush();
     },
     // Our presence changes (away, back...) go to every room we are fully in; never to one still joining.
@@ -351,13 +335,7 @@ function create(context: AccountContext) {
       // After this write, not inside it (the copies pass through these hooks too).
       setImmediate(() => {
         for (const room of joined) {
-          const copy = xml(
-            'presence',
-            { to: `${room.room}/${room.nick}` },
-            show ? xml('show', {}, show) : null,
-            status ? xml('status', {}, status) : null,
-          );
-          void link?.send(copy).catch(() => undefined);
+          void link?.send(roomPresence(`${room.room}/${room.nick}`, show, status)).catch(() => undefined);
         }
       });
     },
