@@ -89,6 +89,7 @@ describe('browser mode: rooms', () => {
     await ann.setSubject(room, 'Plans for the weekend');
     await expect(page.locator('.room-subject')).toHaveText('Plans for the weekend');
     await checkScreen(page, 'room-light');
+
     await page.emulateMedia({ colorScheme: 'dark' });
     await checkScreen(page, 'room-dark');
 
@@ -135,7 +136,7 @@ describe('browser mode: rooms', () => {
     await expect(tab).toHaveCount(0);
   });
 
-  it('a password room asks again after a wrong password; a nick conflict offers the suggestion', async () => {
+  it('a password room asks again after a wrong password; a nick conflict offers the suggestion; a reload finds the rooms again', async () => {
     const account = await suite.account('roompw');
     const nick = localpart(account.jid);
     const [owner, twin] = await Promise.all([suite.peer('owner'), suite.peer('twin')]);
@@ -203,5 +204,14 @@ describe('browser mode: rooms', () => {
     // Both rooms listed in the sidebar, by name.
     const rooms = page.getByRole('region', { name: 'Rooms' }).getByRole('listitem');
     await expect(rooms).toHaveCount(2);
+
+    // A reloaded page finds both rooms and their occupants again (the engine stayed in them).
+    await page.reload();
+    await expect(rooms).toHaveCount(2);
+    const busyName = localpart(crowded);
+    await page.getByRole('button', { name: new RegExp(`^${busyName}`) }).click();
+    await expect(page.getByRole('complementary', { name: `Occupants of ${busyName}` })).toContainText(
+      new RegExp(`Moderators \\(1\\)owner.*Participants \\(2\\).*${offered} \\(you\\)`),
+    );
   });
 });

@@ -1,12 +1,12 @@
 // The sidebar's "Rooms" section, above the contacts: each signed-in account's rooms by name, with unread and
 // mention counts and, when we are not simply in, where we stand (joining, kicked, banned...); "Join room…"
 // opens the join dialog. A list of buttons: Tab reaches each, Enter opens the room's tab.
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useChats } from '../../stores/chats.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useSessionAccounts, useShownAccounts } from '../accounts/use-accounts.ts';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
-import { openRoom } from './rooms-actions.ts';
+import { loadRooms, openRoom } from './rooms-actions.ts';
 import { useRooms, type RoomEntry } from './rooms-store.ts';
 import { roomId } from './rooms-sync.ts';
 import { ROOM_STATUS_WORDS, roomName } from './room-words.ts';
@@ -97,6 +97,9 @@ export function RoomList() {
   const byAccount = useRooms((s) => s.byAccount);
   const [joining, setJoining] = useState(false);
   const headingId = useId();
+  useEffect(() => {
+    for (const account of sessions) void loadRooms(account);
+  }, [sessions]);
   const rows = useMemo(
     () =>
       accounts.flatMap((account) =>

@@ -108,6 +108,24 @@ export async function sendToRoom(
   return null;
 }
 
+const askedRooms = new Set<string>();
+
+/**
+ * The account's rooms, once per page, for a page opened (or reloaded) while the engine was already in
+ * them: the snapshot does not carry rooms yet; the events after it keep the list current.
+ */
+export async function loadRooms(account: string): Promise<void> {
+  if (askedRooms.has(account)) return;
+  askedRooms.add(account);
+  const result = await getBridge().invoke('muc.rooms', { account });
+  if (!result.ok) {
+    askedRooms.delete(account);
+    return;
+  }
+  // Rooms reported meanwhile by events are in the answer too (it was made after them).
+  useRooms.getState().reset(account, result.value.rooms);
+}
+
 const asked = new Set<string>();
 
 /** The room's occupants, once, when the store has none yet for a joined room (after a page reload). */
