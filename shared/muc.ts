@@ -106,6 +106,21 @@ export function mucCommands<M extends z.ZodType>(chatMessage: M) {
         .strict(),
       response: chatMessage,
     },
+    /**
+     * One page of a room's lines from the local history, oldest first: the newest `limit`, or those just
+     * older than `beforeSeq`. `complete`: nothing older is held here (the room's archive may have more).
+     */
+    'muc.history': {
+      request: z
+        .object({
+          account: bareJid,
+          room: bareJid,
+          beforeSeq: z.number().int().optional(),
+          limit: z.number().int().min(1).max(500).optional(),
+        })
+        .strict(),
+      response: z.object({ messages: z.array(chatMessage), complete: z.boolean() }),
+    },
     /** The rooms of the account (joined, joining, and those we were just put out of). */
     'muc.rooms': {
       request: z.object({ account: bareJid }).strict(),

@@ -382,6 +382,7 @@ function create(context: AccountContext) {
         await link.send(stanza).catch(() => undefined);
         return record;
       },
+      'muc.history': async ({ room, beforeSeq, limit = 100 }) => messages.page(room, beforeSeq, limit),
       'muc.rooms': async () => ({ rooms: [...rooms.values()].map((r) => r.view()) }),
       'muc.occupants': async ({ room }) => ({ occupants: [...roomOf(room).occupants.values()] }),
       'muc.kick': ({ room, nick, reason }) =>
@@ -394,6 +395,15 @@ function create(context: AccountContext) {
 
 export const mucModule = defineModule({
   id: 'muc',
-  commands: ['muc.join', 'muc.leave', 'muc.send', 'muc.rooms', 'muc.occupants', 'muc.kick', 'muc.ban'],
+  commands: [
+    'muc.join',
+    'muc.leave',
+    'muc.send',
+    'muc.history',
+    'muc.rooms',
+    'muc.occupants',
+    'muc.kick',
+    'muc.ban',
+  ],
   create,
 });

@@ -102,6 +102,24 @@ describe(`group chat against ${serverKind()}`, () => {
     assert.ok(history.ok);
     // chat.history reads 1:1 conversations: the room's lines are not mixed into a chat with its JID.
     assert.deepEqual(history.value.messages, []);
+    const roomPage = await bob.engine.invoke('muc.history', { account: bob.account, room, limit: 1 });
+    assert.ok(roomPage.ok);
+    assert.deepEqual(
+      roomPage.value.messages.map((m) => [m.body, m.direction, m.kind]),
+      [['hi, no mention', 'out', 'groupchat']],
+    );
+    assert.equal(roomPage.value.complete, false);
+    const older = await bob.engine.invoke('muc.history', {
+      account: bob.account,
+      room,
+      beforeSeq: roomPage.value.messages[0]!.seq,
+    });
+    assert.ok(older.ok);
+    assert.deepEqual(
+      older.value.messages.map((m) => m.body),
+      ['hello Bob!'],
+    );
+    assert.equal(older.value.complete, true);
   });
 
   test('a taken nick is a nick-conflict error with a suggestion that works', async () => {

@@ -181,6 +181,18 @@ export class RoomMessages {
     return null;
   }
 
+  /** One page of `room` from the local history, oldest first (see 'muc.history'). */
+  page(
+    room: string,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): { messages: ChatMessage[]; complete: boolean } {
+    this.flush();
+    const before = beforeSeq === undefined ? undefined : { rowId: beforeSeq };
+    const rows = this.#store.page(this.#account, room, { kind: 'groupchat', before, limit });
+    return { messages: rows.map((m) => this.#view(m, false)), complete: rows.length < limit };
+  }
+
   /** Writes what is queued, then shows what was new and moves reflected messages to 'sent'. */
   flush(): void {
     this.#scheduled = false;
