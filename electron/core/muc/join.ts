@@ -4,6 +4,7 @@
 import { xml, type Element } from '@xmpp/xml';
 import { EngineError, describeStanzaError } from '../errors.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
+import { ownText } from '../xmpp/own-text.ts';
 import { NS_DATA, NS_DISCO_INFO, NS_MAM } from '../xmpp/ns.ts';
 import { NS_MUC, NS_MUC_OWNER, NS_OCCUPANT_ID } from './muc-user.ts';
 
@@ -44,7 +45,7 @@ export function parseRoomInfo(reply: Element): RoomInfo {
     const name = child.attrs.var;
     if (typeof name !== 'string' || name.length === 0 || name.length > MAX_FEATURE_CHARS) continue;
     if (name === NS_MUC) muc = true;
-    else if (features.length < MAX_FEATURES && !features.includes(name)) features.push(name);
+    else if (features.length < MAX_FEATURES && !features.includes(name)) features.push(ownText(name));
   }
   if (!isRoom || !muc) throw new EngineError('not-found', 'That address is not a group chat room.');
   return { exists: true, features };

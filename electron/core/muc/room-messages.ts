@@ -16,6 +16,7 @@ import { EngineError, describeStanzaError } from '../errors.ts';
 import type { MessageEnvelope } from '../xmpp/envelope.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
 import { NS_SID } from '../xmpp/ns.ts';
+import { ownText } from '../xmpp/own-text.ts';
 import { mentionsNick, type RoomState } from './room.ts';
 
 interface Queued {
@@ -85,7 +86,8 @@ export class RoomMessages {
     const nick = from?.resource ?? null;
     // XEP-0045 §8.1: a subject without a body is the subject (also the last step of joining).
     if (fields.subject !== null && fields.body === null) {
-      if (archived === null) room.subject = fields.subject.length === 0 ? null : fields.subject;
+      // Copied: a slice would keep the whole socket read alive as long as the room (own-text.ts).
+      if (archived === null) room.subject = fields.subject.length === 0 ? null : ownText(fields.subject);
       return 'subject';
     }
     if (fields.body === null) return 'none';
