@@ -7,6 +7,7 @@ import type { MucRole, Occupant } from '../../../shared/muc.ts';
 import { displayText } from '../../text/display-text.ts';
 import { PresenceDot } from '../presence/PresenceDot.tsx';
 import { OCCUPANT_SHOW_WORDS, occupantRows } from './room-words.ts';
+import { useRooms } from './rooms-store.ts';
 
 const HEADING_ROW = 30;
 const OCCUPANT_ROW = 34;
@@ -48,15 +49,18 @@ const OccupantRowView = memo(function OccupantRowView({
 });
 
 export function OccupantList({
-  occupants,
+  account,
+  room,
   ownNick,
   total,
 }: {
-  occupants: ReadonlyMap<string, Occupant> | null;
+  account: string;
+  room: string;
   ownNick: string;
   /** Occupants the room has (the engine counts those past its bound too). */
   total: number;
 }) {
+  const occupants = useRooms((s) => s.byAccount.get(account)?.get(room)?.occupants ?? null);
   const [collapsed, setCollapsed] = useState<ReadonlySet<MucRole>>(() => new Set());
   const list = occupants ?? NO_OCCUPANTS;
   const rows = useMemo(() => occupantRows(list.values(), collapsed), [list, collapsed]);

@@ -13,7 +13,7 @@ import { MessageList } from '../chat/MessageList.tsx';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { OccupantList } from './OccupantList.tsx';
 import { leaveRoom, loadOccupants, prepareConversation, sendToRoom } from './rooms-actions.ts';
-import { isOut, useRoom } from './rooms-store.ts';
+import { isOut, useRooms } from './rooms-store.ts';
 import { ROOM_STATUS_WORDS, outSentence, roomName, senderNick } from './room-words.ts';
 
 /** Narrow windows: back from the room to the sidebar. */
@@ -28,13 +28,14 @@ export function RoomView({ chat }: { chat: string }) {
   const key = parseConversationId(chat);
   const account = key?.account ?? '';
   const jid = key?.peer ?? chat;
-  const entry = useRoom(account, jid);
+  // The room and its occupants are read apart: a presence storm re-renders the occupant list only.
+  const room = useRooms((s) => s.byAccount.get(account)?.get(jid)?.room);
+  const occupantsKnown = useRooms((s) => (s.byAccount.get(account)?.get(jid)?.occupants ?? null) !== null);
   const several = useSeveralAccounts();
   const narrow = useUi((s) => s.narrow);
   const [occupantsOpen, setOccupantsOpen] = useState(() => !useUi.getState().narrow);
   const [rejoining, setRejoining] = useState(false);
   const name = roomName(jid);
-  const room = entry?.room;
   const status = room?.status ?? 'left';
   const out = isOut(status) || !room;
   const subject = room?.subject ? displayText(room.subject) : null;
@@ -43,8 +44,8 @@ export function RoomView({ chat }: { chat: string }) {
   useEffect(() => prepareConversation(chat), [chat]);
   // After a page reload the snapshot has the room but not its occupants: ask once.
   useEffect(() => {
-    if (entry && entry.occupants === null && !isOut(entry.room.status)) void loadOccupants(account, jid);
-  }, [entry, account, jid]);
+    if (room && !occupantsKnown && !isOut(room.status)) void loadOccupants(account, jid);
+  }, [room, occupantsKnown, account, jid]);
 
   const senderOf = useCallback(
     (m: ChatMessage): string => (m.direction === 'out' ? 'You' : (senderNick(m.peerFull) ?? name)),
@@ -118,7 +119,7 @@ export function RoomView({ chat }: { chat: string }) {
         </div>
         {occupantsOpen && !out && room && (
           <aside className="occupants" aria-label={`Occupants of ${title}`}>
-            <OccupantList occupants={entry.occupants} ownNick={room.nick} total={room.occupants} />
+            <OccupantList account={account} room={jid} ownNick={room.nick} total={room.occupants} />
           </aside>
         )}
       </div>
