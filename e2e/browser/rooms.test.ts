@@ -27,7 +27,7 @@ async function joinFromDialog(
 describe('browser mode: rooms', () => {
   const suite = useBrowserSuite();
 
-  it('join from the UI, talk with two peers, occupants by role, kicked by a moderator', async () => {
+  it('join from the UI, talk with two peers, occupants by role, kicked by a moderator, join again', async () => {
     const account = await suite.account('roomy');
     const nick = localpart(account.jid);
     const [ann, bob] = await Promise.all([suite.peer('ann'), suite.peer('bob')]);
@@ -130,7 +130,27 @@ describe('browser mode: rooms', () => {
     await expect(row).toHaveAccessibleName(new RegExp(`^${name}\\W+Kicked$`));
     await expect(log).toContainText('hi both'); // what was said stays readable
     await checkScreen(page, 'room-kicked');
-    // Close forgets it.
+
+    // Join again…: the dialog comes filled in with the room and our nick; we are back in, with a composer.
+    await page.getByRole('button', { name: 'Join again…' }).click();
+    const again = page.getByRole('dialog', { name: 'Join room' });
+    await expect(again.getByLabel('Room address')).toHaveValue(room);
+    await expect(again.getByLabel('Nickname')).toHaveValue(nick);
+    await again.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(again).toHaveCount(0);
+    await expect(out).toHaveCount(0);
+    await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+    await expect(row).toHaveAccessibleName(name);
+    await ann.waitFor(
+      'roomPresence',
+      (p) => p.room === room && p.nick === nick && p.presenceType === 'available',
+    );
+
+    // Kicked again without a reason, then Close forgets the room.
+    await ann.kick(room, nick);
+    await expect(page.getByRole('alert').filter({ hasText: 'You were kicked' })).toHaveText(
+      /You were kicked from this room\.\s*Join again…$/,
+    );
     await page.getByRole('button', { name: `Close ${name}` }).click();
     await expect(row).toHaveCount(0);
     await expect(tab).toHaveCount(0);

@@ -7,14 +7,13 @@ import { ADDRESS_TOO_LONG, bareJid, bareJidProblem } from '../../../shared/jid.t
 import { Dialog } from '../../components/Dialog.tsx';
 import { useSessionAccounts } from '../accounts/use-accounts.ts';
 import { joinProblem, joinRoom, type JoinProblem } from './rooms-actions.ts';
+import { MUC_LIMITS } from './rooms-store.ts';
 
 /** The nick a room is joined with unless the user types another: the account's localpart. */
 export function defaultNick(account: string): string {
   const at = account.indexOf('@');
   return at > 0 ? account.slice(0, at) : account;
 }
-
-const MAX_NICK = 256;
 
 function addressProblem(text: string): string | null {
   const problem = bareJidProblem(text);
@@ -126,7 +125,7 @@ export function JoinRoomDialog({
           id="join-nick"
           type="text"
           spellCheck={false}
-          maxLength={MAX_NICK}
+          maxLength={MUC_LIMITS.nickChars}
           value={nick}
           onChange={(e) => setNick(e.target.value)}
           {...described('nick')}

@@ -3,7 +3,7 @@
 // reflected message moving to 'sent' in the room's own conversation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_OCCUPANTS, MAX_ROOMS, type Occupant, type Room } from '../../../shared/muc.ts';
+import { MAX_NICK_CHARS, MAX_OCCUPANTS, MAX_ROOMS, type Occupant, type Room } from '../../../shared/muc.ts';
 import { emptyChat } from '../../stores/chats.ts';
 import { MUC_LIMITS, applyOccupants, applyRooms, dropRoom, resetRooms } from './rooms-store.ts';
 import { applyRoomFailures, applyRoomStates, roomId } from './rooms-sync.ts';
@@ -45,7 +45,7 @@ function occupant(nick: string, patch: Partial<Occupant> = {}): Occupant {
 const R = 'den@rooms.example.com';
 
 test("the bounds are the contract's", () => {
-  assert.deepEqual(MUC_LIMITS, { rooms: MAX_ROOMS, occupants: MAX_OCCUPANTS });
+  assert.deepEqual(MUC_LIMITS, { rooms: MAX_ROOMS, occupants: MAX_OCCUPANTS, nickChars: MAX_NICK_CHARS });
 });
 
 test('rooms are upserted per account; occupants wait for the complete list, then follow upserts and removals', () => {

@@ -6,8 +6,8 @@
 import { create } from 'zustand';
 import type { Occupant, Room } from '../../../shared/muc.ts';
 
-/** The contract's bounds (shared/muc.ts MAX_ROOMS, MAX_OCCUPANTS; its test checks they agree). */
-export const MUC_LIMITS = { rooms: 100, occupants: 10_000 } as const;
+/** The contract's bounds (shared/muc.ts MAX_ROOMS, MAX_OCCUPANTS, MAX_NICK_CHARS; a test checks they agree). */
+export const MUC_LIMITS = { rooms: 100, occupants: 10_000, nickChars: 256 } as const;
 
 export interface RoomEntry {
   room: Room;
