@@ -84,6 +84,15 @@ describe('browser mode: rooms', () => {
     await expect(ours).toHaveCount(1);
     const heard = await bob.waitFor('groupchat', (e) => e.room === room && e.body === 'hi both');
     assert.equal(heard.nick, nick);
+    // Tab completes an occupant's nick at the start of a message.
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    await composer.fill('an');
+    await composer.press('Tab');
+    await expect(composer).toHaveValue('ann: ');
+    await expect(composer).toBeFocused();
+    await composer.pressSequentially('see you there');
+    await composer.press('Enter');
+    await ann.waitFor('groupchat', (e) => e.room === room && e.body === 'ann: see you there');
 
     // A subject set by the moderator shows at the top.
     await ann.setSubject(room, 'Plans for the weekend');
@@ -118,6 +127,10 @@ describe('browser mode: rooms', () => {
     await row.focus();
     await page.keyboard.press('Enter');
     await expect(log).toContainText('are you coming on Saturday?');
+    // The line naming us is marked in the room; the others are not.
+    await expect(log.locator('.msg-mention')).toHaveCount(1);
+    await expect(log.locator('.msg-mention')).toContainText('are you coming on Saturday?');
+    await checkScreen(page, 'room-narrow-mention');
     await page.setViewportSize({ width: 1100, height: 820 });
     await expect(row).toHaveAccessibleName(name);
     await expect(row.locator('.unread-badge, .mention-badge')).toHaveCount(0);

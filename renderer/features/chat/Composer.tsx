@@ -16,11 +16,14 @@ export function Composer({
   chat,
   label,
   send: sendBody = (body) => sendMessage(chat, body),
+  completeOnTab,
 }: {
   chat: string;
   label: string;
   /** How the text goes out (a room's composer sends to the room); the 1:1 chat's send by default. */
   send?: (body: string) => Promise<EngineErrorPayload | null>;
+  /** Tab completes the word before the caret (a room's nicks); null: nothing to complete, Tab moves on. */
+  completeOnTab?: (text: string, caret: number) => { text: string; caret: number } | null;
 }) {
   const [text, setText] = useState(() => drafts.get(chat) ?? '');
   const errorId = useId();
@@ -59,6 +62,18 @@ export function Composer({
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    const el = event.currentTarget;
+    const plainTab =
+      event.key === 'Tab' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey;
+    if (plainTab && completeOnTab && el.selectionStart === el.selectionEnd) {
+      const completed = completeOnTab(text, el.selectionStart);
+      if (completed) {
+        event.preventDefault();
+        update(completed.text);
+        requestAnimationFrame(() => ref.current?.setSelectionRange(completed.caret, completed.caret));
+        return;
+      }
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();

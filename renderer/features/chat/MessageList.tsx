@@ -61,7 +61,7 @@ const MessageRow = memo(function MessageRow({
   const when = new Date(message.timestamp);
   return (
     <div
-      className={`msg msg-${message.direction}${failure ? ' msg-failed' : ''}${firstOfRun ? ' msg-first' : ''}${highlighted ? ' msg-highlight' : ''}`}
+      className={`msg msg-${message.direction}${message.mention ? ' msg-mention' : ''}${failure ? ' msg-failed' : ''}${firstOfRun ? ' msg-first' : ''}${highlighted ? ' msg-highlight' : ''}`}
       data-seq={message.seq}
       aria-current={highlighted ? 'true' : undefined}
     >

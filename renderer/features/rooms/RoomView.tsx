@@ -14,7 +14,7 @@ import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { OccupantList } from './OccupantList.tsx';
 import { leaveRoom, loadOccupants, prepareConversation, sendToRoom } from './rooms-actions.ts';
 import { isOut, useRooms } from './rooms-store.ts';
-import { ROOM_STATUS_WORDS, outSentence, roomName, senderNick } from './room-words.ts';
+import { ROOM_STATUS_WORDS, completeNick, outSentence, roomName, senderNick } from './room-words.ts';
 
 /** Narrow windows: back from the room to the sidebar. */
 function backToContacts(): void {
@@ -52,6 +52,14 @@ export function RoomView({ chat }: { chat: string }) {
     [name],
   );
   const send = useCallback((body: string) => sendToRoom(account, jid, body), [account, jid]);
+  const completeOnTab = useCallback(
+    (text: string, caret: number) => {
+      const entry = useRooms.getState().byAccount.get(account)?.get(jid);
+      if (!entry?.occupants) return null;
+      return completeNick(text, caret, entry.occupants.keys(), entry.room.nick);
+    },
+    [account, jid],
+  );
 
   return (
     <div className="chat-view room-view">
@@ -115,7 +123,7 @@ export function RoomView({ chat }: { chat: string }) {
       <div className={`room-body${occupantsOpen && !out ? ' occupants-open' : ''}${narrow ? ' narrow' : ''}`}>
         <div className="room-main">
           <MessageList chat={chat} title={title} senderName={senderOf} />
-          {!out && <Composer key={chat} chat={chat} label={name} send={send} />}
+          {!out && <Composer key={chat} chat={chat} label={name} send={send} completeOnTab={completeOnTab} />}
         </div>
         {occupantsOpen && !out && room && (
           <aside className="occupants" aria-label={`Occupants of ${title}`}>

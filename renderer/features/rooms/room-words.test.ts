@@ -7,7 +7,7 @@ import type { ChatMessage } from '../../../shared/contract.ts';
 import type { Occupant } from '../../../shared/muc.ts';
 import { buildMessageItems } from '../chat/message-model.ts';
 import { joinProblem } from './rooms-actions.ts';
-import { occupantRows, outSentence, roomName, senderNick } from './room-words.ts';
+import { completeNick, occupantRows, outSentence, roomName, senderNick } from './room-words.ts';
 
 const occupant = (nick: string, role: Occupant['role']): Occupant => ({
   nick,
@@ -116,4 +116,16 @@ test("a room's message list starts a sender line at each change of nick", () => 
     items.flatMap((i) => (i.kind === 'message' ? [i.firstOfRun] : [])),
     [true, false, true],
   );
+});
+
+test('Tab completes a nick: ": " at the start, " " inside a sentence, never our own, nothing for no match', () => {
+  const nicks = ['Bob', 'bea', 'ann', 'me'];
+  assert.deepEqual(completeNick('b', 1, nicks, 'me'), { text: 'bea: ', caret: 5 });
+  assert.deepEqual(completeNick('ask AN about it', 6, nicks, 'me'), {
+    text: 'ask ann  about it',
+    caret: 8,
+  });
+  assert.equal(completeNick('m', 1, nicks, 'me'), null, 'our own nick is not offered');
+  assert.equal(completeNick('hello ', 6, nicks, 'me'), null, 'no word before the caret');
+  assert.equal(completeNick('zed', 3, nicks, 'me'), null);
 });

@@ -94,3 +94,30 @@ export function senderNick(peerFull: string): string | null {
   const slash = peerFull.indexOf('/');
   return slash < 0 ? null : peerFull.slice(slash + 1);
 }
+
+/**
+ * Tab in a room's composer: the word before the caret, if it starts an occupant's nick (not ours, case
+ * ignored), becomes that nick, followed by ": " at the start of the message and " " elsewhere. The first
+ * match by nick order wins; null when nothing matches (Tab then moves the focus as usual). Linear in the
+ * text before the caret and the number of occupants.
+ */
+export function completeNick(
+  text: string,
+  caret: number,
+  nicks: Iterable<string>,
+  ownNick: string,
+): { text: string; caret: number } | null {
+  let start = caret;
+  while (start > 0 && !/\s/.test(text[start - 1]!)) start--;
+  const prefix = text.slice(start, caret).toLowerCase();
+  if (prefix === '') return null;
+  let best: string | null = null;
+  for (const nick of nicks) {
+    if (nick === ownNick || !nick.toLowerCase().startsWith(prefix)) continue;
+    if (best === null || nickOrder.compare(nick, best) < 0) best = nick;
+  }
+  if (best === null) return null;
+  const suffix = text.slice(0, start).trim() === '' ? ': ' : ' ';
+  const inserted = best + suffix;
+  return { text: text.slice(0, start) + inserted + text.slice(caret), caret: start + inserted.length };
+}
