@@ -90,6 +90,38 @@ describe(`group chat rooms against ${serverKind()}`, () => {
     );
   });
 
+  test("muc.history walks back into the room's archive when the local history runs out", async () => {
+    const alice = await scenario.engine('back-alice');
+    const carol = await scenario.engine('back-carol');
+    const room = newRoom(scenario.server);
+    await joined(alice, room, 'alice');
+    const bodies = Array.from({ length: 60 }, (_, i) => `line ${i}`);
+    for (const body of bodies) {
+      assert.ok((await alice.engine.invoke('muc.send', { account: alice.account, room, body })).ok);
+    }
+    await waitLine(alice, room, 'line 59');
+    await sleep(300);
+    // The first join brings the newest page (50); the 10 before it are only in the room's archive.
+    await joined(carol, room, 'carol');
+    await waitLine(carol, room, 'line 59');
+    await sleep(200);
+    const first = await carol.engine.invoke('muc.history', { account: carol.account, room, limit: 100 });
+    assert.ok(first.ok, first.ok ? '' : first.error.message);
+    assert.deepEqual(
+      first.value.messages.map((m) => m.body),
+      bodies,
+      'the archive page before the held ones, then the held ones, in order, each once',
+    );
+    const again = await carol.engine.invoke('muc.history', {
+      account: carol.account,
+      room,
+      beforeSeq: first.value.messages[0]!.seq,
+    });
+    assert.ok(again.ok);
+    assert.deepEqual(again.value.messages, []);
+    assert.equal(again.value.complete, true, 'the start of the archive');
+  });
+
   test('a private message from an occupant is its own conversation; our presence reaches the room', async () => {
     const bob = await scenario.engine('pm-bob');
     const carol = await scenario.account('pm-carol');

@@ -1,6 +1,7 @@
 // A room's archive (XEP-0313 on the room's JID, XEP-0045 §7.2.15 with MAM): after joining with
 // <history maxstanzas='0'/>, what was said since the newest archive id we hold, walked forward page by page
-// (RSM <after/>), bounded; with none held (the first join), the newest page only. The query and the result
+// (RSM <after/>), bounded; with none held (the first join), the newest page only. Scrolling up walks back
+// from the oldest line held (RSM <before/>). The query and the result
 // parsing are mam.ts's (archiveQuery, parseResult), with the room in place of our account: a result is
 // believed only from the room itself and only for the query in flight.
 import { randomUUID } from 'node:crypto';
@@ -20,13 +21,14 @@ export interface RoomPage {
   results: ArchiveEnvelope[];
   complete: boolean;
   last: string | null;
+  first: string | null;
 }
 
 async function queryRoomPage(
   iq: IqTracker,
   source: StanzaSource,
   room: string,
-  opts: { after: string | null; before: string | null; max: number },
+  opts: { after: string | null; before: string | null; endAt?: number | null; max: number },
 ): Promise<RoomPage> {
   const roomJid = tryParseJid(room);
   if (!roomJid) throw new EngineError('invalid-request', 'That room address is not valid.');
@@ -50,9 +52,12 @@ async function queryRoomPage(
   }
   const fin = reply.getChild('fin', NS_MAM);
   if (!fin) throw new EngineError('server-error', 'The room archive sent an answer without <fin/>.');
-  const finLast = fin.getChild('set', NS_RSM)?.getChildText('last') ?? null;
+  const set = fin.getChild('set', NS_RSM);
+  const finLast = set?.getChildText('last') ?? null;
+  const finFirst = set?.getChildText('first') ?? null;
   const last = usableId(finLast) ? finLast : (results.at(-1)?.archiveId ?? null);
-  return { results, complete: fin.attrs.complete === 'true', last };
+  const first = usableId(finFirst) ? finFirst : (results[0]?.archiveId ?? null);
+  return { results, complete: fin.attrs.complete === 'true', last, first };
 }
 
 /**
@@ -88,4 +93,25 @@ export async function catchUpRoom(
     after = page.last;
   }
   return false;
+}
+
+/**
+ * One page of the room's archive just older than what we hold (scrolling up): RSM <before/> the oldest
+ * archive id held, or, without one, the newest page up to `endAt`. `complete`: the archive's start reached.
+ */
+export async function olderRoomPage(
+  iq: IqTracker,
+  source: StanzaSource,
+  room: string,
+  opts: { beforeId: string | null; endAt: number | null; max: number },
+): Promise<RoomPage> {
+  const max = Math.max(1, Math.min(opts.max, 100));
+  if (opts.beforeId !== null) {
+    try {
+      return await queryRoomPage(iq, source, room, { after: null, before: opts.beforeId, max });
+    } catch (error) {
+      if (!(error instanceof EngineError && error.code === 'not-found')) throw error;
+    }
+  }
+  return queryRoomPage(iq, source, room, { after: null, before: '', endAt: opts.endAt, max });
 }

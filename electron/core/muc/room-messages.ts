@@ -13,7 +13,7 @@ import type { AccountEvents } from '../account/module.ts';
 import type { HistoryStore, NewMessage, StoredMessage } from '../history/history-store.ts';
 import { chatMessageOf } from '../chat/chat.ts';
 import { EngineError, describeStanzaError } from '../errors.ts';
-import type { MessageEnvelope } from '../xmpp/envelope.ts';
+import type { ArchiveEnvelope, MessageEnvelope } from '../xmpp/envelope.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
 import { NS_SID } from '../xmpp/ns.ts';
 import { ownText } from '../xmpp/own-text.ts';
@@ -92,31 +92,56 @@ export class RoomMessages {
     }
     if (fields.body === null) return 'none';
     const ours = nick !== null && nick === room.nick;
-    const now = Date.now();
     const mention =
       !ours && archived === null && envelope.delay === null && mentionsNick(fields.body, room.nick);
     if (mention) room.mentions++;
-    this.#enqueue({
-      message: {
-        account: this.#account,
-        kind: 'groupchat',
-        peer: room.room,
-        peerResource: nick,
-        direction: ours ? 'out' : 'in',
-        type: 'chat',
-        ...fields,
-        subject: null,
-        stanzaId: archived?.archiveId ?? envelope.roomStanzaId,
-        sentAt: envelope.delay,
-        serverAt: archived?.serverAt ?? null,
-        receivedAt: now,
-        state: ours ? 'sent' : 'received',
-        error: null,
-      },
-      mention,
-      reflection: ours,
-    });
+    this.#enqueue({ message: this.#line(room, envelope, archived), mention, reflection: ours });
     return 'line';
+  }
+
+  /**
+   * A page walked back in the room's archive (scrolling up), stored before what is held, not shown (the
+   * page the UI asked for is read from the history after). Returns how many lines were new.
+   */
+  storeOlder(room: RoomState, results: readonly ArchiveEnvelope[]): number {
+    this.flush();
+    const rows = results
+      .filter((r) => r.type === 'groupchat' && r.fromBare === room.room && r.fields.body !== null)
+      .map((r) => this.#line(room, r, { archiveId: r.archiveId, serverAt: r.serverAt }));
+    if (rows.length === 0) return 0;
+    return this.#store.addMany(rows, { older: true }).filter((r) => r.inserted).length;
+  }
+
+  /** The oldest line of `room` held locally (before `beforeSeq` when given), where a walk back continues. */
+  oldestHeld(room: string, beforeSeq: number | undefined): StoredMessage | null {
+    this.flush();
+    const before = beforeSeq === undefined ? undefined : { rowId: beforeSeq };
+    const [first] = this.#store.page(this.#account, room, { kind: 'groupchat', before, limit: 1_000 });
+    if (first) return first;
+    return beforeSeq === undefined ? null : this.#store.message(this.#account, beforeSeq);
+  }
+
+  /** A room line as the history stores it (ours when it comes from our nick: the room's echo of it). */
+  #line(room: RoomState, envelope: MessageEnvelope, archived: ArchivedAt | null): NewMessage {
+    const nick = envelope.from?.resource ?? null;
+    const ours = nick !== null && nick === room.nick;
+    const now = Date.now();
+    return {
+      account: this.#account,
+      kind: 'groupchat',
+      peer: room.room,
+      peerResource: nick,
+      direction: ours ? 'out' : 'in',
+      type: 'chat',
+      ...envelope.fields,
+      subject: null,
+      stanzaId: archived?.archiveId ?? envelope.roomStanzaId,
+      sentAt: envelope.delay,
+      serverAt: archived?.serverAt ?? null,
+      receivedAt: now,
+      state: ours ? 'sent' : 'received',
+      error: null,
+    };
   }
 
   /** A private message from an occupant of `room` (type chat from room/nick): kind 'private'. */
