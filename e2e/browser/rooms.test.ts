@@ -73,8 +73,9 @@ describe('browser mode: rooms', () => {
     const log = page.getByRole('log');
     const annLine = log.locator('.msg', { hasText: 'hello from ann' });
     const bobLine = log.locator('.msg', { hasText: 'and from bob' });
-    await expect(annLine.locator('.msg-sender')).toHaveText('ann');
-    await expect(bobLine.locator('.msg-sender')).toHaveText('bob');
+    // (Nicks are bidi-isolated with FSI…PDI around them: \W.)
+    await expect(annLine.locator('.msg-sender')).toHaveText(/^\W*ann\W*$/);
+    await expect(bobLine.locator('.msg-sender')).toHaveText(/^\W*bob\W*$/);
 
     // Ours: shown once, and 'Sent' once the room reflected it; the peers get it from our nick.
     await page.getByRole('textbox', { name: 'Message' }).fill('hi both');

@@ -29,7 +29,7 @@ const OccupantRowView = memo(function OccupantRowView({
       <PresenceDot show={occupant.show} label={show} />
       <span className="occupant-text">
         <span className="occupant-nick">
-          <bdi>{occupant.nick}</bdi>
+          <bdi>{displayText(occupant.nick)}</bdi>
           {own && <span className="occupant-you"> (you)</span>}
         </span>
         {(occupant.show !== 'available' || status || affiliation) && (

@@ -47,8 +47,13 @@ export function RoomView({ chat }: { chat: string }) {
     if (room && !occupantsKnown && !isOut(room.status)) void loadOccupants(account, jid);
   }, [room, occupantsKnown, account, jid]);
 
+  // A nick is remote text: tamed, and isolated (FSI…PDI) so a bidi control in it cannot reorder the line.
   const senderOf = useCallback(
-    (m: ChatMessage): string => (m.direction === 'out' ? 'You' : (senderNick(m.peerFull) ?? name)),
+    (m: ChatMessage): string => {
+      if (m.direction === 'out') return 'You';
+      const nick = senderNick(m.peerFull);
+      return nick === null ? name : `\u2068${displayText(nick)}\u2069`;
+    },
     [name],
   );
   const send = useCallback((body: string) => sendToRoom(account, jid, body), [account, jid]);

@@ -129,3 +129,24 @@ test('Tab completes a nick: ": " at the start, " " inside a sentence, never our 
   assert.equal(completeNick('hello ', 6, nicks, 'me'), null, 'no word before the caret');
   assert.equal(completeNick('zed', 3, nicks, 'me'), null);
 });
+
+test("a room's name and a kick reason are tamed remote text (at most 4 combining marks per letter)", () => {
+  const zalgo = `z${'\u0301'.repeat(60)}`;
+  assert.equal(roomName(`${zalgo}@rooms.example.com`), `z${'\u0301'.repeat(4)}`);
+  const kicked = outSentence({
+    room: 'den@rooms.example.com',
+    status: 'kicked',
+    reason: zalgo,
+    alternate: null,
+    nick: 'me',
+    role: 'none',
+    affiliation: 'none',
+    subject: null,
+    features: [],
+    nonAnonymous: false,
+    logging: false,
+    occupants: 0,
+    mentions: 0,
+  });
+  assert.ok(kicked.endsWith(`Reason: z${'\u0301'.repeat(4)}`), kicked);
+});

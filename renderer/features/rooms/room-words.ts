@@ -1,11 +1,12 @@
 // Rooms and occupants in words: a room's name, where we stand in it, why we are out, occupants' roles and
 // presence. Pure, for the list, the room view and tests.
 import type { MucRole, Occupant, Room } from '../../../shared/muc.ts';
+import { displayText } from '../../text/display-text.ts';
 
-/** A room's name in the list: its address's localpart (the part before '@'). */
+/** A room's name in the list: its address's localpart (the part before '@'), tamed as remote text is. */
 export function roomName(room: string): string {
   const at = room.indexOf('@');
-  return at > 0 ? room.slice(0, at) : room;
+  return displayText(at > 0 ? room.slice(0, at) : room);
 }
 
 export const ROOM_STATUS_WORDS: Record<Room['status'], string> = {
@@ -20,7 +21,7 @@ export const ROOM_STATUS_WORDS: Record<Room['status'], string> = {
 
 /** The sentence a room we are out of shows, with the room's reason when it gave one. */
 export function outSentence(room: Room): string {
-  const why = room.reason ? ` Reason: ${room.reason}` : '';
+  const why = room.reason ? ` Reason: ${displayText(room.reason)}` : '';
   switch (room.status) {
     case 'kicked':
       return `You were kicked from this room.${why}`;
