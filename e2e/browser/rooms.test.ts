@@ -66,6 +66,11 @@ describe('browser mode: rooms', () => {
       new RegExp(`Moderators \\(1\\)ann.*Participants \\(2\\)bob.*${nick} \\(you\\)`),
     );
     await expect(page.getByText('3 in the room')).toBeVisible();
+    // Presence in the room, in words and shape: bob goes away with a status.
+    await bob.sendRaw(`<presence to='${room}/bob'><show>away</show><status>at lunch</status></presence>`);
+    const bobRow = occupants.locator('.occupant-row[data-nick="bob"]');
+    await expect(bobRow).toContainText('Away — at lunch');
+    await expect(bobRow.getByRole('img', { name: 'Away' })).toHaveClass(/presence-away/);
 
     // The peers talk: each line under its sender's nick (a new run per sender).
     await ann.sendGroupchat(room, 'hello from ann');
