@@ -119,14 +119,18 @@ function create(context: AccountContext) {
     return sendJoin(link, room);
   };
 
-  /** After our self-presence: a new room accepts its defaults; a room with an archive tells what we missed. */
+  /**
+   * After our self-presence: a new room accepts its defaults (the join answers then); a room with an archive
+   * tells what we missed.
+   */
   const afterJoined = async (room: RoomState, created: boolean): Promise<void> => {
     const link = context.link();
-    if (!link) return;
-    if (created) {
+    // A room we created stays locked to others until it is configured: the join answers after that.
+    if (created && link) {
       await link.iq.request('set', room.room, instantRoomConfig()).catch(() => undefined);
     }
-    if (!room.features.includes(ROOM_FEATURES.mam)) return;
+    settleJoin(room.room, room.view());
+    if (!link || !room.features.includes(ROOM_FEATURES.mam)) return;
     await catchUpRoom(link.iq, context.archiveResults, room.room, {
       afterId: messages.lastArchiveId(room.room),
       pageSize: context.archivePageSize,
@@ -166,7 +170,6 @@ function create(context: AccountContext) {
       case 'joined':
         emitOccupants(room, { reset: true, upserts: [...room.occupants.values()], removed: [] });
         emitRoom(room);
-        settleJoin(room.room, room.view());
         void afterJoined(room, outcome.created);
         break;
       case 'self':
