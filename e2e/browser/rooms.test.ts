@@ -245,10 +245,27 @@ describe('browser mode: rooms', () => {
     await expect(rooms).toHaveCount(2);
 
     // A reloaded page finds both rooms and their occupants again (the engine stayed in them).
+    const commands: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (frame) => commands.push(String(frame.payload))));
     await page.reload();
     await expect(rooms).toHaveCount(2);
+    // A line in a room whose tab is not open opens it, as a chat's does; shown, it is the room's view, and
+    // its list asks no 1:1 history page for the room's address.
     const busyName = localpart(crowded);
-    await page.getByRole('button', { name: new RegExp(`^${busyName}`) }).click();
+    await twin.sendGroupchat(crowded, 'welcome back');
+    const busyTab = page.getByRole('tab', { name: new RegExp(`^${busyName}`) });
+    await busyTab.click();
+    await expect(page.getByRole('log')).toContainText('welcome back');
+    await expect(page.getByRole('log').locator('.msg-sender')).toHaveText(new RegExp(`^\\W*${nick}\\W*$`));
+    assert.deepEqual(
+      commands.filter((c) => c.includes('chat.history') && c.includes(crowded)),
+      [],
+      'no chat.history for a room',
+    );
+    assert.ok(
+      commands.some((c) => c.includes('muc.rooms')),
+      'the reloaded page asked for the rooms',
+    );
     await expect(page.getByRole('complementary', { name: `Occupants of ${busyName}` })).toContainText(
       new RegExp(`Moderators \\(1\\)owner.*Participants \\(2\\).*${offered} \\(you\\)`),
     );

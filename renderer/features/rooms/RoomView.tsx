@@ -12,7 +12,8 @@ import { Composer } from '../chat/Composer.tsx';
 import { MessageList } from '../chat/MessageList.tsx';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { OccupantList } from './OccupantList.tsx';
-import { leaveRoom, loadOccupants, prepareConversation, sendToRoom } from './rooms-actions.ts';
+import { leaveRoom, loadOccupants, sendToRoom } from './rooms-actions.ts';
+import { markRoomConversation } from './rooms-sync.ts';
 import { isOut, useRooms } from './rooms-store.ts';
 import { ROOM_STATUS_WORDS, completeNick, outSentence, roomName, senderNick } from './room-words.ts';
 
@@ -41,7 +42,7 @@ export function RoomView({ chat }: { chat: string }) {
   const subject = room?.subject ? displayText(room.subject) : null;
   const title = several ? `${name} on ${account}` : name;
 
-  useEffect(() => prepareConversation(chat), [chat]);
+  useEffect(() => markRoomConversation(chat), [chat]);
   // After a page reload the snapshot has the room but not its occupants: ask once.
   useEffect(() => {
     if (room && !occupantsKnown && !isOut(room.status)) void loadOccupants(account, jid);

@@ -6,7 +6,7 @@ import { useChats } from '../../stores/chats.ts';
 import { readContext } from '../../stores/sync.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useRooms } from './rooms-store.ts';
-import { roomId } from './rooms-sync.ts';
+import { markRoomConversation, roomId } from './rooms-sync.ts';
 
 /** What the join dialog shows for a refusal, and which field it points at. */
 export interface JoinProblem {
@@ -45,19 +45,10 @@ export function joinProblem(error: EngineErrorPayload): JoinProblem {
   }
 }
 
-/** A room's conversation is its live messages (the room's archive catch-up arrives as messages too). */
-function prepareConversation(id: string): void {
-  const chat = useChats.getState().chats.get(id);
-  // 'chat.history' pages 1:1 chats only: a room's list must not ask it (MessageList would when 'idle').
-  if (!chat || chat.history === 'idle') {
-    useChats.getState().setHistory(id, { history: 'loaded', complete: true, loading: null });
-  }
-}
-
 /** Shows the room's tab (created if needed) and gives its composer the focus. */
 export function openRoom(account: string, room: string): void {
   const id = roomId(account, room);
-  prepareConversation(id);
+  markRoomConversation(id);
   useUi.getState().openTab(id, true);
   // After this frame: a dialog that joined the room gives the focus back to its opener as it closes.
   requestAnimationFrame(() => useUi.getState().requestComposerFocus());
@@ -143,5 +134,3 @@ export async function loadOccupants(account: string, room: string): Promise<void
       .applyOccupants({ account, room, reset: true, upserts: result.value.occupants, removed: [] });
   }
 }
-
-export { prepareConversation };
