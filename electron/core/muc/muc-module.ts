@@ -22,8 +22,8 @@ import type { MessageEnvelope, PresenceEnvelope } from '../xmpp/envelope.ts';
 import { NS_MUC_ADMIN } from './muc-user.ts';
 import { RoomState } from './room.ts';
 import { RoomMessages } from './room-messages.ts';
-import { catchUpRoom, olderRoomPage } from './room-archive.ts';
-import { messageTime } from '../history/history-store.ts';
+import { catchUpRoom } from './room-archive.ts';
+import { RoomHistory } from './room-history.ts';
 import {
   ROOM_FEATURES,
   discoInfoRequest,
@@ -63,8 +63,7 @@ function create(context: AccountContext) {
   const rooms = new Map<string, RoomState>();
   const joins = new Map<string, PendingJoin>();
   const messages = new RoomMessages(account, events, context.history);
-  /** Rooms whose archive was walked back to its start this session (at most the rooms we are in). */
-  const walkedBack = new Set<string>();
+  const history = new RoomHistory(messages, context.archiveResults, context.archivePageSize);
 
   const emitRoom = (room: RoomState): void => events.emit('muc.rooms', { account, rooms: [room.view()] });
   const emitOccupants = (
@@ -324,7 +323,7 @@ function create(context: AccountContext) {
       stopTimers();
       for (const room of joins.keys()) settleJoin(room, new EngineError('not-connected', 'Signed out.'));
       rooms.clear();
-      walkedBack.clear();
+      history.clear();
     },
     dispose: () => {
       stopTimers();
@@ -389,28 +388,8 @@ function create(context: AccountContext) {
         await link.send(stanza).catch(() => undefined);
         return record;
       },
-      'muc.history': async ({ room, beforeSeq, limit = 100 }) => {
-        let page = messages.page(room, beforeSeq, limit);
-        const state = rooms.get(room);
-        const archived = state?.features.includes(ROOM_FEATURES.mam) === true;
-        const link = context.link();
-        if (page.complete && archived && state?.joined && !walkedBack.has(room) && link?.isOpen) {
-          // The local history ran out: one page further back in the room's archive, then read again.
-          const oldest = messages.oldestHeld(room, beforeSeq);
-          const older = await olderRoomPage(link.iq, context.archiveResults, room, {
-            beforeId: oldest?.stanzaId ?? null,
-            endAt: oldest ? messageTime(oldest) : null,
-            max: Math.min(limit, context.archivePageSize),
-          });
-          messages.storeOlder(state, older.results);
-          if (older.complete || older.results.length === 0) {
-            if (walkedBack.size >= MAX_ROOMS) walkedBack.clear(); // rooms come and go: never more than these
-            walkedBack.add(room);
-          }
-          page = messages.page(room, beforeSeq, limit);
-        }
-        return { messages: page.messages, complete: page.complete && (!archived || walkedBack.has(room)) };
-      },
+      'muc.history': ({ room, beforeSeq, limit = 100 }) =>
+        history.page(room, rooms.get(room), context.link(), beforeSeq, limit),
       'muc.rooms': async () => ({ rooms: [...rooms.values()].map((r) => r.view()) }),
       'muc.occupants': async ({ room }) => ({ occupants: [...roomOf(room).occupants.values()] }),
       'muc.kick': ({ room, nick, reason }) =>
