@@ -245,18 +245,28 @@ describe('browser mode: rooms', () => {
     await expect(rooms).toHaveCount(2);
 
     // A reloaded page finds both rooms and their occupants again (the engine stayed in them).
+    // A line before the reload is in the room's history after it.
+    await twin.sendGroupchat(crowded, 'said before the reload');
+    await expect(page.getByRole('tab', { name: new RegExp(`^${localpart(crowded)}`) })).toBeVisible();
     const commands: string[] = [];
     page.on('websocket', (ws) => ws.on('framesent', (frame) => commands.push(String(frame.payload))));
     await page.reload();
     await expect(rooms).toHaveCount(2);
     // A line in a room whose tab is not open opens it, as a chat's does; shown, it is the room's view, and
-    // its list asks no 1:1 history page for the room's address.
+    // its list pages the room's history (muc.history), never a 1:1 page for the room's address.
     const busyName = localpart(crowded);
     await twin.sendGroupchat(crowded, 'welcome back');
     const busyTab = page.getByRole('tab', { name: new RegExp(`^${busyName}`) });
     await busyTab.click();
     await expect(page.getByRole('log')).toContainText('welcome back');
-    await expect(page.getByRole('log').locator('.msg-sender')).toHaveText(new RegExp(`^\\W*${nick}\\W*$`));
+    await expect(page.getByRole('log')).toContainText('said before the reload');
+    await expect(page.getByRole('log').locator('.msg-sender').first()).toHaveText(
+      new RegExp(`^\\W*${nick}\\W*$`),
+    );
+    assert.ok(
+      commands.some((c) => c.includes('muc.history')),
+      "the room's history came from muc.history",
+    );
     assert.deepEqual(
       commands.filter((c) => c.includes('chat.history') && c.includes(crowded)),
       [],

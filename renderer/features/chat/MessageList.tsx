@@ -94,7 +94,13 @@ const MessageRow = memo(function MessageRow({
   );
 });
 
-function HistoryStatus({ id, chat }: { id: string; chat: ChatState | undefined }) {
+function HistoryStatus({
+  chat,
+  loadPage,
+}: {
+  chat: ChatState | undefined;
+  loadPage: (older: boolean) => void;
+}) {
   if (!chat || chat.history === 'idle') return null;
   if (chat.history === 'loading' && chat.loading !== 'newer') {
     return <p className="history-status">Loading history…</p>;
@@ -103,11 +109,7 @@ function HistoryStatus({ id, chat }: { id: string; chat: ChatState | undefined }
     return (
       <div className="history-status" role="alert">
         History could not be loaded: {chat.historyError}{' '}
-        <button
-          type="button"
-          className="small"
-          onClick={() => void loadHistory(id, chat.messages.length > 0)}
-        >
+        <button type="button" className="small" onClick={() => loadPage(chat.messages.length > 0)}>
           Retry
         </button>
       </div>
@@ -120,7 +122,7 @@ function HistoryStatus({ id, chat }: { id: string; chat: ChatState | undefined }
           type="button"
           className="small"
           disabled={chat.history === 'loading'}
-          onClick={() => void loadHistory(id, true)}
+          onClick={() => loadPage(true)}
         >
           Load earlier messages
         </button>
@@ -155,15 +157,22 @@ export function MessageList({
   chat: id,
   title,
   senderName,
+  loadPage: pageLoader,
 }: {
   chat: string;
   title: string;
+  /** Loads the newest page, or (older) the page before: a room pages its own history; 1:1 chats by default. */
+  loadPage?: (older: boolean) => void;
   /** Who a message is from (a room names each sender); 'You' or the contact's name by default. */
   senderName?: (message: ChatMessage) => string;
 }) {
   const key = parseConversationId(id);
   const peer = key?.peer ?? id;
   const chat = useChats((s) => s.chats.get(id));
+  const loadPage = useCallback(
+    (older: boolean) => (pageLoader ? pageLoader(older) : void loadHistory(id, older)),
+    [pageLoader, id],
+  );
   const contact = useContact(key?.account ?? '', peer);
   const connected = useConnection((s) => hasSession(s.connections.get(key?.account ?? '')));
   const messages = chat?.messages ?? NO_MESSAGES;
@@ -190,8 +199,8 @@ export function MessageList({
 
   // A chat shown for the first time (opened by an incoming message, or in its own window) gets its history.
   useEffect(() => {
-    if (connected && historyState === 'idle') void loadHistory(id);
-  }, [connected, historyState, id]);
+    if (connected && historyState === 'idle') loadPage(false);
+  }, [connected, historyState, loadPage]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is used as its docs intend
   const virtualizer = useVirtualizer({
@@ -312,13 +321,13 @@ export function MessageList({
     rememberTop();
     const c = useChats.getState().chats.get(id);
     if (el.scrollTop < TOP_LOAD_PX && c && !c.complete && c.history === 'loaded' && c.messages.length > 0) {
-      void loadHistory(id, true);
+      loadPage(true);
     }
   };
 
   return (
     <div className="message-area">
-      <HistoryStatus id={id} chat={chat} />
+      <HistoryStatus chat={chat} loadPage={loadPage} />
       <div
         ref={scrollRef}
         className="message-scroll"

@@ -12,8 +12,7 @@ import { Composer } from '../chat/Composer.tsx';
 import { MessageList } from '../chat/MessageList.tsx';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { OccupantList } from './OccupantList.tsx';
-import { leaveRoom, loadOccupants, sendToRoom } from './rooms-actions.ts';
-import { markRoomConversation } from './rooms-sync.ts';
+import { leaveRoom, loadOccupants, loadRoomHistory, sendToRoom } from './rooms-actions.ts';
 import { isOut, useRooms } from './rooms-store.ts';
 import { ROOM_STATUS_WORDS, completeNick, outSentence, roomName, senderNick } from './room-words.ts';
 
@@ -42,7 +41,6 @@ export function RoomView({ chat }: { chat: string }) {
   const subject = room?.subject ? displayText(room.subject) : null;
   const title = several ? `${name} on ${account}` : name;
 
-  useEffect(() => markRoomConversation(chat), [chat]);
   // After a page reload the snapshot has the room but not its occupants: ask once.
   useEffect(() => {
     if (room && !occupantsKnown && !isOut(room.status)) void loadOccupants(account, jid);
@@ -57,6 +55,7 @@ export function RoomView({ chat }: { chat: string }) {
     },
     [name],
   );
+  const loadPage = useCallback((older: boolean) => void loadRoomHistory(account, jid, older), [account, jid]);
   const send = useCallback((body: string) => sendToRoom(account, jid, body), [account, jid]);
   const completeOnTab = useCallback(
     (text: string, caret: number) => {
@@ -128,7 +127,7 @@ export function RoomView({ chat }: { chat: string }) {
       )}
       <div className={`room-body${occupantsOpen && !out ? ' occupants-open' : ''}${narrow ? ' narrow' : ''}`}>
         <div className="room-main">
-          <MessageList chat={chat} title={title} senderName={senderOf} />
+          <MessageList chat={chat} title={title} senderName={senderOf} loadPage={loadPage} />
           {!out && <Composer key={chat} chat={chat} label={name} send={send} completeOnTab={completeOnTab} />}
         </div>
         {occupantsOpen && !out && room && (

@@ -2,11 +2,12 @@
 // of, send, and read a room's occupants after a page reload. Join errors are turned into words here.
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
+import { HISTORY_PAGE } from '../../stores/actions.ts';
 import { useChats } from '../../stores/chats.ts';
 import { readContext } from '../../stores/sync.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useRooms } from './rooms-store.ts';
-import { markRoomConversation, roomId } from './rooms-sync.ts';
+import { roomId } from './rooms-sync.ts';
 
 /** What the join dialog shows for a refusal, and which field it points at. */
 export interface JoinProblem {
@@ -45,10 +46,38 @@ export function joinProblem(error: EngineErrorPayload): JoinProblem {
   }
 }
 
+/**
+ * The room's newest page of history, or (older) the page before the oldest line shown, from 'muc.history'
+ * (the local history, then the room's archive): a room is not paged as a 1:1 chat. One request at a time.
+ */
+export async function loadRoomHistory(account: string, room: string, older: boolean): Promise<void> {
+  const id = roomId(account, room);
+  const chat = useChats.getState().chats.get(id);
+  if (chat?.history === 'loading') return;
+  const oldest = chat?.messages[0];
+  const kind = older && oldest ? 'older' : 'initial';
+  const epoch = useChats.getState().beginLoad(id, kind);
+  const result = await getBridge().invoke('muc.history', {
+    account,
+    room,
+    limit: HISTORY_PAGE,
+    ...(kind === 'older' && oldest ? { beforeSeq: oldest.seq } : {}),
+  });
+  const now = useChats.getState().chats.get(id);
+  if (!now || now.epoch !== epoch || now.loading !== kind) return; // reset or replaced meanwhile
+  if (!result.ok) {
+    useChats
+      .getState()
+      .setHistory(id, { history: 'failed', historyError: result.error.message, loading: null });
+    return;
+  }
+  const { messages, complete } = result.value;
+  useChats.getState().applyPage(id, { messages, failures: [], complete, atNewest: true }, kind);
+}
+
 /** Shows the room's tab (created if needed) and gives its composer the focus. */
 export function openRoom(account: string, room: string): void {
   const id = roomId(account, room);
-  markRoomConversation(id);
   useUi.getState().openTab(id, true);
   // After this frame: a dialog that joined the room gives the focus back to its opener as it closes.
   requestAnimationFrame(() => useUi.getState().requestComposerFocus());

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_NICK_CHARS, MAX_OCCUPANTS, MAX_ROOMS, type Occupant, type Room } from '../../../shared/muc.ts';
-import { emptyChat, useChats } from '../../stores/chats.ts';
+import { emptyChat } from '../../stores/chats.ts';
 import { MUC_LIMITS, applyOccupants, applyRooms, dropRoom, resetRooms } from './rooms-store.ts';
-import { applyRoomFailures, applyRoomStates, markRoomConversation, roomId } from './rooms-sync.ts';
+import { applyRoomFailures, applyRoomStates, roomId } from './rooms-sync.ts';
 
 const ACCOUNT = 'me@example.com';
 
@@ -127,16 +127,4 @@ test("a room's reflection and error reach the room's conversation, not a 1:1 cha
   assert.equal(failed.get(id)?.failures.get('m2')?.message, 'No voice');
   // A room with no conversation open yet: nothing to update.
   assert.equal(applyRoomStates(chats, [{ account: ACCOUNT, peer: 'x@rooms.example.com', id: 'm' }]), chats);
-});
-
-test("a room's conversation is marked loaded (no 'chat.history' page for it), once, keeping its messages", () => {
-  const id = roomId(ACCOUNT, R);
-  markRoomConversation(id);
-  assert.deepEqual(
-    [useChats.getState().chats.get(id)?.history, useChats.getState().chats.get(id)?.complete],
-    ['loaded', true],
-  );
-  useChats.getState().setHistory(id, { history: 'failed' });
-  markRoomConversation(id);
-  assert.equal(useChats.getState().chats.get(id)?.history, 'failed', 'a known state is left alone');
 });

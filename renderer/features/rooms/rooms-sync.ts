@@ -58,24 +58,10 @@ export function applyRoomFailures(
   return next ?? chats;
 }
 
-/** A room's conversation needs no 'chat.history' page: its history is what the room sends. */
-export function markRoomConversation(id: string): void {
-  const chat = useChats.getState().chats.get(id);
-  if (!chat || chat.history === 'idle') {
-    useChats.getState().setHistory(id, { history: 'loaded', complete: true, loading: null });
-  }
-}
-
 /** Registers the rooms' event handlers: `covered` for what the snapshot covers, `on` for the rest. */
 export function registerRoomEvents(covered: Covered, on: On): void {
   covered('muc.rooms', ({ account, rooms }) => useRooms.getState().apply(account, rooms));
   covered('muc.occupants', (change) => useRooms.getState().applyOccupants(change));
-  // A room's conversation is its live messages: marked loaded before its first message lands, so the
-  // message list never pages it as a 1:1 chat ('chat.history' names no kind). Registered before the chats
-  // store's own handler, so this runs first.
-  on('chat.messages', ({ messages }) => {
-    for (const m of messages) if (m.kind === 'groupchat') markRoomConversation(conversationId(m));
-  });
   on('chat.states', ({ updates }) => {
     const forRooms = updates.filter((u) => isRoom(u.account, u.peer));
     if (forRooms.length > 0) useChats.setState((s) => ({ chats: applyRoomStates(s.chats, forRooms) }));
