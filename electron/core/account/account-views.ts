@@ -10,6 +10,7 @@ import type { AccountSettings } from '../settings-store.ts';
 import type { PresenceModule } from '../presence/presence-module.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
 import type { ChatModule } from '../chat/chat-module.ts';
+import type { MucModule } from '../muc/muc-module.ts';
 import type { SubscriptionsModule } from '../subscriptions/subscriptions-module.ts';
 import { OFFLINE, type AccountRuntime } from './account-runtime.ts';
 
@@ -41,6 +42,7 @@ export function runningSnapshot(runtime: AccountRuntime): AccountSnapshot {
     moreRequests: runtime.module<SubscriptionsModule>('subscriptions').subscriptions.more,
     messageRequests: runtime.module<ChatModule>('chat').strangers.list(),
     moreMessages: runtime.module<ChatModule>('chat').strangers.more,
+    rooms: [...runtime.module<MucModule>('muc').rooms.values()].map((room) => room.view()),
     ownPresence: { ...presence.own },
   };
 }

@@ -49,6 +49,13 @@ describe(`group chat against ${serverKind()}`, () => {
       snapshot.value.rooms.map((r) => [r.room, r.status, r.occupants]),
       [[room, 'joined', 2]],
     );
+    // The state snapshot (what a page loads first) carries the same rooms.
+    const state = await bob.engine.invoke('state.snapshot', {});
+    assert.ok(state.ok);
+    assert.deepEqual(
+      state.value.accounts.find((a) => a.account === bob.account)?.rooms?.map((r) => [r.room, r.status]),
+      [[room, 'joined']],
+    );
 
     const since = bob.events.length;
     assert.ok((await bob.engine.invoke('muc.leave', { account: bob.account, room })).ok);
