@@ -1,7 +1,8 @@
 // One room in the chat area (a tab of kind groupchat): header with the room's name, subject, where we stand
 // and how many are in, the occupant list's toggle and Leave; a room we were put out of says so and why
-// (with Join again and Close); the chat's message list with senders' nicks; a composer that sends to the
-// room; the occupant list beside the messages (instead of them in a narrow window).
+// (with Join again and Close); the chat's message list with senders' nicks, paging the room's own history;
+// a composer that sends to the room and completes nicks on Tab; the occupant list beside the messages
+// (instead of them in a narrow window).
 import { useCallback, useEffect, useState } from 'react';
 import type { ChatMessage } from '../../../shared/contract.ts';
 import { parseConversationId } from '../../stores/conversation.ts';

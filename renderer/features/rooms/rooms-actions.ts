@@ -1,5 +1,6 @@
 // What the rooms UI asks the engine: join (and open the room's tab), leave, dismiss a room we were put out
-// of, send, and read a room's occupants after a page reload. Join errors are turned into words here.
+// of, send, page a room's history, and read the rooms and a room's occupants after a page reload. Join
+// errors are turned into words here.
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { HISTORY_PAGE } from '../../stores/actions.ts';
