@@ -186,10 +186,13 @@ export class Chats {
     return stanza;
   }
 
-  /** The outbox: this account's messages not yet confirmed by the server, oldest first. */
+  /**
+   * The outbox: this account's one-to-one messages not yet confirmed by the server, oldest first. Room lines
+   * are the muc module's (a room line resent here would go to the room's address as type=chat).
+   */
   pending(): StoredMessage[] {
     this.flushIncoming();
-    return this.#store.pending(this.account);
+    return this.#store.pending(this.account).filter((m) => m.kind === 'chat');
   }
 
   /**
