@@ -119,75 +119,58 @@ const accumulators: Accumulators = {
       more: () => byRoom.size > 0,
     };
   },
-  // Like the roster: a reset replaces the list, then upserts and removals by nick; one room per accumulator.
+  // Like the roster, by nick; one room per accumulator (the room is put back as the account is).
   'muc.occupants': () => {
-    let reset = false;
-    const upserts = new Map<string, Occupant>();
-    const removed = new Set<string>();
-    return {
-      add: (payload) => {
-        if (payload.reset) {
-          reset = true;
-          upserts.clear();
-          removed.clear();
-        }
-        for (const occupant of payload.upserts) {
-          removed.delete(occupant.nick);
-          upserts.delete(occupant.nick);
-          upserts.set(occupant.nick, occupant);
-        }
-        for (const nick of payload.removed) {
-          upserts.delete(nick);
-          if (!reset) removed.add(nick);
-        }
-      },
-      take: (limit) => {
-        const upsertsNow = takeFirst(upserts, limit);
-        const removedNow = [...removed].slice(0, Math.max(0, limit - upsertsNow.length));
-        for (const nick of removedNow) removed.delete(nick);
-        const resetNow = reset;
-        reset = false;
-        return { room: '', reset: resetNow, upserts: upsertsNow, removed: removedNow };
-      },
-      // A reset to an empty list still has to go out once.
-      more: () => reset || upserts.size > 0 || removed.size > 0,
-    };
+    const list = resetList((occupant: Occupant) => occupant.nick);
+    return { add: list.add, take: (limit) => ({ room: '', ...list.take(limit) }), more: list.more };
   },
   'blocking.changed': blocklistChanges,
-  'roster.changed': () => {
-    let reset = false;
-    const upserts = new Map<string, Contact>();
-    const removed = new Set<string>();
-    return {
-      add: (payload) => {
-        if (payload.reset) {
-          reset = true;
-          upserts.clear();
-          removed.clear();
-        }
-        for (const contact of payload.upserts) {
-          removed.delete(contact.jid);
-          upserts.set(contact.jid, contact);
-        }
-        for (const jid of payload.removed) {
-          upserts.delete(jid);
-          // After a reset the list is complete: a removal of something not in it needs no mention.
-          if (!reset) removed.add(jid);
-        }
-      },
-      take: (limit) => {
-        const upsertsNow = takeFirst(upserts, limit);
-        const removedNow = [...removed].slice(0, limit - upsertsNow.length);
-        for (const jid of removedNow) removed.delete(jid);
-        const resetNow = reset;
-        // Only the first part of a split reset replaces the roster; the parts after it add to it.
-        reset = false;
-        return { reset: resetNow, upserts: upsertsNow, removed: removedNow };
-      },
-      more: () => upserts.size > 0 || removed.size > 0,
-    };
-  },
+  'roster.changed': () => resetList((contact: Contact) => contact.jid),
 };
+
+/**
+ * A list sent as a reset (the whole list) or changes: after a reset, upserts and removals by key; the latest
+ * upsert per key wins; a removal after a reset needs no mention (the list is complete). Split at `limit`
+ * items: only the first part of a split reset replaces the list, the parts after it add to it; a reset to an
+ * empty list still goes out once.
+ */
+function resetList<T>(keyOf: (item: T) => string): {
+  add(payload: { reset: boolean; upserts: readonly T[]; removed: readonly string[] }): void;
+  take(limit: number): { reset: boolean; upserts: T[]; removed: string[] };
+  more(): boolean;
+} {
+  let reset = false;
+  const upserts = new Map<string, T>();
+  const removed = new Set<string>();
+  return {
+    add: (payload) => {
+      if (payload.reset) {
+        reset = true;
+        upserts.clear();
+        removed.clear();
+      }
+      for (const item of payload.upserts) {
+        const key = keyOf(item);
+        removed.delete(key);
+        upserts.delete(key);
+        upserts.set(key, item);
+      }
+      for (const key of payload.removed) {
+        upserts.delete(key);
+        if (!reset) removed.add(key);
+      }
+    },
+    take: (limit) => {
+      const upsertsNow = takeFirst(upserts, limit);
+      const removedNow = [...removed].slice(0, Math.max(0, limit - upsertsNow.length));
+      for (const key of removedNow) removed.delete(key);
+      const resetNow = reset;
+      reset = false;
+      return { reset: resetNow, upserts: upsertsNow, removed: removedNow };
+    },
+    more: () => reset || upserts.size > 0 || removed.size > 0,
+  };
+}
 
 /**
  * A blocklist's changes: a reset replaces the list, then the latest of block/unblock per address wins; the
