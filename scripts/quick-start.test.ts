@@ -70,6 +70,12 @@ test('./parley demo from a clean clone reaches a signed-in demo; Ctrl+C stops it
   const again = execFileSync('./parley', ['setup', 'demo'], { cwd: dir, env: freshEnv() }).toString();
   assert.doesNotMatch(again, /installing/, 'nothing is installed twice');
   assert.match(again, /ready \(node v24\./);
+  // The same Node in the user's own shell, without an export line.
+  const shell = execFileSync('bash', ['-c', 'eval "$(./parley env)" && node -v'], {
+    cwd: dir,
+    env: freshEnv(),
+  });
+  assert.match(shell.toString(), /^v24\./);
 });
 
 /** A clean clone anyone may read (the not-root case runs as 'nobody'); removed after the test. */
