@@ -10,6 +10,7 @@ export function forgedResult(
   body: string,
   own: string,
   peer: string,
+  type: 'chat' | 'groupchat' = 'chat',
 ): Element {
   return xml(
     'message',
@@ -23,7 +24,7 @@ export function forgedResult(
         xml('delay', { xmlns: 'urn:xmpp:delay', stamp: new Date().toISOString() }),
         xml(
           'message',
-          { xmlns: 'jabber:client', from: `${peer}/desk`, to: own, type: 'chat' },
+          { xmlns: 'jabber:client', from: `${peer}/desk`, to: own, type },
           xml('body', {}, body),
         ),
       ),

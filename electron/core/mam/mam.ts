@@ -18,21 +18,29 @@
 //
 // Scroll-back (fetchOlder): when local history of one chat runs out, one page further back in the archive,
 // filtered by `with` and walked with RSM <before/> from the oldest archive id we hold. Same result rules.
-import { randomUUID } from 'node:crypto';
-import { xml, type Element } from '@xmpp/xml';
+//
+// The paging itself is archive-pager.ts's, shared with a room's archive (muc/room-archive.ts).
+import type { Element } from '@xmpp/xml';
 import { isMessageType, type MessageType } from '../../../shared/contract.ts';
 import { formatJid, sameAccount, tryParseJid, type Jid } from '../../../shared/jid.ts';
 import { EngineError } from '../errors.ts';
 import type { IqTracker } from '../xmpp/iq-tracker.ts';
-import { archiveEnvelope, type ArchiveEnvelope } from '../xmpp/envelope.ts';
 import type { Ack } from '../receipts/receipts.ts';
-import { usableId } from '../chat/message-fields.ts';
-import { NS_DATA, NS_MAM, NS_RSM } from '../xmpp/ns.ts';
-export { NS_MAM };
-
-/** Prosody's default max_archive_query_results is 50; servers cap larger requests anyway. */
-const DEFAULT_PAGE_SIZE = 50;
-const DEFAULT_MAX_PAGES = 40;
+import {
+  pageBack,
+  walkArchive,
+  type CatchUpResult,
+  type RawResult,
+  type StanzaSource,
+} from './archive-pager.ts';
+export {
+  archiveQuery,
+  parseResult,
+  type ArchiveQueryOptions,
+  type CatchUpResult,
+  type StanzaSource,
+} from './archive-pager.ts';
+export { NS_MAM } from '../xmpp/ns.ts';
 
 export interface ArchivedMessage {
   /** The archive's id for this message (= the XEP-0359 stanza-id our server stamped): resume point. */
@@ -62,17 +70,6 @@ export interface ArchivedMessage {
   stanza: Element;
 }
 
-/** How a catch-up ended. Its messages went to `onPage`, page by page: nothing is kept here. */
-export interface CatchUpResult {
-  /** Archive id of the newest result seen (resume from here), or `afterId` when nothing newer came. */
-  lastId: string | null;
-  /** True when the archive said there is nothing more; false when stopped by maxPages. */
-  complete: boolean;
-  pages: number;
-  /** The server no longer knows `afterId` (expired or wiped): the walk restarted from `startAt` / the beginning. */
-  afterIdLost: boolean;
-}
-
 export interface CatchUpOptions {
   /** Bare JID of our account. */
   ownBareJid: string;
@@ -88,70 +85,7 @@ export interface CatchUpOptions {
   onPage?(messages: ArchivedMessage[], lastId: string | null): void | Promise<void>;
 }
 
-/** Where result messages come from: an XmppSession fits as is. */
-export interface StanzaSource {
-  on(event: 'stanza', listener: (stanza: Element) => void): unknown;
-  off(event: 'stanza', listener: (stanza: Element) => void): unknown;
-}
-
 export { isArchiveResult, ownStanzaId } from '../xmpp/envelope.ts';
-
-export interface ArchiveQueryOptions {
-  /** RSM <max/>. */
-  max: number;
-  /** RSM <after/>: the page after this archive id. */
-  after?: string | null;
-  /** RSM <before/>: the page before this archive id; '' (an empty <before/>) is the last page of the result set. */
-  before?: string | null;
-  /** MAM `start` filter, epoch ms. */
-  startAt?: number | null;
-  /** MAM `end` filter, epoch ms. */
-  endAt?: number | null;
-  /** MAM `with` filter: a bare JID. */
-  with?: string | null;
-}
-
-/** The <query/> for one page; the data form only when a filter is set. */
-export function archiveQuery(queryId: string, opts: ArchiveQueryOptions): Element {
-  const fields: Element[] = [];
-  const field = (name: string, value: string): void => {
-    fields.push(xml('field', { var: name }, xml('value', {}, value)));
-  };
-  const { with: peer = null, startAt = null, endAt = null, after = null, before = null } = opts;
-  if (peer !== null) field('with', peer);
-  if (startAt !== null) field('start', new Date(startAt).toISOString());
-  if (endAt !== null) field('end', new Date(endAt).toISOString());
-  const form =
-    fields.length === 0
-      ? null
-      : xml(
-          'x',
-          { xmlns: NS_DATA, type: 'submit' },
-          xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS_MAM)),
-          ...fields,
-        );
-  return xml(
-    'query',
-    { xmlns: NS_MAM, queryid: queryId },
-    form,
-    xml(
-      'set',
-      { xmlns: NS_RSM },
-      xml('max', {}, String(opts.max)),
-      after === null ? null : xml('after', {}, after),
-      before === null ? null : xml('before', {}, before),
-    ),
-  );
-}
-
-/** A result of ours, read by the envelope parser like any message (via 'archive'). */
-type RawResult = ArchiveEnvelope;
-
-/** A result of query `queryId` from our own archive, or null for anything else (hostile or unrelated). */
-export function parseResult(stanza: Element, own: Jid, queryId: string): RawResult | null {
-  const result = archiveEnvelope(stanza, own);
-  return result && result.archive.queryId === queryId ? result : null;
-}
 
 /** Turns an archived inner message into what history stores, or null when it is not a 1:1 message we show. */
 export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | null {
@@ -186,58 +120,9 @@ export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | n
   };
 }
 
-function pageSize(max: number | undefined): number {
-  const n = Math.trunc(max ?? DEFAULT_PAGE_SIZE);
-  return Number.isFinite(n) ? Math.max(1, Math.min(n, 500)) : DEFAULT_PAGE_SIZE;
-}
-
-interface PageReply {
-  results: RawResult[];
-  fin: Element;
-}
-
-/** Sends one archive query and collects the results that belong to it (see parseResult). */
-async function queryPage(
-  iq: IqTracker,
-  source: StanzaSource,
-  own: Jid,
-  query: ArchiveQueryOptions,
-): Promise<PageReply> {
-  // A fresh queryid per query: a late result of an earlier one can never land in this one.
-  const queryId = randomUUID();
-  const results: RawResult[] = [];
-  const listener = (stanza: Element): void => {
-    const result = parseResult(stanza, own, queryId);
-    if (result) results.push(result);
-  };
-  source.on('stanza', listener);
-  let reply: Element;
-  try {
-    reply = await iq.request('set', null, archiveQuery(queryId, query));
-  } finally {
-    source.off('stanza', listener);
-  }
-  const fin = reply.getChild('fin', NS_MAM);
-  if (!fin) throw new EngineError('server-error', 'The message archive sent an answer without <fin/>.');
-  return { results, fin };
-}
-
-/** The 1:1 messages among `results` in arrival order, skipping archive ids already in `seen` (which grows). */
-function acceptResults(results: RawResult[], own: Jid, seen: Set<string>): ArchivedMessage[] {
-  const accepted: ArchivedMessage[] = [];
-  for (const raw of results) {
-    if (seen.has(raw.archiveId)) continue;
-    seen.add(raw.archiveId);
-    const message = toArchivedMessage(raw, own);
-    if (message) accepted.push(message);
-  }
-  return accepted;
-}
-
 /**
- * Fetches everything archived after `opts.afterId` (see the header for the starting point), page by page.
- * Results arrive as <message/> stanzas on `source` before each page's iq result; `iq` must be fed the
- * session's iq results (IqTracker.handleReply) by the caller, as the engine already does.
+ * Fetches every 1:1 message of our own archive after `opts.afterId`, page by page (walkArchive, with the
+ * results turned into what history stores).
  */
 export async function catchUp(
   iq: IqTracker,
@@ -246,48 +131,22 @@ export async function catchUp(
 ): Promise<CatchUpResult> {
   const own = tryParseJid(opts.ownBareJid);
   if (!own) throw new EngineError('invalid-request', 'That account address is not valid.');
-  const max = pageSize(opts.pageSize);
-  const maxPages = Math.max(1, Math.trunc(opts.maxPages ?? DEFAULT_MAX_PAGES));
-  const startAt = opts.startAt ?? null;
+  const { onPage, ...walk } = opts;
+  return walkArchive(iq, source, {
+    ...walk,
+    archive: null,
+    onPage: (results, lastId) => onPage?.(archivedMessages(results, own), lastId),
+  });
+}
 
-  const seen = new Set<string>();
-  let after = opts.afterId;
-  let lastId = opts.afterId;
-  let complete = false;
-  let afterIdLost = false;
-  let pages = 0;
-  while (pages < maxPages) {
-    let page: PageReply;
-    try {
-      page = await queryPage(iq, source, own, { after, startAt: after === null ? startAt : null, max });
-    } catch (error) {
-      // item-not-found for our <after/>: the archive dropped that id. Walk again from startAt, once.
-      if (
-        error instanceof EngineError &&
-        error.code === 'not-found' &&
-        after !== null &&
-        !afterIdLost &&
-        pages === 0
-      ) {
-        afterIdLost = true;
-        after = null;
-        continue;
-      } else throw error;
-    }
-    pages++;
-    const fresh = acceptResults(page.results, own, seen);
-    const finLast = page.fin.getChild('set', NS_RSM)?.getChildText('last') ?? null;
-    const last = usableId(finLast) ? finLast : (page.results.at(-1)?.archiveId ?? null);
-    if (last !== null) lastId = last;
-    await opts.onPage?.(fresh, lastId);
-    if (page.fin.attrs.complete === 'true' || last === null) {
-      complete = true; // the archive says so, or an empty page: nothing after `after`
-      break;
-    }
-    if (last === after) break; // a server repeating itself: stop rather than loop forever
-    after = last;
+/** The 1:1 messages among `results`, in arrival order. */
+function archivedMessages(results: RawResult[], own: Jid): ArchivedMessage[] {
+  const accepted: ArchivedMessage[] = [];
+  for (const raw of results) {
+    const message = toArchivedMessage(raw, own);
+    if (message) accepted.push(message);
   }
-  return { lastId, complete, pages, afterIdLost };
+  return accepted;
 }
 
 export interface OlderPage {
@@ -309,10 +168,7 @@ export interface FetchOlderOptions {
   peer: string;
   /** Archive id (stanza-id) of the oldest message we hold for this chat: RSM <before>ID</before>. */
   beforeId: string | null;
-  /**
-   * Epoch ms of the oldest message we hold (used as the MAM `end` filter when beforeId is null, or when the
-   * archive no longer knows beforeId (item-not-found), then with an empty <before/>).
-   */
+  /** Epoch ms of the oldest message we hold (see PageBackOptions.endAt). */
   endAt: number | null;
   /** Page size (RSM max), default 50, clamped 1..500. */
   max?: number;
@@ -334,30 +190,9 @@ export async function fetchOlder(
     throw new EngineError('invalid-request', 'That chat address is not valid.');
   }
   const peer = formatJid(peerJid);
-  const endAt = opts.endAt ?? null;
-  if (endAt !== null && !Number.isFinite(endAt)) {
-    throw new EngineError('invalid-request', 'That point in time is not valid.');
-  }
-  const max = pageSize(opts.max);
-
-  let page: PageReply | null = null;
-  if (usableId(opts.beforeId)) {
-    try {
-      page = await queryPage(iq, source, own, { with: peer, before: opts.beforeId, max });
-    } catch (error) {
-      // item-not-found: the archive dropped that id (expiry, wipe). Fall back to the time we hold, once.
-      if (!(error instanceof EngineError && error.code === 'not-found')) throw error;
-    }
-  }
-  // An empty <before/> asks for the last page: the newest messages up to `end` (or of the whole chat).
-  page ??= await queryPage(iq, source, own, { with: peer, endAt, before: '', max });
+  const page = await pageBack(iq, source, { ...opts, archive: null, with: peer });
   // Kept in arrival order (the archive sends a page oldest first). A server that ignores `with` must not
   // leak other chats into this one.
-  const messages = acceptResults(page.results, own, new Set()).filter((m) => m.peer === peer);
-  const first = page.fin.getChild('set', NS_RSM)?.getChildText('first') ?? null;
-  return {
-    messages,
-    complete: page.fin.attrs.complete === 'true',
-    firstId: usableId(first) ? first : (page.results[0]?.archiveId ?? null),
-  };
+  const messages = archivedMessages(page.results, own).filter((m) => m.peer === peer);
+  return { messages, complete: page.complete, firstId: page.firstId };
 }
