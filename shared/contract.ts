@@ -21,6 +21,8 @@ import {
 import type { EngineErrorPayload } from './schemas.ts';
 import { mucCommands, mucEvents } from './muc.ts';
 import { blockingCommands, blockingEvents } from './blocking.ts';
+import { bookmarkCommands, bookmarkEvents } from './bookmarks.ts';
+import { roomDirectoryCommands } from './room-directory.ts';
 
 export * from './schemas.ts';
 
@@ -321,6 +323,8 @@ export const commands = {
   },
   ...blockingCommands,
   ...mucCommands(chatMessageSchema),
+  ...bookmarkCommands,
+  ...roomDirectoryCommands,
 
   // --- Shell commands: answered by the desktop shell (or browser host), not by the engine.
 
@@ -413,6 +417,7 @@ export const events = {
   }),
   ...mucEvents,
   ...blockingEvents,
+  ...bookmarkEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -125,6 +125,7 @@ const accumulators: Accumulators = {
     return { add: list.add, take: (limit) => ({ room: '', ...list.take(limit) }), more: list.more };
   },
   'blocking.changed': blocklistChanges,
+  'bookmarks.changed': latest,
   'roster.changed': () => resetList((contact: Contact) => contact.jid),
 };
 

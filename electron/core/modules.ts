@@ -13,6 +13,8 @@ import { discoModule } from './disco/disco-module.ts';
 import { pingModule } from './ping/ping-module.ts';
 import { blockingModule } from './blocking/blocking-module.ts';
 import { mucModule } from './muc/muc-module.ts';
+import { bookmarksModule } from './bookmarks/bookmarks-module.ts';
+import { roomDirectoryModule } from './room-directory/room-directory-module.ts';
 
 export const MODULES = [
   rosterModule,
@@ -26,6 +28,8 @@ export const MODULES = [
   pingModule,
   blockingModule,
   mucModule,
+  bookmarksModule,
+  roomDirectoryModule,
 ] as const;
 
 /** Commands the engine answers itself: about accounts as a whole, or across all of them. */
