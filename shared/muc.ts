@@ -4,12 +4,17 @@
 import { z } from 'zod';
 import { isBareJid, isValidJid } from './jid.ts';
 import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from './limits.ts';
+import { FORM_LIMITS, dataFormSchema } from './data-form.ts';
 
 /** Rooms one account can be in at once, and occupants one room keeps (those past it are counted, not kept). */
 export const MAX_ROOMS = 100;
 export const MAX_OCCUPANTS = 10_000;
 /** Longest nick we send or keep (XEP-0045 gives none; a resourcepart is at most 1023 bytes). */
 export const MAX_NICK_CHARS = 256;
+/** Longest subject we send (rooms keep a line or two; XEP-0045 gives no bound). */
+export const MAX_SUBJECT_CHARS = 1_024;
+/** Entries of one affiliation list we keep (a busy room's ban list can be long; the rest are counted). */
+export const MAX_AFFILIATION_ITEMS = 1_000;
 
 const bareJid = z.string().max(2047).refine(isBareJid, { message: 'Not a valid bare XMPP address' });
 const anyJid = z.string().max(3071).refine(isValidJid, { message: 'Not a valid XMPP address' });
@@ -59,6 +64,11 @@ export const roomSchema = z.object({
   occupants: z.number().int().nonnegative(),
   /** Live messages mentioning our nick since we joined. */
   mentions: z.number().int().nonnegative(),
+  /**
+   * We created the room with `configure: true` and it waits for its configuration (muc.config.get, then
+   * muc.config.submit unlocks it); absent or false otherwise.
+   */
+  unconfigured: z.boolean().optional(),
 });
 export type Room = z.infer<typeof roomSchema>;
 
@@ -74,6 +84,22 @@ export const occupantSchema = z.object({
   occupantId: z.string().nullable(),
 });
 export type Occupant = z.infer<typeof occupantSchema>;
+
+/** One entry of an affiliation list (XEP-0045 §9.5, §10.5): the address, and a nick and reason when given. */
+export const affiliationItemSchema = z.object({
+  jid: z.string(),
+  nick: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type AffiliationItem = z.infer<typeof affiliationItemSchema>;
+
+/** What a submitted form carries: values by field var (shared/data-form.ts validates them before sending). */
+const formValuesSchema = z
+  .record(
+    z.string().max(FORM_LIMITS.labelChars),
+    z.array(z.string().max(FORM_LIMITS.valueChars)).max(FORM_LIMITS.valuesPerField),
+  )
+  .refine((values) => Object.keys(values).length <= FORM_LIMITS.fields, { message: 'Too many fields' });
 
 const ok = z.object({ ok: z.literal(true) });
 const roomOnly = z.object({ account: bareJid, room: bareJid }).strict();
@@ -94,6 +120,11 @@ export function mucCommands<M extends z.ZodType>(chatMessage: M) {
           room: bareJid,
           nick: nickSchema,
           password: z.string().min(1).max(1024).optional(),
+          /**
+           * A room this join creates (201) is left locked for its configuration instead of accepted as an
+           * instant room: the answer has `unconfigured: true`. No effect on a room that exists.
+           */
+          configure: z.boolean().optional(),
         })
         .strict(),
       response: roomSchema,
@@ -139,6 +170,76 @@ export function mucCommands<M extends z.ZodType>(chatMessage: M) {
     /** Admin: bans an address (affiliation outcast). */
     'muc.ban': {
       request: z.object({ account: bareJid, room: bareJid, jid: anyJid, reason: reasonSchema }).strict(),
+      response: ok,
+    },
+    /**
+     * Changes the room's subject (empty clears it); answers once the room shows the new subject. Refused
+     * ('not-allowed') when our role does not let us.
+     */
+    'muc.subject': {
+      request: z
+        .object({ account: bareJid, room: bareJid, subject: z.string().max(MAX_SUBJECT_CHARS) })
+        .strict(),
+      response: roomSchema,
+    },
+    /** Our nick in a joined room (§7.6); 'nick-conflict' (with `suggestion`) when taken. */
+    'muc.nick': {
+      request: z.object({ account: bareJid, room: bareJid, nick: nickSchema }).strict(),
+      response: roomSchema,
+    },
+    /** Moderator: voice (participant), no voice (visitor), or moderator for an occupant (§8.3-8.6, §9.6-9.7). */
+    'muc.role': {
+      request: z
+        .object({
+          account: bareJid,
+          room: bareJid,
+          nick: nickSchema,
+          role: z.enum(['participant', 'visitor', 'moderator']),
+          reason: reasonSchema,
+        })
+        .strict(),
+      response: ok,
+    },
+    /** Admin or owner: an address's affiliation (member, admin, owner, none; outcast bans; none unbans). */
+    'muc.affiliation': {
+      request: z
+        .object({
+          account: bareJid,
+          room: bareJid,
+          jid: bareJid,
+          affiliation: mucAffiliationSchema,
+          reason: reasonSchema,
+        })
+        .strict(),
+      response: ok,
+    },
+    /** Admin or owner: the addresses with one affiliation (at most MAX_AFFILIATION_ITEMS; `more`: cut). */
+    'muc.affiliations': {
+      request: z
+        .object({
+          account: bareJid,
+          room: bareJid,
+          affiliation: z.enum(['owner', 'admin', 'member', 'outcast']),
+        })
+        .strict(),
+      response: z.object({ items: z.array(affiliationItemSchema), more: z.boolean() }),
+    },
+    /** Owner: the room's configuration form (XEP-0045 §10.2). */
+    'muc.config.get': { request: roomOnly, response: dataFormSchema },
+    /**
+     * Owner: submits the configuration (values checked against the room's form first: an invalid form is
+     * refused with the fields' problems and not sent). `values` absent: the room's defaults as they are (an
+     * unconfigured room becomes an instant room).
+     */
+    'muc.config.submit': {
+      request: z.object({ account: bareJid, room: bareJid, values: formValuesSchema.optional() }).strict(),
+      response: roomSchema,
+    },
+    /** Owner: destroys the room (§10.9); its occupants are told the reason and the alternate venue. */
+    'muc.destroy': {
+      request: z
+        .object({ account: bareJid, room: bareJid, reason: reasonSchema, alternate: bareJid.optional() })
+        .strict(),
       response: ok,
     },
   } as const;

@@ -6,7 +6,6 @@
 // Bounds: at most MAX_ROOMS rooms per account and MAX_OCCUPANTS listed per room; each stanza costs a map
 // lookup or two. Presence from a room we are not in goes on to the other modules (the room is not a contact,
 // so they keep nothing of it); messages from such a room are dropped.
-import type { Element } from '@xmpp/xml';
 import { xml } from '@xmpp/xml';
 import type { Occupant, Room } from '../../../shared/muc.ts';
 import { MAX_ROOMS } from '../../../shared/muc.ts';
@@ -19,8 +18,9 @@ import {
 } from '../account/module.ts';
 import type { PresenceModule } from '../presence/presence-module.ts';
 import type { MessageEnvelope, PresenceEnvelope } from '../xmpp/envelope.ts';
-import { NS_MUC_ADMIN } from './muc-user.ts';
 import { RoomState } from './room.ts';
+import { ADMIN_COMMANDS, roomAdmin } from './room-admin.ts';
+import { OWNER_COMMANDS, roomOwner } from './room-owner.ts';
 import { RoomMessages } from './room-messages.ts';
 import { catchUpRoom } from './room-archive.ts';
 import { RoomHistory } from './room-history.ts';
@@ -124,10 +124,10 @@ function create(context: AccountContext) {
    */
   const afterJoined = async (room: RoomState, created: boolean): Promise<void> => {
     const link = context.link();
-    // A room we created stays locked to others until it is configured: the join answers after that.
-    if (created && link) {
-      await link.iq.request('set', room.room, instantRoomConfig()).catch(() => undefined);
-    }
+    // A room we created stays locked to others until it is configured: the join answers after that, or
+    // at once when asked to leave it for its owner's settings (then muc.config.submit unlocks it).
+    if (created && room.configure) room.unconfigured = true;
+    else if (created && link) await link.iq.request('set', room.room, instantRoomConfig()).catch(() => {});
     settleJoin(room.room, room.view());
     if (!link || !room.features.includes(ROOM_FEATURES.mam)) return;
     await catchUpRoom(link.iq, context.archiveResults, room.room, {
@@ -151,7 +151,7 @@ function create(context: AccountContext) {
       if (room.status === 'joining' && joins.has(room.room)) {
         rooms.delete(room.room);
         settleJoin(room.room, joinError(envelope.stanza, room.nick));
-      }
+      } else if (room.joined) admin.onPresenceError(room, envelope);
       return 'consumed';
     }
     if (nick === null) return 'consumed';
@@ -178,6 +178,7 @@ function create(context: AccountContext) {
           removed: outcome.removed ? [outcome.removed] : [],
         });
         emitRoom(room);
+        admin.onSelf(room, envelope);
         break;
       case 'out':
         rooms.delete(room.room);
@@ -204,12 +205,14 @@ function create(context: AccountContext) {
       case 'groupchat': {
         if (room.out) return 'consumed';
         const { subject, mentions } = room;
-        messages.handleGroupchat(room, envelope);
+        const kind = messages.handleGroupchat(room, envelope);
         if (room.subject !== subject || room.mentions !== mentions) emitRoom(room);
+        if (kind === 'subject') admin.onSubject(room, envelope);
+        owner.onMessage(room, envelope);
         return 'consumed';
       }
       case 'error':
-        messages.handleError(room, envelope);
+        if (!admin.onMessageError(room, envelope)) messages.handleError(room, envelope);
         return 'consumed';
       case 'chat':
         // A private message from an occupant; from the room's bare JID it is not one (another module's).
@@ -281,11 +284,8 @@ function create(context: AccountContext) {
     return room;
   };
 
-  const admin = async (room: string, item: Element): Promise<typeof OK> => {
-    roomOf(room);
-    await context.online().iq.request('set', room, xml('query', { xmlns: NS_MUC_ADMIN }, item));
-    return OK;
-  };
+  const admin = roomAdmin({ context, roomOf });
+  const owner = roomOwner({ context, roomOf, emitRoom });
 
   return {
     id: 'muc',
@@ -324,6 +324,7 @@ function create(context: AccountContext) {
       for (const room of joins.keys()) settleJoin(room, new EngineError('not-connected', 'Signed out.'));
       rooms.clear();
       history.clear();
+      admin.clear();
     },
     dispose: () => {
       stopTimers();
@@ -346,7 +347,7 @@ function create(context: AccountContext) {
       });
     },
     commands: {
-      'muc.join': async ({ room: jid, nick, password }) => {
+      'muc.join': async ({ room: jid, nick, password, configure }) => {
         const link = context.online();
         const existing = rooms.get(jid);
         if (existing?.joined && existing.nick === nick) return existing.view();
@@ -357,6 +358,7 @@ function create(context: AccountContext) {
           throw new EngineError('invalid-request', `You are in ${MAX_ROOMS} rooms already: leave one first.`);
         }
         const room = new RoomState(jid, nick, password ?? null);
+        room.configure = configure === true;
         rooms.set(jid, room);
         try {
           return await join(link, room);
@@ -392,10 +394,8 @@ function create(context: AccountContext) {
         history.page(room, rooms.get(room), context.link(), beforeSeq, limit),
       'muc.rooms': async () => ({ rooms: [...rooms.values()].map((r) => r.view()) }),
       'muc.occupants': async ({ room }) => ({ occupants: [...roomOf(room).occupants.values()] }),
-      'muc.kick': ({ room, nick, reason }) =>
-        admin(room, xml('item', { nick, role: 'none' }, reason ? xml('reason', {}, reason) : null)),
-      'muc.ban': ({ room, jid, reason }) =>
-        admin(room, xml('item', { jid, affiliation: 'outcast' }, reason ? xml('reason', {}, reason) : null)),
+      ...admin.commands,
+      ...owner.commands,
     },
   } satisfies MucModule;
 }
@@ -409,8 +409,8 @@ export const mucModule = defineModule({
     'muc.history',
     'muc.rooms',
     'muc.occupants',
-    'muc.kick',
-    'muc.ban',
+    ...ADMIN_COMMANDS,
+    ...OWNER_COMMANDS,
   ],
   create,
 });

@@ -196,6 +196,24 @@ test('destroyed: the reason and the alternate venue', () => {
   assert.equal(room.alternate, 'new@muc.example.org');
 });
 
+test("destroyed without 110 (ejabberd 23.01): from our own nick it is ours; from another's, theirs", () => {
+  const room = joinedRoom();
+  room.handlePresence(presence('alice'), 'alice');
+  const theirs = room.handlePresence(
+    presence('alice', { type: 'unavailable', destroy: { reason: 'forged' } }),
+    'alice',
+  );
+  assert.deepEqual(theirs, { kind: 'occupant', upsert: null, removed: 'alice' });
+  assert.equal(room.status, 'joined');
+  room.handlePresence(
+    presence('me', { type: 'unavailable', destroy: { jid: 'new@muc.example.org', reason: 'moved' } }),
+    'me',
+  );
+  assert.equal(room.status, 'destroyed');
+  assert.equal(room.reason, 'moved');
+  assert.equal(room.alternate, 'new@muc.example.org');
+});
+
 test('show, status and occupant id are kept; a later presence without an item keeps role and affiliation', () => {
   const room = joinedRoom();
   room.handlePresence(presence('eve', { item: { role: 'moderator', affiliation: 'admin' } }), 'eve');

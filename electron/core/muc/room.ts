@@ -63,6 +63,10 @@ export class RoomState {
   nonAnonymous = false;
   logging = false;
   mentions = 0;
+  /** The join asked to configure the room if it creates it (muc.join `configure`). */
+  configure = false;
+  /** We created the room with `configure` and it waits for its configuration (locked to others). */
+  unconfigured = false;
   /** Occupants by nick, us included; at most MAX_OCCUPANTS, the rest only counted in `overflow`. */
   readonly occupants = new Map<string, Occupant>();
   overflow = 0;
@@ -100,6 +104,7 @@ export class RoomState {
       logging: this.logging,
       occupants: this.occupants.size + this.overflow,
       mentions: this.mentions,
+      unconfigured: this.unconfigured,
     };
   }
 
@@ -117,7 +122,10 @@ export class RoomState {
     if (this.out) return { kind: 'ignored' };
     const muc = envelope.muc;
     const statuses = muc?.statuses ?? new Set<number>();
-    const isSelf = statuses.has(STATUS.self) && this.#mayBeSelf(nick, statuses);
+    // ejabberd 23.01 sends a destroy to our nick without 110: from our own nick, only the room can send it.
+    const isSelf =
+      (statuses.has(STATUS.self) && this.#mayBeSelf(nick, statuses)) ||
+      (muc?.destroy !== null && muc?.destroy !== undefined && nick === this.nick);
     if (envelope.type === 'unavailable') {
       return isSelf ? this.#selfGone(muc) : this.#occupantGone(nick, muc);
     }
