@@ -26,6 +26,7 @@ import { roomDirectoryCommands } from './room-directory.ts';
 
 export * from './schemas.ts';
 
+import { invitationCommands, invitationEvents } from './invitations.ts';
 // ---------------------------------------------------------------------------------------------------------
 // Limits. Bounded strings keep hostile or accidental input (a 50 MB paste) from reaching the wire or the UI.
 import { MAX_BODY_CHARS, MAX_GROUPS, MAX_NAME_CHARS, MAX_STATUS_CHARS } from './limits.ts';
@@ -342,6 +343,7 @@ export const commands = {
 } as const;
 
 export const SHELL_COMMANDS = ['shell.openExternal', 'window.popOut', 'window.dock'] as const;
+  ...invitationCommands,
 export type ShellCommandName = (typeof SHELL_COMMANDS)[number];
 export function isShellCommand(name: string): name is ShellCommandName {
   return (SHELL_COMMANDS as readonly string[]).includes(name);
@@ -434,3 +436,4 @@ export function isEventName(name: unknown): name is EventName {
 }
 
 export { conversationId, type ConversationKey } from './conversation.ts';
+  ...invitationEvents,

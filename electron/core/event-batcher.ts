@@ -127,6 +127,8 @@ const accumulators: Accumulators = {
   'blocking.changed': blocklistChanges,
   'bookmarks.changed': latest,
   'roster.changed': () => resetList((contact: Contact) => contact.jid),
+  'invitations.changed': latest,
+  'invitations.declined': () => concat<'invitations.declined', 'declines'>('declines'),
 };
 
 /**

@@ -15,6 +15,7 @@ import { blockingModule } from './blocking/blocking-module.ts';
 import { mucModule } from './muc/muc-module.ts';
 import { bookmarksModule } from './bookmarks/bookmarks-module.ts';
 import { roomDirectoryModule } from './room-directory/room-directory-module.ts';
+import { invitationsModule } from './invitations/invitations-module.ts';
 
 export const MODULES = [
   rosterModule,
@@ -30,6 +31,7 @@ export const MODULES = [
   mucModule,
   bookmarksModule,
   roomDirectoryModule,
+  invitationsModule,
 ] as const;
 
 /** Commands the engine answers itself: about accounts as a whole, or across all of them. */

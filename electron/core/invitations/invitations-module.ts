@@ -1,0 +1,263 @@
+// Room invitations for one account, both ways. Inbound (XEP-0249 direct, XEP-0045 mediated): read before the
+// chat module (a mediated invitation would otherwise be a stranger's message), dropped when the inviter or
+// the room is blocked or we are in the room already, and kept as a prompt once the room's disco#info says it
+// is a room (so a "mediated invitation" from a person's address is ignored). Strangers' invitations are kept
+// too, marked as such (as strangers' messages wait as requests). Accept joins through the muc module with the
+// password the invitation carried; decline tells a mediated inviter through the room. Outbound: direct when
+// one of the invitee's devices understands XEP-0249, else through the room. A room's decline of our
+// invitation becomes a notice. The list lives in memory for the session (a sign-out clears it).
+import type { Element } from '@xmpp/xml';
+import { MAX_NICK_CHARS } from '../../../shared/muc.ts';
+import type { Invitation, InviteMode } from '../../../shared/invitations.ts';
+import { parseJid } from '../../../shared/jid.ts';
+import { EngineError } from '../errors.ts';
+import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
+import type { BlockingModule } from '../blocking/blocking-module.ts';
+import type { DiscoModule } from '../disco/disco-module.ts';
+import type { MucModule } from '../muc/muc-module.ts';
+import { discoInfoRequest, parseRoomInfo } from '../muc/join.ts';
+import { NS_CONFERENCE } from '../muc/muc-user.ts';
+import type { PresenceModule } from '../presence/presence-module.ts';
+import type { RosterModule } from '../roster/roster-module.ts';
+import type { MessageEnvelope } from '../xmpp/envelope.ts';
+import { NS_DISCO_INFO } from '../xmpp/ns.ts';
+import { ownText } from '../xmpp/own-text.ts';
+import {
+  directInvitation,
+  mediatedDecline,
+  mediatedInvitation,
+  parseDecline,
+  parseInvitation,
+  type InboundInvitation,
+} from './invitation-wire.ts';
+import { PendingInvitations } from './pending-invitations.ts';
+
+/** Rooms whose disco#info we wait for at once; invitations past it are refused (a flood of made-up rooms). */
+export const MAX_VERIFYING = 16;
+/** Rooms we invited people to this session: only their declines are believed. */
+const MAX_INVITED_ROOMS = 100;
+/** How long an invitee's device may take to say whether it understands direct invitations. */
+const FEATURE_QUERY_MS = 5_000;
+/** Devices of one invitee asked at most. */
+const DEVICES_ASKED = 3;
+const MAX_ROOM_NAME_CHARS = 256;
+
+const OK = { ok: true } as const;
+
+function roomName(reply: Element): string | null {
+  const identity = reply
+    .getChild('query', NS_DISCO_INFO)
+    ?.getChildren('identity')
+    .find((c) => c.attrs.category === 'conference');
+  const name = identity?.attrs.name;
+  return typeof name === 'string' && name.trim() !== '' ? ownText(name.slice(0, MAX_ROOM_NAME_CHARS)) : null;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([promise.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
+
+export interface InvitationsModule extends ProtocolModule {
+  readonly pending: PendingInvitations;
+}
+
+function create(context: AccountContext) {
+  const { account, events } = context;
+  const ownDomain = parseJid(account).domain;
+  const pending = new PendingInvitations();
+  /** Rooms being checked, with the latest invitation to each (a second one while checking replaces it). */
+  const verifying = new Map<string, InboundInvitation>();
+  const invitedRooms = new Set<string>();
+  const muc = () => context.module<MucModule>('muc');
+
+  const announce = (): void =>
+    events.emit('invitations.changed', { account, invitations: pending.list(), more: pending.more });
+
+  const isBlocked = (jid: string | null): boolean => {
+    if (jid === null) return false;
+    const list = context.module<BlockingModule>('blocking').blocklist;
+    const bare = jid.split('/')[0]!;
+    return list.has(jid) || list.has(bare) || list.has(bare.slice(bare.indexOf('@') + 1));
+  };
+  const isStranger = (from: string | null): boolean => {
+    if (from === null) return true; // the room did not say who: nobody we know vouches for it
+    const bare = from.split('/')[0]!;
+    if (bare === account || bare === ownDomain) return false;
+    return !context.module<RosterModule>('roster').roster.contacts.has(bare);
+  };
+  const inRoom = (room: string): boolean => {
+    const state = muc().rooms.get(room);
+    return state !== undefined && !state.out;
+  };
+  const unwanted = (inbound: InboundInvitation): boolean =>
+    isBlocked(inbound.room) || isBlocked(inbound.from) || inRoom(inbound.room);
+
+  /** Asks the room's disco#info; keeps the invitation only if it is a room. */
+  const verify = async (room: string): Promise<void> => {
+    const link = context.link();
+    let name: string | null = null;
+    let isRoom = false;
+    try {
+      if (link) {
+        const reply = await link.iq.request('get', room, discoInfoRequest());
+        parseRoomInfo(reply); // throws for anything that is not a room
+        name = roomName(reply);
+        isRoom = true;
+      }
+    } catch {
+      isRoom = false;
+    }
+    const inbound = verifying.get(room);
+    verifying.delete(room);
+    if (!inbound || !isRoom || unwanted(inbound)) return;
+    if (pending.add(inbound, { stranger: isStranger(inbound.from), roomName: name, now: Date.now() }))
+      announce();
+  };
+
+  const receive = (inbound: InboundInvitation): void => {
+    if (unwanted(inbound)) return;
+    if (verifying.has(inbound.room)) {
+      verifying.set(inbound.room, inbound);
+      return;
+    }
+    if (verifying.size >= MAX_VERIFYING) {
+      pending.countRefused();
+      announce();
+      return;
+    }
+    verifying.set(inbound.room, inbound);
+    void verify(inbound.room);
+  };
+
+  const onMessage = (envelope: MessageEnvelope): 'consumed' | 'continue' => {
+    if (envelope.via !== 'live' && envelope.via !== 'carbon-received') return 'continue';
+    const decline = parseDecline(envelope);
+    if (decline) {
+      // Only a room we invited someone to relays their decline to us; any other is noise.
+      if (envelope.via === 'live' && invitedRooms.has(decline.room) && !isBlocked(decline.from)) {
+        events.emit('invitations.declined', { account, declines: [decline] });
+      }
+      return 'consumed';
+    }
+    const inbound = parseInvitation(envelope);
+    if (!inbound) return 'continue';
+    if (inbound.kind === 'direct' || envelope.via === 'live') receive(inbound);
+    return 'consumed';
+  };
+
+  const held = (id: string): { invitation: Invitation; password: string | null } => {
+    const found = pending.byId(id);
+    if (!found) throw new EngineError('not-found', 'That invitation is no longer waiting.');
+    return found;
+  };
+
+  /** Whether one of `to`'s online devices understands XEP-0249: by its caps, else by asking it. */
+  const understandsDirect = async (to: string, online: readonly string[]): Promise<boolean> => {
+    const disco = context.module<DiscoModule>('disco');
+    const devices = online.map((resource) => `${to}/${resource}`);
+    if (devices.some((full) => disco.featuresOf(full)?.has(NS_CONFERENCE))) return true;
+    const link = context.link();
+    if (!link) return false;
+    const answers = await Promise.all(
+      devices
+        .filter((full) => disco.featuresOf(full) === undefined)
+        .slice(0, DEVICES_ASKED)
+        .map((full) =>
+          withTimeout(link.iq.request('get', full, discoInfoRequest()), FEATURE_QUERY_MS).then((reply) =>
+            Boolean(
+              reply
+                ?.getChild('query', NS_DISCO_INFO)
+                ?.getChildren('feature')
+                .some((f) => f.attrs.var === NS_CONFERENCE),
+            ),
+          ),
+        ),
+    );
+    return answers.includes(true);
+  };
+
+  return {
+    id: 'invitations',
+    pending,
+    // We take XEP-0249 invitations: a contact's client may send them straight to us.
+    features: [NS_CONFERENCE],
+    handlers: [
+      // After the muc module (40: our rooms' own traffic), before chat (50).
+      { kind: 'message', priority: 45, handle: onMessage },
+    ],
+    onSessionEnd: () => {
+      pending.clear();
+      verifying.clear();
+      invitedRooms.clear();
+      announce();
+    },
+    commands: {
+      'invitations.list': async () => ({ invitations: pending.list(), more: pending.more }),
+      'invitations.accept': async ({ id, nick }) => {
+        const { invitation, password } = held(id);
+        const join = muc().commands?.['muc.join'];
+        if (!join) throw new EngineError('internal', 'Group chat is not available.');
+        const localpart = account.slice(0, Math.max(0, account.indexOf('@'))) || account;
+        const room = await join({
+          account,
+          room: invitation.room,
+          nick: (nick ?? localpart).slice(0, MAX_NICK_CHARS),
+          ...(password === null ? {} : { password }),
+        });
+        if (pending.byId(id)) {
+          pending.remove(invitation.room);
+          announce();
+        }
+        return room;
+      },
+      'invitations.decline': async ({ id, reason }) => {
+        const { invitation } = held(id);
+        if (invitation.kind === 'mediated') {
+          await context.online().send(mediatedDecline(invitation.room, invitation.from, reason));
+        }
+        pending.remove(invitation.room);
+        announce();
+        return OK;
+      },
+      'invitations.send': async ({ room, to, reason, mode }) => {
+        const state = muc().rooms.get(room);
+        if (!state?.joined) throw new EngineError('not-found', 'Join the room first: only occupants invite.');
+        const link = context.online();
+        const wanted = new Set(to);
+        const online = new Map<string, string[]>();
+        if (!mode) {
+          for (const contact of context.module<PresenceModule>('presence').presences.snapshot()) {
+            if (wanted.has(contact.jid))
+              online.set(
+                contact.jid,
+                contact.resources.map((r) => r.resource),
+              );
+          }
+        }
+        const sent: Array<{ to: string; mode: InviteMode }> = [];
+        for (const invitee of wanted) {
+          const how: InviteMode =
+            mode ?? ((await understandsDirect(invitee, online.get(invitee) ?? [])) ? 'direct' : 'mediated');
+          if (how === 'direct') {
+            await link.send(directInvitation(invitee, room, { reason, password: state.password }));
+          } else {
+            if (invitedRooms.size >= MAX_INVITED_ROOMS)
+              invitedRooms.delete(invitedRooms.values().next().value!);
+            invitedRooms.add(room);
+            await link.send(mediatedInvitation(room, invitee, reason));
+          }
+          sent.push({ to: invitee, mode: how });
+        }
+        return { sent };
+      },
+    },
+  } satisfies InvitationsModule;
+}
+
+export const invitationsModule = defineModule({
+  id: 'invitations',
+  commands: ['invitations.list', 'invitations.accept', 'invitations.decline', 'invitations.send'],
+  create,
+});
