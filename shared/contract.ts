@@ -23,10 +23,10 @@ import { mucCommands, mucEvents } from './muc.ts';
 import { blockingCommands, blockingEvents } from './blocking.ts';
 import { bookmarkCommands, bookmarkEvents } from './bookmarks.ts';
 import { roomDirectoryCommands } from './room-directory.ts';
+import { invitationCommands, invitationEvents } from './invitations.ts';
 
 export * from './schemas.ts';
 
-import { invitationCommands, invitationEvents } from './invitations.ts';
 // ---------------------------------------------------------------------------------------------------------
 // Limits. Bounded strings keep hostile or accidental input (a 50 MB paste) from reaching the wire or the UI.
 import { MAX_BODY_CHARS, MAX_GROUPS, MAX_NAME_CHARS, MAX_STATUS_CHARS } from './limits.ts';
@@ -324,6 +324,7 @@ export const commands = {
   },
   ...blockingCommands,
   ...mucCommands(chatMessageSchema),
+  ...invitationCommands,
   ...bookmarkCommands,
   ...roomDirectoryCommands,
 
@@ -343,7 +344,6 @@ export const commands = {
 } as const;
 
 export const SHELL_COMMANDS = ['shell.openExternal', 'window.popOut', 'window.dock'] as const;
-  ...invitationCommands,
 export type ShellCommandName = (typeof SHELL_COMMANDS)[number];
 export function isShellCommand(name: string): name is ShellCommandName {
   return (SHELL_COMMANDS as readonly string[]).includes(name);
@@ -420,6 +420,7 @@ export const events = {
   ...mucEvents,
   ...blockingEvents,
   ...bookmarkEvents,
+  ...invitationEvents,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -436,4 +437,3 @@ export function isEventName(name: unknown): name is EventName {
 }
 
 export { conversationId, type ConversationKey } from './conversation.ts';
-  ...invitationEvents,
