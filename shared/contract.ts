@@ -8,6 +8,9 @@ import {
   accountSnapshotSchema,
   bareJidSchema,
   chatMessageSchema,
+  conversationKindSchema,
+  conversationPeerProblem,
+  fitsConversation,
   contactPresenceSchema,
   contactSchema,
   engineErrorSchema,
@@ -244,31 +247,42 @@ export const commands = {
       .strict(),
     response: ok,
   },
-  /** Sends from `account`: it must be signed in (online or reconnecting; it waits in the outbox meanwhile). */
+  /**
+   * Sends from `account`: it must be signed in (online or reconnecting; it waits in the outbox meanwhile).
+   * `kind` 'private' (or a `to` of a room we are in, room/nick): a private message to that occupant (XEP-0045
+   * §7.5), its own conversation.
+   */
   'chat.send': {
     request: z
       .object({
         account: accountSchema,
         to: jidSchema,
+        kind: z.enum(['chat', 'private']).optional(),
         body: z.string().min(1).max(MAX_BODY_CHARS),
         type: messageTypeSchema.optional(),
         subject: z.string().max(MAX_STATUS_CHARS).optional(),
         thread: z.string().max(256).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((r) => r.kind !== 'private' || fitsConversation('private', r.to), {
+        message: "A private message goes to an occupant's full JID (room/nick)",
+      }),
     response: chatMessageSchema,
   },
   /**
    * One page of a chat from the local history, oldest first. No anchor: the newest messages. `beforeSeq`: the
    * page just older than that message (scrolling up); when the local history runs out, older pages are fetched
    * from the server archive (XEP-0313) first. `afterSeq`: the page just newer. `aroundSeq`: that message with
-   * up to `limit` messages on each side (jumping to a search result).
+   * up to `limit` messages on each side (jumping to a search result). The conversation is `peer` with `kind`;
+   * without one, a full JID is a private conversation, a jump (`aroundSeq`) goes to its message's, and any
+   * other bare JID is a 1:1 chat (a room's lines are paged with 'muc.history', or with kind 'groupchat').
    */
   'chat.history': {
     request: z
       .object({
         account: accountSchema,
-        peer: bareJidSchema,
+        peer: jidSchema,
+        kind: conversationKindSchema.optional(),
         beforeSeq: z.number().int().optional(),
         afterSeq: z.number().int().optional(),
         aroundSeq: z.number().int().optional(),
@@ -277,7 +291,8 @@ export const commands = {
       .strict()
       .refine((r) => [r.beforeSeq, r.afterSeq, r.aroundSeq].filter((v) => v !== undefined).length <= 1, {
         message: 'At most one of beforeSeq, afterSeq and aroundSeq',
-      }),
+      })
+      .refine((r) => fitsConversation(r.kind, r.peer), conversationPeerProblem),
     response: z.object({
       messages: z.array(chatMessageSchema),
       failures: z.array(z.object({ id: z.string(), error: engineErrorSchema })),
@@ -289,21 +304,24 @@ export const commands = {
   },
   /**
    * Full-text search of the local history: every word must match (the last one also as a prefix). Newest
-   * first. Every account's chats; one account's with `account`; one chat with `account` and `peer`. Each hit's
-   * message names its account. `snippet` marks matches with SNIPPET_OPEN/SNIPPET_CLOSE.
+   * first. Every account's conversations (1:1, rooms, private); one account's with `account`; one with
+   * `account`, `peer` and `kind` (as for 'chat.history'). Each hit's message names its account, kind and peer;
+   * a room line's `peerFull` is room/nick. `snippet` marks matches with SNIPPET_OPEN/SNIPPET_CLOSE.
    */
   'chat.search': {
     request: z
       .object({
         query: z.string().min(1).max(256),
         account: accountSchema.optional(),
-        peer: bareJidSchema.optional(),
+        peer: jidSchema.optional(),
+        kind: conversationKindSchema.optional(),
         limit: z.number().int().min(1).max(200).optional(),
       })
       .strict()
       .refine((r) => r.peer === undefined || r.account !== undefined, {
         message: 'A chat to search (peer) needs its account',
-      }),
+      })
+      .refine((r) => r.peer === undefined || fitsConversation(r.kind, r.peer), conversationPeerProblem),
     response: z.object({
       hits: z.array(z.object({ message: chatMessageSchema, snippet: z.string() })),
     }),
@@ -407,15 +425,30 @@ export const events = {
   }),
   /** Chats shown in their own windows (shell only); the main window leaves them out of its tabs. */
   'window.layout': z.object({ poppedOut: z.array(z.object(conversationItem)) }),
-  /** Progress of sent messages: 'sent' once the server has it (XEP-0198 ack or the archive), then receipts. */
+  /**
+   * Progress of sent messages: 'sent' once the server has it (XEP-0198 ack or the archive; in a room, its
+   * reflection), then receipts. Each names its conversation: account, kind and peer.
+   */
   'chat.states': z.object({
     updates: z.array(
-      z.object({ ...conversationItem, id: z.string(), state: z.enum(['sent', 'delivered', 'read']) }),
+      z.object({
+        ...conversationItem,
+        kind: conversationKindSchema,
+        id: z.string(),
+        state: z.enum(['sent', 'delivered', 'read']),
+      }),
     ),
   }),
-  /** A sent message came back with an error; `id` is the id `chat.send` answered with. */
+  /** A sent message came back with an error; `id` is the id `chat.send` (or 'muc.send') answered with. */
   'chat.failed': z.object({
-    failures: z.array(z.object({ ...conversationItem, id: z.string(), error: engineErrorSchema })),
+    failures: z.array(
+      z.object({
+        ...conversationItem,
+        kind: conversationKindSchema,
+        id: z.string(),
+        error: engineErrorSchema,
+      }),
+    ),
   }),
   ...mucEvents,
   ...blockingEvents,

@@ -25,6 +25,19 @@ export const accountSchema = bareJidSchema;
 export const conversationKindSchema = z.enum(CONVERSATION_KINDS);
 export type { ConversationKind };
 
+/**
+ * Whether `peer` names a conversation of `kind`: a 'private' one is an occupant's full JID (room/nick), the
+ * others a bare JID. Without a kind, a full JID is a private conversation and a bare one a 1:1 chat or a room.
+ */
+export function fitsConversation(kind: ConversationKind | undefined, peer: string): boolean {
+  if (kind === undefined) return isValidJid(peer);
+  return kind === 'private' ? isValidJid(peer) && !isBareJid(peer) : isBareJid(peer);
+}
+export const conversationPeerProblem = {
+  message: "A private conversation is an occupant's full JID (room/nick); any other is a bare JID",
+  path: ['peer'],
+};
+
 /** Presence availability as RFC 6121 §4.7.2.1 `show`, plus plain available and offline. */
 export const showSchema = z.enum(['available', 'chat', 'away', 'xa', 'dnd']);
 export type Show = z.infer<typeof showSchema>;
@@ -128,7 +141,7 @@ export const chatMessageSchema = z.object({
   /** XEP-0359 origin-id: stable across resends and carbons. */
   originId: z.string().nullable(),
   direction: z.enum(['in', 'out']),
-  /** Bare JID of the other party: the chat this message belongs to. */
+  /** The conversation's JID: the other party's bare JID, the room's, or an occupant's full JID ('private'). */
   peer: z.string(),
   /** Full JID of the sender (in) or recipient (out) as it appeared on the wire. */
   peerFull: z.string(),
@@ -147,8 +160,13 @@ export const chatMessageSchema = z.object({
    * it with the requests instead of opening its chat.
    */
   request: z.literal(true).optional(),
-  /** Present (true) on a room message that mentions our nick in that room. */
+  /** Present (true) on a room message that mentions our nick in that room (stored: shown after a restart). */
   mention: z.literal(true).optional(),
+  /**
+   * XEP-0421: the room's stable id of the sender of a room line (kept when they change nick), when the room
+   * stamps one. What reactions and corrections in rooms key on.
+   */
+  occupantId: z.string().optional(),
   state: messageStateSchema,
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;

@@ -128,7 +128,7 @@ test('failures attach to their chat by message id', () => {
     condition: 'service-unavailable',
     certificate: null,
   };
-  const chats = applyFailures(new Map(), [{ id: 'm1', account: ME, peer: 'bob@x', error }]);
+  const chats = applyFailures(new Map(), [{ id: 'm1', account: ME, kind: 'chat', peer: 'bob@x', error }]);
   assert.equal(chats.get(BOB)?.failures.get('m1')?.message, 'Recipient unavailable');
   // A history page brings the failures of stored messages.
   const paged = applyPage(
@@ -158,15 +158,17 @@ test('seenChat: only the shown tab of a focused, visible window', () => {
 
 test('delivery states only move forward and land in the right chat', () => {
   let chats = applyStates(new Map(), [
-    { id: 'm1', account: ME, peer: 'bob@example.com', state: 'sent' },
-    { id: 'm1', account: ME, peer: 'bob@example.com', state: 'read' },
-    { id: 'm1', account: ME, peer: 'bob@example.com', state: 'delivered' },
-    { id: 'm2', account: ME, peer: 'carol@example.com', state: 'delivered' },
+    { id: 'm1', account: ME, kind: 'chat', peer: 'bob@example.com', state: 'sent' },
+    { id: 'm1', account: ME, kind: 'chat', peer: 'bob@example.com', state: 'read' },
+    { id: 'm1', account: ME, kind: 'chat', peer: 'bob@example.com', state: 'delivered' },
+    { id: 'm2', account: ME, kind: 'chat', peer: 'carol@example.com', state: 'delivered' },
   ]);
   assert.equal(chats.get(BOB_EX)?.states.get('m1'), 'read');
   assert.equal(chats.get(CAROL_EX)?.states.get('m2'), 'delivered');
   assert.equal(chats.get(BOB_EX)?.states.has('m2'), false);
-  const same = applyStates(chats, [{ id: 'm1', account: ME, peer: 'bob@example.com', state: 'sent' }]);
+  const same = applyStates(chats, [
+    { id: 'm1', account: ME, kind: 'chat', peer: 'bob@example.com', state: 'sent' },
+  ]);
   assert.equal(same.get(BOB_EX), chats.get(BOB_EX), 'no change, same object');
   chats = applyStates(chats, []);
   assert.equal(chats.size, 2);
@@ -196,7 +198,7 @@ test('delivery states are seeded from stored messages, forward only, sent messag
   assert.equal(states.has('o5'), false, 'failures are shown from the failures map');
   assert.equal(states.has('id6'), false, 'received messages carry no delivery state');
   // A live 'read' already seen is not moved back by an older copy of the message.
-  chats = applyStates(chats, [{ id: 'o2', account: ME, peer: 'alice@x', state: 'read' }]);
+  chats = applyStates(chats, [{ id: 'o2', account: ME, kind: 'chat', peer: 'alice@x', state: 'read' }]);
   chats = applyPage(chats, ALICE, page([out(2, 'sent')]), 'initial');
   assert.equal(chats.get(ALICE)!.states.get('o2'), 'read');
   // A live message carries its state too (a carbon of a message sent elsewhere, or a 'chat.send' answer).

@@ -14,7 +14,7 @@ import type {
   ConversationKind,
   EngineErrorPayload,
 } from '../../shared/contract.ts';
-import { accountOf, chatId, conversationId, parseConversationId } from './conversation.ts';
+import { accountOf, conversationId, parseConversationId } from './conversation.ts';
 
 export type HistoryState = 'idle' | 'loading' | 'loaded' | 'failed';
 /** Which kind of history request is in flight: older page, newer page, or one that replaces the list. */
@@ -218,9 +218,10 @@ function withFailures(
   return map;
 }
 
-/** A message's failure or state update names its account and peer (1:1 chats until the contract says more). */
+/** A message's failure or state update names its conversation: account, kind and peer. */
 export interface ChatItem {
   account: string;
+  kind: ConversationKind;
   peer: string;
   id: string;
 }
@@ -232,14 +233,17 @@ export function applyFailures(
   if (failures.length === 0) return chats;
   const next = new Map(chats);
   for (const f of failures) {
-    const key = chatId(f.account, f.peer);
+    const key = conversationId(f);
     const chat = next.get(key) ?? emptyChat(key);
     next.set(key, { ...chat, failures: withFailures(chat.failures, [f]) });
   }
   return next;
 }
 
-/** Delivery states only move forward (a late 'sent' never hides a 'read'). */
+/**
+ * Delivery states only move forward (a late 'sent' never hides a 'read'). A state for a message shown as
+ * failed means it got through after all (a retry, or the room's archive holding our line): no longer failed.
+ */
 export function applyStates(
   chats: ChatMap,
   updates: ReadonlyArray<ChatItem & { state: DeliveryState }>,
@@ -247,12 +251,32 @@ export function applyStates(
   if (updates.length === 0) return chats;
   const next = new Map(chats);
   for (const u of updates) {
-    const key = chatId(u.account, u.peer);
+    const key = conversationId(u);
     const chat = next.get(key) ?? emptyChat(key);
     const states = advanceStates(chat.states, [u]);
-    if (states !== chat.states) next.set(key, { ...chat, states });
+    if (states === chat.states) continue;
+    next.set(key, { ...chat, states, failures: withoutFailure(chat.failures, u.id) });
   }
   return next;
+}
+
+/** The message `id` is being sent again: no longer shown as failed. Same map when it was not. */
+export function clearFailure(chats: ChatMap, key: string, id: string): ChatMap {
+  const chat = chats.get(key);
+  if (!chat?.failures.has(id)) return chats;
+  const next = new Map(chats);
+  next.set(key, { ...chat, failures: withoutFailure(chat.failures, id) });
+  return next;
+}
+
+function withoutFailure(
+  failures: ReadonlyMap<string, EngineErrorPayload>,
+  id: string,
+): ReadonlyMap<string, EngineErrorPayload> {
+  if (!failures.has(id)) return failures;
+  const map = new Map(failures);
+  map.delete(id);
+  return map;
 }
 
 /** The account was removed: its chats go (a sign-out keeps them: the history is still there). */
@@ -379,6 +403,7 @@ interface ChatsStore {
   addMessages: (messages: readonly ChatMessage[], ctx: ReadContext) => void;
   addFailures: (failures: ReadonlyArray<ChatItem & { error: EngineErrorPayload }>) => void;
   addStates: (updates: ReadonlyArray<ChatItem & { state: DeliveryState }>) => void;
+  clearFailure: (key: string, id: string) => void;
   beginLoad: (id: string, kind: PageKind) => number;
   applyPage: (id: string, page: HistoryPage, kind: PageKind, highlightSeq?: number) => void;
   clearHighlight: (id: string, token: number) => void;
@@ -396,6 +421,7 @@ export const useChats = create<ChatsStore>()((set, get) => ({
   addMessages: (messages, ctx) => set((s) => ({ chats: applyMessages(s.chats, messages, ctx) })),
   addFailures: (failures) => set((s) => ({ chats: applyFailures(s.chats, failures) })),
   addStates: (updates) => set((s) => ({ chats: applyStates(s.chats, updates) })),
+  clearFailure: (key, id) => set((s) => ({ chats: clearFailure(s.chats, key, id) })),
   beginLoad: (id, kind) => {
     set((s) => ({ chats: beginLoad(s.chats, id, kind) }));
     return get().chats.get(id)!.epoch;

@@ -12,16 +12,20 @@ import {
 } from '../account/module.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
 import type { MamModule } from '../mam/mam-module.ts';
+import type { MucModule } from '../muc/muc-module.ts';
 import { NS_DELAY, NS_SID } from '../xmpp/ns.ts';
 import { overServerLimit } from '../xmpp/stream-limits.ts';
 import { Chats, type StateUpdate } from './chat.ts';
+import { hasMucUserMarker } from './private-peer.ts';
 import { StrangerInbox } from './strangers.ts';
 import { rememberDismissal, requestsFromHistory } from './request-memory.ts';
 
-/** The 'sent' update for a message stanza we wrote, or none for anything else. */
+/** The 'sent' update for a message stanza we wrote, or none for anything else (room lines: the room's). */
 function sentUpdate(stanza: Element): StateUpdate[] {
   const { id, to, type } = stanza.attrs;
-  if (stanza.name !== 'message' || !id || !to || type === 'error') return [];
+  if (stanza.name !== 'message' || !id || !to || type === 'error' || type === 'groupchat') return [];
+  // A private message (marked as one when we wrote it) belongs to the occupant's full JID.
+  if (hasMucUserMarker(stanza)) return [{ id, peer: to, kind: 'private', state: 'sent' }];
   return [{ id, peer: bareJid(to), state: 'sent' }];
 }
 
@@ -68,10 +72,18 @@ function create(context: AccountContext) {
     announceRequests();
     return kept;
   };
-  const chats = new Chats(account, context.events, context.history, isContact, {
-    admit,
-    waiting: (peer) => strangers.waiting(peer),
-  });
+  /** A room we are in, or whose lines the history holds: its occupants' messages are private ones. */
+  const isRoom = (bare: string): boolean =>
+    context.module<MucModule>('muc').rooms.has(bare) ||
+    context.history.hasConversation(account, 'groupchat', bare);
+  const chats = new Chats(
+    account,
+    context.events,
+    context.history,
+    isContact,
+    { admit, waiting: (peer) => strangers.waiting(peer) },
+    isRoom,
+  );
   /** The last dismissal's settings write: the command answers once it is on disk. */
   let remembering: Promise<void> = Promise.resolve();
   const dismiss = (peer: string): void => {
@@ -89,7 +101,7 @@ function create(context: AccountContext) {
     const stanzas = outgoing.filter((stanza) => {
       if (!overServerLimit(stanza, limits)) return true;
       const [update] = sentUpdate(stanza);
-      if (update) chats.fail(update.id, update.peer, tooLarge(limits.maxBytes));
+      if (update) chats.fail(update.id, update.peer, tooLarge(limits.maxBytes), update.kind);
       return false;
     });
     if (stanzas.length === 0) return;
@@ -152,13 +164,19 @@ function create(context: AccountContext) {
         if (context.ready() && link?.isOpen) await transmit(link, [stanza]);
         return record;
       },
-      'chat.history': async ({ peer, beforeSeq, afterSeq, aroundSeq, limit = 100 }) => {
+      'chat.history': async ({ peer, kind: asked, beforeSeq, afterSeq, aroundSeq, limit = 100 }) => {
         const mam = context.module<MamModule>('mam');
-        const opts = { beforeSeq, afterSeq, aroundSeq, limit };
+        // Without a kind (the contract allows it): a full JID is an occupant's; a jump goes to its message's
+        // conversation; anything else is a 1:1 chat (a room's lines are never mixed into one with its JID).
+        const kind = asked ?? (peer.includes('/') ? 'private' : undefined);
+        const opts = { kind, beforeSeq, afterSeq, aroundSeq, limit };
         let page = chats.history(peer, opts);
         const scrollingBack = afterSeq === undefined && aroundSeq === undefined;
         const link = context.link();
-        if (page.olderExhausted && scrollingBack && !mam.exhausted(peer) && context.ready() && link?.isOpen) {
+        // Our own archive is walked back for 1:1 chats (a room's is the muc module's; private ones are caught up).
+        const oneToOne = (kind ?? 'chat') === 'chat';
+        const archived = oneToOne && scrollingBack && !mam.exhausted(peer);
+        if (page.olderExhausted && archived && context.ready() && link?.isOpen) {
           // Local history ran out: the next older page comes from the server archive, then from the store.
           try {
             await mam.scrollBack(link, peer, page.oldest, limit);
@@ -172,7 +190,7 @@ function create(context: AccountContext) {
         return {
           messages: page.messages,
           failures: page.failures,
-          complete: page.olderExhausted && mam.exhausted(peer),
+          complete: page.olderExhausted && (!oneToOne || mam.exhausted(peer)),
           atNewest: page.atNewest,
         };
       },

@@ -6,7 +6,13 @@
 // hold it (same archive id, origin-id or id: a resent copy, a carbon and an archive copy are one message).
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import type { ChatMessage, EngineErrorPayload, MessageState, MessageType } from '../../../shared/contract.ts';
+import type {
+  ChatMessage,
+  ConversationKind,
+  EngineErrorPayload,
+  MessageState,
+  MessageType,
+} from '../../../shared/contract.ts';
 import { isMessageType } from '../../../shared/contract.ts';
 import { tryParseJid, formatJid, parseJid } from '../../../shared/jid.ts';
 import { EngineError, describeStanzaError } from '../errors.ts';
@@ -17,13 +23,26 @@ import type { MessageEnvelope } from '../xmpp/envelope.ts';
 import type { ArchivedMessage } from '../mam/mam.ts';
 import type { AccountEvents } from '../account/module.ts';
 import type { HistoryStore, NewMessage, StoredMessage } from '../history/history-store.ts';
-import { messageTime } from '../history/history-store.ts';
+import { storedOf } from '../history/history-store.ts';
+import { chatMessageOf, failurePayload } from './chat-message.ts';
+import {
+  NO_ROOMS,
+  addressOf,
+  filePeer,
+  hasMucUserMarker,
+  mucUserMarker,
+  type RoomLookup,
+} from './private-peer.ts';
+
+export { chatMessageOf };
 
 /** How many sent ids we remember to match a late error back to its chat. */
 const SENT_MEMORY = 10_000;
 
 export interface OutgoingMessage {
   to: string;
+  /** 'private': to a room occupant (room/nick), also implied by a `to` in a room. */
+  kind?: 'chat' | 'private';
   body: string;
   type?: MessageType;
   subject?: string;
@@ -33,7 +52,15 @@ export interface OutgoingMessage {
 export interface StateUpdate {
   id: string;
   peer: string;
+  /** 'chat' when left out. */
+  kind?: 'chat' | 'private';
   state: 'sent' | 'delivered' | 'read';
+}
+
+/** A sent message we may still hear an error about: its conversation. */
+interface SentTo {
+  peer: string;
+  kind: 'chat' | 'private';
 }
 
 /** A page of one chat from the local history (the contract's 'chat.history' adds the archive's part). */
@@ -45,46 +72,6 @@ export interface LocalHistoryPage {
   atNewest: boolean;
   /** The oldest message of the chat held locally, when olderExhausted (where the archive walk continues). */
   oldest: StoredMessage | null;
-}
-
-/** A failure as the history stores it (JSON of its message and condition) back into an error payload. */
-function failurePayload(stored: string | null): EngineErrorPayload {
-  let parsed: { message?: unknown; condition?: unknown } = {};
-  try {
-    parsed = JSON.parse(stored ?? '{}') as typeof parsed;
-  } catch {
-    parsed = { message: stored };
-  }
-  return {
-    code: 'server-error',
-    message: typeof parsed.message === 'string' ? parsed.message : 'The message was not delivered.',
-    condition: typeof parsed.condition === 'string' ? parsed.condition : null,
-    certificate: null,
-  };
-}
-
-/** A stored message as the UI sees it; `fromRoster`: its peer is in the account's roster. */
-export function chatMessageOf(m: StoredMessage, fromRoster: boolean, request = false): ChatMessage {
-  return {
-    account: m.account,
-    kind: m.kind,
-    seq: m.rowId,
-    id: m.messageId ?? m.originId ?? `seq-${m.rowId}`,
-    originId: m.originId,
-    direction: m.direction,
-    peer: m.peer,
-    peerFull: m.peerResource === null ? m.peer : `${m.peer}/${m.peerResource}`,
-    type: m.type,
-    body: m.body,
-    subject: m.subject,
-    thread: m.thread,
-    timestamp: messageTime(m),
-    // Held by a server before it reached us: a XEP-0203 delay stamp, or fetched from the archive.
-    delayed: m.direction === 'in' && (m.sentAt !== null || m.serverAt !== null),
-    fromRoster,
-    ...(request ? { request } : {}),
-    state: m.state,
-  };
 }
 
 /** The message-request rules (strangers.ts) as the chats see them. */
@@ -108,8 +95,10 @@ export class Chats {
   readonly #store: HistoryStore;
   readonly #isInRoster: (jid: string) => boolean;
   readonly #strangers: StrangerGate;
-  /** Sent stanza id -> peer bare JID (insertion-ordered, so the oldest is dropped first): for errors. */
-  readonly #sent = new Map<string, string>();
+  /** Whether a bare JID is a room: its occupants' messages are private conversations. */
+  readonly #isRoom: RoomLookup;
+  /** Sent stanza id -> its conversation (insertion-ordered, so the oldest is dropped first): for errors. */
+  readonly #sent = new Map<string, SentTo>();
   /** Received messages not yet written: stored together, one transaction per turn of the event loop. */
   #incoming: NewMessage[] = [];
   #flushScheduled = false;
@@ -120,16 +109,19 @@ export class Chats {
     store: HistoryStore,
     isInRoster: (jid: string) => boolean,
     strangers: StrangerGate = OPEN_DOOR,
+    isRoom: RoomLookup = NO_ROOMS,
   ) {
     this.account = account;
     this.#events = events;
     this.#store = store;
     this.#isInRoster = isInRoster;
     this.#strangers = strangers;
+    this.#isRoom = isRoom;
   }
 
-  /** The message as the UI sees it. */
+  /** The message as the UI sees it (a room occupant is never a stranger's message request). */
   toChatMessage(m: StoredMessage): ChatMessage {
+    if (m.kind !== 'chat') return chatMessageOf(m, true);
     const fromRoster = this.#isInRoster(m.peer);
     return chatMessageOf(m, fromRoster, !fromRoster && this.#strangers.waiting(m.peer));
   }
@@ -142,13 +134,16 @@ export class Chats {
     const account = this.account;
     const to = tryParseJid(message.to);
     if (!to) throw new EngineError('invalid-request', 'That address is not valid.');
+    const bare = formatJid({ ...to, resource: null });
+    const filed = filePeer(bare, to.resource, message.kind === 'private', this.#isRoom);
+    if (message.kind === 'private' && filed.kind !== 'private') {
+      throw new EngineError('invalid-request', 'A private message goes to a room occupant (room/nick).');
+    }
     const id = randomUUID();
     const now = Date.now();
     const stored: NewMessage = {
       account,
-      kind: 'chat',
-      peer: formatJid({ ...to, resource: null }),
-      peerResource: to.resource,
+      ...filed,
       direction: 'out',
       type: message.type ?? 'chat',
       messageId: id,
@@ -164,7 +159,7 @@ export class Chats {
       error: null,
     };
     const { rowId } = this.#store.add(stored);
-    const row: StoredMessage = { ...stored, rowId };
+    const row = storedOf(stored, rowId);
     const record = this.toChatMessage(row);
     return { stanza: this.stanzaFor(row), record };
   }
@@ -172,27 +167,29 @@ export class Chats {
   /** The stanza of a stored outgoing message: the same id and origin-id every time it is (re)sent. */
   stanzaFor(m: StoredMessage): Element {
     const id = m.messageId ?? m.originId ?? randomUUID();
+    const kind = m.kind === 'private' ? 'private' : 'chat';
     const stanza = xml(
       'message',
-      { to: m.peerResource === null ? m.peer : `${m.peer}/${m.peerResource}`, type: m.type, id },
+      { to: addressOf(m.kind, m.peer, m.peerResource), type: m.type, id },
       m.subject ? xml('subject', {}, m.subject) : null,
       m.body === null ? null : xml('body', {}, m.body),
       m.thread ? xml('thread', {}, m.thread) : null,
       xml('origin-id', { xmlns: NS_SID, id: m.originId ?? id }),
+      kind === 'private' ? mucUserMarker() : null,
     );
     // XEP-0184 / XEP-0333: ask the other side to say when it got (and saw) it. Not for headlines.
     if (m.type !== 'headline') requestReceipt(stanza);
-    this.#remember(id, m.peer);
+    this.#remember(id, { peer: m.peer, kind });
     return stanza;
   }
 
   /**
-   * The outbox: this account's one-to-one messages not yet confirmed by the server, oldest first. Room lines
-   * are the muc module's (a room line resent here would go to the room's address as type=chat).
+   * The outbox: this account's one-to-one and private messages not yet confirmed by the server, oldest first.
+   * Room lines are the muc module's (a room line resent here would go to the room's address as type=chat).
    */
   pending(): StoredMessage[] {
     this.flushIncoming();
-    return this.#store.pending(this.account).filter((m) => m.kind === 'chat');
+    return this.#store.pending(this.account).filter((m) => m.kind !== 'groupchat');
   }
 
   /**
@@ -206,12 +203,17 @@ export class Chats {
     const moved = this.#store.transaction(() =>
       updates.filter(
         (u) =>
-          this.#store.setState(account, { messageId: u.id, peer: u.peer, direction: 'out' }, u.state) !==
-          null,
+          this.#store.setState(
+            account,
+            { messageId: u.id, peer: u.peer, kind: u.kind ?? 'chat', direction: 'out' },
+            u.state,
+          ) !== null,
       ),
     );
     if (moved.length > 0) {
-      this.#events.emit('chat.states', { updates: moved.map((u) => ({ ...u, account })) });
+      this.#events.emit('chat.states', {
+        updates: moved.map((u) => ({ ...u, kind: u.kind ?? 'chat', account })),
+      });
     }
   }
 
@@ -219,14 +221,14 @@ export class Chats {
    * A message another of our devices sent (a 'sent' carbon, already verified by carbons.ts): stored and shown
    * in the right chat as outgoing, already 'sent' since our server is the one telling us.
    */
-  handleOwnSent({ to, fields, type, stanzaId }: MessageEnvelope): boolean {
+  handleOwnSent({ message, to, fields, type, stanzaId }: MessageEnvelope): boolean {
+    // A groupchat carbon is not ours to keep: the room's reflection is the line.
     if (!to || fields.body === null || !isMessageType(type)) return false;
     const now = Date.now();
+    const bare = formatJid({ ...to, resource: null });
     this.#storeAndEmit({
       account: this.account,
-      kind: 'chat',
-      peer: formatJid({ ...to, resource: null }),
-      peerResource: to.resource,
+      ...filePeer(bare, to.resource, hasMucUserMarker(message), this.#isRoom),
       direction: 'out',
       type,
       ...fields,
@@ -250,14 +252,16 @@ export class Chats {
     if (!isMessageType(type)) return false; // groupchat and unknown types: not ours
     if (!from || !fromBare) return true; // a message must say who sent it; hostile or broken otherwise
     if (fields.body === null && fields.subject === null) return false; // chat states, receipts...: other modules
-    if (!this.#strangers.admit(fromBare, fields.body ?? fields.subject, Date.now())) return true; // over a stranger cap
+    const filed = filePeer(fromBare, from.resource, hasMucUserMarker(envelope.message), this.#isRoom);
+    // An occupant of a room we know is no stranger; one of a room we do not is counted by its address.
+    const text = fields.body ?? fields.subject;
+    const gated = filed.kind === 'chat' || !this.#isRoom(fromBare);
+    if (gated && !this.#strangers.admit(filed.peer, text, Date.now())) return true; // over a stranger cap
     // A sender whose connection dropped before the server confirmed may send the same message again (same
     // origin-id); the store recognises it and nothing is shown twice.
     this.#storeAndEmit({
       account: this.account,
-      kind: 'chat',
-      peer: fromBare,
-      peerResource: from.resource,
+      ...filed,
       direction: 'in',
       type,
       ...fields,
@@ -288,19 +292,20 @@ export class Chats {
     const rows: NewMessage[] = [];
     const acks: StateUpdate[] = [];
     for (const a of archived) {
-      if (a.ack && a.direction === 'in') acks.push({ id: a.ack.id, peer: a.peer, state: a.ack.kind });
+      const filed = filePeer(a.peer, a.peerResource, hasMucUserMarker(a.stanza), this.#isRoom);
+      if (a.ack && a.direction === 'in') {
+        acks.push({ id: a.ack.id, peer: filed.peer, kind: filed.kind, state: a.ack.kind });
+      }
       if (a.body === null && a.subject === null) continue;
       // A stranger's message counts against the caps once: one we already hold (an archive page fetched
       // again after a restart) is not admitted again (it would come back as a request, and count twice).
       // Contacts' messages are never looked up (the catch-up stays one store call per page for them).
-      const stranger = announce && a.direction === 'in' && !this.#isInRoster(a.peer);
+      const stranger = announce && filed.kind === 'chat' && a.direction === 'in' && !this.#isInRoster(a.peer);
       const held = stranger && a.stanzaId !== null && this.#store.hasStanzaId(account, a.peer, a.stanzaId);
       if (stranger && !held && !this.#strangers.admit(a.peer, a.body ?? a.subject, now)) continue;
       rows.push({
         account,
-        kind: 'chat',
-        peer: a.peer,
-        peerResource: a.peerResource,
+        ...filed,
         direction: a.direction,
         type: a.type,
         messageId: a.messageId,
@@ -321,43 +326,57 @@ export class Chats {
     const confirmed: StateUpdate[] = [];
     results.forEach((result, i) => {
       const row = rows[i]!;
-      if (result.inserted) fresh.push(this.toChatMessage({ ...row, rowId: result.rowId }));
+      if (result.inserted) fresh.push(this.toChatMessage(storedOf(row, result.rowId)));
       else if (row.direction === 'out' && row.messageId) {
-        confirmed.push({ id: row.messageId, peer: row.peer, state: 'sent' });
+        const kind = row.kind === 'private' ? 'private' : 'chat';
+        confirmed.push({ id: row.messageId, peer: row.peer, kind, state: 'sent' });
       }
     });
     if (announce && fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
     // The merge already moved the stored state; the UI hears it here (its states only move forward too).
     if (confirmed.length > 0) {
-      this.#events.emit('chat.states', { updates: confirmed.map((u) => ({ ...u, account })) });
+      this.#events.emit('chat.states', {
+        updates: confirmed.map((u) => ({ ...u, kind: u.kind ?? 'chat', account })),
+      });
     }
     this.setStates(acks);
     return fresh;
   }
 
-  /** One page of a chat from the local history (see 'chat.history' in the contract). */
+  /** One page of a conversation from the local history (see 'chat.history' in the contract). */
   history(
     peer: string,
-    opts: { beforeSeq?: number; afterSeq?: number; aroundSeq?: number; limit: number },
+    opts: {
+      kind?: ConversationKind;
+      beforeSeq?: number;
+      afterSeq?: number;
+      aroundSeq?: number;
+      limit: number;
+    },
   ): LocalHistoryPage {
     const account = this.account;
     this.flushIncoming();
     const { limit } = opts;
+    // A jump without a kind goes to the conversation of the message it names (a room line's search hit).
+    const anchor = opts.aroundSeq === undefined ? null : this.#store.message(account, opts.aroundSeq);
+    const kind = opts.kind ?? anchor?.kind ?? 'chat';
     let rows: StoredMessage[];
     let olderExhausted: boolean;
     let atNewest: boolean;
     if (opts.aroundSeq !== undefined) {
-      rows = this.#store.around(account, opts.aroundSeq, limit).filter((m) => m.peer === peer);
+      rows = this.#store
+        .around(account, opts.aroundSeq, limit)
+        .filter((m) => m.peer === peer && m.kind === kind);
       const at = rows.findIndex((m) => m.rowId === opts.aroundSeq);
       olderExhausted = at < limit;
       atNewest = rows.length - at - 1 < limit;
     } else if (opts.afterSeq !== undefined) {
-      rows = this.#store.page(account, peer, { after: { rowId: opts.afterSeq }, limit });
+      rows = this.#store.page(account, peer, { kind, after: { rowId: opts.afterSeq }, limit });
       olderExhausted = false;
       atNewest = rows.length < limit;
     } else {
       const before = opts.beforeSeq === undefined ? undefined : { rowId: opts.beforeSeq };
-      rows = this.#store.page(account, peer, { before, limit });
+      rows = this.#store.page(account, peer, { kind, before, limit });
       olderExhausted = rows.length < limit;
       atNewest = before === undefined;
     }
@@ -398,40 +417,44 @@ export class Chats {
     this.#incoming = [];
     const results = this.#store.addMany(batch);
     const fresh = results.flatMap((r, i) =>
-      r.inserted ? [this.toChatMessage({ ...batch[i]!, rowId: r.rowId })] : [],
+      r.inserted ? [this.toChatMessage(storedOf(batch[i]!, r.rowId))] : [],
     );
     if (fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
   }
 
   #handleError({ message, id, from, fromBare }: MessageEnvelope): boolean {
-    const peer = id ? this.#sent.get(id) : undefined;
-    // Only the entity we wrote to (or its server) may fail our message.
-    if (!id || !peer || !from) return true;
+    const sent = id ? this.#sent.get(id) : undefined;
+    // Only the entity we wrote to (its room, for an occupant), or its server, may fail our message.
+    if (!id || !sent || !from) return true;
     this.flushIncoming();
-    const fromPeer = fromBare === peer;
-    const fromPeerServer = from.local === null && from.domain === parseJid(peer).domain;
+    const bare = parseJid(sent.peer);
+    const fromPeer = fromBare === formatJid({ ...bare, resource: null });
+    const fromPeerServer = from.local === null && from.domain === bare.domain;
     if (!fromPeer && !fromPeerServer) return true;
     const { condition, text } = stanzaError(message);
-    this.fail(id, peer, new EngineError('server-error', describeStanzaError(condition, text), { condition }));
+    const failure = new EngineError('server-error', describeStanzaError(condition, text), { condition });
+    this.fail(id, sent.peer, failure, sent.kind);
     return true;
   }
 
-  /** A sent message (stanza id `id` in chat `peer`) will not be delivered: it is 'failed', with why. */
-  fail(id: string, peer: string, failure: EngineError): void {
+  /** A sent message (stanza id `id` in conversation `peer`) will not be delivered: 'failed', with why. */
+  fail(id: string, peer: string, failure: EngineError, kind: 'chat' | 'private' = 'chat'): void {
     this.flushIncoming();
     const error = failure.toPayload();
     const moved = this.#store.setState(
       this.account,
-      { messageId: id, peer, direction: 'out' },
+      { messageId: id, peer, kind, direction: 'out' },
       'failed' satisfies MessageState,
       JSON.stringify({ message: error.message, condition: error.condition }),
     );
-    if (moved) this.#events.emit('chat.failed', { failures: [{ account: this.account, id, peer, error }] });
+    if (moved) {
+      this.#events.emit('chat.failed', { failures: [{ account: this.account, kind, id, peer, error }] });
+    }
   }
 
-  #remember(id: string, peer: string): void {
+  #remember(id: string, sent: SentTo): void {
     this.#sent.delete(id);
-    this.#sent.set(id, peer);
+    this.#sent.set(id, sent);
     if (this.#sent.size > SENT_MEMORY) {
       const oldest = this.#sent.keys().next().value;
       if (oldest !== undefined) this.#sent.delete(oldest);

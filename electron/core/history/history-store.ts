@@ -42,13 +42,14 @@ import {
   STATES,
   canMoveState,
   messageTime,
+  storedOf,
   validate,
   type NewMessage,
   type StoredMessage,
 } from './stored-message.ts';
 
 export type { ConversationKind, MessageState, NewMessage, StoredMessage };
-export { SNIPPET_CLOSE, SNIPPET_OPEN, canMoveState, messageTime, toFtsQuery };
+export { SNIPPET_CLOSE, SNIPPET_OPEN, canMoveState, messageTime, storedOf, toFtsQuery };
 export { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 export type SearchHit = StoredMessage & { snippet: string };
 
@@ -58,7 +59,8 @@ const MAX_SEARCH_LIMIT = 500;
 
 /** A result row (statements.ts names its columns after StoredMessage's fields) as a plain object. */
 function toMessage(row: unknown): StoredMessage {
-  return { ...(row as StoredMessage) };
+  const r = row as Omit<StoredMessage, 'mentionsMe'> & { mentionsMe: number };
+  return { ...r, mentionsMe: r.mentionsMe === 1 };
 }
 
 /** Creates the file owner-only (0600) before SQLite does; its -wal and -shm files copy that mode. */
@@ -254,7 +256,9 @@ export class HistoryStore {
       if (accountId === null) return [];
       scope = `a${accountId}`;
       if (opts.peer !== undefined) {
-        const chatId = this.#chatId(accountId, opts.kind ?? 'chat', opts.peer, false);
+        // A full JID can only be a private conversation's.
+        const kind = opts.kind ?? (opts.peer.includes('/') ? 'private' : 'chat');
+        const chatId = this.#chatId(accountId, kind, opts.peer, false);
         if (chatId === null) return [];
         scope = `c${chatId}`;
       }
@@ -299,6 +303,12 @@ export class HistoryStore {
     const accountId = this.#accountId(account, false);
     const chatId = accountId === null ? null : this.#chatId(accountId, 'chat', peer, false);
     return chatId !== null && this.#sql.byStanzaId!.get(chatId, stanzaId) !== undefined;
+  }
+
+  /** Whether the history holds the conversation `kind` + `peer` of `account` (an indexed lookup, cached). */
+  hasConversation(account: string, kind: ConversationKind, peer: string): boolean {
+    const accountId = this.#accountId(account, false);
+    return accountId !== null && this.#chatId(accountId, kind, peer, false) !== null;
   }
 
   /** Whether we ever wrote to `peer` in a one-to-one chat (an indexed lookup). */
@@ -356,6 +366,8 @@ export class HistoryStore {
       thread: m.thread,
       sentAt: m.sentAt === null ? null : Math.trunc(m.sentAt),
       serverAt: m.serverAt === null ? null : Math.trunc(m.serverAt),
+      occupantId: m.occupantId ?? null,
+      mentionsMe: m.mentionsMe ? 1 : 0,
     };
     let rowId: number;
     let inserted: boolean;

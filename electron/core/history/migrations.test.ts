@@ -237,8 +237,8 @@ describe('v4: conversations have a kind', () => {
         .prepare(`SELECT "table", "from" FROM pragma_foreign_key_list('messages') ORDER BY id`)
         .all(),
     }));
-    assert.equal(after.version, 4);
-    assert.equal(SCHEMA_VERSION, 4);
+    assert.equal(after.version, SCHEMA_VERSION);
+    assert.equal(SCHEMA_VERSION, 5);
     assert.deepEqual(
       after.messages.map((row) => ({ ...row })),
       before,
@@ -319,7 +319,7 @@ describe('v4: conversations have a kind', () => {
     const db = new DatabaseSync(file);
     db.exec('PRAGMA foreign_keys = ON');
     migrate(db);
-    assert.equal(userVersion(db), 4);
+    assert.equal(userVersion(db), SCHEMA_VERSION);
     assert.equal((db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n, 6);
     assert.equal((db.prepare('PRAGMA foreign_keys').get() as { foreign_keys: number }).foreign_keys, 1);
     // Enforcement is on again: deleting a chat takes its messages, a dangling chat id is refused.
@@ -369,7 +369,7 @@ describe('v4: conversations have a kind', () => {
     db.exec(`INSERT INTO messages (account_id, chat_id, sort_key, direction, type, received_at, state)
              VALUES (1, 77, 1, 'in', 'chat', 1, 'received')`);
     migrate(db);
-    assert.equal(userVersion(db), 4);
+    assert.equal(userVersion(db), SCHEMA_VERSION);
     assert.equal(count(), 7);
     db.close();
   });
@@ -383,7 +383,7 @@ describe('v4: conversations have a kind', () => {
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     const schema = schemaOf(file);
-    assert.throws(() => HistoryStore.open(file), /newer Parley \(schema 5, this build knows 4\)/);
+    assert.throws(() => HistoryStore.open(file), /newer Parley \(schema 6, this build knows 5\)/);
     assert.equal(
       readOnly(file, (r) => userVersion(r)),
       SCHEMA_VERSION + 1,
@@ -400,7 +400,58 @@ describe('v4: conversations have a kind', () => {
     store.close();
     assert.equal(
       readOnly(file, (db) => userVersion(db)),
-      4,
+      SCHEMA_VERSION,
     );
+  });
+});
+
+describe('v5: room lines keep their occupant id and mention', () => {
+  test('a v4 file upgrades in place: old rows read as no occupant id, no mention; new ones keep both', () => {
+    using tmp = tempDir();
+    const file = path.join(tmp.dir, 'history.sqlite');
+    const v4 = schemaAt(file, 4);
+    v4.exec(`INSERT INTO accounts (id, jid) VALUES (1, 'me@example.com');
+             INSERT INTO chats (id, account_id, kind, peer) VALUES (1, 1, 'groupchat', 'r@rooms.example.com');
+             INSERT INTO messages (account_id, chat_id, sort_key, peer_resource, direction, type, body,
+               received_at, state)
+             VALUES (1, 1, ${T0} * 65536, 'bea', 'in', 'chat', 'hello me', ${T0}, 'received');`);
+    v4.close();
+    const store = HistoryStore.open(file);
+    const [old] = store.page('me@example.com', 'r@rooms.example.com', { kind: 'groupchat', limit: 10 });
+    assert.equal(old?.occupantId, null);
+    assert.equal(old?.mentionsMe, false);
+    store.add({
+      account: 'me@example.com',
+      kind: 'groupchat',
+      peer: 'r@rooms.example.com',
+      peerResource: 'cy',
+      direction: 'in',
+      type: 'chat',
+      messageId: 'x1',
+      originId: null,
+      stanzaId: 's1',
+      body: 'me: look',
+      subject: null,
+      thread: null,
+      sentAt: null,
+      serverAt: null,
+      receivedAt: T0 + 1,
+      state: 'received',
+      error: null,
+      occupantId: 'occ-cy',
+      mentionsMe: true,
+    });
+    store.close();
+    const reopened = HistoryStore.open(file);
+    const rows = reopened.page('me@example.com', 'r@rooms.example.com', { kind: 'groupchat', limit: 10 });
+    assert.deepEqual(
+      rows.map((m) => [m.body, m.occupantId, m.mentionsMe]),
+      [
+        ['hello me', null, false],
+        ['me: look', 'occ-cy', true],
+      ],
+    );
+    assert.equal(reopened.search('me@example.com', 'look')[0]?.occupantId, 'occ-cy', 'search hits carry it');
+    reopened.close();
   });
 });

@@ -106,6 +106,12 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE chats;
   ALTER TABLE chats_v4 RENAME TO chats;
   `,
+  // v5: room lines keep their sender's XEP-0421 occupant id (reactions and corrections in rooms key on it)
+  // and whether they mentioned our nick (highlighted again after a restart). Additive: old rows get null / 0.
+  `
+  ALTER TABLE messages ADD COLUMN occupant_id TEXT;
+  ALTER TABLE messages ADD COLUMN mentions_me INTEGER NOT NULL DEFAULT 0 CHECK (mentions_me IN (0, 1));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

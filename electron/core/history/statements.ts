@@ -7,7 +7,8 @@ const SELECT = `
   SELECT m.id AS rowId, a.jid AS account, c.kind AS kind, c.peer AS peer, m.peer_resource AS peerResource,
     m.direction AS direction, m.type AS type, m.message_id AS messageId, m.origin_id AS originId,
     m.stanza_id AS stanzaId, m.body AS body, m.subject AS subject, m.thread AS thread, m.sent_at AS sentAt,
-    m.server_at AS serverAt, m.received_at AS receivedAt, m.state AS state, m.error AS error`;
+    m.server_at AS serverAt, m.received_at AS receivedAt, m.state AS state, m.error AS error,
+    m.occupant_id AS occupantId, m.mentions_me AS mentionsMe`;
 const FROM = `FROM messages m JOIN chats c ON c.id = m.chat_id JOIN accounts a ON a.id = m.account_id`;
 
 export function prepareStatements(db: DatabaseSync): Record<string, StatementSync> {
@@ -35,7 +36,8 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     ),
     insert: p(
       `INSERT INTO messages (account_id, chat_id, sort_key, peer_resource, direction, type, message_id,
-         origin_id, stanza_id, body, subject, thread, sent_at, server_at, received_at, state, error)
+         origin_id, stanza_id, body, subject, thread, sent_at, server_at, received_at, state, error,
+         occupant_id, mentions_me)
        VALUES (:accountId, :chatId,
          (SELECT CASE WHEN hi IS NULL THEN base + 32768
                       WHEN :older = 0 AND hi < base + 65535 THEN hi + 1
@@ -47,7 +49,7 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
                   (SELECT min(sort_key) FROM messages WHERE sort_key BETWEEN base AND base + 65535) AS lo
                 FROM (SELECT CAST(:sortAt AS INTEGER) * 65536 AS base))),
          :peerResource, :direction, :type, :messageId, :originId, :stanzaId, :body, :subject, :thread,
-         :sentAt, :serverAt, :receivedAt, :state, :error)`,
+         :sentAt, :serverAt, :receivedAt, :state, :error, :occupantId, :mentionsMe)`,
     ),
     merge: p(
       `UPDATE messages SET
@@ -55,6 +57,7 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
          origin_id = coalesce(origin_id, :originId), stanza_id = coalesce(stanza_id, :stanzaId),
          body = coalesce(body, :body), subject = coalesce(subject, :subject), thread = coalesce(thread, :thread),
          sent_at = coalesce(sent_at, :sentAt), server_at = coalesce(server_at, :serverAt),
+         occupant_id = coalesce(occupant_id, :occupantId), mentions_me = max(mentions_me, :mentionsMe),
          state = coalesce(:state, state), error = CASE WHEN :state IS NULL THEN error ELSE :error END
        WHERE id = :id`,
     ),

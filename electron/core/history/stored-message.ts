@@ -46,10 +46,18 @@ export interface StoredMessage {
   receivedAt: number;
   state: MessageState;
   error: string | null;
+  /** XEP-0421: the room's stable id of a room line's sender, when the room stamps one (else null). */
+  occupantId: string | null;
+  /** A room line that named our nick in that room (highlighted and counted when it arrived). */
+  mentionsMe: boolean;
 }
 
-/** A message to store: `kind` is required (no default), so no caller files a room's line under a 1:1 chat. */
-export type NewMessage = Omit<StoredMessage, 'rowId'>;
+/**
+ * A message to store: `kind` is required (no default), so no caller files a room's line under a 1:1 chat.
+ * The room-only fields may be left out (null, false).
+ */
+export type NewMessage = Omit<StoredMessage, 'rowId' | 'occupantId' | 'mentionsMe'> &
+  Partial<Pick<StoredMessage, 'occupantId' | 'mentionsMe'>>;
 
 export const STATES = new Set<MessageState>(['pending', 'sent', 'delivered', 'read', 'failed', 'received']);
 export const KINDS = new Set<ConversationKind>(['chat', 'groupchat', 'private']);
@@ -65,6 +73,7 @@ const OPTIONAL_STRINGS = [
   'subject',
   'thread',
   'error',
+  'occupantId',
 ] as const;
 
 /**
@@ -107,7 +116,10 @@ function problemOf(m: NewMessage): string | undefined {
   if (!isTime(m.receivedAt)) return 'receivedAt';
   if (!(m.sentAt === null || isTime(m.sentAt))) return 'sentAt';
   if (!(m.serverAt === null || isTime(m.serverAt))) return 'serverAt';
-  return OPTIONAL_STRINGS.find((key) => !(m[key] === null || typeof m[key] === 'string'));
+  if (!(m.mentionsMe === undefined || typeof m.mentionsMe === 'boolean')) return 'mentionsMe';
+  return OPTIONAL_STRINGS.find(
+    (key) => !(m[key] === null || m[key] === undefined || typeof m[key] === 'string'),
+  );
 }
 
 /** Rejects malformed input before a batch starts writing (so addMany fails whole, never half-way). */
@@ -120,4 +132,9 @@ export function validate(m: NewMessage): void {
 export function messageTime(m: NewMessage): number {
   const best = m.serverAt ?? m.receivedAt;
   return Math.trunc(Math.min(Math.max(Math.min(best, m.receivedAt), 0), MAX_SORT_AT));
+}
+
+/** A message just stored as `rowId`, as reading it back would give it. */
+export function storedOf(m: NewMessage, rowId: number): StoredMessage {
+  return { ...m, rowId, occupantId: m.occupantId ?? null, mentionsMe: m.mentionsMe ?? false };
 }

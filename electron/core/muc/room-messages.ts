@@ -1,8 +1,10 @@
 // Messages of the rooms an account is in (XEP-0045 §7.4-§7.5, §8.1): type groupchat from the room or an
 // occupant become the room's conversation (kind 'groupchat', peer = the room, the sender's nick kept as the
 // resource), deduped by the room's stanza-id (XEP-0359, by = the room); our own message comes back from the
-// room (its reflection), which is what makes it 'sent'; a body naming our nick is a mention. Private
-// messages from an occupant (type chat from room/nick) are their own conversation (kind 'private').
+// room (its reflection), which is what makes it 'sent'; a body naming our nick is a mention, stored with the
+// line (and counted when it arrives live), as is the sender's XEP-0421 occupant id when the room vouches
+// for it (advertises the feature, so it strips forged ones). Private messages from an occupant (type chat
+// from room/nick) are their own conversation (kind 'private').
 //
 // Writes are batched per turn of the event loop, as for 1:1 chat: a room's history replay or a flood costs
 // one transaction, not one per message.
@@ -11,17 +13,18 @@ import { xml, type Element } from '@xmpp/xml';
 import type { ChatMessage } from '../../../shared/contract.ts';
 import type { AccountEvents } from '../account/module.ts';
 import type { HistoryStore, NewMessage, StoredMessage } from '../history/history-store.ts';
+import { storedOf } from '../history/history-store.ts';
 import { chatMessageOf } from '../chat/chat.ts';
 import { EngineError, describeStanzaError } from '../errors.ts';
 import type { ArchiveEnvelope, MessageEnvelope } from '../xmpp/envelope.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
 import { NS_SID } from '../xmpp/ns.ts';
 import { ownText } from '../xmpp/own-text.ts';
+import { ROOM_FEATURES } from './join.ts';
 import { mentionsNick, type RoomState } from './room.ts';
 
 interface Queued {
   message: NewMessage;
-  mention: boolean;
   /** A reflection of ours: a match moves the stored copy to 'sent' instead of adding a line. */
   reflection: boolean;
 }
@@ -70,7 +73,7 @@ export class RoomMessages {
       xml('body', {}, body),
       xml('origin-id', { xmlns: NS_SID, id }),
     );
-    return { stanza, record: this.#view({ ...stored, rowId }, false) };
+    return { stanza, record: this.#view(storedOf(stored, rowId)) };
   }
 
   /**
@@ -92,10 +95,10 @@ export class RoomMessages {
     }
     if (fields.body === null) return 'none';
     const ours = nick !== null && nick === room.nick;
-    const mention =
-      !ours && archived === null && envelope.delay === null && mentionsNick(fields.body, room.nick);
-    if (mention) room.mentions++;
-    this.#enqueue({ message: this.#line(room, envelope, archived), mention, reflection: ours });
+    const message = this.#line(room, envelope, archived);
+    // Counted only as it happens; lines fetched or replayed from before are marked, not counted.
+    if (message.mentionsMe && archived === null && envelope.delay === null) room.mentions++;
+    this.#enqueue({ message, reflection: ours });
     return 'line';
   }
 
@@ -126,6 +129,8 @@ export class RoomMessages {
     const nick = envelope.from?.resource ?? null;
     const ours = nick !== null && nick === room.nick;
     const now = Date.now();
+    const body = envelope.fields.body;
+    const vouched = room.features.includes(ROOM_FEATURES.occupantId);
     return {
       account: this.#account,
       kind: 'groupchat',
@@ -141,6 +146,8 @@ export class RoomMessages {
       receivedAt: now,
       state: ours ? 'sent' : 'received',
       error: null,
+      occupantId: vouched ? envelope.occupantId : null,
+      mentionsMe: !ours && body !== null && mentionsNick(body, room.nick),
     };
   }
 
@@ -158,40 +165,52 @@ export class RoomMessages {
         direction: 'in',
         type: 'chat',
         ...fields,
-        stanzaId: envelope.roomStanzaId,
+        // Our own server's archive id (a private message is archived as ours, not the room's): the copy a
+        // catch-up fetches later is this one.
+        stanzaId: envelope.stanzaId,
         sentAt: envelope.delay,
         serverAt: null,
         receivedAt: now,
         state: 'received',
         error: null,
       },
-      mention: false,
       reflection: false,
     });
     return true;
   }
 
-  /** An error from the room for a message we sent to it: that message is 'failed'. */
+  /**
+   * An error from the room for a message we sent through it: a room line, or a private message to the
+   * occupant the error names (room/nick) or, from the room itself, to any of its occupants.
+   */
   handleError(room: RoomState, envelope: MessageEnvelope): void {
     if (!envelope.id) return;
     this.flush();
     const { condition, text } = stanzaError(envelope.message);
     const failure = new EngineError('server-error', describeStanzaError(condition, text), { condition });
-    this.failSent(room.room, envelope.id, failure);
+    if (this.failSent(room.room, envelope.id, failure)) return;
+    const occupant = envelope.from?.resource ? `${room.room}/${envelope.from.resource}` : null;
+    if (occupant !== null) this.failSent(occupant, envelope.id, failure, 'private');
   }
 
-  /** Our message `id` to `room` will not be confirmed: 'failed', with why. */
-  failSent(room: string, id: string, failure: EngineError): void {
+  /** Our message `id` to `peer` (the room, or an occupant) will not be confirmed: 'failed', with why. */
+  failSent(
+    peer: string,
+    id: string,
+    failure: EngineError,
+    kind: 'groupchat' | 'private' = 'groupchat',
+  ): boolean {
     const error = failure.toPayload();
     const moved = this.#store.setState(
       this.#account,
-      { messageId: id, peer: room, kind: 'groupchat', direction: 'out' },
+      { messageId: id, peer, kind, direction: 'out' },
       'failed',
       JSON.stringify({ message: error.message, condition: error.condition }),
     );
     if (moved) {
-      this.#events.emit('chat.failed', { failures: [{ account: this.#account, id, peer: room, error }] });
+      this.#events.emit('chat.failed', { failures: [{ account: this.#account, kind, id, peer, error }] });
     }
+    return moved !== null;
   }
 
   /** Our room messages still waiting for their reflection (a fresh session cannot match them any more). */
@@ -217,7 +236,7 @@ export class RoomMessages {
     this.flush();
     const before = beforeSeq === undefined ? undefined : { rowId: beforeSeq };
     const rows = this.#store.page(this.#account, room, { kind: 'groupchat', before, limit });
-    return { messages: rows.map((m) => this.#view(m, false)), complete: rows.length < limit };
+    return { messages: rows.map((m) => this.#view(m)), complete: rows.length < limit };
   }
 
   /** Writes what is queued, then shows what was new and moves reflected messages to 'sent'. */
@@ -228,12 +247,13 @@ export class RoomMessages {
     this.#queue = [];
     const results = this.#store.addMany(batch.map((q) => q.message));
     const fresh: ChatMessage[] = [];
-    const sent: Array<{ account: string; peer: string; id: string; state: 'sent' }> = [];
+    const sent: Array<{ account: string; kind: 'groupchat'; peer: string; id: string; state: 'sent' }> = [];
     results.forEach((result, i) => {
-      const { message, mention, reflection } = batch[i]!;
-      if (result.inserted) fresh.push(this.#view({ ...message, rowId: result.rowId }, mention));
+      const { message, reflection } = batch[i]!;
+      if (result.inserted) fresh.push(this.#view(storedOf(message, result.rowId)));
       else if (reflection && message.messageId) {
-        sent.push({ account: this.#account, peer: message.peer, id: message.messageId, state: 'sent' });
+        const { peer, messageId: id } = message;
+        sent.push({ account: this.#account, kind: 'groupchat', peer, id, state: 'sent' });
       }
     });
     if (fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
@@ -247,9 +267,8 @@ export class RoomMessages {
     setImmediate(() => this.flush());
   }
 
-  #view(m: StoredMessage, mention: boolean): ChatMessage {
-    const view = chatMessageOf(m, true);
-    return mention ? { ...view, mention: true } : view;
+  #view(m: StoredMessage): ChatMessage {
+    return chatMessageOf(m, true);
   }
 }
 

@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_NICK_CHARS, MAX_OCCUPANTS, MAX_ROOMS, type Occupant, type Room } from '../../../shared/muc.ts';
-import { emptyChat } from '../../stores/chats.ts';
+import { applyFailures, applyStates, emptyChat } from '../../stores/chats.ts';
+import { conversationId } from '../../stores/conversation.ts';
 import { MUC_LIMITS, applyOccupants, applyRooms, dropRoom, resetRooms } from './rooms-store.ts';
-import { applyRoomFailures, applyRoomStates, roomId } from './rooms-sync.ts';
+import { roomId } from './rooms-sync.ts';
 
 const ACCOUNT = 'me@example.com';
 
@@ -113,18 +114,26 @@ test('past the bounds, new rooms and new occupants are not kept (known ones stil
 
 test("a room's reflection and error reach the room's conversation, not a 1:1 chat", () => {
   const id = roomId(ACCOUNT, R);
+  const oneToOne = conversationId({ account: ACCOUNT, kind: 'chat', peer: R });
   const chats = new Map([[id, emptyChat(id)]]);
-  const sent = applyRoomStates(chats, [{ account: ACCOUNT, peer: R, id: 'm1' }]);
+  const sent = applyStates(chats, [
+    { account: ACCOUNT, kind: 'groupchat', peer: R, id: 'm1', state: 'sent' },
+  ]);
   assert.equal(sent.get(id)?.states.get('m1'), 'sent');
-  assert.equal(applyRoomStates(sent, [{ account: ACCOUNT, peer: R, id: 'm1' }]), sent, 'no change twice');
+  assert.equal(sent.has(oneToOne), false, 'no 1:1 chat with the room address');
   const error = {
     code: 'not-allowed' as const,
     message: 'No voice',
     condition: 'forbidden',
     certificate: null,
   };
-  const failed = applyRoomFailures(sent, [{ account: ACCOUNT, peer: R, id: 'm2', error }]);
+  const failed = applyFailures(sent, [{ account: ACCOUNT, kind: 'groupchat', peer: R, id: 'm2', error }]);
   assert.equal(failed.get(id)?.failures.get('m2')?.message, 'No voice');
-  // A room with no conversation open yet: nothing to update.
-  assert.equal(applyRoomStates(chats, [{ account: ACCOUNT, peer: 'x@rooms.example.com', id: 'm' }]), chats);
+  assert.equal(failed.has(oneToOne), false);
+  // A line shown failed that the room reflects after all (found in its archive) is no longer failed.
+  const back = applyStates(failed, [
+    { account: ACCOUNT, kind: 'groupchat', peer: R, id: 'm2', state: 'sent' },
+  ]);
+  assert.equal(back.get(id)?.failures.has('m2'), false);
+  assert.equal(back.get(id)?.states.get('m2'), 'sent');
 });
