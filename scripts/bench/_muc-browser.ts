@@ -1,0 +1,275 @@
+// The muc bench in browser mode: a fresh Engine (its own data dir) signed in, behind startBrowserMode(), and a
+// Chromium page on it with the probe of _muc-page.ts. One run:
+//   big room:  "Join room…" in the sidebar, the address of a room of 5,000 occupants played by the component,
+//              Join; then 1,000 room lines from its occupants, shown in the open room.
+//   twenty:    on another fresh engine and page, 20 rooms of 500 occupants joined at once from the page (the
+//              engine's muc.join on the app's own bridge socket: there are no bookmarks to autojoin yet).
+//   baseline:  a bare session (XmppSession, nothing else) receiving the same 1,000 room lines from the
+//              component: the rate the server delivers them.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { ComponentClient } from '../../e2e/harness/component.ts';
+import { openRawSession } from '../../e2e/harness/raw-session.ts';
+import type { XmppServer } from '../../e2e/harness/server.ts';
+import { Engine } from '../../electron/core/engine.ts';
+import { startBrowserMode } from '../start.ts';
+import {
+  expectFlood,
+  heapMb,
+  joinManyFromPage,
+  joinThroughUi,
+  longTasksBetween,
+  openMucPage,
+  readProbe,
+  waitForProbe,
+} from './_muc-page.ts';
+import { epochNow, occupantPresence, playRoom, roomFlood } from './_muc-room.ts';
+
+export const BIG_ROOM = 5_000;
+export const FLOOD = 1_000;
+export const TWENTY = { rooms: 20, occupants: 500 };
+/** After the last thing measured: the renders and work it set off finish before tasks and heap are read. */
+const SETTLE_MS = 1_000;
+
+export interface BigRoomFigures {
+  joinMs: number;
+  paintedAfterLastPresenceMs: number;
+  longestTaskMs: number | null;
+  longTasks: number | null;
+  longTaskList: Array<[number, number]>;
+  heapMb: number | null;
+  floodMsgsPerS: number;
+  /** The page had all 1,000 bodies over the bridge: rate to there. */
+  floodReceivedMsgsPerS: number | null;
+  /** After the component's last presence: the engine emitted the list; the page had it (ms). */
+  occupantsEmittedMs: number | null;
+  occupantsReceivedMs: number | null;
+  /** After the flood's first write: the engine emitted its last line (ms). */
+  floodEmittedMs: number | null;
+}
+
+export interface TwentyFigures {
+  joinMs: number;
+  heapMb: number | null;
+  longestTaskMs: number | null;
+}
+
+export interface MucBenchSetup {
+  server: XmppServer;
+  component: ComponentClient;
+  browser: Browser;
+  user: string;
+  password: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const floodPrefix = (run: number): string => `room flood r${run} #`;
+const floodBody = (run: number, n: number): string =>
+  `${floodPrefix(run)}${n} the quick brown fox jumps over the lazy dog`;
+
+/** A signed-in engine in browser mode and a probed page on it; `use` runs, then everything is closed. */
+async function withApp<T>(
+  setup: MucBenchSetup,
+  occupants: number,
+  use: (app: { page: Page; context: BrowserContext; account: string; engine: Engine }) => Promise<T>,
+): Promise<T> {
+  const { server } = setup;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-muc-bench-'));
+  const engine = await Engine.create({ dataDir, extraCertificates: [server.certificate.certPem] });
+  const account = `${setup.user}@${server.domain}`;
+  let host: { close(): Promise<void>; url: string } | null = null;
+  try {
+    const signedIn = await engine.invoke('account.signIn', {
+      jid: account,
+      password: setup.password,
+      host: server.host,
+      port: server.c2sPort,
+    });
+    if (!signedIn.ok) throw new Error(`engine sign-in failed: ${signedIn.error.message}`);
+    host = (await startBrowserMode({ engine })).host;
+    const { context, page } = await openMucPage(setup.browser, host.url, occupants);
+    try {
+      return await use({ page, context, account, engine });
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  } finally {
+    await host?.close();
+    await engine.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The big room: join through the dialog, the occupant list painted, tasks and heap, then the flood. */
+export function bigRoomRun(setup: MucBenchSetup, run: number): Promise<BigRoomFigures> {
+  return withApp(setup, BIG_ROOM, async ({ page, context, engine }) => {
+    const room = `ui${run}@${setup.component.domain}`;
+    // Where the time goes, on the engine's side: the occupant list emitted, the flood's last line emitted.
+    let occupantsEmittedAt: number | null = null;
+    let floodEmittedAt: number | null = null;
+    let floodLines = 0;
+    const stopWatch = engine.subscribe((batch) => {
+      for (const e of batch) {
+        if (e.event === 'muc.occupants' && e.payload.room === room && e.payload.reset)
+          occupantsEmittedAt = epochNow();
+        if (e.event === 'chat.messages') {
+          for (const m of e.payload.messages) if (m.body?.startsWith(floodPrefix(run))) floodLines++;
+          if (floodLines >= FLOOD && floodEmittedAt === null) floodEmittedAt = epochNow();
+        }
+      }
+    });
+    const playing = playRoom(setup.component, room, 'n', BIG_ROOM);
+    const profiler = process.env.PARLEY_MUC_BENCH_PROFILE ? await startProfile(context, page) : null;
+    await joinThroughUi(page, room, 'me');
+    const played = await playing;
+    let probe = await waitForProbe(
+      page,
+      (p) => p.composerAt !== null && p.occupantsPaintedAt !== null,
+      'the room joined and its occupants painted',
+    );
+    await sleep(SETTLE_MS);
+    if (profiler) await profiler.stop(`${process.env.PARLEY_MUC_BENCH_PROFILE}-join-${run}.cpuprofile`);
+    probe = await readProbe(page);
+    const clickAt = probe.joinClickAt!;
+    const tasks = await longTasksBetween(page, probe, clickAt, probe.occupantsPaintedAt! + SETTLE_MS);
+    const heap = await heapMb(context, page);
+
+    await expectFlood(page, floodPrefix(run), floodBody(run, FLOOD));
+    const lines = roomFlood(room, played.who, 'n', BIG_ROOM, FLOOD, (n) => floodBody(run, n));
+    const floodStart = epochNow();
+    await setup.component.sendAll(lines, 100);
+    let allReceivedAt: number | null = null;
+    probe = await waitForProbe(
+      page,
+      (p) => {
+        if (allReceivedAt === null && p.flood.received >= FLOOD) allReceivedAt = epochNow();
+        return p.flood.shownAt !== null;
+      },
+      `the last of ${FLOOD} room lines shown`,
+    );
+    stopWatch();
+    const since = (at: number | null, from: number) => (at === null ? null : Math.round(at - from));
+    return {
+      joinMs: probe.composerAt! - clickAt,
+      paintedAfterLastPresenceMs: probe.occupantsPaintedAt! - played.lastPresenceSentAt,
+      longestTaskMs: tasks?.longestMs ?? null,
+      longTasks: tasks?.count ?? null,
+      longTaskList: tasks?.list ?? [],
+      heapMb: heap,
+      floodMsgsPerS: FLOOD / ((probe.flood.shownAt! - floodStart) / 1000),
+      floodReceivedMsgsPerS: allReceivedAt === null ? null : FLOOD / ((allReceivedAt - floodStart) / 1000),
+      occupantsEmittedMs: since(occupantsEmittedAt, played.lastPresenceSentAt),
+      occupantsReceivedMs: since(probe.occupantsMessageAt, played.lastPresenceSentAt),
+      floodEmittedMs: since(floodEmittedAt, floodStart),
+    };
+  });
+}
+
+/** Twenty rooms of 500 joined at once from the page: until all are in the sidebar, joined; then the heap. */
+export function twentyRoomsRun(setup: MucBenchSetup, run: number): Promise<TwentyFigures> {
+  return withApp(setup, TWENTY.occupants, async ({ page, context, account }) => {
+    const rooms = Array.from({ length: TWENTY.rooms }, (_, k) => `t${run}-${k}@${setup.component.domain}`);
+    const playing = Promise.all(rooms.map((room) => playRoom(setup.component, room, 'p', TWENTY.occupants)));
+    await joinManyFromPage(page, account, rooms, 'me');
+    await playing;
+    let probe = await waitForProbe(page, (p) => p.twenty.shownAt !== null, `${TWENTY.rooms} rooms joined`);
+    if (probe.twenty.failures.length > 0)
+      throw new Error(`joins refused: ${probe.twenty.failures.join('; ')}`);
+    await sleep(SETTLE_MS);
+    probe = await readProbe(page);
+    const startAt = probe.twenty.startAt!;
+    const tasks = await longTasksBetween(page, probe, startAt, probe.twenty.shownAt! + SETTLE_MS);
+    return {
+      joinMs: probe.twenty.shownAt! - startAt,
+      heapMb: await heapMb(context, page),
+      longestTaskMs: tasks?.longestMs ?? null,
+    };
+  });
+}
+
+/** A bare session receiving the same flood of room lines from the component: msg/s. */
+export async function baselineFloodRun(setup: MucBenchSetup, run: number): Promise<number> {
+  const acc = { jid: `flood-baseline@${setup.server.domain}`, password: 'flood-baseline-password' };
+  await setup.server.register('flood-baseline', acc.password).catch(() => undefined);
+  const raw = await openRawSession(setup.server, acc, 'bench');
+  try {
+    const prefix = `base ${floodPrefix(run)}`;
+    let seen = 0;
+    let doneAt = 0;
+    const done = new Promise<void>((resolve) => {
+      raw.session.on('stanza', (s) => {
+        if (s.is('message') && s.getChildText('body')?.startsWith(prefix) && ++seen === FLOOD) {
+          doneAt = epochNow();
+          resolve();
+        }
+      });
+    });
+    const room = `base${run}@${setup.component.domain}`;
+    const lines = roomFlood(room, raw.session.jid, 'b', BIG_ROOM, FLOOD, (n) => `base ${floodBody(run, n)}`);
+    const start = epochNow();
+    await setup.component.sendAll(lines, 100);
+    await withTimeout(done, () => `the bare session saw ${seen} of ${FLOOD} lines`);
+    return FLOOD / ((doneAt - start) / 1000);
+  } finally {
+    await raw.session.close();
+  }
+}
+
+/**
+ * The server's share of the join: a bare session receiving a room's 5,000 occupant presences from the
+ * component; ms from the component's last write to the last presence received.
+ */
+export async function baselinePresenceRun(setup: MucBenchSetup, run: number): Promise<number> {
+  const acc = { jid: `presence-baseline@${setup.server.domain}`, password: 'presence-baseline-password' };
+  await setup.server.register('presence-baseline', acc.password).catch(() => undefined);
+  const raw = await openRawSession(setup.server, acc, 'bench');
+  try {
+    const room = `presence${run}@${setup.component.domain}`;
+    let seen = 0;
+    let doneAt = 0;
+    const done = new Promise<void>((resolve) => {
+      raw.session.on('stanza', (s) => {
+        if (s.is('presence') && s.attrs.from?.startsWith(`${room}/`) && ++seen === BIG_ROOM) {
+          doneAt = epochNow();
+          resolve();
+        }
+      });
+    });
+    const to = raw.session.jid;
+    await setup.component.sendAll(
+      Array.from({ length: BIG_ROOM }, (_, i) => occupantPresence(room, to, `b${i}`)),
+      200,
+    );
+    const lastWrittenAt = epochNow();
+    await withTimeout(done, () => `the bare session saw ${seen} of ${BIG_ROOM} presences`);
+    return doneAt - lastWrittenAt;
+  } finally {
+    await raw.session.close();
+  }
+}
+
+async function withTimeout(promise: Promise<void>, what: () => string, ms = 60_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what())), ms);
+  });
+  await Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** PARLEY_MUC_BENCH_PROFILE=PREFIX: the page's CPU profile over the join, written to PREFIX-join-N.cpuprofile. */
+async function startProfile(context: BrowserContext, page: Page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(file: string): Promise<void> {
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(file, JSON.stringify(profile));
+      await cdp.detach();
+      console.warn(`muc bench: page profile in ${file}`);
+    },
+  };
+}
