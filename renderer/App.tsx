@@ -13,6 +13,7 @@ import { ChatArea } from './features/chat/ChatArea.tsx';
 import { ChatView } from './features/chat/ChatView.tsx';
 import { RequestsBanner } from './features/subscriptions/RequestsBanner.tsx';
 import { MessageRequests } from './features/requests/MessageRequests.tsx';
+import { InvitationPrompts } from './features/invitations/InvitationPrompts.tsx';
 import { Toasts } from './features/subscriptions/Toasts.tsx';
 import { StatusBar } from './features/status/StatusBar.tsx';
 import { parseConversationId } from './stores/conversation.ts';
@@ -37,6 +38,7 @@ function MainWindow() {
       <AccountsBar />
       <RequestsBanner />
       <MessageRequests />
+      <InvitationPrompts />
       <div className="workspace" data-pane={pane}>
         <Roster />
         <ChatArea />

@@ -26,6 +26,7 @@ import { chatId, conversationId, parseConversationId } from './conversation.ts';
 import { DisplayedMarks, chatVisible } from './displayed.ts';
 import { NARROW_QUERY, seenChat, useUi } from './ui.ts';
 import { applyRoomSnapshot, registerRoomEvents } from '../features/rooms/rooms-sync.ts';
+import { registerInvitationEvents } from '../features/invitations/invitations-sync.ts';
 
 export function readContext(): ReadContext {
   const ui = useUi.getState();
@@ -196,6 +197,7 @@ export function startSync(): void {
     useMessageRequests.getState().setRequests(account, requests, more),
   );
   registerRoomEvents(covered, (event, handler) => bridge.on(event, handler));
+  registerInvitationEvents((event, handler) => bridge.on(event, handler));
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 
   bridge.on('chat.messages', ({ messages }) => {

@@ -1,0 +1,224 @@
+// Room invitations of every account, as a non-modal list beside the subscription and message requests: who
+// invites (marked "not in your contacts" for a stranger, or an inviter the room did not name), to which room,
+// their reason; Join (with the password the invitation carried, kept in the engine) and Decline (a mediated
+// invitation may say why: the room passes it on; a direct one is only dismissed). A refused join is said in
+// words under the invitation; a nick conflict offers the room's suggestion and a field for another nick.
+import { useId, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { EngineErrorPayload } from '../../../shared/contract.ts';
+import type { Invitation } from '../../../shared/invitations.ts';
+import { MAX_INVITE_REASON_CHARS } from '../../../shared/invitations.ts';
+import { displayText } from '../../text/display-text.ts';
+import { useRoster } from '../../stores/roster.ts';
+import { useSeveralAccounts } from '../accounts/use-accounts.ts';
+import { joinProblem } from '../rooms/rooms-actions.ts';
+import { MUC_LIMITS } from '../rooms/rooms-store.ts';
+import { acceptInvitation, declineInvitation } from './invitations-actions.ts';
+import { useInvitations } from './invitations-store.ts';
+import './invitations.css';
+
+/** Invitations listed before "Show all": the area sits above the chats and must not push them away. */
+const FIRST_SHOWN = 5;
+
+/** The inviter in words: a room occupant JID (room/nick) is that nick in the room. */
+export function inviterText(invitation: Pick<Invitation, 'from' | 'room'>): string {
+  const { from, room } = invitation;
+  if (from === null) return 'Someone';
+  if (from.startsWith(`${room}/`)) return `${from.slice(room.length + 1)} (in the room)`;
+  return from;
+}
+
+function InvitationItem({
+  account,
+  invitation,
+  showAccount,
+}: {
+  account: string;
+  invitation: Invitation;
+  showAccount: boolean;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<EngineErrorPayload | null>(null);
+  const [nick, setNick] = useState('');
+  const [declining, setDeclining] = useState(false);
+  const [reason, setReason] = useState('');
+  const ids = useId();
+  const declineButton = useRef<HTMLButtonElement>(null);
+  // A contact is named as the roster names them, their address beside it.
+  const contactName = useRoster((s) => {
+    const from = invitation.from?.split('/')[0];
+    return from ? (s.byAccount.get(account)?.contacts.get(from)?.name?.trim() ?? null) : null;
+  });
+  const stopDeclining = (): void => {
+    setDeclining(false);
+    requestAnimationFrame(() => declineButton.current?.focus());
+  };
+  const roomLabel = invitation.roomName ? `${invitation.roomName} (${invitation.room})` : invitation.room;
+
+  const join = async (withNick?: string): Promise<void> => {
+    if (busy) return;
+    setBusy(true);
+    const error = await acceptInvitation(account, invitation, withNick);
+    setBusy(false);
+    setProblem(error);
+    if (error?.suggestion) setNick(error.suggestion);
+  };
+  const said = problem ? joinProblem(problem) : null;
+  const nickConflict = problem?.code === 'nick-conflict';
+
+  return (
+    <li className="invitation-item">
+      <div
+        className="invitation"
+        role="group"
+        aria-label={`Invitation to ${invitation.room}${showAccount ? ` for ${account}` : ''}`}
+      >
+        <div className="invitation-text">
+          {/* Remote words, each isolated: no bidi control in them can reorder the sentence. */}
+          <strong>
+            {contactName ? (
+              <>
+                <bdi>{displayText(contactName)}</bdi> (<bdi>{invitation.from}</bdi>)
+              </>
+            ) : (
+              <bdi>{displayText(inviterText(invitation))}</bdi>
+            )}
+          </strong>{' '}
+          invites you to{' '}
+          <strong className="invitation-room">
+            <bdi>{displayText(roomLabel)}</bdi>
+          </strong>
+          {showAccount && <span className="request-account"> (on {account})</span>}.
+          {invitation.stranger && <span className="invitation-stranger">Not in your contacts</span>}
+          {invitation.reason && (
+            <span className="invitation-reason">
+              “<bdi>{displayText(invitation.reason)}</bdi>”
+            </span>
+          )}
+          {invitation.hasPassword && (
+            <span className="invitation-note">The room&apos;s password comes with the invitation.</span>
+          )}
+        </div>
+        {!declining && (
+          <div className="request-buttons">
+            <button type="button" className="primary" disabled={busy} onClick={() => void join()}>
+              {busy ? 'Joining…' : 'Join'}
+            </button>
+            <button
+              ref={declineButton}
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                invitation.kind === 'mediated'
+                  ? setDeclining(true)
+                  : void declineInvitation(account, invitation)
+              }
+            >
+              Decline
+            </button>
+          </div>
+        )}
+        {declining && (
+          <form
+            className="invitation-decline"
+            onKeyDown={(e) => {
+              if (e.key !== 'Escape') return;
+              e.preventDefault();
+              stopDeclining();
+            }}
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              void declineInvitation(account, invitation, reason.trim() || undefined);
+            }}
+          >
+            <label htmlFor={`${ids}-reason`}>Why (optional: the room passes it on)</label>
+            <input
+              id={`${ids}-reason`}
+              type="text"
+              maxLength={MAX_INVITE_REASON_CHARS}
+              value={reason}
+              autoFocus
+              onChange={(e) => setReason(e.target.value)}
+            />
+            <div className="request-buttons">
+              <button type="submit" className="primary">
+                Send decline
+              </button>
+              <button type="button" onClick={stopDeclining}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        )}
+        <div role="alert" className="form-error invitation-problem">
+          {said && <p>{said.text}</p>}
+        </div>
+        {nickConflict && (
+          <form
+            className="invitation-nick"
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              if (nick.trim()) void join(nick.trim());
+            }}
+          >
+            <label htmlFor={`${ids}-nick`}>Nickname</label>
+            <input
+              id={`${ids}-nick`}
+              type="text"
+              spellCheck={false}
+              maxLength={MUC_LIMITS.nickChars}
+              value={nick}
+              onChange={(e) => setNick(e.target.value)}
+            />
+            <button type="submit" className="primary" disabled={busy || nick.trim() === ''}>
+              Join as {nick.trim() || '…'}
+            </button>
+          </form>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export function InvitationPrompts() {
+  const byAccount = useInvitations((s) => s.byAccount);
+  const answering = useInvitations((s) => s.answering);
+  const more = useInvitations((s) => s.more);
+  const several = useSeveralAccounts();
+  const all: Array<{ account: string; invitation: Invitation }> = [];
+  for (const [account, invitations] of byAccount) {
+    for (const invitation of invitations)
+      if (!answering.has(invitation.id)) all.push({ account, invitation });
+  }
+  all.sort((a, b) => b.invitation.at - a.invitation.at);
+  let notKept = 0;
+  for (const count of more.values()) notKept += count;
+  const [showAll, setShowAll] = useState(false);
+  if (all.length === 0 && notKept === 0) return null;
+  const shown = showAll ? all : all.slice(0, FIRST_SHOWN);
+  return (
+    <section className="requests invitations" aria-label="Room invitations">
+      <h2 className="invitations-title">Room invitations{all.length > 0 ? ` (${all.length})` : ''}</h2>
+      {notKept > 0 && (
+        <p className="requests-more" role="status">
+          {notKept} more {notKept === 1 ? 'invitation was' : 'invitations were'} not kept (too many at once).
+        </p>
+      )}
+      <ul className="invitations-list">
+        {shown.map(({ account, invitation }) => (
+          <InvitationItem
+            key={invitation.id}
+            account={account}
+            invitation={invitation}
+            showAccount={several}
+          />
+        ))}
+      </ul>
+      {all.length > FIRST_SHOWN && (
+        <button type="button" className="small invitations-toggle" onClick={() => setShowAll(!showAll)}>
+          {showAll ? 'Show fewer' : `Show all ${all.length}`}
+        </button>
+      )}
+    </section>
+  );
+}

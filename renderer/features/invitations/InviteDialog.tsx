@@ -1,0 +1,173 @@
+// "Invite…" for a room we are in: pick contacts of the account (type to filter by name or address) or type
+// any address, add a reason if you like, and send. The engine picks the way for each person (directly when
+// their client understands it, else through the room); a toast says who was invited. <InviteButton/> is
+// the room header's button that opens it (only while we are in the room).
+import { useMemo, useState } from 'react';
+import type { FormEvent } from 'react';
+import { MAX_INVITEES, MAX_INVITE_REASON_CHARS } from '../../../shared/invitations.ts';
+import { bareJidProblem, normalJid } from '../../../shared/jid.ts';
+import { Dialog } from '../../components/Dialog.tsx';
+import { displayName, useRoster } from '../../stores/roster.ts';
+import { useUi } from '../../stores/ui.ts';
+import { useRooms } from '../rooms/rooms-store.ts';
+import { sendInvitations } from './invitations-actions.ts';
+import './invitations.css';
+
+/** Contacts listed for the filter at once (the rest are a few more letters away). */
+const SHOWN = 8;
+
+/** A typed address to invite: a bare JID with a localpart, normalised; else null. */
+export function typedAddress(text: string): string | null {
+  const trimmed = text.trim();
+  if (!trimmed.includes('@') || bareJidProblem(trimmed) !== null) return null;
+  return normalJid(trimmed);
+}
+
+export function InviteDialog({
+  account,
+  room,
+  onClose,
+}: {
+  account: string;
+  room: string;
+  onClose: () => void;
+}) {
+  const order = useRoster((s) => s.byAccount.get(account)?.order);
+  const [filter, setFilter] = useState('');
+  const [chosen, setChosen] = useState<readonly string[]>([]);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const needle = filter.trim().toLowerCase();
+  const matches = useMemo(() => {
+    const found: Array<{ jid: string; name: string }> = [];
+    for (const { contact } of order ?? []) {
+      if (found.length >= SHOWN) break;
+      const name = displayName(contact, contact.jid);
+      if (needle === '' || contact.jid.includes(needle) || name.toLowerCase().includes(needle))
+        found.push({ jid: contact.jid, name });
+    }
+    return found;
+  }, [order, needle]);
+  const typed = typedAddress(filter);
+  const offerTyped = typed !== null && !matches.some((m) => m.jid === typed) && !chosen.includes(typed);
+
+  const toggle = (jid: string, on: boolean): void => {
+    setProblem(null);
+    setChosen((list) =>
+      on ? [...list.filter((j) => j !== jid), jid].slice(0, MAX_INVITEES) : list.filter((j) => j !== jid),
+    );
+  };
+
+  const submit = async (): Promise<void> => {
+    if (busy) return;
+    if (chosen.length === 0) {
+      setProblem('Choose at least one person to invite.');
+      return;
+    }
+    setBusy(true);
+    const outcome = await sendInvitations(account, room, chosen, reason);
+    setBusy(false);
+    if ('code' in outcome) {
+      setProblem(`Could not invite: ${outcome.message}`);
+      return;
+    }
+    const who = outcome.sent.map((s) => s.to).join(', ');
+    useUi.getState().addToast(`Invited ${who} to ${room}.`);
+    onClose();
+  };
+
+  const chosenNotListed = chosen.filter((jid) => !matches.some((m) => m.jid === jid));
+  return (
+    <Dialog title={`Invite to ${room}`} onClose={onClose} className="invite-dialog">
+      <form
+        className="dialog-form"
+        noValidate
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label htmlFor="invite-filter">Find a contact, or type an address</label>
+        <input
+          id="invite-filter"
+          type="text"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="name or someone@example.com"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          data-autofocus
+        />
+        <fieldset className="invite-people">
+          <legend>People to invite{chosen.length > 0 ? ` (${chosen.length} chosen)` : ''}</legend>
+          {matches.length === 0 && !offerTyped && chosenNotListed.length === 0 && (
+            <p className="invite-none">
+              {needle
+                ? 'No contact matches: type their whole address to invite them.'
+                : 'No contacts yet: type an address.'}
+            </p>
+          )}
+          <ul>
+            {[...chosenNotListed.map((jid) => ({ jid, name: jid })), ...matches].map(({ jid, name }) => (
+              <li key={jid}>
+                <label className="invite-person">
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(jid)}
+                    onChange={(e) => toggle(jid, e.target.checked)}
+                  />
+                  <bdi>{name}</bdi>
+                  {name !== jid && <span className="invite-jid">{jid}</span>}
+                </label>
+              </li>
+            ))}
+            {offerTyped && (
+              <li>
+                <label className="invite-person">
+                  <input type="checkbox" checked={false} onChange={(e) => toggle(typed, e.target.checked)} />
+                  Invite <bdi>{typed}</bdi>
+                </label>
+              </li>
+            )}
+          </ul>
+        </fieldset>
+        <label htmlFor="invite-reason">Message (optional)</label>
+        <input
+          id="invite-reason"
+          type="text"
+          maxLength={MAX_INVITE_REASON_CHARS}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        <div role="alert" className="form-error">
+          {problem && <p>{problem}</p>}
+        </div>
+        <div className="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Inviting…' : chosen.length > 1 ? `Invite ${chosen.length} people` : 'Invite'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** The room header's "Invite…": shown while we are in the room. */
+export function InviteButton({ account, room }: { account: string; room: string }) {
+  const joined = useRooms((s) => s.byAccount.get(account)?.get(room)?.room.status === 'joined');
+  const [open, setOpen] = useState(false);
+  if (!joined) return null;
+  return (
+    <>
+      <button type="button" className="small" aria-haspopup="dialog" onClick={() => setOpen(true)}>
+        Invite…
+      </button>
+      {open && <InviteDialog account={account} room={room} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
