@@ -4,7 +4,7 @@
 // it. contract.ts spreads `bookmarkCommands` and `bookmarkEvents` into its tables. Stands alone like muc.ts.
 import { z } from 'zod';
 import { isBareJid } from './jid.ts';
-import { MAX_NICK_CHARS } from './muc.ts';
+import { MAX_NICK_CHARS, roomSchema } from './muc.ts';
 
 /** Bookmarks kept per account (those past it are counted in `more`, not kept); each field is bounded too. */
 export const MAX_BOOKMARKS = 1000;
@@ -69,6 +69,11 @@ export const bookmarkCommands = {
   'bookmarks.remove': {
     request: z.object({ account: bareJid, room: bareJid }).strict(),
     response: ok,
+  },
+  /** Joins a bookmarked room with its nick and the password kept for it (as 'muc.join' answers). */
+  'bookmarks.join': {
+    request: z.object({ account: bareJid, room: bareJid }).strict(),
+    response: roomSchema,
   },
 } as const;
 

@@ -2,7 +2,8 @@
 // autojoin bookmarks must not fire 100 joins at once; the muc module caps the rooms at MAX_ROOMS anyway).
 // A room we are in or joining already is left alone; a refusal is kept as the bookmark's joinError, which
 // the room list shows, and never throws.
-import { toEngineError } from '../errors.ts';
+import type { Room } from '../../../shared/muc.ts';
+import { EngineError, toEngineError } from '../errors.ts';
 import type { AccountContext } from '../account/module.ts';
 import type { MucModule } from '../muc/muc-module.ts';
 import type { StoredBookmark } from './bookmark-xml.ts';
@@ -50,19 +51,25 @@ export class Autojoiner {
     }
   }
 
+  /** Joins now, with the bookmark's nick (else the account's localpart) and password; the room's refusal throws. */
+  async joinNow(bookmark: StoredBookmark): Promise<Room> {
+    const join = this.#context.module<MucModule>('muc').commands?.['muc.join'];
+    if (!join) throw new EngineError('internal', 'Group chat is not available.');
+    const { account, accountJid } = this.#context;
+    const room = await join({
+      account,
+      room: bookmark.room,
+      nick: bookmark.nick ?? accountJid.local ?? account,
+      ...(bookmark.password ? { password: bookmark.password } : {}),
+    });
+    this.#onOutcome(bookmark.room, null);
+    return room;
+  }
+
   async #joinOne(bookmark: StoredBookmark): Promise<void> {
     if (this.#context.link() === null || this.inRoom(bookmark.room)) return;
-    const join = this.#context.module<MucModule>('muc').commands?.['muc.join'];
-    if (!join) return;
-    const { account, accountJid } = this.#context;
     try {
-      await join({
-        account,
-        room: bookmark.room,
-        nick: bookmark.nick ?? accountJid.local ?? account,
-        ...(bookmark.password ? { password: bookmark.password } : {}),
-      });
-      this.#onOutcome(bookmark.room, null);
+      await this.joinNow(bookmark);
     } catch (error) {
       const failure = toEngineError(error);
       // Joining already (the user was quicker) is no failure; a dropped link is retried at the next sign-in.

@@ -270,6 +270,7 @@ function create(context: AccountContext) {
         };
         await write(room, bookmark);
         bookmarks.set(room, bookmark);
+        joinErrors.delete(room); // changed by the user (a new password, another nick): not refused yet
         changed();
         return OK;
       },
@@ -281,12 +282,18 @@ function create(context: AccountContext) {
         changed();
         return OK;
       },
+      'bookmarks.join': async ({ room }) => {
+        await loading;
+        const bookmark = bookmarks.get(room);
+        if (!bookmark) throw new EngineError('not-found', 'That room is not bookmarked.');
+        return autojoiner.joinNow(bookmark);
+      },
     },
   } satisfies BookmarksModule;
 }
 
 export const bookmarksModule = defineModule({
   id: 'bookmarks',
-  commands: ['bookmarks.list', 'bookmarks.set', 'bookmarks.remove'],
+  commands: ['bookmarks.list', 'bookmarks.set', 'bookmarks.remove', 'bookmarks.join'],
   create,
 });

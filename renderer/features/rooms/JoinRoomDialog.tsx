@@ -1,13 +1,20 @@
-// "Join room…": the room's address, our nick in it (the account's localpart at first) and a password for
-// rooms that need one. The room's refusal is said in words beside the field it is about: a nick conflict
-// offers the room's suggestion, a password room asks for its password.
+// "Join room…": the room's address (typed, or picked with "Browse rooms…" from the service's list), our nick
+// in it (the account's localpart at first) and a password for rooms that need one. The room's refusal is said
+// in words beside the field it is about: a nick conflict offers the room's suggestion, a password room asks
+// for its password. "Bookmark and join at sign-in" is off unless the room is bookmarked so already: joining
+// is often a one-off (a link, an invitation), and a room that comes back at every sign-in on every device
+// is a lasting choice the user makes, not one made for them; once joined, the room row's star bookmarks it.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ADDRESS_TOO_LONG, bareJid, bareJidProblem } from '../../../shared/jid.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { useSessionAccounts } from '../accounts/use-accounts.ts';
+import { setBookmark } from '../bookmarks/bookmark-actions.ts';
+import { useBookmark } from '../bookmarks/bookmarks-store.ts';
 import { joinProblem, joinRoom, type JoinProblem } from './rooms-actions.ts';
 import { MUC_LIMITS } from './rooms-store.ts';
+import { RoomDirectory } from './RoomDirectory.tsx';
+import '../bookmarks/bookmarks.css';
 
 /** The nick a room is joined with unless the user types another: the account's localpart. */
 export function defaultNick(account: string): string {
@@ -28,12 +35,15 @@ export function JoinRoomDialog({
   initialRoom = '',
   initialAccount = null,
   initialNick = null,
+  initialProblem = null,
 }: {
   onClose: () => void;
   initialRoom?: string;
   initialAccount?: string | null;
   /** The nick to offer (joining a room again: the one we had). */
   initialNick?: string | null;
+  /** Why the last join of this room failed (a bookmarked room that refused us), shown at once. */
+  initialProblem?: JoinProblem | null;
 }) {
   const accounts = useSessionAccounts();
   const [chosen, setChosen] = useState<string | null>(initialAccount);
@@ -42,7 +52,12 @@ export function JoinRoomDialog({
   const [nick, setNick] = useState(() => initialNick ?? defaultNick(account));
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<JoinProblem | null>(null);
+  const [problem, setProblem] = useState<JoinProblem | null>(initialProblem);
+  const [browsing, setBrowsing] = useState(false);
+  const typed = room.trim();
+  const bookmark = useBookmark(account, addressProblem(typed) ? '' : bareJid(typed));
+  const [bookmarkChoice, setBookmarkChoice] = useState<boolean | null>(null);
+  const bookmarkIt = bookmarkChoice ?? bookmark?.autojoin ?? false;
 
   const focus = (id: string): void => {
     requestAnimationFrame(() => document.getElementById(id)?.focus());
@@ -64,12 +79,21 @@ export function JoinRoomDialog({
     }
     setBusy(true);
     setProblem(null);
-    const error = await joinRoom(account, bareJid(address), nick.trim(), password || undefined);
-    setBusy(false);
+    const jid = bareJid(address);
+    const error = await joinRoom(account, jid, nick.trim(), password || undefined);
     if (!error) {
+      if (bookmarkIt) {
+        await setBookmark(account, jid, {
+          autojoin: true,
+          nick: nick.trim(),
+          ...(password ? { password } : {}),
+        });
+      } else if (bookmark?.autojoin) await setBookmark(account, jid, { autojoin: false });
+      setBusy(false);
       onClose();
       return;
     }
+    setBusy(false);
     const said = joinProblem(error);
     setProblem(said);
     if (said.field === 'password') focus('join-password');
@@ -120,6 +144,28 @@ export function JoinRoomDialog({
           data-autofocus
           {...described('room')}
         />
+        <button
+          type="button"
+          className="small join-browse"
+          aria-expanded={browsing}
+          onClick={() => {
+            setBrowsing(!browsing);
+            if (browsing) focus('join-room');
+          }}
+        >
+          {browsing ? 'Hide the room list' : 'Browse rooms…'}
+        </button>
+        {browsing && (
+          <RoomDirectory
+            account={account}
+            onPick={(picked) => {
+              setRoom(picked);
+              setBrowsing(false);
+              setProblem(null);
+              focus('join-nick');
+            }}
+          />
+        )}
         <label htmlFor="join-nick">Nickname</label>
         <input
           id="join-nick"
@@ -139,6 +185,10 @@ export function JoinRoomDialog({
           onChange={(e) => setPassword(e.target.value)}
           {...described('password')}
         />
+        <label className="join-bookmark">
+          <input type="checkbox" checked={bookmarkIt} onChange={(e) => setBookmarkChoice(e.target.checked)} />
+          Bookmark and join at sign-in
+        </label>
         <div role="alert" id="join-problem" className="form-error">
           {problem && <p>{problem.text}</p>}
         </div>

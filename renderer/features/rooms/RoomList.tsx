@@ -1,12 +1,18 @@
 // The sidebar's "Rooms" section, above the contacts: each signed-in account's rooms by name, with unread and
-// mention counts and, when we are not simply in, where we stand (joining, kicked, banned...); "Join room…"
+// mention counts and, when we are not simply in, where we stand (joining, kicked, banned...), and the
+// bookmarked rooms we are not in (Enter joins one, with the nick and password its bookmark keeps; one whose
+// join at sign-in failed says why). Each row has a star that bookmarks or un-bookmarks it. "Join room…"
 // opens the join dialog. A list of buttons: Tab reaches each, Enter opens the room's tab.
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useChats } from '../../stores/chats.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useSessionAccounts, useShownAccounts } from '../accounts/use-accounts.ts';
+import type { Bookmark } from '../../../shared/bookmarks.ts';
+import { BookmarkStar } from '../bookmarks/BookmarkToggle.tsx';
+import { joinBookmark } from '../bookmarks/bookmark-actions.ts';
+import { useBookmarks, useBookmarksSync } from '../bookmarks/bookmarks-store.ts';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
-import { loadRooms, openRoom } from './rooms-actions.ts';
+import { joinProblem, loadRooms, openRoom, type JoinProblem } from './rooms-actions.ts';
 import { useRooms, type RoomEntry } from './rooms-store.ts';
 import { roomId } from './rooms-sync.ts';
 import { ROOM_STATUS_WORDS, roomName } from './room-words.ts';
@@ -47,7 +53,7 @@ function RoomRow({
   const name = roomName(entry.room.room);
   const status = entry.room.status === 'joined' ? null : ROOM_STATUS_WORDS[entry.room.status];
   return (
-    <li>
+    <li className="room-item">
       <button
         type="button"
         className={`room-row${active ? ' active' : ''}${unread > 0 ? ' has-unread' : ''}`}
@@ -87,27 +93,112 @@ function RoomRow({
           </span>
         )}
       </button>
+      <BookmarkStar account={account} room={entry.room.room} label={name} />
     </li>
   );
+}
+
+/** A bookmarked room we are not in: Enter joins it; a refusal opens the join dialog saying why. */
+function BookmarkRow({
+  account,
+  bookmark,
+  showAccount,
+  onRefused,
+}: {
+  account: string;
+  bookmark: Bookmark;
+  showAccount: boolean;
+  onRefused: (problem: JoinProblem) => void;
+}) {
+  const [joining, setJoining] = useState(false);
+  const name = bookmark.name ?? roomName(bookmark.room);
+  const status = joining
+    ? 'Joining…'
+    : bookmark.joinError
+      ? `Could not join: ${bookmark.joinError}`
+      : bookmark.autojoin
+        ? 'Bookmarked, not joined'
+        : 'Bookmarked';
+  const join = async (): Promise<void> => {
+    if (joining) return;
+    setJoining(true);
+    const error = await joinBookmark(account, bookmark.room);
+    setJoining(false);
+    if (error) onRefused(joinProblem(error));
+  };
+  return (
+    <li className="room-item">
+      <button
+        type="button"
+        className="room-row room-row-bookmark"
+        data-room={bookmark.room}
+        title={`${bookmark.room}: join`}
+        aria-disabled={joining}
+        onClick={() => void join()}
+      >
+        <span className="room-glyph" aria-hidden="true">
+          #
+        </span>
+        <span className="room-text">
+          <span className="room-name">
+            <bdi>{name}</bdi>
+          </span>
+          <span
+            className={`room-status ${bookmark.joinError ? 'room-status-failed' : 'room-status-bookmark'}`}
+          >
+            <span className="room-sr">, </span>
+            {[status, showAccount ? `on ${account}` : null].filter(Boolean).join(' · ')}
+          </span>
+        </span>
+      </button>
+      <BookmarkStar account={account} room={bookmark.room} label={name} />
+    </li>
+  );
+}
+
+type Row =
+  | { kind: 'room'; account: string; name: string; entry: RoomEntry }
+  | { kind: 'bookmark'; account: string; name: string; bookmark: Bookmark };
+
+interface Refusal {
+  account: string;
+  bookmark: Bookmark;
+  problem: JoinProblem;
 }
 
 export function RoomList() {
   const accounts = useShownAccounts();
   const sessions = useSessionAccounts();
   const byAccount = useRooms((s) => s.byAccount);
+  const bookmarks = useBookmarks((s) => s.byAccount);
   const [joining, setJoining] = useState(false);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const headingId = useId();
+  useBookmarksSync(sessions);
   useEffect(() => {
     for (const account of sessions) void loadRooms(account);
   }, [sessions]);
   const rows = useMemo(
     () =>
-      accounts.flatMap((account) =>
-        [...(byAccount.get(account)?.values() ?? [])]
-          .sort((a, b) => nameOrder.compare(roomName(a.room.room), roomName(b.room.room)))
-          .map((entry) => ({ account, entry })),
-      ),
-    [accounts, byAccount],
+      accounts.flatMap((account) => {
+        const rooms = byAccount.get(account);
+        const joined: Row[] = [...(rooms?.values() ?? [])].map((entry) => ({
+          kind: 'room',
+          account,
+          name: roomName(entry.room.room),
+          entry,
+        }));
+        const kept: Row[] = (bookmarks.get(account)?.bookmarks ?? [])
+          .filter((b) => !rooms?.has(b.room))
+          .map((bookmark) => ({
+            kind: 'bookmark',
+            account,
+            name: bookmark.name ?? roomName(bookmark.room),
+            bookmark,
+          }));
+        return [...joined, ...kept].sort((a, b) => nameOrder.compare(a.name, b.name));
+      }),
+    [accounts, byAccount, bookmarks],
   );
   return (
     <section className="rooms" aria-labelledby={headingId}>
@@ -126,17 +217,36 @@ export function RoomList() {
         <p className="rooms-empty">No rooms yet.</p>
       ) : (
         <ul className="room-list" aria-labelledby={headingId}>
-          {rows.map(({ account, entry }) => (
-            <RoomRow
-              key={`${account} ${entry.room.room}`}
-              account={account}
-              entry={entry}
-              showAccount={accounts.length > 1}
-            />
-          ))}
+          {rows.map((row) =>
+            row.kind === 'room' ? (
+              <RoomRow
+                key={`${row.account} ${row.entry.room.room}`}
+                account={row.account}
+                entry={row.entry}
+                showAccount={accounts.length > 1}
+              />
+            ) : (
+              <BookmarkRow
+                key={`${row.account} ${row.bookmark.room}`}
+                account={row.account}
+                bookmark={row.bookmark}
+                showAccount={accounts.length > 1}
+                onRefused={(problem) => setRefusal({ account: row.account, bookmark: row.bookmark, problem })}
+              />
+            ),
+          )}
         </ul>
       )}
       {joining && <JoinRoomDialog onClose={() => setJoining(false)} />}
+      {refusal && (
+        <JoinRoomDialog
+          onClose={() => setRefusal(null)}
+          initialRoom={refusal.bookmark.room}
+          initialAccount={refusal.account}
+          initialNick={refusal.bookmark.nick}
+          initialProblem={refusal.problem}
+        />
+      )}
     </section>
   );
 }
