@@ -1,0 +1,270 @@
+// Conversation kinds through the whole engine, against the harness server's real MUC service and a slixmpp
+// occupant: a private message (XEP-0045 §7.5) is its own conversation (kind 'private', room/nick) live, after
+// a restart, through carbons from our other device and fetched from our own archive; our room lines' states
+// name kind 'groupchat'; room lines and private messages are found by search, naming kind, room and nick.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { xml } from '@xmpp/xml';
+import type { ChatMessage } from '../../../shared/contract.ts';
+import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
+import { openRawSession } from '../../../e2e/harness/raw-session.ts';
+import { useServerScenario, sleep } from '../../../e2e/harness/scenario.ts';
+import { serverKind } from '../../../e2e/harness/server.ts';
+import { NS_MUC, NS_MUC_USER } from './muc-user.ts';
+import { joined, newRoom, waitLine, waitOccupants } from './muc-test-kit.ts';
+
+/** The first message `client` was shown with this body. */
+async function shown(client: EngineClient, body: string, timeoutMs = 20_000): Promise<ChatMessage> {
+  const event = await client.waitForEvent(
+    (e) => e.event === 'chat.messages' && e.payload.messages.some((m) => m.body === body),
+    timeoutMs,
+  );
+  assert.equal(event.event, 'chat.messages');
+  return event.payload.messages.find((m) => m.body === body)!;
+}
+
+/** Every message `client` was shown with this body. */
+function allShown(client: EngineClient, body: string): ChatMessage[] {
+  return client.events.flatMap((e) =>
+    e.event === 'chat.messages' ? e.payload.messages.filter((m) => m.body === body) : [],
+  );
+}
+
+describe(`private messages and room search against ${serverKind()}`, () => {
+  const scenario = useServerScenario();
+
+  test("a peer's private message opens its own conversation; our answer reaches them; history survives a restart", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-pm-'));
+    try {
+      const account = await scenario.account('pmv-bob');
+      const bob = await scenario.engine(account, { dataDir });
+      const carol = await scenario.peer('pmv-carol');
+      const room = newRoom(scenario.server);
+      await joined(bob, room, 'bob');
+      await carol.joinRoom(room, 'carol');
+      await waitOccupants(bob, room, (list) => list.has('carol'));
+
+      await carol.sendPrivate(`${room}/bob`, 'psst, bob');
+      const pm = await shown(bob, 'psst, bob');
+      assert.equal(pm.kind, 'private');
+      assert.equal(pm.peer, `${room}/carol`, "the occupant's full JID is the conversation");
+      assert.equal(pm.direction, 'in');
+
+      const answer = await bob.engine.invoke('chat.send', {
+        account: bob.account,
+        to: `${room}/carol`,
+        kind: 'private',
+        body: 'hi carol, privately',
+      });
+      assert.ok(answer.ok, answer.ok ? '' : answer.error.message);
+      assert.equal(answer.value.kind, 'private');
+      assert.equal(answer.value.peer, `${room}/carol`);
+      const got = await carol.waitFor('message', (m) => m.body === 'hi carol, privately', 20_000);
+      assert.equal(got.from, `${room}/bob`, 'it went through the room, from our nick');
+      assert.equal(got.msgType, 'chat');
+      const sent = await bob.waitForEvent(
+        (e) =>
+          e.event === 'chat.states' &&
+          e.payload.updates.some((u) => u.id === answer.value.id && u.state === 'sent'),
+        20_000,
+      );
+      assert.equal(sent.event, 'chat.states');
+      const update = sent.payload.updates.find((u) => u.id === answer.value.id)!;
+      assert.equal(update.kind, 'private');
+      assert.equal(update.peer, `${room}/carol`);
+      // Nothing of it went to a 1:1 chat with the room's address.
+      const oneToOne = await bob.engine.invoke('chat.history', { account: bob.account, peer: room });
+      assert.ok(oneToOne.ok);
+      assert.deepEqual(oneToOne.value.messages, []);
+
+      // A sent without a kind to an occupant of a room we are in is private too.
+      const implied = await bob.engine.invoke('chat.send', {
+        account: bob.account,
+        to: `${room}/carol`,
+        body: 'still private',
+      });
+      assert.ok(implied.ok);
+      assert.equal(implied.value.kind, 'private');
+      await carol.waitFor('message', (m) => m.body === 'still private', 20_000);
+      await sleep(300);
+      await bob.dispose();
+
+      const again = await scenario.engine(account, { dataDir });
+      const history = await again.engine.invoke('chat.history', {
+        account: again.account,
+        peer: `${room}/carol`,
+      });
+      assert.ok(history.ok, history.ok ? '' : history.error.message);
+      assert.deepEqual(
+        history.value.messages.map((m) => [m.direction, m.body, m.kind, m.peer]),
+        [
+          ['in', 'psst, bob', 'private', `${room}/carol`],
+          ['out', 'hi carol, privately', 'private', `${room}/carol`],
+          ['out', 'still private', 'private', `${room}/carol`],
+        ],
+      );
+      assert.equal(history.value.messages[1]?.state, 'sent');
+      assert.equal(history.value.complete, true);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('our private message from another device (a carbon) is stored as private, not as a 1:1 chat', async () => {
+    const account = await scenario.account('pmc-bob');
+    const desk = await scenario.engine(account);
+    const carol = await scenario.peer('pmc-carol');
+    const room = newRoom(scenario.server);
+    // Made by carol (instant: a new Prosody room is locked until configured); this device is not in it.
+    await carol.createRoom(room, 'carol', { instant: true });
+    // Our other device (a raw session of the same account) in the room, writing to carol there.
+    const phone = await openRawSession(scenario.server, account, 'phone');
+    try {
+      const self = phone.waitFor(
+        (s) => s.is('presence') && s.attrs.from === `${room}/bob-phone` && s.attrs.type !== 'error',
+      );
+      await phone.session.send(xml('presence', { to: `${room}/bob-phone` }, xml('x', { xmlns: NS_MUC })));
+      await self;
+      const fromPhone = (id: string, body: string, marked: boolean) =>
+        phone.session.send(
+          xml(
+            'message',
+            { to: `${room}/carol`, type: 'chat', id },
+            xml('body', {}, body),
+            marked ? xml('x', { xmlns: NS_MUC_USER }) : null,
+          ),
+        );
+      // Marked as a private message (XEP-0045 §7.5) while this device is in no room: the marker says it.
+      // Prosody 0.12 copies no message carrying the marker (its should_copy() is called without `c2s`, so
+      // every muc#user PM counts as an incoming one to a full JID): only ejabberd sends this carbon.
+      if (serverKind() === 'ejabberd') {
+        await fromPhone('phone-pm-1', 'from my phone', true);
+        await carol.waitFor('message', (m) => m.body === 'from my phone', 20_000);
+        const copy = await shown(desk, 'from my phone');
+        assert.deepEqual(
+          [copy.direction, copy.kind, copy.peer, copy.state],
+          ['out', 'private', `${room}/carol`, 'sent'],
+        );
+      }
+      // Unmarked, once this device is in the room too: the room's address says it.
+      await joined(desk, room, 'bob');
+      await fromPhone('phone-pm-2', 'from my phone, unmarked', false);
+      await carol.waitFor('message', (m) => m.body === 'from my phone, unmarked', 20_000);
+      const copy = await shown(desk, 'from my phone, unmarked');
+      assert.deepEqual(
+        [copy.direction, copy.kind, copy.peer, copy.state],
+        ['out', 'private', `${room}/carol`, 'sent'],
+      );
+      const oneToOne = await desk.engine.invoke('chat.history', { account: desk.account, peer: room });
+      assert.ok(oneToOne.ok);
+      assert.deepEqual(oneToOne.value.messages, [], 'no 1:1 chat with the room address');
+    } finally {
+      await phone.session.close();
+    }
+  });
+
+  test('a private message fetched from our own archive at sign-in is stored as private', async () => {
+    const account = await scenario.account('pma-bob');
+    const bob = await scenario.engine(account);
+    const carol = await scenario.peer('pma-carol');
+    const room = newRoom(scenario.server);
+    await joined(bob, room, 'bob');
+    await carol.joinRoom(room, 'carol');
+    await carol.sendGroupchat(room, 'a line before');
+    await waitLine(bob, room, 'a line before');
+    await bob.signOut();
+
+    // While bob's engine is away, bob's phone is in the room and carol writes to it: our archive keeps it.
+    const phone = await openRawSession(scenario.server, account, 'phone');
+    try {
+      const self = phone.waitFor(
+        (s) => s.is('presence') && s.attrs.from === `${room}/bob-phone` && s.attrs.type !== 'error',
+      );
+      await phone.session.send(xml('presence', { to: `${room}/bob-phone` }, xml('x', { xmlns: NS_MUC })));
+      await self;
+      const arrived = phone.waitFor((s) => s.is('message') && s.getChildText('body') === 'kept for you');
+      await carol.sendPrivate(`${room}/bob-phone`, 'kept for you');
+      await arrived;
+      await sleep(300); // archived
+
+      await bob.signIn();
+      const caught = await shown(bob, 'kept for you');
+      assert.equal(caught.kind, 'private');
+      assert.equal(caught.peer, `${room}/carol`);
+      assert.equal(caught.delayed, true, 'it came from the archive');
+      const oneToOne = await bob.engine.invoke('chat.history', { account: bob.account, peer: room });
+      assert.ok(oneToOne.ok);
+      assert.deepEqual(oneToOne.value.messages, [], 'no 1:1 chat with the room address');
+    } finally {
+      await phone.session.close();
+    }
+  });
+
+  test('our room line moves to sent with kind groupchat; search finds room lines and private messages', async () => {
+    const bob = await scenario.engine('pms-bob');
+    const carol = await scenario.peer('pms-carol');
+    const room = newRoom(scenario.server);
+    await joined(bob, room, 'bob');
+    await carol.joinRoom(room, 'carol');
+    await waitOccupants(bob, room, (list) => list.has('carol'));
+
+    const line = await bob.engine.invoke('muc.send', { account: bob.account, room, body: 'zebra crossing' });
+    assert.ok(line.ok);
+    const sent = await bob.waitForEvent(
+      (e) =>
+        e.event === 'chat.states' &&
+        e.payload.updates.some((u) => u.id === line.value.id && u.state === 'sent'),
+      20_000,
+    );
+    assert.equal(sent.event, 'chat.states');
+    const update = sent.payload.updates.find((u) => u.id === line.value.id)!;
+    assert.deepEqual([update.kind, update.peer], ['groupchat', room]);
+
+    await carol.sendGroupchat(room, 'zebras everywhere, bob');
+    const heard = await waitLine(bob, room, 'zebras everywhere, bob');
+    assert.equal(heard.mention, true, 'our nick is named');
+    await carol.sendPrivate(`${room}/bob`, 'a private zebra');
+    await shown(bob, 'a private zebra');
+
+    const found = await bob.engine.invoke('chat.search', { account: bob.account, query: 'zebra' });
+    assert.ok(found.ok);
+    const hits = found.value.hits.map((h) => [h.message.kind, h.message.peer, h.message.peerFull]);
+    assert.deepEqual(
+      hits.toSorted(),
+      [
+        ['groupchat', room, `${room}/bob`],
+        ['groupchat', room, `${room}/carol`],
+        ['private', `${room}/carol`, `${room}/carol`],
+      ].toSorted(),
+      'each hit names its kind, its room and the nick of who wrote it',
+    );
+    const mentionHit = found.value.hits.find((h) => h.message.body === 'zebras everywhere, bob')!;
+    assert.equal(mentionHit.message.mention, true, 'the mention is stored with the line');
+    // One private conversation's own search takes its full JID.
+    const inPm = await bob.engine.invoke('chat.search', {
+      account: bob.account,
+      peer: `${room}/carol`,
+      kind: 'private',
+      query: 'zebra',
+    });
+    assert.ok(inPm.ok);
+    assert.deepEqual(
+      inPm.value.hits.map((h) => h.message.body),
+      ['a private zebra'],
+    );
+    // A jump to the room line's hit pages the room, not a 1:1 chat with its address.
+    const around = await bob.engine.invoke('chat.history', {
+      account: bob.account,
+      peer: room,
+      aroundSeq: mentionHit.message.seq,
+      limit: 10,
+    });
+    assert.ok(around.ok);
+    assert.ok(around.value.messages.some((m) => m.seq === mentionHit.message.seq));
+    assert.ok(around.value.messages.every((m) => m.kind === 'groupchat'));
+    assert.equal(allShown(bob, 'zebra crossing').length, 1, 'our line once: the reflection was merged');
+  });
+});
