@@ -158,6 +158,7 @@ export function JoinRoomDialog({
         {browsing && (
           <RoomDirectory
             account={account}
+            current={room.trim()}
             onPick={(picked) => {
               setRoom(picked);
               setBrowsing(false);

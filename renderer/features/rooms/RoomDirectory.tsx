@@ -25,7 +25,16 @@ function occupantsText(count: number | null | undefined): string | null {
   return count === 1 ? '1 person' : `${count} people`;
 }
 
-export function RoomDirectory({ account, onPick }: { account: string; onPick: (room: string) => void }) {
+export function RoomDirectory({
+  account,
+  onPick,
+  current = '',
+}: {
+  account: string;
+  onPick: (room: string) => void;
+  /** The address in the dialog now: its row starts active. */
+  current?: string;
+}) {
   const [listing, setListing] = useState<Listing>({ kind: 'loading' });
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -48,11 +57,14 @@ export function RoomDirectory({ account, onPick }: { account: string; onPick: (r
             nameOrder.compare(a.name ?? roomName(a.jid), b.name ?? roomName(b.jid)),
           );
           setListing({ kind: 'ready', service: answer.value.service, rooms, more: answer.value.more });
+          const at = rooms.findIndex((r) => r.jid === current);
+          if (at >= 0 && at < SHOWN) setActive(at);
         }
       });
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `current` only places the first active row
   }, [account]);
 
   const rooms = listing.kind === 'ready' ? listing.rooms : NO_ROOMS;
