@@ -124,10 +124,10 @@ function create(context: AccountContext) {
    */
   const afterJoined = async (room: RoomState, created: boolean): Promise<void> => {
     const link = context.link();
-    // A room we created stays locked to others until it is configured: the join answers after that, or
-    // at once when asked to leave it for its owner's settings (then muc.config.submit unlocks it).
-    if (created && room.configure) room.unconfigured = true;
-    else if (created && link) await link.iq.request('set', room.room, instantRoomConfig()).catch(() => {});
+    // A room we created is locked until configured: its defaults are accepted, unless asked to configure.
+    if (created && !room.configure && link) {
+      await link.iq.request('set', room.room, instantRoomConfig()).catch(() => undefined);
+    }
     settleJoin(room.room, room.view());
     if (!link || !room.features.includes(ROOM_FEATURES.mam)) return;
     await catchUpRoom(link.iq, context.archiveResults, room.room, {

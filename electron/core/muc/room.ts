@@ -141,7 +141,10 @@ export class RoomState {
     this.#upsert(occupant, true);
     if (this.status === 'joining') {
       this.status = 'joined';
-      return { kind: 'joined', created: statuses.has(STATUS.created) };
+      const created = statuses.has(STATUS.created);
+      // Asked to configure a room this join creates: it waits for its settings (muc.config.submit).
+      if (created && this.configure) this.unconfigured = true;
+      return { kind: 'joined', created };
     }
     return { kind: 'self', upsert: occupant, removed: null };
   }

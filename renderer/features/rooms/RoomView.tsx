@@ -1,6 +1,7 @@
 // One room in the chat area (a tab of kind groupchat): header with the room's name, subject, where we stand
 // and how many are in, the occupant list's toggle and Leave; a room we were put out of says so and why
-// (with Join again and Close); the chat's message list with senders' nicks, paging the room's own history;
+// (with Join again and Close); the Room menu (subject, nickname, members and bans, settings, destroy:
+// RoomMenu.tsx); the chat's message list with senders' nicks, paging the room's own history;
 // a composer that sends to the room and completes nicks on Tab; the occupant list beside the messages
 // (instead of them in a narrow window).
 import { useCallback, useEffect, useState } from 'react';
@@ -13,6 +14,7 @@ import { Composer } from '../chat/Composer.tsx';
 import { MessageList } from '../chat/MessageList.tsx';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { OccupantList } from './OccupantList.tsx';
+import { RoomMenu } from './RoomMenu.tsx';
 import { leaveRoom, loadOccupants, loadRoomHistory, sendToRoom } from './rooms-actions.ts';
 import { isOut, useRooms } from './rooms-store.ts';
 import { ROOM_STATUS_WORDS, completeNick, outSentence, roomName, senderNick } from './room-words.ts';
@@ -95,6 +97,7 @@ export function RoomView({ chat }: { chat: string }) {
           </div>
         </div>
         <div className="chat-actions">
+          {!out && status === 'joined' && <RoomMenu account={account} room={room} name={name} />}
           {!out && (
             <button
               type="button"
@@ -133,7 +136,13 @@ export function RoomView({ chat }: { chat: string }) {
         </div>
         {occupantsOpen && !out && room && (
           <aside className="occupants" aria-label={`Occupants of ${title}`}>
-            <OccupantList account={account} room={jid} ownNick={room.nick} total={room.occupants} />
+            <OccupantList
+              account={account}
+              room={jid}
+              ownNick={room.nick}
+              total={room.occupants}
+              self={room}
+            />
           </aside>
         )}
       </div>

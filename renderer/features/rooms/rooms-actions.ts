@@ -90,12 +90,15 @@ export async function joinRoom(
   room: string,
   nick: string,
   password?: string,
+  /** A room this creates waits for its settings (the room view opens them) instead of being instant. */
+  configure?: boolean,
 ): Promise<EngineErrorPayload | null> {
   const result = await getBridge().invoke('muc.join', {
     account,
     room,
     nick,
     ...(password ? { password } : {}),
+    ...(configure ? { configure } : {}),
   });
   if (!result.ok) return result.error;
   useRooms.getState().apply(account, [result.value]);

@@ -1,0 +1,110 @@
+// The room header's "Room" menu button: Change subject… and Change nickname… for everyone in it, and what
+// our affiliation offers (admins: Members and bans…; owners: Room settings… and Destroy room…). A menu button
+// (aria-haspopup): Enter, Space or the arrow keys open it; Escape closes it and focus returns to the button.
+// A room we created unconfigured opens its settings by itself.
+import { useCallback, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import type { Room } from '../../../shared/muc.ts';
+import { MAX_NICK_CHARS, MAX_SUBJECT_CHARS } from '../../../shared/muc.ts';
+import { Menu, type MenuItem } from '../../components/Menu.tsx';
+import { AffiliationsDialog } from './AffiliationsDialog.tsx';
+import { DestroyRoomDialog, PromptDialog } from './RoomDialogs.tsx';
+import { RoomSettingsDialog } from './RoomSettingsDialog.tsx';
+import { changeNick, changeSubject, roomPowers } from './room-admin-actions.ts';
+
+type Open = 'subject' | 'nick' | 'lists' | 'settings' | 'destroy' | null;
+
+export function RoomMenu({ account, room, name }: { account: string; room: Room; name: string }) {
+  const button = useRef<HTMLButtonElement>(null);
+  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const [open, setOpen] = useState<Open>(null);
+  const powers = roomPowers(room);
+  const jid = room.room;
+
+  const show = (): void => {
+    const rect = button.current?.getBoundingClientRect();
+    if (rect) setAt({ x: rect.right - 200, y: rect.bottom + 4 });
+  };
+  const closeMenu = useCallback(() => {
+    setAt(null);
+    button.current?.focus();
+  }, []);
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    show();
+  };
+  const close = (): void => setOpen(null);
+
+  const items: MenuItem[] = [
+    ...(powers.subject ? [{ label: 'Change subject…', onSelect: () => setOpen('subject') }] : []),
+    { label: 'Change nickname…', onSelect: () => setOpen('nick') },
+    ...(powers.lists ? [{ label: 'Members and bans…', onSelect: () => setOpen('lists') }] : []),
+    ...(powers.settings ? [{ label: 'Room settings…', onSelect: () => setOpen('settings') }] : []),
+    ...(powers.destroy ? [{ label: 'Destroy room…', onSelect: () => setOpen('destroy') }] : []),
+  ];
+  const label = `Room menu of ${name}`;
+
+  return (
+    <>
+      <button
+        ref={button}
+        type="button"
+        className="small"
+        aria-label={label}
+        aria-haspopup="menu"
+        aria-expanded={at !== null}
+        onClick={() => (at ? closeMenu() : show())}
+        onKeyDown={onKeyDown}
+      >
+        Room <span aria-hidden="true">▾</span>
+      </button>
+      {at && <Menu label={label} x={at.x} y={at.y} items={items} onClose={closeMenu} anchor={button} />}
+      {open === 'subject' && (
+        <PromptDialog
+          title={`Subject of ${name}`}
+          label="Subject"
+          multiline
+          optional
+          initial={room.subject ?? ''}
+          maxLength={MAX_SUBJECT_CHARS}
+          note="Everyone in the room sees the new subject. Leave it empty to clear it."
+          submitLabel="Change subject"
+          onSubmit={(subject) => changeSubject(account, jid, subject.trim())}
+          onClose={close}
+        />
+      )}
+      {open === 'nick' && (
+        <PromptDialog
+          title={`Your nickname in ${name}`}
+          label="Nickname"
+          initial={room.nick}
+          maxLength={MAX_NICK_CHARS}
+          submitLabel="Change nickname"
+          onSubmit={(nick) => changeNick(account, jid, nick.trim())}
+          onClose={close}
+        />
+      )}
+      {open === 'lists' && (
+        <AffiliationsDialog
+          account={account}
+          room={jid}
+          name={name}
+          owner={room.affiliation === 'owner'}
+          onClose={close}
+        />
+      )}
+      {/* A room we created unconfigured shows its settings until they are saved (or the defaults kept). */}
+      {(open === 'settings' || (room.unconfigured === true && open === null)) && (
+        <RoomSettingsDialog
+          account={account}
+          room={jid}
+          name={name}
+          fresh={room.unconfigured === true}
+          onClose={close}
+        />
+      )}
+      {open === 'destroy' && <DestroyRoomDialog account={account} room={jid} name={name} onClose={close} />}
+    </>
+  );
+}
