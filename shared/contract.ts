@@ -340,6 +340,15 @@ export const commands = {
     request: z.object({ account: accountSchema, peer: bareJidSchema }).strict(),
     response: ok,
   },
+  /**
+   * Sends a failed message of ours again (message `seq`), with its own id and origin-id, so a copy that got
+   * through after all is recognised, never shown twice. A 1:1 or private message goes at once (or waits in
+   * the outbox); a room line needs the room to have us again ('not-connected' until then).
+   */
+  'chat.retry': {
+    request: z.object({ account: accountSchema, seq: z.number().int() }).strict(),
+    response: chatMessageSchema,
+  },
   ...blockingCommands,
   ...mucCommands(chatMessageSchema),
   ...invitationCommands,

@@ -17,6 +17,7 @@ import { NS_DELAY, NS_SID } from '../xmpp/ns.ts';
 import { overServerLimit } from '../xmpp/stream-limits.ts';
 import { Chats, type StateUpdate } from './chat.ts';
 import { hasMucUserMarker } from './private-peer.ts';
+import { roomLineStanza } from '../muc/room-messages.ts';
 import { StrangerInbox } from './strangers.ts';
 import { rememberDismissal, requestsFromHistory } from './request-memory.ts';
 
@@ -199,12 +200,34 @@ function create(context: AccountContext) {
         await remembering;
         return OK;
       },
+      'chat.retry': async ({ seq }) => {
+        chats.flushIncoming();
+        const failed = context.history.message(account, seq);
+        if (failed?.direction !== 'out' || failed.state !== 'failed') {
+          throw new EngineError('not-found', 'There is no failed message of yours to send again.');
+        }
+        if (failed.kind === 'groupchat') {
+          // Resent only into a room that has us again: its reflection then makes the line 'sent'.
+          if (!context.module<MucModule>('muc').rooms.get(failed.peer)?.joined) {
+            throw new EngineError('not-connected', 'Wait until the room has let you in again.');
+          }
+          const link = context.online();
+          const row = context.history.reopen(account, seq, 'pending')!;
+          await link.send(roomLineStanza(row)).catch(() => undefined);
+          return chats.toChatMessage(row);
+        }
+        const row = context.history.reopen(account, seq, 'pending')!;
+        const link = context.link();
+        // Offline: back in the outbox, it goes out with the next session.
+        if (context.ready() && link?.isOpen) await transmit(link, [chats.stanzaFor(row)]);
+        return chats.toChatMessage(row);
+      },
     },
   } satisfies ChatModule;
 }
 
 export const chatModule = defineModule({
   id: 'chat',
-  commands: ['chat.send', 'chat.history', 'chat.dismissRequest'],
+  commands: ['chat.send', 'chat.history', 'chat.dismissRequest', 'chat.retry'],
   create,
 });

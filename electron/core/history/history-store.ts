@@ -183,6 +183,18 @@ export class HistoryStore {
     return this.#row(row.id, accountId);
   }
 
+  /**
+   * A failed message of ours back in play: 'pending' (the user sends it again) or 'sent' (proof it got
+   * through after all: a room reflected it). The only way out of 'failed'. Returns the row, or null when
+   * `rowId` is no failed message of ours on `account`.
+   */
+  reopen(account: string, rowId: number, state: 'pending' | 'sent'): StoredMessage | null {
+    const accountId = this.#accountId(account, false);
+    if (accountId === null) return null;
+    const changed = this.#sql.reopen!.run({ state, rowId, accountId }).changes;
+    return Number(changed) > 0 ? this.#row(rowId, accountId) : null;
+  }
+
   /** The outbox: this account's messages still waiting to be sent, oldest first. */
   pending(account: string): StoredMessage[] {
     const accountId = this.#accountId(account, false);

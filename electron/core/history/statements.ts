@@ -87,6 +87,10 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
        ORDER BY id DESC LIMIT 1`,
     ),
     setState: p('UPDATE messages SET state = ?, error = ? WHERE id = ?'),
+    reopen: p(
+      `UPDATE messages SET state = :state, error = NULL
+       WHERE id = :rowId AND account_id = :accountId AND direction = 'out' AND state = 'failed'`,
+    ),
     pending: p(`${SELECT} ${FROM} WHERE m.account_id = ? AND m.state = 'pending' ORDER BY m.sort_key`),
     pageNewest: p(`${SELECT} ${FROM} WHERE m.chat_id = ? ORDER BY m.sort_key DESC LIMIT ?`),
     pageBefore: p(

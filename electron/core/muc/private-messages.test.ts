@@ -14,7 +14,8 @@ import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 import { useServerScenario, sleep } from '../../../e2e/harness/scenario.ts';
 import { serverKind } from '../../../e2e/harness/server.ts';
 import { NS_MUC, NS_MUC_USER } from './muc-user.ts';
-import { joined, newRoom, waitLine, waitOccupants } from './muc-test-kit.ts';
+import { startFaultProxy } from '../../../e2e/harness/fault-proxy.ts';
+import { joined, newRoom, roomLines, roomState, waitLine, waitOccupants } from './muc-test-kit.ts';
 
 /** The first message `client` was shown with this body. */
 async function shown(client: EngineClient, body: string, timeoutMs = 20_000): Promise<ChatMessage> {
@@ -266,5 +267,72 @@ describe(`private messages and room search against ${serverKind()}`, () => {
     assert.ok(around.value.messages.some((m) => m.seq === mentionHit.message.seq));
     assert.ok(around.value.messages.every((m) => m.kind === 'groupchat'));
     assert.equal(allShown(bob, 'zebra crossing').length, 1, 'our line once: the reflection was merged');
+  });
+
+  // Last: the restart drops every engine of this suite.
+  test('a room line lost with the link fails at the fresh session; Retry after the rejoin sends it once', async () => {
+    const who = await scenario.account('retry-bob');
+    const bob = await scenario.engine(who, { signIn: false });
+    const alice = await scenario.engine('retry-alice');
+    const proxy = await startFaultProxy({ host: scenario.server.host, port: scenario.server.c2sPort });
+    try {
+      const signedIn = await bob.engine.invoke('account.signIn', {
+        jid: who.jid,
+        password: who.password,
+        host: '127.0.0.1',
+        port: proxy.port,
+      });
+      assert.ok(signedIn.ok);
+      const room = newRoom(scenario.server);
+      await joined(alice, room, 'alice');
+      await joined(bob, room, 'bob');
+      bob.engine.flushEvents();
+      const since = bob.events.length;
+      // The line goes into a dead link; the server then forgets the session (no resumption).
+      proxy.blackHole();
+      const lost = await bob.engine.invoke('muc.send', { account: bob.account, room, body: 'into the dark' });
+      assert.ok(lost.ok);
+      await scenario.server.restart();
+      proxy.heal();
+      proxy.reset();
+      const failed = await bob.waitForEvent(
+        (e, i) =>
+          i >= since && e.event === 'chat.failed' && e.payload.failures.some((f) => f.id === lost.value.id),
+        60_000,
+      );
+      assert.equal(failed.event, 'chat.failed');
+      assert.equal(failed.payload.failures.find((f) => f.id === lost.value.id)?.kind, 'groupchat');
+      await roomState(bob, room, (r) => r.status === 'joined', since);
+      await roomState(alice, room, (r) => r.status === 'joined');
+
+      const retried = await bob.engine.invoke('chat.retry', { account: bob.account, seq: lost.value.seq });
+      assert.ok(retried.ok, retried.ok ? '' : retried.error.message);
+      assert.equal(retried.value.state, 'pending');
+      assert.equal(retried.value.id, lost.value.id, 'the same id and origin-id');
+      await bob.waitForEvent(
+        (e) =>
+          e.event === 'chat.states' &&
+          e.payload.updates.some(
+            (u) => u.id === lost.value.id && u.kind === 'groupchat' && u.state === 'sent',
+          ),
+        20_000,
+      );
+      await waitLine(alice, room, 'into the dark');
+      const twice = await bob.engine.invoke('chat.retry', { account: bob.account, seq: lost.value.seq });
+      assert.ok(!twice.ok, 'a line the room has is not sent again');
+      await sleep(500);
+      alice.engine.flushEvents();
+      bob.engine.flushEvents();
+      assert.equal(roomLines(alice, room).filter((m) => m.body === 'into the dark').length, 1);
+      assert.deepEqual(
+        roomLines(bob, room)
+          .filter((m) => m.body === 'into the dark')
+          .map((m) => m.seq),
+        [lost.value.seq],
+        'our line once',
+      );
+    } finally {
+      await proxy.close();
+    }
   });
 });

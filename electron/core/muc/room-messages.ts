@@ -67,13 +67,8 @@ export class RoomMessages {
     };
     this.flush();
     const { rowId } = this.#store.add(stored);
-    const stanza = xml(
-      'message',
-      { to: room.room, type: 'groupchat', id },
-      xml('body', {}, body),
-      xml('origin-id', { xmlns: NS_SID, id }),
-    );
-    return { stanza, record: this.#view(storedOf(stored, rowId)) };
+    const row = storedOf(stored, rowId);
+    return { stanza: roomLineStanza(row), record: this.#view(row) };
   }
 
   /**
@@ -252,6 +247,8 @@ export class RoomMessages {
       const { message, reflection } = batch[i]!;
       if (result.inserted) fresh.push(this.#view(storedOf(message, result.rowId)));
       else if (reflection && message.messageId) {
+        // A line we gave up on at a fresh session that the room had after all (its archive says so).
+        this.#store.reopen(this.#account, result.rowId, 'sent');
         const { peer, messageId: id } = message;
         sent.push({ account: this.#account, kind: 'groupchat', peer, id, state: 'sent' });
       }
@@ -270,6 +267,20 @@ export class RoomMessages {
   #view(m: StoredMessage): ChatMessage {
     return chatMessageOf(m, true);
   }
+}
+
+/**
+ * The stanza of a stored room line of ours: the same id and origin-id every time it is (re)sent, so the
+ * room's reflection (or its archive's copy) is matched to it and never shown as a second line.
+ */
+export function roomLineStanza(m: StoredMessage): Element {
+  const id = m.messageId ?? m.originId ?? randomUUID();
+  return xml(
+    'message',
+    { to: m.peer, type: 'groupchat', id },
+    xml('body', {}, m.body ?? ''),
+    xml('origin-id', { xmlns: NS_SID, id: m.originId ?? id }),
+  );
 }
 
 /** Where an archived room message came from: its archive id and time. */
