@@ -15,6 +15,7 @@ import { MessageList } from '../chat/MessageList.tsx';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { OccupantList } from './OccupantList.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
+import { InviteButton } from '../invitations/InviteDialog.tsx';
 import { leaveRoom, loadOccupants, loadRoomHistory, sendToRoom } from './rooms-actions.ts';
 import { isOut, useRooms } from './rooms-store.ts';
 import { ROOM_STATUS_WORDS, completeNick, outSentence, roomName, senderNick } from './room-words.ts';
@@ -97,6 +98,7 @@ export function RoomView({ chat }: { chat: string }) {
           </div>
         </div>
         <div className="chat-actions">
+          <InviteButton account={account} room={jid} />
           {!out && status === 'joined' && <RoomMenu account={account} room={room} name={name} />}
           {!out && (
             <button
