@@ -112,8 +112,9 @@ function create(context: AccountContext) {
     const inbound = verifying.get(room);
     verifying.delete(room);
     if (!inbound || !isRoom || unwanted(inbound)) return;
-    if (pending.add(inbound, { stranger: isStranger(inbound.from), roomName: name, now: Date.now() }))
-      announce();
+    // Kept or refused: either way the list or its count of the refused changed.
+    pending.add(inbound, { stranger: isStranger(inbound.from), roomName: name, now: Date.now() });
+    announce();
   };
 
   const receive = (inbound: InboundInvitation): void => {
