@@ -4,6 +4,7 @@
 // joins on Enter. Light and dark, at 480 px, axe-clean.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { RoomConfig } from '../harness/peer-muc.ts';
 import { checkScreen, expect, signOutFromMenu, useBrowserSuite } from './fixture.ts';
 
 const localpart = (jid: string): string => jid.slice(0, jid.indexOf('@'));
@@ -105,7 +106,7 @@ describe('browser mode: bookmarks', () => {
     const owner = await suite.peer('owner');
     const [open, locked] = [suite.scenario.room('lounge'), suite.scenario.room('safe')];
     await owner.createRoom(open, 'owner', { instant: true });
-    const protect =
+    const protect: RoomConfig =
       suite.scenario.server.kind === 'ejabberd' ? { 'muc#roomconfig_passwordprotectedroom': true } : {};
     await owner.createRoom(locked, 'owner', {
       config: { ...protect, 'muc#roomconfig_roomsecret': 'sesame' },
