@@ -72,9 +72,6 @@ function create(context: AccountContext) {
   const invitedRooms = new Set<string>();
   const muc = () => context.module<MucModule>('muc');
 
-  const announce = (): void =>
-    events.emit('invitations.changed', { account, invitations: pending.list(), more: pending.more });
-
   const isBlocked = (jid: string | null): boolean => {
     if (jid === null) return false;
     const list = context.module<BlockingModule>('blocking').blocklist;
@@ -91,6 +88,16 @@ function create(context: AccountContext) {
     const state = muc().rooms.get(room);
     return state !== undefined && !state.out;
   };
+  /**
+   * The waiting list, less rooms joined meanwhile by other ways (the join dialog, a bookmark); one still
+   * joining stays (the join may be this invitation's, and may fail).
+   */
+  const current = (): Invitation[] => {
+    for (const { room } of pending.list()) if (muc().rooms.get(room)?.joined) pending.remove(room);
+    return pending.list();
+  };
+  const announce = (): void =>
+    events.emit('invitations.changed', { account, invitations: current(), more: pending.more });
   const unwanted = (inbound: InboundInvitation): boolean =>
     isBlocked(inbound.room) || isBlocked(inbound.from) || inRoom(inbound.room);
 
@@ -195,7 +202,7 @@ function create(context: AccountContext) {
       announce();
     },
     commands: {
-      'invitations.list': async () => ({ invitations: pending.list(), more: pending.more }),
+      'invitations.list': async () => ({ invitations: current(), more: pending.more }),
       'invitations.accept': async ({ id, nick }) => {
         const { invitation, password } = held(id);
         const join = muc().commands?.['muc.join'];

@@ -103,6 +103,36 @@ describe(`room invitations against ${serverKind()}`, () => {
     assert.deepEqual(after.value.invitations, []);
   });
 
+  test('Join with a nick taken: the typed error with a suggestion, the invitation still waits; the suggestion gets in', async () => {
+    const gil = await scenario.peer('inv-gil');
+    const bob = await scenario.engine('inv-bob5');
+    const room = newRoom(scenario.server);
+    const nick = bob.account.split('@')[0]!;
+    await gil.createRoom(room, nick, { instant: true }); // the room's owner took our nick
+    await gil.inviteMediated(room, bob.account);
+    const [invitation] = await invitations(bob, (list) => list.some((i) => i.room === room));
+    const refused = await bob.engine.invoke('invitations.accept', {
+      account: bob.account,
+      id: invitation!.id,
+    });
+    assert.equal(refused.ok ? 'joined' : refused.error.code, 'nick-conflict');
+    const suggestion = refused.ok ? '' : (refused.error.suggestion ?? '');
+    assert.ok(suggestion !== '' && suggestion !== nick);
+    const waiting = await bob.engine.invoke('invitations.list', { account: bob.account });
+    assert.ok(waiting.ok);
+    assert.deepEqual(
+      waiting.value.invitations.map((i) => i.id),
+      [invitation!.id],
+    );
+    const accepted = await bob.engine.invoke('invitations.accept', {
+      account: bob.account,
+      id: invitation!.id,
+      nick: suggestion,
+    });
+    assert.ok(accepted.ok, accepted.ok ? '' : accepted.error.message);
+    assert.equal(accepted.value.nick, suggestion);
+  });
+
   test("a stranger's mediated invitation waits as a stranger's (no message request); once per room; Decline reaches them", async () => {
     const carol = await scenario.peer('inv-carol');
     const bob = await scenario.engine('inv-bob2');

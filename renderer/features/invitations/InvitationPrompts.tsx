@@ -12,7 +12,7 @@ import { displayText } from '../../text/display-text.ts';
 import { useRoster } from '../../stores/roster.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { joinProblem } from '../rooms/rooms-actions.ts';
-import { MUC_LIMITS } from '../rooms/rooms-store.ts';
+import { MUC_LIMITS, useRooms } from '../rooms/rooms-store.ts';
 import { acceptInvitation, declineInvitation } from './invitations-actions.ts';
 import { useInvitations } from './invitations-store.ts';
 import './invitations.css';
@@ -20,12 +20,17 @@ import './invitations.css';
 /** Invitations listed before "Show all": the area sits above the chats and must not push them away. */
 const FIRST_SHOWN = 5;
 
+/** The room named the inviter by their nick in it (room/nick), not by their address. */
+function masked({ from, room }: Pick<Invitation, 'from' | 'room'>): boolean {
+  return from === null || from.startsWith(`${room}/`);
+}
+
 /** The inviter in words: a room occupant JID (room/nick) is that nick in the room. */
 export function inviterText(invitation: Pick<Invitation, 'from' | 'room'>): string {
   const { from, room } = invitation;
   if (from === null) return 'Someone';
   if (from.startsWith(`${room}/`)) return `${from.slice(room.length + 1)} (in the room)`;
-  return from;
+  return from.split('/')[0]!; // their address; which device sent it says nothing here
 }
 
 function InvitationItem({
@@ -78,7 +83,7 @@ function InvitationItem({
           <strong>
             {contactName ? (
               <>
-                <bdi>{displayText(contactName)}</bdi> (<bdi>{invitation.from}</bdi>)
+                <bdi>{displayText(contactName)}</bdi> (<bdi>{inviterText(invitation)}</bdi>)
               </>
             ) : (
               <bdi>{displayText(inviterText(invitation))}</bdi>
@@ -89,7 +94,11 @@ function InvitationItem({
             <bdi>{displayText(roomLabel)}</bdi>
           </strong>
           {showAccount && <span className="request-account"> (on {account})</span>}.
-          {invitation.stranger && <span className="invitation-stranger">Not in your contacts</span>}
+          {invitation.stranger && (
+            <span className="invitation-stranger">
+              {masked(invitation) ? 'The room hides who this is' : 'Not in your contacts'}
+            </span>
+          )}
           {invitation.reason && (
             <span className="invitation-reason">
               “<bdi>{displayText(invitation.reason)}</bdi>”
@@ -185,10 +194,14 @@ export function InvitationPrompts() {
   const answering = useInvitations((s) => s.answering);
   const more = useInvitations((s) => s.more);
   const several = useSeveralAccounts();
+  const rooms = useRooms((s) => s.byAccount);
   const all: Array<{ account: string; invitation: Invitation }> = [];
   for (const [account, invitations] of byAccount) {
-    for (const invitation of invitations)
-      if (!answering.has(invitation.id)) all.push({ account, invitation });
+    for (const invitation of invitations) {
+      // Joined meanwhile another way (the join dialog, a bookmark): nothing left to answer.
+      const joined = rooms.get(account)?.get(invitation.room)?.room.status === 'joined';
+      if (!answering.has(invitation.id) && !joined) all.push({ account, invitation });
+    }
   }
   all.sort((a, b) => b.invitation.at - a.invitation.at);
   let notKept = 0;
