@@ -69,6 +69,8 @@ export const roomSchema = z.object({
    * muc.config.submit unlocks it); absent or false otherwise.
    */
   unconfigured: z.boolean().optional(),
+  /** Visitors asking for voice (XEP-0045 §7.13), shown to us as a moderator; oldest first. */
+  voiceRequests: z.array(z.object({ nick: z.string(), jid: z.string().nullable() })).optional(),
 });
 export type Room = z.infer<typeof roomSchema>;
 
@@ -223,6 +225,13 @@ export function mucCommands<M extends z.ZodType>(chatMessage: M) {
         })
         .strict(),
       response: z.object({ items: z.array(affiliationItemSchema), more: z.boolean() }),
+    },
+    /** A visitor asks the room's moderators for voice (§7.13); they see it in Room.voiceRequests. */
+    'muc.voice.request': { request: roomOnly, response: ok },
+    /** Moderator: grants (the participant role) or dismisses a visitor's voice request. */
+    'muc.voice.answer': {
+      request: z.object({ account: bareJid, room: bareJid, nick: nickSchema, allow: z.boolean() }).strict(),
+      response: ok,
     },
     /** Owner: the room's configuration form (XEP-0045 §10.2). */
     'muc.config.get': { request: roomOnly, response: dataFormSchema },

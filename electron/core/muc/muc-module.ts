@@ -217,8 +217,8 @@ function create(context: AccountContext) {
       case 'chat':
         // A private message from an occupant; from the room's bare JID it is not one (another module's).
         return envelope.from?.resource && messages.handlePrivate(envelope) ? 'consumed' : 'continue';
-      default:
-        return 'continue'; // invitations, voice requests...: later parts
+      default: // a voice request is ours; invitations are another module's
+        return admin.onMessage(room, envelope) ? 'consumed' : 'continue';
     }
   };
 
@@ -284,7 +284,7 @@ function create(context: AccountContext) {
     return room;
   };
 
-  const admin = roomAdmin({ context, roomOf });
+  const admin = roomAdmin({ context, roomOf, emitRoom });
   const owner = roomOwner({ context, roomOf, emitRoom });
 
   return {

@@ -1,6 +1,6 @@
 // What an occupant, moderator or admin changes in a room (XEP-0045 §7.6, §8, §9): the subject, our own nick,
 // an occupant's role (voice, moderator, kick), an address's affiliation (member, admin, owner, ban) and the
-// affiliation lists. muc-module.ts spreads `commands` into its table and calls the hooks below from its
+// affiliation lists, and voice requests (voice-requests.ts). muc-module.ts spreads `commands` into its table and calls the hooks below from its
 // stanza handlers: a subject or nick change answers when the room shows it, or with the room's refusal.
 //
 // The room is the judge of who may do what: we send what the person asked and put a refusal into words.
@@ -19,6 +19,7 @@ import { ownText, ownTextOrNull } from '../xmpp/own-text.ts';
 import { NS_MUC_ADMIN } from './muc-user.ts';
 import { SuggestingError, roomPresence, suggestNick } from './join.ts';
 import type { RoomState } from './room.ts';
+import { keepRequest, parseVoiceRequest, voiceRequestMessage } from './voice-requests.ts';
 
 /** A subject or nick change the room has not shown within this is given up. */
 export const CHANGE_TIMEOUT_MS = 20_000;
@@ -31,6 +32,8 @@ export const ADMIN_COMMANDS = [
   'muc.role',
   'muc.affiliation',
   'muc.affiliations',
+  'muc.voice.request',
+  'muc.voice.answer',
 ] as const;
 type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
@@ -164,12 +167,13 @@ export interface RoomAdminDeps {
   context: AccountContext;
   /** The room we are in (joined or joining), or a 'not-found' error. */
   roomOf(room: string): RoomState;
+  emitRoom(room: RoomState): void;
 }
 
 const OK = { ok: true } as const;
 const reasonOf = (reason: string | undefined): Element | null => (reason ? xml('reason', {}, reason) : null);
 
-export function roomAdmin({ context, roomOf }: RoomAdminDeps) {
+export function roomAdmin({ context, roomOf, emitRoom }: RoomAdminDeps) {
   const nickChanges = new Changes();
   const subjectChanges = new Changes();
 
@@ -206,6 +210,21 @@ export function roomAdmin({ context, roomOf }: RoomAdminDeps) {
       } catch (error) {
         throw refusal(error, 'see this list');
       }
+    },
+    'muc.voice.request': async ({ room: jid }) => {
+      const room = joinedRoom(jid);
+      if (room.role !== 'visitor')
+        throw new EngineError('invalid-request', 'You have voice in this room already.');
+      await context.online().send(voiceRequestMessage(jid));
+      return OK;
+    },
+    'muc.voice.answer': async ({ room: jid, nick, allow }) => {
+      const room = roomOf(jid);
+      if (allow) {
+        await adminSet(jid, xml('item', { nick, role: 'participant' }), 'give voice');
+      }
+      if (room.voiceRequests.delete(nick)) emitRoom(room);
+      return OK;
     },
     'muc.subject': async ({ room: jid, subject }) => {
       const room = joinedRoom(jid);
@@ -255,6 +274,20 @@ export function roomAdmin({ context, roomOf }: RoomAdminDeps) {
       const waiting = subjectChanges.get(room.room);
       if (!waiting || envelope.id !== waiting.key) return false;
       subjectChanges.settle(room.room, refusal(errorOf(envelope.message), 'change the subject'));
+      return true;
+    },
+    /**
+     * A message from a room that is neither groupchat nor chat: true when it was a voice request for us to
+     * answer (we keep it only as a moderator, and only from the room itself).
+     */
+    onMessage(room: RoomState, envelope: MessageEnvelope): boolean {
+      if (envelope.from?.resource || envelope.type !== 'normal') return false;
+      const request = parseVoiceRequest(envelope.message);
+      if (!request) return false;
+      if (room.joined && room.role === 'moderator') {
+        keepRequest(room.voiceRequests, request);
+        emitRoom(room);
+      }
       return true;
     },
     /** The session ended: nothing waiting can be answered now. */

@@ -13,6 +13,7 @@ import { MAX_STATUS_CHARS } from '../../../shared/limits.ts';
 import type { PresenceEnvelope } from '../xmpp/envelope.ts';
 import type { MucUser } from './muc-user.ts';
 import { ownText, ownTextOrNull } from '../xmpp/own-text.ts';
+import type { VoiceRequest } from './voice-requests.ts';
 
 export const STATUS = {
   nonAnonymous: 100,
@@ -70,6 +71,8 @@ export class RoomState {
   /** Occupants by nick, us included; at most MAX_OCCUPANTS, the rest only counted in `overflow`. */
   readonly occupants = new Map<string, Occupant>();
   overflow = 0;
+  /** Visitors' voice requests waiting for our answer (as moderator), by nick; bounded by voice-requests.ts. */
+  readonly voiceRequests = new Map<string, VoiceRequest>();
   /** The nick a 303 announced for us: the next self-presence comes from it. */
   #renamingTo: string | null = null;
 
@@ -105,6 +108,7 @@ export class RoomState {
       occupants: this.occupants.size + this.overflow,
       mentions: this.mentions,
       unconfigured: this.unconfigured,
+      voiceRequests: [...this.voiceRequests.values()].map(({ nick, jid }) => ({ nick, jid })),
     };
   }
 
@@ -114,6 +118,7 @@ export class RoomState {
     this.reason = null;
     this.occupants.clear();
     this.overflow = 0;
+    this.voiceRequests.clear();
     this.#renamingTo = null;
   }
 
@@ -176,7 +181,8 @@ export class RoomState {
       this.overflow++;
       return { kind: 'ignored' };
     }
-    // Re-inserted last: the map stays in order of last change.
+    // Re-inserted last: the map stays in order of last change. Voice given: their request is answered.
+    if (occupant.role !== 'visitor') this.voiceRequests.delete(occupant.nick);
     this.occupants.delete(occupant.nick);
     this.occupants.set(occupant.nick, occupant);
     return { kind: 'occupant', upsert: occupant, removed: null };
@@ -189,6 +195,7 @@ export class RoomState {
       return { kind: 'ignored' };
     }
     this.occupants.delete(nick);
+    this.voiceRequests.delete(nick);
     const newNick = muc?.statuses.has(STATUS.nickChange) ? muc.item?.nick : null;
     // A nick change: the same person under a new name; their next presence (from the new nick) confirms it.
     if (newNick && !this.occupants.has(newNick) && this.occupants.size < MAX_OCCUPANTS) {
@@ -240,6 +247,7 @@ export class RoomState {
     this.role = 'none';
     this.occupants.clear();
     this.overflow = 0;
+    this.voiceRequests.clear();
   }
 
   /** We left of our own accord (muc.leave): final, whatever the room answers. */
