@@ -1,7 +1,9 @@
 // Room invitations in browser mode (issue 11 §1-§3), against the real server's MUC service with slixmpp
 // peers: a contact invites us directly and a stranger through their room; both wait as prompts (the
 // stranger's marked so), Join (by keyboard) opens the room, Decline with a reason reaches the stranger
-// through the room; a room where our nick is taken says so and joins with the room's suggestion. Light and dark, at 480 px, axe-clean.
+// through the room; a room where our nick is taken says so and joins with the room's suggestion. From the
+// room header's Invite… dialog we pick a contact by typing (invited directly) and type a stranger's address
+// (invited through the room); their decline is a toast. Light and dark, at 480 px, axe-clean.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkScreen, expect, useBrowserSuite } from './fixture.ts';
@@ -11,7 +13,7 @@ const localpart = (jid: string): string => jid.slice(0, jid.indexOf('@'));
 describe('browser mode: room invitations', () => {
   const suite = useBrowserSuite();
 
-  it("a prompt per invitation (a stranger's marked): Join by keyboard opens the room, Decline with a reason reaches the inviter", async () => {
+  it("a prompt per invitation (a stranger's marked): Join by keyboard opens the room, Decline with a reason reaches the inviter; we invite from the room header", async () => {
     const account = await suite.account('invitee');
     const [ann, bea, zed] = await Promise.all([
       suite.peer('ann', { onSubscribe: 'approve', resource: 'peer' }),
@@ -20,7 +22,14 @@ describe('browser mode: room invitations', () => {
     ]);
     const planning = suite.scenario.room('planning');
     const spam = suite.scenario.room('offers');
-    await ann.createRoom(planning, 'ann', { instant: true });
+    // ejabberd lets only moderators invite through a room unless it allows occupants to.
+    await ann.createRoom(
+      planning,
+      'ann',
+      suite.scenario.server.kind === 'ejabberd'
+        ? { config: { 'muc#roomconfig_allowinvites': true } }
+        : { instant: true },
+    );
     await zed.createRoom(spam, 'zed', { instant: true });
     const app = await suite.app();
     await app.signInDirect(account);
@@ -104,6 +113,38 @@ describe('browser mode: room invitations', () => {
     );
     await expect(prompts).toHaveCount(0);
 
+    // From the room header: pick Bea by typing part of her name; she gets a direct invitation.
+    await page.getByRole('button', { name: 'Invite…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Invite to ${planning}` });
+    await expect(dialog.getByLabel('Find a contact, or type an address')).toBeFocused();
+    await page.keyboard.type('be');
+    await expect(dialog.getByRole('checkbox')).toHaveCount(1);
+    await dialog.getByRole('checkbox', { name: /Bea/ }).check();
+    await dialog.getByLabel('Message (optional)').fill('You too');
+    await checkScreen(page, 'invite-dialog-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await checkScreen(page, 'invite-dialog-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
+    await expect(dialog).toHaveCount(0);
+    const invite = await bea.waitFor('invite', (i) => i.room === planning, 20_000);
+    assert.deepEqual([invite.kind, invite.reason], ['direct', 'You too']);
+    await expect(page.locator('.toasts')).toContainText(`Invited ${bea.jid} to ${planning}.`);
+
+    // A typed address that is no contact: invited through the room; their decline is a toast.
+    await page.getByRole('button', { name: 'Invite…' }).click();
+    await dialog.getByLabel('Find a contact, or type an address').fill(zed.jid);
+    await dialog.getByRole('checkbox', { name: `Invite ${zed.jid}` }).click();
+    // Chosen: listed at the top, the field cleared for the next one.
+    await expect(dialog.getByRole('checkbox', { name: zed.jid, exact: true })).toBeChecked();
+    await expect(dialog.getByLabel('Find a contact, or type an address')).toHaveValue('');
+    await expect(dialog.getByLabel('Find a contact, or type an address')).toBeFocused();
+    await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
+    const relayed = await zed.waitFor('invite', (i) => i.room === planning, 20_000);
+    assert.equal(relayed.kind, 'mediated');
+    await zed.declineInvitation(planning, relayed.from ?? account.jid, 'Busy today');
+    await expect(page.locator('.toasts')).toContainText(`${zed.jid} declined your invitation to ${planning}`);
+    await expect(page.locator('.toasts')).toContainText('Busy today');
     await page.setViewportSize({ width: 480, height: 820 });
     await checkScreen(page, 'invitation-declined-narrow');
   });

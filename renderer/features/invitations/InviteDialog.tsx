@@ -126,7 +126,16 @@ export function InviteDialog({
             {offerTyped && (
               <li>
                 <label className="invite-person">
-                  <input type="checkbox" checked={false} onChange={(e) => toggle(typed, e.target.checked)} />
+                  <input
+                    type="checkbox"
+                    checked={false}
+                    onChange={(e) => {
+                      toggle(typed, e.target.checked);
+                      // Chosen, it is listed at the top: the field is free for the next address.
+                      setFilter('');
+                      document.getElementById('invite-filter')?.focus();
+                    }}
+                  />
                   Invite <bdi>{typed}</bdi>
                 </label>
               </li>

@@ -11,7 +11,13 @@ import { useInvitations } from './invitations-store.ts';
 type On = <E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) => void;
 
 export function declineText(room: string, from: string | null, reason: string | null): string {
-  const who = from ?? 'Someone';
+  // Their address; the device (or, from a room hiding addresses, the room/nick) as the room gave it.
+  const who =
+    from === null
+      ? 'Someone'
+      : from.startsWith(`${room}/`)
+        ? from.slice(room.length + 1)
+        : from.split('/')[0];
   return `${who} declined your invitation to ${room}${reason ? `: “${reason}”` : '.'}`;
 }
 
