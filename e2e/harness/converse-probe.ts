@@ -39,7 +39,12 @@ interface ConverseContactModel extends ConverseModel {
   subscribeToPresence(): unknown;
   getStatus(): string;
 }
+interface ConverseRoom extends ConverseModel {
+  isEntered(): boolean;
+  occupants: { length: number };
+}
 interface ConverseApi {
+  rooms: { open(jid: string, attrs?: object, force?: boolean): Promise<ConverseRoom> };
   chats: {
     open(jid: string, attrs?: object, force?: boolean): Promise<ConverseChat | null>;
     get(jid: string, attrs?: object, create?: boolean): Promise<ConverseChat | null>;
@@ -73,6 +78,20 @@ export interface ConverseProbe {
   addContact(peer: string, nickname: string): Promise<void>;
   acceptRequest(peer: string): Promise<void>;
   wireCount(direction: WireDirection, ns: string, localName: string, id: string | null): number;
+  /**
+   * Opens the room `room` as `nick` (api.rooms.open, as Converse's "Enter groupchat" does) and waits, frame by
+   * frame, until Converse has entered it holding `occupants` occupants, then one frame more (painted). Times
+   * in ms from the call; the longest main-thread task meanwhile (null without longtask support).
+   */
+  joinRoomTimed(room: string, nick: string, occupants: number, timeoutMs: number): Promise<ConverseRoomJoin>;
+}
+
+export interface ConverseRoomJoin {
+  /** Entered with all the occupants and painted; null if not within the time. */
+  ms: number | null;
+  enteredMs: number | null;
+  occupants: number;
+  longestTaskMs: number | null;
 }
 
 declare global {
@@ -157,6 +176,39 @@ export function initializeConverse(input: {
           // What Converse does for a request when auto_subscribe is on: approve, then ask back.
           c.authorize();
           c.subscribeToPresence();
+        },
+        async joinRoomTimed(room, nick, occupants, timeoutMs) {
+          const tasks: number[] = [];
+          let observer: PerformanceObserver | null = null;
+          try {
+            observer = new PerformanceObserver((list) => {
+              for (const e of list.getEntries()) tasks.push(e.duration);
+            });
+            observer.observe({ type: 'longtask' });
+          } catch {
+            observer = null;
+          }
+          const start = performance.now();
+          const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+          const muc = await api.rooms.open(room, { nick }, true);
+          let enteredMs: number | null = null;
+          let ms: number | null = null;
+          while (performance.now() - start < timeoutMs) {
+            await frame();
+            if (enteredMs === null && muc.isEntered()) enteredMs = performance.now() - start;
+            if (enteredMs !== null && muc.occupants.length >= occupants) {
+              await frame();
+              ms = performance.now() - start;
+              break;
+            }
+          }
+          observer?.disconnect();
+          return {
+            ms,
+            enteredMs,
+            occupants: muc.occupants.length,
+            longestTaskMs: observer ? Math.max(0, ...tasks) : null,
+          };
         },
         wireCount(direction, ns, localName, id) {
           return wire.filter(

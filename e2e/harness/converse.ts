@@ -15,11 +15,11 @@ import { chromium } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import { initializeConverse } from './converse-probe.ts';
-import type { ConverseContact, ConverseMessage, WireDirection } from './converse-probe.ts';
+import type { ConverseContact, ConverseMessage, ConverseRoomJoin, WireDirection } from './converse-probe.ts';
 import { WEBSOCKET_PATH } from './ejabberd-config.ts';
 import type { XmppServer } from './server.ts';
 
-export type { ConverseContact, ConverseMessage, WireDirection } from './converse-probe.ts';
+export type { ConverseContact, ConverseMessage, ConverseRoomJoin, WireDirection } from './converse-probe.ts';
 
 const DIST_DIR = path.dirname(fileURLToPath(import.meta.resolve('converse.js/dist/converse.min.js')));
 const WAIT_MS = 10_000;
@@ -93,6 +93,8 @@ export interface ConverseClient {
     id?: string,
     timeoutMs?: number,
   ): Promise<void>;
+  /** Opens a room and waits until Converse is in it with `occupants` occupants (see ConverseProbe). */
+  joinRoomTimed(room: string, nick: string, occupants: number, timeoutMs?: number): Promise<ConverseRoomJoin>;
   close(): Promise<void>;
 }
 
@@ -186,7 +188,7 @@ async function startPageServer(): Promise<{ url: string; stop(): Promise<void> }
  */
 export async function startConverseBrowser(
   server: XmppServer,
-  options: { trustedCertPem?: string } = {},
+  options: { trustedCertPem?: string; extraArgs?: readonly string[] } = {},
 ): Promise<ConverseBrowser> {
   const websocketUrl = converseWebsocketUrl(server);
   const trustedCertPem = options.trustedCertPem ?? server.certificate.certPem;
@@ -200,6 +202,7 @@ export async function startConverseBrowser(
         ...CHROMIUM_ARGS,
         `--host-resolver-rules=MAP ${server.domain} 127.0.0.1`,
         `--ignore-certificate-errors-spki-list=${spkiHash(trustedCertPem)}`,
+        ...(options.extraArgs ?? []),
       ],
     });
   } catch (error) {
@@ -289,6 +292,13 @@ export async function startConverseBrowser(
           timeoutMs,
         );
       },
+      joinRoomTimed: (room, nick, occupants, timeoutMs = 120_000) =>
+        page.evaluate(([r, n, o, t]) => window.parleyProbe!.joinRoomTimed(r, n, o, t), [
+          room,
+          nick,
+          occupants,
+          timeoutMs,
+        ] as const),
       close: () => context.close().catch(() => undefined),
     };
     return client;

@@ -40,7 +40,7 @@ export interface BigRoomFigures {
   longTasks: number | null;
   longTaskList: Array<[number, number]>;
   heapMb: number | null;
-  floodMsgsPerS: number;
+  floodMsgsPerS: number | null;
   /** The page had all 1,000 bodies over the bridge: rate to there. */
   floodReceivedMsgsPerS: number | null;
   /** After the component's last presence: the engine emitted the list; the page had it (ms). */
@@ -102,10 +102,18 @@ async function withApp<T>(
   }
 }
 
-/** The big room: join through the dialog, the occupant list painted, tasks and heap, then the flood. */
-export function bigRoomRun(setup: MucBenchSetup, run: number): Promise<BigRoomFigures> {
-  return withApp(setup, BIG_ROOM, async ({ page, context, engine }) => {
-    const room = `ui${run}@${setup.component.domain}`;
+/**
+ * A room of `occupants` (default the big room): join through the dialog, the occupant list painted, tasks
+ * and heap, then (with `flood`) the flood.
+ */
+export function bigRoomRun(
+  setup: MucBenchSetup,
+  run: number,
+  occupants = BIG_ROOM,
+  flood = true,
+): Promise<BigRoomFigures> {
+  return withApp(setup, occupants, async ({ page, context, engine }) => {
+    const room = `ui${run}-${occupants}@${setup.component.domain}`;
     // Where the time goes, on the engine's side: the occupant list emitted, the flood's last line emitted.
     let occupantsEmittedAt: number | null = null;
     let floodEmittedAt: number | null = null;
@@ -120,8 +128,8 @@ export function bigRoomRun(setup: MucBenchSetup, run: number): Promise<BigRoomFi
         }
       }
     });
-    const playing = playRoom(setup.component, room, 'n', BIG_ROOM);
-    const profiler = process.env.PARLEY_MUC_BENCH_PROFILE ? await startProfile(context, page) : null;
+    const playing = playRoom(setup.component, room, 'n', occupants);
+    const profiler = process.env.PARLEY_MUC_BENCH_PROFILE ? await startProfile(setup.browser, page) : null;
     await joinThroughUi(page, room, 'me');
     const played = await playing;
     let probe = await waitForProbe(
@@ -130,14 +138,29 @@ export function bigRoomRun(setup: MucBenchSetup, run: number): Promise<BigRoomFi
       'the room joined and its occupants painted',
     );
     await sleep(SETTLE_MS);
-    if (profiler) await profiler.stop(`${process.env.PARLEY_MUC_BENCH_PROFILE}-join-${run}.cpuprofile`);
+    if (profiler) await profiler.stop(`${process.env.PARLEY_MUC_BENCH_PROFILE}-join-${run}.json`);
     probe = await readProbe(page);
     const clickAt = probe.joinClickAt!;
     const tasks = await longTasksBetween(page, probe, clickAt, probe.occupantsPaintedAt! + SETTLE_MS);
     const heap = await heapMb(context, page);
+    const since = (at: number | null, from: number) => (at === null ? null : Math.round(at - from));
+    const joined = {
+      joinMs: probe.composerAt! - clickAt,
+      paintedAfterLastPresenceMs: probe.occupantsPaintedAt! - played.lastPresenceSentAt,
+      longestTaskMs: tasks?.longestMs ?? null,
+      longTasks: tasks?.count ?? null,
+      longTaskList: tasks?.list ?? [],
+      heapMb: heap,
+      occupantsEmittedMs: since(occupantsEmittedAt, played.lastPresenceSentAt),
+      occupantsReceivedMs: since(probe.occupantsMessageAt, played.lastPresenceSentAt),
+    };
+    if (!flood) {
+      stopWatch();
+      return { ...joined, floodMsgsPerS: null, floodReceivedMsgsPerS: null, floodEmittedMs: null };
+    }
 
     await expectFlood(page, floodPrefix(run), floodBody(run, FLOOD));
-    const lines = roomFlood(room, played.who, 'n', BIG_ROOM, FLOOD, (n) => floodBody(run, n));
+    const lines = roomFlood(room, played.who, 'n', occupants, FLOOD, (n) => floodBody(run, n));
     const floodStart = epochNow();
     await setup.component.sendAll(lines, 100);
     let allReceivedAt: number | null = null;
@@ -150,18 +173,10 @@ export function bigRoomRun(setup: MucBenchSetup, run: number): Promise<BigRoomFi
       `the last of ${FLOOD} room lines shown`,
     );
     stopWatch();
-    const since = (at: number | null, from: number) => (at === null ? null : Math.round(at - from));
     return {
-      joinMs: probe.composerAt! - clickAt,
-      paintedAfterLastPresenceMs: probe.occupantsPaintedAt! - played.lastPresenceSentAt,
-      longestTaskMs: tasks?.longestMs ?? null,
-      longTasks: tasks?.count ?? null,
-      longTaskList: tasks?.list ?? [],
-      heapMb: heap,
+      ...joined,
       floodMsgsPerS: FLOOD / ((probe.flood.shownAt! - floodStart) / 1000),
       floodReceivedMsgsPerS: allReceivedAt === null ? null : FLOOD / ((allReceivedAt - floodStart) / 1000),
-      occupantsEmittedMs: since(occupantsEmittedAt, played.lastPresenceSentAt),
-      occupantsReceivedMs: since(probe.occupantsMessageAt, played.lastPresenceSentAt),
       floodEmittedMs: since(floodEmittedAt, floodStart),
     };
   });
@@ -258,18 +273,25 @@ async function withTimeout(promise: Promise<void>, what: () => string, ms = 60_0
   await Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** PARLEY_MUC_BENCH_PROFILE=PREFIX: the page's CPU profile over the join, written to PREFIX-join-N.cpuprofile. */
-async function startProfile(context: BrowserContext, page: Page) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
+/**
+ * PARLEY_MUC_BENCH_PROFILE=PREFIX: a Chromium trace of the join (timeline and JS samples: open it in
+ * DevTools' Performance panel), written to PREFIX-join-N.json.
+ */
+async function startProfile(browser: Browser, page: Page) {
+  await browser.startTracing(page, {
+    categories: [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'disabled-by-default-devtools.timeline.stack',
+      'disabled-by-default-v8.cpu_profiler',
+      'v8.execute',
+      'blink.user_timing',
+    ],
+  });
   return {
     async stop(file: string): Promise<void> {
-      const { profile } = await cdp.send('Profiler.stop');
-      await writeFile(file, JSON.stringify(profile));
-      await cdp.detach();
-      console.warn(`muc bench: page profile in ${file}`);
+      await writeFile(file, await browser.stopTracing());
+      console.warn(`muc bench: page trace in ${file}`);
     },
   };
 }

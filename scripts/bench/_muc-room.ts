@@ -50,7 +50,11 @@ export async function playRoom(
   occupants: number,
 ): Promise<PlayedRoom> {
   const disco = await component.waitFor(
-    (s) => s.is('iq') && s.attrs.to === room && s.attrs.type === 'get',
+    (s) =>
+      s.is('iq') &&
+      s.attrs.to === room &&
+      s.attrs.type === 'get' &&
+      s.getChild('query', 'http://jabber.org/protocol/disco#info') !== undefined,
     60_000,
   );
   component.send(

@@ -16,6 +16,11 @@
 //   muc_twenty_rooms_join_ms                     20 rooms of 500 joined at once from the page -> all 20 in the
 //                                                sidebar, none still joining (no bookmarks yet to autojoin)
 //   muc_twenty_rooms_renderer_heap_mb            the page's JS heap then, after two forced GCs
+// Converse.js on the same kind of room in the same run (_muc-converse.ts), each line with `parley` beside it:
+//   converse_muc_join_ms          api.rooms.open -> entered with all 5,000 occupants in its model, a frame more
+//   converse_muc_entered_ms       api.rooms.open -> Converse says it entered the room
+//   converse_muc_longest_task_ms  its longest main-thread task meanwhile
+//   converse_muc_renderer_heap_mb its page's JS heap after two forced GCs
 // Engine side (no browser), once every occupant is in the room every occupant changes presence (away, with a
 // status) at once: a storm of 5,000.
 //   muc_join_5000_ms          muc.join invoked -> answered (5,000 occupants collected, the list complete)
@@ -49,12 +54,16 @@ import {
   type MucBenchSetup,
   type TwentyFigures,
 } from './_muc-browser.ts';
+import { converseRuns, type ConverseFigures } from './_muc-converse.ts';
 
 const DOMAIN = 'parley.test';
 const ROOMS = `fakerooms.${DOMAIN}`;
 const SECRET = 'muc-bench-component';
 const OCCUPANTS = 5_000;
 const USER = 'muc-bench';
+const CONVERSE_USER = 'muc-bench-converse';
+/** Parley and Converse.js also join a room of this size (the twenty rooms' size). */
+const SMALL_ROOM = TWENTY.occupants;
 const PASSWORD = 'muc-bench-password';
 
 function occupantPayloads(client: EngineClient, room: string, since: number): number {
@@ -136,6 +145,7 @@ async function run(server: XmppServer, component: ComponentClient, n: number) {
 /** Browser-mode runs, round-robin with the baseline flood; a run that fails is said and left out. */
 async function browserRuns(setup: MucBenchSetup, runs: number) {
   const big: BigRoomFigures[] = [];
+  const small: BigRoomFigures[] = [];
   const twenty: TwentyFigures[] = [];
   const baseline: number[] = [];
   const presenceBaseline: number[] = [];
@@ -155,13 +165,14 @@ async function browserRuns(setup: MucBenchSetup, runs: number) {
     await attempt(`baseline flood ${i}`, () => baselineFloodRun(setup, i), baseline);
     await attempt(`baseline presences ${i}`, () => baselinePresenceRun(setup, i), presenceBaseline);
     await attempt(`twenty rooms ${i}`, () => twentyRoomsRun(setup, i), twenty);
+    await attempt(`room of ${SMALL_ROOM} ${i}`, () => bigRoomRun(setup, i, SMALL_ROOM, false), small);
     const last = big.at(-1);
     if (last)
       console.warn(
         `muc bench: run ${i} long tasks [start after click, ms]: ${JSON.stringify(last.longTaskList)}`,
       );
   }
-  return { big, twenty, baseline, presenceBaseline, errors };
+  return { big, small, twenty, baseline, presenceBaseline, errors };
 }
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
@@ -258,15 +269,56 @@ function reportBrowser(result: Awaited<ReturnType<typeof browserRuns>>): void {
   }
 }
 
+/** Converse.js on the same kind of room in the same run, each line with Parley's figure beside it. */
+function reportConverse(figures: ConverseFigures, ours: BigRoomFigures[], occupants: number): void {
+  const suffix = occupants === BIG_ROOM ? '' : `_${occupants}`;
+  const line = (what: string, unit: string, values: number[], parley: Array<number | null>) => {
+    const known = parley.filter((v): v is number => v !== null);
+    report({
+      metric: `converse_muc_${what}${suffix}_${unit.toLowerCase()}`,
+      value: values.length === 0 ? null : round1(median(values)),
+      unit,
+      runs: values.length,
+      samples: values.map(round1),
+      occupants,
+      parley: known.length === 0 ? null : round1(median(known)),
+      ...(values.length === 0 ? { errors: figures.errors } : {}),
+    });
+  };
+  line(
+    'join',
+    'ms',
+    figures.joinMs,
+    ours.map((r) => r.joinMs),
+  );
+  line('entered', 'ms', figures.enteredMs, []);
+  line(
+    'longest_task',
+    'ms',
+    figures.longestTaskMs,
+    ours.map((r) => r.longestTaskMs),
+  );
+  line(
+    'renderer_heap',
+    'MB',
+    figures.heapMb,
+    ours.map((r) => r.heapMb),
+  );
+}
+
 export async function main(args: string[]): Promise<void> {
   const runs = Math.max(1, Number(args[0] ?? 5));
-  // PARLEY_MUC_BENCH=engine or =browser: only that part.
+  // PARLEY_MUC_BENCH=engine or =browser: only that part; =parley: the browser part without Converse.js.
   const only = process.env.PARLEY_MUC_BENCH ?? '';
   const config = await presenceComponentConfig(ROOMS, SECRET);
   const server = await startProsody({
     domain: DOMAIN,
-    accounts: [{ user: USER, password: PASSWORD }],
+    accounts: [
+      { user: USER, password: PASSWORD },
+      { user: CONVERSE_USER, password: PASSWORD },
+    ],
     extraConfig: config.extraConfig,
+    websocket: true, // for Converse.js
   });
   const component = await connectComponent({
     host: server.host,
@@ -280,9 +332,22 @@ export async function main(args: string[]): Promise<void> {
     if (only !== 'engine') {
       // performance.memory with real numbers, for the heap figures.
       browser = await rebuildRendererAndLaunchChromium(['--enable-precise-memory-info']);
-      reportBrowser(await browserRuns({ server, component, browser, user: USER, password: PASSWORD }, runs));
+      const ours = await browserRuns({ server, component, browser, user: USER, password: PASSWORD }, runs);
+      reportBrowser(ours);
+      if (only !== 'parley') {
+        const account = { jid: `${CONVERSE_USER}@${DOMAIN}`, password: PASSWORD };
+        // 5,000 occupants: once (Converse did not get through them in 120 s, and its page crashed on the next
+        // try); 500 (the twenty rooms' size), every run, beside Parley's room of 500.
+        reportConverse(
+          await converseRuns(server, component, account, BIG_ROOM, 1, 120_000, false),
+          ours.big,
+          BIG_ROOM,
+        );
+        const smaller = await converseRuns(server, component, account, SMALL_ROOM, runs, 60_000);
+        reportConverse(smaller, ours.small, SMALL_ROOM);
+      }
     }
-    if (only !== 'browser') await engineSide(server, component, runs);
+    if (only !== 'browser' && only !== 'parley') await engineSide(server, component, runs);
   } finally {
     await browser?.close().catch(() => undefined);
     await component.close();
