@@ -10,6 +10,8 @@ import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { ChatView } from './ChatView.tsx';
 import { RoomView } from '../rooms/RoomView.tsx';
 import { roomName } from '../rooms/room-words.ts';
+import { PrivateChatView } from './PrivateChatView.tsx';
+import { privateChatTitle } from './private-title.ts';
 
 function ChatTab({
   chat,
@@ -29,7 +31,12 @@ function ChatTab({
   const peer = key?.peer ?? chat;
   const contact = useContact(account, peer);
   const unread = useChats((s) => s.chats.get(chat)?.unread ?? 0);
-  const name = key?.kind === 'groupchat' ? roomName(peer) : displayName(contact, peer);
+  const name =
+    key?.kind === 'groupchat'
+      ? roomName(peer)
+      : key?.kind === 'private'
+        ? privateChatTitle(peer)
+        : displayName(contact, peer);
   const title = showAccount ? `${name} on ${account}` : name;
   return (
     <button
@@ -60,6 +67,18 @@ function ChatTab({
       )}
     </button>
   );
+}
+
+/** The shown conversation, by its kind: a room, a private conversation with an occupant, or a 1:1 chat. */
+function ActiveView({ chat }: { chat: string }) {
+  switch (parseConversationId(chat)?.kind) {
+    case 'groupchat':
+      return <RoomView key={chat} chat={chat} />;
+    case 'private':
+      return <PrivateChatView key={chat} chat={chat} />;
+    default:
+      return <ChatView key={chat} chat={chat} mode="tab" />;
+  }
 }
 
 export function ChatArea() {
@@ -119,11 +138,7 @@ export function ChatArea() {
         ))}
       </div>
       <div role="tabpanel" id={panelId} aria-labelledby={tabId(active)} className="chat-panel">
-        {parseConversationId(active)?.kind === 'groupchat' ? (
-          <RoomView key={active} chat={active} />
-        ) : (
-          <ChatView key={active} chat={active} mode="tab" />
-        )}
+        <ActiveView chat={active} />
       </div>
     </section>
   );

@@ -1,7 +1,8 @@
 // The messages of one chat: virtualized with measured (variable) row heights; day separators, the
-// "New messages" marker, sender runs, and an error marker on messages that failed. Scrolling near the top loads
-// the page before (the list keeps its place); after a jump to a search hit, that message is centred and
-// highlighted for a few seconds, and buttons at the bottom page forward or jump back to the newest messages.
+// "New messages" marker, sender runs, and an error marker (with Retry, for ours) on messages that failed.
+// Scrolling near the top loads the page before (the list keeps its place); after a jump to a search hit, that
+// message is centred and highlighted for a few seconds, and buttons at the bottom page forward or jump back
+// to the newest messages.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, EngineErrorPayload } from '../../../shared/contract.ts';
@@ -16,6 +17,7 @@ import { MessageText } from './MessageText.tsx';
 import { charsPerLine, estimateRowPx } from './body-view.ts';
 import { displayText } from '../../text/display-text.ts';
 import { useMinuteClock } from './clock.ts';
+import { retryMessage } from './retry.ts';
 
 const NO_MESSAGES: readonly ChatMessage[] = [];
 const NO_FAILURES: ReadonlyMap<string, EngineErrorPayload> = new Map();
@@ -37,6 +39,8 @@ export const HIGHLIGHT_MS = 6000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
 
+const onRetry = (message: ChatMessage): void => void retryMessage(message);
+
 const MessageRow = memo(function MessageRow({
   message,
   firstOfRun,
@@ -47,6 +51,7 @@ const MessageRow = memo(function MessageRow({
   expanded,
   perLine,
   onToggle,
+  onRetry,
 }: {
   message: ChatMessage;
   firstOfRun: boolean;
@@ -57,6 +62,7 @@ const MessageRow = memo(function MessageRow({
   expanded: boolean;
   perLine: number;
   onToggle: (seq: number, expand: boolean) => void;
+  onRetry: (message: ChatMessage) => void;
 }) {
   const when = new Date(message.timestamp);
   return (
@@ -88,6 +94,14 @@ const MessageRow = memo(function MessageRow({
             !
           </span>
           Not delivered: {failure.message}
+          {message.direction === 'out' && (
+            <>
+              {' '}
+              <button type="button" className="small msg-retry" onClick={() => onRetry(message)}>
+                Retry
+              </button>
+            </>
+          )}
         </div>
       )}
     </div>
@@ -374,6 +388,7 @@ export function MessageList({
                     expanded={expanded.has(item.message.seq)}
                     perLine={expanded.has(item.message.seq) ? perLine : 0}
                     onToggle={onToggle}
+                    onRetry={onRetry}
                   />
                 )}
               </div>

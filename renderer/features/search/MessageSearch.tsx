@@ -1,5 +1,6 @@
-// Message search as you type: one chat's history (`chat`) or every chat's, on every account (with several
-// accounts, each hit says which account it is on). A combobox input with a listbox of
+// Message search as you type: one conversation's history (`chat`) or every one's, on every account, rooms
+// and private conversations included (each hit says whose, and a room line its room; with several accounts,
+// which account it is on). A combobox input with a listbox of
 // hits (aria-activedescendant: focus stays in the box); arrows move, Enter or a click opens the chat at that
 // message (jumpToMessage), Escape closes. Snippets are text: split on the engine's marks, matches in <mark>.
 import { useEffect, useId, useRef, useState } from 'react';
@@ -12,6 +13,7 @@ import { conversationId } from '../../stores/conversation.ts';
 import type { ConversationKey } from '../../stores/conversation.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { shownSnippet, splitSnippet } from './snippet.ts';
+import { hitWho } from './hit-words.ts';
 
 export const SEARCH_DEBOUNCE_MS = 150;
 const SEARCH_LIMIT = 50;
@@ -47,11 +49,12 @@ function useSearch(query: string, chat: ConversationKey | undefined): Results | 
   const q = query.trim().slice(0, MAX_QUERY_CHARS);
   const account = chat?.account;
   const peer = chat?.peer;
+  const kind = chat?.kind;
   useEffect(() => {
     if (q === '') return;
     let cancelled = false;
     const timer = setTimeout(() => {
-      const scope = account !== undefined && peer !== undefined ? { account, peer } : {};
+      const scope = account !== undefined && peer !== undefined ? { account, peer, kind } : {};
       void getBridge()
         .invoke('chat.search', { query: q, limit: SEARCH_LIMIT, ...scope })
         .then((r) => {
@@ -67,7 +70,7 @@ function useSearch(query: string, chat: ConversationKey | undefined): Results | 
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [q, account, peer]);
+  }, [q, account, peer, kind]);
   return results !== null && results.query === q && q !== '' ? results : null;
 }
 
@@ -100,22 +103,18 @@ function HitOption({
   onHover: () => void;
 }) {
   const { message } = hit;
-  const contact = useContact(message.account, message.peer);
-  const peerName = displayName(contact, message.peer);
-  // Across chats: whose chat it is. Within one: who wrote it.
+  const contact = useContact(message.account, message.kind === 'chat' ? message.peer : '');
+  // Across conversations: whose it is (and a room line's room). Within one: who wrote it.
+  const { lead, name, where } = hitWho(message, displayName(contact, message.peer), global);
   // The name is isolated: no bidi control in it can reorder the words around it.
-  const who =
-    message.direction === 'out' ? (
-      global ? (
-        <>
-          You to <bdi>{peerName}</bdi>
-        </>
-      ) : (
-        'You'
-      )
-    ) : (
-      <bdi>{peerName}</bdi>
-    );
+  const who = (
+    <>
+      {lead}
+      {lead !== null && name !== null && ' '}
+      {name !== null && <bdi>{name}</bdi>}
+      {where !== null && ` ${where}`}
+    </>
+  );
   const when = new Date(message.timestamp);
   return (
     <li
