@@ -21,6 +21,8 @@ export interface AccountSettings {
    * request again at the next start; a newer one is. Bounded (chat/request-memory.ts).
    */
   dismissedRequests: Record<string, number>;
+  /** The XEP-0048 bookmarks an older client left were published as XEP-0402 items (done once). */
+  legacyBookmarksMigrated: boolean;
 }
 
 /** How an account signed in last; files from before WebSocket lack the last two (TCP, then). */
@@ -54,6 +56,7 @@ const DEFAULT_ACCOUNT: AccountSettings = {
   passwordBackend: null,
   keepSignedIn: false,
   dismissedRequests: {},
+  legacyBookmarksMigrated: false,
 };
 
 /** Writes through a temp file and a rename, so a crash never leaves a half-written file. */

@@ -19,7 +19,6 @@ import {
   type ProtocolModule,
   type SessionLink,
 } from '../account/module.ts';
-import type { AccountSettings } from '../settings-store.ts';
 import type { MessageEnvelope } from '../xmpp/envelope.ts';
 import { NS_DISCO_INFO } from '../xmpp/ns.ts';
 import { xml } from '@xmpp/xml';
@@ -45,9 +44,6 @@ import {
 } from './bookmark-xml.ts';
 
 const OK = { ok: true } as const;
-
-/** The account setting that says the legacy bookmarks were published as native ones (see the report). */
-type MigrationSettings = AccountSettings & { legacyBookmarksMigrated?: boolean };
 
 export interface BookmarksModule extends ProtocolModule {
   readonly storage: BookmarkStorage;
@@ -117,13 +113,11 @@ function create(context: AccountContext) {
 
   /** XEP-0402 §5.3: the native node is empty; publish what an older client kept in private storage, once. */
   const migrate = async (link: SessionLink): Promise<StoredBookmark[]> => {
-    const settings = context.settings.account(account) as MigrationSettings;
+    const settings = context.settings.account(account);
     if (settings.legacyBookmarksMigrated) return [];
     const legacy = parseLegacyStorage(await readLegacy(link)).bookmarks;
     for (const bookmark of legacy) await publish(link, bookmark);
-    await context.settings.updateAccount(account, {
-      legacyBookmarksMigrated: true,
-    } as Partial<AccountSettings>);
+    await context.settings.updateAccount(account, { legacyBookmarksMigrated: true });
     return legacy;
   };
 
