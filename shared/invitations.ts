@@ -110,6 +110,14 @@ export const invitationEvents = {
       z.object({ room: z.string(), from: z.string().nullable(), reason: z.string().nullable() }),
     ),
   }),
+  /**
+   * Rooms that would not pass our mediated invitation on (ejabberd lets only moderators invite unless the
+   * room allows occupants to; a members-only Prosody room, only admins): who was not invited, and why.
+   */
+  'invitations.refused': z.object({
+    account: z.string(),
+    refusals: z.array(z.object({ room: z.string(), to: z.string(), reason: z.string() })),
+  }),
 } as const;
 export type InvitationDecline = z.infer<
   (typeof invitationEvents)['invitations.declined']

@@ -129,6 +129,7 @@ const accumulators: Accumulators = {
   'roster.changed': () => resetList((contact: Contact) => contact.jid),
   'invitations.changed': latest,
   'invitations.declined': () => concat<'invitations.declined', 'declines'>('declines'),
+  'invitations.refused': () => concat<'invitations.refused', 'refusals'>('refusals'),
 };
 
 /**

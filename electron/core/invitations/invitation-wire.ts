@@ -114,11 +114,14 @@ export function directInvitation(
   );
 }
 
-/** XEP-0045 §7.8.2: sent to the room, which relays it (and may add the invitee as a member). */
-export function mediatedInvitation(room: string, to: string, reason?: string): Element {
+/**
+ * XEP-0045 §7.8.2: sent to the room, which relays it (and may add the invitee as a member). The id finds the
+ * room's error if it refuses.
+ */
+export function mediatedInvitation(room: string, to: string, id: string, reason?: string): Element {
   return xml(
     'message',
-    { to: room },
+    { to: room, id },
     xml('x', { xmlns: NS_MUC_USER }, xml('invite', { to }, reason ? xml('reason', {}, reason) : null)),
   );
 }

@@ -5,12 +5,14 @@
 // too, marked as such (as strangers' messages wait as requests). Accept joins through the muc module with the
 // password the invitation carried; decline tells a mediated inviter through the room. Outbound: direct when
 // one of the invitee's devices understands XEP-0249, else through the room. A room's decline of our
-// invitation becomes a notice. The list lives in memory for the session (a sign-out clears it).
+// invitation becomes a notice, and so does a room's refusal to pass ours on. The list lives in memory for the
+// session (a sign-out clears it).
+import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { MAX_NICK_CHARS } from '../../../shared/muc.ts';
 import type { Invitation, InviteMode } from '../../../shared/invitations.ts';
 import { parseJid } from '../../../shared/jid.ts';
-import { EngineError } from '../errors.ts';
+import { EngineError, describeStanzaError } from '../errors.ts';
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
 import type { BlockingModule } from '../blocking/blocking-module.ts';
 import type { DiscoModule } from '../disco/disco-module.ts';
@@ -20,6 +22,7 @@ import { NS_CONFERENCE } from '../muc/muc-user.ts';
 import type { PresenceModule } from '../presence/presence-module.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
 import type { MessageEnvelope } from '../xmpp/envelope.ts';
+import { stanzaError } from '../xmpp/iq-tracker.ts';
 import { NS_DISCO_INFO } from '../xmpp/ns.ts';
 import { ownText } from '../xmpp/own-text.ts';
 import {
@@ -36,6 +39,8 @@ import { PendingInvitations } from './pending-invitations.ts';
 export const MAX_VERIFYING = 16;
 /** Rooms we invited people to this session: only their declines are believed. */
 const MAX_INVITED_ROOMS = 100;
+/** Our mediated invitations whose refusal by the room we still recognise (by id), the newest. */
+const MAX_SENT_REMEMBERED = 200;
 /** How long an invitee's device may take to say whether it understands direct invitations. */
 const FEATURE_QUERY_MS = 5_000;
 /** Devices of one invitee asked at most. */
@@ -70,6 +75,8 @@ function create(context: AccountContext) {
   /** Rooms being checked, with the latest invitation to each (a second one while checking replaces it). */
   const verifying = new Map<string, InboundInvitation>();
   const invitedRooms = new Set<string>();
+  /** Our mediated invitations by stanza id: a room's error with that id is its refusal. */
+  const sentThroughRooms = new Map<string, { room: string; to: string }>();
   const muc = () => context.module<MucModule>('muc');
 
   const isBlocked = (jid: string | null): boolean => {
@@ -155,6 +162,18 @@ function create(context: AccountContext) {
     return 'consumed';
   };
 
+  /** Before the muc module (40), which takes every error from a room we are in as about a room line. */
+  const onRefusal = (envelope: MessageEnvelope): 'consumed' | 'continue' => {
+    if (envelope.type !== 'error' || envelope.via !== 'live' || !envelope.id) return 'continue';
+    const sent = sentThroughRooms.get(envelope.id);
+    if (!sent || envelope.fromBare !== sent.room) return 'continue';
+    sentThroughRooms.delete(envelope.id);
+    const { condition, text } = stanzaError(envelope.message);
+    const reason = describeStanzaError(condition, text === null ? null : text.slice(0, 1024));
+    events.emit('invitations.refused', { account, refusals: [{ ...sent, reason }] });
+    return 'consumed';
+  };
+
   const held = (id: string): { invitation: Invitation; password: string | null } => {
     const found = pending.byId(id);
     if (!found) throw new EngineError('not-found', 'That invitation is no longer waiting.');
@@ -193,12 +212,14 @@ function create(context: AccountContext) {
     features: [NS_CONFERENCE],
     handlers: [
       // After the muc module (40: our rooms' own traffic), before chat (50).
+      { kind: 'message', priority: 35, handle: onRefusal },
       { kind: 'message', priority: 45, handle: onMessage },
     ],
     onSessionEnd: () => {
       pending.clear();
       verifying.clear();
       invitedRooms.clear();
+      sentThroughRooms.clear();
       announce();
     },
     commands: {
@@ -251,10 +272,15 @@ function create(context: AccountContext) {
           if (how === 'direct') {
             await link.send(directInvitation(invitee, room, { reason, password: state.password }));
           } else {
+            invitedRooms.delete(room);
             if (invitedRooms.size >= MAX_INVITED_ROOMS)
               invitedRooms.delete(invitedRooms.values().next().value!);
             invitedRooms.add(room);
-            await link.send(mediatedInvitation(room, invitee, reason));
+            const id = randomUUID();
+            if (sentThroughRooms.size >= MAX_SENT_REMEMBERED)
+              sentThroughRooms.delete(sentThroughRooms.keys().next().value!);
+            sentThroughRooms.set(id, { room, to: invitee });
+            await link.send(mediatedInvitation(room, invitee, id, reason));
           }
           sent.push({ to: invitee, mode: how });
         }

@@ -271,4 +271,39 @@ describe(`room invitations against ${serverKind()}`, () => {
     assert.equal(bare(decline.from), frank.jid);
     await owner.session.close();
   });
+  test('a room that will not pass our invitation on says so: a notice naming who was not invited, and why', async () => {
+    const hal = await scenario.peer('inv-hal');
+    const bob = await scenario.engine('inv-bob6');
+    const nobody = await scenario.account('inv-nobody');
+    const room = newRoom(scenario.server);
+    if (scenario.server.kind === 'prosody') {
+      // Prosody: in a members-only room only admins invite (unless the room allows members to).
+      await hal.createRoom(room, 'hal', { config: { 'muc#roomconfig_membersonly': true } });
+      await hal.setAffiliation(room, bob.account, 'member');
+    } else {
+      // ejabberd: only moderators invite, unless the room allows occupants to.
+      await hal.createRoom(room, 'hal', { instant: true });
+    }
+    const inRoom = await join(bob, room, 'bob');
+    assert.ok(inRoom.ok, inRoom.ok ? '' : inRoom.error.message);
+    const sent = await bob.engine.invoke('invitations.send', {
+      account: bob.account,
+      room,
+      to: [nobody.jid],
+      mode: 'mediated',
+    });
+    assert.ok(sent.ok);
+    const notice = await bob.waitForEvent(
+      (e) => e.event === 'invitations.refused' && e.payload.refusals.some((r) => r.room === room),
+      20_000,
+    );
+    assert.equal(notice.event, 'invitations.refused');
+    const refusal = notice.payload.refusals.find((r) => r.room === room)!;
+    assert.equal(refusal.to, nobody.jid);
+    assert.ok(refusal.reason.length > 0);
+    // The room is still ours to talk in: its error was not taken as one about a room line.
+    const line = await bob.engine.invoke('muc.send', { account: bob.account, room, body: 'still here' });
+    assert.ok(line.ok);
+    await hal.waitFor('groupchat', (g) => g.room === room && g.body === 'still here', 20_000);
+  });
 });

@@ -1,6 +1,6 @@
 // Feeds the invitations store: each account's list once it is online (asked with 'invitations.list', as the
 // state snapshot does not carry invitations, and again after a browser-mode socket came back), then every
-// 'invitations.changed'; a declined invitation of ours becomes a toast. An answer older than an event that
+// 'invitations.changed'; a declined invitation of ours becomes a toast, as does a room's refusal to pass one on. An answer older than an event that
 // came meanwhile is not applied.
 import type { EventName, EventPayload } from '../../../shared/contract.ts';
 import { getBridge, onBridgeReopen } from '../../transport/bridge.ts';
@@ -32,6 +32,10 @@ export function registerInvitationEvents(on: On): void {
   });
   on('invitations.declined', ({ declines }) => {
     for (const d of declines) useUi.getState().addToast(declineText(d.room, d.from, d.reason));
+  });
+  on('invitations.refused', ({ refusals }) => {
+    for (const r of refusals)
+      useUi.getState().addToast(`${r.room} did not pass your invitation on to ${r.to}: ${r.reason}`);
   });
 
   const ask = async (account: string): Promise<void> => {
