@@ -1,7 +1,7 @@
 // Feeds the invitations store: each account's list once it is online (asked with 'invitations.list', as the
 // state snapshot does not carry invitations, and again after a browser-mode socket came back), then every
-// 'invitations.changed'; a declined invitation of ours becomes a toast, as does a room's refusal to pass one on. An answer older than an event that
-// came meanwhile is not applied.
+// 'invitations.changed'; a declined invitation of ours becomes a toast, as does a room's refusal to pass
+// one on. An answer older than an event that came meanwhile is not applied.
 import type { EventName, EventPayload } from '../../../shared/contract.ts';
 import { getBridge, onBridgeReopen } from '../../transport/bridge.ts';
 import { useConnection } from '../../stores/connection.ts';
