@@ -44,10 +44,18 @@ describe(`private messages and room search against ${serverKind()}`, () => {
       const bob = await scenario.engine(account, { dataDir });
       const carol = await scenario.peer('pmv-carol');
       const room = newRoom(scenario.server);
+      // Made by carol first: the room's disco#info, read as bob joins, then says what it offers.
+      await carol.createRoom(room, 'carol', { instant: true });
       await joined(bob, room, 'bob');
-      await carol.joinRoom(room, 'carol');
       await waitOccupants(bob, room, (list) => list.has('carol'));
 
+      // A room line naming us, and then a private word.
+      await carol.sendGroupchat(room, 'bob, are you there?');
+      const mention = await waitLine(bob, room, 'bob, are you there?');
+      assert.equal(mention.mention, true);
+      // XEP-0421: Prosody's rooms stamp (and vouch for) occupant ids; ejabberd 23.01's do not.
+      if (serverKind() === 'prosody') assert.ok(mention.occupantId, 'the occupant id is kept');
+      else assert.equal(mention.occupantId, undefined);
       await carol.sendPrivate(`${room}/bob`, 'psst, bob');
       const pm = await shown(bob, 'psst, bob');
       assert.equal(pm.kind, 'private');
@@ -109,6 +117,12 @@ describe(`private messages and room search against ${serverKind()}`, () => {
       );
       assert.equal(history.value.messages[1]?.state, 'sent');
       assert.equal(history.value.complete, true);
+      // The room's lines after the restart: the mention still marked, the occupant id still there.
+      const lines = await again.engine.invoke('muc.history', { account: again.account, room });
+      assert.ok(lines.ok);
+      const stored = lines.value.messages.find((m) => m.body === 'bob, are you there?');
+      assert.equal(stored?.mention, true, 'highlighted after a restart as it was live');
+      assert.equal(stored?.occupantId, mention.occupantId);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
