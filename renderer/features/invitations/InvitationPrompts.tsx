@@ -14,24 +14,12 @@ import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { joinProblem } from '../rooms/rooms-actions.ts';
 import { MUC_LIMITS, useRooms } from '../rooms/rooms-store.ts';
 import { acceptInvitation, declineInvitation } from './invitations-actions.ts';
+import { inviterText, masked } from './invitation-words.ts';
 import { useInvitations } from './invitations-store.ts';
 import './invitations.css';
 
 /** Invitations listed before "Show all": the area sits above the chats and must not push them away. */
 const FIRST_SHOWN = 5;
-
-/** The room named the inviter by their nick in it (room/nick), not by their address. */
-function masked({ from, room }: Pick<Invitation, 'from' | 'room'>): boolean {
-  return from === null || from.startsWith(`${room}/`);
-}
-
-/** The inviter in words: a room occupant JID (room/nick) is that nick in the room. */
-export function inviterText(invitation: Pick<Invitation, 'from' | 'room'>): string {
-  const { from, room } = invitation;
-  if (from === null) return 'Someone';
-  if (from.startsWith(`${room}/`)) return `${from.slice(room.length + 1)} (in the room)`;
-  return from.split('/')[0]!; // their address; which device sent it says nothing here
-}
 
 function InvitationItem({
   account,

@@ -5,23 +5,16 @@
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { MAX_INVITEES, MAX_INVITE_REASON_CHARS } from '../../../shared/invitations.ts';
-import { bareJidProblem, normalJid } from '../../../shared/jid.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { displayName, useRoster } from '../../stores/roster.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useRooms } from '../rooms/rooms-store.ts';
 import { sendInvitations } from './invitations-actions.ts';
+import { typedAddress } from './invitation-words.ts';
 import './invitations.css';
 
 /** Contacts listed for the filter at once (the rest are a few more letters away). */
 const SHOWN = 8;
-
-/** A typed address to invite: a bare JID with a localpart, normalised; else null. */
-export function typedAddress(text: string): string | null {
-  const trimmed = text.trim();
-  if (!trimmed.includes('@') || bareJidProblem(trimmed) !== null) return null;
-  return normalJid(trimmed);
-}
 
 export function InviteDialog({
   account,

@@ -7,19 +7,9 @@ import { getBridge, onBridgeReopen } from '../../transport/bridge.ts';
 import { useConnection } from '../../stores/connection.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useInvitations } from './invitations-store.ts';
+import { declineText } from './invitation-words.ts';
 
 type On = <E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) => void;
-
-export function declineText(room: string, from: string | null, reason: string | null): string {
-  // Their address; the device (or, from a room hiding addresses, the room/nick) as the room gave it.
-  const who =
-    from === null
-      ? 'Someone'
-      : from.startsWith(`${room}/`)
-        ? from.slice(room.length + 1)
-        : from.split('/')[0];
-  return `${who} declined your invitation to ${room}${reason ? `: “${reason}”` : '.'}`;
-}
 
 export function registerInvitationEvents(on: On): void {
   /** Accounts whose list was asked (or is being asked), and the events seen per account since. */
