@@ -1,7 +1,7 @@
 // Moderation and ownership in browser mode (issue 11 §2), on the real server's MUC service with slixmpp
 // peers: the owner (us) changes the subject from the Room menu, changes the room's settings through the
 // data form (the peer's disco#info shows the new title), takes a peer's voice from the occupant menu (a
-// right-click), kicks another with a reason (the "⋯" button), bans the first by keyboard (Shift+F10), finds
+// right-click) and grants it back when he asks (a voice request), kicks another with a reason (the "⋯" button), bans the first by keyboard (Shift+F10), finds
 // the ban in "Members and bans…" and lifts it, changes nick, and destroys the room with a reason the peer is
 // told. Light and dark, 480 px, axe-clean.
 import { describe, it } from 'node:test';
@@ -92,6 +92,19 @@ describe('browser mode: room moderation and ownership', () => {
     assert.equal(muted.reason, 'cool down');
     await expect(occupants).toContainText(/Visitors \(1\)bob/);
 
+    // bob asks for voice back (XEP-0045 §7.13): the prompt under the header grants it.
+    await bob.sendRaw(
+      `<message to='${room}'><x xmlns='jabber:x:data' type='submit'>` +
+        `<field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#request</value></field>` +
+        `<field var='muc#role'><value>participant</value></field></x></message>`,
+    );
+    const voice = page.getByRole('region', { name: 'Voice requests' });
+    await expect(voice).toContainText('bob asks for voice');
+    await checkScreen(page, 'room-admin-voice-request-light');
+    await voice.getByRole('button', { name: 'Grant voice to bob' }).click();
+    await bob.waitFor('roomPresence', (p) => p.nick === 'bob' && p.role === 'participant');
+    await expect(voice).toHaveCount(0);
+
     // carol kicked with a reason, through the row's "⋯" button.
     await occupants.getByRole('button', { name: 'Actions for carol' }).click();
     await page
@@ -119,7 +132,7 @@ describe('browser mode: room moderation and ownership', () => {
     await expect(bobMore).toBeVisible();
     await page.keyboard.press('Shift+F10');
     const bobMenuAgain = page.getByRole('menu', { name: 'Actions for bob' });
-    await expect(bobMenuAgain.getByRole('menuitem', { name: 'Grant voice…' })).toBeVisible();
+    await expect(bobMenuAgain.getByRole('menuitem', { name: 'Revoke voice…' })).toBeVisible();
     await bobMenuAgain.getByRole('menuitem', { name: 'Ban…' }).focus();
     await page.keyboard.press('Enter');
     const ban = page.getByRole('dialog', { name: 'Ban: bob' });
@@ -204,6 +217,15 @@ describe('browser mode: room moderation and ownership', () => {
       'Change nickname…',
     ]);
     await page.keyboard.press('Escape');
+
+    // Voice taken by the host: the Room menu offers to ask for it back.
+    await owner.setRole(room, localpart(account.jid), 'visitor');
+    await expect(occupants).toContainText(/Visitors \(1\)/);
+    await page.getByRole('button', { name: `Room menu of ${name}` }).click();
+    await page.getByRole('menuitem', { name: 'Request voice' }).click();
+    await expect(page.getByText(`Asked the moderators of ${name} for voice.`)).toBeVisible();
+    await owner.setRole(room, localpart(account.jid), 'participant');
+    await expect(occupants).toContainText(/Participants \(1\)/);
 
     // The room may refuse a participant's subject (Prosody does by default; ejabberd allows it).
     await roomMenu(page, name, 'Change subject…');

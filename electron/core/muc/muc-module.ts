@@ -71,6 +71,13 @@ function create(context: AccountContext) {
     change: { reset: boolean; upserts: Occupant[]; removed: string[] },
   ): void => events.emit('muc.occupants', { account, room: room.room, ...change });
 
+  /** One occupant's change as the event carries it. */
+  const changeOf = (change: { upsert: Occupant | null; removed: string | null }) => ({
+    reset: false,
+    upserts: change.upsert ? [change.upsert] : [],
+    removed: change.removed ? [change.removed] : [],
+  });
+
   const settleJoin = (room: string, outcome: Room | EngineError): void => {
     const pending = joins.get(room);
     if (!pending) return;
@@ -158,13 +165,8 @@ function create(context: AccountContext) {
     const outcome = room.handlePresence(envelope, nick);
     switch (outcome.kind) {
       case 'occupant':
-        if (room.joined) {
-          emitOccupants(room, {
-            reset: false,
-            upserts: outcome.upsert ? [outcome.upsert] : [],
-            removed: outcome.removed ? [outcome.removed] : [],
-          });
-        }
+        if (room.joined) emitOccupants(room, changeOf(outcome));
+        if (outcome.requestsChanged) emitRoom(room);
         break;
       case 'joined':
         emitOccupants(room, { reset: true, upserts: [...room.occupants.values()], removed: [] });
@@ -172,11 +174,7 @@ function create(context: AccountContext) {
         void afterJoined(room, outcome.created);
         break;
       case 'self':
-        emitOccupants(room, {
-          reset: false,
-          upserts: outcome.upsert ? [outcome.upsert] : [],
-          removed: outcome.removed ? [outcome.removed] : [],
-        });
+        emitOccupants(room, changeOf(outcome));
         emitRoom(room);
         admin.onSelf(room, envelope);
         break;

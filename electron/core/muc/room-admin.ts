@@ -223,7 +223,9 @@ export function roomAdmin({ context, roomOf, emitRoom }: RoomAdminDeps) {
       if (allow) {
         await adminSet(jid, xml('item', { nick, role: 'participant' }), 'give voice');
       }
-      if (room.voiceRequests.delete(nick)) emitRoom(room);
+      // Emitted even when the room's presence of their new role already took the request off.
+      room.voiceRequests.delete(nick);
+      emitRoom(room);
       return OK;
     },
     'muc.subject': async ({ room: jid, subject }) => {

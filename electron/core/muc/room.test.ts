@@ -268,3 +268,22 @@ test('mentions: the nick as a word, in any case; not inside a longer word', () =
   // Linear: a long body of near-misses is one walk.
   assert.ok(!mentionsNick('alicea'.repeat(100_000), 'alice'));
 });
+
+test('a voice request leaves the room once they have voice or go; the outcome says the room changed', () => {
+  const room = joinedRoom();
+  room.handlePresence(presence('bob', { item: { role: 'visitor' } }), 'bob');
+  room.handlePresence(presence('carol', { item: { role: 'visitor' } }), 'carol');
+  room.voiceRequests.set('bob', { nick: 'bob', jid: null });
+  room.voiceRequests.set('carol', { nick: 'carol', jid: null });
+  assert.deepEqual(room.view().voiceRequests, [
+    { nick: 'bob', jid: null },
+    { nick: 'carol', jid: null },
+  ]);
+  const visitorAgain = room.handlePresence(presence('bob', { item: { role: 'visitor' } }), 'bob');
+  assert.equal(visitorAgain.kind === 'occupant' && visitorAgain.requestsChanged, undefined);
+  const voiced = room.handlePresence(presence('bob', { item: { role: 'participant' } }), 'bob');
+  assert.equal(voiced.kind === 'occupant' && voiced.requestsChanged, true);
+  const gone = room.handlePresence(presence('carol', { type: 'unavailable' }), 'carol');
+  assert.equal(gone.kind === 'occupant' && gone.requestsChanged, true);
+  assert.deepEqual(room.view().voiceRequests, []);
+});

@@ -32,7 +32,13 @@ export const STATUS = {
 export type PresenceOutcome =
   | { kind: 'ignored' }
   /** An occupant came, changed or went; shown only once joined. */
-  | { kind: 'occupant'; upsert: Occupant | null; removed: string | null }
+  | {
+      kind: 'occupant';
+      upsert: Occupant | null;
+      removed: string | null;
+      /** Their voice request is gone (they have voice now, or left): the room's view changed. */
+      requestsChanged?: true;
+    }
   /** Our self-presence arrived while joining: the occupant list is complete. `created`: status 201. */
   | { kind: 'joined'; created: boolean }
   /** Our own nick, role or affiliation changed while joined; `removed`: our old nick after a 303. */
@@ -182,10 +188,10 @@ export class RoomState {
       return { kind: 'ignored' };
     }
     // Re-inserted last: the map stays in order of last change. Voice given: their request is answered.
-    if (occupant.role !== 'visitor') this.voiceRequests.delete(occupant.nick);
+    const answered = occupant.role !== 'visitor' && this.voiceRequests.delete(occupant.nick);
     this.occupants.delete(occupant.nick);
     this.occupants.set(occupant.nick, occupant);
-    return { kind: 'occupant', upsert: occupant, removed: null };
+    return { kind: 'occupant', upsert: occupant, removed: null, ...(answered && { requestsChanged: true }) };
   }
 
   #occupantGone(nick: string, muc: MucUser | null): PresenceOutcome {
@@ -195,15 +201,15 @@ export class RoomState {
       return { kind: 'ignored' };
     }
     this.occupants.delete(nick);
-    this.voiceRequests.delete(nick);
+    const answered = this.voiceRequests.delete(nick) && { requestsChanged: true as const };
     const newNick = muc?.statuses.has(STATUS.nickChange) ? muc.item?.nick : null;
     // A nick change: the same person under a new name; their next presence (from the new nick) confirms it.
     if (newNick && !this.occupants.has(newNick) && this.occupants.size < MAX_OCCUPANTS) {
       const renamed = { ...occupant, nick: ownText(newNick) };
       this.occupants.set(renamed.nick, renamed);
-      return { kind: 'occupant', upsert: renamed, removed: nick };
+      return { kind: 'occupant', upsert: renamed, removed: nick, ...answered };
     }
-    return { kind: 'occupant', upsert: null, removed: nick };
+    return { kind: 'occupant', upsert: null, removed: nick, ...answered };
   }
 
   #selfGone(muc: MucUser | null): PresenceOutcome {

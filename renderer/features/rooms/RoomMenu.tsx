@@ -1,4 +1,5 @@
-// The room header's "Room" menu button: Change subject… and Change nickname… for everyone in it, and what
+// The room header's "Room" menu button: Request voice for a visitor, Change subject… and Change nickname…
+// for everyone in it, and what
 // our affiliation offers (admins: Members and bans…; owners: Room settings… and Destroy room…). A menu button
 // (aria-haspopup): Enter, Space or the arrow keys open it; Escape closes it and focus returns to the button.
 // A room we created unconfigured opens its settings by itself.
@@ -10,7 +11,8 @@ import { Menu, type MenuItem } from '../../components/Menu.tsx';
 import { AffiliationsDialog } from './AffiliationsDialog.tsx';
 import { DestroyRoomDialog, PromptDialog } from './RoomDialogs.tsx';
 import { RoomSettingsDialog } from './RoomSettingsDialog.tsx';
-import { changeNick, changeSubject, roomPowers } from './room-admin-actions.ts';
+import { useUi } from '../../stores/ui.ts';
+import { changeNick, changeSubject, requestVoice, roomPowers } from './room-admin-actions.ts';
 
 type Open = 'subject' | 'nick' | 'lists' | 'settings' | 'destroy' | null;
 
@@ -36,7 +38,16 @@ export function RoomMenu({ account, room, name }: { account: string; room: Room;
   };
   const close = (): void => setOpen(null);
 
+  const askForVoice = async (): Promise<void> => {
+    const outcome = await requestVoice(account, jid);
+    useUi
+      .getState()
+      .addToast(
+        outcome.ok ? `Asked the moderators of ${name} for voice.` : `No voice request: ${outcome.error}`,
+      );
+  };
   const items: MenuItem[] = [
+    ...(room.role === 'visitor' ? [{ label: 'Request voice', onSelect: () => void askForVoice() }] : []),
     ...(powers.subject ? [{ label: 'Change subject…', onSelect: () => setOpen('subject') }] : []),
     { label: 'Change nickname…', onSelect: () => setOpen('nick') },
     ...(powers.lists ? [{ label: 'Members and bans…', onSelect: () => setOpen('lists') }] : []),

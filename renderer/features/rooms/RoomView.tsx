@@ -15,6 +15,7 @@ import { MessageList } from '../chat/MessageList.tsx';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { OccupantList } from './OccupantList.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
+import { VoiceRequests } from './VoiceRequests.tsx';
 import { InviteButton } from '../invitations/InviteDialog.tsx';
 import { leaveRoom, loadOccupants, loadRoomHistory, sendToRoom } from './rooms-actions.ts';
 import { isOut, useRooms } from './rooms-store.ts';
@@ -131,6 +132,7 @@ export function RoomView({ chat }: { chat: string }) {
           )}
         </div>
       )}
+      {!out && room && <VoiceRequests account={account} room={room} />}
       <div className={`room-body${occupantsOpen && !out ? ' occupants-open' : ''}${narrow ? ' narrow' : ''}`}>
         <div className="room-main">
           <MessageList chat={chat} title={title} senderName={senderOf} loadPage={loadPage} />

@@ -228,3 +228,20 @@ export function bareOf(jid: string): string {
   const slash = jid.indexOf('/');
   return slash < 0 ? jid : jid.slice(0, slash);
 }
+
+/** A visitor asks the room's moderators for voice. */
+export async function requestVoice(account: string, room: string): Promise<Outcome> {
+  const result = await getBridge().invoke('muc.voice.request', { account, room });
+  return result.ok ? { ok: true, value: null } : settled(result);
+}
+
+/** A moderator grants (allow) or dismisses a visitor's voice request. */
+export async function answerVoice(
+  account: string,
+  room: string,
+  nick: string,
+  allow: boolean,
+): Promise<Outcome> {
+  const result = await getBridge().invoke('muc.voice.answer', { account, room, nick, allow });
+  return result.ok ? { ok: true, value: null } : settled(result);
+}
