@@ -252,11 +252,10 @@ export class Chats {
     if (!isMessageType(type)) return false; // groupchat and unknown types: not ours
     if (!from || !fromBare) return true; // a message must say who sent it; hostile or broken otherwise
     if (fields.body === null && fields.subject === null) return false; // chat states, receipts...: other modules
-    const filed = filePeer(fromBare, from.resource, hasMucUserMarker(envelope.message), this.#isRoom);
-    // An occupant of a room we know is no stranger; one of a room we do not is counted by its address.
+    // Private only from a room we know: a stranger's marker alone would open a conversation per resource.
+    const filed = filePeer(fromBare, from.resource, false, this.#isRoom);
     const text = fields.body ?? fields.subject;
-    const gated = filed.kind === 'chat' || !this.#isRoom(fromBare);
-    if (gated && !this.#strangers.admit(filed.peer, text, Date.now())) return true; // over a stranger cap
+    if (filed.kind === 'chat' && !this.#strangers.admit(filed.peer, text, Date.now())) return true; // over a stranger cap
     // A sender whose connection dropped before the server confirmed may send the same message again (same
     // origin-id); the store recognises it and nothing is shown twice.
     this.#storeAndEmit({
@@ -292,7 +291,9 @@ export class Chats {
     const rows: NewMessage[] = [];
     const acks: StateUpdate[] = [];
     for (const a of archived) {
-      const filed = filePeer(a.peer, a.peerResource, hasMucUserMarker(a.stanza), this.#isRoom);
+      // The marker is believed on what we sent (our own devices' word), as in handle() not on what came in.
+      const marked = a.direction === 'out' && hasMucUserMarker(a.stanza);
+      const filed = filePeer(a.peer, a.peerResource, marked, this.#isRoom);
       if (a.ack && a.direction === 'in') {
         acks.push({ id: a.ack.id, peer: filed.peer, kind: filed.kind, state: a.ack.kind });
       }
@@ -358,8 +359,11 @@ export class Chats {
     this.flushIncoming();
     const { limit } = opts;
     // A jump without a kind goes to the conversation of the message it names (a room line's search hit).
-    const anchor = opts.aroundSeq === undefined ? null : this.#store.message(account, opts.aroundSeq);
-    const kind = opts.kind ?? anchor?.kind ?? 'chat';
+    // Without a kind, a page next to a message (a jump, or paging on from one) is of that message's
+    // conversation: a room line's search hit pages the room.
+    const at = opts.aroundSeq ?? opts.afterSeq ?? opts.beforeSeq;
+    const anchor = opts.kind === undefined && at !== undefined ? this.#store.message(account, at) : null;
+    const kind = opts.kind ?? (anchor?.peer === peer ? anchor.kind : 'chat');
     let rows: StoredMessage[];
     let olderExhausted: boolean;
     let atNewest: boolean;

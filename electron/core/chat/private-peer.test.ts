@@ -124,3 +124,29 @@ test("a private message we compose goes to room/nick as type chat with XEP-0045'
   assert.throws(() => chats.compose({ to: 'bob@example.net', kind: 'private', body: 'x' }), /occupant/);
   store.close();
 });
+
+test("an incoming muc#user marker alone is not believed: from no room we know it stays a 1:1 stranger's chat", () => {
+  const { chats, store } = chatsWith(new Set([ROOM]));
+  const marked = (from: string, body: string) =>
+    xml(
+      'message',
+      { from, to: `${ME}/desk`, type: 'chat', id: body },
+      xml('body', {}, body),
+      xml('x', { xmlns: NS_MUC_USER }),
+    );
+  chats.handle(envelope(marked('spam@example.org/r1', 'one')));
+  chats.handle(envelope(marked('spam@example.org/r2', 'two')));
+  chats.handle(envelope(marked(`${ROOM}/bea`, 'from the room')));
+  chats.flushIncoming();
+  assert.deepEqual(
+    store.page(ME, 'spam@example.org', { kind: 'chat', limit: 10 }).map((m) => m.body),
+    ['one', 'two'],
+    'one chat for the sender, not a private conversation per resource',
+  );
+  assert.equal(store.hasConversation(ME, 'private', 'spam@example.org/r1'), false);
+  assert.deepEqual(
+    store.page(ME, `${ROOM}/bea`, { kind: 'private', limit: 10 }).map((m) => m.body),
+    ['from the room'],
+  );
+  store.close();
+});

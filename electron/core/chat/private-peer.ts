@@ -1,8 +1,10 @@
 // Which conversation a message of type chat/normal belongs to: a 1:1 chat with a bare JID, or a private
 // conversation with a room occupant (XEP-0045 §7.5), whose peer is the occupant's full JID room/nick. A
-// message is private when its other party has a resource and either carries <x xmlns='…muc#user'/> (what
-// XEP-0045 asks a private message to carry) or its bare JID is a room: one we are in now, or one whose lines
-// the history holds (so a catch-up after a restart, before any room is joined again, still files it right).
+// message is private when its other party has a resource and its bare JID is a room (one we are in now, or
+// one whose lines the history holds, so a catch-up after a restart, before any room is joined again, still
+// files it right) or, for one we sent (from another device), it carries <x xmlns='…muc#user'/> (what XEP-0045
+// asks a private message to carry). An incoming marker alone is not believed: anyone can add one, and each
+// resource of theirs would open a conversation of its own, past the strangers' caps.
 import { xml, type Element } from '@xmpp/xml';
 import type { ConversationKind } from '../../../shared/contract.ts';
 import { NS_MUC_USER } from '../muc/muc-user.ts';
