@@ -124,7 +124,8 @@ describe('browser mode: room moderation and ownership', () => {
     assert.ok(kicked.statusCodes.includes(307));
     assert.equal(kicked.reason, 'off topic');
     await expect(occupants.locator('.occupant-row[data-nick="carol"]')).toHaveCount(0);
-    // Focus went back to where the menu came from (carol's row is gone: the dialog's fallback).
+    // Focus goes back to the list (carol's row, where the menu came from, is gone).
+    await expect(occupants.getByRole('region', { name: /^Occupants, / })).toBeFocused();
 
     // bob banned by keyboard: his "⋯" button, Shift+F10.
     const bobMore = occupants.getByRole('button', { name: 'Actions for bob' });

@@ -2,7 +2,7 @@
 // key on it): Private message, and the moderator actions our role and affiliation allow on them (kick,
 // voice, moderator, membership, ban, admin, owner). Each action asks for an optional reason in a small
 // dialog and says the room's refusal in words; focus goes back to the row's button afterwards.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Occupant, Room } from '../../../shared/muc.ts';
 import { MAX_STATUS_CHARS } from '../../../shared/limits.ts';
 import { Menu, type MenuItem } from '../../components/Menu.tsx';
@@ -56,10 +56,14 @@ export function OccupantMenu({ account, room, self, occupant, target, onDone }: 
   const [menuOpen, setMenuOpen] = useState(true);
   const [action, setAction] = useState<OccupantAction | null>(null);
   const nick = displayText(target.nick);
+  /** A kick or ban went through: their row (where focus would return) is about to go. */
+  const removed = useRef(false);
 
   // Closed without a pick (Escape, a click elsewhere), or the action's dialog closed: done.
   useEffect(() => {
-    if (!menuOpen && !action) onDone();
+    if (menuOpen || action) return;
+    if (removed.current) document.querySelector<HTMLElement>('.occupant-scroll')?.focus();
+    onDone();
   }, [menuOpen, action, onDone]);
 
   const items: MenuItem[] = [
@@ -70,13 +74,18 @@ export function OccupantMenu({ account, room, self, occupant, target, onDone }: 
     })),
   ];
 
-  const run = (chosen: OccupantAction, reason: string) => {
+  const send = (chosen: OccupantAction, reason: string) => {
     if (chosen.kind === 'role') {
       return setRole(account, room, target.nick, chosen.to as RoleChange | 'none', reason);
     }
     const jid = occupant?.jid;
     if (!jid) return Promise.resolve({ ok: false as const, error: `${nick} left the room.` });
     return setAffiliation(account, room, bareOf(jid), chosen.to as Room['affiliation'], reason);
+  };
+  const run = async (chosen: OccupantAction, reason: string) => {
+    const outcome = await send(chosen, reason);
+    removed.current = outcome.ok && (chosen.id === 'kick' || chosen.id === 'ban');
+    return outcome;
   };
 
   return (
@@ -104,6 +113,7 @@ export function OccupantMenu({ account, room, self, occupant, target, onDone }: 
           danger={action.id === 'kick' || action.id === 'ban'}
           onSubmit={(reason) => run(action, reason)}
           onClose={() => setAction(null)}
+          fallbackFocus={() => document.querySelector<HTMLElement>('.occupant-scroll')}
         />
       )}
     </>

@@ -22,6 +22,8 @@ interface PromptDialogProps {
   onSubmit: (text: string) => Promise<Outcome>;
   onClose: () => void;
   danger?: boolean;
+  /** Where focus goes on closing when the control that opened the dialog is gone (a kicked occupant's row). */
+  fallbackFocus?: () => HTMLElement | null;
 }
 
 export function PromptDialog(props: PromptDialogProps) {
@@ -56,7 +58,12 @@ export function PromptDialog(props: PromptDialogProps) {
   };
 
   return (
-    <Dialog title={title} onClose={props.onClose} className="room-prompt-dialog">
+    <Dialog
+      title={title}
+      onClose={props.onClose}
+      className="room-prompt-dialog"
+      fallbackFocus={props.fallbackFocus}
+    >
       <form className="dialog-form" noValidate onSubmit={(e) => void submit(e)}>
         {note && <p className="dialog-note">{note}</p>}
         <label htmlFor={field.id}>{label}</label>
