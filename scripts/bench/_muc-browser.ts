@@ -46,6 +46,8 @@ export interface BigRoomFigures {
   /** After the component's last presence: the engine emitted the list; the page had it (ms). */
   occupantsEmittedMs: number | null;
   occupantsReceivedMs: number | null;
+  /** After the last presence: the page asked for the occupants itself (the events' list did not stay). */
+  occupantsAskedMs: number | null;
   /** After the flood's first write: the engine emitted its last line (ms). */
   floodEmittedMs: number | null;
 }
@@ -153,6 +155,7 @@ export function bigRoomRun(
       heapMb: heap,
       occupantsEmittedMs: since(occupantsEmittedAt, played.lastPresenceSentAt),
       occupantsReceivedMs: since(probe.occupantsMessageAt, played.lastPresenceSentAt),
+      occupantsAskedMs: since(probe.occupantsAskedAt, played.lastPresenceSentAt),
     };
     if (!flood) {
       stopWatch();

@@ -20,6 +20,8 @@ export interface MucPageProbe {
   occupantsSeen: number;
   /** The bridge message carrying the room's complete occupant list arrived. */
   occupantsMessageAt: number | null;
+  /** The app asked the engine for the occupants ('muc.occupants' invoked): it had no list from the events. */
+  occupantsAskedAt: number | null;
   longTasks: Array<[start: number, duration: number]>;
   flood: { needle: string | null; lastBody: string | null; received: number; shownAt: number | null };
   twenty: {
@@ -47,6 +49,7 @@ function instrumentMucPage(args: { occupants: number }): void {
     occupantsPaintedAt: null,
     occupantsSeen: 0,
     occupantsMessageAt: null,
+    occupantsAskedAt: null,
     longTasks: [],
     flood: { needle: null, lastBody: null, received: 0, shownAt: null },
     twenty: { rooms: [], startAt: null, answered: 0, failures: [], answeredAt: null, shownAt: null },
@@ -75,6 +78,15 @@ function instrumentMucPage(args: { occupants: number }): void {
   const BENCH_IDS = 1_000_000_000;
   const NativeWebSocket = window.WebSocket;
   class ProbedWebSocket extends NativeWebSocket {
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (
+        probe.occupantsAskedAt === null &&
+        typeof data === 'string' &&
+        data.includes('"command":"muc.occupants"')
+      )
+        probe.occupantsAskedAt = epoch();
+      super.send(data);
+    }
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       this.addEventListener('open', (event) => (socket = event.currentTarget as WebSocket));

@@ -42,19 +42,9 @@ import type { Browser } from '@playwright/test';
 import { median, report } from './_stats.ts';
 import { rebuildRendererAndLaunchChromium } from './_browser.ts';
 import { occupantPresence, playRoom } from './_muc-room.ts';
-import {
-  BIG_ROOM,
-  FLOOD,
-  TWENTY,
-  baselineFloodRun,
-  baselinePresenceRun,
-  bigRoomRun,
-  twentyRoomsRun,
-  type BigRoomFigures,
-  type MucBenchSetup,
-  type TwentyFigures,
-} from './_muc-browser.ts';
-import { converseRuns, type ConverseFigures } from './_muc-converse.ts';
+import { BIG_ROOM } from './_muc-browser.ts';
+import { SMALL_ROOM, browserRuns, reportBrowser, reportConverse } from './_muc-report.ts';
+import { converseRuns } from './_muc-converse.ts';
 
 const DOMAIN = 'parley.test';
 const ROOMS = `fakerooms.${DOMAIN}`;
@@ -62,8 +52,6 @@ const SECRET = 'muc-bench-component';
 const OCCUPANTS = 5_000;
 const USER = 'muc-bench';
 const CONVERSE_USER = 'muc-bench-converse';
-/** Parley and Converse.js also join a room of this size (the twenty rooms' size). */
-const SMALL_ROOM = TWENTY.occupants;
 const PASSWORD = 'muc-bench-password';
 
 function occupantPayloads(client: EngineClient, room: string, since: number): number {
@@ -140,170 +128,6 @@ async function run(server: XmppServer, component: ComponentClient, n: number) {
   } finally {
     await client.dispose();
   }
-}
-
-/** Browser-mode runs, round-robin with the baseline flood; a run that fails is said and left out. */
-async function browserRuns(setup: MucBenchSetup, runs: number) {
-  const big: BigRoomFigures[] = [];
-  const small: BigRoomFigures[] = [];
-  const twenty: TwentyFigures[] = [];
-  const baseline: number[] = [];
-  const presenceBaseline: number[] = [];
-  const errors: string[] = [];
-  const attempt = async <T>(what: string, work: () => Promise<T>, into: T[]): Promise<void> => {
-    try {
-      into.push(await work());
-    } catch (error) {
-      errors.push(`${what}: ${(error as Error).message}`);
-      console.error(`muc bench: ${what}: ${(error as Error).message}`);
-    }
-  };
-  // Warm-up (unrecorded): JIT in the engine and the page, the renderer's first load.
-  await attempt('warm-up', () => bigRoomRun(setup, 0), []);
-  for (let i = 1; i <= runs; i++) {
-    await attempt(`browser run ${i}`, () => bigRoomRun(setup, i), big);
-    await attempt(`baseline flood ${i}`, () => baselineFloodRun(setup, i), baseline);
-    await attempt(`baseline presences ${i}`, () => baselinePresenceRun(setup, i), presenceBaseline);
-    await attempt(`twenty rooms ${i}`, () => twentyRoomsRun(setup, i), twenty);
-    await attempt(`room of ${SMALL_ROOM} ${i}`, () => bigRoomRun(setup, i, SMALL_ROOM, false), small);
-    const last = big.at(-1);
-    if (last)
-      console.warn(
-        `muc bench: run ${i} long tasks [start after click, ms]: ${JSON.stringify(last.longTaskList)}`,
-      );
-  }
-  return { big, small, twenty, baseline, presenceBaseline, errors };
-}
-
-const round1 = (v: number): number => Math.round(v * 10) / 10;
-
-function reportBrowser(result: Awaited<ReturnType<typeof browserRuns>>): void {
-  const { big, twenty, baseline, presenceBaseline } = result;
-  const line = (
-    metric: string,
-    values: Array<number | null>,
-    unit: string,
-    extra: Record<string, unknown>,
-  ) => {
-    const known = values.filter((v): v is number => v !== null);
-    if (known.length === 0) return;
-    const value = median(known);
-    report({ metric, value: round1(value), unit, runs: known.length, samples: known.map(round1), ...extra });
-  };
-  const target = (value: number | null, limit: number, atMost = true) =>
-    value === null ? {} : { target: limit, targetMet: atMost ? value <= limit : value >= limit };
-  const med = (values: Array<number | null>): number | null => {
-    const known = values.filter((v): v is number => v !== null);
-    return known.length === 0 ? null : median(known);
-  };
-  const room = { occupants: BIG_ROOM, mode: 'browser' };
-  line(
-    'muc_join_ms',
-    big.map((r) => r.joinMs),
-    'ms',
-    room,
-  );
-  const painted = big.map((r) => r.paintedAfterLastPresenceMs);
-  line('muc_occupants_painted_after_last_presence_ms', painted, 'ms', {
-    ...room,
-    // Where the time went: the engine emitted the complete list, the page received it (ms after the last
-    // presence); baseline: a bare session got the last of the same 5,000 presences (the server's share).
-    engineEmittedMs: med(big.map((r) => r.occupantsEmittedMs)),
-    pageReceivedMs: med(big.map((r) => r.occupantsReceivedMs)),
-    baseline: med(presenceBaseline),
-    ...target(med(painted), 300),
-  });
-  const longest = big.map((r) => r.longestTaskMs);
-  line('muc_longest_task_ms', longest, 'ms', {
-    ...room,
-    longTasks: med(big.map((r) => r.longTasks)),
-    ...target(med(longest), 50),
-  });
-  const heap = big.map((r) => r.heapMb);
-  line('muc_renderer_heap_mb', heap, 'MB', { ...room, ...target(med(heap), 60) });
-  const flood = med(big.map((r) => r.floodMsgsPerS));
-  const base = med(baseline);
-  if (flood !== null && base !== null) {
-    line(
-      'muc_flood_msgs_per_s',
-      big.map((r) => r.floodMsgsPerS),
-      'msg/s',
-      {
-        ...room,
-        messages: FLOOD,
-        baseline: Math.round(base),
-        baselineSamples: baseline.map(Math.round),
-        ratio: Math.round((flood / base) * 100) / 100,
-        emittedByEngineMsgsPerS: med(
-          big.map((r) => (r.floodEmittedMs ? (FLOOD * 1000) / r.floodEmittedMs : null)),
-        ),
-        receivedByPageMsgsPerS: med(big.map((r) => r.floodReceivedMsgsPerS)),
-        target: 0.9,
-        targetMet: flood / base >= 0.9,
-      },
-    );
-  }
-  const twentyInfo = { rooms: TWENTY.rooms, occupants: TWENTY.occupants, mode: 'browser' };
-  line(
-    'muc_twenty_rooms_join_ms',
-    twenty.map((r) => r.joinMs),
-    'ms',
-    {
-      ...twentyInfo,
-      longestTaskMs: med(twenty.map((r) => r.longestTaskMs)),
-    },
-  );
-  const twentyHeap = twenty.map((r) => r.heapMb);
-  line('muc_twenty_rooms_renderer_heap_mb', twentyHeap, 'MB', {
-    ...twentyInfo,
-    ...target(med(twentyHeap), 100),
-  });
-  if (result.errors.length > 0) {
-    report({
-      metric: 'muc_browser_errors',
-      value: result.errors.length,
-      unit: 'runs',
-      errors: result.errors,
-    });
-    process.exitCode = 1;
-  }
-}
-
-/** Converse.js on the same kind of room in the same run, each line with Parley's figure beside it. */
-function reportConverse(figures: ConverseFigures, ours: BigRoomFigures[], occupants: number): void {
-  const suffix = occupants === BIG_ROOM ? '' : `_${occupants}`;
-  const line = (what: string, unit: string, values: number[], parley: Array<number | null>) => {
-    const known = parley.filter((v): v is number => v !== null);
-    report({
-      metric: `converse_muc_${what}${suffix}_${unit.toLowerCase()}`,
-      value: values.length === 0 ? null : round1(median(values)),
-      unit,
-      runs: values.length,
-      samples: values.map(round1),
-      occupants,
-      parley: known.length === 0 ? null : round1(median(known)),
-      ...(values.length === 0 ? { errors: figures.errors } : {}),
-    });
-  };
-  line(
-    'join',
-    'ms',
-    figures.joinMs,
-    ours.map((r) => r.joinMs),
-  );
-  line('entered', 'ms', figures.enteredMs, []);
-  line(
-    'longest_task',
-    'ms',
-    figures.longestTaskMs,
-    ours.map((r) => r.longestTaskMs),
-  );
-  line(
-    'renderer_heap',
-    'MB',
-    figures.heapMb,
-    ours.map((r) => r.heapMb),
-  );
 }
 
 export async function main(args: string[]): Promise<void> {
