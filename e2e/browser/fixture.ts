@@ -18,7 +18,7 @@ import type { EngineEvent } from '../../shared/contract.ts';
 import { startBrowserMode } from '../../scripts/start.ts';
 import { useServerScenario } from '../harness/scenario.ts';
 import type { ServerScenario, ScenarioAccount, ScenarioPeerOptions } from '../harness/scenario.ts';
-import type { XmppServer } from '../harness/server.ts';
+import type { ServerOptions, XmppServer } from '../harness/server.ts';
 import type { SlixmppPeer } from '../harness/peer.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 
@@ -127,10 +127,11 @@ export interface BrowserSuite {
 /**
  * Registers before/after hooks in the calling scope: one Prosody (through the scenario helper) and one
  * Chromium. Every app made through the suite is stopped after the file, failures ignored so one bad teardown
- * does not hide the rest.
+ * does not hide the rest. `serverOptions` go to the server (e.g. presenceComponentConfig(...).serverOptions
+ * for a component that plays a room or a crowd of contacts).
  */
-export function useBrowserSuite(): BrowserSuite {
-  const scenario = useServerScenario();
+export function useBrowserSuite(serverOptions: ServerOptions = {}): BrowserSuite {
+  const scenario = useServerScenario(serverOptions);
   let browser: Browser | undefined;
   const apps = new Set<ParleyApp>();
 
