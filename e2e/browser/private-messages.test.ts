@@ -1,8 +1,8 @@
 // Conversation kinds in browser mode (issue 11 §1-§2), against the real server's MUC service with slixmpp
 // peers: a peer's private message opens its own conversation ("ann (in den)"), we answer and the peer gets
 // it through the room, the way back to the room; a private message started from the occupant list's menu;
-// a room line found by the sidebar's message search opens the room at that line. Light and dark, at 480 px,
-// axe-clean.
+// a room line found by the sidebar's message search opens the room at that line; a room line the room refused
+// (our voice taken) sent again with Retry. Light and dark, at 480 px, axe-clean.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright';
@@ -143,5 +143,42 @@ describe('browser mode: private messages and room search', () => {
     await expect(line.locator('.msg-sender')).toHaveText(/^\W*ann\W*$/);
     await page.emulateMedia({ colorScheme: 'dark' });
     await checkScreen(page, 'room-search-jump-dark');
+  });
+
+  it('a room line the room refused says why and has Retry; once we may speak again, Retry sends it once', async () => {
+    const account = await suite.account('muted');
+    const nick = localpart(account.jid);
+    const ann = await suite.peer('ann');
+    const room = suite.scenario.room('hush');
+    await ann.createRoom(room, 'ann', { instant: true });
+    const app = await suite.app();
+    await app.signInDirect(account);
+    const { page } = app;
+    await joinFromDialog(page, room);
+    const occupants = page.getByRole('complementary', { name: /^Occupants of/ });
+    await expect(occupants).toContainText(nick);
+    // The moderator takes our voice: the room refuses our next line.
+    await ann.setRole(room, nick, 'visitor');
+    await expect(occupants).toContainText(new RegExp(`Visitors \\(1\\)${nick}`));
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    await composer.fill('can anyone hear me?');
+    await composer.press('Enter');
+    const log = page.getByRole('log');
+    const line = log.locator('.msg-out', { hasText: 'can anyone hear me?' });
+    await expect(line.locator('.msg-error')).toContainText('Not delivered');
+    const retry = line.getByRole('button', { name: 'Retry' });
+    await expect(retry).toBeVisible();
+    await checkScreen(page, 'room-line-failed-light');
+
+    await ann.setRole(room, nick, 'participant');
+    await expect(occupants).toContainText(new RegExp(`Participants \\(1\\)${nick}`));
+    await retry.click();
+    await expect(line.locator('.msg-state')).toHaveText('Sent');
+    await expect(line.locator('.msg-error')).toHaveCount(0);
+    await expect(log.locator('.msg-out', { hasText: 'can anyone hear me?' })).toHaveCount(1);
+    const heard = await ann.waitFor('groupchat', (e) => e.room === room && e.body === 'can anyone hear me?');
+    assert.equal(heard.nick, nick);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await checkScreen(page, 'room-line-retried-dark');
   });
 });
