@@ -2,7 +2,8 @@
 // (PARLEY_SERVER's kind): a hostile room service sending what a real one never would, and a room without an
 // archive whose history is replayed at every join. A forged status 110 from
 // another occupant, lines from an occupant that never joined, groupchat and 110s from a room we are not in,
-// a room that sends 12,000 occupants and megabytes of text: the engine stays in its bounds and keeps going.
+// a room that sends 12,000 occupants and megabytes of text, voice requests forged or by the dozen: the engine
+// stays in its bounds and keeps going.
 import { test } from 'node:test';
 import type { Element } from '@xmpp/xml';
 import assert from 'node:assert/strict';
@@ -256,6 +257,49 @@ test('XEP-0410: a self-ping answered service-unavailable means still joined; not
     assert.equal(joins(), 2, 'joined again once');
   } finally {
     SELF_PING.intervalMs = 5 * 60_000;
+    await rogue.close();
+  }
+});
+
+test("voice requests: only the room's own are kept, at most 20, the last ones; an occupant's forgery is not one", async () => {
+  const bob = await scenario.engine('hostile-voice-bob');
+  const rogue = await connectComponent({
+    host: scenario.server.host,
+    port: config.port,
+    domain: ROGUE,
+    secret: SECRET,
+  });
+  try {
+    const room = `asks@${ROGUE}`;
+    const ask = (from: string, to: string, nick: string): string =>
+      `<message from='${from}' to='${to}'><x xmlns='jabber:x:data' type='form'>` +
+      `<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/muc#request</value></field>` +
+      `<field var='muc#roomnick'><value>${nick}</value></field></x></message>`;
+    const joining = bob.engine.invoke('muc.join', { account: bob.account, room, nick: 'me' });
+    const to = await playJoin(
+      rogue,
+      room,
+      () => [],
+      (to) => [
+        // We are a moderator here: voice requests are ours to answer.
+        `<presence from='${room}/me' to='${to}'><x xmlns='http://jabber.org/protocol/muc#user'>` +
+          `<item affiliation='owner' role='moderator'/><status code='110'/></x></presence>`,
+      ],
+    );
+    assert.ok((await joining).ok);
+    await roomState(bob, room, (r) => r.role === 'moderator');
+    await flood(rogue, to, [
+      ...range(25).map((i) => ask(room, to, `v${i}`)),
+      ask(`${room}/forger`, to, 'forger'),
+      ask(room, to, 'n'.repeat(5_000)),
+      ask(room, to, 'last'),
+    ]);
+    const state = await roomState(bob, room, (r) => r.voiceRequests?.some((v) => v.nick === 'last') === true);
+    assert.deepEqual(
+      state.voiceRequests?.map((v) => v.nick),
+      [...range(19).map((i) => `v${i + 6}`), 'last'],
+    );
+  } finally {
     await rogue.close();
   }
 });
