@@ -196,9 +196,10 @@ export class Chats {
    * Moves sent messages forward (server ack, receipt, marker). Each update only touches a message we sent
    * in that peer's chat, so a contact can never move another chat's messages. Emits what actually moved.
    */
-  setStates(updates: readonly StateUpdate[]): void {
+  setStates(given: readonly StateUpdate[]): void {
     const account = this.account;
     this.flushIncoming();
+    const updates = given.map((u) => this.#ofPrivate(u));
     // One commit for a burst (a server ack can confirm hundreds of messages at once).
     const moved = this.#store.transaction(() =>
       updates.filter(
@@ -215,6 +216,17 @@ export class Chats {
         updates: moved.map((u) => ({ ...u, kind: u.kind ?? 'chat', account })),
       });
     }
+  }
+
+  /**
+   * A receipt or marker names its sender's bare JID; one from a room's occupant is for our private message
+   * to that occupant when we sent it this run (the room/nick we wrote to, from the ids we remember).
+   */
+  #ofPrivate(u: StateUpdate): StateUpdate {
+    if (u.kind !== undefined) return u;
+    const sent = this.#sent.get(u.id);
+    if (sent?.kind !== 'private' || !sent.peer.startsWith(`${u.peer}/`)) return u;
+    return { ...u, peer: sent.peer, kind: 'private' };
   }
 
   /**

@@ -128,6 +128,51 @@ describe(`private messages and room search against ${serverKind()}`, () => {
     }
   });
 
+  test("an occupant's receipt (XEP-0184) makes our private message 'delivered' in its own conversation", async () => {
+    const bob = await scenario.engine('pmr-bob');
+    const carol = await scenario.account('pmr-carol');
+    const room = newRoom(scenario.server);
+    await joined(bob, room, 'bob');
+    const raw = await openRawSession(scenario.server, carol, 'pm');
+    try {
+      await raw.session.send(xml('presence', { to: `${room}/carol` }, xml('x', { xmlns: NS_MUC })));
+      await waitOccupants(bob, room, (list) => list.has('carol'));
+      const arriving = raw.waitFor((s) => s.is('message') && s.getChildText('body') === 'did you get this?');
+      const sent = await bob.engine.invoke('chat.send', {
+        account: bob.account,
+        to: `${room}/carol`,
+        kind: 'private',
+        body: 'did you get this?',
+      });
+      assert.ok(sent.ok);
+      const got = await arriving;
+      assert.ok(got.getChild('request', 'urn:xmpp:receipts'), 'a receipt is asked for');
+      await raw.session.send(
+        xml(
+          'message',
+          { to: `${room}/bob`, type: 'chat', id: 'r-1' },
+          xml('received', { xmlns: 'urn:xmpp:receipts', id: got.attrs.id }),
+        ),
+      );
+      const delivered = await bob.waitForEvent(
+        (e) =>
+          e.event === 'chat.states' &&
+          e.payload.updates.some((u) => u.id === sent.value.id && u.state === 'delivered'),
+        20_000,
+      );
+      assert.equal(delivered.event, 'chat.states');
+      assert.deepEqual(
+        delivered.payload.updates.filter((u) => u.id === sent.value.id).map((u) => [u.kind, u.peer]),
+        [['private', `${room}/carol`]],
+      );
+      const page = await bob.engine.invoke('chat.history', { account: bob.account, peer: `${room}/carol` });
+      assert.ok(page.ok);
+      assert.equal(page.value.messages.find((m) => m.id === sent.value.id)?.state, 'delivered');
+    } finally {
+      await raw.session.close();
+    }
+  });
+
   test('our private message from another device (a carbon) is stored as private, not as a 1:1 chat', async () => {
     const account = await scenario.account('pmc-bob');
     const desk = await scenario.engine(account);
