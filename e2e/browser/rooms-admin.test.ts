@@ -105,6 +105,13 @@ describe('browser mode: room moderation and ownership', () => {
     await bob.waitFor('roomPresence', (p) => p.nick === 'bob' && p.role === 'participant');
     await expect(voice).toHaveCount(0);
 
+    // The arrow keys move between the occupants' buttons.
+    await occupants.getByRole('button', { name: 'Actions for bob' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(occupants.getByRole('button', { name: 'Actions for carol' })).toBeFocused();
+    await page.keyboard.press('ArrowUp');
+    await expect(occupants.getByRole('button', { name: 'Actions for bob' })).toBeFocused();
+
     // carol kicked with a reason, through the row's "⋯" button.
     await occupants.getByRole('button', { name: 'Actions for carol' }).click();
     await page

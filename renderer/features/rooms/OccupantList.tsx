@@ -1,7 +1,8 @@
 // A room's occupants grouped by role (moderators, participants, visitors), each group collapsible, by nick
 // within it. Virtualized with fixed row heights: 5,000 occupants render as the few dozen rows on screen.
 // Presence in words and shape (the presence dot, and the word when not simply available). Each other
-// occupant's row has a "⋯" button (shown on hover and focus) and a context menu: OccupantMenu.tsx.
+// occupant's row has a "⋯" button (shown on hover and focus; the arrow keys move between them) and a context
+// menu: OccupantMenu.tsx.
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -94,6 +95,13 @@ export function OccupantList({
     if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       event.preventDefault();
       openFrom(nick, event.currentTarget);
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      // The next or previous occupant's button among the rows drawn (focus scrolls, which draws more).
+      const buttons = [...(scrollRef.current?.querySelectorAll<HTMLElement>('.occupant-more') ?? [])];
+      const next = buttons[buttons.indexOf(event.currentTarget) + (event.key === 'ArrowDown' ? 1 : -1)];
+      if (!next) return;
+      event.preventDefault();
+      next.focus();
     }
   };
   const toggle = (role: MucRole): void =>
