@@ -191,10 +191,10 @@ export class Engine {
       return OK;
     },
     'state.snapshot': async () => ({ accounts: this.#snapshot() }),
-    'chat.search': async ({ query, account, peer, limit }) => {
+    'chat.search': async ({ query, account, peer, kind, limit }) => {
       // Messages still queued for the history are written first, so a search never misses them.
       for (const runtime of this.#runtimes.values()) runtime.module<ChatModule>('chat').chats.flushIncoming();
-      const hits = this.#history.search(account ?? null, query, { peer, limit: limit ?? 50 });
+      const hits = this.#history.search(account ?? null, query, { peer, kind, limit: limit ?? 50 });
       return {
         hits: hits.map((hit) => ({
           message: chatMessageOf(hit, this.#inRoster(hit.account, hit.peer)),

@@ -185,6 +185,7 @@ test('chat.messages, chat.failed and subscription.notice keep every item in orde
     account: ME,
     id,
     peer: 'bob@example.com',
+    kind: 'chat' as const,
     error: {
       code: 'server-error' as const,
       message: id,

@@ -64,8 +64,14 @@ async function fetchPage(
   const chat = useChats.getState().chats.get(id);
   if (kind !== 'replace' && chat?.history === 'loading') return;
   const epoch = useChats.getState().beginLoad(id, kind);
-  const { account, peer } = keyOf(id);
-  const result = await getBridge().invoke('chat.history', { account, peer, limit, ...anchor });
+  const { account, kind: conversation, peer } = keyOf(id);
+  const result = await getBridge().invoke('chat.history', {
+    account,
+    peer,
+    kind: conversation,
+    limit,
+    ...anchor,
+  });
   const now = useChats.getState().chats.get(id);
   // The session ended (the chats were reset) or a jump replaced the list meanwhile.
   if (!now || now.epoch !== epoch || now.loading !== kind) return;

@@ -169,6 +169,8 @@ function fakeBridge() {
           return Promise.resolve({ ok: true, value: { accounts: [], lastUsed: null } });
         case 'account.restore':
           return Promise.resolve({ ok: true, value: { results: [] } });
+        case 'invitations.list':
+          return Promise.resolve({ ok: true, value: { invitations: [], more: 0 } });
         default:
           return Promise.resolve({ ok: true, value: { ok: true } });
       }

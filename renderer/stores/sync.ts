@@ -26,6 +26,7 @@ import { chatId, conversationId, parseConversationId } from './conversation.ts';
 import { DisplayedMarks, chatVisible } from './displayed.ts';
 import { NARROW_QUERY, seenChat, useUi } from './ui.ts';
 import { applyRoomSnapshot, registerRoomEvents } from '../features/rooms/rooms-sync.ts';
+import { useRooms } from '../features/rooms/rooms-store.ts';
 import { registerInvitationEvents } from '../features/invitations/invitations-sync.ts';
 
 export function readContext(): ReadContext {
@@ -68,6 +69,8 @@ function endSession(account: string): void {
   usePresence.getState().drop(account);
   useRequests.getState().setRequests(account, []);
   useMessageRequests.getState().setRequests(account, [], 0);
+  // The engine forgets the rooms at the end of a session (it says nothing of each): so does the room list.
+  useRooms.getState().reset(account, []);
 }
 
 /** The saved accounts changed: an account that was saved and no longer is (removed) takes its chats along. */
@@ -196,7 +199,7 @@ export function startSync(): void {
   covered('chat.requests', ({ account, requests, more }) =>
     useMessageRequests.getState().setRequests(account, requests, more),
   );
-  registerRoomEvents(covered, (event, handler) => bridge.on(event, handler));
+  registerRoomEvents(covered);
   registerInvitationEvents((event, handler) => bridge.on(event, handler));
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 

@@ -7,17 +7,16 @@ import { conversationId } from '../../stores/conversation.ts';
 import { useRooms } from './rooms-store.ts';
 
 type Covered = <E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) => void;
-type On = <E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) => void;
 
 export function roomId(account: string, room: string): string {
   return conversationId({ account, kind: 'groupchat', peer: room });
 }
 
 /**
- * Registers the rooms' event handlers: `covered` for what the snapshot covers, `_on` for the rest (none
- * now: a room line's states and failures reach the chats store like any conversation's).
+ * Registers the rooms' event handlers, both covered by the snapshot (a room line's states and failures reach
+ * the chats store like any conversation's).
  */
-export function registerRoomEvents(covered: Covered, _on: On): void {
+export function registerRoomEvents(covered: Covered): void {
   covered('muc.rooms', ({ account, rooms }) => useRooms.getState().apply(account, rooms));
   covered('muc.occupants', (change) => useRooms.getState().applyOccupants(change));
 }
