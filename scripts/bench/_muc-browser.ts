@@ -2,8 +2,8 @@
 // Chromium page on it with the probe of _muc-page.ts. One run:
 //   big room:  "Join room…" in the sidebar, the address of a room of 5,000 occupants played by the component,
 //              Join; then 1,000 room lines from its occupants, shown in the open room.
-//   twenty:    on another fresh engine and page, 20 rooms of 500 occupants joined at once from the page (the
-//              engine's muc.join on the app's own bridge socket: there are no bookmarks to autojoin yet).
+//   twenty:    20 rooms of 500 occupants bookmarked with autojoin (XEP-0402, for an account of their own);
+//              a fresh engine and page, the page open, then the sign-in: the engine autojoins them.
 //   baseline:  a bare session (XmppSession, nothing else) receiving the same 1,000 room lines from the
 //              component: the rate the server delivers them.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { startBrowserMode } from '../start.ts';
 import {
   expectFlood,
   heapMb,
-  joinManyFromPage,
+  expectRooms,
   joinThroughUi,
   longTasksBetween,
   openMucPage,
@@ -72,36 +72,64 @@ const floodBody = (run: number, n: number): string =>
   `${floodPrefix(run)}${n} the quick brown fox jumps over the lazy dog`;
 
 /** A signed-in engine in browser mode and a probed page on it; `use` runs, then everything is closed. */
-async function withApp<T>(
-  setup: MucBenchSetup,
-  occupants: number,
-  use: (app: { page: Page; context: BrowserContext; account: string; engine: Engine }) => Promise<T>,
-): Promise<T> {
+interface App {
+  page: Page;
+  context: BrowserContext;
+  engine: Engine;
+  /** Signs the engine in (done before the page opens unless `signInLater`). */
+  signIn(): Promise<void>;
+}
+
+/** Signs `engine` in as `user` directly (no UI). */
+async function signIn(setup: MucBenchSetup, engine: Engine, user: string): Promise<void> {
   const { server } = setup;
+  const signedIn = await engine.invoke('account.signIn', {
+    jid: `${user}@${server.domain}`,
+    password: setup.password,
+    host: server.host,
+    port: server.c2sPort,
+  });
+  if (!signedIn.ok) throw new Error(`engine sign-in failed: ${signedIn.error.message}`);
+}
+
+/** A fresh engine (its own data dir, signed in as `opts.user`, default setup.user) and `use`, then closed. */
+async function withEngine<T>(
+  setup: MucBenchSetup,
+  opts: { user?: string; signInLater?: boolean },
+  use: (engine: Engine, signInNow: () => Promise<void>) => Promise<T>,
+): Promise<T> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-muc-bench-'));
-  const engine = await Engine.create({ dataDir, extraCertificates: [server.certificate.certPem] });
-  const account = `${setup.user}@${server.domain}`;
-  let host: { close(): Promise<void>; url: string } | null = null;
+  const engine = await Engine.create({ dataDir, extraCertificates: [setup.server.certificate.certPem] });
+  const signInNow = () => signIn(setup, engine, opts.user ?? setup.user);
   try {
-    const signedIn = await engine.invoke('account.signIn', {
-      jid: account,
-      password: setup.password,
-      host: server.host,
-      port: server.c2sPort,
-    });
-    if (!signedIn.ok) throw new Error(`engine sign-in failed: ${signedIn.error.message}`);
-    host = (await startBrowserMode({ engine })).host;
-    const { context, page } = await openMucPage(setup.browser, host.url, occupants);
-    try {
-      return await use({ page, context, account, engine });
-    } finally {
-      await context.close().catch(() => undefined);
-    }
+    if (!opts.signInLater) await signInNow();
+    return await use(engine, signInNow);
   } finally {
-    await host?.close();
     await engine.dispose();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function withApp<T>(
+  setup: MucBenchSetup,
+  occupants: number,
+  use: (app: App) => Promise<T>,
+  opts: { user?: string; signInLater?: boolean } = {},
+): Promise<T> {
+  return withEngine(setup, opts, async (engine, signInNow) => {
+    const host = (await startBrowserMode({ engine })).host;
+    try {
+      const shows = opts.signInLater ? 'sign-in' : 'main';
+      const { context, page } = await openMucPage(setup.browser, host.url, occupants, shows);
+      try {
+        return await use({ page, context, engine, signIn: signInNow });
+      } finally {
+        await context.close().catch(() => undefined);
+      }
+    } finally {
+      await host.close();
+    }
+  });
 }
 
 /**
@@ -185,26 +213,52 @@ export function bigRoomRun(
   });
 }
 
-/** Twenty rooms of 500 joined at once from the page: until all are in the sidebar, joined; then the heap. */
-export function twentyRoomsRun(setup: MucBenchSetup, run: number): Promise<TwentyFigures> {
-  return withApp(setup, TWENTY.occupants, async ({ page, context, account }) => {
-    const rooms = Array.from({ length: TWENTY.rooms }, (_, k) => `t${run}-${k}@${setup.component.domain}`);
+/** The twenty rooms' own account, so its autojoin bookmarks never join rooms in the other runs. */
+const TWENTY_USER = 'muc-bench-twenty';
+
+/** Bookmarks exactly `rooms` (autojoin, nick 'me') for TWENTY_USER, through an engine of its own. */
+async function bookmarkRooms(setup: MucBenchSetup, rooms: string[]): Promise<void> {
+  await setup.server.register(TWENTY_USER, setup.password).catch(() => undefined);
+  const account = `${TWENTY_USER}@${setup.server.domain}`;
+  await withEngine(setup, { user: TWENTY_USER }, async (engine) => {
+    const held = await engine.invoke('bookmarks.list', { account });
+    if (!held.ok) throw new Error(`bookmarks.list: ${held.error.message}`);
+    for (const b of held.value.bookmarks) await engine.invoke('bookmarks.remove', { account, room: b.room });
+    for (const room of rooms) {
+      const set = await engine.invoke('bookmarks.set', { account, room, nick: 'me', autojoin: true });
+      if (!set.ok) throw new Error(`bookmarks.set: ${set.error.message}`);
+    }
+  });
+}
+
+/**
+ * Twenty rooms of 500 bookmarked with autojoin: the page open, the engine signs in (the clock starts), the
+ * engine autojoins them; until all 20 are in the sidebar, joined; then the heap.
+ */
+export async function twentyRoomsRun(setup: MucBenchSetup, run: number): Promise<TwentyFigures> {
+  const rooms = Array.from({ length: TWENTY.rooms }, (_, k) => `t${run}-${k}@${setup.component.domain}`);
+  await bookmarkRooms(setup, rooms);
+  const app = async ({ page, context, signIn }: App): Promise<TwentyFigures> => {
+    await expectRooms(page, rooms);
     const playing = Promise.all(rooms.map((room) => playRoom(setup.component, room, 'p', TWENTY.occupants)));
-    await joinManyFromPage(page, account, rooms, 'me');
+    const startAt = epochNow();
+    await signIn();
     await playing;
-    let probe = await waitForProbe(page, (p) => p.twenty.shownAt !== null, `${TWENTY.rooms} rooms joined`);
-    if (probe.twenty.failures.length > 0)
-      throw new Error(`joins refused: ${probe.twenty.failures.join('; ')}`);
+    let probe = await waitForProbe(
+      page,
+      (p) => p.twenty.shownAt !== null,
+      `${TWENTY.rooms} rooms autojoined`,
+    );
     await sleep(SETTLE_MS);
     probe = await readProbe(page);
-    const startAt = probe.twenty.startAt!;
     const tasks = await longTasksBetween(page, probe, startAt, probe.twenty.shownAt! + SETTLE_MS);
     return {
       joinMs: probe.twenty.shownAt! - startAt,
       heapMb: await heapMb(context, page),
       longestTaskMs: tasks?.longestMs ?? null,
     };
-  });
+  };
+  return withApp(setup, TWENTY.occupants, app, { user: TWENTY_USER, signInLater: true });
 }
 
 /** A bare session receiving the same flood of room lines from the component: msg/s. */

@@ -7,9 +7,8 @@
 //   tasks:     every long task (PerformanceObserver 'longtask').
 //   flood:     this flood's bodies counted as they arrive on the bridge socket; the first frame with the
 //              last body on screen inside the room's log.
-//   twenty:    joins sent on the app's own bridge socket at once (invoke frames with ids of their own, so
-//              the app ignores the answers); the first frame after all answered with every room in the
-//              sidebar and none still joining.
+//   twenty:    the rooms the sign-in autojoins: the first frame with each of them in the sidebar as a room
+//              we are in (not a bookmark row, no status: joined).
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 
 export interface MucPageProbe {
@@ -24,19 +23,12 @@ export interface MucPageProbe {
   occupantsAskedAt: number | null;
   longTasks: Array<[start: number, duration: number]>;
   flood: { needle: string | null; lastBody: string | null; received: number; shownAt: number | null };
-  twenty: {
-    rooms: string[];
-    startAt: number | null;
-    answered: number;
-    failures: string[];
-    answeredAt: number | null;
-    shownAt: number | null;
-  };
+  twenty: { rooms: string[]; joinedRows: number; shownAt: number | null };
 }
 
 interface ProbeWindow {
   __mucBench: MucPageProbe;
-  __mucBenchJoin(account: string, rooms: string[], nick: string): void;
+  __mucBenchExpectRooms(rooms: string[]): void;
   __mucBenchFlood(prefix: string, lastBody: string): void;
 }
 
@@ -52,7 +44,7 @@ function instrumentMucPage(args: { occupants: number }): void {
     occupantsAskedAt: null,
     longTasks: [],
     flood: { needle: null, lastBody: null, received: 0, shownAt: null },
-    twenty: { rooms: [], startAt: null, answered: 0, failures: [], answeredAt: null, shownAt: null },
+    twenty: { rooms: [], joinedRows: 0, shownAt: null },
   };
   const w = window as unknown as ProbeWindow;
   w.__mucBench = probe;
@@ -73,9 +65,7 @@ function instrumentMucPage(args: { occupants: number }): void {
     true,
   );
 
-  // The app's bridge socket: counts flood bodies, and carries the bench's own joins.
-  let socket: WebSocket | null = null;
-  const BENCH_IDS = 1_000_000_000;
+  // The app's bridge socket: the occupant list and the flood's bodies as they arrive, the app's own asks.
   const NativeWebSocket = window.WebSocket;
   class ProbedWebSocket extends NativeWebSocket {
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
@@ -89,7 +79,6 @@ function instrumentMucPage(args: { occupants: number }): void {
     }
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
-      this.addEventListener('open', (event) => (socket = event.currentTarget as WebSocket));
       this.addEventListener('message', (event: MessageEvent) => {
         if (typeof event.data !== 'string') return;
         const data = event.data;
@@ -104,32 +93,12 @@ function instrumentMucPage(args: { occupants: number }): void {
           for (let i = data.indexOf(needle); i >= 0; i = data.indexOf(needle, i + needle.length))
             probe.flood.received++;
         }
-        if (probe.twenty.startAt !== null && data.startsWith('{"type":"result"')) {
-          const message = JSON.parse(data) as {
-            id: number;
-            result: { ok: boolean; error?: { message: string } };
-          };
-          if (message.id < BENCH_IDS) return;
-          probe.twenty.answered++;
-          if (!message.result.ok) probe.twenty.failures.push(message.result.error?.message ?? 'refused');
-          if (probe.twenty.answered === probe.twenty.rooms.length) probe.twenty.answeredAt = epoch();
-        }
       });
     }
   }
   window.WebSocket = ProbedWebSocket;
-  w.__mucBenchJoin = (account, rooms, nick) => {
+  w.__mucBenchExpectRooms = (rooms) => {
     probe.twenty.rooms = rooms;
-    probe.twenty.startAt = epoch();
-    rooms.forEach((room, i) => {
-      const frame = {
-        type: 'invoke',
-        id: BENCH_IDS + i,
-        command: 'muc.join',
-        payload: { account, room, nick },
-      };
-      socket!.send(JSON.stringify(frame));
-    });
   };
   w.__mucBenchFlood = (prefix, lastBody) => {
     probe.flood.needle = `"body":"${prefix}`;
@@ -160,15 +129,13 @@ function instrumentMucPage(args: { occupants: number }): void {
     return false;
   };
   const twentyShown = (): boolean => {
-    const rows = document.querySelectorAll('.room-list .room-row');
     const wanted = new Set(probe.twenty.rooms);
-    let shown = 0;
-    for (const row of rows) {
-      if (!wanted.has(row.getAttribute('data-room') ?? '')) continue;
-      if (row.querySelector('.room-status-joining')) return false;
-      shown++;
+    let joined = 0;
+    for (const row of document.querySelectorAll('.room-list .room-row:not(.room-row-bookmark)')) {
+      if (wanted.has(row.getAttribute('data-room') ?? '') && !row.querySelector('.room-status')) joined++;
     }
-    return shown === wanted.size;
+    probe.twenty.joinedRows = joined;
+    return joined === wanted.size;
   };
   let paintPending = false;
   const frame = (): void => {
@@ -192,7 +159,7 @@ function instrumentMucPage(args: { occupants: number }): void {
     }
     if (probe.flood.lastBody !== null && probe.flood.shownAt === null && lastBodyShown())
       probe.flood.shownAt = now;
-    if (probe.twenty.answeredAt !== null && probe.twenty.shownAt === null && twentyShown())
+    if (probe.twenty.rooms.length > 0 && probe.twenty.shownAt === null && twentyShown())
       probe.twenty.shownAt = now;
     requestAnimationFrame(frame);
   };
@@ -204,13 +171,19 @@ export async function openMucPage(
   browser: Browser,
   url: string,
   occupants: number,
+  /** What the page shows once loaded: the main window (signed in) or the sign-in form. */
+  shows: 'main' | 'sign-in' = 'main',
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[muc bench page error] ${error.message}`));
   await page.addInitScript(instrumentMucPage, { occupants });
   await page.goto(url);
-  await page.getByRole('button', { name: 'Join room…' }).waitFor({ timeout: 20_000 });
+  const ready =
+    shows === 'main'
+      ? page.getByRole('button', { name: 'Join room…' })
+      : page.getByLabel('Address', { exact: true });
+  await ready.waitFor({ timeout: 20_000 });
   // Let the page finish starting up (scripts, first render) before the click, as a person would.
   await page.evaluate(
     () => new Promise<void>((resolve) => requestIdleCallback(() => resolve(), { timeout: 2_000 })),
@@ -251,12 +224,8 @@ export async function joinThroughUi(page: Page, room: string, nick: string): Pro
   await dialog.getByRole('button', { name: 'Join', exact: true }).click();
 }
 
-export const joinManyFromPage = (page: Page, account: string, rooms: string[], nick: string): Promise<void> =>
-  page.evaluate(([a, r, n]) => (window as unknown as ProbeWindow).__mucBenchJoin(a, r, n), [
-    account,
-    rooms,
-    nick,
-  ] as const);
+export const expectRooms = (page: Page, rooms: string[]): Promise<void> =>
+  page.evaluate((r) => (window as unknown as ProbeWindow).__mucBenchExpectRooms(r), rooms);
 
 export const expectFlood = (page: Page, prefix: string, lastBody: string): Promise<void> =>
   page.evaluate(([p, l]) => (window as unknown as ProbeWindow).__mucBenchFlood(p, l), [

@@ -129,7 +129,12 @@ export function reportBrowser(result: Awaited<ReturnType<typeof browserRuns>>): 
       },
     );
   }
-  const twentyInfo = { rooms: TWENTY.rooms, occupants: TWENTY.occupants, mode: 'browser' };
+  const twentyInfo = {
+    rooms: TWENTY.rooms,
+    occupants: TWENTY.occupants,
+    mode: 'browser',
+    from: 'sign-in, autojoin',
+  };
   line(
     'muc_twenty_rooms_join_ms',
     twenty.map((r) => r.joinMs),

@@ -13,8 +13,8 @@
 //   muc_flood_msgs_per_s                         1,000 room lines from its occupants -> the last one on screen
 //                                                in the room's log; `baseline`: a bare session receiving the
 //                                                same lines from the component in the same run, and `ratio`
-//   muc_twenty_rooms_join_ms                     20 rooms of 500 joined at once from the page -> all 20 in the
-//                                                sidebar, none still joining (no bookmarks yet to autojoin)
+//   muc_twenty_rooms_join_ms                     sign-in with 20 autojoin bookmarks of rooms of 500 -> all 20
+//                                                in the sidebar as rooms we are in (the engine joins 3 at a time)
 //   muc_twenty_rooms_renderer_heap_mb            the page's JS heap then, after two forced GCs
 // Converse.js on the same kind of room in the same run (_muc-converse.ts), each line with `parley` beside it:
 //   converse_muc_join_ms          api.rooms.open -> entered with all 5,000 occupants in its model, a frame more
