@@ -6,6 +6,7 @@
 // (invited through the room); their decline is a toast. Light and dark, at 480 px, axe-clean.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { RoomConfig } from '../harness/peer-muc.ts';
 import { checkScreen, expect, useBrowserSuite } from './fixture.ts';
 
 const localpart = (jid: string): string => jid.slice(0, jid.indexOf('@'));
@@ -96,6 +97,27 @@ describe('browser mode: room invitations', () => {
     );
     await bea.waitFor('roomPresence', (p) => p.room === crowded && p.nick === suggested, 20_000);
     await expect(fromBea).toHaveCount(0);
+
+    // A password room, invited to without its password: Join says so, and the join dialog asks for it.
+    const vault = suite.scenario.room('vault');
+    const protect: RoomConfig =
+      suite.scenario.server.kind === 'ejabberd' ? { 'muc#roomconfig_passwordprotectedroom': true } : {};
+    await ann.createRoom(vault, 'ann', { config: { ...protect, 'muc#roomconfig_roomsecret': 'sesame' } });
+    await ann.inviteDirect(vault, account.jid);
+    const toVault = prompts.getByRole('group', { name: `Invitation to ${vault}` });
+    await toVault.getByRole('button', { name: 'Join' }).click();
+    await expect(toVault.getByRole('alert')).toContainText('This room needs a password');
+    await toVault.getByRole('button', { name: 'Join with a password…' }).click();
+    const joinDialog = page.getByRole('dialog', { name: 'Join room' });
+    await expect(joinDialog.getByLabel('Room address')).toHaveValue(vault);
+    await joinDialog.getByLabel(/^Password/).fill('sesame');
+    await joinDialog.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(joinDialog).toHaveCount(0);
+    await expect(page.getByRole('tab', { name: new RegExp(`^${localpart(vault)}`) })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await expect(toVault).toHaveCount(0);
 
     // Join by keyboard: the room opens, the prompt goes.
     await fromAnn.getByRole('button', { name: 'Join' }).focus();

@@ -12,6 +12,7 @@ import { displayText } from '../../text/display-text.ts';
 import { useRoster } from '../../stores/roster.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { joinProblem } from '../rooms/rooms-actions.ts';
+import { JoinRoomDialog } from '../rooms/JoinRoomDialog.tsx';
 import { MUC_LIMITS, useRooms } from '../rooms/rooms-store.ts';
 import { acceptInvitation, declineInvitation } from './invitations-actions.ts';
 import { inviterText, masked } from './invitation-words.ts';
@@ -35,6 +36,7 @@ function InvitationItem({
   const [nick, setNick] = useState('');
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState('');
+  const [askingPassword, setAskingPassword] = useState(false);
   const ids = useId();
   const declineButton = useRef<HTMLButtonElement>(null);
   // A contact is named as the roster names them, their address beside it.
@@ -150,6 +152,25 @@ function InvitationItem({
         <div role="alert" className="form-error invitation-problem">
           {said && <p>{said.text}</p>}
         </div>
+        {problem?.code === 'password-required' && (
+          <button
+            type="button"
+            className="small"
+            aria-haspopup="dialog"
+            onClick={() => setAskingPassword(true)}
+          >
+            Join with a password…
+          </button>
+        )}
+        {askingPassword && (
+          // The join dialog, filled in: the password the invitation carried was missing or wrong.
+          <JoinRoomDialog
+            initialRoom={invitation.room}
+            initialAccount={account}
+            initialProblem={said}
+            onClose={() => setAskingPassword(false)}
+          />
+        )}
         {nickConflict && (
           <form
             className="invitation-nick"
@@ -182,13 +203,21 @@ export function InvitationPrompts() {
   const answering = useInvitations((s) => s.answering);
   const more = useInvitations((s) => s.more);
   const several = useSeveralAccounts();
-  const rooms = useRooms((s) => s.byAccount);
+  // Invitations to rooms joined meanwhile another way (the join dialog, a bookmark): nothing left to answer.
+  // Read as one string, so an occupant storm in the rooms store re-renders nothing here.
+  const joined = useRooms((s) => {
+    let ids = '';
+    for (const [account, invitations] of byAccount) {
+      for (const { id, room } of invitations)
+        if (s.byAccount.get(account)?.get(room)?.room.status === 'joined') ids += `${id}\n`;
+    }
+    return ids;
+  });
   const all: Array<{ account: string; invitation: Invitation }> = [];
   for (const [account, invitations] of byAccount) {
     for (const invitation of invitations) {
-      // Joined meanwhile another way (the join dialog, a bookmark): nothing left to answer.
-      const joined = rooms.get(account)?.get(invitation.room)?.room.status === 'joined';
-      if (!answering.has(invitation.id) && !joined) all.push({ account, invitation });
+      if (!answering.has(invitation.id) && !joined.includes(`${invitation.id}\n`))
+        all.push({ account, invitation });
     }
   }
   all.sort((a, b) => b.invitation.at - a.invitation.at);
