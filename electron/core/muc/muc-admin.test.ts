@@ -248,6 +248,11 @@ describe(`room moderation and ownership against ${serverKind()}`, () => {
     });
     assert.ok(submitted.ok, submitted.ok ? '' : submitted.error.message);
     assert.equal(submitted.value.unconfigured, false);
+    assert.equal(
+      submitted.value.features.includes('urn:xmpp:occupant-id:0'),
+      scenario.server.kind === 'prosody',
+      'the features read again after the submit',
+    );
     const joinedPeer = await peer.joinRoom(room, 'peer');
     assert.ok(joinedPeer.statusCodes.includes(110));
     const info = await peer.discoInfo(room);

@@ -131,9 +131,15 @@ function create(context: AccountContext) {
    */
   const afterJoined = async (room: RoomState, created: boolean): Promise<void> => {
     const link = context.link();
-    // A room we created is locked until configured: its defaults are accepted, unless asked to configure.
+    // A room we created is locked until configured: its defaults are accepted, unless asked to configure
+    // (muc.config.submit reads the features then). It had no disco#info before it existed: read it now, so
+    // its features (occupant ids, archive...) are known before the join answers.
     if (created && !room.configure && link) {
       await link.iq.request('set', room.room, instantRoomConfig()).catch(() => undefined);
+      await link.iq
+        .request('get', room.room, discoInfoRequest())
+        .then((reply) => (room.features = parseRoomInfo(reply).features))
+        .catch(() => undefined);
     }
     settleJoin(room.room, room.view());
     if (!link || !room.features.includes(ROOM_FEATURES.mam)) return;

@@ -30,6 +30,14 @@ describe(`group chat against ${serverKind()}`, () => {
     assert.equal(created.affiliation, 'owner');
     assert.equal(created.role, 'moderator');
     assert.equal(created.nick, 'alice');
+    // Read again once the room exists (it had no disco#info before): Prosody vouches for XEP-0421 occupant
+    // ids, ejabberd 23.01 offers none.
+    assert.ok(created.features.includes('muc_persistent'), created.features.join(' '));
+    assert.equal(
+      created.features.includes('urn:xmpp:occupant-id:0'),
+      scenario.server.kind === 'prosody',
+      created.features.join(' '),
+    );
     // A room still locked (no instant configuration) would refuse bob with item-not-found.
     const second = await joined(bob, room, 'bob');
     assert.equal(second.affiliation, 'none');
