@@ -12,6 +12,7 @@ import { parseEnvelope } from '../xmpp/envelope.ts';
 import { NS_CONFERENCE, NS_MUC_USER } from '../muc/muc-user.ts';
 import {
   MAX_INVITE_PASSWORD_CHARS,
+  carriesInvitation,
   parseDecline,
   parseInvitation,
   type InboundInvitation,
@@ -129,4 +130,13 @@ test("pending: one per room (updated in place, same id); full: a stranger's refu
   pending.add({ ...invitation('c3@m'), at: 5000 }, details(false));
   assert.equal(pending.list()[0]!.at, 1000);
   assert.equal(pending.byId(pending.list()[0]!.id)?.password, null);
+});
+
+test('carriesInvitation: direct and mediated invitations and declines, not other muc#user messages', () => {
+  const x = (...children: ReturnType<typeof xml>[]) => xml('x', { xmlns: NS_MUC_USER }, ...children);
+  assert.equal(carriesInvitation(xml('message', {}, xml('x', { xmlns: NS_CONFERENCE, jid: ROOM }))), true);
+  assert.equal(carriesInvitation(xml('message', {}, x(xml('invite', { to: 'a@b' })))), true);
+  assert.equal(carriesInvitation(xml('message', {}, x(xml('decline', { to: 'a@b' })))), true);
+  assert.equal(carriesInvitation(xml('message', {}, x(xml('status', { code: '104' })))), false);
+  assert.equal(carriesInvitation(xml('message', {}, xml('body', {}, 'hi'))), false);
 });

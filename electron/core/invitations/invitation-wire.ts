@@ -96,6 +96,16 @@ export function parseDecline(envelope: MessageEnvelope): InboundDecline | null {
   };
 }
 
+/**
+ * The message is an invitation or a decline (either kind): for the archive catch-up, which must not store
+ * one as a stranger's message (a room's mediated invitation has a body, and servers archive it).
+ */
+export function carriesInvitation(message: Element): boolean {
+  if (message.getChild('x', NS_CONFERENCE)) return true;
+  const x = message.getChild('x', NS_MUC_USER);
+  return Boolean(x && (x.getChild('invite') || x.getChild('decline')));
+}
+
 /** XEP-0249 §2: sent straight to the invitee; a password room's password goes along. */
 export function directInvitation(
   to: string,
