@@ -1,7 +1,8 @@
 // Bookmarks in browser mode (issue 11 §2, §3): a room joined with "Bookmark and join at sign-in" is joined
-// again by itself after signing out and in (the peer in the room sees us come back) and listed; the row's
-// star un-bookmarks it, and the next sign-in leaves it out. A bookmarked room we are not in is a row that
-// joins on Enter. Light and dark, at 480 px, axe-clean.
+// again by itself after signing out and in (the peer in the room sees us come back) and listed; "Join at
+// sign-in" in the room's header turned off, the next sign-in leaves it out (a row that says Bookmarked);
+// the row's star un-bookmarks it. A bookmarked room we are not in is a row that joins on Enter; turned on
+// in its header, the room is joined at the next sign-in. Light and dark, at 480 px, axe-clean.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RoomConfig } from '../harness/peer-muc.ts';
@@ -12,7 +13,7 @@ const localpart = (jid: string): string => jid.slice(0, jid.indexOf('@'));
 describe('browser mode: bookmarks', () => {
   const suite = useBrowserSuite();
 
-  it('bookmark and join at sign-in: back in the room after signing out and in; un-bookmarked, it stays out', async () => {
+  it('bookmark and join at sign-in: back in the room after signing out and in; turned off in the header, it stays out', async () => {
     const account = await suite.account('bmark');
     const nick = localpart(account.jid);
     const ann = await suite.peer('ann');
@@ -66,16 +67,31 @@ describe('browser mode: bookmarks', () => {
     await checkScreen(page, 'bookmark-autojoined-dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
-    // The star un-bookmarks (keyboard): the server forgets it, and the next sign-in leaves the room out.
-    await star.focus();
-    await page.keyboard.press('Enter');
-    await expect(star).toHaveAttribute('aria-pressed', 'false');
+    // The room's header: bookmarked, joined at sign-in; turned off there, the server's bookmark says so.
+    await row.click();
+    const header = page.locator('.room-view .chat-header');
+    await expect(header.getByRole('button', { name: 'Bookmark', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    const atSignIn = header.getByRole('checkbox', { name: 'Join at sign-in' });
+    await expect(atSignIn).toBeChecked();
+    await page.setViewportSize({ width: 480, height: 820 });
+    await checkScreen(page, 'bookmark-header-narrow-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await checkScreen(page, 'bookmark-header-narrow-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1100, height: 820 });
+    await atSignIn.click();
+    await expect(atSignIn).not.toBeChecked();
     await expect
       .poll(async () => {
         const now = await app.engine.invoke('bookmarks.list', { account: account.jid });
-        return now.ok ? now.value.bookmarks.length : -1;
+        return now.ok ? now.value.bookmarks.map((b) => [b.room, b.autojoin]) : null;
       })
-      .toBe(0);
+      .toEqual([[room, false]]);
+
+    // Signed out and in: the room is not joined, and its row says it is bookmarked.
     await signOutFromMenu(page);
     await ann.waitFor(
       'roomPresence',
@@ -98,6 +114,18 @@ describe('browser mode: bookmarks', () => {
         .slice(seen)
         .some((e) => e.type === 'roomPresence' && e.nick === nick && e.presenceType === 'available'),
     );
+    await expect(row).toHaveAccessibleName(new RegExp(`^${name}\\W+Bookmarked$`));
+
+    // The star un-bookmarks (keyboard): the server forgets it, and the row goes.
+    await star.focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => {
+        const now = await app.engine.invoke('bookmarks.list', { account: account.jid });
+        return now.ok ? now.value.bookmarks.length : -1;
+      })
+      .toBe(0);
+    await expect(row).toHaveCount(0);
   });
 
   it('a bookmarked room we are not in is listed, joins on Enter, and says why when it cannot', async () => {
@@ -151,6 +179,13 @@ describe('browser mode: bookmarks', () => {
       'aria-selected',
       'true',
     );
+    // Its header turns on "Join at sign-in" (checked at the next sign-in, at the end).
+    const atSignIn = page
+      .locator('.room-view .chat-header')
+      .getByRole('checkbox', { name: 'Join at sign-in' });
+    await expect(atSignIn).not.toBeChecked();
+    await atSignIn.press('Space');
+    await expect(atSignIn).toBeChecked();
 
     // The safe refuses again: the join dialog opens on it, asking for the password, and then it works.
     await safe.click();
@@ -173,6 +208,19 @@ describe('browser mode: bookmarks', () => {
       kept.value.bookmarks.find((b) => b.room === locked),
       { room: locked, name: 'The Safe', nick, autojoin: true, hasPassword: true, joinError: null },
       'the password that worked is kept with the bookmark',
+    );
+    assert.equal(kept.value.bookmarks.find((b) => b.room === open)?.autojoin, true);
+
+    // Signed out and in: the lounge, turned on in its header, is joined by itself.
+    await signOutFromMenu(page);
+    await owner.waitFor(
+      'roomPresence',
+      (p) => p.room === open && p.nick === nick && p.presenceType === 'unavailable',
+    );
+    await app.signIn(account);
+    await owner.waitFor(
+      'roomPresence',
+      (p) => p.room === open && p.nick === nick && p.presenceType === 'available',
     );
   });
 });

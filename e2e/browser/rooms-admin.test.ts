@@ -251,20 +251,27 @@ describe('browser mode: room moderation and ownership', () => {
       await expect(page.locator('.room-subject')).toHaveText('mine now');
     }
 
-    // A room created to be configured (muc.join configure, as the join dialog will offer): its settings
-    // open by themselves; Cancel keeps the defaults and the room opens to others.
+    // A room created from the join dialog to be set up first: its settings open by themselves; Cancel
+    // keeps the defaults and the room opens to others.
     const fresh = suite.scenario.room('fresh');
-    const made = await app.engine.invoke('muc.join', {
-      account: account.jid,
-      room: fresh,
-      nick: 'maker',
-      configure: true,
+    await page.getByRole('button', { name: 'Join room…' }).click();
+    await join.getByLabel('Room address').fill(fresh);
+    await join.getByLabel('Nickname').fill('maker');
+    const setUp = join.getByRole('checkbox', {
+      name: 'If the room is new, set it up before others can join',
     });
-    assert.ok(made.ok && made.value.unconfigured);
-    await page
-      .getByRole('region', { name: 'Rooms' })
-      .getByRole('button', { name: new RegExp(`^${localpart(fresh)}`) })
-      .click();
+    await expect(setUp).not.toBeChecked();
+    await setUp.check();
+    await checkScreen(page, 'room-admin-join-configured-light');
+    await join.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(join).toHaveCount(0);
+    const made = await app.engine.invoke('muc.rooms', { account: account.jid });
+    assert.ok(made.ok);
+    assert.equal(made.value.rooms.find((r) => r.room === fresh)?.unconfigured, true, 'created to configure');
+    if (suite.scenario.server.kind === 'prosody') {
+      // Prosody keeps the new room locked until its owner configures it.
+      await assert.rejects(owner.joinRoom(fresh, 'host'), /item-not-found/);
+    }
     const settings = page.getByRole('dialog', { name: `Settings of ${localpart(fresh)}` });
     await expect(settings).toContainText('You created this room.');
     await expect(settings.getByRole('button', { name: 'Save settings' })).toBeVisible();

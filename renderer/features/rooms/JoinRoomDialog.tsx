@@ -4,6 +4,8 @@
 // for its password. "Bookmark and join at sign-in" is off unless the room is bookmarked so already: joining
 // is often a one-off (a link, an invitation), and a room that comes back at every sign-in on every device
 // is a lasting choice the user makes, not one made for them; once joined, the room row's star bookmarks it.
+// "If the room is new, set it up before others can join" creates a room locked until its settings are saved
+// (the room view opens them); otherwise a new room takes the service's defaults at once.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ADDRESS_TOO_LONG, bareJid, bareJidProblem } from '../../../shared/jid.ts';
@@ -57,6 +59,7 @@ export function JoinRoomDialog({
   const typed = room.trim();
   const bookmark = useBookmark(account, addressProblem(typed) ? '' : bareJid(typed));
   const [bookmarkChoice, setBookmarkChoice] = useState<boolean | null>(null);
+  const [configure, setConfigure] = useState(false);
   const bookmarkIt = bookmarkChoice ?? bookmark?.autojoin ?? false;
 
   const focus = (id: string): void => {
@@ -80,7 +83,7 @@ export function JoinRoomDialog({
     setBusy(true);
     setProblem(null);
     const jid = bareJid(address);
-    const error = await joinRoom(account, jid, nick.trim(), password || undefined);
+    const error = await joinRoom(account, jid, nick.trim(), password || undefined, configure);
     if (!error) {
       if (bookmarkIt) {
         await setBookmark(account, jid, {
@@ -189,6 +192,10 @@ export function JoinRoomDialog({
         <label className="join-bookmark">
           <input type="checkbox" checked={bookmarkIt} onChange={(e) => setBookmarkChoice(e.target.checked)} />
           Bookmark and join at sign-in
+        </label>
+        <label className="join-configure">
+          <input type="checkbox" checked={configure} onChange={(e) => setConfigure(e.target.checked)} />
+          If the room is new, set it up before others can join
         </label>
         <div role="alert" id="join-problem" className="form-error">
           {problem && <p>{problem.text}</p>}

@@ -1,9 +1,9 @@
 // One room in the chat area (a tab of kind groupchat): header with the room's name, subject, where we stand
-// and how many are in, the occupant list's toggle and Leave; a room we were put out of says so and why
-// (with Join again and Close); the Room menu (subject, nickname, members and bans, settings, destroy:
-// RoomMenu.tsx); the chat's message list with senders' nicks, paging the room's own history;
-// a composer that sends to the room and completes nicks on Tab; the occupant list beside the messages
-// (instead of them in a narrow window).
+// and how many are in, its bookmark (and whether it is joined at sign-in), the occupant list's toggle and
+// Leave; a room we were put out of says so and why (with Join again and Close); the Room menu (subject,
+// nickname, members and bans, settings, destroy: RoomMenu.tsx); the chat's message list with senders'
+// nicks, paging the room's own history; a composer that sends to the room and completes nicks on Tab; the
+// occupant list beside the messages (instead of them in a narrow window).
 import { useCallback, useEffect, useState } from 'react';
 import type { ChatMessage } from '../../../shared/contract.ts';
 import { parseConversationId } from '../../stores/conversation.ts';
@@ -17,6 +17,7 @@ import { OccupantList } from './OccupantList.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
 import { VoiceRequests } from './VoiceRequests.tsx';
 import { InviteButton } from '../invitations/InviteDialog.tsx';
+import { BookmarkToggle } from '../bookmarks/BookmarkToggle.tsx';
 import { leaveRoom, loadOccupants, loadRoomHistory, sendToRoom } from './rooms-actions.ts';
 import { isOut, useRooms } from './rooms-store.ts';
 import { ROOM_STATUS_WORDS, completeNick, outSentence, roomName, senderNick } from './room-words.ts';
@@ -99,6 +100,7 @@ export function RoomView({ chat }: { chat: string }) {
           </div>
         </div>
         <div className="chat-actions">
+          {!out && <BookmarkToggle account={account} room={jid} />}
           <InviteButton account={account} room={jid} />
           {!out && status === 'joined' && <RoomMenu account={account} room={room} name={name} />}
           {!out && (
