@@ -2,17 +2,37 @@
 // item for a text conference identity), lists the service's rooms (disco#items, paged with XEP-0059 where the
 // service offers it) and reads each room's disco#info when the UI shows its row. All of it is cached for the
 // session and bounded: MAX_SERVER_ITEMS items of our server looked at, MAX_DIRECTORY_ROOMS rooms per service,
-// MAX_CACHED_INFOS room infos (the oldest go), a few queries at a time.
+// MAX_CACHED_INFOS room infos (the oldest go), a few queries at a time, each disco#info given INFO_TIMEOUT_MS
+// (one silent room must not hold a whole batch for the 30 s IQ timeout), at most MAX_DIRECTORY_PAGES pages.
 import { xml } from '@xmpp/xml';
 import { MAX_DIRECTORY_ROOMS, type DirectoryRoom, type RoomInfo } from '../../../shared/room-directory.ts';
 import { EngineError, toEngineError } from '../errors.ts';
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
 import { NS_DISCO_INFO, NS_RSM } from '../xmpp/ns.ts';
-import { itemsQuery, parseItems, parseRoomInfo, parseServiceInfo } from './room-directory-xml.ts';
+import {
+  DIRECTORY_PAGE,
+  itemsQuery,
+  parseItems,
+  parseRoomInfo,
+  parseServiceInfo,
+} from './room-directory-xml.ts';
 
 const MAX_SERVER_ITEMS = 20;
 const MAX_CACHED_INFOS = 2000;
 const QUERIES_AT_ONCE = 5;
+/** A disco#info not answered within this is that row's error (or that server item is no service). */
+export const INFO_TIMEOUT_MS = 5_000;
+/** Pages walked per listing: enough for MAX_DIRECTORY_ROOMS at our page size, and a few short pages. */
+export const MAX_DIRECTORY_PAGES = Math.ceil(MAX_DIRECTORY_ROOMS / DIRECTORY_PAGE) + 5;
+
+/** `promise`, or a 'timeout' EngineError once `ms` have passed without its answer. */
+function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EngineError('timeout', message)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 interface Listing {
   service: string;
@@ -40,7 +60,12 @@ function create(context: AccountContext) {
   const listings = new Map<string, Listing>();
   const infos = new Map<string, RoomInfo>();
 
-  const info = (to: string) => context.online().iq.request('get', to, xml('query', { xmlns: NS_DISCO_INFO }));
+  const info = (to: string) =>
+    within(
+      context.online().iq.request('get', to, xml('query', { xmlns: NS_DISCO_INFO })),
+      INFO_TIMEOUT_MS,
+      'It did not answer in time.',
+    );
 
   const findService = async (): Promise<string | null> => {
     const domain = context.accountJid.domain;
@@ -78,11 +103,13 @@ function create(context: AccountContext) {
     const seen = new Set<string>();
     let after: string | null = null;
     let more = 0;
-    for (;;) {
+    let cut = false;
+    for (let pages = 1; ; pages++) {
       const page = parseItems(
         await context.online().iq.request('get', jid, itemsQuery(after, paged)),
         MAX_DIRECTORY_ROOMS,
       );
+      const before = rooms.length;
       for (const room of page.items) {
         if (seen.has(room.jid)) continue;
         if (rooms.length >= MAX_DIRECTORY_ROOMS) break;
@@ -90,12 +117,14 @@ function create(context: AccountContext) {
         rooms.push(room);
       }
       if (page.count !== null) more = Math.max(0, page.count - rooms.length);
-      // Stop when the service stops paging, repeats itself, or the bound is reached.
-      if (!paged || page.last === null || page.last === after || page.items.length === 0) break;
-      if (rooms.length >= MAX_DIRECTORY_ROOMS) break;
+      // Stop when the service stops paging or repeats itself (the same <last/>, or a page of rooms listed
+      // already under a new one), or at the bounds: rooms, and pages (a service may add one room per page).
+      if (!paged || page.last === null || page.last === after || rooms.length === before) break;
+      cut = rooms.length >= MAX_DIRECTORY_ROOMS || pages >= MAX_DIRECTORY_PAGES;
+      if (cut) break;
       after = page.last;
     }
-    return { service: jid, rooms, more: rooms.length >= MAX_DIRECTORY_ROOMS ? more : 0 };
+    return { service: jid, rooms, more: cut || rooms.length >= MAX_DIRECTORY_ROOMS ? more : 0 };
   };
 
   const roomInfo = async (jid: string): Promise<RoomInfo> => {
