@@ -106,6 +106,28 @@ export function JoinRoomDialog({
 
   const described = (field: JoinProblem['field']) =>
     problem?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'join-problem' } : {};
+  // The refusal is said under the field it is about (one at a time), or above the buttons.
+  const problemAt = (field: JoinProblem['field']) =>
+    problem?.field === field && (
+      <>
+        <div role="alert" id="join-problem" className="form-error">
+          <p>{problem.text}</p>
+        </div>
+        {problem.suggestion && (
+          <button
+            type="button"
+            className="small join-suggestion"
+            onClick={() => {
+              setNick(problem.suggestion!);
+              setProblem(null);
+              focus('join-nick');
+            }}
+          >
+            Use “{problem.suggestion}”
+          </button>
+        )}
+      </>
+    );
 
   return (
     <Dialog title="Join room" onClose={onClose} className="join-room-dialog">
@@ -147,6 +169,7 @@ export function JoinRoomDialog({
           data-autofocus
           {...described('room')}
         />
+        {problemAt('room')}
         <button
           type="button"
           className="small join-browse"
@@ -180,6 +203,7 @@ export function JoinRoomDialog({
           onChange={(e) => setNick(e.target.value)}
           {...described('nick')}
         />
+        {problemAt('nick')}
         <label htmlFor="join-password">Password (if the room has one)</label>
         <input
           id="join-password"
@@ -189,6 +213,7 @@ export function JoinRoomDialog({
           onChange={(e) => setPassword(e.target.value)}
           {...described('password')}
         />
+        {problemAt('password')}
         <label className="join-bookmark">
           <input type="checkbox" checked={bookmarkIt} onChange={(e) => setBookmarkChoice(e.target.checked)} />
           Bookmark and join at sign-in
@@ -197,22 +222,7 @@ export function JoinRoomDialog({
           <input type="checkbox" checked={configure} onChange={(e) => setConfigure(e.target.checked)} />
           If the room is new, set it up before others can join
         </label>
-        <div role="alert" id="join-problem" className="form-error">
-          {problem && <p>{problem.text}</p>}
-        </div>
-        {problem?.suggestion && (
-          <button
-            type="button"
-            className="small join-suggestion"
-            onClick={() => {
-              setNick(problem.suggestion!);
-              setProblem(null);
-              focus('join-nick');
-            }}
-          >
-            Use “{problem.suggestion}”
-          </button>
-        )}
+        {problemAt(null)}
         <div className="dialog-buttons">
           <button type="button" onClick={onClose}>
             Cancel
