@@ -18,6 +18,7 @@ export const NS_BOOKMARKS_NOTIFY = `${NS_BOOKMARKS}+notify`;
 export const NS_PRIVATE = 'jabber:iq:private'; // XEP-0049
 export const NS_LEGACY_BOOKMARKS = 'storage:bookmarks'; // XEP-0048
 export const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
+export const NS_PUBSUB_PUBLISH_OPTIONS = 'http://jabber.org/protocol/pubsub#publish-options';
 export const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
 export const NS_PUBSUB_OWNER = 'http://jabber.org/protocol/pubsub#owner';
 export const NS_PUBSUB_ERRORS = 'http://jabber.org/protocol/pubsub#errors';
@@ -138,7 +139,7 @@ export function publishRequest(bookmark: StoredBookmark): Element {
         xml('conference', { xmlns: NS_BOOKMARKS, ...attrs(bookmark) }, ...children(bookmark)),
       ),
     ),
-    xml('publish-options', {}, configForm(`${NS_PUBSUB}#publish-options`, 'submit')),
+    xml('publish-options', {}, configForm(NS_PUBSUB_PUBLISH_OPTIONS, 'submit')),
   );
 }
 

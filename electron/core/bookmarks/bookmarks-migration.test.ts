@@ -1,6 +1,6 @@
 // The XEP-0402 §5.3 migration, against a scripted server: no real server here leaves the native node empty
 // beside legacy bookmarks (Prosody's mod_bookmarks converts them itself when a resource binds; ejabberd 23.01
-// offers no #compat), so a rogue server plays one that does: #compat advertised, no native node, two
+// offers no #compat), so a rogue server plays one that does: #compat and publish-options advertised, no native node, two
 // XEP-0048 conferences in private storage. The engine publishes them as native items with the XEP's node
 // options, lists them, and remembers it: the next sign-in, with the node still empty, migrates nothing again.
 // The same server then pushes hostile bookmarks: a forged push from another address, and oversized fields.
@@ -18,6 +18,7 @@ import {
   NS_PRIVATE,
   NS_PUBSUB,
   NS_PUBSUB_EVENT,
+  NS_PUBSUB_PUBLISH_OPTIONS,
 } from './bookmark-xml.ts';
 
 const ACCOUNT = 'alice@rogue.test';
@@ -36,7 +37,7 @@ describe('bookmarks: the legacy migration and hostile pushes (scripted server)',
         if (type === 'get' && iq.attrs.to === ACCOUNT && iq.getChild('query', NS_DISCO_INFO)) {
           return result(
             `<query xmlns='${NS_DISCO_INFO}'><identity category='account' type='registered'/>` +
-              `<feature var='${NS_BOOKMARKS_COMPAT}'/></query>`,
+              `<feature var='${NS_BOOKMARKS_COMPAT}'/><feature var='${NS_PUBSUB_PUBLISH_OPTIONS}'/></query>`,
             ACCOUNT,
           );
         }

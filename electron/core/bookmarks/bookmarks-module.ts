@@ -1,6 +1,8 @@
 // Bookmarks for one account: XEP-0402 native bookmarks (a PEP node, one item per room) when the server's
-// disco#info on our bare JID advertises urn:xmpp:bookmarks:1#compat, else XEP-0048 in private XML storage
-// for reads and writes alike. When the native node is empty, the legacy storage is read once and published
+// disco#info on our bare JID advertises urn:xmpp:bookmarks:1#compat and pubsub#publish-options (without it
+// the node could keep an access model that shows bookmark passwords to contacts), else XEP-0048 in private
+// XML storage for reads and writes alike. Writes go one at a time: a private storage write is a
+// read-modify-write of the whole storage, and two at once would lose one. When the native node is empty, the legacy storage is read once and published
 // as native items (the settings remember it was done, so a user who removed them all is not given them back).
 // Kept current by PEP pushes (our +notify feature) from our own bare JID only; anyone else's are dropped.
 // At a fresh session's ready, every autojoin bookmark not joined yet is joined (autojoin.ts), and a room
@@ -30,6 +32,7 @@ import {
   NS_LEGACY_BOOKMARKS,
   NS_PRIVATE,
   NS_PUBSUB_EVENT,
+  NS_PUBSUB_PUBLISH_OPTIONS,
   configureRequest,
   isPreconditionFailure,
   itemsRequest,
@@ -61,6 +64,8 @@ function create(context: AccountContext) {
   const ownWrites = new Set<string>();
   let loading: Promise<void> | null = null;
   let sessions = 0;
+  /** The last write queued: each write starts once the one before it has settled. */
+  let writes: Promise<unknown> = Promise.resolve();
 
   const view = (): BookmarkList => ({
     account,
@@ -136,9 +141,11 @@ function create(context: AccountContext) {
     const session = ++sessions;
     try {
       const info = await link.iq.request('get', account, xml('query', { xmlns: NS_DISCO_INFO }));
-      const native = (info.getChild('query', NS_DISCO_INFO)?.getChildren('feature') ?? []).some(
-        (f) => f.attrs.var === NS_BOOKMARKS_COMPAT,
+      const features = new Set(
+        (info.getChild('query', NS_DISCO_INFO)?.getChildren('feature') ?? []).map((f) => f.attrs.var),
       );
+      // XEP-0402 §3.1: both, or the node's access model is not ours to set.
+      const native = features.has(NS_BOOKMARKS_COMPAT) && features.has(NS_PUBSUB_PUBLISH_OPTIONS);
       const read = native
         ? await readNative(link)
         : await readLegacy(link).then((s) => {
@@ -197,7 +204,7 @@ function create(context: AccountContext) {
   };
 
   /** Writes one bookmark (or its removal) where the account keeps them. */
-  const write = async (room: string, bookmark: StoredBookmark | null): Promise<void> => {
+  const writeNow = async (room: string, bookmark: StoredBookmark | null): Promise<void> => {
     await loading;
     const link = context.online();
     if (storage === 'not-loaded') {
@@ -208,8 +215,20 @@ function create(context: AccountContext) {
       return;
     }
     if (ownWrites.size < MAX_BOOKMARKS) ownWrites.add(room);
-    if (bookmark) await publish(link, bookmark);
-    else await link.iq.request('set', null, retractRequest(room));
+    try {
+      if (bookmark) await publish(link, bookmark);
+      else await link.iq.request('set', null, retractRequest(room));
+    } catch (error) {
+      ownWrites.delete(room); // no echo will come: another device's later push is not ours
+      throw error;
+    }
+  };
+
+  /** `writeNow`, after every write asked before it has settled. */
+  const write = (room: string, bookmark: StoredBookmark | null): Promise<void> => {
+    const done = writes.then(() => writeNow(room, bookmark));
+    writes = done.catch(() => undefined);
+    return done;
   };
 
   return {

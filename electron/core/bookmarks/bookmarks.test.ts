@@ -126,6 +126,29 @@ for (const native of [false, true]) {
       }
     });
 
+    test('two bookmarks set at once are both kept (private storage: each write replaces the whole storage)', async () => {
+      const acc = await scenario.account('bm-race');
+      const me = await scenario.engine(acc);
+      await loaded(me);
+      const rooms = [scenario.room('race-a'), scenario.room('race-b'), scenario.room('race-c')];
+      const sets = await Promise.all(
+        rooms.map((room) => me.engine.invoke('bookmarks.set', { account: acc.jid, room, autojoin: false })),
+      );
+      assert.ok(
+        sets.every((s) => s.ok),
+        JSON.stringify(sets),
+      );
+      // A fresh sign-in reads them back from the server.
+      await me.signOut();
+      const since = me.events.length;
+      await me.signIn();
+      const fresh = await changed(me, since, (l) => l.storage !== 'not-loaded');
+      assert.deepEqual(
+        fresh.bookmarks.map((b) => b.room),
+        [...rooms].sort(),
+      );
+    });
+
     test("another device's bookmarks: read at sign-in, and (native) pushed live; a stranger's push is dropped", async () => {
       const acc = await scenario.account('bm-sync');
       const phone = await device(acc, 'phone');
