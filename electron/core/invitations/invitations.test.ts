@@ -4,6 +4,9 @@
 // the same room updates it, and Decline reaches the inviter through the room; a blocked inviter's is
 // ignored; we invite peers (direct by their disco, mediated when asked or when nothing says direct works)
 // and a decline of ours comes back as a notice.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineEvent } from '../../../shared/contract.ts';
@@ -101,6 +104,49 @@ describe(`room invitations against ${serverKind()}`, () => {
     const after = await bob.engine.invoke('invitations.list', { account: bob.account });
     assert.ok(after.ok);
     assert.deepEqual(after.value.invitations, []);
+  });
+
+  test('a mediated invitation to a password room, fetched from our archive at the next sign-in: no message request, nothing in history', async () => {
+    const ida = await scenario.peer('inv-ida');
+    const account = await scenario.account('inv-bob7');
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-inv-'));
+    try {
+      const before = await scenario.engine(account, { dataDir });
+      await sleep(500); // its first catch-up marks where the next one starts
+      await before.dispose();
+      // Our other device is online (no offline storage): the invitation reaches this one only by the archive.
+      const phone = await scenario.peer(account, { resource: 'phone' });
+      const room = newRoom(scenario.server);
+      const protect: RoomConfig =
+        scenario.server.kind === 'ejabberd' ? { 'muc#roomconfig_passwordprotectedroom': true } : {};
+      await ida.createRoom(room, 'ida', { config: { ...protect, 'muc#roomconfig_roomsecret': 'quokka7' } });
+      await ida.inviteMediated(room, account.jid, 'wombatreason');
+      await phone.waitFor('invite', (i) => i.room === room, 20_000);
+      // The control, archived after the invitation: once it is in history, the catch-up has read past it.
+      await ida.sendMessage(account.jid, 'after the invitation', { type: 'chat' });
+      await phone.waitFor('message', (m) => m.body === 'after the invitation', 20_000);
+
+      const bob = await scenario.engine(account, { dataDir });
+      for (let tries = 0; ; tries++) {
+        const control = await bob.engine.invoke('chat.search', {
+          query: 'after invitation',
+          account: account.jid,
+        });
+        assert.ok(control.ok);
+        if (control.value.hits.length > 0) break;
+        assert.ok(tries < 100, 'the catch-up stores the chat after the invitation');
+        await sleep(200);
+      }
+      assert.deepEqual(requestsFor(bob, room), [], 'the room is no stranger writing to us');
+      for (const query of ['quokka7', 'wombatreason']) {
+        const found = await bob.engine.invoke('chat.search', { query, account: account.jid });
+        assert.ok(found.ok);
+        assert.deepEqual(found.value.hits, [], `nothing of the invitation in history (${query})`);
+      }
+      assert.ok(!JSON.stringify(bob.events).includes('quokka7'), 'the password never leaves the engine');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('Join with a nick taken: the typed error with a suggestion, the invitation still waits; the suggestion gets in', async () => {

@@ -258,6 +258,20 @@ describe('MAM parsing (unit)', () => {
       from: 'bob@example.net',
       fromFull: 'bob@example.net/phone',
     });
+    const invite = xml(
+      'x',
+      { xmlns: 'http://jabber.org/protocol/muc#user' },
+      xml('invite', { from: 'bob@example.net' }),
+      xml('password', {}, 'sesame'),
+    );
+    const fromRoom = { from: 'room@rooms.example.net', type: 'normal', body: "the password is 'sesame'" };
+    assert.equal(
+      parse({ ...fromRoom, extra: [invite] }),
+      null,
+      "a room's mediated invitation is no chat from the room",
+    );
+    const direct = xml('x', { xmlns: 'jabber:x:conference', jid: 'room@rooms.example.net' });
+    assert.equal(parse({ extra: [direct] }), null, 'nor a direct one');
     const long = parse({ body: 'x'.repeat(200_000) });
     assert.equal(long?.body?.length, 100_000);
   });

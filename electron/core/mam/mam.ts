@@ -26,6 +26,7 @@ import { formatJid, sameAccount, tryParseJid, type Jid } from '../../../shared/j
 import { EngineError } from '../errors.ts';
 import type { IqTracker } from '../xmpp/iq-tracker.ts';
 import type { Ack } from '../receipts/receipts.ts';
+import { carriesInvitation } from '../invitations/invitation-wire.ts';
 import {
   pageBack,
   walkArchive,
@@ -91,6 +92,9 @@ export { isArchiveResult, ownStanzaId } from '../xmpp/envelope.ts';
 export function toArchivedMessage(raw: RawResult, own: Jid): ArchivedMessage | null {
   const { message: m, type, from, to, fields, ack } = raw;
   if (!isMessageType(type)) return null; // error bounces, groupchat: not 1:1 history
+  // A room's mediated invitation has a body (ejabberd's names a password room's password): not a chat from
+  // the room, and no password in history. Invitations are live only (the invitations module's).
+  if (carriesInvitation(m)) return null;
   if (m.attrs.to !== undefined && !to) return null;
   let direction: 'in' | 'out';
   let other: Jid;
