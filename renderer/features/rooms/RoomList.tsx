@@ -214,7 +214,7 @@ export function RoomList() {
         </button>
       </div>
       {rows.length === 0 ? (
-        <p className="rooms-empty">No rooms yet.</p>
+        <p className="rooms-empty">No rooms yet. Use “Join room…” to join one.</p>
       ) : (
         <ul className="room-list" aria-labelledby={headingId}>
           {rows.map((row) =>
