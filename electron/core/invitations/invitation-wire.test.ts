@@ -1,7 +1,8 @@
 // Reading invitations and declines (through parseEnvelope, as the engine does) and the bounds of the list
 // they wait in: a room's mediated invitation wins over the jabber:x:conference copy Prosody adds to it, an
-// invitation from an occupant or naming a non-bare room is none, remote text is cut to its bound, and a
-// full list refuses strangers' invitations while a contact's pushes the oldest stranger's out.
+// invitation from an occupant or naming a non-bare room (or a bare domain) is none, remote text is cut to its bound, and a
+// full list refuses strangers' invitations while a contact's pushes the oldest stranger's out; a stranger's
+// never replaces a contact's to the same room.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xml } from '@xmpp/xml';
@@ -52,6 +53,7 @@ test('a mediated invitation from the room, with the conference copy a room adds:
   });
   // From an occupant (room/nick) or a person's full JID it is no mediated invitation.
   assert.equal(parseInvitation(mediated(`${ROOM}/mallory`)), null);
+  assert.equal(parseInvitation(mediated('muc.example.org')), null, 'a MUC service is no room');
 });
 
 test('a direct invitation: the sender invites; a room that is not a bare JID, errors and groupchat carry none', () => {
@@ -69,6 +71,7 @@ test('a direct invitation: the sender invites; a room that is not a bare JID, er
   assert.equal(ok?.password?.length, MAX_INVITE_PASSWORD_CHARS);
   assert.equal(direct(`${ROOM}/nick`), null);
   assert.equal(direct('not a jid@'), null);
+  assert.equal(direct('muc.example.org'), null, 'a bare domain (a MUC service answers as a conference too)');
   assert.equal(direct(ROOM, 'error'), null);
   assert.equal(direct(ROOM, 'groupchat'), null);
 });
@@ -130,6 +133,29 @@ test("pending: one per room (updated in place, same id); full: a stranger's refu
   pending.add({ ...invitation('c3@m'), at: 5000 }, details(false));
   assert.equal(pending.list()[0]!.at, 1000);
   assert.equal(pending.byId(pending.list()[0]!.id)?.password, null);
+});
+
+test("pending: a stranger's invitation to a room a contact invited us to keeps the contact's, and is counted", () => {
+  const pending = new PendingInvitations(3);
+  const details = (stranger: boolean) => ({ stranger, roomName: null, now: 1000 });
+  assert.ok(pending.add({ ...invitation('a@m', 'from a friend'), password: 'sesame' }, details(false)));
+  const [kept] = pending.list();
+  const forged = { ...invitation('a@m', 'from mallory'), from: 'mallory@evil.example', password: 'wrong' };
+  assert.equal(pending.add(forged, details(true)), false);
+  assert.equal(pending.more, 1);
+  assert.deepEqual(pending.list(), [kept]);
+  assert.equal(pending.byId(kept!.id)?.password, 'sesame');
+  // A stranger's updates a stranger's; a contact's updates a stranger's.
+  assert.ok(pending.add(invitation('s@m', 'one'), details(true)));
+  assert.ok(pending.add(invitation('s@m', 'two'), details(true)));
+  assert.ok(pending.add(invitation('s@m', 'three'), details(false)));
+  assert.deepEqual(
+    pending.list().map((i) => [i.room, i.reason, i.stranger]),
+    [
+      ['s@m', 'three', false],
+      ['a@m', 'from a friend', false],
+    ],
+  );
 });
 
 test('carriesInvitation: direct and mediated invitations and declines, not other muc#user messages', () => {

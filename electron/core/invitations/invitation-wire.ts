@@ -2,7 +2,7 @@
 // (<x xmlns='jabber:x:conference' jid password reason/> from the inviter) and XEP-0045 §7.8 mediated ones
 // (the room relays <x muc#user><invite from><reason/></invite><password/></x> from its bare JID), and the
 // decline a room relays back. Remote text is cut to its bound before it is copied; the room must be a valid
-// bare JID. Whether a mediated invitation's sender really is a room is checked later (its disco#info).
+// bare JID with a localpart. Whether a mediated invitation's sender really is a room is checked later (its disco#info).
 import { xml, type Element } from '@xmpp/xml';
 import { MAX_INVITE_REASON_CHARS, type InviteMode } from '../../../shared/invitations.ts';
 import { formatJid, tryParseJid } from '../../../shared/jid.ts';
@@ -45,10 +45,16 @@ function jidOf(value: unknown, bare: boolean): string | null {
   return ownTextOrNull(formatJid(jid));
 }
 
+/** A room's address: bare, with a localpart (a MUC service's own address answers disco#info too). */
+function roomOf(value: unknown): string | null {
+  const room = jidOf(value, true);
+  return room !== null && room.includes('@') ? room : null;
+}
+
 /** XEP-0249: the inviter is the sender (a full or bare JID), the room the `jid` attribute. */
 function direct(envelope: MessageEnvelope): InboundInvitation | null {
   const x = envelope.message.getChild('x', NS_CONFERENCE);
-  const room = x ? jidOf(x.attrs.jid, true) : null;
+  const room = x ? roomOf(x.attrs.jid) : null;
   if (!x || !room || !envelope.fromBare) return null;
   return {
     kind: 'direct',
@@ -70,7 +76,7 @@ export function parseInvitation(envelope: MessageEnvelope): InboundInvitation | 
   // First: a room adds a jabber:x:conference element to its mediated invitation for older clients (Prosody).
   const invite = envelope.muc?.invite;
   if (invite) {
-    if (envelope.from.resource !== null || !envelope.fromBare) return null;
+    if (envelope.from.resource !== null || envelope.from.local === null || !envelope.fromBare) return null;
     return {
       kind: 'mediated',
       room: ownTextOrNull(envelope.fromBare)!,

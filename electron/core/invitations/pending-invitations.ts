@@ -1,5 +1,5 @@
 // One account's waiting invitations, one per room (a second invitation to the same room updates the first in
-// place, keeping its id). Bounded at MAX_PENDING_INVITATIONS: when full, a contact's new invitation pushes out
+// place, keeping its id; a stranger's never updates a contact's: it is refused and counted). Bounded at MAX_PENDING_INVITATIONS: when full, a contact's new invitation pushes out
 // the oldest stranger's (or, with none, the oldest of all); a stranger's is refused and counted. So a flood
 // of strangers' invitations can never bury one from a contact. Passwords are kept here and never listed.
 import { randomUUID } from 'node:crypto';
@@ -50,7 +50,9 @@ export class PendingInvitations {
     details: { stranger: boolean; roomName: string | null; now: number },
   ): boolean {
     const previous = this.#byRoom.get(inbound.room);
-    if (!previous && this.#byRoom.size >= this.#limit && !this.#makeRoom(details.stranger)) {
+    // A stranger's never replaces a contact's: its inviter, password and rank would take the contact's place.
+    const overContact = previous !== undefined && !previous.invitation.stranger && details.stranger;
+    if (overContact || (!previous && this.#byRoom.size >= this.#limit && !this.#makeRoom(details.stranger))) {
       this.#more++;
       return false;
     }

@@ -176,7 +176,8 @@ export class RoomMessages {
 
   /**
    * An error from the room for a message we sent through it: a room line, or a private message to the
-   * occupant the error names (room/nick) or, from the room itself, to any of its occupants.
+   * occupant the error names (room/nick). An error from the bare room fails only a room line (its id would
+   * have to be searched among every occupant's conversations).
    */
   handleError(room: RoomState, envelope: MessageEnvelope): void {
     if (!envelope.id) return;
