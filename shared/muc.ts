@@ -19,6 +19,8 @@ export const MAX_AFFILIATION_ITEMS = 1_000;
 const bareJid = z.string().max(2047).refine(isBareJid, { message: 'Not a valid bare XMPP address' });
 const anyJid = z.string().max(3071).refine(isValidJid, { message: 'Not a valid XMPP address' });
 const nickSchema = z.string().trim().min(1).max(MAX_NICK_CHARS);
+/** A nick the room gave us (a voice request's): kept exactly, spaces and all, or it names no one. */
+const roomNickSchema = z.string().min(1).max(MAX_NICK_CHARS);
 const reasonSchema = z.string().max(MAX_STATUS_CHARS).optional();
 
 export const mucRoleSchema = z.enum(['moderator', 'participant', 'visitor', 'none']);
@@ -230,7 +232,9 @@ export function mucCommands<M extends z.ZodType>(chatMessage: M) {
     'muc.voice.request': { request: roomOnly, response: ok },
     /** Moderator: grants (the participant role) or dismisses a visitor's voice request. */
     'muc.voice.answer': {
-      request: z.object({ account: bareJid, room: bareJid, nick: nickSchema, allow: z.boolean() }).strict(),
+      request: z
+        .object({ account: bareJid, room: bareJid, nick: roomNickSchema, allow: z.boolean() })
+        .strict(),
       response: ok,
     },
     /** Owner: the room's configuration form (XEP-0045 §10.2). */

@@ -85,9 +85,10 @@ class Changes {
     return this.#waiting.get(room);
   }
 
+  /** Throws (so that nothing is sent) when a change of this kind waits already. */
   start(room: string, key: string, timeoutMessage: string): Promise<Room> {
     if (this.#waiting.has(room)) {
-      return Promise.reject(new EngineError('invalid-request', 'A change of this kind is under way.'));
+      throw new EngineError('invalid-request', 'A change of this kind is under way.');
     }
     return new Promise<Room>((resolve, reject) => {
       const timer = setTimeout(
@@ -98,9 +99,10 @@ class Changes {
     });
   }
 
-  settle(room: string, outcome: Room | EngineError): void {
+  /** Settles the change waiting for `room` (only if it is still `only`, when given). */
+  settle(room: string, outcome: Room | EngineError, only?: Waiting): void {
     const waiting = this.#waiting.get(room);
-    if (!waiting) return;
+    if (!waiting || (only && waiting !== only)) return;
     this.#waiting.delete(room);
     clearTimeout(waiting.timer);
     if (outcome instanceof EngineError) waiting.reject(outcome);
@@ -234,18 +236,27 @@ export function roomAdmin({ context, roomOf, emitRoom }: RoomAdminDeps) {
       const id = randomUUID();
       const done = subjectChanges.start(jid, id, 'The room did not show the new subject in time.');
       done.catch(() => undefined);
-      await link.send(xml('message', { to: jid, type: 'groupchat', id }, xml('subject', {}, subject)));
+      const ours = subjectChanges.get(jid);
+      const message = xml('message', { to: jid, type: 'groupchat', id }, xml('subject', {}, subject));
+      // Not sent: nothing will answer, so nothing waits (another change may be tried at once).
+      await link
+        .send(message)
+        .catch((error: unknown) => subjectChanges.settle(jid, toEngineError(error), ours));
       return done.then(() => room.view());
     },
     'muc.nick': async ({ room: jid, nick }) => {
       const room = joinedRoom(jid);
       if (room.nick === nick) return room.view();
+      const link = context.online();
       const own = context.module<PresenceModule>('presence').presences.own;
       const done = nickChanges.start(jid, room.nick, 'The room did not confirm the new nickname in time.');
       done.catch(() => undefined);
+      const ours = nickChanges.get(jid);
       const show = own.show === 'available' || own.show === 'offline' ? null : own.show;
       // No MUC payload: to a room we are in, a presence to another nick is a nick change (§7.6).
-      await context.online().send(roomPresence(`${jid}/${nick}`, show, own.status));
+      await link
+        .send(roomPresence(`${jid}/${nick}`, show, own.status))
+        .catch((error: unknown) => nickChanges.settle(jid, toEngineError(error), ours)); // not sent: none waits
       return done;
     },
   };
