@@ -3,8 +3,12 @@
 // room we created and left unconfigured, and destroy the room with a reason and an alternate venue. A
 // configuration change (status 104, from us or another owner) is followed by a fresh disco#info, so the
 // room's features (members only, password...) stay true. muc-module.ts spreads `commands` into its table.
+//
+// The room's form carries its password (muc#roomconfig_roomsecret, a text-private field): it stays in main.
+// The renderer gets text-private fields blank; a submit that leaves one blank (or unsent) keeps the value the
+// room has now (read again here), so saving other settings does not wipe the password.
 import { xml } from '@xmpp/xml';
-import type { DataForm } from '../../../shared/data-form.ts';
+import type { DataForm, FormValues } from '../../../shared/data-form.ts';
 import { FormInvalidError, describeProblem, initialValues, submitValues } from '../../../shared/data-form.ts';
 import type { AccountContext, CommandTable } from '../account/module.ts';
 import { EngineError } from '../errors.ts';
@@ -34,6 +38,26 @@ function invalidForm(form: DataForm, error: FormInvalidError): EngineError {
     return `${label}: ${describeProblem(problem)}`;
   });
   return new EngineError('invalid-request', `The settings were not sent. ${lines.join(' ')}`);
+}
+
+/** The form as the renderer may see it: every text-private value (the room's password) left out. */
+export function withoutSecrets(form: DataForm): DataForm {
+  return {
+    ...form,
+    fields: form.fields.map((f) =>
+      f.type === 'text-private' && f.values.length > 0 ? { ...f, values: [] } : f,
+    ),
+  };
+}
+
+/** The person's values without the text-private fields they left blank: those keep the room's own value. */
+export function keepingSecrets(form: DataForm, values: FormValues): FormValues {
+  const kept: Record<string, readonly string[]> = { ...values };
+  for (const field of form.fields) {
+    if (field.type !== 'text-private' || field.var === null) continue;
+    if ((kept[field.var] ?? []).every((v) => v === '')) delete kept[field.var];
+  }
+  return kept;
 }
 
 export function roomOwner({ context, roomOf, emitRoom }: RoomOwnerDeps) {
@@ -101,7 +125,7 @@ export function roomOwner({ context, roomOf, emitRoom }: RoomOwnerDeps) {
   const commands: CommandTable<OwnerCommand> = {
     'muc.config.get': async ({ room }) => {
       roomOf(room);
-      return configForm(room);
+      return withoutSecrets(await configForm(room));
     },
     'muc.config.submit': async ({ room: jid, values }) => {
       const room = roomOf(jid);
@@ -111,7 +135,7 @@ export function roomOwner({ context, roomOf, emitRoom }: RoomOwnerDeps) {
       } else {
         const form = await configForm(jid);
         try {
-          const submit = submitValues(form, { ...initialValues(form), ...values });
+          const submit = submitValues(form, { ...initialValues(form), ...keepingSecrets(form, values) });
           payload = xml('query', { xmlns: NS_MUC_OWNER }, dataFormElement(submit));
         } catch (error) {
           if (error instanceof FormInvalidError) throw invalidForm(form, error);
