@@ -97,6 +97,16 @@ export class SuggestingError extends EngineError {
   }
 }
 
+/** The room says `nick` is taken (a join's or a nick change's conflict): the error, with another to try. */
+export function nickConflict(nick: string): SuggestingError {
+  return new SuggestingError(
+    'nick-conflict',
+    `The nickname “${nick}” is taken in this room. Choose another one.`,
+    suggestNick(nick),
+    'conflict',
+  );
+}
+
 /** The typed error for a join the room refused (its error presence). */
 export function joinError(stanza: Element, nick: string): EngineError {
   const { condition, text } = stanzaError(stanza);
@@ -104,12 +114,7 @@ export function joinError(stanza: Element, nick: string): EngineError {
   const says = text ? ` (${text.slice(0, 200)})` : '';
   switch (condition) {
     case 'conflict':
-      return new SuggestingError(
-        'nick-conflict',
-        `The nickname “${nick}” is taken in this room. Choose another one.`,
-        suggestNick(nick),
-        condition,
-      );
+      return nickConflict(nick);
     case 'not-authorized':
       return new EngineError(
         'password-required',

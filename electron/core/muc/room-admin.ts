@@ -17,7 +17,7 @@ import type { MessageEnvelope, PresenceEnvelope } from '../xmpp/envelope.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
 import { ownText, ownTextOrNull } from '../xmpp/own-text.ts';
 import { NS_MUC_ADMIN } from './muc-user.ts';
-import { SuggestingError, roomPresence, suggestNick } from './join.ts';
+import { nickConflict, roomPresence } from './join.ts';
 import type { RoomState } from './room.ts';
 import { keepRequest, parseVoiceRequest, voiceRequestMessage } from './voice-requests.ts';
 
@@ -120,12 +120,7 @@ function nickError(stanza: Element, nick: string): EngineError {
   const extra = { condition };
   switch (condition) {
     case 'conflict':
-      return new SuggestingError(
-        'nick-conflict',
-        `The nickname “${nick}” is taken in this room. Choose another one.`,
-        suggestNick(nick),
-        condition,
-      );
+      return nickConflict(nick);
     case 'not-acceptable':
       return new EngineError('invalid-request', `The room does not accept the nickname “${nick}”.`, extra);
     case 'not-allowed':
