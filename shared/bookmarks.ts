@@ -3,7 +3,7 @@
 // password stays in the main process: the renderer only learns that one is kept (`hasPassword`); autojoin uses
 // it. contract.ts spreads `bookmarkCommands` and `bookmarkEvents` into its tables. Stands alone like muc.ts.
 import { z } from 'zod';
-import { isBareJid } from './jid.ts';
+import { bareJidSchema as bareJid } from './jid-schema.ts';
 import { MAX_NICK_CHARS, roomSchema } from './muc.ts';
 
 /** Bookmarks kept per account (those past it are counted in `more`, not kept); each field is bounded too. */
@@ -11,7 +11,6 @@ export const MAX_BOOKMARKS = 1000;
 export const MAX_BOOKMARK_NAME_CHARS = 256;
 export const MAX_BOOKMARK_PASSWORD_CHARS = 1024;
 
-const bareJid = z.string().max(2047).refine(isBareJid, { message: 'Not a valid bare XMPP address' });
 const ok = z.object({ ok: z.literal(true) });
 
 /**

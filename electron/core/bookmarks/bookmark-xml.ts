@@ -10,6 +10,7 @@ import {
 } from '../../../shared/bookmarks.ts';
 import { isBareJid, normalJid } from '../../../shared/jid.ts';
 import { MAX_NICK_CHARS } from '../../../shared/muc.ts';
+import { boundedText } from '../xmpp/bounded-text.ts';
 import { NS_DATA } from '../xmpp/ns.ts';
 
 export const NS_BOOKMARKS = 'urn:xmpp:bookmarks:1'; // XEP-0402
@@ -35,23 +36,17 @@ export interface StoredBookmark {
 /** XEP-0048 and XEP-0402 both write autojoin as an xs:boolean. */
 const isTrue = (value: string | undefined): boolean => value === 'true' || value === '1';
 
-function bounded(text: string | null | undefined, max: number): string | null {
-  const trimmed = text?.trim() ?? '';
-  return trimmed === '' || trimmed.length > max ? null : trimmed;
-}
-
 /** The fields of a <conference/> (either namespace) for `room`, or null when the room is no bare JID. */
 function fromConference(roomText: string, conference: Element): StoredBookmark | null {
   if (roomText.length > 3071) return null;
   const room = normalJid(roomText);
   if (room === null || !isBareJid(room) || !room.includes('@')) return null;
-  const name = conference.attrs.name?.trim() ?? '';
   return {
     room,
-    name: name === '' ? null : name.slice(0, MAX_BOOKMARK_NAME_CHARS),
-    nick: bounded(conference.getChildText('nick'), MAX_NICK_CHARS),
+    name: boundedText(conference.attrs.name, MAX_BOOKMARK_NAME_CHARS, 'cut'),
+    nick: boundedText(conference.getChildText('nick'), MAX_NICK_CHARS, 'drop'),
     autojoin: isTrue(conference.attrs.autojoin),
-    password: bounded(conference.getChildText('password'), MAX_BOOKMARK_PASSWORD_CHARS),
+    password: boundedText(conference.getChildText('password'), MAX_BOOKMARK_PASSWORD_CHARS, 'drop'),
   };
 }
 

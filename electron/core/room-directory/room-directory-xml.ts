@@ -9,6 +9,7 @@ import {
   type RoomInfo,
 } from '../../../shared/room-directory.ts';
 import { isBareJid, normalJid } from '../../../shared/jid.ts';
+import { boundedText } from '../xmpp/bounded-text.ts';
 import { NS_DATA, NS_DISCO_INFO, NS_RSM } from '../xmpp/ns.ts';
 
 export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
@@ -16,10 +17,7 @@ const ROOMINFO_FORM = 'http://jabber.org/protocol/muc#roominfo';
 /** Rooms asked for per page where the service pages (XEP-0059). */
 export const DIRECTORY_PAGE = 100;
 
-function cut(text: string | null | undefined, max: number): string | null {
-  const trimmed = text?.trim() ?? '';
-  return trimmed === '' ? null : trimmed.slice(0, max);
-}
+const cut = (text: string | null | undefined, max: number) => boundedText(text, max, 'cut');
 
 function bareRoom(jid: string | undefined): string | null {
   if (!jid || jid.length > 3071) return null;
