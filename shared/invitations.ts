@@ -34,8 +34,16 @@ export const invitationSchema = z.object({
    * JID (room/nick); null when the room did not say.
    */
   from: z.string().nullable(),
-  /** The inviter is not in the account's contacts (or the room hid who it is). */
+  /**
+   * The inviter is not in the account's contacts, the room hid who it is, or `from` is only the word of a
+   * room on another server.
+   */
   stranger: z.boolean(),
+  /**
+   * `from` is who our server saw: a direct invitation's sender, or the inviter a room on our own server
+   * relayed. Else a room elsewhere says so, and it may name anyone.
+   */
+  fromVerified: z.boolean(),
   reason: z.string().nullable(),
   /** The invitation carries the room's password (Join uses it; it never leaves the main process). */
   hasPassword: z.boolean(),
@@ -84,7 +92,7 @@ export const invitationCommands = {
   /**
    * Invites people to a room we are in. Without `mode`, each one directly (XEP-0249) when one of their
    * online devices says it understands it (caps or disco#info), else through the room. A direct invitation
-   * to a password room carries the password.
+   * to a password room carries the password. When none could be sent, the first send's error.
    */
   'invitations.send': {
     request: z
@@ -96,7 +104,11 @@ export const invitationCommands = {
         mode: inviteModeSchema.optional(),
       })
       .strict(),
-    response: z.object({ sent: z.array(z.object({ to: z.string(), mode: inviteModeSchema })) }),
+    /** Each invitee once: sent (and how), or failed (why: the link dropped halfway, say). */
+    response: z.object({
+      sent: z.array(z.object({ to: z.string(), mode: inviteModeSchema })),
+      failed: z.array(z.object({ to: z.string(), reason: z.string() })),
+    }),
   },
 } as const;
 

@@ -103,7 +103,7 @@ const invitation = (room: string, reason = 'r'): InboundInvitation => ({
 
 test("pending: one per room (updated in place, same id); full: a stranger's refused, a contact's pushes the oldest stranger's out", () => {
   const pending = new PendingInvitations(3);
-  const details = (stranger: boolean) => ({ stranger, roomName: null, now: 1000 });
+  const details = (stranger: boolean) => ({ stranger, fromVerified: true, roomName: null, now: 1000 });
   assert.ok(pending.add(invitation('a@m'), details(false)));
   const id = pending.list()[0]!.id;
   assert.ok(pending.add(invitation('a@m', 'again'), details(false)));
@@ -137,7 +137,7 @@ test("pending: one per room (updated in place, same id); full: a stranger's refu
 
 test("pending: a stranger's invitation to a room a contact invited us to keeps the contact's, and is counted", () => {
   const pending = new PendingInvitations(3);
-  const details = (stranger: boolean) => ({ stranger, roomName: null, now: 1000 });
+  const details = (stranger: boolean) => ({ stranger, fromVerified: true, roomName: null, now: 1000 });
   assert.ok(pending.add({ ...invitation('a@m', 'from a friend'), password: 'sesame' }, details(false)));
   const [kept] = pending.list();
   const forged = { ...invitation('a@m', 'from mallory'), from: 'mallory@evil.example', password: 'wrong' };

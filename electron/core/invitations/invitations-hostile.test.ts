@@ -1,9 +1,11 @@
 // Invitations from an external component (XEP-0114) at rogue.parley.test, through the real server
 // (PARLEY_SERVER's kind), which can send from any bare address at its domain as a room would: a "mediated
 // invitation" from an address whose disco#info says it is no room is ignored, a real-looking room's is kept
-// with its reason cut to the bound; 110 strangers' invitations keep 100 and count the rest, and a contact's
-// still gets in (the oldest stranger's goes); a flood of rooms that never answer their disco#info is
-// refused past MAX_VERIFYING and counted.
+// with its reason cut to the bound and its inviter as the room's word only (it is not on our server); a
+// stranger's direct invitation waits unchecked (no disco#info to the address it names); 110 strangers'
+// invitations keep 100 and count the rest without asking their rooms once full, a rogue room claiming to
+// relay a contact's ranks as a stranger's, a contact's own still gets in (the oldest stranger's goes); a
+// flood of rooms that never answer their disco#info is refused past MAX_VERIFYING and counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
@@ -21,6 +23,9 @@ const config = await presenceComponentConfig(ROGUE, SECRET);
 const scenario = useServerScenario(config.serverOptions);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
+const directInvite = (from: string, room: string, to: string, reason = 'come in'): string =>
+  `<message from='${from}' to='${to}'><x xmlns='jabber:x:conference' jid='${room}' reason='${reason}'/></message>`;
+
 const invite = (room: string, to: string, reason = 'come in', from = `host@${ROGUE}`): string =>
   `<message from='${room}' to='${to}'><x xmlns='http://jabber.org/protocol/muc#user'>` +
   `<invite from='${from}'><reason>${reason}</reason></invite></x></message>`;
@@ -33,6 +38,7 @@ function answerDiscos(
   rogue: ComponentClient,
   isRoom: (jid: string) => boolean,
   silent: (jid: string) => boolean = () => false,
+  asked: string[] = [],
 ): () => void {
   const answered = new WeakSet<Element>();
   let running = true;
@@ -44,6 +50,7 @@ function answerDiscos(
       if (!iq || !running) continue;
       answered.add(iq);
       const to = String(iq.attrs.to);
+      asked.push(to);
       if (silent(to)) continue;
       const identity = isRoom(to)
         ? `<identity category='conference' type='text' name='Room ${to.split('@')[0]}'/>` +
@@ -86,14 +93,33 @@ test("a mediated invitation from an address that is no room is ignored; a room's
     domain: ROGUE,
     secret: SECRET,
   });
-  const stop = answerDiscos(rogue, (jid) => jid.startsWith('room'));
+  const asked: string[] = [];
+  const stop = answerDiscos(rogue, (jid) => jid.startsWith('room'), undefined, asked);
   try {
     rogue.send(invite(`mallory@${ROGUE}`, bob.account, 'forged'));
     rogue.send(invite(`room-real@${ROGUE}`, bob.account, 'y'.repeat(5_000)));
     const { invitations } = await listed(bob, (list) => list.length > 0);
     assert.deepEqual(
-      invitations.map((i) => [i.room, i.roomName, i.kind, i.stranger, i.from, i.reason?.length]),
-      [[`room-real@${ROGUE}`, 'Room room-real', 'mediated', true, `host@${ROGUE}`, MAX_INVITE_REASON_CHARS]],
+      invitations.map((i) => [
+        i.room,
+        i.roomName,
+        i.kind,
+        i.stranger,
+        i.fromVerified,
+        i.from,
+        i.reason?.length,
+      ]),
+      [
+        [
+          `room-real@${ROGUE}`,
+          'Room room-real',
+          'mediated',
+          true,
+          false, // a room that is not on our server: its word only
+          `host@${ROGUE}`,
+          MAX_INVITE_REASON_CHARS,
+        ],
+      ],
     );
     const now = await bob.engine.invoke('invitations.list', { account: bob.account });
     assert.ok(now.ok);
@@ -102,6 +128,15 @@ test("a mediated invitation from an address that is no room is ignored; a room's
       [`room-real@${ROGUE}`],
       'the forged one never shows',
     );
+    // A stranger's direct invitation waits unchecked: no disco#info goes to the address it names.
+    rogue.send(directInvite(`mallory@${ROGUE}/x`, `victim@${ROGUE}`, bob.account));
+    const both = await listed(bob, (list) => list.length === 2);
+    const unchecked = both.invitations.find((i) => i.room === `victim@${ROGUE}`);
+    assert.deepEqual(
+      [unchecked?.kind, unchecked?.stranger, unchecked?.roomName, unchecked?.from],
+      ['direct', true, null, `mallory@${ROGUE}`],
+    );
+    assert.ok(!asked.includes(`victim@${ROGUE}`), `asked: ${asked.join(', ')}`);
     // No message request either: an invitation is not a chat.
     assert.equal(
       bob.events.some((e) => e.event === 'chat.requests' && e.payload.requests.length > 0),
@@ -124,10 +159,12 @@ test(`${MAX_PENDING_INVITATIONS} invitations kept: strangers' past it counted, a
     domain: ROGUE,
     secret: SECRET,
   });
+  const asked: string[] = [];
   const stop = answerDiscos(
     rogue,
     (jid) => jid.startsWith('room'),
     (jid) => jid.startsWith('silent'),
+    asked,
   );
   try {
     const total = MAX_PENDING_INVITATIONS + 10;
@@ -148,19 +185,37 @@ test(`${MAX_PENDING_INVITATIONS} invitations kept: strangers' past it counted, a
       "the first ones stay: strangers' wait",
     );
 
-    rogue.send(invite(`room-friend@${ROGUE}`, bob.account, 'from a friend', `${friend}/desk`));
+    // Once the list was full, the strangers' rooms past it were refused without a disco#info.
+    const late = range(6).map((i) => `room-${total - 1 - i}@${ROGUE}`);
+    assert.deepEqual(
+      late.filter((room) => asked.includes(room)),
+      [],
+    );
+
+    // A room on another server that claims to relay the friend's invitation ranks as a stranger's: refused.
+    const claimed = full.more;
+    rogue.send(invite(`room-claims@${ROGUE}`, bob.account, 'says a friend', `${friend}/desk`));
+    const stillFull = await listed(bob, (_list, more) => more === claimed + 1);
+    assert.ok(!stillFull.invitations.some((i) => i.room === `room-claims@${ROGUE}`));
+
+    // The friend's own (direct) invitation is a contact's.
+    rogue.send(directInvite(`${friend}/desk`, `room-friend@${ROGUE}`, bob.account, 'from a friend'));
     const after = await listed(bob, (list) => list.some((i) => i.room === `room-friend@${ROGUE}`));
     assert.equal(after.invitations.length, MAX_PENDING_INVITATIONS);
-    assert.equal(after.invitations.find((i) => i.room === `room-friend@${ROGUE}`)?.stranger, false);
+    const friends = after.invitations.find((i) => i.room === `room-friend@${ROGUE}`);
+    assert.deepEqual([friends?.stranger, friends?.fromVerified, friends?.kind], [false, true, 'direct']);
     assert.equal(
       after.invitations.some((i) => i.room === `room-0@${ROGUE}`),
       false,
       "the oldest stranger's made way",
     );
 
-    // Rooms that never answer: MAX_VERIFYING wait, the rest are refused and counted.
+    // Rooms that never answer, each claiming to relay the friend (so worth asking while the list is full of
+    // strangers'): MAX_VERIFYING wait, the rest are refused and counted.
     const before = after.more;
-    await rogue.sendAll(range(MAX_VERIFYING + 8).map((i) => invite(`silent-${i}@${ROGUE}`, bob.account)));
+    await rogue.sendAll(
+      range(MAX_VERIFYING + 8).map((i) => invite(`silent-${i}@${ROGUE}`, bob.account, 'x', friend)),
+    );
     const refused = await listed(bob, (_list, more) => more >= before + 8);
     assert.equal(refused.more, before + 8);
   } finally {

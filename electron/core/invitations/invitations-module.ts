@@ -2,13 +2,15 @@
 // chat module (a mediated invitation would otherwise be a stranger's message), dropped when the inviter or
 // the room is blocked or we are in the room already, and kept as a prompt once the room's disco#info says it
 // is a room (so a "mediated invitation" from a person's address is ignored). Strangers' invitations are kept
-// too, marked as such (as strangers' messages wait as requests). Accept joins through the muc module with the
+// too, marked as such (as strangers' messages wait as requests), but cost no disco#info: a stranger's direct
+// one waits unchecked until Join (which reads the room's disco#info first), and one the full list would
+// refuse is refused before it is checked. A mediated invitation is a contact's only from a room on our own
+// server (own-room-services.ts): a room elsewhere may name anyone as the inviter. Accept joins through the muc module with the
 // password the invitation carried; decline tells a mediated inviter through the room. Outbound: direct when
 // one of the invitee's devices understands XEP-0249, else through the room. A room's decline of our
 // invitation becomes a notice, and so does a room's refusal to pass ours on. The list lives in memory for the
 // session (a sign-out clears it).
 import { randomUUID } from 'node:crypto';
-import type { Element } from '@xmpp/xml';
 import { MAX_NICK_CHARS } from '../../../shared/muc.ts';
 import type { Invitation, InviteMode } from '../../../shared/invitations.ts';
 import { parseJid } from '../../../shared/jid.ts';
@@ -20,11 +22,14 @@ import type { MucModule } from '../muc/muc-module.ts';
 import { discoInfoRequest, parseRoomInfo } from '../muc/join.ts';
 import { NS_CONFERENCE } from '../muc/muc-user.ts';
 import type { PresenceModule } from '../presence/presence-module.ts';
+import { parseRoomInfo as readRoomInfo } from '../room-directory/room-directory-xml.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
 import type { MessageEnvelope } from '../xmpp/envelope.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
 import { NS_DISCO_INFO } from '../xmpp/ns.ts';
-import { ownText } from '../xmpp/own-text.ts';
+import { ownTextOrNull } from '../xmpp/own-text.ts';
+import { inviteEach } from './invite-each.ts';
+import { ownRoomServices } from './own-room-services.ts';
 import {
   directInvitation,
   mediatedDecline,
@@ -45,18 +50,8 @@ const MAX_SENT_REMEMBERED = 200;
 const FEATURE_QUERY_MS = 5_000;
 /** Devices of one invitee asked at most. */
 const DEVICES_ASKED = 3;
-const MAX_ROOM_NAME_CHARS = 256;
 
 const OK = { ok: true } as const;
-
-function roomName(reply: Element): string | null {
-  const identity = reply
-    .getChild('query', NS_DISCO_INFO)
-    ?.getChildren('identity')
-    .find((c) => c.attrs.category === 'conference');
-  const name = identity?.attrs.name;
-  return typeof name === 'string' && name.trim() !== '' ? ownText(name.slice(0, MAX_ROOM_NAME_CHARS)) : null;
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
@@ -78,6 +73,7 @@ function create(context: AccountContext) {
   /** Our mediated invitations by stanza id: a room's error with that id is its refusal. */
   const sentThroughRooms = new Map<string, { room: string; to: string }>();
   const muc = () => context.module<MucModule>('muc');
+  const ownRooms = ownRoomServices(context);
 
   const isBlocked = (jid: string | null): boolean => {
     if (jid === null) return false;
@@ -85,6 +81,7 @@ function create(context: AccountContext) {
     const bare = jid.split('/')[0]!;
     return list.has(jid) || list.has(bare) || list.has(bare.slice(bare.indexOf('@') + 1));
   };
+  /** Whether `from` (as the invitation names them) is not us or a contact; see `verify` for who is believed. */
   const isStranger = (from: string | null): boolean => {
     if (from === null) return true; // the room did not say who: nobody we know vouches for it
     const bare = from.split('/')[0]!;
@@ -108,7 +105,18 @@ function create(context: AccountContext) {
   const unwanted = (inbound: InboundInvitation): boolean =>
     isBlocked(inbound.room) || isBlocked(inbound.from) || inRoom(inbound.room);
 
-  /** Asks the room's disco#info; keeps the invitation only if it is a room. */
+  /** Kept or refused: either way the list or its count of the refused changed. */
+  const keep = (inbound: InboundInvitation, fromVerified: boolean, roomName: string | null): void => {
+    const stranger = !fromVerified || isStranger(inbound.from);
+    pending.add(inbound, { stranger, fromVerified, roomName, now: Date.now() });
+    announce();
+  };
+
+  /**
+   * Asks the room's disco#info; keeps the invitation only if it is a room. Who invites is believed from a
+   * direct invitation's sender (our server saw it), and from a mediated one only when the room is on our own
+   * server: a room elsewhere may claim to relay anyone (a contact's name, a contact's rank in the list).
+   */
   const verify = async (room: string): Promise<void> => {
     const link = context.link();
     let name: string | null = null;
@@ -117,22 +125,34 @@ function create(context: AccountContext) {
       if (link) {
         const reply = await link.iq.request('get', room, discoInfoRequest());
         parseRoomInfo(reply); // throws for anything that is not a room
-        name = roomName(reply);
+        name = ownTextOrNull(readRoomInfo(room, reply).name ?? '');
         isRoom = true;
       }
     } catch {
       isRoom = false;
     }
+    const onOwnServer = isRoom && (await ownRooms.hosts(room));
     const inbound = verifying.get(room);
     verifying.delete(room);
     if (!inbound || !isRoom || unwanted(inbound)) return;
-    // Kept or refused: either way the list or its count of the refused changed.
-    pending.add(inbound, { stranger: isStranger(inbound.from), roomName: name, now: Date.now() });
-    announce();
+    keep(inbound, inbound.kind === 'direct' || onOwnServer, name);
   };
 
   const receive = (inbound: InboundInvitation): void => {
     if (unwanted(inbound)) return;
+    // The best rank it can have: refused even so, it costs no disco#info (to a room a stranger names).
+    const atBest = isStranger(inbound.from);
+    if (!pending.wouldKeep(inbound.room, atBest)) {
+      pending.countRefused();
+      announce();
+      return;
+    }
+    // A stranger's direct invitation names a room we would ask: not before Join does (the join reads the
+    // room's disco#info first), so a stranger cannot make us query addresses of their choosing.
+    if (inbound.kind === 'direct' && atBest) {
+      keep(inbound, true, null);
+      return;
+    }
     if (verifying.has(inbound.room)) {
       verifying.set(inbound.room, inbound);
       return;
@@ -216,6 +236,7 @@ function create(context: AccountContext) {
       { kind: 'message', priority: 45, handle: onMessage },
     ],
     onSessionEnd: () => {
+      ownRooms.forget();
       pending.clear();
       verifying.clear();
       invitedRooms.clear();
@@ -265,8 +286,7 @@ function create(context: AccountContext) {
               );
           }
         }
-        const sent: Array<{ to: string; mode: InviteMode }> = [];
-        for (const invitee of wanted) {
+        return inviteEach(wanted, async (invitee) => {
           const how: InviteMode =
             mode ?? ((await understandsDirect(invitee, online.get(invitee) ?? [])) ? 'direct' : 'mediated');
           if (how === 'direct') {
@@ -282,9 +302,8 @@ function create(context: AccountContext) {
             sentThroughRooms.set(id, { room, to: invitee });
             await link.send(mediatedInvitation(room, invitee, id, reason));
           }
-          sent.push({ to: invitee, mode: how });
-        }
-        return { sent };
+          return how;
+        });
       },
     },
   } satisfies InvitationsModule;

@@ -78,6 +78,7 @@ describe(`room invitations against ${serverKind()}`, () => {
         roomName: invitation!.roomName,
         from: alice.jid,
         stranger: false,
+        fromVerified: true,
         reason: 'standup in 5',
         hasPassword: true,
         kind: 'direct',
@@ -189,6 +190,7 @@ describe(`room invitations against ${serverKind()}`, () => {
     const [first] = await invitations(bob, (list) => list.some((i) => i.room === room));
     assert.equal(first!.kind, 'mediated');
     assert.equal(first!.stranger, true);
+    assert.equal(first!.fromVerified, true, 'a room on our own server relays who it saw');
     assert.equal(first!.reason, 'first');
     assert.equal(first!.hasPassword, false);
     // Prosody masks the inviter of a semi-anonymous room as their occupant JID; ejabberd gives their JID.
@@ -221,6 +223,21 @@ describe(`room invitations against ${serverKind()}`, () => {
     assert.deepEqual(list.value.invitations, []);
   });
 
+  test("a contact's mediated invitation through a room on our server ranks as the contact's", async () => {
+    const jo = await scenario.peer('inv-jo', { onSubscribe: 'approve' });
+    const bob = await scenario.engine('inv-bob8');
+    await addContact(bob, jo);
+    const room = newRoom(scenario.server);
+    // A non-anonymous room names the inviter by their JID on both servers.
+    await jo.createRoom(room, 'jo', { config: { 'muc#roomconfig_whois': 'anyone' } });
+    await jo.inviteMediated(room, bob.account, 'from jo');
+    const [invitation] = await invitations(bob, (list) => list.some((i) => i.room === room));
+    assert.deepEqual(
+      [invitation!.kind, bare(invitation!.from), invitation!.stranger, invitation!.fromVerified],
+      ['mediated', jo.jid, false, true],
+    );
+  });
+
   test("a blocked inviter's invitation through a room is ignored; a direct one from a peer's full JID to a non-room too", async () => {
     const mallory = await scenario.peer('inv-mallory');
     const dave = await scenario.peer('inv-dave');
@@ -230,6 +247,8 @@ describe(`room invitations against ${serverKind()}`, () => {
     // A non-anonymous room shows the inviter's real JID on both servers.
     await mallory.createRoom(room, 'mallory', { config: { 'muc#roomconfig_whois': 'anyone' } });
     await dave.createRoom(other, 'dave', { instant: true });
+    // A contact: a stranger's direct invitation would wait unchecked (Join reads the room's disco#info).
+    assert.ok((await bob.engine.invoke('roster.add', { account: bob.account, jid: dave.jid })).ok);
     const blocked = await bob.engine.invoke('blocking.block', { account: bob.account, jid: mallory.jid });
     assert.ok(blocked.ok);
 

@@ -44,15 +44,22 @@ export class PendingInvitations {
     return this.#byRoom.has(room);
   }
 
+  /** Whether `add` would keep an invitation to `room` of this rank (asked before spending a disco#info). */
+  wouldKeep(room: string, stranger: boolean): boolean {
+    const previous = this.#byRoom.get(room);
+    if (previous) return !stranger || previous.invitation.stranger;
+    return this.#byRoom.size < this.#limit || !stranger;
+  }
+
   /** Keeps the invitation (or updates the room's); false when it was refused. */
   add(
     inbound: InboundInvitation,
-    details: { stranger: boolean; roomName: string | null; now: number },
+    details: { stranger: boolean; fromVerified: boolean; roomName: string | null; now: number },
   ): boolean {
     const previous = this.#byRoom.get(inbound.room);
     // A stranger's never replaces a contact's: its inviter, password and rank would take the contact's place.
-    const overContact = previous !== undefined && !previous.invitation.stranger && details.stranger;
-    if (overContact || (!previous && this.#byRoom.size >= this.#limit && !this.#makeRoom(details.stranger))) {
+    const full = !previous && this.#byRoom.size >= this.#limit;
+    if (!this.wouldKeep(inbound.room, details.stranger) || (full && !this.#makeRoom(details.stranger))) {
       this.#more++;
       return false;
     }
@@ -64,6 +71,7 @@ export class PendingInvitations {
         roomName: details.roomName,
         from: inbound.from,
         stranger: details.stranger,
+        fromVerified: details.fromVerified,
         reason: inbound.reason,
         hasPassword: inbound.password !== null,
         kind: inbound.kind,

@@ -15,7 +15,7 @@ import { joinProblem } from '../rooms/rooms-actions.ts';
 import { JoinRoomDialog } from '../rooms/JoinRoomDialog.tsx';
 import { MUC_LIMITS, useRooms } from '../rooms/rooms-store.ts';
 import { acceptInvitation, declineInvitation } from './invitations-actions.ts';
-import { inviterText, masked } from './invitation-words.ts';
+import { inviterText, strangerNote } from './invitation-words.ts';
 import { useInvitations } from './invitations-store.ts';
 import './invitations.css';
 
@@ -39,9 +39,9 @@ function InvitationItem({
   const [askingPassword, setAskingPassword] = useState(false);
   const ids = useId();
   const declineButton = useRef<HTMLButtonElement>(null);
-  // A contact is named as the roster names them, their address beside it.
+  // A contact is named as the roster names them, their address beside it; never on a room's mere word.
   const contactName = useRoster((s) => {
-    const from = invitation.from?.split('/')[0];
+    const from = invitation.stranger ? undefined : invitation.from?.split('/')[0];
     return from ? (s.byAccount.get(account)?.contacts.get(from)?.name?.trim() ?? null) : null;
   });
   const stopDeclining = (): void => {
@@ -84,11 +84,7 @@ function InvitationItem({
             <bdi>{displayText(roomLabel)}</bdi>
           </strong>
           {showAccount && <span className="request-account"> (on {account})</span>}.
-          {invitation.stranger && (
-            <span className="invitation-stranger">
-              {masked(invitation) ? 'The room hides who this is' : 'Not in your contacts'}
-            </span>
-          )}
+          {invitation.stranger && <span className="invitation-stranger">{strangerNote(invitation)}</span>}
           {invitation.reason && (
             <span className="invitation-reason">
               “<bdi>{displayText(invitation.reason)}</bdi>”

@@ -68,6 +68,9 @@ export function InviteDialog({
     }
     const who = outcome.sent.map((s) => s.to).join(', ');
     useUi.getState().addToast(`Invited ${who} to ${room}.`);
+    for (const { to, reason } of outcome.failed) {
+      useUi.getState().addToast(`Could not invite ${to} to ${room}: ${reason}`);
+    }
     onClose();
   };
 

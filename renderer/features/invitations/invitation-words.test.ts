@@ -2,17 +2,26 @@
 // nick in a room that hides addresses, the decline toast, and which typed text is an address to invite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { declineText, inviterText, masked, typedAddress } from './invitation-words.ts';
+import { declineText, inviterText, masked, strangerNote, typedAddress } from './invitation-words.ts';
 
 const room = 'den@rooms.example.org';
 
 test('the inviter: their bare address, or their nick in the room, or someone', () => {
-  assert.equal(inviterText({ room, from: 'ann@example.org/phone' }), 'ann@example.org');
-  assert.equal(inviterText({ room, from: `${room}/ann` }), 'ann (in the room)');
-  assert.equal(inviterText({ room, from: null }), 'Someone');
+  const fromVerified = true;
+  assert.equal(inviterText({ room, fromVerified, from: 'ann@example.org/phone' }), 'ann@example.org');
+  assert.equal(inviterText({ room, fromVerified, from: `${room}/ann` }), 'ann (in the room)');
+  assert.equal(inviterText({ room, fromVerified, from: null }), 'Someone');
   assert.equal(masked({ room, from: `${room}/ann` }), true);
   assert.equal(masked({ room, from: null }), true);
   assert.equal(masked({ room, from: 'ann@example.org' }), false);
+});
+
+test("an inviter only a room on another server names is its claim, and the stranger's note says so", () => {
+  const claimed = { room, from: 'ann@example.org/phone', fromVerified: false };
+  assert.equal(inviterText(claimed), 'Someone the room says is ann@example.org');
+  assert.equal(strangerNote(claimed), 'A room on another server names them: it may not be true');
+  assert.equal(strangerNote({ ...claimed, fromVerified: true }), 'Not in your contacts');
+  assert.equal(strangerNote({ ...claimed, from: `${room}/ann` }), 'The room hides who this is');
 });
 
 test('a decline toast names the decliner and quotes their reason', () => {

@@ -8,11 +8,26 @@ export function masked({ from, room }: Pick<Invitation, 'from' | 'room'>): boole
   return from === null || from.startsWith(`${room}/`);
 }
 
-/** The inviter: their address (which device sent it says nothing here), or their nick in the room. */
-export function inviterText({ from, room }: Pick<Invitation, 'from' | 'room'>): string {
+/**
+ * The inviter: their address (which device sent it says nothing here), or their nick in the room; an
+ * address only a room on another server vouches for is said to be its claim.
+ */
+export function inviterText({
+  from,
+  room,
+  fromVerified,
+}: Pick<Invitation, 'from' | 'room' | 'fromVerified'>): string {
   if (from === null) return 'Someone';
   if (from.startsWith(`${room}/`)) return `${from.slice(room.length + 1)} (in the room)`;
-  return from.split('/')[0]!;
+  const address = from.split('/')[0]!;
+  return fromVerified ? address : `Someone the room says is ${address}`;
+}
+
+/** Why a stranger's invitation is marked: the room hid who it is, vouched for nobody, or they are unknown. */
+export function strangerNote(invitation: Pick<Invitation, 'from' | 'room' | 'fromVerified'>): string {
+  if (masked(invitation)) return 'The room hides who this is';
+  if (!invitation.fromVerified) return 'A room on another server names them: it may not be true';
+  return 'Not in your contacts';
 }
 
 export function declineText(room: string, from: string | null, reason: string | null): string {

@@ -46,7 +46,10 @@ export async function sendInvitations(
   room: string,
   to: readonly string[],
   reason: string,
-): Promise<{ sent: Array<{ to: string; mode: InviteMode }> } | EngineErrorPayload> {
+): Promise<
+  | { sent: Array<{ to: string; mode: InviteMode }>; failed: Array<{ to: string; reason: string }> }
+  | EngineErrorPayload
+> {
   const result = await getBridge().invoke('invitations.send', {
     account,
     room,
