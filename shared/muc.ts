@@ -19,7 +19,7 @@ export const MAX_AFFILIATION_ITEMS = 1_000;
 const bareJid = z.string().max(2047).refine(isBareJid, { message: 'Not a valid bare XMPP address' });
 const anyJid = z.string().max(3071).refine(isValidJid, { message: 'Not a valid XMPP address' });
 const nickSchema = z.string().trim().min(1).max(MAX_NICK_CHARS);
-/** A nick the room gave us (a voice request's): kept exactly, spaces and all, or it names no one. */
+/** A nick the room gave us (an occupant's, a voice request's): kept exactly, spaces and all. */
 const roomNickSchema = z.string().min(1).max(MAX_NICK_CHARS);
 const reasonSchema = z.string().max(MAX_STATUS_CHARS).optional();
 
@@ -168,7 +168,9 @@ export function mucCommands<M extends z.ZodType>(chatMessage: M) {
     },
     /** Moderator: removes an occupant (role none), with a reason the room passes on. */
     'muc.kick': {
-      request: z.object({ account: bareJid, room: bareJid, nick: nickSchema, reason: reasonSchema }).strict(),
+      request: z
+        .object({ account: bareJid, room: bareJid, nick: roomNickSchema, reason: reasonSchema })
+        .strict(),
       response: ok,
     },
     /** Admin: bans an address (affiliation outcast). */
@@ -197,7 +199,7 @@ export function mucCommands<M extends z.ZodType>(chatMessage: M) {
         .object({
           account: bareJid,
           room: bareJid,
-          nick: nickSchema,
+          nick: roomNickSchema,
           role: z.enum(['participant', 'visitor', 'moderator']),
           reason: reasonSchema,
         })

@@ -112,7 +112,7 @@ describe('browser mode: every window shows every message live', () => {
     const hal = friends[0]!;
     const popup = await popOut(session, 'Hal');
     await expect(tab(page, 'Hal')).toHaveCount(0);
-    await expect(page.getByText('Choose a contact to start a chat.')).toBeVisible();
+    await expect(page.getByText('Choose a contact or a room to start a chat.')).toBeVisible();
 
     await hal.peer.sendMessage(account.jid, 'Are you in the other window?');
     await expect(messageRow(popup, 'Hal', 'Are you in the other window?')).toBeVisible();

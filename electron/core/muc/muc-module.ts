@@ -175,8 +175,9 @@ function create(context: AccountContext) {
         if (outcome.requestsChanged) emitRoom(room);
         break;
       case 'joined':
-        emitOccupants(room, { reset: true, upserts: [...room.occupants.values()], removed: [] });
+        // The room first: the page keeps occupants only for a room it knows (else it asks for them again).
         emitRoom(room);
+        emitOccupants(room, { reset: true, upserts: [...room.occupants.values()], removed: [] });
         void afterJoined(room, outcome.created);
         break;
       case 'self':

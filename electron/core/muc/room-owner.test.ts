@@ -8,6 +8,7 @@ import { useServerScenario } from '../../../e2e/harness/scenario.ts';
 import { serverKind } from '../../../e2e/harness/server.ts';
 import type { EngineClient } from '../../../e2e/harness/engine-client.ts';
 import { join, joined, newRoom } from './muc-test-kit.ts';
+import { KEEP_SECRET_HINT } from './room-owner.ts';
 
 const SECRET = 'secret-sesame-42';
 
@@ -42,6 +43,7 @@ describe(`the room password in its settings against ${serverKind()}`, () => {
     const secret = form.value.fields.find((f) => f.var === 'muc#roomconfig_roomsecret');
     assert.equal(secret?.type, 'text-private');
     assert.deepEqual(secret?.values, [], 'the password is not shown');
+    assert.equal(secret?.desc, KEEP_SECRET_HINT, 'the field says that blank keeps it');
     assert.ok(!JSON.stringify(form.value).includes(SECRET), 'nowhere in the form');
     assert.ok(!JSON.stringify(owner.events).includes(SECRET), 'nor in any event');
 

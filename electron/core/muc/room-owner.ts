@@ -40,12 +40,15 @@ function invalidForm(form: DataForm, error: FormInvalidError): EngineError {
   return new EngineError('invalid-request', `The settings were not sent. ${lines.join(' ')}`);
 }
 
+/** Said under a secret field sent blank: blank keeps what the room has. */
+export const KEEP_SECRET_HINT = 'Set now: leave blank to keep it, or type a new one.';
+
 /** The form as the renderer may see it: every text-private value (the room's password) left out. */
 export function withoutSecrets(form: DataForm): DataForm {
   return {
     ...form,
     fields: form.fields.map((f) =>
-      f.type === 'text-private' && f.values.length > 0 ? { ...f, values: [] } : f,
+      f.type === 'text-private' && f.values.length > 0 ? { ...f, values: [], desc: KEEP_SECRET_HINT } : f,
     ),
   };
 }

@@ -118,7 +118,7 @@ export function ChatArea() {
   if (tabs.length === 0 || active === null) {
     return (
       <section className="chat-area empty" aria-label="Chats">
-        <p>Choose a contact to start a chat.</p>
+        <p>Choose a contact or a room to start a chat.</p>
       </section>
     );
   }
