@@ -37,7 +37,7 @@ import type { ConversationKind, MessageState } from '../../../shared/contract.ts
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../../../shared/contract.ts';
 import { migrate } from './migrations.ts';
 import { toFtsQuery } from './search-query.ts';
-import { prepareStatements } from './statements.ts';
+import { insertValues, prepareStatements } from './statements.ts';
 import {
   STATES,
   canMoveState,
@@ -353,40 +353,37 @@ export class HistoryStore {
     const accountId = this.#accountId(m.account, true)!;
     const chatId = this.#chatId(accountId, m.kind, m.peer, true)!;
     type Found = { id: number; direction: 'in' | 'out'; state: MessageState } | undefined;
+    const sql = this.#sql;
     let found: Found;
-    if (m.stanzaId !== null) found = this.#sql.byStanzaId!.get(chatId, m.stanzaId) as Found;
-    if (!found && m.originId !== null) {
-      found = this.#sql.byOriginId!.get(accountId, m.originId, chatId, m.direction) as Found;
+    if (m.stanzaId !== null) found = sql.byStanzaId!.get(chatId, m.stanzaId) as Found;
+    // The probes first (statements.ts): a new id, the usual case, skips the ordered search.
+    if (!found && m.originId !== null && sql.hasOriginId!.get(accountId, m.originId) !== undefined) {
+      found = sql.byOriginId!.get(accountId, m.originId, chatId, m.direction) as Found;
     }
-    if (!found && m.originId === null && m.messageId !== null) {
-      found = this.#sql.byMessageId!.get(
-        accountId,
-        m.messageId,
-        chatId,
-        m.direction,
-        m.stanzaId,
-        m.body,
-      ) as Found;
+    if (
+      !found &&
+      m.originId === null &&
+      m.messageId !== null &&
+      sql.hasMessageId!.get(accountId, m.messageId) !== undefined
+    ) {
+      found = sql.byMessageId!.get(accountId, m.messageId, chatId, m.direction, m.stanzaId, m.body) as Found;
     }
-    const fields = {
-      peerResource: m.peerResource,
-      messageId: m.messageId,
-      originId: m.originId,
-      stanzaId: m.stanzaId,
-      body: m.body,
-      subject: m.subject,
-      thread: m.thread,
-      sentAt: m.sentAt === null ? null : Math.trunc(m.sentAt),
-      serverAt: m.serverAt === null ? null : Math.trunc(m.serverAt),
-      occupantId: m.occupantId ?? null,
-      mentionsMe: m.mentionsMe ? 1 : 0,
-    };
     let rowId: number;
     let inserted: boolean;
     if (found) {
       const moves = canMoveState(found.direction, found.state, m.state);
-      this.#sql.merge!.run({
-        ...fields,
+      sql.merge!.run({
+        peerResource: m.peerResource,
+        messageId: m.messageId,
+        originId: m.originId,
+        stanzaId: m.stanzaId,
+        body: m.body,
+        subject: m.subject,
+        thread: m.thread,
+        sentAt: m.sentAt === null ? null : Math.trunc(m.sentAt),
+        serverAt: m.serverAt === null ? null : Math.trunc(m.serverAt),
+        occupantId: m.occupantId ?? null,
+        mentionsMe: m.mentionsMe ? 1 : 0,
         state: moves ? m.state : null,
         error: moves && m.state === 'failed' ? m.error : null,
         id: found.id,
@@ -394,24 +391,13 @@ export class HistoryStore {
       rowId = found.id;
       inserted = false;
     } else {
-      const result = this.#sql.insert!.run({
-        ...fields,
-        accountId,
-        chatId,
-        sortAt: messageTime(m),
-        older: older ? 1 : 0,
-        direction: m.direction,
-        type: m.type,
-        receivedAt: Math.trunc(m.receivedAt),
-        state: m.state,
-        error: m.state === 'failed' ? m.error : null,
-      });
+      const result = sql.insert!.run(...insertValues(accountId, chatId, m, older));
       rowId = Number(result.lastInsertRowid);
       inserted = true;
     }
     // A room's archive ids are the room's, not our server's: they must not become the account's catch-up point.
     if (m.stanzaId !== null && m.kind !== 'groupchat') {
-      this.#sql.archiveSeen!.run({
+      sql.archiveSeen!.run({
         accountId,
         stanzaId: m.stanzaId,
         at: Math.trunc(m.serverAt ?? m.receivedAt),
