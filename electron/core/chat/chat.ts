@@ -33,6 +33,7 @@ import {
   mucUserMarker,
   type RoomLookup,
 } from './private-peer.ts';
+import { PrivatePeerGate } from './private-gate.ts';
 
 export { chatMessageOf };
 
@@ -97,6 +98,8 @@ export class Chats {
   readonly #strangers: StrangerGate;
   /** Whether a bare JID is a room: its occupants' messages are private conversations. */
   readonly #isRoom: RoomLookup;
+  /** New private conversations per room, bounded (private-gate.ts). */
+  readonly privatePeers: PrivatePeerGate;
   /** Sent stanza id -> its conversation (insertion-ordered, so the oldest is dropped first): for errors. */
   readonly #sent = new Map<string, SentTo>();
   /** Received messages not yet written: stored together, one transaction per turn of the event loop. */
@@ -117,11 +120,15 @@ export class Chats {
     this.#isInRoster = isInRoster;
     this.#strangers = strangers;
     this.#isRoom = isRoom;
+    this.privatePeers = new PrivatePeerGate((peer) => store.hasConversation(account, 'private', peer));
   }
 
-  /** The message as the UI sees it (a room occupant is never a stranger's message request). */
+  /**
+   * The message as the UI sees it (a room occupant is never a stranger's message request, nor a contact: a
+   * private message is not fromRoster).
+   */
   toChatMessage(m: StoredMessage): ChatMessage {
-    if (m.kind !== 'chat') return chatMessageOf(m, true);
+    if (m.kind !== 'chat') return chatMessageOf(m, m.kind === 'groupchat');
     const fromRoster = this.#isInRoster(m.peer);
     return chatMessageOf(m, fromRoster, !fromRoster && this.#strangers.waiting(m.peer));
   }
@@ -268,6 +275,7 @@ export class Chats {
     const filed = filePeer(fromBare, from.resource, false, this.#isRoom);
     const text = fields.body ?? fields.subject;
     if (filed.kind === 'chat' && !this.#strangers.admit(filed.peer, text, Date.now())) return true; // over a stranger cap
+    if (filed.kind === 'private' && !this.privatePeers.admit(fromBare, filed.peer)) return true; // over its room's bound
     // A sender whose connection dropped before the server confirmed may send the same message again (same
     // origin-id); the store recognises it and nothing is shown twice.
     this.#storeAndEmit({
@@ -316,6 +324,8 @@ export class Chats {
       const stranger = announce && filed.kind === 'chat' && a.direction === 'in' && !this.#isInRoster(a.peer);
       const held = stranger && a.stanzaId !== null && this.#store.hasStanzaId(account, a.peer, a.stanzaId);
       if (stranger && !held && !this.#strangers.admit(a.peer, a.body ?? a.subject, now)) continue;
+      if (filed.kind === 'private' && a.direction === 'in' && !this.privatePeers.admit(a.peer, filed.peer))
+        continue;
       rows.push({
         account,
         ...filed,

@@ -15,6 +15,7 @@ import type { AccountEvents } from '../account/module.ts';
 import type { HistoryStore, NewMessage, StoredMessage } from '../history/history-store.ts';
 import { storedOf } from '../history/history-store.ts';
 import { chatMessageOf } from '../chat/chat.ts';
+import { PrivatePeerGate } from '../chat/private-gate.ts';
 import { EngineError, describeStanzaError } from '../errors.ts';
 import type { ArchiveEnvelope, MessageEnvelope } from '../xmpp/envelope.ts';
 import { stanzaError } from '../xmpp/iq-tracker.ts';
@@ -35,11 +36,14 @@ export class RoomMessages {
   readonly #store: HistoryStore;
   #queue: Queued[] = [];
   #scheduled = false;
+  /** New private conversations per room, bounded (private-gate.ts). */
+  readonly privatePeers: PrivatePeerGate;
 
   constructor(account: string, events: AccountEvents, store: HistoryStore) {
     this.#account = account;
     this.#events = events;
     this.#store = store;
+    this.privatePeers = new PrivatePeerGate((peer) => store.hasConversation(account, 'private', peer));
   }
 
   /** A message to the room, stored 'pending' first; the caller writes the stanza. */
@@ -146,16 +150,24 @@ export class RoomMessages {
     };
   }
 
-  /** A private message from an occupant of `room` (type chat from room/nick): kind 'private'. */
-  handlePrivate(envelope: MessageEnvelope): boolean {
+  /**
+   * A private message from an occupant (type chat from room/nick): kind 'private'. With the room (joined),
+   * a nick that is not among its occupants opens no new conversation; new conversations are bounded per
+   * room (privatePeers). Dropped ones are taken (true), not handed on.
+   */
+  handlePrivate(envelope: MessageEnvelope, room?: RoomState): boolean {
     const { from, fromBare, fields } = envelope;
     if (!from?.resource || !fromBare || fields.body === null) return false;
+    const peer = `${fromBare}/${from.resource}`;
+    const known = this.#store.hasConversation(this.#account, 'private', peer);
+    if (room?.joined && !known && !room.occupants.has(from.resource)) return true;
+    if (!this.privatePeers.admit(fromBare, peer)) return true;
     const now = Date.now();
     this.#enqueue({
       message: {
         account: this.#account,
         kind: 'private',
-        peer: `${fromBare}/${from.resource}`,
+        peer,
         peerResource: null,
         direction: 'in',
         type: 'chat',
@@ -266,7 +278,7 @@ export class RoomMessages {
   }
 
   #view(m: StoredMessage): ChatMessage {
-    return chatMessageOf(m, true);
+    return chatMessageOf(m, m.kind !== 'private'); // an occupant is no contact
   }
 }
 
