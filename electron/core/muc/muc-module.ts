@@ -221,7 +221,7 @@ function create(context: AccountContext) {
         return 'consumed';
       case 'chat':
         // A private message from an occupant; from the room's bare JID it is not one (another module's).
-        return envelope.from?.resource && messages.handlePrivate(envelope) ? 'consumed' : 'continue';
+        return envelope.from?.resource && messages.handlePrivate(envelope, room) ? 'consumed' : 'continue';
       default: // a voice request is ours; invitations are another module's
         return admin.onMessage(room, envelope) ? 'consumed' : 'continue';
     }
