@@ -48,6 +48,11 @@ export type PresenceOutcome =
   /** The service shut down (332) or dropped us unasked: out for now, 'joining' again when it is back. */
   | { kind: 'shutdown' };
 
+/** `text` owned (own-text.ts): `kept` itself when equal, a value already owned, else a copy. */
+function ownedOr(text: string | null, kept: string | null | undefined): string | null {
+  return text !== null && text === kept ? kept : ownTextOrNull(text);
+}
+
 const SHOWS: ReadonlySet<string> = new Set(['chat', 'away', 'xa', 'dnd']);
 
 function showOf(envelope: PresenceEnvelope): Occupant['show'] {
@@ -169,14 +174,16 @@ export class RoomState {
   #occupantOf(envelope: PresenceEnvelope, nick: string, muc: MucUser | null): Occupant {
     const item = muc?.item ?? null;
     const previous = this.occupants.get(nick);
+    const status = envelope.stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS) ?? null;
     return {
-      nick: ownText(nick),
+      // The map's key is the nick, so a known occupant's own copy serves (a storm re-sends every nick).
+      nick: previous?.nick ?? ownText(nick),
       role: item?.role ?? previous?.role ?? 'participant',
       affiliation: item?.affiliation ?? previous?.affiliation ?? 'none',
-      jid: ownTextOrNull(item?.jid ?? previous?.jid ?? null),
+      jid: ownedOr(item?.jid ?? previous?.jid ?? null, previous?.jid),
       show: showOf(envelope),
-      status: ownTextOrNull(envelope.stanza.getChildText('status')?.slice(0, MAX_STATUS_CHARS)),
-      occupantId: ownTextOrNull(envelope.occupantId ?? previous?.occupantId ?? null),
+      status: ownedOr(status, previous?.status),
+      occupantId: ownedOr(envelope.occupantId ?? previous?.occupantId ?? null, previous?.occupantId),
     };
   }
 
