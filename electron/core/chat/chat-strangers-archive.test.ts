@@ -7,6 +7,8 @@ import { xml } from '@xmpp/xml';
 import { recordingEvents } from '../account/unit-test-kit.ts';
 import { HistoryStore } from '../history/history-store.ts';
 import type { ArchivedMessage } from '../mam/mam.ts';
+import { parseJid } from '../../../shared/jid.ts';
+import { parseEnvelope, type MessageEnvelope } from '../xmpp/envelope.ts';
 import { Chats, type StrangerGate } from './chat.ts';
 
 const ME = 'me@example.com';
@@ -53,6 +55,40 @@ test('an archived stranger message we already hold is not admitted again; a new 
   assert.deepEqual(
     page.map((m) => m.body),
     ['hello', 'anyone?'],
+  );
+  store.close();
+});
+
+test('a live copy of a stranger message the catch-up already stored (held meanwhile) is not admitted again', () => {
+  const store = HistoryStore.open(':memory:');
+  const admitted: string[] = [];
+  const gate: StrangerGate = {
+    admit: (peer, text) => {
+      admitted.push(`${peer}: ${text}`);
+      return true;
+    },
+    waiting: () => true,
+  };
+  const { events } = recordingEvents('chat.messages');
+  const chats = new Chats(ME, events, store, () => false, gate);
+  chats.storeArchived([archived('a1', 'hello')], { announce: true });
+  const live = (stanzaId: string, body: string): MessageEnvelope =>
+    parseEnvelope(
+      xml(
+        'message',
+        { from: `${EVE}/phone`, to: `${ME}/desk`, type: 'chat' },
+        xml('body', {}, body),
+        xml('stanza-id', { xmlns: 'urn:xmpp:sid:0', id: stanzaId, by: ME }),
+      ),
+      parseJid(`${ME}/desk`)!,
+    ) as MessageEnvelope;
+  assert.equal(chats.handle(live('a1', 'hello')), true);
+  assert.equal(chats.handle(live('a2', 'still there?')), true);
+  chats.flushIncoming();
+  assert.deepEqual(admitted, [`${EVE}: hello`, `${EVE}: still there?`], 'hello is admitted once');
+  assert.deepEqual(
+    store.page(ME, EVE, { limit: 10 }).map((m) => m.body),
+    ['hello', 'still there?'],
   );
   store.close();
 });

@@ -274,7 +274,13 @@ export class Chats {
     // Private only from a room we know: a stranger's marker alone would open a conversation per resource.
     const filed = filePeer(fromBare, from.resource, false, this.#isRoom);
     const text = fields.body ?? fields.subject;
-    if (filed.kind === 'chat' && !this.#strangers.admit(filed.peer, text, Date.now())) return true; // over a stranger cap
+    // A stranger's message the catch-up already stored (live copies held meanwhile come after it) counts once.
+    const held =
+      filed.kind === 'chat' &&
+      stanzaId !== null &&
+      !this.#isInRoster(filed.peer) &&
+      this.#store.hasStanzaId(this.account, filed.peer, stanzaId);
+    if (filed.kind === 'chat' && !held && !this.#strangers.admit(filed.peer, text, Date.now())) return true; // over a stranger cap
     if (filed.kind === 'private' && !this.privatePeers.admit(fromBare, filed.peer)) return true; // over its room's bound
     // A sender whose connection dropped before the server confirmed may send the same message again (same
     // origin-id); the store recognises it and nothing is shown twice.
