@@ -13,15 +13,11 @@ import { useUi } from '../../stores/ui.ts';
 import { PresenceDot } from '../presence/PresenceDot.tsx';
 import { MessageSearch } from '../search/MessageSearch.tsx';
 import { MessageList } from './MessageList.tsx';
+import { BackToContacts } from './BackToContacts.tsx';
 import { Composer } from './Composer.tsx';
 import { displayText } from '../../text/display-text.ts';
 
 /** Narrow windows: back from the chat to the roster, whose tree takes the focus. */
-function backToContacts(): void {
-  useUi.getState().showRoster();
-  requestAnimationFrame(() => document.querySelector<HTMLElement>('[role="tree"]')?.focus());
-}
-
 export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' }) {
   const key = parseConversationId(chat);
   const account = key?.account ?? '';
@@ -69,17 +65,7 @@ export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' 
   return (
     <div className="chat-view">
       <header className="chat-header">
-        {mode === 'tab' && (
-          // Shown in narrow windows only (styles.css), where the chat takes the place of the roster.
-          <button
-            type="button"
-            className="small back-to-contacts"
-            aria-label="Back to contacts"
-            onClick={backToContacts}
-          >
-            <span aria-hidden="true">← </span>Contacts
-          </button>
-        )}
+        {mode === 'tab' && <BackToContacts />}
         <PresenceDot show={show} />
         <div className="chat-title">
           <h2>{name}</h2>

@@ -10,17 +10,11 @@ import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { openRoom } from '../rooms/rooms-actions.ts';
 import { useRooms } from '../rooms/rooms-store.ts';
 import { OCCUPANT_SHOW_WORDS, roomName } from '../rooms/room-words.ts';
+import { BackToContacts, ROOM_ROW_FOCUS } from './BackToContacts.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
 import { sendPrivate } from './private-chat.ts';
 import { privateChatTitle, splitOccupant } from './private-title.ts';
-
-function backToContacts(): void {
-  useUi.getState().showRoster();
-  requestAnimationFrame(() =>
-    document.querySelector<HTMLElement>('.room-row.active, [role="tree"]')?.focus(),
-  );
-}
 
 export function PrivateChatView({ chat }: { chat: string }) {
   const key = parseConversationId(chat);
@@ -50,14 +44,7 @@ export function PrivateChatView({ chat }: { chat: string }) {
   return (
     <div className="chat-view private-chat-view">
       <header className="chat-header">
-        <button
-          type="button"
-          className="small back-to-contacts"
-          aria-label="Back to contacts"
-          onClick={backToContacts}
-        >
-          <span aria-hidden="true">← </span>Contacts
-        </button>
+        <BackToContacts focus={ROOM_ROW_FOCUS} />
         <div className="chat-title">
           <h2>
             <bdi>{title}</bdi>

@@ -12,6 +12,7 @@ import { displayText } from '../../text/display-text.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';
 import { Composer } from '../chat/Composer.tsx';
 import { MessageList } from '../chat/MessageList.tsx';
+import { BackToContacts, ROOM_ROW_FOCUS } from '../chat/BackToContacts.tsx';
 import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { OccupantList } from './OccupantList.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
@@ -21,14 +22,6 @@ import { BookmarkToggle } from '../bookmarks/BookmarkToggle.tsx';
 import { leaveRoom, loadOccupants, loadRoomHistory, sendToRoom } from './rooms-actions.ts';
 import { isOut, useRooms } from './rooms-store.ts';
 import { ROOM_STATUS_WORDS, completeNick, outSentence, roomName, senderNick } from './room-words.ts';
-
-/** Narrow windows: back from the room to the sidebar. */
-function backToContacts(): void {
-  useUi.getState().showRoster();
-  requestAnimationFrame(() =>
-    document.querySelector<HTMLElement>('.room-row.active, [role="tree"]')?.focus(),
-  );
-}
 
 export function RoomView({ chat }: { chat: string }) {
   const key = parseConversationId(chat);
@@ -75,14 +68,7 @@ export function RoomView({ chat }: { chat: string }) {
   return (
     <div className="chat-view room-view">
       <header className="chat-header">
-        <button
-          type="button"
-          className="small back-to-contacts"
-          aria-label="Back to contacts"
-          onClick={backToContacts}
-        >
-          <span aria-hidden="true">← </span>Contacts
-        </button>
+        <BackToContacts focus={ROOM_ROW_FOCUS} />
         <span className="room-glyph" aria-hidden="true">
           #
         </span>
