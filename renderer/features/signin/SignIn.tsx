@@ -106,6 +106,9 @@ export function SignIn() {
     setError(null);
     setPlainPrompt(null);
     useConnection.getState().setSignInPending(true);
+    // The add-account form this sign-in came from, if any: only that one closes when it succeeds (the
+    // session can show before the answer, and the user may have opened Add account again meanwhile).
+    const addForm = useUi.getState().addAccount;
     const result = await getBridge().invoke('account.signIn', request);
     useConnection.getState().setSignInPending(false);
     setBusy(false);
@@ -114,7 +117,7 @@ export function SignIn() {
       useConnection.getState().setConnection(state);
       setForm((f) => ({ ...f, password: '' }));
       if (passwordWarning) useUi.getState().addToast(passwordWarning);
-      useUi.getState().hideAddAccount();
+      if (addForm !== null && useUi.getState().addAccount === addForm) useUi.getState().hideAddAccount();
       return;
     }
     if (!mounted.current) {
