@@ -1,10 +1,10 @@
 // Each signed-in account's bookmarks as the engine holds them: 'bookmarks.list' when the account gets a
 // session here (and after a browser-mode socket came back), then 'bookmarks.changed', which always carries
 // the whole (bounded) list. An answer that was asked before the latest event is older than it and dropped.
-import { useEffect, useRef } from 'react';
 import { create } from 'zustand';
 import type { Bookmark, BookmarkList } from '../../../shared/bookmarks.ts';
-import { getBridge, onBridgeReopen } from '../../transport/bridge.ts';
+import { getBridge } from '../../transport/bridge.ts';
+import { useAccountListSync, type AccountListSource } from '../../stores/account-list-sync.ts';
 import { withAccount } from '../../stores/account-map.ts';
 
 interface BookmarksStore {
@@ -44,24 +44,14 @@ async function fetchList(account: string): Promise<void> {
   if (answer.ok) useBookmarks.getState().applyAnswer(answer.value, asked);
 }
 
+const BOOKMARKS_SOURCE: AccountListSource<'bookmarks.changed'> = {
+  event: 'bookmarks.changed',
+  apply: (list) => useBookmarks.getState().applyEvent(list),
+  clear: () => useBookmarks.getState().clear(),
+  fetch: fetchList,
+};
+
 /** Keeps the store current for these accounts (mount once: the room list does). */
 export function useBookmarksSync(accounts: readonly string[]): void {
-  const fetched = useRef(new Set<string>());
-  useEffect(() => {
-    const offChange = getBridge().on('bookmarks.changed', (list) => useBookmarks.getState().applyEvent(list));
-    const offReopen = onBridgeReopen(() => {
-      useBookmarks.getState().clear();
-      for (const account of fetched.current) void fetchList(account);
-    });
-    return () => {
-      offChange();
-      offReopen();
-    };
-  }, []);
-  const key = accounts.join(' ');
-  useEffect(() => {
-    const now = new Set(key === '' ? [] : key.split(' '));
-    for (const account of now) if (!fetched.current.has(account)) void fetchList(account);
-    fetched.current = now;
-  }, [key]);
+  useAccountListSync(accounts, BOOKMARKS_SOURCE);
 }

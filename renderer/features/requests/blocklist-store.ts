@@ -2,10 +2,10 @@
 // when the page needs it, 'blocking.changed' says each change after that. Both carry the engine's version of
 // the list, so whichever is newer wins whatever order they arrive in; a change that arrives before any list
 // waits (bounded) for the answer it follows.
-import { useEffect, useRef } from 'react';
 import { create } from 'zustand';
 import type { Blocklist, BlocklistChange, BlocklistStatus } from '../../../shared/blocking.ts';
-import { getBridge, onBridgeReopen } from '../../transport/bridge.ts';
+import { getBridge } from '../../transport/bridge.ts';
+import { useAccountListSync, type AccountListSource } from '../../stores/account-list-sync.ts';
 import { withAccount } from '../../stores/account-map.ts';
 
 export interface AccountBlocklist {
@@ -74,29 +74,14 @@ async function fetchList(account: string): Promise<void> {
   if (answer.ok) useBlocklist.getState().applyList(answer.value);
 }
 
-/**
- * Keeps the store current while the page shows it: the changes as they come, and each account's whole list
- * when it gets a session here (and again for all after a browser-mode socket came back: changes may be lost).
- */
+const BLOCKLIST_SOURCE: AccountListSource<'blocking.changed'> = {
+  event: 'blocking.changed',
+  apply: (change) => useBlocklist.getState().applyChange(change),
+  clear: () => useBlocklist.getState().clear(),
+  fetch: fetchList,
+};
+
+/** Keeps the store current while the page shows it (see account-list-sync.ts). */
 export function useBlocklistSync(accounts: readonly string[]): void {
-  const fetched = useRef(new Set<string>());
-  useEffect(() => {
-    const offChange = getBridge().on('blocking.changed', (change) =>
-      useBlocklist.getState().applyChange(change),
-    );
-    const offReopen = onBridgeReopen(() => {
-      useBlocklist.getState().clear();
-      for (const account of fetched.current) void fetchList(account);
-    });
-    return () => {
-      offChange();
-      offReopen();
-    };
-  }, []);
-  const key = accounts.join(' ');
-  useEffect(() => {
-    const now = new Set(key === '' ? [] : key.split(' '));
-    for (const account of now) if (!fetched.current.has(account)) void fetchList(account);
-    fetched.current = now;
-  }, [key]);
+  useAccountListSync(accounts, BLOCKLIST_SOURCE);
 }
