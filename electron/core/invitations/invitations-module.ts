@@ -29,6 +29,7 @@ import { stanzaError } from '../xmpp/iq-tracker.ts';
 import { NS_DISCO_INFO } from '../xmpp/ns.ts';
 import { ownTextOrNull } from '../xmpp/own-text.ts';
 import { inviteEach } from './invite-each.ts';
+import { answerWithin } from '../xmpp/answer-within.ts';
 import { ownRoomServices } from './own-room-services.ts';
 import {
   directInvitation,
@@ -52,12 +53,6 @@ const FEATURE_QUERY_MS = 5_000;
 const DEVICES_ASKED = 3;
 
 const OK = { ok: true } as const;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
-  return Promise.race([promise.catch(() => null), late]).finally(() => clearTimeout(timer));
-}
 
 export interface InvitationsModule extends ProtocolModule {
   readonly pending: PendingInvitations;
@@ -212,7 +207,7 @@ function create(context: AccountContext) {
         .filter((full) => disco.featuresOf(full) === undefined)
         .slice(0, DEVICES_ASKED)
         .map((full) =>
-          withTimeout(link.iq.request('get', full, discoInfoRequest()), FEATURE_QUERY_MS).then((reply) =>
+          answerWithin(link.iq.request('get', full, discoInfoRequest()), FEATURE_QUERY_MS).then((reply) =>
             Boolean(
               reply
                 ?.getChild('query', NS_DISCO_INFO)

@@ -7,6 +7,7 @@ import { tryParseJid } from '../../../shared/jid.ts';
 import type { AccountContext } from '../account/module.ts';
 import { itemsQuery, parseItems, parseServiceInfo } from '../room-directory/room-directory-xml.ts';
 import { NS_DISCO_INFO } from '../xmpp/ns.ts';
+import { answerWithin } from '../xmpp/answer-within.ts';
 import { xml } from '@xmpp/xml';
 
 const MAX_SERVER_ITEMS = 20;
@@ -24,12 +25,6 @@ export function ownRoomServices(context: Pick<AccountContext, 'accountJid' | 'li
   const ownDomain = context.accountJid.domain;
   let services: Promise<Set<string>> | null = null;
 
-  const within = <T>(promise: Promise<T>): Promise<T | null> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), INFO_TIMEOUT_MS)));
-    return Promise.race([promise.catch(() => null), late]).finally(() => clearTimeout(timer));
-  };
-
   const lookUp = async (): Promise<Set<string>> => {
     const link = context.link();
     if (!link) throw new Error('offline');
@@ -41,7 +36,10 @@ export function ownRoomServices(context: Pick<AccountContext, 'accountJid' | 'li
     for (let at = 0; at < candidates.length; at += QUERIES_AT_ONCE) {
       await Promise.all(
         candidates.slice(at, at + QUERIES_AT_ONCE).map(async (jid) => {
-          const info = await within(link.iq.request('get', jid, xml('query', { xmlns: NS_DISCO_INFO })));
+          const info = await answerWithin(
+            link.iq.request('get', jid, xml('query', { xmlns: NS_DISCO_INFO })),
+            INFO_TIMEOUT_MS,
+          );
           if (info && parseServiceInfo(info).conference) found.add(jid);
         }),
       );
