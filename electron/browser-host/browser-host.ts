@@ -96,6 +96,11 @@ const browserShell: ShellHandlers = {
   'window.dock': async () => {
     throw new EngineError('not-supported', 'The browser closes pop-out chats itself.');
   },
+  'shell.notify': async () => {
+    throw new EngineError('not-supported', 'The page shows notifications itself in browser mode.');
+  },
+  // The page's title carries the count; a browser has no badge or tray to set.
+  'shell.unread': async () => ({ ok: true }) as const,
 };
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {

@@ -20,6 +20,8 @@ async function withHost(
     'shell.openExternal': refuse,
     'window.popOut': refuse,
     'window.dock': refuse,
+    'shell.notify': refuse,
+    'shell.unread': refuse,
     ...shell,
   });
   try {

@@ -4,6 +4,8 @@ import type { SecretBackend } from './credentials.ts';
 export interface EngineOptions {
   /** Where settings and caches live (Electron's userData; a temp dir in tests). */
   dataDir: string;
+  /** The app's version, for About (Electron: app.getVersion(); browser mode: package.json). */
+  appVersion?: string;
   /** PEM certificates trusted besides the system store (enterprise CA; the test harness CA). */
   extraCertificates?: readonly string[];
   dnsServers?: readonly string[];

@@ -29,6 +29,9 @@ import type { RosterModule } from './roster/roster-module.ts';
 import type { PresenceModule } from './presence/presence-module.ts';
 import { restingSnapshot, runningSnapshot, savedAccount, savedConnection } from './account/account-views.ts';
 import type { ChatModule } from './chat/chat-module.ts';
+import { PreferencesStore } from './preferences/preferences-store.ts';
+import type { RunningService, ServiceKind } from './engine-service.ts';
+import { SERVICES } from './services.ts';
 
 export type { EngineOptions };
 
@@ -41,6 +44,10 @@ export class Engine {
   readonly #settings: SettingsStore;
   readonly #credentials: CredentialStore;
   readonly #history: HistoryStore;
+  readonly #preferences: PreferencesStore;
+  /** The engine-level services (services.ts) and the commands they answer. */
+  readonly #services: RunningService[];
+  readonly #serviceHandlers = new Map<string, CommandHandler<EngineCommandName>>();
   readonly #caps = new CapsCache();
   /** Every account signed in, signing in or reconnecting. */
   readonly #runtimes = new Map<string, AccountRuntime>();
@@ -49,20 +56,47 @@ export class Engine {
   /** The certificate each account was last refused for: the only one the user may choose to trust. */
   readonly #lastRefused = new Map<string, string>();
 
-  private constructor(options: EngineOptions, settings: SettingsStore, history: HistoryStore) {
+  private constructor(
+    options: EngineOptions,
+    settings: SettingsStore,
+    history: HistoryStore,
+    preferences: PreferencesStore,
+  ) {
     this.#options = options;
     this.#settings = settings;
     this.#history = history;
+    this.#preferences = preferences;
     this.#credentials = new CredentialStore(options.secretBackends ?? [], {
       get: (jid) => settings.account(jid).passwordBackend,
       set: (jid, backend) => settings.updateAccount(jid, { passwordBackend: backend }),
     });
     this.#events = new EventBatcher(options.batchIntervalMs);
+    this.#services = (SERVICES as readonly ServiceKind[]).map((definition) => {
+      const service = definition.create({
+        dataDir: options.dataDir,
+        appVersion: options.appVersion ?? 'dev',
+        preferences,
+        emit: (event, payload) => this.#events.emit(event, payload),
+        runtimes: () => this.#runtimes.values(),
+        runtime: (account) => this.#runtimes.get(account),
+      });
+      const table = (service as { commands?: Record<string, unknown> }).commands ?? {};
+      for (const [name, handler] of Object.entries(table)) {
+        this.#serviceHandlers.set(name, handler as CommandHandler<EngineCommandName>);
+      }
+      return service;
+    });
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
     const settings = await SettingsStore.open(options.dataDir);
-    return new Engine(options, settings, HistoryStore.open(path.join(options.dataDir, 'history.sqlite')));
+    const preferences = await PreferencesStore.open(options.dataDir);
+    return new Engine(
+      options,
+      settings,
+      HistoryStore.open(path.join(options.dataDir, 'history.sqlite')),
+      preferences,
+    );
   }
 
   subscribe(listener: BatchListener): () => void {
@@ -105,6 +139,8 @@ export class Engine {
       name
     ];
     if (own) return own(request as never);
+    const service = this.#serviceHandlers.get(name);
+    if (service) return service(request as never);
     // A module command: the account's runtime runs it.
     const { account } = request as { account: string };
     const runtime = this.#runtimes.get(account);
@@ -116,6 +152,7 @@ export class Engine {
   async dispose(): Promise<void> {
     await Promise.all([...this.#runtimes.values()].map((runtime) => runtime.signOut()));
     this.#runtimes.clear();
+    await Promise.allSettled(this.#services.map((service) => service.dispose?.()));
     this.#events.flush();
     this.#history.close();
   }
@@ -252,6 +289,7 @@ export class Engine {
         accountJid: parseJid(account),
         events,
         settings: this.#settings,
+        preferences: this.#preferences,
         history: this.#history,
         caps: this.#caps,
         archivePageSize: this.#options.archivePageSize ?? 50,

@@ -128,6 +128,10 @@ const accumulators: Accumulators = {
   'bookmarks.changed': latest,
   'roster.changed': () => resetList((contact: Contact) => contact.jid),
   'invitations.changed': latest,
+  'prefs.changed': latest,
+  'uri.opened': () => concat<'uri.opened', 'uris'>('uris'),
+  'shell.activate': latest,
+  'shell.menu': latest,
   'invitations.declined': () => concat<'invitations.declined', 'declines'>('declines'),
   'invitations.refused': () => concat<'invitations.refused', 'refusals'>('refusals'),
 };

@@ -16,6 +16,7 @@ import { mucModule } from './muc/muc-module.ts';
 import { bookmarksModule } from './bookmarks/bookmarks-module.ts';
 import { roomDirectoryModule } from './room-directory/room-directory-module.ts';
 import { invitationsModule } from './invitations/invitations-module.ts';
+import type { ServiceCommand } from './services.ts';
 
 export const MODULES = [
   rosterModule,
@@ -51,7 +52,7 @@ export const ENGINE_COMMANDS = [
 export type EngineLevelCommand = (typeof ENGINE_COMMANDS)[number];
 export type ModuleCommand = CommandsOf<typeof MODULES>;
 
-// The build fails here when a contract command has no implementation (neither the engine nor a module).
-type Unimplemented = Exclude<EngineCommandName, EngineLevelCommand | ModuleCommand>;
+// The build fails here when a contract command has no implementation (not the engine, a module or a service).
+type Unimplemented = Exclude<EngineCommandName, EngineLevelCommand | ModuleCommand | ServiceCommand>;
 export const EVERY_COMMAND_IMPLEMENTED: [Unimplemented] extends [never] ? true : { missing: Unimplemented } =
   true;

@@ -68,7 +68,14 @@ async function start(): Promise<void> {
     onChatClosed: (peer) => popOuts.delete(peer),
   });
 
-  const host = new ContractHost(engine, createShellHandlers(windows, popOuts, openExternal));
+  const notYet = async (): Promise<never> => {
+    throw new Error('not built yet');
+  };
+  const host = new ContractHost(engine, {
+    ...createShellHandlers(windows, popOuts, openExternal),
+    'shell.notify': notYet,
+    'shell.unread': notYet,
+  });
   registerInvokeHandler(ipcMain, host, (contents) => windows.owns(contents));
   engine.subscribe((batch) => broadcast(allContents(), batch));
   retryOnWake(powerMonitor, () => void engine.invoke('connection.retryNow', {}));

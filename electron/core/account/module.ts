@@ -22,6 +22,7 @@ import type { Jid } from '../../../shared/jid.ts';
 import type { EventBatcher } from '../event-batcher.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import type { SettingsStore } from '../settings-store.ts';
+import type { PreferencesView } from '../preferences/preferences-store.ts';
 import type { IqEnvelope, MessageEnvelope, PresenceEnvelope } from '../xmpp/envelope.ts';
 import type { IqTracker } from '../xmpp/iq-tracker.ts';
 import type { StreamFeatureFlags } from '../xmpp/session.ts';
@@ -98,6 +99,8 @@ export interface AccountContext {
   readonly accountJid: Jid;
   readonly events: AccountEvents;
   readonly settings: SettingsStore;
+  /** The user's preferences (privacy switches and the like), current at each read. */
+  readonly preferences: PreferencesView;
   readonly history: HistoryStore;
   /** Contacts' capabilities by verification string, shared by every account of the engine. */
   readonly caps: CapsCache;

@@ -1,0 +1,173 @@
+// The user's preferences on disk (preferences.json in the data folder): the document of shared/preferences.ts
+// plus each conversation's own settings (mute, a room's notification level). Read once at start; a missing,
+// damaged or older file gives defaults for whatever it lacks (the schema fills them: that is the migration).
+// Writes are atomic and serialised. Nothing here is ever a password or message text.
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  MAX_CONVERSATION_PREFS,
+  preferencesSchema,
+  conversationPrefsSchema,
+  type ConversationPrefs,
+  type Preferences,
+  type PreferencesPatch,
+} from '../../../shared/preferences.ts';
+import { conversationId } from '../../../shared/conversation.ts';
+import { EngineError } from '../errors.ts';
+
+const FILE_VERSION = 1;
+
+interface PreferencesFile {
+  version: number;
+  preferences: unknown;
+  conversations: unknown;
+}
+
+export interface PreferencesState {
+  preferences: Preferences;
+  conversations: ConversationPrefs[];
+}
+
+/** What modules and services read: the current document, and news of changes. */
+export interface PreferencesView {
+  get(): Preferences;
+  conversation(key: Pick<ConversationPrefs, 'account' | 'kind' | 'peer'>): ConversationPrefs | null;
+  onChange(listener: (state: PreferencesState) => void): () => void;
+}
+
+export class PreferencesStore implements PreferencesView {
+  readonly #file: string;
+  #preferences: Preferences;
+  /** Insertion-ordered: the oldest entry goes first when the bound is reached. */
+  readonly #conversations = new Map<string, ConversationPrefs>();
+  readonly #listeners = new Set<(state: PreferencesState) => void>();
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(file: string, preferences: Preferences, conversations: ConversationPrefs[]) {
+    this.#file = file;
+    this.#preferences = preferences;
+    for (const entry of conversations.slice(-MAX_CONVERSATION_PREFS)) {
+      this.#conversations.set(conversationId(entry), entry);
+    }
+  }
+
+  static async open(dataDir: string): Promise<PreferencesStore> {
+    const file = path.join(dataDir, 'preferences.json');
+    // Missing or not JSON: the defaults, rather than refusing to start.
+    const found = await readFile(file, 'utf8').then(
+      (text) => {
+        try {
+          return JSON.parse(text) as Partial<PreferencesFile>;
+        } catch {
+          return null;
+        }
+      },
+      () => null,
+    );
+    return new PreferencesStore(
+      file,
+      readPreferences(found?.preferences),
+      readConversations(found?.conversations),
+    );
+  }
+
+  get(): Preferences {
+    return this.#preferences;
+  }
+
+  state(): PreferencesState {
+    return { preferences: this.#preferences, conversations: [...this.#conversations.values()] };
+  }
+
+  conversation(key: Pick<ConversationPrefs, 'account' | 'kind' | 'peer'>): ConversationPrefs | null {
+    return this.#conversations.get(conversationId(key)) ?? null;
+  }
+
+  onChange(listener: (state: PreferencesState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Applies a patch as a whole or not at all: an unknown field or a refused value is 'invalid-request'. */
+  async set(patch: PreferencesPatch): Promise<PreferencesState> {
+    const merged: Record<string, unknown> = { ...this.#preferences };
+    for (const [section, fields] of Object.entries(patch)) {
+      const current = (this.#preferences as Record<string, Record<string, unknown> | undefined>)[section];
+      if (!current || typeof fields !== 'object' || fields === null) {
+        throw new EngineError('invalid-request', `There is no preference section "${section}".`);
+      }
+      for (const field of Object.keys(fields)) {
+        if (!Object.hasOwn(current, field)) {
+          throw new EngineError('invalid-request', `There is no preference "${section}.${field}".`);
+        }
+      }
+      merged[section] = { ...current, ...fields };
+    }
+    const checked = preferencesSchema.safeParse(merged);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const where = issue?.path.join('.') ?? 'preferences';
+      throw new EngineError('invalid-request', `${where}: ${issue?.message ?? 'not a valid value'}`);
+    }
+    this.#preferences = checked.data;
+    return this.#changed();
+  }
+
+  async setConversation(entry: ConversationPrefs): Promise<PreferencesState> {
+    const id = conversationId(entry);
+    this.#conversations.delete(id);
+    if (entry.mutedUntil !== null || entry.roomNotify !== null) {
+      this.#conversations.set(id, conversationPrefsSchema.parse(entry));
+      while (this.#conversations.size > MAX_CONVERSATION_PREFS) {
+        const oldest = this.#conversations.keys().next().value;
+        if (oldest === undefined) break;
+        this.#conversations.delete(oldest);
+      }
+    }
+    return this.#changed();
+  }
+
+  /** Waits for the last write (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.#writing;
+  }
+
+  async #changed(): Promise<PreferencesState> {
+    const state = this.state();
+    const file: PreferencesFile = { version: FILE_VERSION, ...state };
+    const text = JSON.stringify(file, null, 2);
+    this.#writing = this.#writing.then(() => writeAtomic(this.#file, text));
+    await this.#writing;
+    for (const listener of this.#listeners) listener(state);
+    return state;
+  }
+}
+
+/** The stored document, each section and field checked on its own: one bad value costs only that value. */
+function readPreferences(stored: unknown): Preferences {
+  const whole = preferencesSchema.safeParse(stored ?? {});
+  if (whole.success) return whole.data;
+  const kept: Record<string, unknown> = {};
+  if (stored && typeof stored === 'object') {
+    for (const [name, section] of Object.entries(preferencesSchema.shape)) {
+      const value = (stored as Record<string, unknown>)[name];
+      if (section.safeParse(value).success) kept[name] = value;
+    }
+  }
+  return preferencesSchema.parse(kept);
+}
+
+function readConversations(stored: unknown): ConversationPrefs[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.flatMap((entry) => {
+    const checked = conversationPrefsSchema.safeParse(entry);
+    return checked.success ? [checked.data] : [];
+  });
+}
+
+async function writeAtomic(file: string, data: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, data, { mode: 0o600 });
+  await rename(temp, file);
+}
