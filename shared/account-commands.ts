@@ -33,6 +33,16 @@ const websocketUrlSchema = z
   .max(MAX_WEBSOCKET_URL_CHARS)
   .refine(isWebSocketUrl, 'The WebSocket address must be a wss:// URL without a user name or password.');
 
+/** A proxy an account's TCP connection goes through (SOCKS5, RFC 1928; or HTTP CONNECT, RFC 9110 §9.3.6). */
+export const proxySchema = z
+  .object({
+    type: z.enum(['socks5', 'http']),
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+  })
+  .strict();
+export type ProxySettings = z.infer<typeof proxySchema>;
+
 export const signInRequestSchema = z
   .object({
     jid: bareJidSchema,
@@ -51,6 +61,8 @@ export const signInRequestSchema = z
     priority: z.number().int().min(-128).max(127).optional(),
     /** Keep the password in the OS keychain (or the best store available) for next time. */
     remember: z.boolean().optional(),
+    /** TCP through this proxy (not with transport 'websocket'). */
+    proxy: proxySchema.optional(),
   })
   .strict();
 export type SignInRequest = z.infer<typeof signInRequestSchema>;
@@ -73,6 +85,10 @@ export const savedAccountSchema = z.object({
   passwordStorage: passwordStorageSchema,
   /** It was signed in when the app last ran (and not signed out since): 'account.restore' signs it in. */
   keepSignedIn: z.boolean(),
+  /** The proxy its TCP connection goes through; null: none. */
+  proxy: proxySchema.nullable(),
+  /** SHA-256 fingerprint of the certificate the user trusted by hand for it; null: none (system trust). */
+  pinnedFingerprint256: z.string().nullable(),
 });
 export type SavedAccount = z.infer<typeof savedAccountSchema>;
 
@@ -133,6 +149,11 @@ export const accountCommands = {
     response: ok,
   },
   'account.forgetCertificates': { request: accountOnly, response: ok },
+  /** The proxy for this account's next connections (null: none); a running account keeps its link until then. */
+  'account.setProxy': {
+    request: z.object({ account: accountSchema, proxy: proxySchema.nullable() }).strict(),
+    response: ok,
+  },
   /**
    * Allow (or stop allowing) a plain-text password (SASL PLAIN) for this account over the certificate pinned
    * now: refused while none is pinned; a different pinned certificate later needs allowing again.

@@ -104,6 +104,8 @@ test('remember: the password goes to the secret store only, and a later sign-in 
         passwordSaved: true,
         passwordStorage: 'safe-storage',
         keepSignedIn: false, // signed out on purpose: not signed in again at the next start
+        proxy: null,
+        pinnedFingerprint256: null,
       },
     ],
     lastUsed: `alice@${server.domain}`,

@@ -216,6 +216,16 @@ export class Engine {
       });
       return OK;
     },
+    'account.setProxy': async ({ account, proxy }) => {
+      const saved = this.#settings.account(account).connection;
+      if (!saved) throw new EngineError('not-found', `${account} has not signed in on this computer yet.`);
+      if (proxy && saved.transport === 'websocket') {
+        throw new EngineError('invalid-request', 'A proxy is for TCP connections, not WebSocket ones.');
+      }
+      await this.#settings.updateAccount(account, { connection: { ...saved, proxy } });
+      this.#announceAccounts();
+      return OK;
+    },
     'account.allowPlainPassword': async ({ account, allowed }) => {
       const pinned = this.#settings.account(account).pinnedFingerprint256;
       if (allowed && pinned === null) {

@@ -44,6 +44,7 @@ export const ENGINE_COMMANDS = [
   'account.saved',
   'account.trustCertificate',
   'account.forgetCertificates',
+  'account.setProxy',
   'account.allowPlainPassword',
   'connection.retryNow',
   'state.snapshot',

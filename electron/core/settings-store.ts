@@ -3,7 +3,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Contact, OwnShow, Transport } from '../../shared/contract.ts';
+import type { Contact, OwnShow, ProxySettings, Transport } from '../../shared/contract.ts';
 
 export interface AccountSettings {
   pinnedFingerprint256: string | null;
@@ -33,6 +33,8 @@ export interface SavedConnection {
   transport?: Transport;
   /** The WebSocket URL given; null when it was discovered (XEP-0156) at each sign-in. */
   websocketUrl?: string | null;
+  /** The proxy TCP goes through; absent in files from before proxies (none). */
+  proxy?: ProxySettings | null;
 }
 
 interface SettingsFile {

@@ -54,6 +54,8 @@ const saved = (jid: string) => ({
   passwordSaved: true,
   passwordStorage: 'keychain' as const,
   keepSignedIn: true,
+  proxy: null,
+  pinnedFingerprint256: null,
 });
 function message(account: string, seq: number, peer = 'sam@x'): ChatMessage {
   return {

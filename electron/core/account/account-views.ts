@@ -27,6 +27,8 @@ export function savedAccount(jid: string, settings: AccountSettings, storage: Pa
     passwordSaved: settings.passwordBackend !== null,
     passwordStorage: storage,
     keepSignedIn: settings.keepSignedIn,
+    proxy: settings.connection?.proxy ?? null,
+    pinnedFingerprint256: settings.pinnedFingerprint256,
   };
 }
 

@@ -23,6 +23,8 @@ const saved: SavedAccount = {
   passwordSaved: true,
   passwordStorage: 'keychain',
   keepSignedIn: false,
+  proxy: null,
+  pinnedFingerprint256: null,
 };
 
 test('buildSignIn normalizes the JID and leaves empty advanced fields out', () => {
