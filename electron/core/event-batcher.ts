@@ -22,6 +22,9 @@ export const MAX_ITEMS = {
   'muc.occupants': 2000,
 } as const;
 
+/** xmpp: links announced in one batch: a program opening thousands keeps only the latest few. */
+export const MAX_URIS_PER_BATCH = 10;
+
 /**
  * Events that merge per room as well as per account: each room's occupants are their own list (the field is
  * put back on the payload like `account`).
@@ -56,11 +59,16 @@ function latest<E extends EventName>(): Accumulator<E> {
   };
 }
 
-function concat<E extends EventName, K extends keyof EventPayload<E>>(key: K): Accumulator<E> {
+/** The items of every payload in order; past `keepLast`, the oldest are dropped (a flood of links). */
+function concat<E extends EventName, K extends keyof EventPayload<E>>(
+  key: K,
+  keepLast = Infinity,
+): Accumulator<E> {
   let items: unknown[] = [];
   return {
     add: (payload) => {
       for (const item of payload[key] as unknown[]) items.push(item);
+      if (items.length > keepLast) items = items.slice(-keepLast);
     },
     take: () => {
       const taken = items;
@@ -129,7 +137,7 @@ const accumulators: Accumulators = {
   'roster.changed': () => resetList((contact: Contact) => contact.jid),
   'invitations.changed': latest,
   'prefs.changed': latest,
-  'uri.opened': () => concat<'uri.opened', 'uris'>('uris'),
+  'uri.opened': () => concat<'uri.opened', 'uris'>('uris', MAX_URIS_PER_BATCH),
   'shell.activate': latest,
   'shell.menu': latest,
   'invitations.declined': () => concat<'invitations.declined', 'declines'>('declines'),
