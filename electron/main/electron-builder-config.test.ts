@@ -2,7 +2,7 @@
 // classes of attack (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect, an app loaded from outside the asar).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 const configUrl = new URL('../../build/electron-builder.json', import.meta.url);
@@ -28,6 +28,26 @@ describe('electron-builder config', () => {
     assert.match(plist, /com\.apple\.security\.cs\.allow-jit/);
     assert.doesNotMatch(plist, /disable-library-validation|allow-unsigned-executable-memory|allow-dyld/);
     assert.deepEqual(win.target, ['nsis']);
+  });
+
+  it('uses the committed icons on each platform, ships the tray images, and files the app under chat', async () => {
+    const linux = config.linux as {
+      icon: string;
+      category: string;
+      desktop: { entry: Record<string, string> };
+    };
+    const mac = config.mac as { icon: string };
+    const win = config.win as { icon: string };
+    const repo = new URL('../../', import.meta.url);
+    // electron-builder reads a Linux icon folder's sizes from names like 256.png.
+    for (const size of [16, 32, 48, 64, 128, 256, 512]) {
+      await access(new URL(`${linux.icon}/${size}.png`, repo));
+    }
+    assert.equal((await readFile(new URL(mac.icon, repo))).toString('latin1', 0, 4), 'icns');
+    assert.equal((await readFile(new URL(win.icon, repo))).readUInt16LE(2), 1);
+    assert.ok((config.files as string[]).includes('assets/tray/**'), 'the tray loads its images at run time');
+    assert.equal(linux.category, 'Network;InstantMessaging;Chat;');
+    assert.ok(!('Categories' in linux.desktop.entry), 'category is the one place Categories comes from');
   });
 
   it('sets every fuse', () => {
