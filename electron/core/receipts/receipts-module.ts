@@ -33,7 +33,9 @@ function create(context: AccountContext) {
     // A carbon may be shown here too, so it may be marked; its receipt is the receiving device's to send.
     markers.noteReceived(fromBare, message);
     const link = context.link();
-    if (envelope.via === 'live' && link && sharesPresenceWith(fromBare)) {
+    // Settings › Privacy › receipts off: we still ask others for theirs, but answer none.
+    const answering = context.preferences.get().privacy.receipts;
+    if (answering && envelope.via === 'live' && link && sharesPresenceWith(fromBare)) {
       const receipt = receiptFor(message);
       if (receipt) link.send(receipt).catch(() => undefined);
     }
@@ -49,8 +51,10 @@ function create(context: AccountContext) {
       'chat.markDisplayed': async ({ peer }) => {
         const link = context.link();
         if (!context.ready() || !link?.isOpen) return { ok: true }; // kept for when we are back
+        // Taken even when read markers are off: what was seen then is never announced later.
         const marker = markers.take(peer);
-        if (marker && sharesPresenceWith(peer)) await link.send(marker).catch(() => undefined);
+        const announcing = context.preferences.get().privacy.readMarkers;
+        if (marker && announcing && sharesPresenceWith(peer)) await link.send(marker).catch(() => undefined);
         return { ok: true };
       },
     },
