@@ -300,6 +300,7 @@ export class Engine {
         events,
         settings: this.#settings,
         preferences: this.#preferences,
+        appVersion: this.#options.appVersion ?? 'dev',
         history: this.#history,
         caps: this.#caps,
         archivePageSize: this.#options.archivePageSize ?? 50,

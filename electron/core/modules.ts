@@ -16,6 +16,8 @@ import { mucModule } from './muc/muc-module.ts';
 import { bookmarksModule } from './bookmarks/bookmarks-module.ts';
 import { roomDirectoryModule } from './room-directory/room-directory-module.ts';
 import { invitationsModule } from './invitations/invitations-module.ts';
+import { versionModule } from './version/version-module.ts';
+import { clientStateModule } from './idle/client-state-module.ts';
 import type { ServiceCommand } from './services.ts';
 
 export const MODULES = [
@@ -33,6 +35,8 @@ export const MODULES = [
   bookmarksModule,
   roomDirectoryModule,
   invitationsModule,
+  clientStateModule,
+  versionModule,
 ] as const;
 
 /** Commands the engine answers itself: about accounts as a whole, or across all of them. */

@@ -101,6 +101,8 @@ export interface AccountContext {
   readonly settings: SettingsStore;
   /** The user's preferences (privacy switches and the like), current at each read. */
   readonly preferences: PreferencesView;
+  /** Parley's version (XEP-0092 answers). */
+  readonly appVersion: string;
   readonly history: HistoryStore;
   /** Contacts' capabilities by verification string, shared by every account of the engine. */
   readonly caps: CapsCache;

@@ -156,7 +156,7 @@ describe(`disco and caps against ${serverKind()}`, () => {
     const version = await sendIq(
       raw,
       { type: 'get', to: jid, id },
-      xml('query', { xmlns: 'jabber:iq:version' }),
+      xml('query', { xmlns: 'jabber:iq:last' }),
     );
     assert.equal(version.attrs.type, 'error', version.toString());
     assert.equal(version.attrs.id, id);

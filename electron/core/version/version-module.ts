@@ -1,0 +1,35 @@
+// XEP-0092 Software Version: who asks learns "Parley" and its version (never the OS), and only while
+// Settings › Privacy › software version is on. The disco feature follows the switch from the next sign-in
+// (our disco answer and caps hash are computed once per account runtime); the answer itself, at each request.
+import { xml } from '@xmpp/xml';
+import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
+import { IqError } from '../xmpp/dispatcher.ts';
+
+export const NS_VERSION = 'jabber:iq:version';
+export const CLIENT_NAME = 'Parley';
+
+function create(context: AccountContext): ProtocolModule {
+  const answering = (): boolean => context.preferences.get().privacy.softwareVersion;
+  return {
+    id: 'version',
+    features: answering() ? [NS_VERSION] : [],
+    iq: [
+      {
+        type: 'get',
+        ns: NS_VERSION,
+        child: 'query',
+        handle: () => {
+          if (!answering()) throw new IqError('service-unavailable');
+          return xml(
+            'query',
+            { xmlns: NS_VERSION },
+            xml('name', {}, CLIENT_NAME),
+            xml('version', {}, context.appVersion),
+          );
+        },
+      },
+    ],
+  };
+}
+
+export const versionModule = defineModule({ id: 'version', create, commands: [] });
