@@ -57,6 +57,7 @@ const MIME: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  '.wav': 'audio/wav',
   '.map': 'application/json',
 };
 
@@ -69,6 +70,7 @@ export function contentSecurityPolicy(origin: string): string {
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
+    "media-src 'self'",
     `connect-src 'self' ${wsOrigin}`,
     "base-uri 'none'",
     "form-action 'none'",

@@ -59,7 +59,7 @@ describe('parley://app/ protocol handler', () => {
     assert.equal(
       CONTENT_SECURITY_POLICY,
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe/);
   });

@@ -6,6 +6,7 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Notification,
   powerMonitor,
   protocol,
   safeStorage,
@@ -18,6 +19,7 @@ import { Engine } from '../core/engine.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
 import { confirmWithDialog, createOpenExternal } from './external-links.ts';
 import { broadcast, createShellHandlers, PopOutState, registerInvokeHandler } from './ipc.ts';
+import { createNotifyHandler, Notifier } from './notifications.ts';
 import { SafeStorageBackend } from './safe-storage-backend.ts';
 import { retryOnWake } from './system-events.ts';
 import { BoundsStore } from './window-bounds.ts';
@@ -73,7 +75,13 @@ async function start(): Promise<void> {
   };
   const host = new ContractHost(engine, {
     ...createShellHandlers(windows, popOuts, openExternal),
-    'shell.notify': notYet,
+    'shell.notify': createNotifyHandler(
+      new Notifier({
+        Notification,
+        showMain: () => windows.showMain(),
+        send: (to, batch) => broadcast([to], batch),
+      }),
+    ),
     'shell.unread': notYet,
   });
   registerInvokeHandler(ipcMain, host, (contents) => windows.owns(contents));

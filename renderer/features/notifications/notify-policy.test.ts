@@ -43,7 +43,6 @@ function message(over: Partial<ChatMessage> = {}): ChatMessage {
 function roomLine(over: Partial<ChatMessage> = {}): ChatMessage {
   return message({
     kind: 'groupchat',
-    type: 'groupchat',
     peer: 'lounge@rooms.example.org',
     peerFull: 'lounge@rooms.example.org/bea',
     ...over,
@@ -85,11 +84,10 @@ test("a live incoming chat message notifies with the sender's roster name and th
   });
 });
 
-test('our own messages, archived or offline ones, errors and empty bodies do not notify', () => {
+test('our own messages, archived or offline ones and empty bodies do not notify', () => {
   const ctx = context();
   assert.equal(messageNotice(message({ direction: 'out' }), ctx), null, 'sent (or a carbon of ours)');
   assert.equal(messageNotice(message({ delayed: true }), ctx), null, 'history, archive, offline storage');
-  assert.equal(messageNotice(message({ type: 'error' }), ctx), null);
   assert.equal(messageNotice(message({ body: null, subject: 'x' }), ctx), null);
   assert.equal(messageNotice(message({ body: '  \n ' }), ctx), null);
 });

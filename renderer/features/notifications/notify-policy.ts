@@ -109,7 +109,7 @@ function titleOf(m: ChatMessage, ctx: PolicyContext): string {
  * notify by their level: their own, else the default; 'mentions' means a line naming our nick.
  */
 export function messageNotice(m: ChatMessage, ctx: PolicyContext): Notice | null {
-  if (m.direction !== 'in' || m.delayed || m.type === 'error') return null;
+  if (m.direction !== 'in' || m.delayed) return null;
   if (m.body === null || m.body.trim() === '') return null;
   const id = conversationId(m);
   if (!allowed(ctx, m.account, id)) return null;
