@@ -18,6 +18,8 @@ import { Toasts } from './features/subscriptions/Toasts.tsx';
 import { StatusBar } from './features/status/StatusBar.tsx';
 import { parseConversationId } from './stores/conversation.ts';
 import { PageProblem } from './features/startup/PageProblem.tsx';
+import { Shortcuts } from './features/shortcuts/Shortcuts.tsx';
+import { LinkDialogs } from './features/links/LinkDialogs.tsx';
 
 function useUnreadTitle(): void {
   const total = useChats((s) => {
@@ -44,6 +46,8 @@ function MainWindow() {
         <ChatArea />
       </div>
       <StatusBar />
+      <Shortcuts />
+      <LinkDialogs />
       <Toasts />
     </div>
   );

@@ -28,6 +28,7 @@ import { NARROW_QUERY, seenChat, useUi } from './ui.ts';
 import { applyRoomSnapshot, registerRoomEvents } from '../features/rooms/rooms-sync.ts';
 import { useRooms } from '../features/rooms/rooms-store.ts';
 import { registerInvitationEvents } from '../features/invitations/invitations-sync.ts';
+import { registerLinkEvents } from '../features/links/link-actions.ts';
 
 export function readContext(): ReadContext {
   const ui = useUi.getState();
@@ -201,6 +202,7 @@ export function startSync(): void {
   );
   registerRoomEvents(covered);
   registerInvitationEvents((event, handler) => bridge.on(event, handler));
+  registerLinkEvents((event, handler) => bridge.on(event, handler));
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 
   bridge.on('chat.messages', ({ messages }) => {

@@ -10,6 +10,18 @@ import { lengthState } from './composer-limit.ts';
 import './composer.css';
 
 const drafts = new Map<string, string>();
+/** The composer on screen for each chat, so a draft set from outside (an xmpp: link's body) shows at once. */
+const shownComposers = new Map<string, (text: string) => void>();
+
+/** Puts text in a chat's draft (never sends it): the chat's composer shows it now or when it opens. */
+export function setDraft(chat: string, text: string): void {
+  drafts.set(chat, text);
+  shownComposers.get(chat)?.(text);
+}
+
+export function draftOf(chat: string): string {
+  return drafts.get(chat) ?? '';
+}
 let handledFocusRequest = 0;
 
 export function Composer({
@@ -33,6 +45,13 @@ export function Composer({
   const ref = useRef<HTMLTextAreaElement>(null);
   const focusRequest = useUi((s) => s.composerFocus);
   const length = lengthState(text.length);
+
+  useEffect(() => {
+    shownComposers.set(chat, setText);
+    return () => {
+      if (shownComposers.get(chat) === setText) shownComposers.delete(chat);
+    };
+  }, [chat]);
 
   useEffect(() => {
     if (focusRequest !== handledFocusRequest) {

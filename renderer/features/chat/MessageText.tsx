@@ -1,13 +1,21 @@
 // A message body as text, with links (http, https, mailto, xmpp only) as anchors that open through the
-// shell. React renders every segment as a text node: nothing in a body is ever parsed as HTML. A long body
-// shows its preview and a "Show more" button; expanded, it is shown in chunks the page lays out only near the
-// screen (body-view.ts), so no body costs a long task however long it is.
+// shell (xmpp: ones through Parley's own link handler). React renders every segment as a text node: nothing
+// in a body is ever parsed as HTML. A long body shows its preview and a "Show more" button; expanded, it is
+// shown in chunks the page lays out only near the screen (body-view.ts), so no body costs a long task however
+// long it is.
 import { memo } from 'react';
 import type { ChatMessage } from '../../../shared/contract.ts';
 import { openExternal } from '../../stores/actions.ts';
 import { withoutBidiControls } from '../../text/display-text.ts';
+import { isXmppLink, openXmppLink } from '../links/link-actions.ts';
 import { chunksOf, estimateChunkPx, previewOf } from './body-view.ts';
 import type { TextSegment } from './message-model.ts';
+
+/** xmpp: links stay in Parley (their own handler); the other allowed schemes go to the OS. */
+function openLink(url: string): void {
+  if (isXmppLink(url)) openXmppLink(url);
+  else void openExternal(url);
+}
 
 function Segments({ segments }: { segments: readonly TextSegment[] }) {
   return segments.map((s, i) =>
@@ -20,11 +28,11 @@ function Segments({ segments }: { segments: readonly TextSegment[] }) {
         rel="noopener noreferrer"
         onClick={(e) => {
           e.preventDefault();
-          void openExternal(s.url);
+          openLink(s.url);
         }}
         onAuxClick={(e) => {
           e.preventDefault();
-          if (e.button === 1) void openExternal(s.url);
+          if (e.button === 1) openLink(s.url);
         }}
       >
         {/* A link reads in the order its URL really has: no bidi control may reorder it. */}

@@ -37,6 +37,7 @@ export function JoinRoomDialog({
   initialRoom = '',
   initialAccount = null,
   initialNick = null,
+  initialPassword = '',
   initialProblem = null,
 }: {
   onClose: () => void;
@@ -44,6 +45,8 @@ export function JoinRoomDialog({
   initialAccount?: string | null;
   /** The nick to offer (joining a room again: the one we had). */
   initialNick?: string | null;
+  /** The password an xmpp: link carried (?join;password=…): filled in, never joined with unasked. */
+  initialPassword?: string;
   /** Why the last join of this room failed (a bookmarked room that refused us), shown at once. */
   initialProblem?: JoinProblem | null;
 }) {
@@ -52,7 +55,7 @@ export function JoinRoomDialog({
   const account = chosen !== null && accounts.includes(chosen) ? chosen : (accounts[0] ?? '');
   const [room, setRoom] = useState(initialRoom);
   const [nick, setNick] = useState(() => initialNick ?? defaultNick(account));
-  const [password, setPassword] = useState('');
+  const [password, setPassword] = useState(initialPassword);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<JoinProblem | null>(initialProblem);
   const [browsing, setBrowsing] = useState(false);

@@ -112,6 +112,7 @@ export function AddContactDialog({
   initialJid = '',
   initialAccount = null,
   initialName = '',
+  initialGroup = '',
   approving = false,
   fallbackFocus,
 }: {
@@ -119,6 +120,8 @@ export function AddContactDialog({
   initialJid?: string;
   initialAccount?: string | null;
   initialName?: string;
+  /** The group an xmpp: link suggests (?roster;group=…). */
+  initialGroup?: string;
   approving?: boolean;
   /** Where focus goes after closing when the control that opened the dialog is gone. */
   fallbackFocus?: () => HTMLElement | null | undefined;
@@ -128,7 +131,7 @@ export function AddContactDialog({
   const account = chosen !== null && accounts.includes(chosen) ? chosen : (accounts[0] ?? '');
   const [jid, setJid] = useState(initialJid);
   const [name, setName] = useState(initialName.slice(0, MAX_NAME_CHARS));
-  const [group, setGroup] = useState('');
+  const [group, setGroup] = useState(initialGroup);
   const knownGroups = useKnownGroups(account);
   const groupsListId = useId();
   // Approved once already (the add after it failed): a retry only adds.

@@ -1,0 +1,165 @@
+// What an xmpp: link asks, shown for the user to decide: the account to use when several are signed in, then
+// the chat (its body only pre-filled in the composer), the add-contact or join-room dialog pre-filled, the
+// room's invite dialog, or a confirmation before a contact is removed or stops seeing our presence. Nothing
+// is sent or joined without the user.
+import { useEffect, useState } from 'react';
+import { Dialog } from '../../components/Dialog.tsx';
+import { getBridge } from '../../transport/bridge.ts';
+import { openChat } from '../../stores/actions.ts';
+import { chatId } from '../../stores/conversation.ts';
+import { displayName, useContact } from '../../stores/roster.ts';
+import { useUi } from '../../stores/ui.ts';
+import type { XmppUri } from '../../../shared/xmpp-uri.ts';
+import { useSessionAccounts } from '../accounts/use-accounts.ts';
+import { draftOf, setDraft } from '../chat/Composer.tsx';
+import { InviteDialog } from '../invitations/InviteDialog.tsx';
+import { AddContactDialog, RemoveDialog } from '../roster/ContactDialogs.tsx';
+import { JoinRoomDialog } from '../rooms/JoinRoomDialog.tsx';
+import { openRoom } from '../rooms/rooms-actions.ts';
+import { useRoom, useRooms } from '../rooms/rooms-store.ts';
+import { accountFor, draftWith, linkNick, linkPurpose, linkTarget } from './link-logic.ts';
+import { useLinks } from './links-store.ts';
+import './links.css';
+
+function AccountPicker({ uri, accounts }: { uri: XmppUri; accounts: readonly string[] }) {
+  const { choose, done } = useLinks.getState();
+  return (
+    <Dialog title="Open with which account?" onClose={done} className="link-account-picker">
+      <p>
+        A link asks to <bdi>{linkPurpose(uri)}</bdi>. Which of your accounts should do it?
+      </p>
+      <ul className="link-accounts">
+        {accounts.map((account, i) => (
+          <li key={account}>
+            <button type="button" onClick={() => choose(account)} data-autofocus={i === 0 || undefined}>
+              <bdi>{account}</bdi>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="dialog-buttons">
+        <button type="button" onClick={done}>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+/** ?message (or no action): the chat opens with the body in its composer, not sent. */
+function OpenChat({ uri, account }: { uri: XmppUri; account: string }) {
+  useEffect(() => {
+    const target = linkTarget(uri);
+    if (useRooms.getState().byAccount.get(account)?.has(target)) openRoom(account, target);
+    else {
+      const id = chatId(account, target);
+      const body = uri.params.body ?? '';
+      if (body !== '') setDraft(id, draftWith(draftOf(id), body));
+      openChat(id);
+    }
+    useLinks.getState().done();
+  }, [uri, account]);
+  return null;
+}
+
+function RemoveContact({ account, jid }: { account: string; jid: string }) {
+  const contact = useContact(account, jid);
+  const done = useLinks.getState().done;
+  useEffect(() => {
+    if (contact) return;
+    useUi.getState().addToast(`${jid} is not in your contacts on ${account}: nothing to remove.`);
+    done();
+  }, [contact, account, jid, done]);
+  return contact ? <RemoveDialog account={account} jid={jid} onClose={done} /> : null;
+}
+
+function ConfirmUnsubscribe({ account, jid }: { account: string; jid: string }) {
+  const contact = useContact(account, jid);
+  const done = useLinks.getState().done;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const confirm = async (): Promise<void> => {
+    if (busy) return;
+    setBusy(true);
+    const result = await getBridge().invoke('subscription.unsubscribe', { account, jid });
+    setBusy(false);
+    if (result.ok) done();
+    else setError(result.error.message);
+  };
+  return (
+    <Dialog title="Stop sharing your presence?" role="alertdialog" onClose={done}>
+      <p>
+        A link asks to stop sharing your presence with{' '}
+        <strong>
+          <bdi>{displayName(contact, jid)}</bdi>
+        </strong>{' '}
+        (<bdi>{jid}</bdi>). They will no longer see when you are online.
+      </p>
+      <div role="alert" className="form-error">
+        {error && <p>{error}</p>}
+      </div>
+      <div className="dialog-buttons">
+        <button type="button" onClick={done} data-autofocus>
+          Cancel
+        </button>
+        <button type="button" className="danger" aria-disabled={busy} onClick={() => void confirm()}>
+          Stop sharing
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+function InviteOrJoin({ uri, account }: { uri: XmppUri; account: string }) {
+  const room = linkTarget(uri);
+  const joined = useRoom(account, room)?.room.status === 'joined';
+  const done = useLinks.getState().done;
+  if (joined) return <InviteDialog account={account} room={room} onClose={done} />;
+  return <JoinRoomDialog onClose={done} initialRoom={room} initialAccount={account} />;
+}
+
+function LinkAction({ uri, account }: { uri: XmppUri; account: string }) {
+  const done = useLinks.getState().done;
+  const target = linkTarget(uri);
+  switch (uri.action) {
+    case 'message':
+      return <OpenChat uri={uri} account={account} />;
+    case 'roster':
+    case 'subscribe':
+      return (
+        <AddContactDialog
+          onClose={done}
+          initialJid={target}
+          initialAccount={account}
+          initialName={uri.params.name ?? ''}
+          initialGroup={uri.params.group ?? ''}
+        />
+      );
+    case 'join':
+      return (
+        <JoinRoomDialog
+          onClose={done}
+          initialRoom={target}
+          initialAccount={account}
+          initialNick={linkNick(uri)}
+          initialPassword={uri.params.password ?? ''}
+        />
+      );
+    case 'invite':
+      return <InviteOrJoin uri={uri} account={account} />;
+    case 'remove':
+      return <RemoveContact account={account} jid={target} />;
+    case 'unsubscribe':
+      return <ConfirmUnsubscribe account={account} jid={target} />;
+  }
+}
+
+/** Mounted once in the main window: the link being acted on, if any (it waits until an account is signed in). */
+export function LinkDialogs() {
+  const link = useLinks((s) => s.link);
+  const accounts = useSessionAccounts();
+  if (!link || accounts.length === 0) return null;
+  const account = link.account ?? accountFor(link.uri, accounts);
+  if (account === null) return <AccountPicker uri={link.uri} accounts={accounts} />;
+  return <LinkAction key={link.seq} uri={link.uri} account={account} />;
+}
