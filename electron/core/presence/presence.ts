@@ -8,6 +8,10 @@ import { stanzaError } from '../xmpp/iq-tracker.ts';
 import type { AccountEvents } from '../account/module.ts';
 import type { PresenceEnvelope } from '../xmpp/envelope.ts';
 import { ownText, ownTextOrNull } from '../xmpp/own-text.ts';
+import { idleSinceStamp, type AutoAway } from '../idle/idle-policy.ts';
+
+/** XEP-0319: when the user last interacted, on the presence we send while auto-away. */
+export const NS_IDLE = 'urn:xmpp:idle:1';
 
 export interface OwnPresence {
   show: OwnShow;
@@ -40,14 +44,18 @@ export function pickBestResource(resources: readonly ResourcePresence[]): Resour
   return best;
 }
 
-/** The <presence/> we broadcast for our own state (never for 'offline', which is unavailable). */
-export function ownPresenceStanza(own: OwnPresence): Element {
+/**
+ * The <presence/> we broadcast for our own state (never for 'offline', which is unavailable); `idleSince`
+ * (ms since the epoch) adds XEP-0319's <idle/>.
+ */
+export function ownPresenceStanza(own: OwnPresence, idleSince: number | null = null): Element {
   return xml(
     'presence',
     {},
     own.show !== 'available' && own.show !== 'offline' ? xml('show', {}, own.show) : null,
     own.status ? xml('status', {}, own.status) : null,
     own.priority !== 0 ? xml('priority', {}, String(own.priority)) : null,
+    idleSince !== null ? xml('idle', { xmlns: NS_IDLE, since: idleSinceStamp(idleSince) }) : null,
   );
 }
 
@@ -66,7 +74,10 @@ export class Presences {
   readonly #strangers = new Set<string>();
   readonly #events: AccountEvents;
   readonly #isContact: (bareJid: string) => boolean;
-  own: OwnPresence = { show: 'available', status: null, priority: 0 };
+  /** What the user chose (presence.set, or restored at sign-in): what is saved as the last presence. */
+  #chosen: OwnPresence = { show: 'available', status: null, priority: 0 };
+  /** Auto-away over the user's choice (idle-policy.ts), or null. */
+  #auto: AutoAway | null = null;
 
   /** `isContact`: in the roster or our own account (their presence is never evicted for strangers'). */
   constructor(events: AccountEvents, isContact: (bareJid: string) => boolean = () => true) {
@@ -78,9 +89,33 @@ export class Presences {
     return [...new Set([...this.#contacts.keys(), ...this.#errors.keys()])].map((jid) => this.#describe(jid));
   }
 
+  /** Our presence as others see it: the user's choice, with auto-away's show over it (same status text). */
+  get own(): OwnPresence {
+    return this.#auto ? { ...this.#chosen, show: this.#auto.show } : this.#chosen;
+  }
+
+  get chosen(): OwnPresence {
+    return this.#chosen;
+  }
+
+  /** XEP-0319's 'since' while auto-away, else null. */
+  get idleSince(): number | null {
+    return this.#auto?.since ?? null;
+  }
+
+  /** The user's choice; it ends auto-away. */
   setOwn(own: OwnPresence): void {
-    this.own = own;
+    this.#chosen = own;
+    this.#auto = null;
     this.#events.emit('presence.own', { ...own });
+  }
+
+  /** Auto-away starts, changes or ends; false when that changes nothing. */
+  setAuto(auto: AutoAway | null): boolean {
+    if (auto?.show === this.#auto?.show && auto?.since === this.#auto?.since) return false;
+    this.#auto = auto;
+    this.#events.emit('presence.own', { ...this.own });
+    return true;
   }
 
   /** Applies an available/unavailable/error presence. Returns false for types this module does not own. */

@@ -68,10 +68,17 @@ export interface SessionOptions {
   liveness?: { probeAfterMs: number; deadAfterMs: number };
 }
 
+/** XEP-0352 client state indication (ns.ts is shared; this flag is the only user besides idle/). */
+export const NS_CSI = 'urn:xmpp:csi:0';
+
+const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
+
 export interface StreamFeatureFlags {
   rosterVersioning: boolean;
   preApproval: boolean;
   streamManagement: boolean;
+  /** XEP-0352: the server takes <active/> / <inactive/>. */
+  clientStateIndication: boolean;
   /** XEP-0478: what the server accepts on this stream (stream-limits.ts). */
   limits: StreamLimits;
 }
@@ -273,8 +280,11 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     }
     this.#lastSent = Date.now();
     if (this.#sm) {
-      for (const stanza of stanzas) this.#sm.sent(stanza);
-      this.#requestAck();
+      // XEP-0198 counts stanzas only: a nonza (XEP-0352's <inactive/>) is neither counted nor resent.
+      // (Nor asked to be acked: the server's <a/> would end a CSI server's quiet at once.)
+      const counted = stanzas.filter((stanza) => STANZA_NAMES.has(stanza.name));
+      for (const stanza of counted) this.#sm.sent(stanza);
+      if (counted.length > 0) this.#requestAck();
     }
     return this.#connection.sendMany(stanzas);
   }
@@ -439,6 +449,7 @@ async function negotiate(
     rosterVersioning: Boolean(features.getChild('ver', NS_ROSTER_VER)),
     preApproval: Boolean(features.getChild('sub', NS_PRE_APPROVAL)),
     streamManagement: Boolean(features.getChild('sm', NS_SM)),
+    clientStateIndication: Boolean(features.getChild('csi', NS_CSI)),
     limits: parseStreamLimits(features),
   };
   const sm = flags.streamManagement ? (options.sm ?? null) : null;
