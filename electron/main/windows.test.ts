@@ -11,6 +11,7 @@ import {
   secureWebPreferences,
   WindowManager,
   type HardenableContents,
+  type WindowManagerDeps,
 } from './windows.ts';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -154,17 +155,30 @@ describe('WindowManager', () => {
     getNormalBounds(): Rectangle {
       return { x: 10, y: 20, width: 800, height: 600 };
     }
-    show() {}
+    visible = true;
+    isVisible() {
+      return this.visible;
+    }
+    show() {
+      this.visible = true;
+      this.emit('show');
+    }
+    hide() {
+      this.visible = false;
+      this.emit('hide');
+    }
     focus() {}
     restore() {}
     close() {
-      this.emit('close');
+      let prevented = false;
+      this.emit('close', { preventDefault: () => (prevented = true) });
+      if (prevented) return;
       this.destroyed = true;
       this.emit('closed');
     }
   }
 
-  function manager() {
+  function manager(extra: Partial<WindowManagerDeps> = {}) {
     FakeWindow.created = [];
     const saved: Array<[string, Rectangle]> = [];
     const closed: ChatRef[] = [];
@@ -180,6 +194,7 @@ describe('WindowManager', () => {
       workAreas: () => [{ x: 0, y: 0, width: 1920, height: 1080 }],
       onPageLoaded: () => undefined,
       onChatClosed: (peer) => closed.push(peer),
+      ...extra,
     });
     return { windows, saved, closed };
   }
@@ -235,5 +250,47 @@ describe('WindowManager', () => {
     main.close();
     assert.deepEqual(closed.map((c) => c.peer).sort(), ['bob@example.org', 'carol@example.org']);
     assert.deepEqual(windows.all(), []);
+  });
+
+  it('close to tray: closing the main window hides it while hideOnClose says so, and really closes after', () => {
+    let closeToTray = true;
+    let visibilityChanges = 0;
+    const created: BrowserWindow[] = [];
+    const { windows, closed } = manager({
+      hideOnClose: () => closeToTray,
+      onMainVisibility: () => visibilityChanges++,
+      onMainCreated: (win) => created.push(win),
+    });
+    const main = windows.showMain();
+    assert.deepEqual(created, [main]);
+    windows.openChat({ account: 'me@example.org', peer: 'bob@example.org' });
+    main.close();
+    assert.equal(main.isDestroyed(), false, 'hidden, not closed: the page keeps running');
+    assert.equal(windows.isMainVisible(), false);
+    assert.equal(windows.main(), main);
+    assert.deepEqual(closed, [], 'its chats stay');
+    assert.equal(visibilityChanges, 1);
+    windows.showMain();
+    assert.equal(windows.isMainVisible(), true);
+    assert.equal(FakeWindow.created.length, 2, 'the same window came back');
+    windows.hideMain();
+    assert.equal(windows.isMainVisible(), false);
+    // Quitting (or the setting off): a close is a close.
+    closeToTray = false;
+    main.close();
+    assert.equal(main.isDestroyed(), true);
+    assert.equal(windows.main(), null);
+    assert.deepEqual(
+      closed.map((chat) => chat.peer),
+      ['bob@example.org'],
+    );
+  });
+
+  it('without hideOnClose a close closes', () => {
+    const { windows } = manager();
+    const main = windows.showMain();
+    main.close();
+    assert.equal(main.isDestroyed(), true);
+    assert.equal(windows.isMainVisible(), false);
   });
 });

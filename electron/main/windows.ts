@@ -79,6 +79,15 @@ export interface WindowManagerDeps {
   onPageLoaded: (contents: WebContents) => void;
   /** A chat window closed (by the user or by dock): the chat is back in the main window's tabs. */
   onChatClosed: (chat: ChatRef) => void;
+  /**
+   * Closing the main window hides it instead (close to tray: the page keeps running, so notifications still
+   * come) while this says so: the preference is on, a tray exists and the app is not quitting.
+   */
+  hideOnClose?: () => boolean;
+  /** The main window was shown or hidden (the tray's Show/Hide item follows). */
+  onMainVisibility?: () => void;
+  /** A new main window (a Windows overlay badge must be set on it again). */
+  onMainCreated?: (win: BrowserWindow) => void;
 }
 
 export class WindowManager {
@@ -100,12 +109,35 @@ export class WindowManager {
     }
     const win = this.#create('main', { width: 1100, height: 720, title: 'Parley' }, mainWindowUrl());
     this.#main = win;
+    win.on('close', (event) => {
+      if (!this.#deps.hideOnClose?.()) return;
+      event.preventDefault();
+      win.hide();
+    });
+    win.on('show', () => this.#deps.onMainVisibility?.());
+    win.on('hide', () => this.#deps.onMainVisibility?.());
     win.on('closed', () => {
       this.#main = null;
       // The roster lives in the main window: its chats close with it.
       for (const chat of this.#chats.values()) chat.close();
+      this.#deps.onMainVisibility?.();
     });
+    this.#deps.onMainCreated?.(win);
     return win;
+  }
+
+  /** The main window, if open (shown or hidden). */
+  main(): BrowserWindow | null {
+    return this.#main && !this.#main.isDestroyed() ? this.#main : null;
+  }
+
+  isMainVisible(): boolean {
+    const win = this.main();
+    return win !== null && win.isVisible() && !win.isMinimized();
+  }
+
+  hideMain(): void {
+    this.main()?.hide();
   }
 
   openChat(chat: ChatRef): BrowserWindow {
