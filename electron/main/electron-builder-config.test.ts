@@ -50,6 +50,14 @@ describe('electron-builder config', () => {
     assert.ok(!('Categories' in linux.desktop.entry), 'category is the one place Categories comes from');
   });
 
+  it('registers the app as the xmpp: handler (macOS and Windows: protocols; Linux: the .desktop MimeType)', () => {
+    assert.deepEqual(config.protocols, [{ name: 'XMPP', schemes: ['xmpp'] }]);
+    const linux = config.linux as { mimeTypes: string[]; desktop: { entry: Record<string, string> } };
+    assert.deepEqual(linux.mimeTypes, ['x-scheme-handler/xmpp']);
+    // electron-builder writes Exec with %U itself; an Exec of ours would lose it (the link never arrives).
+    assert.ok(!('Exec' in linux.desktop.entry));
+  });
+
   it('sets every fuse', () => {
     assert.deepEqual(config.electronFuses, {
       runAsNode: false,
