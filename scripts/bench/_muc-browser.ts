@@ -26,6 +26,7 @@ import {
   waitForProbe,
 } from './_muc-page.ts';
 import { epochNow, occupantPresence, playRoom, roomFlood } from './_muc-room.ts';
+import { cpuWindow, profileWindow, profiling, trace, tracing, watchSessions } from './_muc-trace.ts';
 
 export const BIG_ROOM = 5_000;
 export const FLOOD = 1_000;
@@ -48,6 +49,8 @@ export interface BigRoomFigures {
   occupantsReceivedMs: number | null;
   /** After the last presence: the page asked for the occupants itself (the events' list did not stay). */
   occupantsAskedMs: number | null;
+  /** After the component's last presence: the engine's session parsed it (ms). */
+  lastPresenceArrivedMs: number | null;
   /** After the flood's first write: the engine emitted its last line (ms). */
   floodEmittedMs: number | null;
 }
@@ -158,6 +161,19 @@ export function bigRoomRun(
         }
       }
     });
+    // When the engine's session parsed the room's last presence (ours, status 110) and the flood's lines.
+    let lastPresenceArrivedAt: number | null = null;
+    const floodArrivals: number[] = [];
+    const stopArrivals = watchSessions((stanza, at) => {
+      const from = stanza.attrs.from ?? '';
+      if (!from.startsWith(`${room}/`)) return;
+      if (stanza.is('presence') && from === `${room}/me`) lastPresenceArrivedAt = at;
+      else if (stanza.is('message') && stanza.getChildText('body')?.startsWith(floodPrefix(run)))
+        floodArrivals.push(at);
+    });
+    const joinCpu = tracing ? cpuWindow(setup.server.pidFile) : null;
+    const cdp = profiling ? await context.newCDPSession(page) : null;
+    const joinProfile = cdp ? await profileWindow(cdp) : null;
     const playing = playRoom(setup.component, room, 'n', occupants);
     const profiler = process.env.PARLEY_MUC_BENCH_PROFILE ? await startProfile(setup.browser, page) : null;
     await joinThroughUi(page, room, 'me');
@@ -167,6 +183,8 @@ export function bigRoomRun(
       (p) => p.composerAt !== null && p.occupantsPaintedAt !== null,
       'the room joined and its occupants painted',
     );
+    if (joinCpu) trace(`join ${run} (${occupants}), until painted`, joinCpu.end());
+    await joinProfile?.stop(`join ${run} (${occupants})`);
     await sleep(SETTLE_MS);
     if (profiler) await profiler.stop(`${process.env.PARLEY_MUC_BENCH_PROFILE}-join-${run}.json`);
     probe = await readProbe(page);
@@ -184,16 +202,28 @@ export function bigRoomRun(
       occupantsEmittedMs: since(occupantsEmittedAt, played.lastPresenceSentAt),
       occupantsReceivedMs: since(probe.occupantsMessageAt, played.lastPresenceSentAt),
       occupantsAskedMs: since(probe.occupantsAskedAt, played.lastPresenceSentAt),
+      lastPresenceArrivedMs: since(lastPresenceArrivedAt, played.lastPresenceSentAt),
     };
+    trace(`join ${run} (${occupants}), ms after the component's last write`, {
+      engineParsedLast: joined.lastPresenceArrivedMs,
+      engineEmitted: joined.occupantsEmittedMs,
+      pageReceived: joined.occupantsReceivedMs,
+      pageAsked: joined.occupantsAskedMs,
+      painted: Math.round(joined.paintedAfterLastPresenceMs),
+    });
     if (!flood) {
       stopWatch();
+      stopArrivals();
       return { ...joined, floodMsgsPerS: null, floodReceivedMsgsPerS: null, floodEmittedMs: null };
     }
 
     await expectFlood(page, floodPrefix(run), floodBody(run, FLOOD));
     const lines = roomFlood(room, played.who, 'n', occupants, FLOOD, (n) => floodBody(run, n));
+    const floodCpu = tracing ? cpuWindow(setup.server.pidFile) : null;
+    const floodProfile = cdp ? await profileWindow(cdp) : null;
     const floodStart = epochNow();
     await setup.component.sendAll(lines, 100);
+    const floodWrittenAt = epochNow();
     let allReceivedAt: number | null = null;
     probe = await waitForProbe(
       page,
@@ -203,7 +233,22 @@ export function bigRoomRun(
       },
       `the last of ${FLOOD} room lines shown`,
     );
+    await floodProfile?.stop(`flood ${run}`);
+    if (floodCpu) {
+      const at = (t: number | undefined) => (t === undefined ? null : Math.round(t - floodStart));
+      trace(`flood ${run}`, {
+        ...floodCpu.end(),
+        componentWroteMs: at(floodWrittenAt),
+        engineParsedFirstMs: at(floodArrivals[0]),
+        engineParsedLastMs: at(floodArrivals.at(-1)),
+        engineParsed: floodArrivals.length,
+        engineEmittedLastMs: floodEmittedAt === null ? null : at(floodEmittedAt),
+        pageReceivedAllMs: at(allReceivedAt ?? undefined),
+        shownMs: at(probe.flood.shownAt!),
+      });
+    }
     stopWatch();
+    stopArrivals();
     return {
       ...joined,
       floodMsgsPerS: FLOOD / ((probe.flood.shownAt! - floodStart) / 1000),
@@ -262,10 +307,14 @@ export async function twentyRoomsRun(setup: MucBenchSetup, run: number): Promise
 }
 
 /** A bare session receiving the same flood of room lines from the component: msg/s. */
-export async function baselineFloodRun(setup: MucBenchSetup, run: number): Promise<number> {
+export async function baselineFloodRun(
+  setup: MucBenchSetup,
+  run: number,
+  streamManagement = false,
+): Promise<number> {
   const acc = { jid: `flood-baseline@${setup.server.domain}`, password: 'flood-baseline-password' };
   await setup.server.register('flood-baseline', acc.password).catch(() => undefined);
-  const raw = await openRawSession(setup.server, acc, 'bench');
+  const raw = await openRawSession(setup.server, acc, 'bench', { streamManagement });
   try {
     const prefix = `base ${floodPrefix(run)}`;
     let seen = 0;
@@ -280,9 +329,17 @@ export async function baselineFloodRun(setup: MucBenchSetup, run: number): Promi
     });
     const room = `base${run}@${setup.component.domain}`;
     const lines = roomFlood(room, raw.session.jid, 'b', BIG_ROOM, FLOOD, (n) => `base ${floodBody(run, n)}`);
+    const cpu = tracing ? cpuWindow(setup.server.pidFile) : null;
     const start = epochNow();
     await setup.component.sendAll(lines, 100);
+    const writtenAt = epochNow();
     await withTimeout(done, () => `the bare session saw ${seen} of ${FLOOD} lines`);
+    if (cpu)
+      trace(`baseline flood ${run}${streamManagement ? ' (XEP-0198 on)' : ''}`, {
+        ...cpu.end(),
+        componentWroteMs: Math.round(writtenAt - start),
+        doneMs: Math.round(doneAt - start),
+      });
     return FLOOD / ((doneAt - start) / 1000);
   } finally {
     await raw.session.close();

@@ -15,9 +15,13 @@ import {
   type TwentyFigures,
 } from './_muc-browser.ts';
 import type { ConverseFigures } from './_muc-converse.ts';
+import { tracing } from './_muc-trace.ts';
 
 /** Parley and Converse.js also join a room of this size (the twenty rooms' size). */
 export const SMALL_ROOM = TWENTY.occupants;
+
+/** PARLEY_MUC_BENCH=room: the big room, its flood and their baselines only (no twenty rooms, no Converse). */
+const bigRoomOnly = process.env.PARLEY_MUC_BENCH === 'room';
 
 /** Browser-mode runs, round-robin with the baseline flood; a run that fails is said and left out. */
 export async function browserRuns(setup: MucBenchSetup, runs: number) {
@@ -40,9 +44,12 @@ export async function browserRuns(setup: MucBenchSetup, runs: number) {
   for (let i = 1; i <= runs; i++) {
     await attempt(`browser run ${i}`, () => bigRoomRun(setup, i), big);
     await attempt(`baseline flood ${i}`, () => baselineFloodRun(setup, i), baseline);
+    if (tracing) await attempt(`baseline flood ${i}, XEP-0198`, () => baselineFloodRun(setup, i, true), []);
     await attempt(`baseline presences ${i}`, () => baselinePresenceRun(setup, i), presenceBaseline);
-    await attempt(`twenty rooms ${i}`, () => twentyRoomsRun(setup, i), twenty);
-    await attempt(`room of ${SMALL_ROOM} ${i}`, () => bigRoomRun(setup, i, SMALL_ROOM, false), small);
+    if (!bigRoomOnly) {
+      await attempt(`twenty rooms ${i}`, () => twentyRoomsRun(setup, i), twenty);
+      await attempt(`room of ${SMALL_ROOM} ${i}`, () => bigRoomRun(setup, i, SMALL_ROOM, false), small);
+    }
     const last = big.at(-1);
     if (last)
       console.warn(

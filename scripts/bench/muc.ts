@@ -45,6 +45,7 @@ import { occupantPresence, playRoom } from './_muc-room.ts';
 import { BIG_ROOM } from './_muc-browser.ts';
 import { SMALL_ROOM, browserRuns, reportBrowser, reportConverse } from './_muc-report.ts';
 import { converseRuns } from './_muc-converse.ts';
+import { CHROMIUM_TAG, tracing } from './_muc-trace.ts';
 
 const DOMAIN = 'parley.test';
 const ROOMS = `fakerooms.${DOMAIN}`;
@@ -132,7 +133,8 @@ async function run(server: XmppServer, component: ComponentClient, n: number) {
 
 export async function main(args: string[]): Promise<void> {
   const runs = Math.max(1, Number(args[0] ?? 5));
-  // PARLEY_MUC_BENCH=engine or =browser: only that part; =parley: the browser part without Converse.js.
+  // PARLEY_MUC_BENCH=engine or =browser: only that part; =parley: the browser part without Converse.js;
+  // =room: only the big room and its flood (with their baselines).
   const only = process.env.PARLEY_MUC_BENCH ?? '';
   const config = await presenceComponentConfig(ROOMS, SECRET);
   const server = await startProsody({
@@ -155,10 +157,13 @@ export async function main(args: string[]): Promise<void> {
   try {
     if (only !== 'engine') {
       // performance.memory with real numbers, for the heap figures.
-      browser = await rebuildRendererAndLaunchChromium(['--enable-precise-memory-info']);
+      browser = await rebuildRendererAndLaunchChromium([
+        '--enable-precise-memory-info',
+        ...(tracing ? [CHROMIUM_TAG] : []),
+      ]);
       const ours = await browserRuns({ server, component, browser, user: USER, password: PASSWORD }, runs);
       reportBrowser(ours);
-      if (only !== 'parley') {
+      if (only !== 'parley' && only !== 'room') {
         const account = { jid: `${CONVERSE_USER}@${DOMAIN}`, password: PASSWORD };
         // 5,000 occupants: once (Converse did not get through them in 120 s, and its page crashed on the next
         // try); 500 (the twenty rooms' size), every run, beside Parley's room of 500.
@@ -171,7 +176,7 @@ export async function main(args: string[]): Promise<void> {
         reportConverse(smaller, ours.small, SMALL_ROOM);
       }
     }
-    if (only !== 'browser' && only !== 'parley') await engineSide(server, component, runs);
+    if (only === '' || only === 'engine') await engineSide(server, component, runs);
   } finally {
     await browser?.close().catch(() => undefined);
     await component.close();
