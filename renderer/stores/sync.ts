@@ -28,6 +28,7 @@ import { NARROW_QUERY, seenChat, useUi } from './ui.ts';
 import { applyRoomSnapshot, registerRoomEvents } from '../features/rooms/rooms-sync.ts';
 import { useRooms } from '../features/rooms/rooms-store.ts';
 import { registerInvitationEvents } from '../features/invitations/invitations-sync.ts';
+import { startActivitySync } from '../features/idle/activity-sync.ts';
 import { registerLinkEvents } from '../features/links/link-actions.ts';
 
 export function readContext(): ReadContext {
@@ -202,6 +203,7 @@ export function startSync(): void {
   );
   registerRoomEvents(covered);
   registerInvitationEvents((event, handler) => bridge.on(event, handler));
+  startActivitySync(bridge, useUi.getState().view);
   registerLinkEvents((event, handler) => bridge.on(event, handler));
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 
