@@ -1,5 +1,7 @@
 // `npm start`: the Electron app where its binary exists; otherwise (an offline machine like ours, where
 // Electron cannot download it) says so and starts browser mode: the same engine behind a loopback page.
+// `npm start -- 'xmpp:…'` in browser mode hands the link to the Parley already running on this data folder
+// and exits, or starts one that opens the link once its page is up (running-instance.ts).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -8,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from '../electron/core/engine.ts';
 import { keytarBackend } from '../electron/core/credentials.ts';
 import { startBrowserHost } from '../electron/browser-host/browser-host.ts';
+import { uriFromArgv } from '../electron/main/protocol-links.ts';
 import { electronBinary } from './electron-binary.ts';
+import { linksAfterFirstPage, passLinkToRunning, serveLinks } from './running-instance.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,19 +48,33 @@ export async function buildRenderer(): Promise<string> {
   return out;
 }
 
-export async function startBrowserMode(options: { port?: number; engine?: Engine } = {}) {
+export async function startBrowserMode(options: { port?: number; engine?: Engine; links?: boolean } = {}) {
   const rendererDir = await buildRenderer();
   const engine =
     options.engine ?? (await Engine.create({ dataDir: dataDir(), secretBackends: [keytarBackend()] }));
-  const host = await startBrowserHost({ engine, rendererDir, port: options.port });
+  // `npm start` (not tests) takes links from later runs, and holds one back until a page is up.
+  const links = options.links ? linksAfterFirstPage(engine) : null;
+  const host = await startBrowserHost({ engine: links?.engine ?? engine, rendererDir, port: options.port });
+  const served = links ? await serveLinks(dataDir(), links.open) : null;
   const stop = async () => {
+    await served?.close();
     await host.close();
     await engine.dispose();
   };
-  return { host, engine, stop };
+  return { host, engine, stop, openLink: links?.open ?? null };
+}
+
+/** `npm start -- 'xmpp:…'` with Parley running: the link goes to it. False when none runs. */
+async function passToRunning(link: string): Promise<boolean> {
+  const answer = await passLinkToRunning(dataDir(), link);
+  if (answer === null) return false;
+  if (answer.ok) process.stdout.write('Parley: the link was passed to the Parley already running.\n');
+  else process.stderr.write(`Parley: the running Parley refused the link: ${answer.error}\n`);
+  process.exit(answer.ok ? 0 : 1);
 }
 
 async function main(): Promise<void> {
+  const link = uriFromArgv(process.argv.slice(2));
   const electron = electronBinary();
   if ('path' in electron && !process.env.PARLEY_BROWSER_MODE) {
     process.exit(
@@ -73,7 +91,15 @@ async function main(): Promise<void> {
         'Parley: starting browser mode instead: the same app, in your browser, at the address below.\n',
     );
   }
-  const { host, stop } = await startBrowserMode({ port: Number(process.env.PARLEY_PORT ?? 0) });
+  if (link && (await passToRunning(link))) return;
+  const { host, stop, openLink } = await startBrowserMode({
+    port: Number(process.env.PARLEY_PORT ?? 0),
+    links: true,
+  });
+  if (link && openLink) {
+    const opened = await openLink(link);
+    if (!opened.ok) process.stderr.write(`Parley: that link cannot be opened: ${opened.error}\n`);
+  }
   // One write: whoever reads the address (a person, a test) gets how to stop it with it.
   process.stdout.write(
     `Parley is running at ${host.url}\nOpen it in a browser on this machine. Stop Parley with Ctrl+C.\n`,

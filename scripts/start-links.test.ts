@@ -1,0 +1,91 @@
+// `npm start -- 'xmpp:…'` in browser mode, as real processes: started with a link, Parley announces it once a
+// page is up; a second run with a link hands it to the running one and exits 0; a link the parser refuses
+// exits 1 with the reason; once the first Parley stopped, its instance file is gone (a later run starts anew).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import type { EngineEvent } from '../shared/contract.ts';
+import type { WireMessage } from '../shared/bridge.ts';
+
+const repo = path.resolve(import.meta.dirname, '..');
+
+function start(dataDir: string, link: string): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [path.join(repo, 'scripts', 'start.ts'), link], {
+    cwd: repo,
+    env: { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_PORT: '0', PARLEY_BROWSER_MODE: '1' },
+  });
+  let output = '';
+  child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
+  child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
+  return { child, output: () => output };
+}
+
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+}
+
+async function addressOf(run: ReturnType<typeof start>): Promise<URL> {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    const found = /Parley is running at (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(run.output());
+    if (found) return new URL(found[1]!);
+    if (run.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no address:\n${run.output()}`);
+}
+
+/** Connects as the page does (hello with the token), asks for its first state, and collects the links. */
+async function connectPage(url: URL): Promise<{ links: string[]; close(): void }> {
+  const socket = new WebSocket(`ws://${url.host}/bridge`, { headers: { origin: url.origin } });
+  const links: string[] = [];
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as WireMessage;
+    if (message.type !== 'events') return;
+    for (const event of message.batch as EngineEvent[])
+      if (event.event === 'uri.opened') for (const uri of event.payload.uris) links.push(uri.jid);
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  socket.send(JSON.stringify({ type: 'hello', token: url.hash.replace('#token=', '') }));
+  socket.send(JSON.stringify({ type: 'invoke', id: 1, command: 'state.snapshot', payload: {} }));
+  return { links, close: () => socket.close() };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out: ${what}`);
+}
+
+test('npm start with a link: opened once the page is up, later links go to the running Parley', async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-links-start-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const first = start(dataDir, 'xmpp:first@example.com?message;body=one');
+  t.after(() => void first.child.kill('SIGTERM'));
+  const url = await addressOf(first);
+
+  // No page was open when it started: the link waits for the first one.
+  const page = await connectPage(url);
+  t.after(() => page.close());
+  await until(() => page.links.includes('first@example.com'), 'the start link reaches the page');
+
+  const second = start(dataDir, 'xmpp:second@example.com?join');
+  assert.equal(await exited(second.child), 0, second.output());
+  assert.match(second.output(), /passed to the Parley already running/);
+  assert.doesNotMatch(second.output(), /Parley is running at/);
+  await until(() => page.links.includes('second@example.com'), 'the passed link reaches the page');
+
+  const refused = start(dataDir, 'xmpp:third@example.com?message;body=%FF');
+  assert.equal(await exited(refused.child), 1, refused.output());
+  assert.match(refused.output(), /refused the link: The link has a broken %-escape/);
+  assert.deepEqual(page.links, ['first@example.com', 'second@example.com']);
+
+  first.child.kill('SIGTERM');
+  await exited(first.child);
+  await assert.rejects(access(path.join(dataDir, 'browser-instance.json')));
+});
