@@ -53,8 +53,9 @@ export default function AboutDialog({ onClose }: { onClose: () => void }) {
         {credits.packages.map((p) => (
           <li key={`${p.name}@${p.version}`}>
             <span className="about-credit-name">{p.name}</span>{' '}
-            <span className="about-credit-version">{p.version}</span>{' '}
-            <span className="about-credit-licence">{p.license ?? 'licence not stated'}</span>
+            <span className="about-credit-detail">
+              {p.version} · {p.license ?? 'licence not stated'}
+            </span>
           </li>
         ))}
       </ul>
