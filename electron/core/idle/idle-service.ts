@@ -5,6 +5,7 @@
 import { defineService } from '../engine-service.ts';
 import type { AccountRuntime } from '../account/account-runtime.ts';
 import type { ProtocolModule } from '../account/module.ts';
+import type { Preferences } from '../../../shared/preferences.ts';
 import type { PresenceModule } from '../presence/presence-module.ts';
 import type { ClientStateModule } from './client-state-module.ts';
 
@@ -15,20 +16,46 @@ function moduleOf<T extends ProtocolModule>(runtime: AccountRuntime, id: string)
   return runtime.modules.find((module) => module.id === id) as T | undefined;
 }
 
+function sameIdlePrefs(a: Preferences['idle'], b: Preferences['idle']): boolean {
+  return (
+    a.autoAway === b.autoAway &&
+    a.awayMinutes === b.awayMinutes &&
+    a.extendedAwayMinutes === b.extendedAwayMinutes
+  );
+}
+
 export const idleService = defineService({
   id: 'idle',
   commands: ['presence.activity', 'client.visibility'],
   create(context) {
     let active = true;
+    /** The last report: idle seconds then, and when (ms). */
+    let last: { idleSeconds: number; at: number } | null = null;
+
+    const applyIdle = (idleSeconds: number, now: number): void => {
+      for (const runtime of context.runtimes()) {
+        moduleOf<PresenceModule>(runtime, 'presence')?.applyIdle(idleSeconds, now);
+        // An account signed in since the last change learns the window state here (a no-op otherwise).
+        moduleOf<ClientStateModule>(runtime, 'client-state')?.setActive(active);
+      }
+    };
+
+    // Auto-away turned off, or a threshold changed: applied now, not at the next report.
+    let idlePrefs = context.preferences.get().idle;
+    const stopWatching = context.preferences.onChange(({ preferences }) => {
+      if (sameIdlePrefs(preferences.idle, idlePrefs)) return;
+      idlePrefs = preferences.idle;
+      if (!last) return;
+      const now = Date.now();
+      applyIdle(last.idleSeconds + Math.floor((now - last.at) / 1000), now);
+    });
+
     return {
       commands: {
         'presence.activity': async ({ idleSeconds }) => {
           const now = Date.now();
-          for (const runtime of context.runtimes()) {
-            moduleOf<PresenceModule>(runtime, 'presence')?.applyIdle(idleSeconds, now);
-            // An account signed in since the last change learns the window state here (a no-op otherwise).
-            moduleOf<ClientStateModule>(runtime, 'client-state')?.setActive(active);
-          }
+          last = { idleSeconds, at: now };
+          applyIdle(idleSeconds, now);
           return OK;
         },
         'client.visibility': async ({ active: visible }) => {
@@ -39,6 +66,7 @@ export const idleService = defineService({
           return OK;
         },
       },
+      dispose: () => void stopWatching(),
     };
   },
 });

@@ -100,6 +100,23 @@ describe(`auto-away and client state against ${serverKind()}`, () => {
     }
   });
 
+  test('auto-away turned off in the preferences while away: back at once, not at the next report', async () => {
+    const { a, p } = await pair('prefs');
+    await activity(a, 400);
+    await p.waitFor('presence', (e) => e.from === a.jid && e.show === 'away');
+    const off = await a.engine.invoke('prefs.set', { patch: { idle: { autoAway: false } } });
+    assert.equal(off.ok, true);
+    await p.waitFor('presence', (e) => e.from === a.jid && e.presenceType === 'available' && e.show === null);
+    // And a lower threshold applies to the idle time so far: 400 s is past 5 minutes, not past 10.
+    await a.engine.invoke('prefs.set', {
+      patch: { idle: { autoAway: true, awayMinutes: 10, extendedAwayMinutes: 11 } },
+    });
+    await activity(a, 400);
+    const mark = p.events.length;
+    await a.engine.invoke('prefs.set', { patch: { idle: { awayMinutes: 6 } } });
+    await p.waitFor('presence', (e) => p.events.indexOf(e) >= mark && e.from === a.jid && e.show === 'away');
+  });
+
   test('Do not disturb is never replaced; a presence set while auto-away wins until the user is back', async () => {
     const { a, p } = await pair('busy');
     await setPresence(a, 'dnd', 'busy');
