@@ -21,6 +21,7 @@ import { confirmWithDialog, createOpenExternal } from './external-links.ts';
 import { broadcast, createShellHandlers, PopOutState, registerInvokeHandler } from './ipc.ts';
 import { createNotifyHandler, Notifier } from './notifications.ts';
 import { SafeStorageBackend } from './safe-storage-backend.ts';
+import { listenForLinks, ProtocolLinks, registerXmppHandler } from './protocol-links.ts';
 import { retryOnWake } from './system-events.ts';
 import { startIdleMonitor } from './idle-monitor.ts';
 import { BoundsStore } from './window-bounds.ts';
@@ -35,9 +36,13 @@ const DISPOSE_BUDGET_MS = 5_000;
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
 
+// xmpp: links: heard from the start (macOS 'open-url' at launch comes before 'ready'), opened once up.
+const protocolLinks = new ProtocolLinks<Electron.WebContents>();
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  listenForLinks(app, protocolLinks, process.argv);
   start().catch((error: unknown) => {
     console.error('Parley could not start', error);
     app.exit(1);
@@ -67,7 +72,10 @@ async function start(): Promise<void> {
     openExternal,
     bounds,
     workAreas: () => screen.getAllDisplays().map((display) => display.workArea),
-    onPageLoaded: (contents) => broadcast([contents], popOuts.layoutEvent()),
+    onPageLoaded: (contents) => {
+      broadcast([contents], popOuts.layoutEvent());
+      protocolLinks.pageLoaded(contents);
+    },
     onChatClosed: (peer) => popOuts.delete(peer),
   });
 
@@ -96,7 +104,15 @@ async function start(): Promise<void> {
     reportVisibility: (active) => void engine.invoke('client.visibility', { active }),
   });
 
-  app.on('second-instance', () => windows.showMain());
+  registerXmppHandler(app, process.platform);
+  protocolLinks.start({
+    open: async (uri) => {
+      const opened = await engine.invoke('uri.open', { uri });
+      return opened.ok ? opened.value.uri : null;
+    },
+    showMain: () => windows.showMain(),
+    send: (to, batch) => broadcast([to], batch),
+  });
   app.on('activate', () => windows.showMain());
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
