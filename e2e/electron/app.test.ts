@@ -110,4 +110,44 @@ describe('Electron app', () => {
     assert.equal(app.windows().length, before);
     assert.match(page.url(), /^parley:\/\/app\//);
   });
+
+  it('sets the application menu with the page actions on their shortcuts', async () => {
+    const menu = await app.evaluate(({ Menu }) => {
+      const items = Menu.getApplicationMenu()?.items ?? [];
+      return {
+        top: items.map((item) => item.label),
+        accelerators: items.flatMap((item) =>
+          (item.submenu?.items ?? []).map((sub) => `${sub.label}=${sub.accelerator ?? ''}`),
+        ),
+      };
+    });
+    for (const label of ['File', 'Edit', 'View', 'Window', 'Help'])
+      assert.ok(menu.top.includes(label), label);
+    for (const entry of ['Go to…=CmdOrCtrl+K', 'New chat…=CmdOrCtrl+N', 'Close chat=CmdOrCtrl+W']) {
+      assert.ok(menu.accelerators.includes(entry), entry);
+    }
+  });
+
+  it("answers 'shell.unread' (tray image, badge)", async () => {
+    const page = await app.firstWindow();
+    const ok = await page.evaluate(async () => {
+      const parley = (
+        window as unknown as { parley: { invoke(c: string, p: unknown): Promise<{ ok: boolean }> } }
+      ).parley;
+      return (await parley.invoke('shell.unread', { count: 3, offline: false })).ok;
+    });
+    assert.equal(ok, true);
+  });
+
+  // Last: it hides the window.
+  it('closing the main window hides it to the tray (the page keeps running), and it shows again', async () => {
+    const state = await app.evaluate(({ BrowserWindow }) => {
+      const main = BrowserWindow.getAllWindows()[0]!;
+      main.close();
+      const hidden = { destroyed: main.isDestroyed(), visible: main.isVisible() };
+      main.show();
+      return hidden;
+    });
+    assert.deepEqual(state, { destroyed: false, visible: false });
+  });
 });
