@@ -1,4 +1,6 @@
-// The message box: Enter sends, Shift+Enter starts a new line (IME composition is left alone). Drafts are
+// The message box: Enter sends, Shift+Enter starts a new line (IME composition is left alone); with
+// Settings › Chat › Enter to send off, Enter is a new line and Ctrl/Cmd+Enter sends. Emoticons become emoji
+// as one types when that setting is on; spell checking follows its setting. Drafts are
 // kept per chat while the app runs. A send that fails keeps the text and says why. Text is never cut: near
 // the length limit a counter says what is left, and past it Send is off and says how far over it is.
 import { useEffect, useId, useRef, useState } from 'react';
@@ -7,6 +9,8 @@ import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { sendMessage } from '../../stores/actions.ts';
 import { useUi } from '../../stores/ui.ts';
 import { lengthState } from './composer-limit.ts';
+import { convertAtEnd, convertBeforeCaret } from './emoticons.ts';
+import { usePreferences } from '../settings/preferences-store.ts';
 import './composer.css';
 
 const drafts = new Map<string, string>();
@@ -45,6 +49,7 @@ export function Composer({
   const ref = useRef<HTMLTextAreaElement>(null);
   const focusRequest = useUi((s) => s.composerFocus);
   const length = lengthState(text.length);
+  const prefs = usePreferences((s) => s.preferences.chat);
 
   useEffect(() => {
     shownComposers.set(chat, setText);
@@ -66,11 +71,18 @@ export function Composer({
     if (error) setError(null);
   };
 
+  const typed = (value: string, caret: number): void => {
+    const converted = prefs.emojiShortcuts ? convertBeforeCaret(value, caret) : null;
+    update(converted?.text ?? value);
+    if (converted)
+      requestAnimationFrame(() => ref.current?.setSelectionRange(converted.caret, converted.caret));
+  };
+
   const send = async (): Promise<void> => {
     // Too long: refused here, the counter already says why (the engine would refuse it as well).
     if (sending || text.trim() === '' || length.over) return;
     setSending(true);
-    const failure = await sendBody(text);
+    const failure = await sendBody(prefs.emojiShortcuts ? convertAtEnd(text) : text);
     setSending(false);
     if (failure) {
       setError(`Not sent: ${failure.message}`);
@@ -93,7 +105,8 @@ export function Composer({
         return;
       }
     }
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    const sends = event.ctrlKey || event.metaKey || (prefs.enterToSend && !event.shiftKey);
+    if (event.key === 'Enter' && sends && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
     }
@@ -114,7 +127,9 @@ export function Composer({
         placeholder={`Message ${label}`}
         rows={2}
         value={text}
-        onChange={(e) => update(e.target.value)}
+        spellCheck={prefs.spellCheck}
+        aria-keyshortcuts={prefs.enterToSend ? undefined : 'Control+Enter Meta+Enter'}
+        onChange={(e) => typed(e.target.value, e.target.selectionStart)}
         onKeyDown={onKeyDown}
         aria-invalid={length.over || undefined}
         aria-describedby={describedBy || undefined}

@@ -2,8 +2,18 @@
 // menu ('shell.menu'), so it lives apart from the screen's components.
 import { create } from 'zustand';
 
-export type SettingsSection =
-  'accounts' | 'notifications' | 'appearance' | 'privacy' | 'chat' | 'network' | 'advanced';
+export const SETTINGS_SECTIONS = [
+  'accounts',
+  'notifications',
+  'appearance',
+  'privacy',
+  'chat',
+  'idle',
+  'window',
+  'network',
+  'advanced',
+] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 interface SettingsView {
   open: boolean;
