@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { IdleMonitorDeps, MonitoredWindow } from './idle-monitor.ts';
-import { IDLE_POLL_MS, startIdleMonitor } from './idle-monitor.ts';
+import { BACK_CHECK_MS, IDLE_POLL_MS, startIdleMonitor } from './idle-monitor.ts';
 
 class FakeWindow extends EventEmitter {
   visible = true;
@@ -67,6 +67,36 @@ describe('idle monitor', () => {
     stop();
     mock.timers.tick(IDLE_POLL_MS * 3);
     assert.deepEqual(idle, [12, 27]);
+  });
+
+  test('after a report of a minute or more, the return is reported within seconds; short idle waits', () => {
+    const { idle, setIdle } = setup();
+    setIdle(30);
+    mock.timers.tick(IDLE_POLL_MS);
+    setIdle(1);
+    mock.timers.tick(BACK_CHECK_MS * 3);
+    assert.deepEqual(idle, [30], 'below a minute: the next 15 s report is soon enough');
+    setIdle(75);
+    mock.timers.tick(IDLE_POLL_MS - BACK_CHECK_MS * 3);
+    assert.deepEqual(idle, [30, 75]);
+    setIdle(80);
+    mock.timers.tick(BACK_CHECK_MS * 2);
+    assert.deepEqual(idle, [30, 75], 'still idle: nothing between the reports');
+    setIdle(1);
+    mock.timers.tick(BACK_CHECK_MS);
+    assert.deepEqual(idle, [30, 75, 1], 'back within 2 s');
+    mock.timers.tick(BACK_CHECK_MS * 3);
+    assert.deepEqual(idle, [30, 75, 1]);
+  });
+
+  test('a window shown or focused after a long idle report: back at once', () => {
+    const main = new FakeWindow();
+    const { idle, setIdle } = setup([main]);
+    setIdle(400);
+    mock.timers.tick(IDLE_POLL_MS);
+    setIdle(0);
+    main.emit('focus');
+    assert.deepEqual(idle, [400, 0]);
   });
 
   test('lock: reported at once, and counted from the last input even if the OS counter stops', () => {

@@ -8,6 +8,13 @@
 import type { BrowserWindow, PowerMonitor } from 'electron';
 
 export const IDLE_POLL_MS = 15_000;
+/**
+ * After a report that may have made us away (a minute or more: the shortest threshold), the idle time is
+ * looked at this often, so "back" follows the user's return within seconds (a status typed into the
+ * picker before that would be taken as the user choosing Away). One cheap system call; a report only on return.
+ */
+export const BACK_CHECK_MS = 2_000;
+const AWAY_POSSIBLE_SECONDS = 60;
 
 export type MonitoredWindow = Pick<BrowserWindow, 'isVisible' | 'isMinimized' | 'isDestroyed' | 'on'>;
 
@@ -37,10 +44,21 @@ export function startIdleMonitor(deps: IdleMonitorDeps): () => void {
   /** While the screen is locked: when the user last touched the machine before the lock (ms). */
   let lockedSince: number | null = null;
 
-  const poll = (): void => {
+  let lastReported = 0;
+  const report = (idleSeconds: number): void => {
+    lastReported = idleSeconds;
+    deps.reportIdle(idleSeconds);
+  };
+  const idleNow = (): number => {
     const system = deps.powerMonitor.getSystemIdleTime();
     const sinceLock = lockedSince === null ? 0 : Math.floor((now() - lockedSince) / 1000);
-    deps.reportIdle(Math.max(system, sinceLock));
+    return Math.max(system, sinceLock);
+  };
+  const poll = (): void => report(idleNow());
+  const checkBack = (): void => {
+    if (lastReported < AWAY_POSSIBLE_SECONDS) return;
+    const idle = idleNow();
+    if (idle < lastReported) report(idle);
   };
   const onLock = (): void => {
     lockedSince = now() - deps.powerMonitor.getSystemIdleTime() * 1000;
@@ -48,7 +66,7 @@ export function startIdleMonitor(deps: IdleMonitorDeps): () => void {
   };
   const onUnlock = (): void => {
     lockedSince = null;
-    deps.reportIdle(0); // typing the password was input, whatever the counter says yet
+    report(0); // typing the password was input, whatever the counter says yet
   };
 
   let active = true; // the engine's default: a window opens at start
@@ -61,14 +79,19 @@ export function startIdleMonitor(deps: IdleMonitorDeps): () => void {
     deps.reportVisibility(visible);
   };
   // After the event: a window's state (and WindowManager's list on 'closed') settles in the same turn.
-  const later = (): void => void setImmediate(check);
+  const later = (): void => {
+    setImmediate(check);
+    checkBack(); // a window shown or focused: the user is likely back
+  };
   const watch = (_event: unknown, win: MonitoredWindow): void => {
     for (const name of WINDOW_EVENTS) win.on(name as 'show', later);
     later();
   };
 
   const timer = setInterval(poll, IDLE_POLL_MS);
+  const backTimer = setInterval(checkBack, BACK_CHECK_MS);
   timer.unref?.();
+  backTimer.unref?.();
   deps.powerMonitor.on('lock-screen', onLock);
   deps.powerMonitor.on('unlock-screen', onUnlock);
   deps.app.on('browser-window-created', watch);
@@ -76,6 +99,7 @@ export function startIdleMonitor(deps: IdleMonitorDeps): () => void {
   return () => {
     stopped = true;
     clearInterval(timer);
+    clearInterval(backTimer);
     deps.powerMonitor.off('lock-screen', onLock);
     deps.powerMonitor.off('unlock-screen', onUnlock);
     deps.app.off('browser-window-created', watch);
