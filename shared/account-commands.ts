@@ -120,7 +120,11 @@ export const accountCommands = {
           message: 'a WebSocket sign-in takes its server from the URL, not host, port or directTls',
           path: ['transport'],
         },
-      ),
+      )
+      .refine((r) => r.proxy === undefined || r.transport !== 'websocket', {
+        message: 'a proxy is for TCP connections, not WebSocket ones',
+        path: ['proxy'],
+      }),
     response: accountConnectionSchema.extend({
       passwordStorage: passwordStorageSchema,
       /** Why a remembered password could only be kept in memory, for the user to read. */

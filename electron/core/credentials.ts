@@ -326,7 +326,9 @@ export class CredentialStore {
 /**
  * Whether a remembered password may go with this sign-in: only to the host, port and TLS mode it was saved
  * with, over the same transport and WebSocket URL (or discovery), and never with the insecure switch.
- * Anything else needs it typed again (a form or a link could otherwise send it to any server).
+ * Anything else needs it typed again (a form or a link could otherwise send it to any server). The proxy
+ * may differ: the password goes inside TLS to the same server, verified for the account's domain, whatever
+ * relays the bytes (and a link that says so cannot make it go anywhere else).
  */
 export function mayRecallFor(
   saved: SavedConnection | null,

@@ -223,6 +223,7 @@ export class Engine {
         throw new EngineError('invalid-request', 'A proxy is for TCP connections, not WebSocket ones.');
       }
       await this.#settings.updateAccount(account, { connection: { ...saved, proxy } });
+      this.#runtimes.get(account)?.useProxy(proxy);
       this.#announceAccounts();
       return OK;
     },
@@ -352,6 +353,7 @@ export class Engine {
         allowInsecure: request.allowInsecure,
         transport: request.transport,
         websocketUrl: request.websocketUrl,
+        proxy: request.proxy,
       },
       this.#runtimeOptions(account, () => runtime),
     );
@@ -383,6 +385,7 @@ export class Engine {
           directTls: request.directTls ?? false,
           transport: request.transport ?? 'tcp',
           websocketUrl: request.websocketUrl ?? null,
+          proxy: request.proxy ?? null,
         },
         keepSignedIn: true,
       });

@@ -11,7 +11,12 @@
 // it, so they can never move that point past a stretch of archive not yet fetched.
 import { EventEmitter } from 'node:events';
 import { xml, type Element } from '@xmpp/xml';
-import type { ConnectionState, EngineCommandName, SignInRequest } from '../../../shared/contract.ts';
+import type {
+  ConnectionState,
+  EngineCommandName,
+  ProxySettings,
+  SignInRequest,
+} from '../../../shared/contract.ts';
 import { parseJid } from '../../../shared/jid.ts';
 import { OFFLINE } from '../../../shared/connection.ts';
 import { EngineError, toEngineError } from '../errors.ts';
@@ -69,14 +74,16 @@ export interface RuntimeOptions {
 type SignInParams = Pick<
   SignInRequest,
   'host' | 'port' | 'directTls' | 'allowInsecure' | 'transport' | 'websocketUrl'
->;
+> & { proxy?: ProxySettings | null };
 
 export class AccountRuntime {
   readonly account: string;
   readonly modules: readonly ProtocolModule[];
   readonly #options: RuntimeOptions;
   readonly #password: string;
-  readonly #params: SignInParams;
+  #params: SignInParams;
+  /** Aborted by signOut(): a sign-in still under way (a proxy's tunnel) gives up at once. */
+  readonly #signedOut = new AbortController();
   readonly #sm = new StreamManagement((stanzas) => this.#onAcked(stanzas));
   readonly #byId = new Map<string, ProtocolModule>();
   readonly #commands = new Map<string, CommandHandler<EngineCommandName>>();
@@ -189,9 +196,15 @@ export class AccountRuntime {
     }
   }
 
+  /** The proxy for the next connections (account.setProxy); the link up now keeps its own. */
+  useProxy(proxy: ProxySettings | null): void {
+    this.#params = { ...this.#params, proxy };
+  }
+
   /** Signs out: unavailable presence, stream closed, every module told. */
   async signOut(): Promise<void> {
     this.#ended = true;
+    this.#signedOut.abort(new EngineError('not-connected', 'Signed out while signing in.'));
     await this.#closeSession();
     this.#endSession();
     for (const module of this.modules) await module.dispose?.();
@@ -288,6 +301,7 @@ export class AccountRuntime {
       password: this.#password,
       resource: this.#options.resource,
       ...this.#params,
+      signal: this.#signedOut.signal,
       dnsServers: this.#options.dnsServers,
       hostMetaAt: this.#options.hostMetaAt,
       timeoutMs: this.#options.timeoutMs,

@@ -4,6 +4,7 @@ import type {
   AccountSnapshot,
   EngineErrorPayload,
   PasswordStorage,
+  ProxySettings,
   SavedAccount,
 } from '../../../shared/contract.ts';
 import type { AccountSettings } from '../settings-store.ts';
@@ -72,6 +73,7 @@ export function savedConnection(settings: AccountSettings): {
   directTls?: true;
   transport?: 'websocket';
   websocketUrl?: string;
+  proxy?: ProxySettings;
 } {
   const connection = settings.connection;
   if (connection?.transport === 'websocket') {
@@ -84,5 +86,6 @@ export function savedConnection(settings: AccountSettings): {
     ...(connection?.host ? { host: connection.host } : {}),
     ...(connection?.port ? { port: connection.port } : {}),
     ...(connection?.directTls ? { directTls: true } : {}),
+    ...(connection?.proxy ? { proxy: connection.proxy } : {}),
   };
 }

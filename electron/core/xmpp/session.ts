@@ -21,6 +21,7 @@ import {
 export { classifyConnectError, isLoopbackHost } from './connection.ts';
 import { directTlsTransport, upgradeToTls, type TrustPolicy } from './tls-adapter.ts';
 import { tcpEndpoints, type Endpoint } from './resolve-endpoints.ts';
+import { connectThrough, proxied, type ProxySettings } from './proxy-tunnel.ts';
 import { movedEndpoint, webSocketSaslLink, webSocketTransport } from './websocket-transport.ts';
 import { webSocketEndpointFor } from './websocket-discovery.ts';
 import { authenticate, saslLinkOf } from '../sasl/negotiate.ts';
@@ -64,6 +65,10 @@ export interface SessionOptions {
    * stanza it queues for resending, ~80 ms for a 10,000-contact roster (measured), which this avoids.
    */
   afterBind?: (features: StreamFeatureFlags) => Promise<Element[]>;
+  /** TCP through this proxy (proxy-tunnel.ts: no local DNS then). */
+  proxy?: ProxySettings | null;
+  /** Gives up a sign-in under way (a sign-out): the attempt fails with the signal's reason. */
+  signal?: AbortSignal;
   /** A silent link is probed after `probeAfterMs` and declared dead after `deadAfterMs` (defaults 10 s / 25 s). */
   liveness?: { probeAfterMs: number; deadAfterMs: number };
 }
@@ -204,7 +209,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     const endpoints: Endpoint[] =
       options.transport === 'websocket'
         ? [await webSocketEndpointFor(domain, options)]
-        : await tcpEndpoints(domain, options);
+        : await tcpEndpoints(domain, proxied(options, domain));
     let lastError: EngineError | null = null;
     let moves = 0;
     for (let i = 0; i < endpoints.length; i++) {
@@ -403,6 +408,7 @@ async function negotiate(
   options: SessionOptions,
 ): Promise<XmppSession> {
   const host = net.isIPv6(endpoint.host) ? `[${endpoint.host}]` : endpoint.host;
+  if (options.proxy && !endpoint.url) await connectThrough(options.proxy, connection, endpoint, options);
   await connection.connect(
     endpoint.url ?? `${endpoint.directTls ? 'xmpps' : 'xmpp'}://${host}:${endpoint.port}`,
   );
@@ -417,7 +423,7 @@ async function negotiate(
       const secured = await upgradeToTls(plain, options.trust);
       connection._attachSocket(secured);
       features = await openStream(connection, domain, true);
-    } else if (!(options.allowInsecure && isLoopbackHost(endpoint.host))) {
+    } else if (!(options.allowInsecure && !options.proxy && isLoopbackHost(endpoint.host))) {
       throw new EngineError(
         'insecure-refused',
         `The server at ${endpoint.host} does not offer encryption, so Parley did not send your password.`,

@@ -139,13 +139,15 @@ export class VerifiedTlsSocket extends EventEmitter implements SocketLike {
     this.policy = policy;
   }
 
-  connect(options: { host?: string; port?: number; socket?: net.Socket }): void {
+  /** `socket`: TLS over that open socket (STARTTLS; `alpn` too: direct TLS through a proxy's tunnel). */
+  connect(options: { host?: string; port?: number; socket?: net.Socket; alpn?: boolean }): void {
+    const { alpn, ...where } = options;
     const socket = tls.connect({
-      ...options,
+      ...where,
       servername: net.isIP(this.policy.servername) ? undefined : this.policy.servername,
       secureContext: secureContextFor(this.policy.extraCertificates),
       // XEP-0368: direct TLS clients advertise the 'xmpp-client' ALPN protocol.
-      ALPNProtocols: options.socket ? undefined : ['xmpp-client'],
+      ALPNProtocols: where.socket && !alpn ? undefined : ['xmpp-client'],
       // Checked in 'secureConnect' below with the same rules, plus the user's pin; see checkPeer.
       rejectUnauthorized: false,
     });
