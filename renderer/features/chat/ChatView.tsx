@@ -1,5 +1,5 @@
 // One chat: header (the way back to the roster in a narrow window, who, on which account when there are
-// several, presence, search, pop-out/dock/close), the chat's search bar (the Search button or Ctrl+F /
+// several, presence, mute, search, pop-out/dock/close), the chat's search bar (the Search button or Ctrl+F /
 // Cmd+F), the message list and the composer.
 import { useEffect, useState } from 'react';
 import { displayName, useContact } from '../../stores/roster.ts';
@@ -16,6 +16,7 @@ import { MessageList } from './MessageList.tsx';
 import { BackToContacts } from './BackToContacts.tsx';
 import { Composer } from './Composer.tsx';
 import { displayText } from '../../text/display-text.ts';
+import { MutedIcon, NotifyMenu } from '../notifications/NotifyMenu.tsx';
 
 /** Narrow windows: back from the chat to the roster, whose tree takes the focus. */
 export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' }) {
@@ -68,7 +69,10 @@ export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' 
         {mode === 'tab' && <BackToContacts />}
         <PresenceDot show={show} />
         <div className="chat-title">
-          <h2>{name}</h2>
+          <h2>
+            {name}
+            <MutedIcon id={chat} />
+          </h2>
           <div className="chat-subtitle">
             {SHOW_LABELS[show]}
             {/* Isolated: a bidi control in the status must not reorder the address after it. */}
@@ -83,6 +87,7 @@ export function ChatView({ chat, mode }: { chat: string; mode: 'tab' | 'window' 
           {several && <div className="chat-account">on {account}</div>}
         </div>
         <div className="chat-actions">
+          <NotifyMenu chat={chat} title={title} />
           <button
             type="button"
             className="small"

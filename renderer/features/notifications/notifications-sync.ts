@@ -45,7 +45,7 @@ export function policyContext(now = Date.now()): PolicyContext {
     notifications: preferences.notifications,
     conversation: (id) => conversations.get(id),
     onScreen: onScreenOrElsewhere,
-    ownShow: (account) => usePresence.getState().own.get(account)?.show ?? 'online',
+    ownShow: (account) => usePresence.getState().own.get(account)?.show ?? 'available',
     contactName: (account, jid) =>
       displayName(useRoster.getState().byAccount.get(account)?.contacts.get(jid), jid),
     roomName: (_account, room) => roomName(room),

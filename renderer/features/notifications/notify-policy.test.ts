@@ -55,7 +55,7 @@ function context(over: Partial<PolicyContext> = {}, notifications = {}): PolicyC
     notifications: { ...DEFAULT_PREFERENCES.notifications, ...notifications },
     conversation: () => undefined,
     onScreen: () => false,
-    ownShow: () => 'online',
+    ownShow: () => 'available',
     contactName: (_account, jid) => (jid === 'alice@example.org' ? 'Alice' : jid),
     roomName: (_account, room) => room.slice(0, room.indexOf('@')),
     ...over,

@@ -71,15 +71,14 @@ export async function setConversationPrefs(
   else useUi.getState().addToast(`Could not change the notifications: ${result.error.message}`);
 }
 
-/** The menu items of a conversation's notification settings (rooms add their level). */
-export function notificationMenuItems(
+/** The menu items of a conversation's notification settings (rooms add their level), kept current. */
+export function useNotificationMenuItems(
   id: string,
   kind: 'chat' | 'groupchat' | 'private',
-  now: number,
 ): Array<{ label: string; onSelect: () => void }> {
-  const prefs = usePrefs.getState();
-  const own = prefs.conversations.get(id);
-  const muted = isMuted(own, now);
+  const muted = useMuted(id);
+  const own = usePrefs((s) => s.conversations.get(id)?.roomNotify ?? null);
+  const fallback = usePrefs((s) => s.preferences.notifications.rooms);
   const items = muted
     ? [{ label: 'Unmute', onSelect: () => void setConversationPrefs(id, { mutedUntil: null }) }]
     : MUTE_CHOICES.map((choice) => ({
@@ -87,7 +86,7 @@ export function notificationMenuItems(
         onSelect: () => void setConversationPrefs(id, { mutedUntil: mutedUntilFor(choice.ms, Date.now()) }),
       }));
   if (kind !== 'groupchat') return items;
-  const level = own?.roomNotify ?? prefs.preferences.notifications.rooms;
+  const level = own ?? fallback;
   return [
     ...items,
     ...ROOM_LEVELS.map(({ level: choice, label }) => ({

@@ -13,6 +13,9 @@ import { DestroyRoomDialog, PromptDialog } from './RoomDialogs.tsx';
 import { RoomSettingsDialog } from './RoomSettingsDialog.tsx';
 import { useUi } from '../../stores/ui.ts';
 import { changeNick, changeSubject, requestVoice, roomPowers } from './room-admin-actions.ts';
+import { conversationId } from '../../../shared/conversation.ts';
+import { MutedIcon } from '../notifications/NotifyMenu.tsx';
+import { useNotificationMenuItems } from '../notifications/prefs-store.ts';
 
 type Open = 'subject' | 'nick' | 'lists' | 'settings' | 'destroy' | null;
 
@@ -22,6 +25,8 @@ export function RoomMenu({ account, room, name }: { account: string; room: Room;
   const [open, setOpen] = useState<Open>(null);
   const powers = roomPowers(room);
   const jid = room.room;
+  const id = conversationId({ account, kind: 'groupchat', peer: jid });
+  const notifyItems = useNotificationMenuItems(id, 'groupchat');
 
   const show = (): void => {
     const rect = button.current?.getBoundingClientRect();
@@ -53,6 +58,8 @@ export function RoomMenu({ account, room, name }: { account: string; room: Room;
     ...(powers.lists ? [{ label: 'Members and bans…', onSelect: () => setOpen('lists') }] : []),
     ...(powers.settings ? [{ label: 'Room settings…', onSelect: () => setOpen('settings') }] : []),
     ...(powers.destroy ? [{ label: 'Destroy room…', onSelect: () => setOpen('destroy') }] : []),
+    // Mute and how much of the room notifies (prefs.conversation).
+    ...notifyItems,
   ];
   const label = `Room menu of ${name}`;
 
@@ -68,7 +75,8 @@ export function RoomMenu({ account, room, name }: { account: string; room: Room;
         onClick={() => (at ? closeMenu() : show())}
         onKeyDown={onKeyDown}
       >
-        Room <span aria-hidden="true">▾</span>
+        Room
+        <MutedIcon id={id} /> <span aria-hidden="true">▾</span>
       </button>
       {at && <Menu label={label} x={at.x} y={at.y} items={items} onClose={closeMenu} anchor={button} />}
       {open === 'subject' && (

@@ -1,0 +1,73 @@
+// A chat header's notification menu button: Mute for 1 hour / 8 hours / until turned back on, or Unmute. A
+// menu button (aria-haspopup): Enter, Space or the arrow keys open it; Escape closes it and focus returns to
+// the button. MutedIcon marks a muted conversation in headers.
+import { useCallback, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import { Menu } from '../../components/Menu.tsx';
+import { mutedUntilText, useMuted, useNotificationMenuItems, usePrefs } from './prefs-store.ts';
+import { parseConversationId } from '../../stores/conversation.ts';
+import './notifications.css';
+
+/** A bell with a slash: this conversation does not notify. */
+export function MutedIcon({ id }: { id: string }) {
+  const muted = useMuted(id);
+  const until = usePrefs((s) => s.conversations.get(id)?.mutedUntil ?? null);
+  if (!muted || until === null) return null;
+  const text = mutedUntilText(until);
+  return (
+    <span className="muted-icon" role="img" aria-label={text} title={text}>
+      <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+        <path
+          d="M8 2.2a4 4 0 0 0-4 4v2.6L2.8 11h10.4L12 8.8V6.2a4 4 0 0 0-4-4zM6.5 12.4a1.6 1.6 0 0 0 3 0"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.3"
+          strokeLinejoin="round"
+        />
+        <path d="M2.5 2.5l11 11" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+      </svg>
+    </span>
+  );
+}
+
+export function NotifyMenu({ chat, title }: { chat: string; title: string }) {
+  const button = useRef<HTMLButtonElement>(null);
+  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const muted = useMuted(chat);
+  const items = useNotificationMenuItems(chat, parseConversationId(chat)?.kind ?? 'chat');
+
+  const show = (): void => {
+    const rect = button.current?.getBoundingClientRect();
+    if (rect) setAt({ x: rect.right - 220, y: rect.bottom + 4 });
+  };
+  const closeMenu = useCallback(() => {
+    setAt(null);
+    button.current?.focus();
+  }, []);
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    show();
+  };
+  const label = `Notifications for ${title}`;
+  // The visible word starts the accessible name (WCAG 2.5.3).
+  const buttonLabel = muted ? `Muted, notifications for ${title}` : `Mute notifications for ${title}`;
+
+  return (
+    <>
+      <button
+        ref={button}
+        type="button"
+        className="small"
+        aria-label={buttonLabel}
+        aria-haspopup="menu"
+        aria-expanded={at !== null}
+        onClick={() => (at ? closeMenu() : show())}
+        onKeyDown={onKeyDown}
+      >
+        {muted ? 'Muted' : 'Mute'} <span aria-hidden="true">▾</span>
+      </button>
+      {at && <Menu label={label} x={at.x} y={at.y} items={items} onClose={closeMenu} anchor={button} />}
+    </>
+  );
+}
