@@ -190,4 +190,47 @@ describe('browser mode: keyboard shortcuts, quick switcher, About', () => {
     await expect(box).toHaveValue('k, w/n');
     await expect(page.getByRole('dialog')).toHaveCount(0);
   });
+
+  it('the switcher finds joined rooms, bookmarks and accounts', async () => {
+    const account = await suite.account('places');
+    const ann = await suite.peer('ann');
+    const den = suite.scenario.room('den');
+    const cafe = suite.scenario.room('cafe');
+    await ann.createRoom(den, 'ann', { instant: true });
+    await ann.createRoom(cafe, 'ann', { instant: true });
+    const app = await suite.app();
+    await app.signInDirect(account);
+    const { page, engine } = app;
+    const joined = await engine.invoke('muc.join', { account: account.jid, room: den, nick: 'me' });
+    assert.ok(joined.ok);
+    const marked = await engine.invoke('bookmarks.set', {
+      account: account.jid,
+      room: cafe,
+      name: 'Café Crème',
+      autojoin: false,
+    });
+    assert.ok(marked.ok);
+    const rooms = page.getByRole('region', { name: 'Rooms' });
+    await expect(rooms.locator('[data-room]', { hasText: 'Café Crème' })).toBeVisible();
+    await expect(rooms.getByRole('button', { name: /^den/ })).toBeVisible();
+
+    // A joined room: its tab opens.
+    await openWithSwitcher(page, 'den', 'den');
+    await expect(page.getByRole('tab', { name: /^den/ })).toHaveAttribute('aria-selected', 'true');
+
+    // A bookmark, found with its accents left out: Enter joins it and shows it.
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Go to' });
+    await dialog.getByRole('combobox').pressSequentially('creme');
+    await expect(dialog.getByRole('option', { selected: true })).toContainText('Café CrèmeBookmarked room');
+    await page.keyboard.press('Enter');
+    // The tab opens once the join succeeded (bookmarks.join answered the room).
+    await expect(page.getByRole('tab', { name: /^cafe/ })).toHaveAttribute('aria-selected', 'true');
+    await expect(rooms.locator(`.room-row-bookmark[data-room="${cafe}"]`)).toHaveCount(0);
+    const localpart = account.jid.slice(0, account.jid.indexOf('@'));
+
+    // An account: its account menu button takes the focus.
+    await openWithSwitcher(page, localpart, 'Account');
+    await expect(accountMenuButton(page)).toBeFocused();
+  });
 });
