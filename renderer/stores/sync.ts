@@ -29,6 +29,7 @@ import { applyRoomSnapshot, registerRoomEvents } from '../features/rooms/rooms-s
 import { useRooms } from '../features/rooms/rooms-store.ts';
 import { registerInvitationEvents } from '../features/invitations/invitations-sync.ts';
 import { startActivitySync } from '../features/idle/activity-sync.ts';
+import { registerNotifications } from '../features/notifications/notifications-sync.ts';
 import { registerLinkEvents } from '../features/links/link-actions.ts';
 
 export function readContext(): ReadContext {
@@ -204,6 +205,7 @@ export function startSync(): void {
   registerRoomEvents(covered);
   registerInvitationEvents((event, handler) => bridge.on(event, handler));
   startActivitySync(bridge, useUi.getState().view);
+  registerNotifications((event, handler) => bridge.on(event, handler));
   registerLinkEvents((event, handler) => bridge.on(event, handler));
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 
