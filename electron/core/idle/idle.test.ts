@@ -13,6 +13,7 @@ import { openRawSession, type RawSession } from '../../../e2e/harness/raw-sessio
 import { seedRoster } from '../../../e2e/harness/roster-seed.ts';
 import { sleep, useServerScenario, type ScenarioAccount } from '../../../e2e/harness/scenario.ts';
 import { serverKind } from '../../../e2e/harness/server.ts';
+import { startFaultProxy } from '../../../e2e/harness/fault-proxy.ts';
 import { NS_IDLE } from '../presence/presence.ts';
 
 describe(`auto-away and client state against ${serverKind()}`, () => {
@@ -155,6 +156,42 @@ describe(`auto-away and client state against ${serverKind()}`, () => {
       'presence',
       (e) => e.from === a.jid && e.show === 'away' && e.status === 'by hand, later',
     );
+  });
+
+  test('idle while the link is down: the resumed session tells the contact (a fresh one would anyway)', async () => {
+    const me = await scenario.account('resume');
+    const friend = await scenario.account('resume-peer');
+    await seedRoster(scenario.server, me.user, [{ jid: friend.jid, subscription: 'both' }]);
+    await seedRoster(scenario.server, friend.user, [{ jid: me.jid, subscription: 'both' }]);
+    const p = await scenario.peer(friend);
+    const a = await scenario.engine(me, { signIn: false });
+    const proxy = await startFaultProxy({ host: scenario.server.host, port: scenario.server.c2sPort });
+    try {
+      const signedIn = await a.engine.invoke('account.signIn', {
+        jid: me.jid,
+        password: me.password,
+        host: '127.0.0.1',
+        port: proxy.port,
+      });
+      assert.ok(signedIn.ok);
+      const jid = signedIn.value.jid;
+      await p.waitFor('presence', (e) => e.from === jid && e.presenceType === 'available');
+      proxy.refuse(true);
+      proxy.reset();
+      await a.waitForEvent((e) => e.event === 'connection.state' && e.payload.status === 'reconnecting');
+      await activity(a, 400);
+      const since = a.events.length;
+      proxy.heal();
+      assert.ok((await a.engine.invoke('connection.retryNow', {})).ok);
+      await a.waitForEvent(
+        (e, i) => i >= since && e.event === 'connection.state' && e.payload.status === 'online',
+        20_000,
+      );
+      const away = await p.waitFor('presence', (e) => e.from === jid && e.show === 'away', 15_000);
+      assert.equal(away.presenceType, 'available');
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('XEP-0352: while inactive the server holds a contact presence back; active delivers it', async () => {
