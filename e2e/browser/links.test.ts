@@ -12,6 +12,8 @@ import { checkScreen, contactRow, expect, startChatSession, useBrowserSuite } fr
 const domainOf = (jid: string): string => jid.slice(jid.indexOf('@') + 1);
 
 async function threeScreens(page: Page, name: string): Promise<void> {
+  // The pointer off the buttons: the screens show them at rest.
+  await page.mouse.move(0, 0);
   await page.emulateMedia({ colorScheme: 'light' });
   await checkScreen(page, `${name}-light`);
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -60,6 +62,13 @@ describe('browser mode: xmpp: links', () => {
     );
     await expect(page.getByRole('region', { name: 'Rooms' })).toContainText('No rooms yet.');
 
+    // ?invite to a room we are not in: the join dialog first (not joined either).
+    await ann.sendMessage(account.jid, `come xmpp:${room}?invite;jid=${sam} now`);
+    await log.getByRole('link', { name: `xmpp:${room}?invite;jid=${sam}` }).click();
+    await expect(join.getByLabel('Room address')).toHaveValue(room);
+    await join.getByRole('button', { name: 'Cancel' }).click();
+    await expect(join).toHaveCount(0);
+
     await log.getByRole('link', { name: `xmpp:${sam}?message;body=%FF` }).click();
     await expect(page.getByRole('status', { name: 'Notices' })).toContainText(
       'This xmpp: link cannot be opened. The link has a broken %-escape (not UTF-8).',
@@ -89,6 +98,14 @@ describe('browser mode: xmpp: links', () => {
     // A refused link answers why, and the page shows nothing for it.
     const refused = await app.engine.invoke('uri.open', { uri: 'xmpp:@nobody' });
     assert.equal(refused.ok ? '' : refused.error.code, 'invalid-request');
+
+    // ?unsubscribe asks first, then stops Bea's presence coming to us.
+    await app.engine.invoke('uri.open', { uri: `xmpp:${bea.jid}?unsubscribe` });
+    const stop = page.getByRole('alertdialog', { name: 'Stop seeing their presence?' });
+    await expect(stop).toContainText(`stop seeing when Bea (${bea.jid}) is online`);
+    await stop.getByRole('button', { name: 'Stop seeing' }).click();
+    await expect(stop).toHaveCount(0);
+    await bea.waitFor('presence', (p) => p.presenceType === 'unsubscribe');
 
     // ?remove names the contact and waits for the user: Cancel keeps Bea, Remove removes.
     await app.engine.invoke('uri.open', { uri: `xmpp:${bea.jid}?remove` });

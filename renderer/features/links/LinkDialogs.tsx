@@ -1,7 +1,7 @@
 // What an xmpp: link asks, shown for the user to decide: the account to use when several are signed in, then
 // the chat (its body only pre-filled in the composer), the add-contact or join-room dialog pre-filled, the
-// room's invite dialog, or a confirmation before a contact is removed or stops seeing our presence. Nothing
-// is sent or joined without the user.
+// room's invite dialog, or a confirmation before a contact is removed or we stop receiving its presence.
+// Nothing is sent or joined without the user.
 import { useEffect, useState } from 'react';
 import { Dialog } from '../../components/Dialog.tsx';
 import { getBridge } from '../../transport/bridge.ts';
@@ -87,13 +87,13 @@ function ConfirmUnsubscribe({ account, jid }: { account: string; jid: string }) 
     else setError(result.error.message);
   };
   return (
-    <Dialog title="Stop sharing your presence?" role="alertdialog" onClose={done}>
+    <Dialog title="Stop seeing their presence?" role="alertdialog" onClose={done}>
       <p>
-        A link asks to stop sharing your presence with{' '}
+        A link asks to stop seeing when{' '}
         <strong>
           <bdi>{displayName(contact, jid)}</bdi>
         </strong>{' '}
-        (<bdi>{jid}</bdi>). They will no longer see when you are online.
+        (<bdi>{jid}</bdi>) is online. You will no longer receive their presence.
       </p>
       <div role="alert" className="form-error">
         {error && <p>{error}</p>}
@@ -103,7 +103,7 @@ function ConfirmUnsubscribe({ account, jid }: { account: string; jid: string }) 
           Cancel
         </button>
         <button type="button" className="danger" aria-disabled={busy} onClick={() => void confirm()}>
-          Stop sharing
+          Stop seeing
         </button>
       </div>
     </Dialog>

@@ -33,6 +33,10 @@ test('the picker says what the link asks', () => {
   assert.equal(linkPurpose(uri('xmpp:r@c.example?join')), 'join the room r@c.example');
   assert.equal(linkPurpose(uri('xmpp:sam@example.com?remove')), 'remove sam@example.com from your contacts');
   assert.equal(linkPurpose(uri('xmpp:sam@example.com?frobnicate')), 'open a chat with sam@example.com');
+  assert.equal(
+    linkPurpose(uri('xmpp:sam@example.com?unsubscribe')),
+    'stop seeing when sam@example.com is online',
+  );
 });
 
 test('a link’s body joins the draft instead of replacing what the user typed', () => {

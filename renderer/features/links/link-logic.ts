@@ -39,7 +39,7 @@ export function linkPurpose(uri: XmppUri): string {
     case 'remove':
       return `remove ${target} from your contacts`;
     case 'unsubscribe':
-      return `stop sharing your presence with ${target}`;
+      return `stop seeing when ${target} is online`;
   }
 }
 
