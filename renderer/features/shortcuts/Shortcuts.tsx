@@ -5,9 +5,8 @@ import { AddContactDialog } from '../roster/ContactDialogs.tsx';
 import { useAboutView } from '../about/about-view.ts';
 import { useSettingsView } from '../settings/settings-view.ts';
 import { shortcutFor } from './key-map.ts';
-import { noteKeyAction, useMenuSync } from './menu-sync.ts';
+import { handleKeyAction, useMenuSync } from './menu-sync.ts';
 import { QuickSwitcher } from './QuickSwitcher.tsx';
-import { runShortcut } from './shortcut-actions.ts';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 import { useShortcutsView } from './shortcuts-view.ts';
 
@@ -21,8 +20,7 @@ function onKeyDown(event: KeyboardEvent): void {
   // A dialog owns the keyboard while it is open (its Esc and Tab, and no chat changing behind it).
   if (document.querySelector('[aria-modal="true"]')) return;
   event.preventDefault();
-  noteKeyAction(action);
-  runShortcut(action);
+  handleKeyAction(action);
 }
 
 export function Shortcuts() {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { useUi } from '../../stores/ui.ts';
 import { useAboutView } from '../about/about-view.ts';
 import { useSettingsView } from '../settings/settings-view.ts';
-import { ECHO_MS, handleMenuAction, noteKeyAction } from './menu-sync.ts';
+import { ECHO_MS, handleKeyAction, handleMenuAction } from './menu-sync.ts';
 import { runShortcut } from './shortcut-actions.ts';
 import { useShortcutsView } from './shortcuts-view.ts';
 
@@ -29,14 +29,21 @@ test('close-chat closes the active tab once, even when the key and the menu both
   for (const id of ['me@x chat a@x', 'me@x chat b@x', 'me@x chat c@x']) ui.openTab(id, true);
   assert.equal(useUi.getState().activeId, 'me@x chat c@x');
   // Ctrl+W in the page, then the menu accelerator's echo.
-  noteKeyAction('close-chat', 1000);
-  runShortcut('close-chat');
+  handleKeyAction('close-chat', 1000);
   handleMenuAction('close-chat', 1000 + ECHO_MS - 1);
   assert.deepEqual(useUi.getState().tabs, ['me@x chat a@x', 'me@x chat b@x']);
-  // From the menu alone, later: it closes the next one.
-  handleMenuAction('close-chat', 1000 + ECHO_MS + 1);
+  // The menu first, then the page's key (the other order): once too.
+  handleMenuAction('close-chat', 5000);
+  handleKeyAction('close-chat', 5010);
   assert.deepEqual(useUi.getState().tabs, ['me@x chat a@x']);
-  ui.closeTab('me@x chat a@x');
+  // Two presses of the key are two closings, however quick; so are two menu clicks.
+  for (const id of ['me@x chat b@x', 'me@x chat c@x', 'me@x chat d@x']) ui.openTab(id, true);
+  handleKeyAction('close-chat', 9000);
+  handleKeyAction('close-chat', 9050);
+  assert.deepEqual(useUi.getState().tabs, ['me@x chat a@x', 'me@x chat b@x']);
+  handleMenuAction('close-chat', 9100 + ECHO_MS);
+  handleMenuAction('close-chat', 9100 + ECHO_MS + 10);
+  assert.deepEqual(useUi.getState().tabs, []);
 });
 
 test('Ctrl+Tab from the last tab comes back to the first', () => {

@@ -1,29 +1,36 @@
 // 'shell.menu': an app-menu (or tray) item the page carries out, the same way as its key. In the desktop app
-// a menu item's accelerator and the page's own key handler may both see one key press; the menu's echo of
-// an action the keys just ran is dropped (closing two chats for one Ctrl+W would be wrong).
+// a menu item's accelerator and the page's own key handler may both see one key press (which comes first
+// depends on the platform); the second report of the same action from the other source is that press's
+// echo and is dropped (closing two chats for one Ctrl+W would be wrong).
 import { useEffect } from 'react';
 import { getBridge } from '../../transport/bridge.ts';
 import type { ShortcutAction } from './key-map.ts';
-import { runMenuAction, type MenuAction } from './shortcut-actions.ts';
+import { runMenuAction, runShortcut, type MenuAction } from './shortcut-actions.ts';
 
-/** A menu action this soon after the same action from a key press is that key press's echo. */
+/** The same action from the other source this soon after is the same key press. */
 export const ECHO_MS = 300;
 
-let lastKey: { action: ShortcutAction; at: number } | null = null;
+type Source = 'key' | 'menu';
+let last: { action: MenuAction | ShortcutAction; source: Source; at: number } | null = null;
 
-/** The keys ran `action` now (Shortcuts.tsx). */
-export function noteKeyAction(action: ShortcutAction, now = Date.now()): void {
-  lastKey = { action, at: now };
+/** Whether `action` from `source` now only repeats what the other source just ran; if not, it is noted. */
+function isEcho(action: MenuAction | ShortcutAction, source: Source, now: number): boolean {
+  if (last !== null && last.action === action && last.source !== source && now - last.at < ECHO_MS) {
+    last = null;
+    return true;
+  }
+  last = { action, source, at: now };
+  return false;
 }
 
-/** Whether a menu action arriving `now` repeats the last key press rather than being a new request. */
-export function isEcho(action: MenuAction, now = Date.now()): boolean {
-  return lastKey !== null && lastKey.action === action && now - lastKey.at < ECHO_MS;
+/** A shortcut key was pressed (Shortcuts.tsx). */
+export function handleKeyAction(action: ShortcutAction, now = Date.now()): void {
+  if (!isEcho(action, 'key', now)) runShortcut(action);
 }
 
+/** An app-menu item was chosen. */
 export function handleMenuAction(action: MenuAction, now = Date.now()): void {
-  if (isEcho(action, now)) return;
-  runMenuAction(action);
+  if (!isEcho(action, 'menu', now)) runMenuAction(action);
 }
 
 /** Listens to 'shell.menu' while mounted (once, in the main window). */
