@@ -31,6 +31,13 @@ test('Alt+Up and Alt+Down: unread chats; Alt chords stand in for what a browser 
   assert.equal(press('PageUp', { altKey: true }), 'previous-tab');
   assert.equal(press('W', { altKey: true, shiftKey: true }), 'close-chat');
   assert.equal(press('N', { altKey: true, shiftKey: true }), 'new-chat');
+  assert.equal(
+    press('„', { altKey: true, shiftKey: true, code: 'KeyW' }),
+    'close-chat',
+    'Option+Shift+W on a Mac',
+  );
+  assert.equal(press('ˆ', { altKey: true, shiftKey: true, code: 'KeyN' }), 'new-chat');
+  assert.equal(press('Z', { altKey: true, shiftKey: true, code: 'KeyW' }), null, 'AZERTY: that key is Z');
   assert.equal(press('F1'), 'shortcuts');
 });
 

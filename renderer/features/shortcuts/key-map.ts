@@ -20,6 +20,17 @@ export interface KeyChord {
   metaKey: boolean;
   altKey: boolean;
   shiftKey: boolean;
+  /** The physical key ('KeyW'): on a Mac, Option changes `key` into another character. */
+  code?: string;
+}
+
+/**
+ * The letter a chord's key stands for: the character typed, or where Option made it another character (a
+ * Mac), the physical key's letter. The typed letter wins so other layouts (AZERTY) keep their own letters.
+ */
+function letter(chord: KeyChord, key: string): string | null {
+  if (/^[a-z]$/.test(key)) return key;
+  return chord.code && /^Key[A-Z]$/.test(chord.code) ? chord.code.slice(3).toLowerCase() : null;
 }
 
 /** What the chord does, or null when it is not a shortcut. */
@@ -52,8 +63,8 @@ export function shortcutFor(chord: KeyChord): ShortcutAction | null {
     // Browser alternatives for the chords a browser keeps for itself (Ctrl+Tab, Ctrl+W, Ctrl+N).
     if (!shift && key === 'PageDown') return 'next-tab';
     if (!shift && key === 'PageUp') return 'previous-tab';
-    if (shift && key === 'w') return 'close-chat';
-    if (shift && key === 'n') return 'new-chat';
+    if (shift && letter(chord, key) === 'w') return 'close-chat';
+    if (shift && letter(chord, key) === 'n') return 'new-chat';
   }
   return null;
 }
