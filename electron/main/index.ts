@@ -6,17 +6,21 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Menu,
+  nativeImage,
   Notification,
   powerMonitor,
   protocol,
   safeStorage,
   screen,
   shell,
+  Tray,
 } from 'electron';
 import { ContractHost } from '../core/contract-host.ts';
 import { keytarBackend } from '../core/credentials.ts';
 import { Engine } from '../core/engine.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
+import { createDesktopShell } from './desktop-shell.ts';
 import { confirmWithDialog, createOpenExternal } from './external-links.ts';
 import { broadcast, createShellHandlers, PopOutState, registerInvokeHandler } from './ipc.ts';
 import { createNotifyHandler, Notifier } from './notifications.ts';
@@ -64,6 +68,21 @@ async function start(): Promise<void> {
   });
   const bounds = await BoundsStore.open(userData);
 
+  // Tray, unread badge, app menu, close to tray, start at login.
+  const desktop = createDesktopShell({
+    app,
+    Tray,
+    Menu,
+    platform: process.platform,
+    env: process.env,
+    execPath: process.execPath,
+    createImage: (file) => nativeImage.createFromPath(file),
+    focusedWindow: () => BrowserWindow.getFocusedWindow(),
+    invoke: (name, payload) => engine.invoke(name, payload),
+    openExternal,
+    windows: () => windows,
+  });
+
   const allContents = () => windows.all().map((win) => win.webContents);
   const popOuts = new PopOutState((batch) => broadcast(allContents(), batch));
   const windows: WindowManager = new WindowManager({
@@ -77,11 +96,10 @@ async function start(): Promise<void> {
       protocolLinks.pageLoaded(contents);
     },
     onChatClosed: (peer) => popOuts.delete(peer),
+    ...desktop.windowHooks,
   });
+  await desktop.start();
 
-  const notYet = async (): Promise<never> => {
-    throw new Error('not built yet');
-  };
   const host = new ContractHost(engine, {
     ...createShellHandlers(windows, popOuts, openExternal),
     'shell.notify': createNotifyHandler(
@@ -91,10 +109,13 @@ async function start(): Promise<void> {
         send: (to, batch) => broadcast([to], batch),
       }),
     ),
-    'shell.unread': notYet,
+    'shell.unread': desktop.unreadHandler,
   });
   registerInvokeHandler(ipcMain, host, (contents) => windows.owns(contents));
-  engine.subscribe((batch) => broadcast(allContents(), batch));
+  engine.subscribe((batch) => {
+    broadcast(allContents(), batch);
+    desktop.applyEvents(batch);
+  });
   retryOnWake(powerMonitor, () => void engine.invoke('connection.retryNow', {}));
   startIdleMonitor({
     powerMonitor,
