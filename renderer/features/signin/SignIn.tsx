@@ -1,5 +1,5 @@
 // The sign-in screen: address, password, remember; Advanced (host, port, direct TLS, or WebSocket with an
-// optional URL); saved accounts; clear
+// optional URL; a proxy for TCP); saved accounts; clear
 // errors per failure; the certificate prompt for tls-untrusted. While other accounts are signed in it is the
 // "add account" form (with Cancel back to the main window): signing in here never touches the others.
 import { useEffect, useId, useRef, useState } from 'react';
@@ -11,7 +11,8 @@ import { useUi } from '../../stores/ui.ts';
 import { applySaved } from '../../stores/sync.ts';
 import { useShownAccounts } from '../accounts/use-accounts.ts';
 import { CertificateDialog } from './CertificateDialog.tsx';
-import { buildSignIn, describeSignInError, formFromSaved } from './signin-logic.ts';
+import { ProxyFields } from './ProxyFields.tsx';
+import { buildSignIn, describeSignInError, formFromSaved, NO_PROXY } from './signin-logic.ts';
 import type { ErrorText, FormField, SignInForm } from './signin-logic.ts';
 
 const EMPTY: SignInForm = {
@@ -23,6 +24,7 @@ const EMPTY: SignInForm = {
   directTls: false,
   websocket: false,
   websocketUrl: '',
+  ...NO_PROXY,
 };
 
 type SignInRequest = CommandRequest<'account.signIn'>;
@@ -35,7 +37,7 @@ function startAccount(adding: boolean): SavedAccount | null {
 }
 
 const hasAdvanced = (a: SavedAccount): boolean =>
-  a.host !== null || a.port !== null || a.directTls || a.transport === 'websocket';
+  a.host !== null || a.port !== null || a.directTls || a.transport === 'websocket' || a.proxy !== null;
 
 export function SignIn() {
   const allSaved = useConnection((s) => s.saved);
@@ -158,7 +160,7 @@ export function SignIn() {
     const check = buildSignIn(form, saved);
     if (!check.ok) {
       setError({ title: check.message, detail: null, field: check.field });
-      if (check.field === 'port' || check.field === 'websocketUrl') setAdvanced(true);
+      if (!['jid', 'password'].includes(check.field)) setAdvanced(true);
       document.getElementById(`signin-${check.field}`)?.focus();
       return;
     }
@@ -346,6 +348,7 @@ export function SignIn() {
               />
             </>
           )}
+          <ProxyFields form={form} update={update} invalid={invalid} />
         </div>
         <div id={ids.error} role="alert" className="form-error">
           {error && (

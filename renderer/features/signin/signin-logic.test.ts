@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineErrorPayload, SavedAccount } from '../../../shared/contract.ts';
 import { ADDRESS_TOO_LONG } from '../../../shared/jid.ts';
-import { buildSignIn, describeSignInError, formFromSaved, type SignInForm } from './signin-logic.ts';
+import {
+  buildSignIn,
+  describeSignInError,
+  formFromSaved,
+  NO_PROXY,
+  type SignInForm,
+} from './signin-logic.ts';
 
 const form: SignInForm = {
   jid: 'Alice@Example.com',
@@ -14,6 +20,7 @@ const form: SignInForm = {
   directTls: false,
   websocket: false,
   websocketUrl: '',
+  ...NO_PROXY,
 };
 const saved: SavedAccount = {
   jid: 'bob@example.com',
@@ -78,6 +85,9 @@ test('a saved account with a remembered password signs in without one', () => {
     directTls: true,
     websocket: false,
     websocketUrl: '',
+    proxyType: 'none',
+    proxyHost: '',
+    proxyPort: '',
   });
   assert.deepEqual(buildSignIn(f, [saved]), {
     ok: true,
@@ -211,4 +221,61 @@ test('discovery that found no WebSocket address points at the Advanced field', (
   );
   assert.equal(shown.title, 'No WebSocket address was found for b.example. Enter it under Advanced.');
   assert.match(shown.detail ?? '', /HTTP 404/);
+});
+
+test('a proxy goes with a TCP sign-in, checked first; none by default; WebSocket ignores it', () => {
+  const socks = { ...form, proxyType: 'socks5' as const, proxyHost: ' proxy.lan ', proxyPort: '1080' };
+  assert.deepEqual(buildSignIn(socks, []), {
+    ok: true,
+    request: {
+      jid: 'alice@example.com',
+      password: 'pw',
+      proxy: { type: 'socks5', host: 'proxy.lan', port: 1080 },
+      remember: true,
+    },
+  });
+  const http = buildSignIn({ ...socks, proxyType: 'http', proxyHost: '10.0.0.1', proxyPort: '3128' }, []);
+  assert.deepEqual(http.ok && http.request.proxy, { type: 'http', host: '10.0.0.1', port: 3128 });
+  for (const proxyHost of ['', '   ', 'a b', 'http://proxy', 'x'.repeat(254)]) {
+    const r = buildSignIn({ ...socks, proxyHost }, []);
+    assert.equal(r.ok ? 'ok' : r.field, 'proxyHost', proxyHost);
+  }
+  for (const proxyPort of ['', '0', '65536', '80.5', 'eighty']) {
+    const r = buildSignIn({ ...socks, proxyPort }, []);
+    assert.equal(r.ok ? 'ok' : r.field, 'proxyPort', proxyPort);
+  }
+  // Host and port typed but the kind left at none: no proxy.
+  const none = buildSignIn({ ...socks, proxyType: 'none' }, []);
+  assert.equal(none.ok && 'proxy' in none.request, false);
+  const overWebSocket = buildSignIn({ ...socks, proxyPort: 'eighty', websocket: true }, []);
+  assert.equal(overWebSocket.ok && 'proxy' in overWebSocket.request, false);
+});
+
+test('a saved account fills the proxy fields, and the same request follows', () => {
+  const account: SavedAccount = { ...saved, proxy: { type: 'http', host: 'proxy.lan', port: 8080 } };
+  const f = formFromSaved(account);
+  assert.deepEqual([f.proxyType, f.proxyHost, f.proxyPort], ['http', 'proxy.lan', '8080']);
+  const again = buildSignIn(f, [account]);
+  assert.deepEqual(again.ok && again.request.proxy, account.proxy);
+});
+
+test('a failure at the proxy points at the proxy, not the server', () => {
+  const at = (message: string): EngineErrorPayload => ({
+    code: 'unreachable',
+    message,
+    condition: null,
+    certificate: null,
+  });
+  for (const message of [
+    'Could not reach the proxy at 127.0.0.1:1080 (ECONNREFUSED).',
+    'The proxy at 127.0.0.1:1080 refused: host unreachable (for xmpp.example.com:5222).',
+  ]) {
+    const shown = describeSignInError(at(message), 'a@example.com');
+    assert.equal(shown.title, 'Could not connect through the proxy. Check the proxy under Advanced.');
+    assert.equal(shown.detail, message);
+  }
+  assert.match(
+    describeSignInError(at('Could not reach the server at x:5222 (ECONNREFUSED).'), 'a@b.c').title,
+    /server for b\.c/,
+  );
 });

@@ -3,6 +3,7 @@ import {
   MAX_WEBSOCKET_URL_CHARS,
   type CommandRequest,
   type EngineErrorPayload,
+  type ProxySettings,
   type SavedAccount,
 } from '../../../shared/contract.ts';
 import { ADDRESS_TOO_LONG, bareJid, bareJidProblem, tryParseJid } from '../../../shared/jid.ts';
@@ -18,9 +19,33 @@ export interface SignInForm {
   websocket: boolean;
   /** Optional wss:// URL; empty: the engine asks the domain's host-meta (XEP-0156). */
   websocketUrl: string;
+  /** TCP through a proxy (not with WebSocket): its kind, host and port. */
+  proxyType: 'none' | ProxySettings['type'];
+  proxyHost: string;
+  proxyPort: string;
 }
 
-export type FormField = 'jid' | 'password' | 'port' | 'websocketUrl';
+export type FormField = 'jid' | 'password' | 'port' | 'websocketUrl' | 'proxyHost' | 'proxyPort';
+
+/** The fields an empty form starts with for a proxy: none. */
+export const NO_PROXY = { proxyType: 'none', proxyHost: '', proxyPort: '' } as const;
+
+/** The longest host name DNS allows (RFC 1035), as the contract's proxy schema. */
+const MAX_HOST_CHARS = 253;
+
+/** The proxy part of the form: absent for none, the settings, or the field that is wrong and why. */
+function proxyOf(form: SignInForm): { proxy?: ProxySettings } | { field: FormField; message: string } {
+  if (form.proxyType === 'none') return {};
+  const host = form.proxyHost.trim();
+  if (host === '' || host.length > MAX_HOST_CHARS || [...host].some((c) => c <= ' ' || c === '/')) {
+    return { field: 'proxyHost', message: 'Enter the proxy’s host name or IP address.' };
+  }
+  const port = Number(form.proxyPort.trim());
+  if (form.proxyPort.trim() === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    return { field: 'proxyPort', message: 'The proxy port is a number from 1 to 65535.' };
+  }
+  return { proxy: { type: form.proxyType, host, port } };
+}
 
 export type FormCheck =
   { ok: true; request: CommandRequest<'account.signIn'> } | { ok: false; field: FormField; message: string };
@@ -75,6 +100,8 @@ export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): F
       return { ok: false, field: 'port', message: 'The port is a number from 1 to 65535.' };
     }
   }
+  const proxy = proxyOf(form);
+  if ('field' in proxy) return { ok: false, ...proxy };
   return {
     ok: true,
     request: {
@@ -83,6 +110,7 @@ export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): F
       ...(host !== '' ? { host } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(form.directTls ? { directTls: true } : {}),
+      ...proxy,
       remember: form.remember,
     },
   };
@@ -99,6 +127,13 @@ export function formFromSaved(account: SavedAccount): SignInForm {
     directTls: account.directTls,
     websocket: account.transport === 'websocket',
     websocketUrl: account.websocketUrl ?? '',
+    ...(account.proxy
+      ? {
+          proxyType: account.proxy.type,
+          proxyHost: account.proxy.host,
+          proxyPort: String(account.proxy.port),
+        }
+      : NO_PROXY),
   };
 }
 
@@ -122,6 +157,10 @@ export function describeSignInError(error: EngineErrorPayload, jid: string): Err
     case 'unknown-account':
       return { title: `The server ${domain} has no account ${jid}.`, detail };
     case 'unreachable':
+      // The engine's words name the proxy when it is the proxy that failed (proxy-tunnel.ts).
+      if (/^(The proxy|Could not reach the proxy)/.test(error.message)) {
+        return { title: 'Could not connect through the proxy. Check the proxy under Advanced.', detail };
+      }
       return {
         title: `Could not reach the server for ${domain}. Check the address, your network, or the host and port under Advanced.`,
         detail,
