@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -193,6 +193,37 @@ describe(`sign-in through a proxy, against ${kind}`, () => {
       assert.ok(!result.ok);
       assert.equal(result.error.code, 'unreachable');
       assert.equal(result.error.message, `Could not reach the proxy at 127.0.0.1:${nowhere} (ECONNREFUSED).`);
+    }
+  });
+
+  test('a sign-out while the proxy has not answered ends the sign-in then; WebSocket with a proxy is refused', async () => {
+    const silent = net.createServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const me = await scenario.account('signout');
+      // A budget far longer than the test: only the sign-out can end this attempt in time.
+      const { engine } = await newEngine({ timeoutMs: 120_000 });
+      const port = (silent.address() as AddressInfo).port;
+      const signingIn = engine.invoke(
+        'account.signIn',
+        through(me, { type: 'http', host: '127.0.0.1', port }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.ok((await engine.invoke('account.signOut', { account: me.jid })).ok);
+      const result = await signingIn;
+      assert.ok(!result.ok);
+      assert.equal(result.error.message, 'Signed out while signing in.');
+      const overWebSocket = await engine.invoke('account.signIn', {
+        jid: me.jid,
+        password: me.password,
+        transport: 'websocket',
+        proxy: socks.settings,
+      });
+      assert.ok(!overWebSocket.ok);
+      assert.equal(overWebSocket.error.code, 'invalid-request');
+      assert.match(overWebSocket.error.message, /proxy is for TCP connections/);
+    } finally {
+      silent.close();
     }
   });
 
