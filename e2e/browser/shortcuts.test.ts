@@ -10,6 +10,7 @@ import {
   checkScreen,
   contactRow,
   expect,
+  screenshot,
   startChatSession,
   useBrowserSuite,
 } from './fixture.ts';
@@ -119,6 +120,17 @@ describe('browser mode: keyboard shortcuts, quick switcher, About', () => {
     await page.keyboard.press('F1');
     await checkScreen(page, 'shortcuts-help-480');
     await page.keyboard.press('Escape');
+    // A window too short for the whole list: the option the arrows reach is scrolled into view.
+    await page.setViewportSize({ width: 480, height: 300 });
+    await page.keyboard.press('Control+k');
+    const short = page.getByRole('dialog', { name: 'Go to' });
+    await page.keyboard.press('ArrowUp');
+    const last = short.getByRole('option', { selected: true });
+    await expect(last).toContainText('Account');
+    await expect(last).toBeInViewport({ ratio: 0.9 });
+    await screenshot(page, 'shortcuts-switcher-short');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 480, height: 720 });
 
     // Enter on a match opens its chat with the message box focused.
     await openWithSwitcher(page, 'ali', 'Alice');

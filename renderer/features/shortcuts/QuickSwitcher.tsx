@@ -1,7 +1,7 @@
 // Ctrl/Cmd+K: a search field over every contact, open chat, room, bookmark and account (switcher-items.ts),
 // best matches first (matcher.ts). The combobox + listbox pattern: focus stays in the field, Up/Down move the
 // active option (aria-activedescendant), Enter opens it, Esc closes (Dialog).
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { Dialog } from '../../components/Dialog.tsx';
 import { shownAccounts, useConnection } from '../../stores/connection.ts';
@@ -73,6 +73,11 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
   const baseId = useId();
   const listId = `${baseId}-list`;
   const current = results.length > 0 ? Math.min(active, results.length - 1) : -1;
+  const activeId = current >= 0 ? `${baseId}-${current}` : undefined;
+  // The active option stays in view as the arrows move it through a list taller than its box.
+  useEffect(() => {
+    if (activeId) document.getElementById(activeId)?.scrollIntoView({ block: 'nearest' });
+  }, [activeId]);
 
   const pick = (item: SwitcherItem | undefined): void => {
     if (!item) return;
@@ -107,7 +112,7 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
         aria-controls={listId}
         aria-expanded="true"
         aria-autocomplete="list"
-        aria-activedescendant={current >= 0 ? `${baseId}-${current}` : undefined}
+        aria-activedescendant={activeId}
         maxLength={MAX_QUERY_CHARS}
         autoComplete="off"
         spellCheck={false}
