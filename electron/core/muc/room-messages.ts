@@ -6,8 +6,9 @@
 // for it (advertises the feature, so it strips forged ones). Private messages from an occupant (type chat
 // from room/nick) are their own conversation (kind 'private').
 //
-// Writes are batched per turn of the event loop, as for 1:1 chat: a room's history replay or a flood costs
-// one transaction, not one per message.
+// Writes are batched: a line after a quiet spell goes at the next turn of the event loop (as for 1:1 chat),
+// lines after it wait until FLUSH_SPACING_MS after the last write, so a room's history replay or a flood costs
+// a transaction (and a 'chat.messages' for the page to lay out and paint) per spacing, not one per read.
 import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
 import type { ChatMessage } from '../../../shared/contract.ts';
@@ -24,6 +25,9 @@ import { ownText } from '../xmpp/own-text.ts';
 import { ROOM_FEATURES } from './join.ts';
 import { mentionsNick, type RoomState } from './room.ts';
 
+/** The least time from the end of one write of room lines to the next (a flood's lines wait this at most). */
+export const FLUSH_SPACING_MS = 16;
+
 interface Queued {
   message: NewMessage;
   /** A reflection of ours: a match moves the stored copy to 'sent' instead of adding a line. */
@@ -35,7 +39,9 @@ export class RoomMessages {
   readonly #events: AccountEvents;
   readonly #store: HistoryStore;
   #queue: Queued[] = [];
-  #scheduled = false;
+  #scheduled: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | null = null;
+  /** When the last non-empty batch was written, at the end of the write (performance.now()). */
+  #flushedAt = -Infinity;
   /** New private conversations per room, bounded (private-gate.ts). */
   readonly privatePeers: PrivatePeerGate;
 
@@ -249,7 +255,11 @@ export class RoomMessages {
 
   /** Writes what is queued, then shows what was new and moves reflected messages to 'sent'. */
   flush(): void {
-    this.#scheduled = false;
+    if (this.#scheduled !== null) {
+      if ('immediate' in this.#scheduled) clearImmediate(this.#scheduled.immediate);
+      else clearTimeout(this.#scheduled.timeout);
+      this.#scheduled = null;
+    }
     const batch = this.#queue;
     if (batch.length === 0) return;
     this.#queue = [];
@@ -266,15 +276,30 @@ export class RoomMessages {
         sent.push({ account: this.#account, kind: 'groupchat', peer, id, state: 'sent' });
       }
     });
+    this.#flushedAt = performance.now(); // the spacing counts from the end of this write
     if (fresh.length > 0) this.#events.emit('chat.messages', { messages: fresh });
     if (sent.length > 0) this.#events.emit('chat.states', { updates: sent });
   }
 
   #enqueue(queued: Queued): void {
     this.#queue.push(queued);
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => this.flush());
+    if (this.#scheduled === null) this.#schedule();
+  }
+
+  /** The next turn after a quiet spell, else when the spacing is over (checked again: a timer counts from
+   * the start of the loop turn it was set in, so it can fire early). */
+  #schedule(): void {
+    const wait = this.#flushedAt + FLUSH_SPACING_MS - performance.now();
+    this.#scheduled =
+      wait <= 0
+        ? { immediate: setImmediate(() => this.flush()) }
+        : {
+            timeout: setTimeout(() => {
+              this.#scheduled = null;
+              if (performance.now() - this.#flushedAt < FLUSH_SPACING_MS) this.#schedule();
+              else this.flush();
+            }, wait),
+          };
   }
 
   #view(m: StoredMessage): ChatMessage {
