@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { LanguageProvider } from './i18n/LanguageProvider.tsx';
 import { startSync } from './stores/sync.ts';
 import { emojiFontReady } from './emoji-font-ready.ts';
 // A colour emoji font for systems without one (renderer/emoji-font.ts); listed last in styles.css's fonts.
@@ -11,7 +12,9 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <LanguageProvider>
+      <App />
+    </LanguageProvider>
   </StrictMode>,
 );
 // The stores fill (and remote text shows) once the emoji font is in: see emoji-font-ready.ts.

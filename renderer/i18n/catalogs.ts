@@ -1,0 +1,22 @@
+// The catalogs: English is part of the initial bundle (the fallback for everyone); every other language is
+// its own chunk, fetched only when chosen, so English users never download it.
+import en from './messages/en.json' with { type: 'json' };
+import type { Language } from './languages.ts';
+
+export type Catalog = Record<string, string>;
+
+export const englishCatalog: Catalog = en;
+
+const loaded = new Map<Language, Catalog>([['en', englishCatalog]]);
+
+export function cachedCatalog(language: Language): Catalog | undefined {
+  return loaded.get(language);
+}
+
+export async function loadCatalog(language: Language): Promise<Catalog> {
+  const cached = loaded.get(language);
+  if (cached) return cached;
+  const catalog: Catalog = (await import('./messages/de.json', { with: { type: 'json' } })).default;
+  loaded.set(language, catalog);
+  return catalog;
+}
