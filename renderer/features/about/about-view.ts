@@ -1,4 +1,4 @@
-// Whether the About dialog is shown: opened from the app menu ('shell.menu' about) and the account menu.
+// Whether the About dialog is shown: opened from the app menu ('shell.menu' about) and the shortcuts help.
 import { create } from 'zustand';
 
 interface AboutView {

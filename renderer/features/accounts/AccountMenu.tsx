@@ -6,7 +6,6 @@ import type { KeyboardEvent } from 'react';
 import { Menu, type MenuItem } from '../../components/Menu.tsx';
 import { hasSession, useConnection } from '../../stores/connection.ts';
 import { signInAgain, signOut } from './account-actions.ts';
-import { useAboutView } from '../about/about-view.ts';
 
 interface AccountMenuProps {
   account: string;
@@ -40,8 +39,6 @@ export function AccountMenu({ account, labelled, onRemove }: AccountMenuProps) {
       ? { label: 'Sign out', onSelect: () => void signOut(account) }
       : { label: 'Sign in', onSelect: () => void signInAgain(account) },
     { label: 'Remove…', onSelect: () => onRemove(account) },
-    // The page has no app menu of its own (browser mode): About lives here too.
-    { label: 'About Parley', onSelect: () => useAboutView.getState().show() },
   ];
   const name = labelled ? `Account ${account}` : 'Account';
   return (

@@ -1,11 +1,19 @@
 // F1 or Ctrl/Cmd+/: every shortcut and what it does. A browser keeps Ctrl+Tab, Ctrl+W and Ctrl+N for itself,
 // so those rows say so and give the chord that works there too.
 import { Dialog } from '../../components/Dialog.tsx';
+import { useAboutView } from '../about/about-view.ts';
 import { ESCAPE_ROW, isMac, shortcutRows } from './key-map.ts';
+import { useShortcutsView } from './shortcuts-view.ts';
 import './shortcuts.css';
 
 /** The desktop app (Electron's preload is there), where every chord reaches the page. */
 const inDesktopApp = (): boolean => typeof window !== 'undefined' && window.parley !== undefined;
+
+/** The help closes and About opens in its place (its Close gives the focus back to where help was opened). */
+function showAbout(): void {
+  useShortcutsView.getState().hide();
+  useAboutView.getState().show();
+}
 
 function Keys({ keys }: { keys: readonly string[] }) {
   return (
@@ -53,6 +61,10 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
         </tbody>
       </table>
       <div className="dialog-buttons">
+        {/* The page's way to About (the desktop app also has it in its Help menu). */}
+        <button type="button" className="shortcuts-about" onClick={showAbout}>
+          About Parley
+        </button>
         <button type="button" className="primary" onClick={onClose}>
           Close
         </button>
