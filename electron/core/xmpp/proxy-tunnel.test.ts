@@ -85,6 +85,24 @@ describe('SOCKS5 tunnel', () => {
     assert.deepEqual(proxy.received(), expected);
   });
 
+  test('an internationalised name goes in its ASCII form; one that could break the request is refused', async () => {
+    const proxy = await scriptedProxy(socksAnswering([5, 0, 0, 1, 127, 0, 0, 1, 0x14, 0x66]));
+    const socks = { type: 'socks5' as const, host: '127.0.0.1', port: proxy.port };
+    const socket = await openTunnel(socks, { host: 'bücher.example', port: 5222 }, budget());
+    socket.destroy();
+    assert.equal(
+      proxy
+        .received()
+        .subarray(8, 8 + 21)
+        .toString('latin1'),
+      'xn--bcher-kva.example',
+    );
+    for (const host of ['xmpp.example\r\nX-Evil: 1', 'a b.example']) {
+      const refused = await failure(openTunnel({ ...socks, type: 'http' }, { host, port: 5222 }, budget()));
+      assert.equal(refused.code, 'invalid-request', host);
+    }
+  });
+
   test('an IPv4 literal goes as an IPv4 address', () => {
     assert.deepEqual(
       socks5ConnectRequest('10.1.2.3', 5223),

@@ -8,6 +8,7 @@
 // tell the local resolver which server this account uses, which a proxy is often there to hide. So the
 // target is the host given in Advanced, or the domain itself on 5222 (5223 with direct TLS).
 import net from 'node:net';
+import { domainToASCII } from 'node:url';
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import type { SocketLike } from '@xmpp/connection';
@@ -63,6 +64,15 @@ export async function openTunnel(
   signal: AbortSignal,
 ): Promise<net.Socket> {
   const proxyName = connectAuthority(proxy.host, proxy.port);
+  // The name as the proxy reads it: IDNA ASCII (punycode), never anything that could break its request line.
+  const name = net.isIP(target.host) ? target.host : domainToASCII(target.host);
+  if (name === '' || ![...name].every((c) => c > ' ' && c < '\x7f')) {
+    throw new EngineError(
+      'invalid-request',
+      `${target.host.slice(0, 100)} is not a name a proxy can connect to.`,
+    );
+  }
+  target = { host: name, port: target.port };
   const socket = net.connect({ host: proxy.host, port: proxy.port });
   // Small request/response exchanges (sign-in is seven round trips): Nagle's algorithm would hold each one.
   socket.setNoDelay(true);
