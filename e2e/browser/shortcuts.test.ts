@@ -78,6 +78,7 @@ describe('browser mode: keyboard shortcuts, quick switcher, About', () => {
     await expect(help.getByRole('row', { name: /Close the chat/ })).toContainText(
       'Ctrl+W only in the desktop app',
     );
+    await expect(help.getByRole('button', { name: 'Close' })).toBeFocused();
     await checkScreen(page, 'shortcuts-help');
     await page.keyboard.press('Escape');
     await expect(help).toHaveCount(0);

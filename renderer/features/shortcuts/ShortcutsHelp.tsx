@@ -65,7 +65,7 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
         <button type="button" className="shortcuts-about" onClick={showAbout}>
           About Parley
         </button>
-        <button type="button" className="primary" onClick={onClose}>
+        <button type="button" className="primary" onClick={onClose} data-autofocus>
           Close
         </button>
       </div>
