@@ -122,6 +122,13 @@ describe(`sign-in through a proxy, against ${kind}`, () => {
     const signedIn = await engine.invoke('account.signIn', through(me, own.settings));
     assert.ok(signedIn.ok, JSON.stringify(signedIn));
     assert.equal(signedIn.value.security, 'tls');
+    // The same SASL mechanism as a direct sign-in (SCRAM-…-PLUS where offered: bound to a TLS channel that
+    // ends at the server itself, which a proxy reading the stream could not fake).
+    const direct = await newEngine();
+    const { proxy: _none, ...plain } = through(await scenario.account('direct'), own.settings);
+    const directly = await direct.engine.invoke('account.signIn', plain);
+    assert.ok(directly.ok, JSON.stringify(directly));
+    assert.equal(signedIn.value.mechanism, directly.value.mechanism);
     await own.stop();
     const dropped = await state(me.jid, (s) => s.status === 'reconnecting' && s.error !== null);
     assert.ok(dropped.error);
