@@ -260,17 +260,19 @@ test('a saved account fills the proxy fields, and the same request follows', () 
 });
 
 test('a failure at the proxy points at the proxy, not the server', () => {
-  const at = (message: string): EngineErrorPayload => ({
-    code: 'unreachable',
+  const at = (message: string, code: EngineErrorPayload['code'] = 'unreachable'): EngineErrorPayload => ({
+    code,
     message,
     condition: null,
     certificate: null,
   });
-  for (const message of [
-    'Could not reach the proxy at 127.0.0.1:1080 (ECONNREFUSED).',
-    'The proxy at 127.0.0.1:1080 refused: host unreachable (for xmpp.example.com:5222).',
-  ]) {
-    const shown = describeSignInError(at(message), 'a@example.com');
+  for (const [message, code] of [
+    ['Could not reach the proxy at 127.0.0.1:1080 (ECONNREFUSED).', 'unreachable'],
+    ['The proxy at 127.0.0.1:1080 refused: host unreachable (for xmpp.example.com:5222).', 'unreachable'],
+    ['The proxy at 127.0.0.1:1080 did not open the connection in time.', 'timeout'],
+    ['The proxy proxy.lan could not be found (DNS).', 'dns-failed'],
+  ] as const) {
+    const shown = describeSignInError(at(message, code), 'a@example.com');
     assert.equal(shown.title, 'Could not connect through the proxy. Check the proxy under Advanced.');
     assert.equal(shown.detail, message);
   }

@@ -146,6 +146,11 @@ export interface ErrorText {
 export function describeSignInError(error: EngineErrorPayload, jid: string): ErrorText {
   const domain = tryParseJid(jid)?.domain ?? jid;
   const detail = error.message || null;
+  // The engine's words name the proxy when it is the proxy that failed (proxy-tunnel.ts): not the server's fault.
+  const atProxy = /^(The proxy|Could not reach the proxy)/.test(error.message);
+  if (atProxy && ['unreachable', 'timeout', 'dns-failed'].includes(error.code)) {
+    return { title: 'Could not connect through the proxy. Check the proxy under Advanced.', detail };
+  }
   switch (error.code) {
     case 'auth-failed':
       // The title says it all; the engine's sentence ("The password is wrong.") would only repeat it.
@@ -157,10 +162,6 @@ export function describeSignInError(error: EngineErrorPayload, jid: string): Err
     case 'unknown-account':
       return { title: `The server ${domain} has no account ${jid}.`, detail };
     case 'unreachable':
-      // The engine's words name the proxy when it is the proxy that failed (proxy-tunnel.ts).
-      if (/^(The proxy|Could not reach the proxy)/.test(error.message)) {
-        return { title: 'Could not connect through the proxy. Check the proxy under Advanced.', detail };
-      }
       return {
         title: `Could not reach the server for ${domain}. Check the address, your network, or the host and port under Advanced.`,
         detail,
