@@ -4,7 +4,7 @@
 // not on screen notifies with the sender's name and text, and its click opens that chat; none for the chat
 // being looked at in the focused page, none in Do not disturb, none for a muted chat (muted from the chat
 // header's menu: screenshots light, dark, 480 px, axe); "New message" with the text setting off; a room
-// line notifies only when it mentions us.
+// line notifies only when it mentions us; a subscription request notifies.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from '@playwright/test';
@@ -160,7 +160,7 @@ describe('browser mode: notifications', () => {
     });
   });
 
-  it('a room line notifies only when it mentions us, titled with the nick and the room', async () => {
+  it('a room line notifies only when it mentions us, titled with the nick and the room; a contact request notifies', async () => {
     const session = await startChatSession(suite, 'roomnote', ['Dana'], { openLater: true });
     const { app, account, page } = session;
     const [dana] = session.friends as [Friend];
@@ -195,9 +195,28 @@ describe('browser mode: notifications', () => {
         tag: `${account.jid} groupchat ${room}`,
       },
     ]);
+    // Its click opens the room.
+    await page.evaluate(() => window.__notifications![0]!.instance.dispatchEvent(new Event('click')));
+    await expect(page.getByRole('tab', { name: new RegExp(`^${localName(room)}`) })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await contactRow(page, 'Dana').click();
+    await expect(page.getByRole('log', { name: 'Messages with Dana' })).toBeVisible();
+
+    // A stranger asks to see our presence: a contact request notifies too.
+    const eve = await suite.peer('eve');
+    await eve.subscribe(account.jid);
+    await expect(page.getByRole('region', { name: 'Subscription requests' })).toContainText(eve.jid);
+    await expect.poll(async () => (await recorded(page)).length).toBe(2);
+    assert.deepEqual((await recorded(page))[1], {
+      title: `Contact request from ${eve.jid}`,
+      body: 'Wants to see when you are online.',
+      tag: `request ${account.jid} chat ${eve.jid}`,
+    });
     await dana.peer.sendMessage(account.jid, 'on screen');
     await expect(page.getByRole('log', { name: 'Messages with Dana' }).getByText('on screen')).toBeVisible();
-    assert.equal((await recorded(page)).length, 1);
+    assert.equal((await recorded(page)).length, 2);
   });
 });
 
