@@ -160,7 +160,7 @@ describe('browser mode: notifications', () => {
     });
   });
 
-  it('a room line notifies only when it mentions us, titled with the nick and the room; a contact request notifies', async () => {
+  it('a room line notifies only when it mentions us (or every line, set in the Room menu); a contact request notifies', async () => {
     const session = await startChatSession(suite, 'roomnote', ['Dana'], { openLater: true });
     const { app, account, page } = session;
     const [dana] = session.friends as [Friend];
@@ -201,22 +201,35 @@ describe('browser mode: notifications', () => {
       'aria-selected',
       'true',
     );
+    // The Room menu sets this room to every message: a plain line notifies now.
+    const roomMenu = page.getByRole('button', { name: `Room menu of ${localName(room)}` });
+    await roomMenu.click();
+    const items = page.getByRole('menu', { name: `Room menu of ${localName(room)}` }).getByRole('menuitem');
+    await expect(items.filter({ hasText: /^Notify me/ })).toHaveText([
+      'Notify me: every message',
+      'Notify me: mentions and replies ✓',
+      'Notify me: nothing',
+    ]);
+    await checkScreen(page, 'notify-room-menu');
+    await items.filter({ hasText: 'Notify me: every message' }).click();
     await contactRow(page, 'Dana').click();
     await expect(page.getByRole('log', { name: 'Messages with Dana' })).toBeVisible();
+    await ann.sendGroupchat(room, 'plain again');
+    await expect.poll(async () => (await recorded(page)).at(-1)?.body).toBe('plain again');
 
     // A stranger asks to see our presence: a contact request notifies too.
     const eve = await suite.peer('eve');
     await eve.subscribe(account.jid);
     await expect(page.getByRole('region', { name: 'Subscription requests' })).toContainText(eve.jid);
-    await expect.poll(async () => (await recorded(page)).length).toBe(2);
-    assert.deepEqual((await recorded(page))[1], {
+    await expect.poll(async () => (await recorded(page)).length).toBe(3);
+    assert.deepEqual((await recorded(page))[2], {
       title: `Contact request from ${eve.jid}`,
       body: 'Wants to see when you are online.',
       tag: `request ${account.jid} chat ${eve.jid}`,
     });
     await dana.peer.sendMessage(account.jid, 'on screen');
     await expect(page.getByRole('log', { name: 'Messages with Dana' }).getByText('on screen')).toBeVisible();
-    assert.equal((await recorded(page)).length, 2);
+    assert.equal((await recorded(page)).length, 3);
   });
 });
 
