@@ -7,7 +7,7 @@ import { HISTORY_PAGE } from '../../stores/actions.ts';
 import { useChats } from '../../stores/chats.ts';
 import { readContext } from '../../stores/sync.ts';
 import { useUi } from '../../stores/ui.ts';
-import { useRooms } from './rooms-store.ts';
+import { isOut, useRooms } from './rooms-store.ts';
 import { roomId } from './rooms-sync.ts';
 
 /** What the join dialog shows for a refusal, and which field it points at. */
@@ -101,6 +101,9 @@ export async function joinRoom(
     ...(configure ? { configure } : {}),
   });
   if (!result.ok) return result.error;
+  // The engine put the complete occupant list in its events before it answered: the room view waits for
+  // it rather than asking for all of them again (5,000 occupants encoded and parsed twice).
+  listComing.set(roomId(account, room), Date.now());
   useRooms.getState().apply(account, [result.value]);
   openRoom(account, room);
   return null;
@@ -151,12 +154,26 @@ export async function loadRooms(account: string): Promise<void> {
 }
 
 const asked = new Set<string>();
+/** Rooms this page joined, since when (Date.now()): their occupant list is on its way in the events. */
+const listComing = new Map<string, number>();
+/** How long a joined room's list may take in the events before the view asks (a socket that dropped). */
+export const LIST_COMING_MS = 2_000;
 
 /** The room's occupants, once, when the store has none yet for a joined room (after a page reload). */
 export async function loadOccupants(account: string, room: string): Promise<void> {
   const key = roomId(account, room);
   if (asked.has(key)) return;
   asked.add(key);
+  const joinedAt = listComing.get(key);
+  if (joinedAt !== undefined) {
+    listComing.delete(key);
+    await new Promise((resolve) => setTimeout(resolve, joinedAt + LIST_COMING_MS - Date.now()));
+    const entry = useRooms.getState().byAccount.get(account)?.get(room);
+    if (!entry || entry.occupants !== null || isOut(entry.room.status)) {
+      asked.delete(key);
+      return;
+    }
+  }
   const result = await getBridge().invoke('muc.occupants', { account, room });
   asked.delete(key);
   if (!result.ok) return;
