@@ -2,6 +2,8 @@
 // or on another device), each with Unblock. Unblocking is harmless, so it asks nothing; a notice says it is
 // done, and focus moves to the next address (or the disclosure) as the row goes.
 import { useEffect, useRef, useState } from 'react';
+import { useIntl } from 'react-intl';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { sessionAccounts, useConnection } from '../../stores/connection.ts';
 import { useUi } from '../../stores/ui.ts';
@@ -21,8 +23,9 @@ const keyOf = (row: BlockedRow): string => `${row.account} ${row.jid}`;
 async function unblock({ account, jid }: BlockedRow): Promise<boolean> {
   const result = await getBridge().invoke('blocking.unblock', { account, jid });
   const ui = useUi.getState();
-  if (!result.ok) ui.addToast(`Could not unblock ${jid}: ${result.error.message}`);
-  else ui.addToast(`Unblocked ${jid}: their messages and presence can reach you again.`);
+  const t = currentIntl().formatMessage;
+  if (!result.ok) ui.addToast(t({ id: 'blocked.unblockFailed' }, { jid, reason: result.error.message }));
+  else ui.addToast(t({ id: 'blocked.unblocked' }, { jid }));
   return result.ok;
 }
 
@@ -45,6 +48,7 @@ export function useBlockedRows(): { rows: BlockedRow[]; notListed: number } {
 
 export function BlockedAddresses({ rows, notListed }: { rows: BlockedRow[]; notListed: number }) {
   const several = useSeveralAccounts();
+  const { formatMessage: t } = useIntl();
   const [shown, setShown] = useState(ROWS_PER_STEP);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   /** A row just unblocked: focus goes to what takes its place once it has gone (its answer or its event). */
@@ -79,21 +83,28 @@ export function BlockedAddresses({ rows, notListed }: { rows: BlockedRow[]; notL
   };
   return (
     <details className="blocked-addresses">
-      <summary ref={summaryRef}>Blocked addresses ({total})</summary>
-      <p className="blocked-hint">
-        Your server drops their messages and presence requests, and they do not see your presence.
-      </p>
+      <summary ref={summaryRef}>{t({ id: 'blocked.summary' }, { count: total })}</summary>
+      <p className="blocked-hint">{t({ id: 'blocked.hint' })}</p>
       <ul ref={listRef}>
         {rows.slice(0, shown).map((row, index) => (
           <li key={keyOf(row)} className="blocked-row">
             <span className="blocked-jid">
               {row.jid}
-              {several && <span className="request-account"> (on {row.account})</span>}
+              {several && (
+                <span className="request-account">
+                  {' '}
+                  {t({ id: 'blocked.onAccount' }, { account: row.account })}
+                </span>
+              )}
             </span>
             <button
               type="button"
               className="small blocked-unblock"
-              aria-label={`Unblock ${row.jid}${several ? ` on ${row.account}` : ''}`}
+              aria-label={
+                several
+                  ? t({ id: 'blocked.unblock.labelOn' }, { jid: row.jid, account: row.account })
+                  : t({ id: 'blocked.unblock.label' }, { jid: row.jid })
+              }
               data-key={keyOf(row)}
               // Not disabled while it works: a disabled button would drop the keyboard focus.
               aria-disabled={busy.has(keyOf(row)) || undefined}
@@ -101,21 +112,21 @@ export function BlockedAddresses({ rows, notListed }: { rows: BlockedRow[]; notL
                 if (!busy.has(keyOf(row))) void onUnblock(row, index);
               }}
             >
-              Unblock
+              {t({ id: 'blocked.unblock' })}
             </button>
           </li>
         ))}
       </ul>
       {rows.length > shown && (
         <button type="button" className="small blocked-more" onClick={() => setShown(shown + ROWS_PER_STEP)}>
-          Show {Math.min(ROWS_PER_STEP, rows.length - shown)} more of {rows.length}
+          {t(
+            { id: 'blocked.showMore' },
+            { count: Math.min(ROWS_PER_STEP, rows.length - shown), total: rows.length },
+          )}
         </button>
       )}
       {notListed > 0 && (
-        <p className="blocked-hint">
-          {notListed} more {notListed === 1 ? 'address is' : 'addresses are'} blocked on your server but not
-          listed here (too many to keep).
-        </p>
+        <p className="blocked-hint">{t({ id: 'blocked.notListed' }, { count: notListed })}</p>
       )}
     </details>
   );

@@ -2,7 +2,9 @@
 // (a flood from many addresses would bury the real chats); they wait here, newest first, until the user
 // opens one (and perhaps answers), adds the person, blocks them or dismisses the request. The engine caps
 // the list; what it did not keep is counted here. Below them, the addresses the accounts block, to unblock.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useIntl } from 'react-intl';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import type { MessageRequest } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useMessageRequests } from '../../stores/message-requests.ts';
@@ -27,11 +29,15 @@ async function act(
       ? await getBridge().invoke('blocking.block', { account, jid })
       : await getBridge().invoke('chat.dismissRequest', { account, peer: jid });
   const ui = useUi.getState();
-  if (!result.ok)
+  const t = currentIntl().formatMessage;
+  if (!result.ok) {
+    const values = { jid, reason: result.error.message };
     ui.addToast(
-      `Could not ${command === 'blocking.block' ? 'block' : 'dismiss'} ${jid}: ${result.error.message}`,
+      command === 'blocking.block'
+        ? t({ id: 'requests.blockFailed' }, values)
+        : t({ id: 'requests.dismissFailed' }, values),
     );
-  else if (command === 'blocking.block') ui.addToast(`Blocked ${jid}: their messages no longer reach you.`);
+  } else if (command === 'blocking.block') ui.addToast(t({ id: 'requests.blocked' }, { jid }));
 }
 
 function RequestRow({
@@ -45,18 +51,27 @@ function RequestRow({
   showAccount: boolean;
   onAdd: () => void;
 }) {
-  const messages = request.count === 1 ? '1 message' : `${request.count} messages`;
+  const { formatMessage: t } = useIntl();
+  const values = {
+    jid: request.jid,
+    account,
+    count: request.count,
+    who: (chunks: ReactNode[]) => <strong className="message-request-who">{chunks}</strong>,
+    to: (chunks: ReactNode[]) => <span className="request-account">{chunks}</span>,
+  };
   return (
     <li className="message-request">
       <div
         className="message-request-body"
         role="group"
-        aria-label={`Message request from ${request.jid}${showAccount ? ` to ${account}` : ''}`}
+        aria-label={
+          showAccount
+            ? t({ id: 'requests.row.labelTo' }, { jid: request.jid, account })
+            : t({ id: 'requests.row.label' }, { jid: request.jid })
+        }
       >
         <div className="message-request-text">
-          <strong className="message-request-who">{request.jid}</strong> is not in your contacts and sent{' '}
-          {messages}
-          {showAccount && <span className="request-account"> (to {account})</span>}.
+          {showAccount ? t({ id: 'requests.row.textTo' }, values) : t({ id: 'requests.row.text' }, values)}
           {request.preview && <span className="message-request-preview">{request.preview}</span>}
         </div>
         <div className="request-buttons">
@@ -65,16 +80,16 @@ function RequestRow({
             className="primary"
             onClick={() => useUi.getState().openTab(chatId(account, request.jid), true)}
           >
-            Read
+            {t({ id: 'requests.read' })}
           </button>
           <button type="button" onClick={onAdd}>
-            Add to contacts…
+            {t({ id: 'requests.addToContacts' })}
           </button>
           <button type="button" onClick={() => void act('blocking.block', account, request.jid)}>
-            Block
+            {t({ id: 'requests.block' })}
           </button>
           <button type="button" onClick={() => void act('chat.dismissRequest', account, request.jid)}>
-            Dismiss
+            {t({ id: 'requests.dismiss' })}
           </button>
         </div>
       </div>
@@ -89,6 +104,7 @@ export function MessageRequests() {
   const several = useSeveralAccounts();
   const [showAll, setShowAll] = useState(false);
   const [adding, setAdding] = useState<{ account: string; jid: string } | null>(null);
+  const { formatMessage: t } = useIntl();
   const all: Array<{ account: string; request: MessageRequest }> = [];
   for (const [account, requests] of byAccount) {
     // Someone just added as a contact (here or on another device) is no longer a request.
@@ -105,15 +121,17 @@ export function MessageRequests() {
   const shown = showAll ? all : all.slice(0, FIRST_SHOWN);
   const anyRequests = all.length > 0 || notKept > 0;
   return (
-    <section className="requests message-requests" aria-label="Message requests">
+    <section className="requests message-requests" aria-label={t({ id: 'requests.label' })}>
       {anyRequests && (
-        <h2 className="message-requests-title">Message requests{all.length > 0 ? ` (${all.length})` : ''}</h2>
+        <h2 className="message-requests-title">
+          {all.length > 0
+            ? t({ id: 'requests.titleCount' }, { count: all.length })
+            : t({ id: 'requests.label' })}
+        </h2>
       )}
       {notKept > 0 && (
         <p className="requests-more" role="status">
-          {notKept} more {notKept === 1 ? 'message' : 'messages'} from people not in your contacts{' '}
-          {notKept === 1 ? 'was' : 'were'} not kept (too many at once). Your server&apos;s archive may still
-          have {notKept === 1 ? 'it' : 'them'}.
+          {t({ id: 'requests.notKept' }, { count: notKept })}
         </p>
       )}
       {shown.length > 0 && (
@@ -131,7 +149,7 @@ export function MessageRequests() {
       )}
       {all.length > FIRST_SHOWN && (
         <button type="button" className="small message-requests-toggle" onClick={() => setShowAll(!showAll)}>
-          {showAll ? 'Show fewer' : `Show all ${all.length}`}
+          {showAll ? t({ id: 'requests.showFewer' }) : t({ id: 'requests.showAll' }, { count: all.length })}
         </button>
       )}
       <BlockedAddresses rows={blocked.rows} notListed={blocked.notListed} />

@@ -1,8 +1,9 @@
 // Add contact, rename, edit groups, remove: small modal forms over roster commands.
 import { useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
+import { useIntl, type IntlShape } from 'react-intl';
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
-import { ADDRESS_TOO_LONG, bareJid, bareJidProblem, sameBareJid } from '../../../shared/jid.ts';
+import { bareJid, bareJidProblem, sameBareJid } from '../../../shared/jid.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { getBridge } from '../../transport/bridge.ts';
 import { MAX_NAME_CHARS } from '../../../shared/limits.ts';
@@ -10,7 +11,7 @@ import { displayName, nameCollator, useContact, useRoster } from '../../stores/r
 import { useRequests } from '../../stores/requests.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useSessionAccounts } from '../accounts/use-accounts.ts';
-import { UNGROUPED, parseGroups } from './roster-model.ts';
+import { parseGroups } from './roster-model.ts';
 
 export type ContactDialogState =
   | { kind: 'add' }
@@ -37,6 +38,7 @@ function FormDialog({
   children: ReactNode;
   fallbackFocus?: () => HTMLElement | null | undefined;
 }) {
+  const { formatMessage: t } = useIntl();
   return (
     <Dialog title={title} onClose={onClose} fallbackFocus={fallbackFocus}>
       <form
@@ -53,7 +55,7 @@ function FormDialog({
         </div>
         <div className="dialog-buttons">
           <button type="button" onClick={onClose}>
-            Cancel
+            {t({ id: 'dialog.cancel' })}
           </button>
           {/* aria-disabled, not disabled: a disabled button loses the focus, which then leaves the dialog. */}
           <button type="submit" className="primary" aria-disabled={busy}>
@@ -82,12 +84,12 @@ function useCommand(onDone: () => void) {
 }
 
 /** What the add-contact form says about an address before asking the server, or null when it may go. */
-function addressProblem(text: string, account: string): string | null {
+function addressProblem(text: string, account: string, t: IntlShape['formatMessage']): string | null {
   const problem = bareJidProblem(text);
-  if (problem === 'too-long') return ADDRESS_TOO_LONG;
-  if (problem !== null) return 'Enter an address like name@example.com.';
+  if (problem === 'too-long') return t({ id: 'address.tooLong' });
+  if (problem !== null) return t({ id: 'address.invalid' });
   // The server would refuse it (Prosody) or quietly put us in our own roster (ejabberd).
-  if (sameBareJid(text, account)) return 'That is your own address: you cannot add yourself as a contact.';
+  if (sameBareJid(text, account)) return t({ id: 'roster.add.ownAddress' });
   return null;
 }
 
@@ -137,9 +139,10 @@ export function AddContactDialog({
   // Approved once already (the add after it failed): a retry only adds.
   const approved = useRef(false);
   const cmd = useCommand(onClose);
+  const { formatMessage: t } = useIntl();
   const submit = (): void => {
     const text = jid.trim();
-    const problem = addressProblem(text, account);
+    const problem = addressProblem(text, account, t);
     if (problem !== null) {
       cmd.setError(problem);
       document.getElementById('add-jid')?.focus();
@@ -173,22 +176,20 @@ export function AddContactDialog({
           .getState()
           .addToast(
             approving
-              ? `Approved ${contact} and asked them to share their presence.`
-              : `Asked ${contact} to share their presence.`,
+              ? t({ id: 'roster.add.approvedAndAsked' }, { jid: contact })
+              : t({ id: 'roster.add.asked' }, { jid: contact }),
           );
       } else if (approved.current) {
-        return {
-          ok: false,
-          error: { ...result.error, message: `Approved, but not added: ${result.error.message}` },
-        };
+        const message = t({ id: 'roster.add.approvedNotAdded' }, { reason: result.error.message });
+        return { ok: false, error: { ...result.error, message } };
       }
       return result;
     });
   };
   return (
     <FormDialog
-      title={approving ? 'Approve and add contact' : 'Add contact'}
-      submitLabel={approving ? 'Approve and add' : 'Add'}
+      title={approving ? t({ id: 'roster.add.approveTitle' }) : t({ id: 'roster.add.title' })}
+      submitLabel={approving ? t({ id: 'roster.add.approveSubmit' }) : t({ id: 'roster.add.submit' })}
       onClose={onClose}
       onSubmit={submit}
       error={cmd.error}
@@ -197,13 +198,16 @@ export function AddContactDialog({
     >
       {approving && (
         <p className="hint">
-          <bdi>{jid}</bdi> will see when you are online{accounts.length > 1 && <> (on {account})</>}, and will
-          be asked to share their presence with you.
+          {t(accounts.length > 1 ? { id: 'roster.add.approveHintOn' } : { id: 'roster.add.approveHint' }, {
+            jid,
+            account,
+            bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi>,
+          })}
         </p>
       )}
       {accounts.length > 1 && !approving && (
         <>
-          <label htmlFor="add-account">Account</label>
+          <label htmlFor="add-account">{t({ id: 'roster.add.account' })}</label>
           <select id="add-account" value={account} onChange={(e) => setChosen(e.target.value)}>
             {accounts.map((a) => (
               <option key={a} value={a}>
@@ -213,7 +217,7 @@ export function AddContactDialog({
           </select>
         </>
       )}
-      <label htmlFor="add-jid">Address</label>
+      <label htmlFor="add-jid">{t({ id: 'roster.add.address' })}</label>
       <input
         id="add-jid"
         type="text"
@@ -221,11 +225,11 @@ export function AddContactDialog({
         placeholder="name@example.com"
         value={jid}
         readOnly={approving}
-        aria-invalid={cmd.error !== null && addressProblem(jid.trim(), account) !== null}
+        aria-invalid={cmd.error !== null && addressProblem(jid.trim(), account, t) !== null}
         onChange={(e) => setJid(e.target.value)}
         data-autofocus={approving ? undefined : true}
       />
-      <label htmlFor="add-name">Name</label>
+      <label htmlFor="add-name">{t({ id: 'roster.contact.name' })}</label>
       <input
         id="add-name"
         type="text"
@@ -234,11 +238,11 @@ export function AddContactDialog({
         onChange={(e) => setName(e.target.value)}
         data-autofocus={approving ? true : undefined}
       />
-      <label htmlFor="add-group">Group</label>
+      <label htmlFor="add-group">{t({ id: 'roster.add.group' })}</label>
       <input
         id="add-group"
         type="text"
-        placeholder={UNGROUPED}
+        placeholder={t({ id: 'roster.group.ungrouped' })}
         value={group}
         list={knownGroups.length > 0 ? groupsListId : undefined}
         onChange={(e) => setGroup(e.target.value)}
@@ -264,6 +268,7 @@ export function RenameDialog({ account, jid, onClose }: ContactProps) {
   const contact = useContact(account, jid);
   const [name, setName] = useState(contact?.name ?? '');
   const cmd = useCommand(onClose);
+  const { formatMessage: t } = useIntl();
   const submit = (): void =>
     void cmd.run(() =>
       getBridge().invoke('roster.update', {
@@ -275,14 +280,14 @@ export function RenameDialog({ account, jid, onClose }: ContactProps) {
     );
   return (
     <FormDialog
-      title={`Rename ${jid}`}
-      submitLabel="Save"
+      title={t({ id: 'roster.rename.title' }, { jid })}
+      submitLabel={t({ id: 'dialog.save' })}
       onClose={onClose}
       onSubmit={submit}
       error={cmd.error}
       busy={cmd.busy}
     >
-      <label htmlFor="rename-name">Name</label>
+      <label htmlFor="rename-name">{t({ id: 'roster.contact.name' })}</label>
       <input
         id="rename-name"
         type="text"
@@ -299,6 +304,7 @@ export function GroupsDialog({ account, jid, onClose }: ContactProps) {
   const contact = useContact(account, jid);
   const [groups, setGroups] = useState((contact?.groups ?? []).join(', '));
   const cmd = useCommand(onClose);
+  const { formatMessage: t } = useIntl();
   const submit = (): void =>
     void cmd.run(() =>
       getBridge().invoke('roster.update', {
@@ -310,14 +316,14 @@ export function GroupsDialog({ account, jid, onClose }: ContactProps) {
     );
   return (
     <FormDialog
-      title={`Groups of ${displayName(contact, jid)}`}
-      submitLabel="Save"
+      title={t({ id: 'roster.groups.title' }, { name: displayName(contact, jid) })}
+      submitLabel={t({ id: 'dialog.save' })}
       onClose={onClose}
       onSubmit={submit}
       error={cmd.error}
       busy={cmd.busy}
     >
-      <label htmlFor="groups-list">Groups</label>
+      <label htmlFor="groups-list">{t({ id: 'roster.groups.label' })}</label>
       <input
         id="groups-list"
         type="text"
@@ -327,7 +333,7 @@ export function GroupsDialog({ account, jid, onClose }: ContactProps) {
         data-autofocus
       />
       <p id="groups-hint" className="hint">
-        Separate groups with commas. Leave empty for “{UNGROUPED}”.
+        {t({ id: 'roster.groups.hint' }, { ungrouped: t({ id: 'roster.group.ungrouped' }) })}
       </p>
     </FormDialog>
   );
@@ -336,21 +342,26 @@ export function GroupsDialog({ account, jid, onClose }: ContactProps) {
 export function RemoveDialog({ account, jid, onClose }: ContactProps) {
   const contact = useContact(account, jid);
   const cmd = useCommand(onClose);
+  const { formatMessage: t } = useIntl();
   return (
-    <Dialog title="Remove contact" role="alertdialog" onClose={onClose}>
+    <Dialog title={t({ id: 'roster.remove.title' })} role="alertdialog" onClose={onClose}>
       <p>
-        Remove{' '}
-        <strong>
-          <bdi>{displayName(contact, jid)}</bdi>
-        </strong>{' '}
-        (<bdi>{jid}</bdi>) from your contacts? You will stop sharing presence with each other.
+        {t(
+          { id: 'roster.remove.question' },
+          {
+            name: displayName(contact, jid),
+            jid,
+            strong: (chunks: ReactNode[]) => <strong>{chunks}</strong>,
+            bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi>,
+          },
+        )}
       </p>
       <div role="alert" className="form-error">
         {cmd.error && <p>{cmd.error}</p>}
       </div>
       <div className="dialog-buttons">
         <button type="button" onClick={onClose} data-autofocus>
-          Cancel
+          {t({ id: 'dialog.cancel' })}
         </button>
         <button
           type="button"
@@ -360,7 +371,7 @@ export function RemoveDialog({ account, jid, onClose }: ContactProps) {
             if (!cmd.busy) void cmd.run(() => getBridge().invoke('roster.remove', { account, jid }));
           }}
         >
-          Remove
+          {t({ id: 'roster.remove.submit' })}
         </button>
       </div>
     </Dialog>

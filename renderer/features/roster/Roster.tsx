@@ -7,6 +7,7 @@
 // Shift+F10 or the ContextMenu key opens the contact's menu (aria-activedescendant pattern).
 import { useCallback, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
+import { useIntl } from 'react-intl';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { getBridge } from '../../transport/bridge.ts';
 import { useRoster, displayName } from '../../stores/roster.ts';
@@ -52,6 +53,7 @@ export function Roster() {
   const [dialog, setDialog] = useState<ContactDialogState | null>(null);
   const treeRef = useRef<HTMLDivElement>(null);
   const baseId = useId();
+  const { formatMessage: t } = useIntl();
 
   const groups = useMemo(() => {
     // onlineVersion changes exactly when someone went online or offline: the only presence fact sorting uses.
@@ -191,11 +193,14 @@ export function Roster() {
   };
 
   const menuItems = (account: string, jid: string): MenuItem[] => [
-    { label: 'Open chat', onSelect: () => openChat(chatId(account, jid)) },
-    { label: 'Rename…', onSelect: () => setDialog({ kind: 'rename', account, jid }) },
-    { label: 'Edit groups…', onSelect: () => setDialog({ kind: 'groups', account, jid }) },
+    { label: t({ id: 'roster.menu.openChat' }), onSelect: () => openChat(chatId(account, jid)) },
+    { label: t({ id: 'roster.menu.rename' }), onSelect: () => setDialog({ kind: 'rename', account, jid }) },
     {
-      label: 'Request subscription again',
+      label: t({ id: 'roster.menu.editGroups' }),
+      onSelect: () => setDialog({ kind: 'groups', account, jid }),
+    },
+    {
+      label: t({ id: 'roster.menu.requestAgain' }),
       onSelect: () =>
         void getBridge()
           .invoke('subscription.request', { account, jid })
@@ -204,12 +209,12 @@ export function Roster() {
               .getState()
               .addToast(
                 r.ok
-                  ? `Asked ${jid} again to share their presence.`
-                  : `Could not ask ${jid}: ${r.error.message}`,
+                  ? t({ id: 'roster.requestAgain.done' }, { jid })
+                  : t({ id: 'roster.requestAgain.failed' }, { jid, reason: r.error.message }),
               ),
           ),
     },
-    { label: 'Remove…', onSelect: () => setDialog({ kind: 'remove', account, jid }) },
+    { label: t({ id: 'roster.menu.remove' }), onSelect: () => setDialog({ kind: 'remove', account, jid }) },
   ];
 
   const closeMenu = useCallback(() => {
@@ -219,14 +224,14 @@ export function Roster() {
 
   const empty = rows.length === 0;
   return (
-    <section className="roster" aria-label="Roster">
-      <MessageSearch label="Search messages" className="global-search" />
+    <section className="roster" aria-label={t({ id: 'roster.label' })}>
+      <MessageSearch label={t({ id: 'roster.searchMessages' })} className="global-search" />
       <div className="roster-toolbar">
         <input
           type="text"
           className="roster-filter"
-          aria-label="Filter contacts"
-          placeholder="Filter contacts"
+          aria-label={t({ id: 'roster.filter' })}
+          placeholder={t({ id: 'roster.filter' })}
           value={filter}
           onChange={(e) => useUi.getState().setRosterFilter(e.target.value)}
         />
@@ -237,10 +242,10 @@ export function Roster() {
               checked={showOffline}
               onChange={(e) => useUi.getState().setShowOffline(e.target.checked)}
             />
-            Show offline contacts
+            {t({ id: 'roster.showOffline' })}
           </label>
           <button type="button" onClick={() => setDialog({ kind: 'add' })}>
-            Add contact
+            {t({ id: 'roster.add' })}
           </button>
         </div>
       </div>
@@ -249,7 +254,7 @@ export function Roster() {
         ref={treeRef}
         className="roster-tree"
         role="tree"
-        aria-label="Contacts"
+        aria-label={t({ id: 'roster.tree.label' })}
         tabIndex={0}
         aria-activedescendant={activeIndex >= 0 && !empty ? `${baseId}-${activeIndex}` : undefined}
         onKeyDown={onKeyDown}
@@ -309,12 +314,16 @@ export function Roster() {
       </div>
       {empty && (
         <p className="roster-empty">
-          {contactTotal === 0 ? 'No contacts yet. Use “Add contact” to add one.' : 'No contacts match.'}
+          {contactTotal === 0 ? t({ id: 'roster.empty.none' }) : t({ id: 'roster.empty.noMatch' })}
         </p>
       )}
       {menu && (
         <Menu
-          label={`Actions for ${displayName(byAccount.get(menu.account)?.contacts.get(menu.jid), menu.jid)}${several ? ` on ${menu.account}` : ''}`}
+          label={t(several ? { id: 'roster.menu.labelOnAccount' } : { id: 'roster.menu.label' }, {
+            name: displayName(byAccount.get(menu.account)?.contacts.get(menu.jid), menu.jid),
+            account: menu.account,
+          })}
+
           x={menu.x}
           y={menu.y}
           items={menuItems(menu.account, menu.jid)}

@@ -2,11 +2,14 @@
 // count with selectors and is memoized: a presence change of one contact re-renders that row only.
 import { memo } from 'react';
 import type { MouseEvent } from 'react';
+import { useIntl } from 'react-intl';
 import { displayName, useContact } from '../../stores/roster.ts';
-import { SHOW_LABELS, presenceShow, useContactPresence } from '../../stores/presence.ts';
+import { presenceShow, useContactPresence } from '../../stores/presence.ts';
 import { useChats } from '../../stores/chats.ts';
 import { chatId } from '../../stores/conversation.ts';
 import { PresenceDot } from '../presence/PresenceDot.tsx';
+import { useShowLabel } from '../presence/show-labels.ts';
+import { UNGROUPED } from './roster-model.ts';
 import { displayText } from '../../text/display-text.ts';
 
 interface RowBase {
@@ -39,19 +42,24 @@ export const ContactRow = memo(function ContactRow({
   const contact = useContact(account, jid);
   const presence = useContactPresence(account, jid);
   const unread = useChats((s) => s.chats.get(chatId(account, jid))?.unread ?? 0);
+  const { formatMessage: t } = useIntl();
+  const presenceWord = useShowLabel();
   const name = displayName(contact, jid);
   const show = presenceShow(presence);
   const waiting = contact?.pendingOut === true;
   const noPresence =
     !waiting && contact !== undefined && (contact.subscription === 'none' || contact.subscription === 'from');
-  const showLabel = presence?.error && !presence.best ? `Offline (${presence.error})` : SHOW_LABELS[show];
+  const showLabel =
+    presence?.error && !presence.best
+      ? t({ id: 'roster.contact.offlineError' }, { error: presence.error })
+      : presenceWord(show);
   const remoteStatus = presence?.best?.status;
   const status = waiting
-    ? 'waiting for approval'
+    ? t({ id: 'roster.contact.waiting' })
     : remoteStatus
       ? displayText(remoteStatus)
       : noPresence
-        ? 'presence not shared'
+        ? t({ id: 'roster.contact.notShared' })
         : name !== jid
           ? jid
           : '';
@@ -59,8 +67,8 @@ export const ContactRow = memo(function ContactRow({
     name,
     showLabel,
     status,
-    unread > 0 ? `${unread} unread` : '',
-    showAccount ? `on ${account}` : '',
+    unread > 0 ? t({ id: 'roster.contact.unread' }, { count: unread }) : '',
+    showAccount ? t({ id: 'roster.contact.onAccount' }, { account }) : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -121,6 +129,8 @@ export const GroupRow = memo(function GroupRow({
   onRowClick,
   onRowContextMenu,
 }: RowBase & { level: number; group: string; online: number; total: number; collapsed: boolean }) {
+  const { formatMessage: t } = useIntl();
+  const name = group === UNGROUPED ? t({ id: 'roster.group.ungrouped' }) : displayText(group);
   return (
     <div
       id={id}
@@ -130,16 +140,16 @@ export const GroupRow = memo(function GroupRow({
       aria-setsize={setSize}
       aria-expanded={!collapsed}
       aria-selected={active}
-      aria-label={`${group}, ${online} of ${total} online`}
+      aria-label={t({ id: 'roster.group.label' }, { name, online, total })}
       className={`roster-row group-row level-${level}${active ? ' active' : ''}`}
       style={{ transform: `translateY(${start}px)`, height: size }}
       onClick={(e) => onRowClick(index, e)}
       onContextMenu={(e) => onRowContextMenu(index, e)}
     >
       <span className={`chevron${collapsed ? '' : ' open'}`} aria-hidden="true" />
-      <span className="group-name">{displayText(group)}</span>{' '}
+      <span className="group-name">{name}</span>{' '}
       <span className="group-count" aria-hidden="true">
-        {online} of {total}
+        {t({ id: 'roster.group.count' }, { online, total })}
       </span>
     </div>
   );
@@ -161,6 +171,7 @@ export const AccountRow = memo(function AccountRow({
   onRowClick,
   onRowContextMenu,
 }: RowBase & { account: string; online: number; total: number; collapsed: boolean }) {
+  const { formatMessage: t } = useIntl();
   return (
     <div
       id={id}
@@ -170,7 +181,7 @@ export const AccountRow = memo(function AccountRow({
       aria-setsize={setSize}
       aria-expanded={!collapsed}
       aria-selected={active}
-      aria-label={`${account}, ${online} of ${total} online`}
+      aria-label={t({ id: 'roster.group.label' }, { name: account, online, total })}
       className={`roster-row account-row${active ? ' active' : ''}`}
       style={{ transform: `translateY(${start}px)`, height: size }}
       onClick={(e) => onRowClick(index, e)}
@@ -179,7 +190,7 @@ export const AccountRow = memo(function AccountRow({
       <span className={`chevron${collapsed ? '' : ' open'}`} aria-hidden="true" />
       <span className="account-name">{account}</span>{' '}
       <span className="group-count" aria-hidden="true">
-        {online} of {total}
+        {t({ id: 'roster.group.count' }, { online, total })}
       </span>
     </div>
   );
