@@ -3,7 +3,7 @@
 // as one types when that setting is on; spell checking follows its setting. Drafts are
 // kept per chat while the app runs. A send that fails keeps the text and says why. Text is never cut: near
 // the length limit a counter says what is left, and past it Send is off and says how far over it is.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { sendMessage } from '../../stores/actions.ts';
@@ -50,6 +50,14 @@ export function Composer({
   const focusRequest = useUi((s) => s.composerFocus);
   const length = lengthState(text.length);
   const prefs = usePreferences((s) => s.preferences.chat);
+  /** Where the caret goes once a conversion is on screen: before the next key, not a frame later. */
+  const caretAfterRender = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const caret = caretAfterRender.current;
+    if (caret === null) return;
+    caretAfterRender.current = null;
+    ref.current?.setSelectionRange(caret, caret);
+  });
 
   useEffect(() => {
     shownComposers.set(chat, setText);
@@ -73,9 +81,8 @@ export function Composer({
 
   const typed = (value: string, caret: number): void => {
     const converted = prefs.emojiShortcuts ? convertBeforeCaret(value, caret) : null;
+    if (converted) caretAfterRender.current = converted.caret;
     update(converted?.text ?? value);
-    if (converted)
-      requestAnimationFrame(() => ref.current?.setSelectionRange(converted.caret, converted.caret));
   };
 
   const send = async (): Promise<void> => {
