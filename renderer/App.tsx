@@ -18,6 +18,7 @@ import { Toasts } from './features/subscriptions/Toasts.tsx';
 import { StatusBar } from './features/status/StatusBar.tsx';
 import { parseConversationId } from './stores/conversation.ts';
 import { PageProblem } from './features/startup/PageProblem.tsx';
+import { SettingsHost } from './features/settings/SettingsEntry.tsx';
 import { Shortcuts } from './features/shortcuts/Shortcuts.tsx';
 import { LinkDialogs } from './features/links/LinkDialogs.tsx';
 
@@ -46,6 +47,7 @@ function MainWindow() {
         <ChatArea />
       </div>
       <StatusBar />
+      <SettingsHost />
       <Shortcuts />
       <LinkDialogs />
       <Toasts />

@@ -29,6 +29,7 @@ import { applyRoomSnapshot, registerRoomEvents } from '../features/rooms/rooms-s
 import { useRooms } from '../features/rooms/rooms-store.ts';
 import { registerInvitationEvents } from '../features/invitations/invitations-sync.ts';
 import { startActivitySync } from '../features/idle/activity-sync.ts';
+import { registerPreferenceEvents } from '../features/settings/preferences-sync.ts';
 import { registerNotifications } from '../features/notifications/notifications-sync.ts';
 import { registerLinkEvents } from '../features/links/link-actions.ts';
 
@@ -205,6 +206,7 @@ export function startSync(): void {
   registerRoomEvents(covered);
   registerInvitationEvents((event, handler) => bridge.on(event, handler));
   startActivitySync(bridge, useUi.getState().view);
+  registerPreferenceEvents((event, handler) => bridge.on(event, handler));
   registerNotifications((event, handler) => bridge.on(event, handler));
   registerLinkEvents((event, handler) => bridge.on(event, handler));
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));

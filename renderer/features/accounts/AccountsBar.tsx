@@ -10,6 +10,7 @@ import { RemoveAccountDialog } from './RemoveAccountDialog.tsx';
 import { AccountMenu } from './AccountMenu.tsx';
 import { signInAgain } from './account-actions.ts';
 import { useVisibleAccounts } from './use-accounts.ts';
+import { SettingsButton } from '../settings/SettingsEntry.tsx';
 import './accounts.css';
 
 function AddAccountButton() {
@@ -81,6 +82,7 @@ export function AccountsBar() {
           </span>
           <PresencePicker account={only} labelled={false} />
           <AddAccountButton />
+          <SettingsButton />
           <AccountMenu account={only} labelled={false} onRemove={setRemoving} />
         </header>
         {removeDialog}
@@ -93,6 +95,7 @@ export function AccountsBar() {
         <h1 className="app-name">Parley</h1>
         <span className="own-jid">{accounts.length} accounts</span>
         <AddAccountButton />
+        <SettingsButton />
       </header>
       <section className="accounts-strip" aria-label="Accounts">
         <ul>
