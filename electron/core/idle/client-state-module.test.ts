@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import type { AccountContext, SessionLink } from '../account/module.ts';
-import { NS_CSI } from '../xmpp/session.ts';
+import { NS_CSI } from '../xmpp/ns.ts';
 import { clientStateModule, type ClientStateModule } from './client-state-module.ts';
 
 function fakeLink(resumed: boolean, csi = true): SessionLink & { sent: string[] } {

@@ -8,7 +8,7 @@ import {
   type ProtocolModule,
   type SessionLink,
 } from '../account/module.ts';
-import { NS_CSI } from '../xmpp/session.ts';
+import { NS_CSI } from '../xmpp/ns.ts';
 
 export interface ClientStateModule extends ProtocolModule {
   /** Some window is on screen (true) or none is: tells the server when that changes. */

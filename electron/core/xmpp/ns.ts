@@ -33,3 +33,5 @@ export const NS_HINTS = 'urn:xmpp:hints'; // XEP-0334
 export const NS_SID = 'urn:xmpp:sid:0'; // XEP-0359
 export const NS_BLOCKING = 'urn:xmpp:blocking'; // XEP-0191
 export const NS_STREAM_LIMITS = 'urn:xmpp:stream-limits:0'; // XEP-0478
+/** XEP-0352 client state indication. */
+export const NS_CSI = 'urn:xmpp:csi:0';
