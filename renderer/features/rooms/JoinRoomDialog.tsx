@@ -8,7 +8,9 @@
 // (the room view opens them); otherwise a new room takes the service's defaults at once.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { ADDRESS_TOO_LONG, bareJid, bareJidProblem } from '../../../shared/jid.ts';
+import { useIntl } from 'react-intl';
+import { bareJid, bareJidProblem } from '../../../shared/jid.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { useSessionAccounts } from '../accounts/use-accounts.ts';
 import { setBookmark } from '../bookmarks/bookmark-actions.ts';
@@ -26,9 +28,9 @@ export function defaultNick(account: string): string {
 
 function addressProblem(text: string): string | null {
   const problem = bareJidProblem(text);
-  if (problem === 'too-long') return ADDRESS_TOO_LONG;
+  if (problem === 'too-long') return currentIntl().formatMessage({ id: 'address.tooLong' });
   if (problem !== null || !text.includes('@'))
-    return 'Enter a room address like room@conference.example.com.';
+    return currentIntl().formatMessage({ id: 'rooms.join.invalidAddress' });
   return null;
 }
 
@@ -51,6 +53,7 @@ export function JoinRoomDialog({
   initialProblem?: JoinProblem | null;
 }) {
   const accounts = useSessionAccounts();
+  const { formatMessage: t } = useIntl();
   const [chosen, setChosen] = useState<string | null>(initialAccount);
   const account = chosen !== null && accounts.includes(chosen) ? chosen : (accounts[0] ?? '');
   const [room, setRoom] = useState(initialRoom);
@@ -79,7 +82,7 @@ export function JoinRoomDialog({
       return;
     }
     if (nick.trim() === '') {
-      setProblem({ text: 'Choose a nickname for the room.', field: 'nick' });
+      setProblem({ text: t({ id: 'rooms.join.nickMissing' }), field: 'nick' });
       focus('join-nick');
       return;
     }
@@ -126,14 +129,14 @@ export function JoinRoomDialog({
               focus('join-nick');
             }}
           >
-            Use “{problem.suggestion}”
+            {t({ id: 'rooms.join.useSuggestion' }, { suggestion: problem.suggestion })}
           </button>
         )}
       </>
     );
 
   return (
-    <Dialog title="Join room" onClose={onClose} className="join-room-dialog">
+    <Dialog title={t({ id: 'rooms.join.title' })} onClose={onClose} className="join-room-dialog">
       <form
         className="dialog-form"
         noValidate
@@ -144,7 +147,7 @@ export function JoinRoomDialog({
       >
         {accounts.length > 1 && (
           <>
-            <label htmlFor="join-account">Account</label>
+            <label htmlFor="join-account">{t({ id: 'roster.add.account' })}</label>
             <select
               id="join-account"
               value={account}
@@ -161,7 +164,7 @@ export function JoinRoomDialog({
             </select>
           </>
         )}
-        <label htmlFor="join-room">Room address</label>
+        <label htmlFor="join-room">{t({ id: 'rooms.join.address' })}</label>
         <input
           id="join-room"
           type="text"
@@ -182,7 +185,7 @@ export function JoinRoomDialog({
             if (browsing) focus('join-room');
           }}
         >
-          {browsing ? 'Hide the room list' : 'Browse rooms…'}
+          {browsing ? t({ id: 'rooms.join.hideList' }) : t({ id: 'rooms.join.browse' })}
         </button>
         {browsing && (
           <RoomDirectory
@@ -196,7 +199,7 @@ export function JoinRoomDialog({
             }}
           />
         )}
-        <label htmlFor="join-nick">Nickname</label>
+        <label htmlFor="join-nick">{t({ id: 'rooms.join.nick' })}</label>
         <input
           id="join-nick"
           type="text"
@@ -207,7 +210,7 @@ export function JoinRoomDialog({
           {...described('nick')}
         />
         {problemAt('nick')}
-        <label htmlFor="join-password">Password (if the room has one)</label>
+        <label htmlFor="join-password">{t({ id: 'rooms.join.password' })}</label>
         <input
           id="join-password"
           type="password"
@@ -219,20 +222,20 @@ export function JoinRoomDialog({
         {problemAt('password')}
         <label className="join-bookmark">
           <input type="checkbox" checked={bookmarkIt} onChange={(e) => setBookmarkChoice(e.target.checked)} />
-          Bookmark and join at sign-in
+          {t({ id: 'rooms.join.bookmark' })}
         </label>
         <label className="join-configure">
           <input type="checkbox" checked={configure} onChange={(e) => setConfigure(e.target.checked)} />
-          If the room is new, set it up before others can join
+          {t({ id: 'rooms.join.configure' })}
         </label>
         {problemAt(null)}
         <div className="dialog-buttons">
           <button type="button" onClick={onClose}>
-            Cancel
+            {t({ id: 'dialog.cancel' })}
           </button>
           {/* aria-disabled, not disabled: a disabled button loses the focus, which then leaves the dialog. */}
           <button type="submit" className="primary" aria-disabled={busy}>
-            {busy ? 'Joining…' : 'Join'}
+            {busy ? t({ id: 'rooms.status.joining' }) : t({ id: 'rooms.join.submit' })}
           </button>
         </div>
       </form>

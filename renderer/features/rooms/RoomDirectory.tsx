@@ -4,6 +4,7 @@
 // box is a combobox over the list (arrow keys move, Enter picks); the list also takes arrows and Enter.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
+import { useIntl, type IntlShape } from 'react-intl';
 import { MAX_INFO_BATCH, type DirectoryRoom, type RoomInfo } from '../../../shared/room-directory.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { roomName } from './room-words.ts';
@@ -20,9 +21,9 @@ type Listing =
 const NO_ROOMS: DirectoryRoom[] = [];
 const nameOrder = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-function occupantsText(count: number | null | undefined): string | null {
+function occupantsText(t: IntlShape['formatMessage'], count: number | null | undefined): string | null {
   if (count === null || count === undefined) return null;
-  return count === 1 ? '1 person' : `${count} people`;
+  return t({ id: 'rooms.directory.people' }, { count });
 }
 
 export function RoomDirectory({
@@ -35,6 +36,7 @@ export function RoomDirectory({
   /** The address in the dialog now: its row starts active. */
   current?: string;
 }) {
+  const { formatMessage: t } = useIntl();
   const [listing, setListing] = useState<Listing>({ kind: 'loading' });
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -130,18 +132,29 @@ export function RoomDirectory({
 
   const status =
     listing.kind === 'loading'
-      ? 'Asking your server for its rooms…'
+      ? t({ id: 'rooms.directory.loading' })
       : listing.kind === 'failed'
-        ? `Could not list the rooms: ${listing.text}`
+        ? t({ id: 'rooms.directory.failed' }, { reason: listing.text })
         : rooms.length === 0
-          ? `${listing.service} lists no public rooms.`
+          ? t({ id: 'rooms.directory.none' }, { service: listing.service })
           : matches.length === 0
-            ? 'No room matches the search.'
-            : `${matches.length === rooms.length ? `${rooms.length}` : `${matches.length} of ${rooms.length}`} rooms on ${listing.service}${matches.length > SHOWN ? `: the first ${SHOWN} shown, search to narrow them` : ''}${listing.more > 0 ? ` (${listing.more} more not listed)` : ''}.`;
+            ? t({ id: 'rooms.directory.noMatch' })
+            : t(
+                { id: 'rooms.directory.count' },
+                {
+                  matched: matches.length,
+                  total: rooms.length,
+                  all: matches.length === rooms.length ? 'yes' : 'no',
+                  service: listing.service,
+                  cut: matches.length > SHOWN ? 'yes' : 'no',
+                  shown: SHOWN,
+                  more: listing.more,
+                },
+              );
 
   return (
     <div className="room-directory">
-      <label htmlFor={searchId}>Search rooms</label>
+      <label htmlFor={searchId}>{t({ id: 'rooms.directory.search' })}</label>
       <input
         id={searchId}
         type="search"
@@ -151,7 +164,7 @@ export function RoomDirectory({
         aria-autocomplete="list"
         aria-activedescendant={shown.length > 0 ? optionId(activeIndex) : undefined}
         spellCheck={false}
-        placeholder="Name, address or description"
+        placeholder={t({ id: 'rooms.directory.placeholder' })}
         value={query}
         onChange={(e) => {
           setQuery(e.target.value);
@@ -167,7 +180,7 @@ export function RoomDirectory({
         <ul
           id={listId}
           role="listbox"
-          aria-label="Rooms"
+          aria-label={t({ id: 'rooms.heading' })}
           className="room-directory-list"
           tabIndex={0}
           aria-activedescendant={optionId(activeIndex)}
@@ -177,9 +190,9 @@ export function RoomDirectory({
             const info = infos.get(room.jid);
             const name = info?.name ?? room.name ?? roomName(room.jid);
             const facts = [
-              occupantsText(info?.occupants),
-              info?.passwordProtected ? 'password' : null,
-              info?.membersOnly ? 'members only' : null,
+              occupantsText(t, info?.occupants),
+              info?.passwordProtected ? t({ id: 'rooms.directory.password' }) : null,
+              info?.membersOnly ? t({ id: 'rooms.directory.membersOnly' }) : null,
             ].filter(Boolean);
             return (
               <li

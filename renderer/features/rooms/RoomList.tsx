@@ -4,6 +4,7 @@
 // join at sign-in failed says why). Each row has a star that bookmarks or un-bookmarks it. "Join room…"
 // opens the join dialog. A list of buttons: Tab reaches each, Enter opens the room's tab.
 import { useEffect, useId, useMemo, useState } from 'react';
+import { useIntl } from 'react-intl';
 import { useChats } from '../../stores/chats.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useSessionAccounts, useShownAccounts } from '../accounts/use-accounts.ts';
@@ -15,7 +16,7 @@ import { JoinRoomDialog } from './JoinRoomDialog.tsx';
 import { joinProblem, loadRooms, openRoom, type JoinProblem } from './rooms-actions.ts';
 import { useRooms, type RoomEntry } from './rooms-store.ts';
 import { roomId } from './rooms-sync.ts';
-import { ROOM_STATUS_WORDS, roomName } from './room-words.ts';
+import { ROOM_STATUS_MESSAGES, roomName } from './room-words.ts';
 import './rooms.css';
 
 const nameOrder = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -50,8 +51,9 @@ function RoomRow({
   const id = roomId(account, entry.room.room);
   const active = useUi((s) => s.activeId === id);
   const { unread, mentions } = useRoomCounts(id);
+  const { formatMessage: t } = useIntl();
   const name = roomName(entry.room.room);
-  const status = entry.room.status === 'joined' ? null : ROOM_STATUS_WORDS[entry.room.status];
+  const status = entry.room.status === 'joined' ? null : t(ROOM_STATUS_MESSAGES[entry.room.status]);
   return (
     <li className="room-item">
       <button
@@ -73,7 +75,9 @@ function RoomRow({
           {(status || showAccount) && (
             <span className={`room-status room-status-${entry.room.status}`}>
               <span className="room-sr">, </span>
-              {[status, showAccount ? `on ${account}` : null].filter(Boolean).join(' · ')}
+              {[status, showAccount ? t({ id: 'rooms.onAccount' }, { account }) : null]
+                .filter(Boolean)
+                .join(' · ')}
             </span>
           )}
         </span>
@@ -81,7 +85,7 @@ function RoomRow({
           <span className="unread-badge">
             <span className="room-sr">, </span>
             {unread > 999 ? '999+' : unread}
-            <span className="room-sr"> unread</span>
+            <span className="room-sr"> {t({ id: 'rooms.unreadWord' }, { count: unread })}</span>
           </span>
         )}
         {mentions > 0 && (
@@ -89,7 +93,7 @@ function RoomRow({
             <span className="room-sr">, </span>
             <span aria-hidden="true">@</span>
             {mentions > 99 ? '99+' : mentions}
-            <span className="room-sr">{mentions === 1 ? ' mention' : ' mentions'}</span>
+            <span className="room-sr"> {t({ id: 'rooms.mentionsWord' }, { count: mentions })}</span>
           </span>
         )}
       </button>
@@ -111,14 +115,15 @@ function BookmarkRow({
   onRefused: (problem: JoinProblem) => void;
 }) {
   const [joining, setJoining] = useState(false);
+  const { formatMessage: t } = useIntl();
   const name = bookmark.name ?? roomName(bookmark.room);
   const status = joining
-    ? 'Joining…'
+    ? t({ id: 'rooms.status.joining' })
     : bookmark.joinError
-      ? `Could not join: ${bookmark.joinError}`
+      ? t({ id: 'rooms.join.failed' }, { reason: bookmark.joinError })
       : bookmark.autojoin
-        ? 'Bookmarked, not joined'
-        : 'Bookmarked';
+        ? t({ id: 'rooms.bookmarked.notJoined' })
+        : t({ id: 'rooms.bookmarked' });
   const join = async (): Promise<void> => {
     if (joining) return;
     setJoining(true);
@@ -132,7 +137,7 @@ function BookmarkRow({
         type="button"
         className="room-row room-row-bookmark"
         data-room={bookmark.room}
-        title={`${bookmark.room}: join`}
+        title={t({ id: 'rooms.bookmark.joinTitle' }, { room: bookmark.room })}
         aria-disabled={joining}
         onClick={() => void join()}
       >
@@ -147,7 +152,9 @@ function BookmarkRow({
             className={`room-status ${bookmark.joinError ? 'room-status-failed' : 'room-status-bookmark'}`}
           >
             <span className="room-sr">, </span>
-            {[status, showAccount ? `on ${account}` : null].filter(Boolean).join(' · ')}
+            {[status, showAccount ? t({ id: 'rooms.onAccount' }, { account }) : null]
+              .filter(Boolean)
+              .join(' · ')}
           </span>
         </span>
       </button>
@@ -174,6 +181,7 @@ export function RoomList() {
   const [joining, setJoining] = useState(false);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const headingId = useId();
+  const { formatMessage: t } = useIntl();
   useBookmarksSync(sessions);
   useEffect(() => {
     for (const account of sessions) void loadRooms(account);
@@ -203,18 +211,18 @@ export function RoomList() {
   return (
     <section className="rooms" aria-labelledby={headingId}>
       <div className="rooms-head">
-        <h2 id={headingId}>Rooms</h2>
+        <h2 id={headingId}>{t({ id: 'rooms.heading' })}</h2>
         <button
           type="button"
           className="small"
           disabled={sessions.length === 0}
           onClick={() => setJoining(true)}
         >
-          Join room…
+          {t({ id: 'rooms.joinButton' })}
         </button>
       </div>
       {rows.length === 0 ? (
-        <p className="rooms-empty">No rooms yet. Use “Join room…” to join one.</p>
+        <p className="rooms-empty">{t({ id: 'rooms.empty' })}</p>
       ) : (
         <ul className="room-list" aria-labelledby={headingId}>
           {rows.map((row) =>

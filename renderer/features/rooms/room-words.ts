@@ -19,7 +19,19 @@ export const ROOM_STATUS_WORDS: Record<Room['status'], string> = {
   destroyed: 'Room closed',
 };
 
-/** The sentence a room we are out of shows, with the room's reason when it gave one. */
+/** ROOM_STATUS_WORDS as catalog ids (one literal each, for the catalog check). */
+export const ROOM_STATUS_MESSAGES = {
+  joining: { id: 'rooms.status.joining' },
+  joined: { id: 'rooms.status.joined' },
+  left: { id: 'rooms.status.left' },
+  kicked: { id: 'rooms.status.kicked' },
+  banned: { id: 'rooms.status.banned' },
+  removed: { id: 'rooms.status.removed' },
+  destroyed: { id: 'rooms.status.destroyed' },
+} satisfies Record<Room['status'], { id: string }>;
+
+/** The sentence a room we are out of shows
+, with the room's reason when it gave one. */
 export function outSentence(room: Room): string {
   const why = room.reason ? ` Reason: ${displayText(room.reason)}` : '';
   switch (room.status) {

@@ -3,6 +3,7 @@
 // errors are turned into words here.
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { HISTORY_PAGE } from '../../stores/actions.ts';
 import { useChats } from '../../stores/chats.ts';
 import { readContext } from '../../stores/sync.ts';
@@ -19,31 +20,32 @@ export interface JoinProblem {
 }
 
 export function joinProblem(error: EngineErrorPayload): JoinProblem {
+  const t = currentIntl().formatMessage;
   switch (error.code) {
     case 'nick-conflict':
       return {
         text: error.suggestion
-          ? `Someone in the room already uses that nickname. Try “${error.suggestion}”?`
-          : 'Someone in the room already uses that nickname: choose another.',
+          ? t({ id: 'rooms.join.nickTakenTry' }, { suggestion: error.suggestion })
+          : t({ id: 'rooms.join.nickTaken' }),
         field: 'nick',
         suggestion: error.suggestion,
       };
     case 'password-required':
-      return { text: 'This room needs a password, or the one given was wrong.', field: 'password' };
+      return { text: t({ id: 'rooms.join.passwordRequired' }), field: 'password' };
     case 'members-only':
-      return { text: 'Only members may join this room: ask its owner to add you.', field: 'room' };
+      return { text: t({ id: 'rooms.join.membersOnly' }), field: 'room' };
     case 'banned':
-      return { text: 'You are banned from this room.', field: 'room' };
+      return { text: t({ id: 'rooms.join.banned' }), field: 'room' };
     case 'not-allowed':
-      return { text: 'The service will not let you create this room.', field: 'room' };
+      return { text: t({ id: 'rooms.join.notAllowed' }), field: 'room' };
     case 'room-full':
-      return { text: 'The room is full (or the service is unavailable): try again later.', field: 'room' };
+      return { text: t({ id: 'rooms.join.full' }), field: 'room' };
     case 'not-found':
-      return { text: `No such room: ${error.message}`, field: 'room' };
+      return { text: t({ id: 'rooms.join.notFound' }, { reason: error.message }), field: 'room' };
     case 'not-connected':
-      return { text: 'The account is not signed in: sign in first, then join.', field: null };
+      return { text: t({ id: 'rooms.join.notConnected' }), field: null };
     default:
-      return { text: `Could not join: ${error.message}`, field: null };
+      return { text: t({ id: 'rooms.join.failed' }, { reason: error.message }), field: null };
   }
 }
 
@@ -115,7 +117,12 @@ export async function leaveRoom(account: string, room: string): Promise<void> {
   if (entry && (entry.room.status === 'joined' || entry.room.status === 'joining')) {
     const result = await getBridge().invoke('muc.leave', { account, room });
     if (!result.ok) {
-      useUi.getState().addToast(`Could not leave ${room}: ${result.error.message}`);
+      useUi
+        .getState()
+        .addToast(
+          currentIntl().formatMessage({ id: 'rooms.leaveFailed' }, { room, reason: result.error.message }),
+        );
+
       return;
     }
   }

@@ -3,8 +3,9 @@
 // which account it is on). A combobox input with a listbox of
 // hits (aria-activedescendant: focus stays in the box); arrows move, Enter or a click opens the chat at that
 // message (jumpToMessage), Escape closes. Snippets are text: split on the engine's marks, matches in <mark>.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { KeyboardEvent } from 'react';
+import { useIntl, type IntlShape } from 'react-intl';
 import type { ChatMessage } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { displayName, useContact } from '../../stores/roster.ts';
@@ -32,15 +33,12 @@ interface Results {
   error: string | null;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
-
-export function hitTime(timestamp: number, now = Date.now()): string {
+/** A hit's time in the page's language: today's as a time, older ones with their date. */
+export function hitTime(intl: IntlShape, timestamp: number, now = Date.now()): string {
   const when = new Date(timestamp);
   return new Date(now).toDateString() === when.toDateString()
-    ? timeFormat.format(when)
-    : dateTimeFormat.format(when);
+    ? intl.formatTime(when, { hour: '2-digit', minute: '2-digit' })
+    : intl.formatDate(when, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** Runs the search SEARCH_DEBOUNCE_MS after the last keystroke; answers arriving for older queries are dropped. */
@@ -103,18 +101,20 @@ function HitOption({
   onHover: () => void;
 }) {
   const { message } = hit;
+  const intl = useIntl();
+  const t = intl.formatMessage;
   const contact = useContact(message.account, message.kind === 'chat' ? message.peer : '');
   // Across conversations: whose it is (and a room line's room). Within one: who wrote it.
   const { lead, name, where } = hitWho(message, displayName(contact, message.peer), global);
   // The name is isolated: no bidi control in it can reorder the words around it.
-  const who = (
-    <>
-      {lead}
-      {lead !== null && name !== null && ' '}
-      {name !== null && <bdi>{name}</bdi>}
-      {where !== null && ` ${where}`}
-    </>
-  );
+  const bdi = (chunks: ReactNode[]) => <bdi>{chunks}</bdi>;
+  const whoText =
+    lead === 'You'
+      ? t({ id: 'search.hit.you' })
+      : lead === 'You to'
+        ? t({ id: 'search.hit.youTo' }, { name, bdi })
+        : t({ id: 'search.hit.from' }, { name, bdi });
+  const who = where === null ? whoText : t({ id: 'search.hit.inRoom' }, { who: whoText, room: where });
   const when = new Date(message.timestamp);
   return (
     <li
@@ -131,11 +131,17 @@ function HitOption({
         <span className="search-hit-who">{who}</span>{' '}
         {showAccount && (
           <>
-            <span className="search-hit-account">on {message.account}</span>{' '}
+            <span className="search-hit-account">
+              {t({ id: 'search.hit.onAccount' }, { account: message.account })}
+            </span>{' '}
           </>
         )}
-        <time className="search-hit-time" dateTime={when.toISOString()} title={fullFormat.format(when)}>
-          {hitTime(message.timestamp)}
+        <time
+          className="search-hit-time"
+          dateTime={when.toISOString()}
+          title={intl.formatDate(when, { dateStyle: 'full', timeStyle: 'medium' })}
+        >
+          {hitTime(intl, message.timestamp)}
         </time>
       </div>
       <div className="search-hit-snippet">
@@ -171,6 +177,7 @@ export function MessageSearch({ chat, label, className, focusRequest, onClose }:
   const typed = query.trim() !== '';
   const panelOpen = open && typed;
   const listShown = panelOpen && hits.length > 0;
+  const { formatMessage: t } = useIntl();
 
   useEffect(() => {
     if (focusRequest === undefined || focusRequest === 0) return;
@@ -216,10 +223,10 @@ export function MessageSearch({ chat, label, className, focusRequest, onClose }:
 
   let status = '';
   if (panelOpen) {
-    if (results === null) status = 'Searching…';
-    else if (results.error !== null) status = `Search failed: ${results.error}`;
-    else if (hits.length === 0) status = 'No messages match';
-    else status = hits.length === 1 ? '1 message' : `${hits.length} messages`;
+    if (results === null) status = t({ id: 'search.searching' });
+    else if (results.error !== null) status = t({ id: 'search.failed' }, { reason: results.error });
+    else if (hits.length === 0) status = t({ id: 'search.noMatch' });
+    else status = t({ id: 'search.count' }, { count: hits.length });
   }
 
   return (
@@ -262,7 +269,7 @@ export function MessageSearch({ chat, label, className, focusRequest, onClose }:
         />
         {onClose && (
           <button type="button" className="small search-close" onClick={onClose}>
-            Close search
+            {t({ id: 'search.close' })}
           </button>
         )}
       </div>
@@ -273,7 +280,8 @@ export function MessageSearch({ chat, label, className, focusRequest, onClose }:
         <ul
           id={listId}
           role="listbox"
-          aria-label={`${label}: results`}
+          aria-label={t({ id: 'search.results.label' }, { label })}
+
           className="search-hits"
           hidden={!listShown}
         >

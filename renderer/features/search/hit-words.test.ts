@@ -30,10 +30,10 @@ function hit(patch: Partial<ChatMessage>): ChatMessage {
 
 test('a room line names its sender and, across conversations, its room', () => {
   const line = hit({ kind: 'groupchat', peer: ROOM, peerFull: `${ROOM}/bea` });
-  assert.deepEqual(hitWho(line, 'ignored', true), { lead: null, name: 'bea', where: 'in lounge' });
+  assert.deepEqual(hitWho(line, 'ignored', true), { lead: null, name: 'bea', where: 'lounge' });
   assert.deepEqual(hitWho(line, 'ignored', false), { lead: null, name: 'bea', where: null });
   const ours = hit({ kind: 'groupchat', peer: ROOM, peerFull: `${ROOM}/me`, direction: 'out' });
-  assert.deepEqual(hitWho(ours, 'ignored', true), { lead: 'You', name: null, where: 'in lounge' });
+  assert.deepEqual(hitWho(ours, 'ignored', true), { lead: 'You', name: null, where: 'lounge' });
 });
 
 test('a private message names the occupant and their room; a 1:1 one the contact', () => {

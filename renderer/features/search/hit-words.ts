@@ -11,7 +11,7 @@ export interface HitWho {
   lead: 'You' | 'You to' | null;
   /** The name shown (isolated: no bidi control in it reorders the words around it); null after a bare "You". */
   name: string | null;
-  /** Where: " in lounge" for a room line, else nothing. */
+  /** A room line's room (shown as "in lounge" across conversations), else nothing. */
   where: string | null;
 }
 
@@ -21,12 +21,12 @@ export function hitWho(message: ChatMessage, contactName: string, global: boolea
   switch (message.kind) {
     case 'groupchat': {
       const room = roomName(message.peer);
-      if (out) return { lead: 'You', name: null, where: global ? `in ${room}` : null };
+      if (out) return { lead: 'You', name: null, where: global ? room : null };
       const nick = senderNick(message.peerFull);
       return {
         lead: null,
         name: nick === null ? room : displayText(nick),
-        where: global ? `in ${room}` : null,
+        where: global ? room : null,
       };
     }
     case 'private': {
