@@ -26,7 +26,16 @@ import {
   waitForProbe,
 } from './_muc-page.ts';
 import { epochNow, occupantPresence, playRoom, roomFlood } from './_muc-room.ts';
-import { cpuWindow, profileWindow, profiling, trace, tracing, watchSessions } from './_muc-trace.ts';
+import {
+  cpuWindow,
+  mainThreadByName,
+  profileWindow,
+  profiling,
+  ackRequestsSoFar,
+  trace,
+  tracing,
+  watchSessions,
+} from './_muc-trace.ts';
 
 export const BIG_ROOM = 5_000;
 export const FLOOD = 1_000;
@@ -36,7 +45,10 @@ const SETTLE_MS = 1_000;
 
 export interface BigRoomFigures {
   joinMs: number;
+  /** The engine's session parsed the room's last presence (ours, status 110) -> the list painted. */
   paintedAfterLastPresenceMs: number;
+  /** The component wrote the last presence to the server -> painted (this metric's earlier definition). */
+  paintedAfterServerWriteMs: number;
   longestTaskMs: number | null;
   longTasks: number | null;
   longTaskList: Array<[number, number]>;
@@ -183,6 +195,7 @@ export function bigRoomRun(
       (p) => p.composerAt !== null && p.occupantsPaintedAt !== null,
       'the room joined and its occupants painted',
     );
+    if (lastPresenceArrivedAt === null) throw new Error("the engine's session never had our self-presence");
     if (joinCpu) trace(`join ${run} (${occupants}), until painted`, joinCpu.end());
     await joinProfile?.stop(`join ${run} (${occupants})`);
     await sleep(SETTLE_MS);
@@ -194,7 +207,8 @@ export function bigRoomRun(
     const since = (at: number | null, from: number) => (at === null ? null : Math.round(at - from));
     const joined = {
       joinMs: probe.composerAt! - clickAt,
-      paintedAfterLastPresenceMs: probe.occupantsPaintedAt! - played.lastPresenceSentAt,
+      paintedAfterLastPresenceMs: probe.occupantsPaintedAt! - lastPresenceArrivedAt!,
+      paintedAfterServerWriteMs: probe.occupantsPaintedAt! - played.lastPresenceSentAt,
       longestTaskMs: tasks?.longestMs ?? null,
       longTasks: tasks?.count ?? null,
       longTaskList: tasks?.list ?? [],
@@ -209,7 +223,7 @@ export function bigRoomRun(
       engineEmitted: joined.occupantsEmittedMs,
       pageReceived: joined.occupantsReceivedMs,
       pageAsked: joined.occupantsAskedMs,
-      painted: Math.round(joined.paintedAfterLastPresenceMs),
+      painted: Math.round(joined.paintedAfterServerWriteMs),
     });
     if (!flood) {
       stopWatch();
@@ -220,7 +234,9 @@ export function bigRoomRun(
     await expectFlood(page, floodPrefix(run), floodBody(run, FLOOD));
     const lines = roomFlood(room, played.who, 'n', occupants, FLOOD, (n) => floodBody(run, n));
     const floodCpu = tracing ? cpuWindow(setup.server.pidFile) : null;
+    const acksBefore = tracing ? await ackRequestsSoFar() : 0;
     const floodProfile = cdp ? await profileWindow(cdp) : null;
+    const floodTrace = process.env.PARLEY_MUC_BENCH_PROFILE ? await startProfile(setup.browser, page) : null;
     const floodStart = epochNow();
     await setup.component.sendAll(lines, 100);
     const floodWrittenAt = epochNow();
@@ -234,6 +250,7 @@ export function bigRoomRun(
       `the last of ${FLOOD} room lines shown`,
     );
     await floodProfile?.stop(`flood ${run}`);
+    if (floodTrace) await floodTrace.stop(`${process.env.PARLEY_MUC_BENCH_PROFILE}-flood-${run}.json`);
     if (floodCpu) {
       const at = (t: number | undefined) => (t === undefined ? null : Math.round(t - floodStart));
       trace(`flood ${run}`, {
@@ -245,6 +262,8 @@ export function bigRoomRun(
         engineEmittedLastMs: floodEmittedAt === null ? null : at(floodEmittedAt),
         pageReceivedAllMs: at(allReceivedAt ?? undefined),
         shownMs: at(probe.flood.shownAt!),
+        pageMessages: probe.flood.messages,
+        ackRequests: (await ackRequestsSoFar()) - acksBefore,
       });
     }
     stopWatch();
@@ -404,8 +423,11 @@ async function startProfile(browser: Browser, page: Page) {
   });
   return {
     async stop(file: string): Promise<void> {
-      await writeFile(file, await browser.stopTracing());
-      console.warn(`muc bench: page trace in ${file}`);
+      const trace = await browser.stopTracing();
+      await writeFile(file, trace);
+      console.warn(
+        `muc bench: page trace in ${file}; main thread:\n  ${mainThreadByName(trace.toString()).join('\n  ')}`,
+      );
     },
   };
 }

@@ -22,7 +22,14 @@ export interface MucPageProbe {
   /** The app asked the engine for the occupants ('muc.occupants' invoked): it had no list from the events. */
   occupantsAskedAt: number | null;
   longTasks: Array<[start: number, duration: number]>;
-  flood: { needle: string | null; lastBody: string | null; received: number; shownAt: number | null };
+  flood: {
+    needle: string | null;
+    lastBody: string | null;
+    received: number;
+    /** Bridge messages that carried some of them. */
+    messages: number;
+    shownAt: number | null;
+  };
   twenty: { rooms: string[]; joinedRows: number; shownAt: number | null };
 }
 
@@ -43,7 +50,7 @@ function instrumentMucPage(args: { occupants: number }): void {
     occupantsMessageAt: null,
     occupantsAskedAt: null,
     longTasks: [],
-    flood: { needle: null, lastBody: null, received: 0, shownAt: null },
+    flood: { needle: null, lastBody: null, received: 0, messages: 0, shownAt: null },
     twenty: { rooms: [], joinedRows: 0, shownAt: null },
   };
   const w = window as unknown as ProbeWindow;
@@ -90,8 +97,10 @@ function instrumentMucPage(args: { occupants: number }): void {
           probe.occupantsMessageAt = epoch();
         const needle = probe.flood.needle;
         if (needle !== null && data.includes('"chat.messages"')) {
+          const before = probe.flood.received;
           for (let i = data.indexOf(needle); i >= 0; i = data.indexOf(needle, i + needle.length))
             probe.flood.received++;
+          if (probe.flood.received > before) probe.flood.messages++;
         }
       });
     }

@@ -6,13 +6,17 @@
 // Browser mode (_muc-browser.ts, _muc-page.ts; Debian's Chromium, the renderer as it is in the working tree),
 // medians over the runs, one JSON line each:
 //   muc_join_ms                                  click Join in the dialog -> the room's composer on screen
-//   muc_occupants_painted_after_last_presence_ms the component wrote the last occupant presence (and ours)
-//                                                -> the frame after the occupant list first counted 5,000
+//   muc_occupants_painted_after_last_presence_ms the room's last presence (ours, after the 5,000) arrives:
+//                                                the engine's session parsed it -> the frame after the
+//                                                occupant list first counted 5,000 (`afterServerWrite`: the
+//                                                same from the component's write to the server, the
+//                                                server's delivery included, as measured before)
 //   muc_longest_task_ms                          longest main-thread task from the click to 1 s after that
 //   muc_renderer_heap_mb                         the page's JS heap after two forced GCs, the room joined
 //   muc_flood_msgs_per_s                         1,000 room lines from its occupants -> the last one on screen
 //                                                in the room's log; `baseline`: a bare session receiving the
-//                                                same lines from the component in the same run, and `ratio`
+//                                                same lines from the component right after each run, and
+//                                                `ratio`: the median of the runs' own ratios
 //   muc_twenty_rooms_join_ms                     sign-in with 20 autojoin bookmarks of rooms of 500 -> all 20
 //                                                in the sidebar as rooms we are in (the engine joins 3 at a time)
 //   muc_twenty_rooms_renderer_heap_mb            the page's JS heap then, after two forced GCs
