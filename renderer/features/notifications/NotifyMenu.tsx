@@ -4,14 +4,14 @@
 import { useCallback, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { Menu } from '../../components/Menu.tsx';
-import { mutedUntilText, useMuted, useNotificationMenuItems, usePrefs } from './prefs-store.ts';
+import { mutedUntilText, useMuted, useMutedUntil, useNotificationMenuItems } from './conversation-prefs.ts';
 import { parseConversationId } from '../../stores/conversation.ts';
 import './notifications.css';
 
 /** A bell with a slash: this conversation does not notify. */
 export function MutedIcon({ id }: { id: string }) {
   const muted = useMuted(id);
-  const until = usePrefs((s) => s.conversations.get(id)?.mutedUntil ?? null);
+  const until = useMutedUntil(id);
   if (!muted || until === null) return null;
   const text = mutedUntilText(until);
   return (

@@ -2,13 +2,12 @@
 // invitations (as they enter their stores) go through the policy and the rate limits, then out (shell or Web
 // Notification) with the sound; a click ('shell.activate' from the shell, or the Web notification's own
 // onclick) opens that conversation. Each conversation is decided by exactly one window: a popped-out chat by
-// its own window, everything else by the main window. The preferences come with 'prefs.get' and
-// 'prefs.changed'.
+// its own window, everything else by the main window. The preferences are the page's preferences store's.
 import type { EventName, EventPayload } from '../../../shared/contract.ts';
 import { conversationId } from '../../../shared/conversation.ts';
-import { getBridge, onBridgeReopen } from '../../transport/bridge.ts';
 import { openChat } from '../../stores/actions.ts';
 import { useInvitations } from '../invitations/invitations-store.ts';
+import { useRooms } from '../rooms/rooms-store.ts';
 import { usePresence } from '../../stores/presence.ts';
 import { useRequests } from '../../stores/requests.ts';
 import { displayName, useRoster } from '../../stores/roster.ts';
@@ -23,7 +22,8 @@ import {
   type Notice,
   type PolicyContext,
 } from './notify-policy.ts';
-import { usePrefs } from './prefs-store.ts';
+import { usePreferences } from '../settings/preferences-store.ts';
+import { conversationPrefs } from './conversation-prefs.ts';
 
 type On = <E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) => void;
 
@@ -39,7 +39,8 @@ function onScreenOrElsewhere(id: string): boolean {
 }
 
 export function policyContext(now = Date.now()): PolicyContext {
-  const { preferences, conversations } = usePrefs.getState();
+  const { preferences } = usePreferences.getState();
+  const conversations = conversationPrefs();
   return {
     now,
     notifications: preferences.notifications,
@@ -55,6 +56,9 @@ export function policyContext(now = Date.now()): PolicyContext {
 /** Opens the conversation a notification was about (in the main window: pop-outs are brought forward). */
 function activate(target: { account: string; kind: Notice['kind']; peer: string }): void {
   window.focus();
+  // An invitation's room is not ours yet: the window shows its prompt (Join, Decline) instead.
+  if (target.kind === 'groupchat' && !useRooms.getState().byAccount.get(target.account)?.has(target.peer))
+    return;
   openChat(conversationId(target));
 }
 
@@ -64,7 +68,7 @@ export function registerNotifications(on: On): void {
 
   const display = (notice: Notice): void => {
     void showNotice(notice, activate).then((shown) => {
-      if (shown && usePrefs.getState().preferences.notifications.sound) playSound();
+      if (shown && usePreferences.getState().preferences.notifications.sound) playSound();
     });
   };
   const flushLater = (): void => {
@@ -96,15 +100,6 @@ export function registerNotifications(on: On): void {
     for (const m of messages) offer(messageNotice(m, ctx));
   });
   on('shell.activate', activate);
-  on('prefs.changed', (state) => usePrefs.getState().apply(state));
-
-  const loadPrefs = async (): Promise<void> => {
-    const result = await getBridge().invoke('prefs.get', {});
-    // (A shell without the preferences service answers something else: the defaults stay.)
-    if (result.ok && Array.isArray(result.value.conversations)) usePrefs.getState().apply(result.value);
-  };
-  void loadPrefs();
-  onBridgeReopen(() => void loadPrefs());
 
   // Requests and invitations: only the main window tells (a pop-out shows neither).
   if (useUi.getState().view !== 'main') return;

@@ -15,7 +15,7 @@ import { useUi } from '../../stores/ui.ts';
 import { changeNick, changeSubject, requestVoice, roomPowers } from './room-admin-actions.ts';
 import { conversationId } from '../../../shared/conversation.ts';
 import { MutedIcon } from '../notifications/NotifyMenu.tsx';
-import { useNotificationMenuItems } from '../notifications/prefs-store.ts';
+import { useNotificationMenuItems } from '../notifications/conversation-prefs.ts';
 
 type Open = 'subject' | 'nick' | 'lists' | 'settings' | 'destroy' | null;
 

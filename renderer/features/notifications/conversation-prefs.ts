@@ -1,35 +1,34 @@
-// The preferences as this page knows them ('prefs.get' once, then every 'prefs.changed'): the document, and
-// each conversation's own settings (mute, a room's level) by conversationId. What the notification policy
-// and the mute menus read; changes go through the main process (setConversationPrefs) and come back here.
-import { create } from 'zustand';
+// Each conversation's own notification settings (mute, a room's level) by conversationId, read from the
+// page's preferences store (settings/preferences-store.ts: 'prefs.get', then every 'prefs.changed'); the
+// mute and room-level menu items. Changes go through the main process and come back to that store.
+import { useEffect, useState } from 'react';
 import { conversationId, parseConversationId } from '../../../shared/conversation.ts';
-import type { CommandResponse } from '../../../shared/contract.ts';
-import {
-  DEFAULT_PREFERENCES,
-  MUTED_FOREVER,
-  type ConversationPrefs,
-  type Preferences,
-  type RoomNotify,
-} from '../../../shared/preferences.ts';
+import { MUTED_FOREVER, type ConversationPrefs, type RoomNotify } from '../../../shared/preferences.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useUi } from '../../stores/ui.ts';
+import { usePreferences } from '../settings/preferences-store.ts';
 import { isMuted } from './notify-policy.ts';
 
-type PrefsState = CommandResponse<'prefs.get'>;
+/** setTimeout's longest delay (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-interface PrefsStore {
-  /** Defaults until the main process answered. */
-  preferences: Preferences;
-  conversations: ReadonlyMap<string, ConversationPrefs>;
-  apply: (state: PrefsState) => void;
+let indexedFrom: readonly ConversationPrefs[] | null = null;
+let index: ReadonlyMap<string, ConversationPrefs> = new Map();
+
+/** The conversations' own settings by conversationId (built again only when the list changed). */
+export function conversationPrefs(
+  list: readonly ConversationPrefs[] = usePreferences.getState().conversations,
+): ReadonlyMap<string, ConversationPrefs> {
+  if (list !== indexedFrom) {
+    indexedFrom = list;
+    index = new Map(list.map((c) => [conversationId(c), c]));
+  }
+  return index;
 }
 
-export const usePrefs = create<PrefsStore>()((set) => ({
-  preferences: DEFAULT_PREFERENCES,
-  conversations: new Map(),
-  apply: ({ preferences, conversations }) =>
-    set({ preferences, conversations: new Map(conversations.map((c) => [conversationId(c), c])) }),
-}));
+/** A selector over the preferences store: one conversation's own settings. */
+const own = (id: string) => (s: { conversations: ConversationPrefs[] }) =>
+  conversationPrefs(s.conversations).get(id);
 
 /** A conversation's mute and room level in words, for menus and the header. */
 export const MUTE_CHOICES = [
@@ -49,9 +48,24 @@ export function mutedUntilFor(ms: number | null, now: number): number {
   return ms === null ? MUTED_FOREVER : now + ms;
 }
 
-/** Whether the conversation is muted now; re-rendered when its prefs change (not when the hour runs out). */
+/** Whether the conversation is muted now; shown again as not muted once its mute ran out. */
 export function useMuted(id: string): boolean {
-  return usePrefs((s) => isMuted(s.conversations.get(id), Date.now()));
+  const until = useMutedUntil(id);
+  const [ranOut, setRanOut] = useState<number | null>(null);
+  useEffect(() => {
+    if (until === null || until >= MUTED_FOREVER) return;
+    const left = until - Date.now();
+    if (left <= 0) return;
+    const timer = setTimeout(() => setRanOut(until), Math.min(left, MAX_TIMER_MS));
+    return () => clearTimeout(timer);
+  }, [until]);
+  const muted = usePreferences((s) => isMuted(own(id)(s), Date.now()));
+  return muted && ranOut !== until;
+}
+
+/** When the conversation's mute ends (MUTED_FOREVER: never), null when it has none. */
+export function useMutedUntil(id: string): number | null {
+  return usePreferences((s) => own(id)(s)?.mutedUntil ?? null);
 }
 
 /** Changes one conversation's mute and room level; the answer (and 'prefs.changed') updates the store. */
@@ -61,13 +75,14 @@ export async function setConversationPrefs(
 ): Promise<void> {
   const key = parseConversationId(id);
   if (!key) return;
-  const current = usePrefs.getState().conversations.get(id);
+  const current = conversationPrefs().get(id);
+  const asked = usePreferences.getState().events;
   const result = await getBridge().invoke('prefs.conversation', {
     ...key,
     mutedUntil: change.mutedUntil !== undefined ? change.mutedUntil : (current?.mutedUntil ?? null),
     roomNotify: change.roomNotify !== undefined ? change.roomNotify : (current?.roomNotify ?? null),
   });
-  if (result.ok) usePrefs.getState().apply(result.value);
+  if (result.ok) usePreferences.getState().applyAnswer(result.value, asked);
   else useUi.getState().addToast(`Could not change the notifications: ${result.error.message}`);
 }
 
@@ -77,8 +92,8 @@ export function useNotificationMenuItems(
   kind: 'chat' | 'groupchat' | 'private',
 ): Array<{ label: string; onSelect: () => void }> {
   const muted = useMuted(id);
-  const own = usePrefs((s) => s.conversations.get(id)?.roomNotify ?? null);
-  const fallback = usePrefs((s) => s.preferences.notifications.rooms);
+  const level = usePreferences((s) => own(id)(s)?.roomNotify ?? null);
+  const fallback = usePreferences((s) => s.preferences.notifications.rooms);
   const items = muted
     ? [{ label: 'Unmute', onSelect: () => void setConversationPrefs(id, { mutedUntil: null }) }]
     : MUTE_CHOICES.map((choice) => ({
@@ -86,11 +101,11 @@ export function useNotificationMenuItems(
         onSelect: () => void setConversationPrefs(id, { mutedUntil: mutedUntilFor(choice.ms, Date.now()) }),
       }));
   if (kind !== 'groupchat') return items;
-  const level = own ?? fallback;
+  const current = level ?? fallback;
   return [
     ...items,
     ...ROOM_LEVELS.map(({ level: choice, label }) => ({
-      label: choice === level ? `${label} ✓` : label,
+      label: choice === current ? `${label} ✓` : label,
       onSelect: () => void setConversationPrefs(id, { roomNotify: choice }),
     })),
   ];
