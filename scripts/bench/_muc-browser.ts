@@ -4,14 +4,12 @@
 //              Join; then 1,000 room lines from its occupants, shown in the open room.
 //   twenty:    20 rooms of 500 occupants bookmarked with autojoin (XEP-0402, for an account of their own);
 //              a fresh engine and page, the page open, then the sign-in: the engine autojoins them.
-//   baseline:  a bare session (XmppSession, nothing else) receiving the same 1,000 room lines from the
-//              component: the rate the server delivers them.
+//   baselines: in _muc-baselines.ts (a bare session receiving the same flood, the same presences).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { ComponentClient } from '../../e2e/harness/component.ts';
-import { openRawSession } from '../../e2e/harness/raw-session.ts';
 import type { XmppServer } from '../../e2e/harness/server.ts';
 import { Engine } from '../../electron/core/engine.ts';
 import { startBrowserMode } from '../start.ts';
@@ -25,7 +23,7 @@ import {
   readProbe,
   waitForProbe,
 } from './_muc-page.ts';
-import { epochNow, occupantPresence, playRoom, roomFlood } from './_muc-room.ts';
+import { epochNow, playRoom, roomFlood } from './_muc-room.ts';
 import {
   cpuWindow,
   mainThreadByName,
@@ -82,8 +80,8 @@ export interface MucBenchSetup {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const floodPrefix = (run: number): string => `room flood r${run} #`;
-const floodBody = (run: number, n: number): string =>
+export const floodPrefix = (run: number): string => `room flood r${run} #`;
+export const floodBody = (run: number, n: number): string =>
   `${floodPrefix(run)}${n} the quick brown fox jumps over the lazy dog`;
 
 /** A signed-in engine in browser mode and a probed page on it; `use` runs, then everything is closed. */
@@ -323,87 +321,6 @@ export async function twentyRoomsRun(setup: MucBenchSetup, run: number): Promise
     };
   };
   return withApp(setup, TWENTY.occupants, app, { user: TWENTY_USER, signInLater: true });
-}
-
-/** A bare session receiving the same flood of room lines from the component: msg/s. */
-export async function baselineFloodRun(
-  setup: MucBenchSetup,
-  run: number,
-  streamManagement = false,
-): Promise<number> {
-  const acc = { jid: `flood-baseline@${setup.server.domain}`, password: 'flood-baseline-password' };
-  await setup.server.register('flood-baseline', acc.password).catch(() => undefined);
-  const raw = await openRawSession(setup.server, acc, 'bench', { streamManagement });
-  try {
-    const prefix = `base ${floodPrefix(run)}`;
-    let seen = 0;
-    let doneAt = 0;
-    const done = new Promise<void>((resolve) => {
-      raw.session.on('stanza', (s) => {
-        if (s.is('message') && s.getChildText('body')?.startsWith(prefix) && ++seen === FLOOD) {
-          doneAt = epochNow();
-          resolve();
-        }
-      });
-    });
-    const room = `base${run}@${setup.component.domain}`;
-    const lines = roomFlood(room, raw.session.jid, 'b', BIG_ROOM, FLOOD, (n) => `base ${floodBody(run, n)}`);
-    const cpu = tracing ? cpuWindow(setup.server.pidFile) : null;
-    const start = epochNow();
-    await setup.component.sendAll(lines, 100);
-    const writtenAt = epochNow();
-    await withTimeout(done, () => `the bare session saw ${seen} of ${FLOOD} lines`);
-    if (cpu)
-      trace(`baseline flood ${run}${streamManagement ? ' (XEP-0198 on)' : ''}`, {
-        ...cpu.end(),
-        componentWroteMs: Math.round(writtenAt - start),
-        doneMs: Math.round(doneAt - start),
-      });
-    return FLOOD / ((doneAt - start) / 1000);
-  } finally {
-    await raw.session.close();
-  }
-}
-
-/**
- * The server's share of the join: a bare session receiving a room's 5,000 occupant presences from the
- * component; ms from the component's last write to the last presence received.
- */
-export async function baselinePresenceRun(setup: MucBenchSetup, run: number): Promise<number> {
-  const acc = { jid: `presence-baseline@${setup.server.domain}`, password: 'presence-baseline-password' };
-  await setup.server.register('presence-baseline', acc.password).catch(() => undefined);
-  const raw = await openRawSession(setup.server, acc, 'bench');
-  try {
-    const room = `presence${run}@${setup.component.domain}`;
-    let seen = 0;
-    let doneAt = 0;
-    const done = new Promise<void>((resolve) => {
-      raw.session.on('stanza', (s) => {
-        if (s.is('presence') && s.attrs.from?.startsWith(`${room}/`) && ++seen === BIG_ROOM) {
-          doneAt = epochNow();
-          resolve();
-        }
-      });
-    });
-    const to = raw.session.jid;
-    await setup.component.sendAll(
-      Array.from({ length: BIG_ROOM }, (_, i) => occupantPresence(room, to, `b${i}`)),
-      200,
-    );
-    const lastWrittenAt = epochNow();
-    await withTimeout(done, () => `the bare session saw ${seen} of ${BIG_ROOM} presences`);
-    return doneAt - lastWrittenAt;
-  } finally {
-    await raw.session.close();
-  }
-}
-
-async function withTimeout(promise: Promise<void>, what: () => string, ms = 60_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(what())), ms);
-  });
-  await Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -6,8 +6,6 @@ import {
   BIG_ROOM,
   FLOOD,
   TWENTY,
-  baselineFloodRun,
-  baselinePresenceRun,
   bigRoomRun,
   twentyRoomsRun,
   type BigRoomFigures,
@@ -15,6 +13,7 @@ import {
   type TwentyFigures,
 } from './_muc-browser.ts';
 import type { ConverseFigures } from './_muc-converse.ts';
+import { baselineFloodRun, baselinePresenceRun } from './_muc-baselines.ts';
 import { tracing } from './_muc-trace.ts';
 
 /** Parley and Converse.js also join a room of this size (the twenty rooms' size). */
