@@ -106,6 +106,7 @@ async function start(): Promise<void> {
       new Notifier({
         Notification,
         showMain: () => windows.showMain(),
+        platform: process.platform,
         send: (to, batch) => broadcast([to], batch),
       }),
     ),

@@ -36,7 +36,7 @@ class FakeNotification extends EventEmitter {
   }
 }
 
-function setup() {
+function setup(platform: NodeJS.Platform = 'darwin') {
   FakeNotification.made = [];
   FakeNotification.supported = true;
   const sent: Array<{ contents: unknown; batch: EngineEvent[] }> = [];
@@ -49,6 +49,7 @@ function setup() {
       return { webContents: mainContents };
     },
     send: (contents, batch) => sent.push({ contents, batch }),
+    platform,
   });
   return { notifier, sent, mainContents, shows: () => shows };
 }
@@ -129,4 +130,19 @@ test('nothing when the desktop has no notifications: the handler answers not-sup
   assert.equal(FakeNotification.made.length, 0);
   FakeNotification.supported = true;
   assert.deepEqual(await createNotifyHandler(notifier)(request()), { ok: true });
+});
+
+test('on Linux the body is escaped (the notification server reads markup); the title and other platforms are not', () => {
+  const hostile = '<b>Bank</b> & <a href="https://evil.example">pay</a>';
+  const linux = setup('linux');
+  linux.notifier.notify(request({ title: 'A <i>&</i>', body: hostile }));
+  assert.deepEqual(FakeNotification.made[0]?.options, {
+    title: 'A <i>&</i>',
+    body: '&lt;b&gt;Bank&lt;/b&gt; &amp; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;',
+    silent: true,
+  });
+  for (const platform of ['darwin', 'win32'] as const) {
+    setup(platform).notifier.notify(request({ body: hostile }));
+    assert.equal(FakeNotification.made[0]?.options.body, hostile, platform);
+  }
 });

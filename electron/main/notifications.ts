@@ -38,6 +38,18 @@ export interface NotifierDeps {
   showMain: () => { webContents: Contents };
   /** Sends events to one window's contents (ipc.ts broadcast). */
   send: (contents: Contents, batch: EngineEvent[]) => void;
+  /** process.platform: Linux bodies are markup to the notification server. */
+  platform: NodeJS.Platform;
+}
+
+/**
+ * The body as the desktop shows it. On Linux Electron hands it to libnotify as is, and servers that support
+ * body markup render it: a contact's '<b>' or '<a href>' (a link past our openExternal allow-list) must
+ * show as the text it is. The summary (title) is plain text by the spec, so only the body is escaped.
+ */
+export function notificationBody(body: string, platform: NodeJS.Platform): string {
+  if (platform !== 'linux') return body;
+  return body.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 /** Notifications kept at most (each holds its click handler alive): past it the oldest is closed. */
@@ -61,7 +73,11 @@ export class Notifier {
       const oldest = this.#live.keys().next().value;
       if (oldest !== undefined) this.#close(oldest);
     }
-    const notification = new Notification({ title: request.title, body: request.body, silent: true });
+    const notification = new Notification({
+      title: request.title,
+      body: notificationBody(request.body, this.#deps.platform),
+      silent: true,
+    });
     const target = { account: request.account, kind: request.kind, peer: request.peer };
     notification.on('click', () => {
       this.#forget(request.tag, notification);
