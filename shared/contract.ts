@@ -208,6 +208,13 @@ export const commands = {
     request: z.object({ account: accountSchema, peer: bareJidSchema }).strict(),
     response: ok,
   },
+  /** The user is typing in (or paused in) the chat with `peer`: a XEP-0085 chat state, if the settings allow. */
+  'chat.typing': {
+    request: z
+      .object({ account: accountSchema, peer: bareJidSchema, state: z.enum(['composing', 'paused']) })
+      .strict(),
+    response: ok,
+  },
 
   /** A message request is dismissed: it leaves the list; its messages stay in the history. */
   'chat.dismissRequest': {

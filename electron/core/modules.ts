@@ -8,6 +8,7 @@ import { subscriptionsModule } from './subscriptions/subscriptions-module.ts';
 import { presenceModule } from './presence/presence-module.ts';
 import { mamModule } from './mam/mam-module.ts';
 import { chatModule } from './chat/chat-module.ts';
+import { chatStatesModule } from './chat/chat-states-module.ts';
 import { receiptsModule } from './receipts/receipts-module.ts';
 import { discoModule } from './disco/disco-module.ts';
 import { pingModule } from './ping/ping-module.ts';
@@ -27,6 +28,7 @@ export const MODULES = [
   presenceModule,
   mamModule,
   chatModule,
+  chatStatesModule,
   receiptsModule,
   discoModule,
   pingModule,

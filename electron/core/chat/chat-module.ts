@@ -17,7 +17,6 @@ import { NS_DELAY, NS_SID } from '../xmpp/ns.ts';
 import { overServerLimit } from '../xmpp/stream-limits.ts';
 import { Chats, type StateUpdate } from './chat.ts';
 import { hasMucUserMarker } from './private-peer.ts';
-import { addActiveState } from './chat-states.ts';
 import { roomLineStanza } from '../muc/room-messages.ts';
 import { StrangerInbox } from './strangers.ts';
 import { rememberDismissal, requestsFromHistory } from './request-memory.ts';
@@ -123,7 +122,6 @@ function create(context: AccountContext) {
     strangers,
     dismiss,
     features: [NS_SID, NS_DELAY],
-    outgoing: (stanza) => addActiveState(stanza, context.preferences.get().privacy.typingNotifications),
     // The requests left waiting at the last run (the cached roster is being shown meanwhile: contacts among
     // them leave the list as soon as it is).
     beforeConnect: () => {

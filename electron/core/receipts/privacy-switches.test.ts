@@ -1,6 +1,6 @@
 // Settings › Privacy against a real server, seen by a raw session of a contact who may see our presence:
-// each switch stops exactly its stanza. Typing notifications off: our messages carry no XEP-0085 chat
-// state; receipts off: no XEP-0184 answer (our own requests still go out); read markers off: no XEP-0333
+// each switch stops exactly its stanza. Typing notifications off: no XEP-0085 chat state, neither on our
+// messages nor standalone (composing, paused); receipts off: no XEP-0184 answer (our own requests still go out); read markers off: no XEP-0333
 // <displayed/>. Absence is proven by order: the switch goes back on and the next stanza does arrive, with
 // nothing for the message sent while it was off before it.
 import { after, describe, test } from 'node:test';
@@ -66,24 +66,42 @@ describe(`privacy switches against ${serverKind()}`, () => {
     return { alice, bob, a, b, set, bobSays };
   }
 
-  test('typing notifications off: no chat state on our messages; on: <active/>', async () => {
+  test('typing notifications off: no chat state at all; on: composing, paused and <active/> on messages', async () => {
     const { alice, bob, b, set } = await aliceAndBob();
     const fromAlice = (body: string) =>
       bob.waitFor((s) => s.is('message') && s.getChildText('body') === body, WAIT_MS);
     const send = async (body: string) =>
       assert.ok((await alice.engine.invoke('chat.send', { account: alice.account, to: b.jid, body })).ok);
+    const typing = async (state: 'composing' | 'paused') =>
+      assert.ok(
+        (await alice.engine.invoke('chat.typing', { account: alice.account, peer: b.jid, state })).ok,
+      );
     const states = (m: Element) => m.getChildElements().filter((c) => c.getNS() === NS_CHAT_STATES);
+    const stateSeen = () =>
+      bob.inbox.flatMap((m) => (m.is('message') && !m.getChild('body') ? states(m).map((c) => c.name) : []));
 
+    await typing('composing');
+    await bob.waitFor(
+      (s) => s.is('message') && s.getChild('composing', NS_CHAT_STATES) !== undefined,
+      WAIT_MS,
+    );
     await send('with state');
     assert.deepEqual(
       states(await fromAlice('with state')).map((c) => c.name),
       ['active'],
     );
+
     await set({ privacy: { typingNotifications: false } });
+    await typing('composing');
     await send('without state');
     const quiet = await fromAlice('without state');
     assert.deepEqual(states(quiet), [], quiet.toString());
     assert.ok(quiet.getChild('request', NS_RECEIPTS), 'our receipt request still goes out');
+
+    await set({ privacy: { typingNotifications: true } });
+    await typing('paused');
+    await bob.waitFor((s) => s.is('message') && s.getChild('paused', NS_CHAT_STATES) !== undefined, WAIT_MS);
+    assert.deepEqual(stateSeen(), ['composing', 'paused'], 'nothing while typing notifications were off');
   });
 
   test('receipts off: no receipt answered; back on: the next one is', async () => {

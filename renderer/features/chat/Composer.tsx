@@ -1,6 +1,7 @@
 // The message box: Enter sends, Shift+Enter starts a new line (IME composition is left alone); with
 // Settings › Chat › Enter to send off, Enter is a new line and Ctrl/Cmd+Enter sends. Emoticons become emoji
-// as one types when that setting is on; spell checking follows its setting. Drafts are
+// as one types when that setting is on; spell checking follows its setting; a contact hears 'composing'
+// and 'paused' (XEP-0085, typing-notifier.ts) unless typing notifications are off. Drafts are
 // kept per chat while the app runs. A send that fails keeps the text and says why. Text is never cut: near
 // the length limit a counter says what is left, and past it Send is off and says how far over it is.
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
@@ -11,6 +12,9 @@ import { useUi } from '../../stores/ui.ts';
 import { lengthState } from './composer-limit.ts';
 import { convertAtEnd, convertBeforeCaret } from './emoticons.ts';
 import { usePreferences } from '../settings/preferences-store.ts';
+import { TypingNotifier } from './typing-notifier.ts';
+import { parseConversationId } from '../../stores/conversation.ts';
+import { getBridge } from '../../transport/bridge.ts';
 import './composer.css';
 
 const drafts = new Map<string, string>();
@@ -52,6 +56,23 @@ export function Composer({
   const prefs = usePreferences((s) => s.preferences.chat);
   /** Where the caret goes once a conversion is on screen: before the next key, not a frame later. */
   const caretAfterRender = useRef<number | null>(null);
+  const typing = useRef<TypingNotifier | null>(null);
+  useEffect(() => {
+    const key = parseConversationId(chat);
+    if (!key || key.kind !== 'chat') return; // rooms and private chats: no chat states from here
+    const notifier = new TypingNotifier(
+      (state) => {
+        if (!usePreferences.getState().preferences.privacy.typingNotifications) return;
+        void getBridge().invoke('chat.typing', { account: key.account, peer: key.peer, state });
+      },
+      { set: (run, ms) => setTimeout(run, ms), clear: (h) => clearTimeout(h as number) },
+    );
+    typing.current = notifier;
+    return () => {
+      notifier.left();
+      if (typing.current === notifier) typing.current = null;
+    };
+  }, [chat]);
   useLayoutEffect(() => {
     const caret = caretAfterRender.current;
     if (caret === null) return;
@@ -76,6 +97,7 @@ export function Composer({
   const update = (value: string): void => {
     setText(value);
     drafts.set(chat, value);
+    typing.current?.edited(value.trim() !== '');
     if (error) setError(null);
   };
 
@@ -95,6 +117,7 @@ export function Composer({
       setError(`Not sent: ${failure.message}`);
       return;
     }
+    typing.current?.sent();
     drafts.delete(chat);
     setText('');
   };
