@@ -3,6 +3,7 @@
 // or the arrow keys open it on its first item; Escape closes it and focus returns to the button.
 import { useCallback, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
+import { useIntl } from 'react-intl';
 import { Menu, type MenuItem } from '../../components/Menu.tsx';
 import { hasSession, useConnection } from '../../stores/connection.ts';
 import { signInAgain, signOut } from './account-actions.ts';
@@ -15,6 +16,7 @@ interface AccountMenuProps {
 }
 
 export function AccountMenu({ account, labelled, onRemove }: AccountMenuProps) {
+  const { formatMessage: t } = useIntl();
   const button = useRef<HTMLButtonElement>(null);
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   const status = useConnection((s) => s.connections.get(account)?.status);
@@ -36,11 +38,11 @@ export function AccountMenu({ account, labelled, onRemove }: AccountMenuProps) {
 
   const items: MenuItem[] = [
     signedIn
-      ? { label: 'Sign out', onSelect: () => void signOut(account) }
-      : { label: 'Sign in', onSelect: () => void signInAgain(account) },
-    { label: 'Remove…', onSelect: () => onRemove(account) },
+      ? { label: t({ id: 'accounts.signOut' }), onSelect: () => void signOut(account) }
+      : { label: t({ id: 'accounts.signIn' }), onSelect: () => void signInAgain(account) },
+    { label: t({ id: 'accounts.remove' }), onSelect: () => onRemove(account) },
   ];
-  const name = labelled ? `Account ${account}` : 'Account';
+  const name = labelled ? t({ id: 'accounts.menu.labelFor' }, { account }) : t({ id: 'accounts.menu.label' });
   return (
     <>
       <button
@@ -53,7 +55,7 @@ export function AccountMenu({ account, labelled, onRemove }: AccountMenuProps) {
         onClick={() => (at ? close() : open())}
         onKeyDown={onKeyDown}
       >
-        Account <span aria-hidden="true">▾</span>
+        {t({ id: 'accounts.menu.label' })} <span aria-hidden="true">▾</span>
       </button>
       {at && <Menu label={name} x={at.x} y={at.y} items={items} onClose={close} anchor={button} />}
     </>

@@ -1,11 +1,13 @@
 // "Remove account": a confirmation before the account is signed out and forgotten ('account.forget').
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 import { Dialog } from '../../components/Dialog.tsx';
 import { removeAccount } from './account-actions.ts';
 
 export function RemoveAccountDialog({ account, onClose }: { account: string; onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { formatMessage: t } = useIntl();
   const remove = async (): Promise<void> => {
     setBusy(true);
     setError(null);
@@ -15,20 +17,22 @@ export function RemoveAccountDialog({ account, onClose }: { account: string; onC
     else setError(failure);
   };
   return (
-    <Dialog title="Remove account" role="alertdialog" onClose={onClose}>
+    <Dialog title={t({ id: 'accounts.removeDialog.title' })} role="alertdialog" onClose={onClose}>
       <p>
-        Remove <strong>{account}</strong> from Parley? It is signed out, and its remembered password and
-        connection settings are deleted. Any other accounts stay signed in.
+        {t(
+          { id: 'accounts.removeDialog.question' },
+          { account, strong: (chunks: ReactNode[]) => <strong>{chunks}</strong> },
+        )}
       </p>
       <div role="alert" className="form-error">
         {error && <p>{error}</p>}
       </div>
       <div className="dialog-buttons">
         <button type="button" onClick={onClose} data-autofocus>
-          Cancel
+          {t({ id: 'dialog.cancel' })}
         </button>
         <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
-          Remove
+          {t({ id: 'accounts.removeDialog.submit' })}
         </button>
       </div>
     </Dialog>

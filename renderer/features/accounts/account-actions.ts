@@ -3,10 +3,14 @@ import { getBridge } from '../../transport/bridge.ts';
 import { useConnection } from '../../stores/connection.ts';
 import { useUi } from '../../stores/ui.ts';
 import { forgetAccountState } from '../../stores/sync.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 
 export async function signOut(account: string): Promise<void> {
   const result = await getBridge().invoke('account.signOut', { account });
-  if (!result.ok) useUi.getState().addToast(`Could not sign out ${account}: ${result.error.message}`);
+  if (!result.ok) {
+    const t = currentIntl().formatMessage;
+    useUi.getState().addToast(t({ id: 'accounts.signOutFailed' }, { account, reason: result.error.message }));
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
 // same toggle as a star. A new bookmark keeps our nick in the room and joins at sign-in (what someone who
 // bookmarks a room they are in expects); un-bookmarking removes it from every device of the account.
 import { useState } from 'react';
+import { useIntl } from 'react-intl';
 import { useRooms } from '../rooms/rooms-store.ts';
 import { removeBookmark, setBookmark } from './bookmark-actions.ts';
 import { useBookmark, useBookmarks } from './bookmarks-store.ts';
@@ -30,6 +31,7 @@ function useToggle(account: string, room: string) {
 
 export function BookmarkToggle({ account, room }: { account: string; room: string }) {
   const { bookmark, loaded, busy, run, toggle } = useToggle(account, room);
+  const { formatMessage: t } = useIntl();
   if (!loaded) return null;
   return (
     <div className="bookmark-toggle">
@@ -41,7 +43,7 @@ export function BookmarkToggle({ account, room }: { account: string; room: strin
         onClick={() => void toggle()}
       >
         <span aria-hidden="true">{bookmark ? '★ ' : '☆ '}</span>
-        Bookmark
+        {t({ id: 'bookmarks.toggle' })}
       </button>
       {bookmark && (
         <label className="bookmark-autojoin">
@@ -54,7 +56,7 @@ export function BookmarkToggle({ account, room }: { account: string; room: strin
               void run(() => setBookmark(account, room, { autojoin }));
             }}
           />
-          Join at sign-in
+          {t({ id: 'bookmarks.autojoin' })}
         </label>
       )}
     </div>
@@ -64,6 +66,7 @@ export function BookmarkToggle({ account, room }: { account: string; room: strin
 /** The row's star: `label` names the room as the row does ("Bookmark den"). */
 export function BookmarkStar({ account, room, label }: { account: string; room: string; label: string }) {
   const { bookmark, loaded, busy, toggle } = useToggle(account, room);
+  const { formatMessage: t } = useIntl();
   if (!loaded) return null;
   return (
     <button
@@ -71,8 +74,15 @@ export function BookmarkStar({ account, room, label }: { account: string; room: 
       className={`bookmark-star${bookmark ? ' on' : ''}`}
       aria-pressed={bookmark !== undefined}
       aria-disabled={busy}
-      aria-label={`Bookmark ${label}`}
-      title={bookmark ? (bookmark.autojoin ? 'Bookmarked, joined at sign-in' : 'Bookmarked') : 'Bookmark'}
+      aria-label={t({ id: 'bookmarks.star.label' }, { room: label })}
+      title={
+        bookmark
+          ? bookmark.autojoin
+            ? t({ id: 'bookmarks.star.autojoin' })
+            : t({ id: 'rooms.bookmarked' })
+          : t({ id: 'bookmarks.toggle' })
+      }
+
       onClick={() => void toggle()}
     >
       <span aria-hidden="true">{bookmark ? '★' : '☆'}</span>

@@ -2,6 +2,7 @@
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useUi } from '../../stores/ui.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { useRooms } from '../rooms/rooms-store.ts';
 import { openRoom } from '../rooms/rooms-actions.ts';
 
@@ -14,14 +15,19 @@ export interface BookmarkFields {
 
 export async function setBookmark(account: string, room: string, fields: BookmarkFields): Promise<boolean> {
   const result = await getBridge().invoke('bookmarks.set', { account, room, ...fields });
-  if (!result.ok) useUi.getState().addToast(`Could not bookmark ${room}: ${result.error.message}`);
+  if (!result.ok) {
+    const t = currentIntl().formatMessage;
+    useUi.getState().addToast(t({ id: 'bookmarks.setFailed' }, { room, reason: result.error.message }));
+  }
   return result.ok;
 }
 
 export async function removeBookmark(account: string, room: string): Promise<boolean> {
   const result = await getBridge().invoke('bookmarks.remove', { account, room });
-  if (!result.ok)
-    useUi.getState().addToast(`Could not remove the bookmark of ${room}: ${result.error.message}`);
+  if (!result.ok) {
+    const t = currentIntl().formatMessage;
+    useUi.getState().addToast(t({ id: 'bookmarks.removeFailed' }, { room, reason: result.error.message }));
+  }
   return result.ok;
 }
 

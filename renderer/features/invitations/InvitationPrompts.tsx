@@ -4,7 +4,8 @@
 // invitation may say why: the room passes it on; a direct one is only dismissed). A refused join is said in
 // words under the invitation; a nick conflict offers the room's suggestion and a field for another nick.
 import { useId, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import type { Invitation } from '../../../shared/invitations.ts';
 import { MAX_INVITE_REASON_CHARS } from '../../../shared/invitations.ts';
@@ -39,6 +40,7 @@ function InvitationItem({
   const [askingPassword, setAskingPassword] = useState(false);
   const ids = useId();
   const declineButton = useRef<HTMLButtonElement>(null);
+  const { formatMessage: t } = useIntl();
   // A contact is named as the roster names them, their address beside it; never on a room's mere word.
   const contactName = useRoster((s) => {
     const from = invitation.stranger ? undefined : invitation.from?.split('/')[0];
@@ -66,24 +68,34 @@ function InvitationItem({
       <div
         className="invitation"
         role="group"
-        aria-label={`Invitation to ${invitation.room}${showAccount ? ` for ${account}` : ''}`}
+        aria-label={
+          showAccount
+            ? t({ id: 'invitations.item.labelFor' }, { room: invitation.room, account })
+            : t({ id: 'invitations.item.label' }, { room: invitation.room })
+        }
       >
         <div className="invitation-text">
           {/* Remote words, each isolated: no bidi control in them can reorder the sentence. */}
-          <strong>
-            {contactName ? (
-              <>
-                <bdi>{displayText(contactName)}</bdi> (<bdi>{inviterText(invitation)}</bdi>)
-              </>
-            ) : (
-              <bdi>{displayText(inviterText(invitation))}</bdi>
-            )}
-          </strong>{' '}
-          invites you to{' '}
-          <strong className="invitation-room">
-            <bdi>{displayText(roomLabel)}</bdi>
-          </strong>
-          {showAccount && <span className="request-account"> (on {account})</span>}.
+          {t(showAccount ? { id: 'invitations.item.textOn' } : { id: 'invitations.item.text' }, {
+            who: (
+              <strong>
+                {contactName ? (
+                  <>
+                    <bdi>{displayText(contactName)}</bdi> (<bdi>{inviterText(invitation)}</bdi>)
+                  </>
+                ) : (
+                  <bdi>{displayText(inviterText(invitation))}</bdi>
+                )}
+              </strong>
+            ),
+            room: (
+              <strong className="invitation-room">
+                <bdi>{displayText(roomLabel)}</bdi>
+              </strong>
+            ),
+            account,
+            on: (chunks: ReactNode[]) => <span className="request-account">{chunks}</span>,
+          })}
           {invitation.stranger && <span className="invitation-stranger">{strangerNote(invitation)}</span>}
           {invitation.reason && (
             <span className="invitation-reason">
@@ -91,13 +103,13 @@ function InvitationItem({
             </span>
           )}
           {invitation.hasPassword && (
-            <span className="invitation-note">The room&apos;s password comes with the invitation.</span>
+            <span className="invitation-note">{t({ id: 'invitations.item.password' })}</span>
           )}
         </div>
         {!declining && (
           <div className="request-buttons">
             <button type="button" className="primary" disabled={busy} onClick={() => void join()}>
-              {busy ? 'Joining…' : 'Join'}
+              {busy ? t({ id: 'rooms.status.joining' }) : t({ id: 'rooms.join.submit' })}
             </button>
             <button
               ref={declineButton}
@@ -109,7 +121,7 @@ function InvitationItem({
                   : void declineInvitation(account, invitation)
               }
             >
-              Decline
+              {t({ id: 'invitations.decline' })}
             </button>
           </div>
         )}
@@ -126,7 +138,7 @@ function InvitationItem({
               void declineInvitation(account, invitation, reason.trim() || undefined);
             }}
           >
-            <label htmlFor={`${ids}-reason`}>Why (optional: the room passes it on)</label>
+            <label htmlFor={`${ids}-reason`}>{t({ id: 'invitations.decline.reason' })}</label>
             <input
               id={`${ids}-reason`}
               type="text"
@@ -137,10 +149,10 @@ function InvitationItem({
             />
             <div className="request-buttons">
               <button type="submit" className="primary">
-                Send decline
+                {t({ id: 'invitations.decline.send' })}
               </button>
               <button type="button" onClick={stopDeclining}>
-                Cancel
+                {t({ id: 'dialog.cancel' })}
               </button>
             </div>
           </form>
@@ -155,7 +167,7 @@ function InvitationItem({
             aria-haspopup="dialog"
             onClick={() => setAskingPassword(true)}
           >
-            Join with a password…
+            {t({ id: 'invitations.joinWithPassword' })}
           </button>
         )}
         {askingPassword && (
@@ -175,7 +187,7 @@ function InvitationItem({
               if (nick.trim()) void join(nick.trim());
             }}
           >
-            <label htmlFor={`${ids}-nick`}>Nickname</label>
+            <label htmlFor={`${ids}-nick`}>{t({ id: 'rooms.join.nick' })}</label>
             <input
               id={`${ids}-nick`}
               type="text"
@@ -185,7 +197,7 @@ function InvitationItem({
               onChange={(e) => setNick(e.target.value)}
             />
             <button type="submit" className="primary" disabled={busy || nick.trim() === ''}>
-              Join as {nick.trim() || '…'}
+              {t({ id: 'invitations.joinAs' }, { nick: nick.trim() || '…' })}
             </button>
           </form>
         )}
@@ -220,14 +232,19 @@ export function InvitationPrompts() {
   let notKept = 0;
   for (const count of more.values()) notKept += count;
   const [showAll, setShowAll] = useState(false);
+  const { formatMessage: t } = useIntl();
   if (all.length === 0 && notKept === 0) return null;
   const shown = showAll ? all : all.slice(0, FIRST_SHOWN);
   return (
-    <section className="requests invitations" aria-label="Room invitations">
-      <h2 className="invitations-title">Room invitations{all.length > 0 ? ` (${all.length})` : ''}</h2>
+    <section className="requests invitations" aria-label={t({ id: 'invitations.label' })}>
+      <h2 className="invitations-title">
+        {all.length > 0
+          ? t({ id: 'invitations.titleCount' }, { count: all.length })
+          : t({ id: 'invitations.label' })}
+      </h2>
       {notKept > 0 && (
         <p className="requests-more" role="status">
-          {notKept} more {notKept === 1 ? 'invitation was' : 'invitations were'} not kept (too many at once).
+          {t({ id: 'invitations.notKept' }, { count: notKept })}
         </p>
       )}
       <ul className="invitations-list">
@@ -242,7 +259,7 @@ export function InvitationPrompts() {
       </ul>
       {all.length > FIRST_SHOWN && (
         <button type="button" className="small invitations-toggle" onClick={() => setShowAll(!showAll)}>
-          {showAll ? 'Show fewer' : `Show all ${all.length}`}
+          {showAll ? t({ id: 'requests.showFewer' }) : t({ id: 'requests.showAll' }, { count: all.length })}
         </button>
       )}
     </section>

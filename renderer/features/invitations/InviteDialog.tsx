@@ -3,7 +3,8 @@
 // their client understands it, else through the room); a toast says who was invited. <InviteButton/> is
 // the room header's button that opens it (only while we are in the room).
 import { useMemo, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 import { MAX_INVITEES, MAX_INVITE_REASON_CHARS } from '../../../shared/invitations.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { displayName, useRoster } from '../../stores/roster.ts';
@@ -31,6 +32,7 @@ export function InviteDialog({
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const { formatMessage: t } = useIntl();
 
   const needle = filter.trim().toLowerCase();
   const matches = useMemo(() => {
@@ -56,27 +58,31 @@ export function InviteDialog({
   const submit = async (): Promise<void> => {
     if (busy) return;
     if (chosen.length === 0) {
-      setProblem('Choose at least one person to invite.');
+      setProblem(t({ id: 'invitations.invite.noneChosen' }));
       return;
     }
     setBusy(true);
     const outcome = await sendInvitations(account, room, chosen, reason);
     setBusy(false);
     if ('code' in outcome) {
-      setProblem(`Could not invite: ${outcome.message}`);
+      setProblem(t({ id: 'invitations.invite.failed' }, { reason: outcome.message }));
       return;
     }
     const who = outcome.sent.map((s) => s.to).join(', ');
-    useUi.getState().addToast(`Invited ${who} to ${room}.`);
+    useUi.getState().addToast(t({ id: 'invitations.invite.sent' }, { who, room }));
     for (const { to, reason } of outcome.failed) {
-      useUi.getState().addToast(`Could not invite ${to} to ${room}: ${reason}`);
+      useUi.getState().addToast(t({ id: 'invitations.invite.failedFor' }, { to, room, reason }));
     }
     onClose();
   };
 
   const chosenNotListed = chosen.filter((jid) => !matches.some((m) => m.jid === jid));
   return (
-    <Dialog title={`Invite to ${room}`} onClose={onClose} className="invite-dialog">
+    <Dialog
+      title={t({ id: 'invitations.invite.title' }, { room })}
+      onClose={onClose}
+      className="invite-dialog"
+    >
       <form
         className="dialog-form"
         noValidate
@@ -85,24 +91,26 @@ export function InviteDialog({
           void submit();
         }}
       >
-        <label htmlFor="invite-filter">Find a contact, or type an address</label>
+        <label htmlFor="invite-filter">{t({ id: 'invitations.invite.find' })}</label>
         <input
           id="invite-filter"
           type="text"
           spellCheck={false}
           autoComplete="off"
-          placeholder="name or someone@example.com"
+          placeholder={t({ id: 'invitations.invite.findPlaceholder' })}
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
           data-autofocus
         />
         <fieldset className="invite-people">
-          <legend>People to invite{chosen.length > 0 ? ` (${chosen.length} chosen)` : ''}</legend>
+          <legend>
+            {chosen.length > 0
+              ? t({ id: 'invitations.invite.peopleChosen' }, { count: chosen.length })
+              : t({ id: 'invitations.invite.people' })}
+          </legend>
           {matches.length === 0 && !offerTyped && chosenNotListed.length === 0 && (
             <p className="invite-none">
-              {needle
-                ? 'No contact matches: type their whole address to invite them.'
-                : 'No contacts yet: type an address.'}
+              {needle ? t({ id: 'invitations.invite.noMatch' }) : t({ id: 'invitations.invite.noContacts' })}
             </p>
           )}
           <ul>
@@ -132,13 +140,16 @@ export function InviteDialog({
                       document.getElementById('invite-filter')?.focus();
                     }}
                   />
-                  Invite <bdi>{typed}</bdi>
+                  {t(
+                    { id: 'invitations.invite.typed' },
+                    { jid: typed, bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi> },
+                  )}
                 </label>
               </li>
             )}
           </ul>
         </fieldset>
-        <label htmlFor="invite-reason">Message (optional)</label>
+        <label htmlFor="invite-reason">{t({ id: 'invitations.invite.message' })}</label>
         <input
           id="invite-reason"
           type="text"
@@ -151,10 +162,12 @@ export function InviteDialog({
         </div>
         <div className="dialog-buttons">
           <button type="button" onClick={onClose}>
-            Cancel
+            {t({ id: 'dialog.cancel' })}
           </button>
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Inviting…' : chosen.length > 1 ? `Invite ${chosen.length} people` : 'Invite'}
+            {busy
+              ? t({ id: 'invitations.invite.busy' })
+              : t({ id: 'invitations.invite.submit' }, { count: chosen.length })}
           </button>
         </div>
       </form>
@@ -166,11 +179,12 @@ export function InviteDialog({
 export function InviteButton({ account, room }: { account: string; room: string }) {
   const joined = useRooms((s) => s.byAccount.get(account)?.get(room)?.room.status === 'joined');
   const [open, setOpen] = useState(false);
+  const { formatMessage: t } = useIntl();
   if (!joined) return null;
   return (
     <>
       <button type="button" className="small" aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        Invite…
+        {t({ id: 'invitations.inviteButton' })}
       </button>
       {open && <InviteDialog account={account} room={room} onClose={() => setOpen(false)} />}
     </>

@@ -2,6 +2,7 @@
 // hides addresses names only a nick), who declined, and an address typed into the invite dialog.
 import type { Invitation } from '../../../shared/invitations.ts';
 import { bareJidProblem, normalJid } from '../../../shared/jid.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 
 /** The room named the inviter by their nick in it (room/nick), or not at all, rather than by address. */
 export function masked({ from, room }: Pick<Invitation, 'from' | 'room'>): boolean {
@@ -17,27 +18,33 @@ export function inviterText({
   room,
   fromVerified,
 }: Pick<Invitation, 'from' | 'room' | 'fromVerified'>): string {
-  if (from === null) return 'Someone';
-  if (from.startsWith(`${room}/`)) return `${from.slice(room.length + 1)} (in the room)`;
+  const t = currentIntl().formatMessage;
+  if (from === null) return t({ id: 'invitations.someone' });
+  if (from.startsWith(`${room}/`))
+    return t({ id: 'invitations.nickInRoom' }, { nick: from.slice(room.length + 1) });
   const address = from.split('/')[0]!;
-  return fromVerified ? address : `Someone the room says is ${address}`;
+  return fromVerified ? address : t({ id: 'invitations.claimed' }, { address });
 }
 
 /** Why a stranger's invitation is marked: the room hid who it is, vouched for nobody, or they are unknown. */
 export function strangerNote(invitation: Pick<Invitation, 'from' | 'room' | 'fromVerified'>): string {
-  if (masked(invitation)) return 'The room hides who this is';
-  if (!invitation.fromVerified) return 'A room on another server names them: it may not be true';
-  return 'Not in your contacts';
+  const t = currentIntl().formatMessage;
+  if (masked(invitation)) return t({ id: 'invitations.stranger.masked' });
+  if (!invitation.fromVerified) return t({ id: 'invitations.stranger.unverified' });
+  return t({ id: 'invitations.stranger.unknown' });
 }
 
 export function declineText(room: string, from: string | null, reason: string | null): string {
+  const t = currentIntl().formatMessage;
   const who =
     from === null
-      ? 'Someone'
+      ? t({ id: 'invitations.someone' })
       : from.startsWith(`${room}/`)
         ? from.slice(room.length + 1)
         : from.split('/')[0];
-  return `${who} declined your invitation to ${room}${reason ? `: “${reason}”` : '.'}`;
+  return reason
+    ? t({ id: 'invitations.declinedBecause' }, { who, room, reason })
+    : t({ id: 'invitations.declined' }, { who, room });
 }
 
 /** A typed address to invite: a bare JID with a localpart, normalised; else null. */

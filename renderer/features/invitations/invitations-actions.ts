@@ -4,6 +4,7 @@ import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import type { Invitation, InviteMode } from '../../../shared/invitations.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useUi } from '../../stores/ui.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { openRoom } from '../rooms/rooms-actions.ts';
 import { useRooms } from '../rooms/rooms-store.ts';
 import { useInvitations } from './invitations-store.ts';
@@ -37,7 +38,10 @@ export async function declineInvitation(
     ...(reason ? { reason } : {}),
   });
   useInvitations.getState().markAnswering(invitation.id, false);
-  if (!result.ok) useUi.getState().addToast(`Could not decline the invitation: ${result.error.message}`);
+  if (!result.ok) {
+    const t = currentIntl().formatMessage;
+    useUi.getState().addToast(t({ id: 'invitations.declineFailed' }, { reason: result.error.message }));
+  }
 }
 
 /** Invites `to` (bare JIDs); answers how each went out, or the error. */
