@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -92,5 +92,28 @@ test('the engine answers prefs commands and announces each change to every windo
     await engine.dispose();
     const onDisk = JSON.parse(await readFile(path.join(dir, 'preferences.json'), 'utf8'));
     assert.equal(onDisk.preferences.chat.enterToSend, false);
+  });
+});
+
+test('a change that cannot be written changes nothing, and the next one is saved', async () => {
+  await inTempDir(async (dir) => {
+    const store = await PreferencesStore.open(dir);
+    const file = path.join(dir, 'preferences.json');
+    const heard: unknown[] = [];
+    store.onChange((state) => heard.push(state));
+    await mkdir(file); // the rename onto a folder fails (EISDIR), as a full disk or a held file would
+    await assert.rejects(store.set({ appearance: { theme: 'dark' } }), /could not be saved/);
+    assert.equal(store.get().appearance.theme, 'system', 'nothing changed in memory');
+    assert.equal(heard.length, 0, 'nothing was announced');
+    assert.deepEqual(
+      (await readdir(dir)).filter((name) => name.endsWith('.tmp')),
+      [],
+      'no temp file is left behind',
+    );
+    await rm(file, { recursive: true });
+    await store.set({ appearance: { fontSize: 'large' } });
+    assert.equal(JSON.parse(await readFile(file, 'utf8')).preferences.appearance.fontSize, 'large');
+    assert.equal(store.get().appearance.theme, 'system');
+    assert.equal(heard.length, 1);
   });
 });

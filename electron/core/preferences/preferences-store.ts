@@ -3,7 +3,7 @@
 // damaged or older file gives defaults for whatever it lacks (the schema fills them: that is the migration).
 // Writes are atomic and serialised. Nothing here is ever a password or message text.
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   MAX_CONVERSATION_PREFS,
@@ -42,7 +42,7 @@ export class PreferencesStore implements PreferencesView {
   /** Insertion-ordered: the oldest entry goes first when the bound is reached. */
   readonly #conversations = new Map<string, ConversationPrefs>();
   readonly #listeners = new Set<(state: PreferencesState) => void>();
-  #writing: Promise<void> = Promise.resolve();
+  #queue: Promise<void> = Promise.resolve();
 
   private constructor(file: string, preferences: Preferences, conversations: ConversationPrefs[]) {
     this.#file = file;
@@ -89,58 +89,93 @@ export class PreferencesStore implements PreferencesView {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Applies a patch as a whole or not at all: an unknown field or a refused value is 'invalid-request'. */
-  async set(patch: PreferencesPatch): Promise<PreferencesState> {
-    const merged: Record<string, unknown> = { ...this.#preferences };
-    for (const [section, fields] of Object.entries(patch)) {
-      const current = (this.#preferences as Record<string, Record<string, unknown> | undefined>)[section];
-      if (!current || typeof fields !== 'object' || fields === null) {
-        throw new EngineError('invalid-request', `There is no preference section "${section}".`);
+  /**
+   * Applies a patch as a whole or not at all: an unknown field or a refused value is 'invalid-request', and a
+   * change that could not be written (disk full, the file held by another program) changes nothing.
+   */
+  set(patch: PreferencesPatch): Promise<PreferencesState> {
+    return this.#serially(() => {
+      const merged: Record<string, unknown> = { ...this.#preferences };
+      for (const [section, fields] of Object.entries(patch)) {
+        const current = (this.#preferences as Record<string, Record<string, unknown> | undefined>)[section];
+        if (!Object.hasOwn(this.#preferences, section) || !current || typeof fields !== 'object' || !fields) {
+          throw new EngineError('invalid-request', `There is no preference section "${section}".`);
+        }
+        for (const field of Object.keys(fields)) {
+          if (!Object.hasOwn(current, field)) {
+            throw new EngineError('invalid-request', `There is no preference "${section}.${field}".`);
+          }
+        }
+        merged[section] = { ...current, ...fields };
       }
-      for (const field of Object.keys(fields)) {
-        if (!Object.hasOwn(current, field)) {
-          throw new EngineError('invalid-request', `There is no preference "${section}.${field}".`);
+      const checked = preferencesSchema.safeParse(merged);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        const where = issue?.path.join('.') ?? 'preferences';
+        throw new EngineError('invalid-request', `${where}: ${issue?.message ?? 'not a valid value'}`);
+      }
+      return { preferences: checked.data, conversations: this.#conversations };
+    });
+  }
+
+  setConversation(entry: ConversationPrefs): Promise<PreferencesState> {
+    return this.#serially(() => {
+      const id = conversationId(entry);
+      const conversations = new Map(this.#conversations);
+      conversations.delete(id);
+      if (entry.mutedUntil !== null || entry.roomNotify !== null) {
+        conversations.set(id, conversationPrefsSchema.parse(entry));
+        while (conversations.size > MAX_CONVERSATION_PREFS) {
+          const oldest = conversations.keys().next().value;
+          if (oldest === undefined) break;
+          conversations.delete(oldest);
         }
       }
-      merged[section] = { ...current, ...fields };
-    }
-    const checked = preferencesSchema.safeParse(merged);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      const where = issue?.path.join('.') ?? 'preferences';
-      throw new EngineError('invalid-request', `${where}: ${issue?.message ?? 'not a valid value'}`);
-    }
-    this.#preferences = checked.data;
-    return this.#changed();
+      return { preferences: this.#preferences, conversations };
+    });
   }
 
-  async setConversation(entry: ConversationPrefs): Promise<PreferencesState> {
-    const id = conversationId(entry);
-    this.#conversations.delete(id);
-    if (entry.mutedUntil !== null || entry.roomNotify !== null) {
-      this.#conversations.set(id, conversationPrefsSchema.parse(entry));
-      while (this.#conversations.size > MAX_CONVERSATION_PREFS) {
-        const oldest = this.#conversations.keys().next().value;
-        if (oldest === undefined) break;
-        this.#conversations.delete(oldest);
-      }
-    }
-    return this.#changed();
-  }
-
-  /** Waits for the last write (tests, shutdown). */
+  /** Waits for the changes under way (tests, shutdown). */
   flush(): Promise<void> {
-    return this.#writing;
+    return this.#queue;
   }
 
-  async #changed(): Promise<PreferencesState> {
-    const state = this.state();
-    const file: PreferencesFile = { version: FILE_VERSION, ...state };
-    const text = JSON.stringify(file, null, 2);
-    this.#writing = this.#writing.then(() => writeAtomic(this.#file, text));
-    await this.#writing;
-    for (const listener of this.#listeners) listener(state);
-    return state;
+  /**
+   * One change at a time: `next` computes the new state from the current one, the file is written, and only
+   * then does it become current and reach the listeners. A failed write (or a refused change) leaves the
+   * state as it was, and the next change starts afresh.
+   */
+  #serially(
+    next: () => { preferences: Preferences; conversations: Map<string, ConversationPrefs> },
+  ): Promise<PreferencesState> {
+    const run = this.#queue.then(async () => {
+      const proposed = next();
+      const state = {
+        preferences: proposed.preferences,
+        conversations: [...proposed.conversations.values()],
+      };
+      const file: PreferencesFile = { version: FILE_VERSION, ...state };
+      try {
+        await writeAtomic(this.#file, JSON.stringify(file, null, 2));
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new EngineError('internal', `The preferences could not be saved (${why}); nothing changed.`, {
+          cause: error,
+        });
+      }
+      this.#preferences = proposed.preferences;
+      if (proposed.conversations !== this.#conversations) {
+        this.#conversations.clear();
+        for (const [id, entry] of proposed.conversations) this.#conversations.set(id, entry);
+      }
+      for (const listener of this.#listeners) listener(state);
+      return state;
+    });
+    this.#queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 }
 
@@ -166,8 +201,14 @@ function readConversations(stored: unknown): ConversationPrefs[] {
   });
 }
 
+/** Through a temp file and a rename; a failure leaves neither a half-written file nor the temp file. */
 async function writeAtomic(file: string, data: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, data, { mode: 0o600 });
-  await rename(temp, file);
+  try {
+    await writeFile(temp, data, { mode: 0o600 });
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }
