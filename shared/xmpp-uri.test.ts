@@ -147,6 +147,33 @@ test('hostile text: broken escapes, controls, bidi, spaces and lone surrogates a
   assert.match(refused('xmpp:a@b.example?message;body=\uDC00x'), /invalid character/);
   assert.match(refused('xmpp:a@b.example?message;body=<script>'), /may not hold \(<\)/);
   assert.match(refused('xmpp:a@b.example?message;body="x"'), /may not hold/);
+  // What a %-escape decodes to is checked too: bidi controls and C1 controls in every part and value.
+  const rlo = '%E2%80%AE';
+  for (const link of [
+    `xmpp:${rlo}moc.elpmaxe@evil.com`,
+    `xmpp:a@${rlo}evil.com`,
+    `xmpp:a@b.example/${rlo}res`,
+    `xmpp://me${rlo}@b.example/a@b.example`,
+    `xmpp:room@conf.example?invite;jid=${rlo}moc.elpmaxe@evil.com`,
+    `xmpp:a@b.example?roster;name=${rlo}Bank`,
+    `xmpp:a@b.example?roster;group=${rlo}Friends`,
+    `xmpp:a@b.example?message;body=${rlo}txt.exe`,
+    'xmpp:a@b.example?message;body=%E2%81%A6x', // U+2066 LRI
+    'xmpp:a@b.example?message;body=%E2%80%8Fx', // U+200F RLM
+  ])
+    assert.match(refused(link), /text-direction/, link);
+  for (const link of [
+    'xmpp:a@b.example?message;body=%C2%9B31m', // C1 CSI U+009B
+    'xmpp:a@b.example?message;subject=%C2%85', // NEL
+    'xmpp:a@b.example?message;body=%7F',
+    'xmpp:a%C2%9B@b.example',
+    'xmpp:a@b.example/r%0Ax',
+    'xmpp:a%09b@b.example',
+  ])
+    assert.match(refused(link), /control character/, link);
+  // Text a value may hold stays: tabs and line breaks in a body, other scripts, '%20'.
+  assert.equal(parsed('xmpp:a@b.example?message;body=one%0D%0Atwo%09three').params.body, 'one\r\ntwo\tthree');
+  assert.equal(parsed('xmpp:a@b.example?message;body=%D7%A9%D7%9C%D7%95%D7%9D%20x').params.body, 'שלום x');
 });
 
 test('length and count limits', () => {

@@ -85,14 +85,27 @@ function decode(raw: string): string {
   }
 }
 
+/**
+ * Decoded text holds what the raw text may not: a %-escape can carry a control or a bidi control (U+202E
+ * makes 'moc.elpmaxe@evil.com' read as another address). Controls (C0, DEL, C1) and bidi controls are
+ * refused (the reason, or null); a value's text may keep tabs and line breaks.
+ */
+function decodedProblem(text: string, lineBreaksAllowed: boolean): string | null {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const lineBreak = unit === 0x09 || unit === 0x0a || unit === 0x0d;
+    if ((unit < 0x20 && !(lineBreaksAllowed && lineBreak)) || (unit >= 0x7f && unit <= 0x9f))
+      return 'a control character';
+    if (isBidiControl(unit)) return 'a text-direction control character';
+  }
+  return null;
+}
+
 /** A decoded value: text, so controls other than tab and line breaks are refused. */
 function decodeValue(raw: string): string {
   const value = decode(raw);
-  for (let i = 0; i < value.length; i++) {
-    const unit = value.charCodeAt(i);
-    if ((unit < 0x20 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0d) || unit === 0x7f)
-      throw new UriError('The link contains a control character.');
-  }
+  const problem = decodedProblem(value, true);
+  if (problem !== null) throw new UriError(`The link contains ${problem}.`);
   if (value.length > MAX_BODY_CHARS) throw new UriError('A value in the link is too long.');
   return value;
 }
@@ -103,11 +116,18 @@ function addressOf(path: string, what: string): string {
   const slash = path.indexOf('/');
   const front = slash >= 0 ? path.slice(0, slash) : path;
   const at = front.indexOf('@');
+  const part = (raw: string): string => {
+    const text = decode(raw);
+    const problem = decodedProblem(text, false);
+    if (problem !== null)
+      throw new UriError(`The ${what} in the link is not valid (it contains ${problem}).`);
+    return text;
+  };
   try {
     return formatJid({
-      local: at >= 0 ? decode(front.slice(0, at)) : null,
-      domain: decode(at >= 0 ? front.slice(at + 1) : front),
-      resource: slash >= 0 ? decode(path.slice(slash + 1)) : null,
+      local: at >= 0 ? part(front.slice(0, at)) : null,
+      domain: part(at >= 0 ? front.slice(at + 1) : front),
+      resource: slash >= 0 ? part(path.slice(slash + 1)) : null,
     });
   } catch (error) {
     if (error instanceof JidError) {
