@@ -29,12 +29,15 @@ interface InstanceRecord {
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
-/** Where the instance of this data folder listens. Unix socket paths are short (about 100 bytes). */
+/**
+ * Where the instance of this data folder listens. Unix socket paths are short (sun_path: about 100 bytes, not
+ * characters: a folder named in 'é's is twice as long), so a long data folder's socket goes to the temp folder.
+ */
 export function controlSocketPath(dataDir: string, platform: NodeJS.Platform = process.platform): string {
   const id = digest(path.resolve(dataDir)).toString('hex').slice(0, 16);
   if (platform === 'win32') return `\\\\.\\pipe\\parley-${id}`;
   const inData = path.join(dataDir, 'links.sock');
-  return inData.length < 100 ? inData : path.join(os.tmpdir(), `parley-${id}.sock`);
+  return Buffer.byteLength(inData) < 100 ? inData : path.join(os.tmpdir(), `parley-${id}.sock`);
 }
 
 function readLine(socket: net.Socket, onLine: (line: string) => void): void {

@@ -1,6 +1,7 @@
 // `npm start -- 'xmpp:…'` in browser mode, as real processes: started with a link, Parley announces it once a
 // page is up; a second run with a link hands it to the running one and exits 0; a link the parser refuses
-// exits 1 with the reason; once the first Parley stopped, its instance file is gone (a later run starts anew).
+// exits 1 with the reason; once the first Parley stopped, its instance file is gone (a later run starts anew);
+// a data folder with a long (in bytes) name still gets a socket that listens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import type { EngineEvent } from '../shared/contract.ts';
 import type { WireMessage } from '../shared/bridge.ts';
+import { controlSocketPath, passLinkToRunning, serveLinks } from './running-instance.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 
@@ -88,4 +90,18 @@ test('npm start with a link: opened once the page is up, later links go to the r
   first.child.kill('SIGTERM');
   await exited(first.child);
   await assert.rejects(access(path.join(dataDir, 'browser-instance.json')));
+});
+
+test('a data folder whose socket path is short in characters but long in bytes still serves links', async (t) => {
+  // 45 'é' (2 bytes each in UTF-8): a 65-character, 110-byte socket path, past sun_path's size.
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `zzr-${'é'.repeat(45)}-`));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const socket = controlSocketPath(dataDir);
+  assert.ok(Buffer.byteLength(socket) < 100, socket);
+  assert.equal(controlSocketPath('/tmp/short'), '/tmp/short/links.sock');
+  const opened: string[] = [];
+  const served = await serveLinks(dataDir, async (uri) => (opened.push(uri), { ok: true }));
+  t.after(() => served.close());
+  assert.deepEqual(await passLinkToRunning(dataDir, 'xmpp:a@example.com'), { ok: true });
+  assert.deepEqual(opened, ['xmpp:a@example.com']);
 });
