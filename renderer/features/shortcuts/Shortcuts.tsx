@@ -3,7 +3,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { AddContactDialog } from '../roster/ContactDialogs.tsx';
 import { useAboutView } from '../about/about-view.ts';
-import { useSettingsView } from '../settings/settings-view.ts';
 import { shortcutFor } from './key-map.ts';
 import { handleKeyAction, useMenuSync } from './menu-sync.ts';
 import { QuickSwitcher } from './QuickSwitcher.tsx';
@@ -31,11 +30,6 @@ export function Shortcuts() {
   }, []);
   const overlay = useShortcutsView((s) => s.overlay);
   const about = useAboutView((s) => s.open);
-  // Tests and the app menu can tell the settings screen was asked for, whichever screen shows it.
-  const settings = useSettingsView((s) => s.open);
-  useEffect(() => {
-    document.body.dataset.settingsOpen = String(settings);
-  }, [settings]);
   const hide = useShortcutsView.getState().hide;
   return (
     <>
