@@ -215,11 +215,14 @@ export function startSync(): void {
     useChats.getState().addMessages(messages, readContext());
     const ui = useUi.getState();
     if (ui.view !== 'main') return;
+    const opened = new Set<string>(); // a room's flood: one tab check per conversation, not per line
     for (const m of messages) {
       const id = conversationId(m);
       // A stranger's message waits in the message requests instead of opening a tab: the user opens it there.
-      if (m.direction !== 'in' || m.request || ui.poppedOut.has(id)) continue;
-      useUi.getState().openTab(id, false);
+      if (m.direction !== 'in' || m.request || ui.poppedOut.has(id) || opened.has(id)) continue;
+      opened.add(id);
+      const { tabs, activeId } = useUi.getState();
+      if (activeId === null || !tabs.includes(id)) useUi.getState().openTab(id, false);
     }
   });
   bridge.on('chat.failed', ({ failures }) => useChats.getState().addFailures(failures));
