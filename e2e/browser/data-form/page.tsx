@@ -5,6 +5,7 @@
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DataForm } from '../../../renderer/components/data-form/DataForm.tsx';
+import { LanguageProvider } from '../../../renderer/i18n/LanguageProvider.tsx';
 import { dataFormSchema, initialValues, type FormValues } from '../../../shared/data-form.ts';
 import '../../../renderer/styles.css';
 import './page.css';
@@ -40,6 +41,8 @@ function Page() {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Page />
+    <LanguageProvider>
+      <Page />
+    </LanguageProvider>
   </StrictMode>,
 );

@@ -5,8 +5,8 @@
 // fixed fields are text. Remote text is rendered as text (React escapes it), never as markup.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 import {
-  describeProblem,
   submitValues,
   validate,
   type DataForm as DataFormModel,
@@ -16,6 +16,7 @@ import {
   type FormValues,
 } from '../../../shared/data-form.ts';
 import { DataFormResult } from './DataFormResult.tsx';
+import { problemWords } from './problem-words.ts';
 import './data-form.css';
 
 /** Up to this many choices a list-single is a radio group; past it, a select. */
@@ -40,6 +41,7 @@ export interface DataFormProps {
 export function DataForm(props: DataFormProps) {
   const { form, values, onChange, onSubmit, onCancel, busy = false, submitError = null } = props;
   const idBase = useId();
+  const { formatMessage: t } = useIntl();
   const formRef = useRef<HTMLFormElement>(null);
   // Problems are shown from the first submit on, and then follow every change.
   const [checked, setChecked] = useState(false);
@@ -88,7 +90,10 @@ export function DataForm(props: DataFormProps) {
       ))}
       {hasRequired && (
         <p className="df-legend-note">
-          <span aria-hidden="true">* </span>marks a required field.
+          {t(
+            { id: 'dataForm.requiredNote' },
+            { mark: (chunks: ReactNode[]) => <span aria-hidden="true">{chunks}</span> },
+          )}
         </p>
       )}
       {form.fields.map((field, i) => (
@@ -102,21 +107,17 @@ export function DataForm(props: DataFormProps) {
         />
       ))}
       <div className="df-summary" role="alert">
-        {count > 0 && (
-          <p>
-            {count === 1 ? '1 field needs' : `${count} fields need`} attention: {fieldNames(form, problems)}.
-          </p>
-        )}
+        {count > 0 && <p>{t({ id: 'dataForm.summary' }, { count, fields: fieldNames(form, problems) })}</p>}
         {submitError !== null && <p>{submitError}</p>}
       </div>
       <div className="df-buttons">
         {onCancel && (
           <button type="button" onClick={onCancel}>
-            Cancel
+            {t({ id: 'dialog.cancel' })}
           </button>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Saving…' : (props.submitLabel ?? 'Save')}
+          {busy ? t({ id: 'dataForm.saving' }) : (props.submitLabel ?? t({ id: 'dialog.save' }))}
         </button>
       </div>
     </form>
@@ -140,6 +141,7 @@ interface FieldProps {
 
 /** One field: its control with label, description and error wired up for assistive technology. */
 function Field({ id, field, values, problem, onChange }: FieldProps) {
+  const { formatMessage: t } = useIntl();
   if (field.type === 'hidden') return null;
   const label = field.label ?? field.var ?? '';
   if (field.type === 'fixed') {
@@ -164,7 +166,7 @@ function Field({ id, field, values, problem, onChange }: FieldProps) {
         <img
           className="df-media"
           src={field.media.dataUri}
-          alt={`Picture for ${label}`}
+          alt={t({ id: 'dataForm.picture' }, { label })}
           width={field.media.width ?? undefined}
           height={field.media.height ?? undefined}
         />
@@ -176,12 +178,14 @@ function Field({ id, field, values, problem, onChange }: FieldProps) {
       )}
       {hintId && (
         <p className="df-desc" id={hintId}>
-          {field.type === 'jid-multi' ? 'One address per line.' : 'Several lines allowed.'}
+          {field.type === 'jid-multi'
+            ? t({ id: 'dataForm.hint.jidMulti' })
+            : t({ id: 'dataForm.hint.textMulti' })}
         </p>
       )}
       {problem && (
         <p className="df-error" id={errorId!}>
-          {describeProblem(problem)}
+          {problemWords(t, problem)}
         </p>
       )}
     </>
@@ -285,12 +289,13 @@ function Field({ id, field, values, problem, onChange }: FieldProps) {
 }
 
 function RequiredMark() {
+  const { formatMessage: t } = useIntl();
   return (
     <>
       <span className="df-required" aria-hidden="true">
         {' *'}
       </span>
-      <span className="df-visually-hidden"> (required)</span>
+      <span className="df-visually-hidden"> {t({ id: 'dataForm.required' })}</span>
     </>
   );
 }
@@ -305,6 +310,7 @@ interface ControlProps {
 
 /** The text-like controls: inputs, textareas (one value a line) and selects. */
 function Control({ id, field, values, onChange, a11y }: ControlProps) {
+  const { formatMessage: t } = useIntl();
   const common = { id, 'aria-required': field.required || undefined, ...a11y };
   const single = values[0] ?? '';
   switch (field.type) {
@@ -343,7 +349,7 @@ function Control({ id, field, values, onChange, a11y }: ControlProps) {
       return (
         <select {...common} value={single} onChange={(e) => onChange([e.target.value])}>
           {!field.options.some((o) => o.value === single) && (
-            <option value={single}>{single || 'Choose…'}</option>
+            <option value={single}>{single || t({ id: 'dataForm.choose' })}</option>
           )}
           {field.options.map((option, i) => (
             <option key={i} value={option.value}>
