@@ -121,7 +121,11 @@ describe('browser mode: keyboard shortcuts, quick switcher, About', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     await checkScreen(page, 'shortcuts-help-480');
+    await help.getByRole('button', { name: 'About Parley' }).click();
+    await expect(about).toBeVisible();
+    await checkScreen(page, 'about-480');
     await page.keyboard.press('Escape');
+    await expect(about).toHaveCount(0);
     // A window too short for the whole list: the option the arrows reach is scrolled into view.
     await page.setViewportSize({ width: 480, height: 300 });
     await page.keyboard.press('Control+k');
