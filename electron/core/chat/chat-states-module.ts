@@ -3,7 +3,7 @@
 // all while Settings › Privacy › typing notifications is off.
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
 import type { RosterModule } from '../roster/roster-module.ts';
-import { addActiveState, chatStateMessage } from './chat-states.ts';
+import { addActiveState, chatStateMessage, NS_CHAT_STATES } from './chat-states.ts';
 
 function create(context: AccountContext) {
   const allowed = (): boolean => context.preferences.get().privacy.typingNotifications;
@@ -13,6 +13,10 @@ function create(context: AccountContext) {
   };
   return {
     id: 'chat-states',
+    // XEP-0085: an entity that supports chat states must say so; we do while typing notifications are on.
+    get features() {
+      return allowed() ? [NS_CHAT_STATES] : [];
+    },
     outgoing: (stanza) => addActiveState(stanza, allowed()),
     commands: {
       'chat.typing': async ({ peer, state }) => {

@@ -1,11 +1,16 @@
 // XEP-0030 disco#info and XEP-0115 entity capabilities for one account. Our answer lists what the account's
 // modules declare (so it never forgets a feature Parley supports), our presence carries its caps hash, and
-// contacts' caps are checked with one disco#info query per unknown verification string.
+// contacts' caps are checked with one disco#info query per unknown verification string. Some features follow
+// the privacy switches (receipts, markers, chat states, version): when a preference changes what we support,
+// the answer is computed again and our presence goes out once more with the new caps hash, so peers stop
+// (or start) expecting what we no longer (or now) do.
 import { xml, type Element } from '@xmpp/xml';
 import { formatJid } from '../../../shared/jid.ts';
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
 import { IqError } from '../xmpp/dispatcher.ts';
 import type { PresenceEnvelope } from '../xmpp/envelope.ts';
+import type { PresenceModule } from '../presence/presence-module.ts';
+import { ownPresenceStanza } from '../presence/presence.ts';
 import { NS_CAPS, NS_DISCO_INFO } from '../xmpp/ns.ts';
 import { capsVerification, discoInfoQuery, parseDiscoInfo, type DiscoInfo } from './caps.ts';
 
@@ -37,6 +42,17 @@ function create(context: AccountContext): DiscoModule {
     }
     return own;
   };
+  /** A preference changed: if our features did too, peers learn the new hash from our presence. */
+  const onPreferencesChanged = (): void => {
+    const before = own?.ver;
+    own = null;
+    if (before === undefined || ownInfo().ver === before) return;
+    const link = context.link();
+    if (!link?.isOpen || context.offlineByChoice()) return;
+    const { presences } = context.module<PresenceModule>('presence');
+    link.send(ownPresenceStanza(presences.own, presences.idleSince)).catch(() => undefined);
+  };
+  const stopWatching = context.preferences.onChange(onPreferencesChanged);
   /** Full JID -> the verification string it advertised (verified or not yet). */
   const advertised = new Map<string, string>();
   const querying = new Set<string>();
@@ -108,6 +124,7 @@ function create(context: AccountContext): DiscoModule {
       stanza.append(xml('c', { xmlns: NS_CAPS, hash: 'sha-1', node: CAPS_NODE, ver: ownInfo().ver }));
     },
     onSessionEnd: () => advertised.clear(),
+    dispose: () => stopWatching(),
   };
 }
 

@@ -150,6 +150,67 @@ describe(`disco and caps against ${serverKind()}`, () => {
     },
   );
 
+  test(
+    'the privacy switches change our disco answer and caps at once, announced by a new presence',
+    TEST_OPTIONS,
+    async () => {
+      const { client, raw, jid, presence } = await engineAndProbe();
+      const verOf = (p: Element) => p.getChild('c', NS_CAPS)?.attrs.ver;
+      const features = async () => {
+        const reply = await sendIq(raw, { type: 'get', to: jid }, xml('query', { xmlns: NS_DISCO_INFO }));
+        const info = parseDiscoInfo(reply.getChild('query', NS_DISCO_INFO)!);
+        assert.ok(info, reply.toString());
+        return info;
+      };
+      /** Sets `privacy`, then the presence the engine sends after it (with its caps ver). */
+      const switchTo = async (privacy: Record<string, boolean>) => {
+        const since = raw.inbox.length;
+        const set = await client.engine.invoke('prefs.set', { patch: { privacy } });
+        assert.ok(set.ok, JSON.stringify(set));
+        return raw.waitFor(
+          (s) => raw.inbox.indexOf(s) >= since && s.is('presence') && s.attrs.from === jid && !s.attrs.type,
+          WAIT_MS,
+        );
+      };
+      const NS_VERSION = 'jabber:iq:version';
+      const NS_CHAT_STATES = 'http://jabber.org/protocol/chatstates';
+      const before = await features();
+      for (const f of ['urn:xmpp:receipts', 'urn:xmpp:chat-markers:0', NS_CHAT_STATES, NS_VERSION]) {
+        assert.ok(before.features.includes(f), `${f} while its switch is on`);
+      }
+      const ver0 = verOf(presence);
+      assert.equal(capsVerification(before), ver0);
+
+      const receiptsOff = await switchTo({ receipts: false });
+      const ver1 = verOf(receiptsOff);
+      assert.ok(ver1 && ver1 !== ver0, 'the next presence carries a new caps ver');
+      const withoutReceipts = await features();
+      assert.ok(!withoutReceipts.features.includes('urn:xmpp:receipts'), withoutReceipts.features.join());
+      assert.ok(withoutReceipts.features.includes('urn:xmpp:chat-markers:0'), 'only that switch changed');
+      assert.equal(capsVerification(withoutReceipts), ver1, 'what we advertise is what we answer');
+
+      const allOff = await switchTo({
+        readMarkers: false,
+        typingNotifications: false,
+        softwareVersion: false,
+      });
+      const quiet = await features();
+      for (const f of ['urn:xmpp:receipts', 'urn:xmpp:chat-markers:0', NS_CHAT_STATES, NS_VERSION]) {
+        assert.ok(!quiet.features.includes(f), `no ${f} while its switch is off`);
+      }
+      assert.equal(capsVerification(quiet), verOf(allOff));
+
+      const back = await switchTo({
+        receipts: true,
+        readMarkers: true,
+        typingNotifications: true,
+        softwareVersion: true,
+      });
+      assert.equal(verOf(back), ver0, 'all on again: the first caps ver');
+      assert.deepEqual((await features()).features, before.features);
+    },
+  );
+
   test('an iq the engine does not implement is answered service-unavailable', TEST_OPTIONS, async () => {
     const { raw, jid } = await engineAndProbe();
     const id = randomUUID();

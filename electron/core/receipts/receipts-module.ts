@@ -45,7 +45,11 @@ function create(context: AccountContext) {
   return {
     id: 'receipts',
     markers,
-    features: [NS_RECEIPTS, NS_MARKERS],
+    // Advertised only while we answer them (XEP-0184, XEP-0333): a peer that sees the feature waits for them.
+    get features() {
+      const { receipts, readMarkers } = context.preferences.get().privacy;
+      return [...(receipts ? [NS_RECEIPTS] : []), ...(readMarkers ? [NS_MARKERS] : [])];
+    },
     handlers: [{ kind: 'message', priority: 40, handle: onMessage }],
     commands: {
       'chat.markDisplayed': async ({ peer }) => {

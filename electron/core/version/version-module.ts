@@ -1,6 +1,6 @@
 // XEP-0092 Software Version: who asks learns "Parley" and its version (never the OS), and only while
-// Settings › Privacy › software version is on. The disco feature follows the switch from the next sign-in
-// (our disco answer and caps hash are computed once per account runtime); the answer itself, at each request.
+// Settings › Privacy › software version is on. The disco feature follows the switch at once (the disco
+// module computes its answer and caps hash again when a preference changes); the answer, at each request.
 import { xml } from '@xmpp/xml';
 import { defineModule, type AccountContext, type ProtocolModule } from '../account/module.ts';
 import { IqError } from '../xmpp/dispatcher.ts';
@@ -12,7 +12,9 @@ function create(context: AccountContext): ProtocolModule {
   const answering = (): boolean => context.preferences.get().privacy.softwareVersion;
   return {
     id: 'version',
-    features: answering() ? [NS_VERSION] : [],
+    get features() {
+      return answering() ? [NS_VERSION] : [];
+    },
     iq: [
       {
         type: 'get',

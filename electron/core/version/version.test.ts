@@ -1,6 +1,7 @@
 // XEP-0092 against a real server: a raw session of the same account asks the engine's full JID. With the
 // privacy switch on (the default) the answer is Parley and its version, and disco#info lists the feature;
-// switched off, the next request is service-unavailable and, from the next sign-in, disco lists it no more.
+// switched off, the next request is service-unavailable and disco lists it no more at once (and after the
+// next sign-in).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -80,6 +81,7 @@ describe(`software version (XEP-0092) against ${serverKind()}`, () => {
     const refused = await ask(raw, jid, xml('query', { xmlns: NS_VERSION }));
     assert.equal(refused.attrs.type, 'error', refused.toString());
     assert.equal(condition(refused), 'service-unavailable');
+    assert.ok(!(await features(raw, jid)).includes(NS_VERSION), 'not advertised from the switch on');
 
     await client.signOut();
     await client.signIn();
