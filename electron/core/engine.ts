@@ -214,6 +214,8 @@ export class Engine {
         pinnedFingerprint256: null,
         plainPasswordAllowedFor: null,
       });
+      // Every window's account view shows the pinned certificate gone.
+      this.#announceAccounts();
       return OK;
     },
     'account.setProxy': async ({ account, proxy }) => {

@@ -132,7 +132,9 @@ for (const transport of ['starttls', 'direct-tls'] as const) {
       await engine.invoke('account.signOut', { account: req.jid });
 
       // The pin survives a restart of the app (it lives in settings)...
-      const { engine: reopened } = await newEngine({ dataDir: (await engine.dispose(), dirs.at(-1)!) });
+      const { engine: reopened, events: reopenedEvents } = await newEngine({
+        dataDir: (await engine.dispose(), dirs.at(-1)!),
+      });
       const again = await signIn(reopened, req);
       assert.ok(again.ok, JSON.stringify(again));
       await reopened.invoke('account.signOut', { account: req.jid });
@@ -147,6 +149,18 @@ for (const transport of ['starttls', 'direct-tls'] as const) {
       assert.equal(refusedAgain.error.code, 'tls-untrusted');
       assert.equal(refusedAgain.error.certificate?.fingerprint256, replaced.fingerprint256);
       assert.notEqual(replaced.fingerprint256, cert.fingerprint256);
+
+      // Forgetting the certificates is announced, so every window sees the pin go.
+      const pinOf = () => {
+        reopened.flushEvents();
+        const last = reopenedEvents.filter((e) => e.event === 'accounts.changed').at(-1);
+        if (last?.event !== 'accounts.changed') return undefined;
+        return last.payload.accounts.find((a) => a.jid === req.jid)?.pinnedFingerprint256;
+      };
+      assert.equal(pinOf(), cert.fingerprint256, 'the sign-in announced the pinned account');
+      const forgot = await reopened.invoke('account.forgetCertificates', { account: req.jid });
+      assert.ok(forgot.ok, JSON.stringify(forgot));
+      assert.equal(pinOf(), null);
       await reopened.dispose();
     } finally {
       await server.stop();
