@@ -25,6 +25,44 @@ interface InstanceRecord {
   pid: number;
   socket: string;
   token: string;
+  /** The running page's address, for a later run to point at. */
+  page?: string;
+}
+
+/** Another Parley listens on this data folder's socket: a second run must not take its links over. */
+export class AlreadyRunningError extends Error {
+  /** The running Parley's page address, when its instance file names it. */
+  readonly page: string | null;
+  constructor(page: string | null) {
+    super('Parley already runs on this data folder.');
+    this.page = page;
+  }
+}
+
+/** Whether something answers on the socket (a left-over socket file of a crashed run does not). */
+function answers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.setTimeout(ANSWER_WITHIN_MS, () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function readRecord(dataDir: string): Promise<InstanceRecord | null> {
+  try {
+    const record = JSON.parse(await readFile(path.join(dataDir, INSTANCE_FILE), 'utf8')) as InstanceRecord;
+    return typeof record?.socket === 'string' && typeof record.token === 'string' ? record : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The Parley running on this data folder (its page address, when known), or null when none answers. */
+export async function findRunning(dataDir: string): Promise<{ page: string | null } | null> {
+  if (!(await answers(controlSocketPath(dataDir)))) return null;
+  const page = (await readRecord(dataDir))?.page;
+  return { page: typeof page === 'string' ? page : null };
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -58,8 +96,15 @@ function readLine(socket: net.Socket, onLine: (line: string) => void): void {
   socket.on('data', onData);
 }
 
-/** Listens for links from later `npm start` runs; close() stops and removes the socket and the file. */
-export async function serveLinks(dataDir: string, open: OpenLink): Promise<{ close(): Promise<void> }> {
+/**
+ * Listens for links from later `npm start` runs; close() stops and removes the socket and the file. Throws
+ * AlreadyRunningError when another Parley serves this data folder (its socket and file are left alone).
+ */
+export async function serveLinks(
+  dataDir: string,
+  open: OpenLink,
+  page?: string,
+): Promise<{ close(): Promise<void> }> {
   const token = randomBytes(32).toString('base64url');
   const expected = digest(token);
   const socketPath = controlSocketPath(dataDir);
@@ -80,6 +125,8 @@ export async function serveLinks(dataDir: string, open: OpenLink): Promise<{ clo
       void answer(line).then((reply) => socket.end(`${JSON.stringify(reply)}\n`));
     }),
   );
+  const running = await findRunning(dataDir);
+  if (running) throw new AlreadyRunningError(running.page);
   // A socket file left by an instance that did not stop cleanly would make listen fail.
   if (process.platform !== 'win32') await rm(socketPath, { force: true });
   await new Promise<void>((resolve, reject) => {
@@ -87,7 +134,7 @@ export async function serveLinks(dataDir: string, open: OpenLink): Promise<{ clo
     server.listen(socketPath, () => resolve());
   });
   const file = path.join(dataDir, INSTANCE_FILE);
-  const record: InstanceRecord = { pid: process.pid, socket: socketPath, token };
+  const record: InstanceRecord = { pid: process.pid, socket: socketPath, token, page };
   await writeFile(file, JSON.stringify(record), { mode: 0o600 });
   return {
     close: async () => {
@@ -102,13 +149,8 @@ export async function serveLinks(dataDir: string, open: OpenLink): Promise<{ clo
  * or nothing listening any more).
  */
 export async function passLinkToRunning(dataDir: string, uri: string): Promise<LinkAnswer | null> {
-  let record: InstanceRecord;
-  try {
-    record = JSON.parse(await readFile(path.join(dataDir, INSTANCE_FILE), 'utf8')) as InstanceRecord;
-  } catch {
-    return null;
-  }
-  if (typeof record?.socket !== 'string' || typeof record.token !== 'string') return null;
+  const record = await readRecord(dataDir);
+  if (!record) return null;
   return new Promise((resolve) => {
     const socket = net.connect(record.socket);
     socket.once('error', () => resolve(null));

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
@@ -15,8 +15,8 @@ import { controlSocketPath, passLinkToRunning, serveLinks } from './running-inst
 
 const repo = path.resolve(import.meta.dirname, '..');
 
-function start(dataDir: string, link: string): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [path.join(repo, 'scripts', 'start.ts'), link], {
+function start(dataDir: string, link?: string): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [path.join(repo, 'scripts', 'start.ts'), ...(link ? [link] : [])], {
     cwd: repo,
     env: { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_PORT: '0', PARLEY_BROWSER_MODE: '1' },
   });
@@ -104,4 +104,36 @@ test('a data folder whose socket path is short in characters but long in bytes s
   t.after(() => served.close());
   assert.deepEqual(await passLinkToRunning(dataDir, 'xmpp:a@example.com'), { ok: true });
   assert.deepEqual(opened, ['xmpp:a@example.com']);
+});
+
+test('a second npm start without a link leaves the running Parley its links and points at its page', async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-links-twice-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const first = start(dataDir);
+  t.after(() => void first.child.kill('SIGTERM'));
+  const url = await addressOf(first);
+  const instanceFile = await readFile(path.join(dataDir, 'browser-instance.json'), 'utf8');
+
+  const second = start(dataDir);
+  assert.equal(await exited(second.child), 1, second.output());
+  assert.match(second.output(), /Parley already runs on this data folder at http:\/\/127\.0\.0\.1:/);
+  assert.ok(second.output().includes(url.href), second.output());
+  assert.doesNotMatch(second.output(), /Parley is running at/);
+  assert.equal(await readFile(path.join(dataDir, 'browser-instance.json'), 'utf8'), instanceFile);
+
+  // The first one still takes links from later runs.
+  const page = await connectPage(url);
+  t.after(() => page.close());
+  const third = start(dataDir, 'xmpp:still@example.com');
+  assert.equal(await exited(third.child), 0, third.output());
+  await until(() => page.links.includes('still@example.com'), 'the link reaches the first Parley');
+});
+
+test('a socket file left by a Parley that did not stop cleanly is taken over', async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-links-stale-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  await writeFile(controlSocketPath(dataDir), '');
+  const served = await serveLinks(dataDir, async () => ({ ok: true }));
+  t.after(() => served.close());
+  assert.deepEqual(await passLinkToRunning(dataDir, 'xmpp:a@example.com'), { ok: true });
 });

@@ -12,7 +12,13 @@ import { keytarBackend } from '../electron/core/credentials.ts';
 import { startBrowserHost } from '../electron/browser-host/browser-host.ts';
 import { uriFromArgv } from '../electron/main/protocol-links.ts';
 import { electronBinary } from './electron-binary.ts';
-import { linksAfterFirstPage, passLinkToRunning, serveLinks } from './running-instance.ts';
+import {
+  AlreadyRunningError,
+  findRunning,
+  linksAfterFirstPage,
+  passLinkToRunning,
+  serveLinks,
+} from './running-instance.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -55,7 +61,15 @@ export async function startBrowserMode(options: { port?: number; engine?: Engine
   // `npm start` (not tests) takes links from later runs, and holds one back until a page is up.
   const links = options.links ? linksAfterFirstPage(engine) : null;
   const host = await startBrowserHost({ engine: links?.engine ?? engine, rendererDir, port: options.port });
-  const served = links ? await serveLinks(dataDir(), links.open) : null;
+  let served: Awaited<ReturnType<typeof serveLinks>> | null = null;
+  try {
+    served = links ? await serveLinks(dataDir(), links.open, host.url) : null;
+  } catch (error) {
+    // Another Parley took this data folder meanwhile: leave it be.
+    await host.close();
+    await engine.dispose();
+    throw error;
+  }
   const stop = async () => {
     await served?.close();
     await host.close();
@@ -71,6 +85,13 @@ async function passToRunning(link: string): Promise<boolean> {
   if (answer.ok) process.stdout.write('Parley: the link was passed to the Parley already running.\n');
   else process.stderr.write(`Parley: the running Parley refused the link: ${answer.error}\n`);
   process.exit(answer.ok ? 0 : 1);
+}
+
+/** A second `npm start` without a link must not take over the running one's links: it points at it. */
+function alreadyRunning(page: string | null): never {
+  const where = page ? ` at ${page}\nOpen that page, or stop that Parley first.` : '. Stop it first.';
+  process.stderr.write(`Parley already runs on this data folder${where}\n`);
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
@@ -92,10 +113,15 @@ async function main(): Promise<void> {
     );
   }
   if (link && (await passToRunning(link))) return;
-  const { host, stop, openLink } = await startBrowserMode({
-    port: Number(process.env.PARLEY_PORT ?? 0),
-    links: true,
-  });
+  const running = await findRunning(dataDir());
+  if (running) alreadyRunning(running.page);
+  const started = await startBrowserMode({ port: Number(process.env.PARLEY_PORT ?? 0), links: true }).catch(
+    (error: unknown) => {
+      if (error instanceof AlreadyRunningError) alreadyRunning(error.page);
+      throw error;
+    },
+  );
+  const { host, stop, openLink } = started;
   if (link && openLink) {
     const opened = await openLink(link);
     if (!opened.ok) process.stderr.write(`Parley: that link cannot be opened: ${opened.error}\n`);
