@@ -175,6 +175,15 @@ describe('browser mode: keyboard shortcuts, quick switcher, About', () => {
     // Alma writes: Alt+Up goes back past Cyd (read now) to her.
     await alma!.sendMessage(account.jid, 'from alma');
     await expect(chatTab(page, 'Alma')).toHaveAccessibleName(/1 unread/);
+    // While a dialog is open the keys are its own: no chat changes behind it.
+    await page.keyboard.press('Control+k');
+    const switcher = page.getByRole('dialog', { name: 'Go to' });
+    await expect(switcher).toBeVisible();
+    await page.keyboard.press('Alt+ArrowUp');
+    await page.keyboard.press('Escape');
+    await expect(switcher).toHaveCount(0);
+    await expect(chatTab(page, 'Bea')).toHaveAttribute('aria-selected', 'true');
+    await expect(chatTab(page, 'Alma')).toHaveAccessibleName(/1 unread/);
     await page.keyboard.press('Alt+ArrowUp');
     await expect(chatTab(page, 'Alma')).toHaveAttribute('aria-selected', 'true');
     await expect(chatTab(page, 'Alma')).toHaveAccessibleName(/^Alma$/);
