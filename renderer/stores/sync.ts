@@ -32,6 +32,7 @@ import { startActivitySync } from '../features/idle/activity-sync.ts';
 import { registerPreferenceEvents } from '../features/settings/preferences-sync.ts';
 import { registerNotifications } from '../features/notifications/notifications-sync.ts';
 import { registerLinkEvents } from '../features/links/link-actions.ts';
+import { startUnreadSync } from '../features/shell/unread-sync.ts';
 
 export function readContext(): ReadContext {
   const ui = useUi.getState();
@@ -209,6 +210,7 @@ export function startSync(): void {
   registerPreferenceEvents((event, handler) => bridge.on(event, handler));
   registerNotifications((event, handler) => bridge.on(event, handler));
   registerLinkEvents((event, handler) => bridge.on(event, handler));
+  startUnreadSync(bridge, useUi.getState().view);
   bridge.on('accounts.changed', ({ accounts, lastUsed }) => applySaved(accounts, lastUsed));
 
   bridge.on('chat.messages', ({ messages }) => {

@@ -7,6 +7,7 @@ import { useChats } from '../../stores/chats.ts';
 import { useConnection } from '../../stores/connection.ts';
 import {
   everyAccountOffline,
+  startUnreadSync,
   syncUnread,
   UNREAD_DEBOUNCE_MS,
   unreadTotal,
@@ -102,5 +103,33 @@ describe('syncUnread', () => {
     setUnread(9);
     mock.timers.tick(UNREAD_DEBOUNCE_MS);
     assert.equal(sent.length, 3);
+  });
+});
+
+describe('startUnreadSync', () => {
+  test("sends 'shell.unread' from the desktop app's main window only (not browser mode, not pop-outs)", async () => {
+    const calls: [string, unknown][] = [];
+    const bridge = {
+      invoke: async (command: string, payload: unknown) => {
+        calls.push([command, payload]);
+        return { ok: true, value: { ok: true } };
+      },
+    };
+    useChats.setState({ chats: new Map([['me@x|chat|bob@y', { unread: 2 } as never]]) });
+    useConnection.setState({ connections: new Map([connection('me@x', 'online')]) });
+    const had = Object.getOwnPropertyDescriptor(globalThis, 'window');
+    try {
+      Object.assign(globalThis, { window: {} });
+      startUnreadSync(bridge as never, 'main');
+      Object.assign(globalThis, { window: { parley: bridge } });
+      startUnreadSync(bridge as never, 'chat');
+      assert.deepEqual(calls, []);
+      const stop = startUnreadSync(bridge as never, 'main');
+      assert.deepEqual(calls, [['shell.unread', { count: 2, offline: false }]]);
+      stop();
+    } finally {
+      if (had) Object.defineProperty(globalThis, 'window', had);
+      else delete (globalThis as { window?: unknown }).window;
+    }
   });
 });

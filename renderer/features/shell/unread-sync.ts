@@ -59,10 +59,10 @@ export function syncUnread(deps: UnreadSyncDeps): () => void {
   };
 }
 
-/** The page's registration (stores/sync.ts): the desktop app's main window only. */
-export function startUnreadSync(bridge: Pick<ParleyBridge, 'invoke'>, view: 'main' | 'chat'): void {
-  if (!window.parley || view !== 'main') return;
-  syncUnread({
+/** The page's registration (stores/sync.ts): the desktop app's main window only. Returns a stop. */
+export function startUnreadSync(bridge: Pick<ParleyBridge, 'invoke'>, view: 'main' | 'chat'): () => void {
+  if (!window.parley || view !== 'main') return () => undefined;
+  return syncUnread({
     invoke: (state) => void bridge.invoke('shell.unread', state).catch(() => undefined),
     read: () => ({
       count: unreadTotal(useChats.getState().chats),
