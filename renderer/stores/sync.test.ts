@@ -11,6 +11,7 @@ import { sortContacts, useRoster } from './roster.ts';
 import { usePresence } from './presence.ts';
 import { useRequests } from './requests.ts';
 import { applySnapshot, nextTask, startSync, type AccountSnapshot } from './sync.ts';
+import { DEFAULT_PREFERENCES } from '../../shared/preferences.ts';
 
 const A = 'me@one.example';
 const B = 'me@two.example';
@@ -171,6 +172,11 @@ function fakeBridge() {
           return Promise.resolve({ ok: true, value: { results: [] } });
         case 'invitations.list':
           return Promise.resolve({ ok: true, value: { invitations: [], more: 0 } });
+        case 'prefs.get':
+          return Promise.resolve({
+            ok: true,
+            value: { preferences: DEFAULT_PREFERENCES, conversations: [] },
+          });
         default:
           return Promise.resolve({ ok: true, value: { ok: true } });
       }
@@ -191,7 +197,13 @@ test('events arriving while a large snapshot goes in wait and apply after it, in
   const listeners = { addEventListener: () => undefined };
   Object.assign(globalThis, {
     window: { ...listeners, parley: fake.bridge },
-    document: { ...listeners, hasFocus: () => true, visibilityState: 'visible' },
+    document: {
+      ...listeners,
+      hasFocus: () => true,
+      visibilityState: 'visible',
+      // The page's look (Settings › Appearance) goes on <html>.
+      documentElement: { setAttribute: () => undefined, removeAttribute: () => undefined },
+    },
   });
   useRoster.setState({ byAccount: new Map() });
   usePresence.setState({ byAccount: new Map(), online: 0, onlineVersion: 0, own: new Map() });
