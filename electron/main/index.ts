@@ -83,6 +83,13 @@ async function start(): Promise<void> {
     windows: () => windows,
   });
 
+  // Before the windows: it hears every page load (a click made while the main page loads waits for it).
+  const notifier = new Notifier({
+    Notification,
+    showMain: () => windows.showMain(),
+    platform: process.platform,
+    send: (to, batch) => broadcast([to], batch),
+  });
   const allContents = () => windows.all().map((win) => win.webContents);
   const popOuts = new PopOutState((batch) => broadcast(allContents(), batch));
   const windows: WindowManager = new WindowManager({
@@ -94,6 +101,7 @@ async function start(): Promise<void> {
     onPageLoaded: (contents) => {
       broadcast([contents], popOuts.layoutEvent());
       protocolLinks.pageLoaded(contents);
+      notifier.pageLoaded(contents);
     },
     onChatClosed: (peer) => popOuts.delete(peer),
     ...desktop.windowHooks,
@@ -102,14 +110,7 @@ async function start(): Promise<void> {
 
   const host = new ContractHost(engine, {
     ...createShellHandlers(windows, popOuts, openExternal),
-    'shell.notify': createNotifyHandler(
-      new Notifier({
-        Notification,
-        showMain: () => windows.showMain(),
-        platform: process.platform,
-        send: (to, batch) => broadcast([to], batch),
-      }),
-    ),
+    'shell.notify': createNotifyHandler(notifier),
     'shell.unread': desktop.unreadHandler,
   });
   registerInvokeHandler(ipcMain, host, (contents) => windows.owns(contents));

@@ -40,7 +40,7 @@ function setup(platform: NodeJS.Platform = 'darwin') {
   FakeNotification.made = [];
   FakeNotification.supported = true;
   const sent: Array<{ contents: unknown; batch: EngineEvent[] }> = [];
-  const mainContents = { send() {}, isDestroyed: () => false };
+  let mainContents = { send() {}, isDestroyed: () => false };
   let shows = 0;
   const notifier = new Notifier({
     Notification: FakeNotification,
@@ -51,7 +51,15 @@ function setup(platform: NodeJS.Platform = 'darwin') {
     send: (contents, batch) => sent.push({ contents, batch }),
     platform,
   });
-  return { notifier, sent, mainContents, shows: () => shows };
+  notifier.pageLoaded(mainContents);
+  return {
+    notifier,
+    sent,
+    mainContents: () => mainContents,
+    shows: () => shows,
+    // The main window was closed (not hidden): showMain makes a new one whose page has not loaded yet.
+    newMainWindow: () => (mainContents = { send() {}, isDestroyed: () => false }),
+  };
 }
 
 const request = (over: Partial<NotifyRequest> = {}): NotifyRequest => ({
@@ -92,7 +100,7 @@ test('a click shows and focuses the main window and sends it shell.activate for 
   assert.equal(shows(), 1);
   assert.deepEqual(sent, [
     {
-      contents: mainContents,
+      contents: mainContents(),
       batch: [
         {
           event: 'shell.activate',
@@ -102,6 +110,32 @@ test('a click shows and focuses the main window and sends it shell.activate for 
     },
   ]);
   assert.equal(notifier.liveCount, 0, 'a clicked notification is gone');
+});
+
+test('a click that opens a new main window reaches its page once it has loaded, the last click only', () => {
+  const { notifier, sent, mainContents, newMainWindow } = setup();
+  notifier.notify(request({ tag: 'a', peer: 'alice@example.org' }));
+  notifier.notify(request({ tag: 'b', peer: 'bob@example.org' }));
+  newMainWindow();
+  FakeNotification.made[0]!.emit('click');
+  FakeNotification.made[1]!.emit('click');
+  assert.deepEqual(sent, [], 'nothing to a page still loading (it would be lost)');
+  notifier.pageLoaded({ send() {}, isDestroyed: () => false }); // a pop-out: not the one waited for
+  assert.deepEqual(sent, []);
+  notifier.pageLoaded(mainContents());
+  assert.deepEqual(sent, [
+    {
+      contents: mainContents(),
+      batch: [
+        {
+          event: 'shell.activate',
+          payload: { account: 'me@example.org', kind: 'chat', peer: 'bob@example.org' },
+        },
+      ],
+    },
+  ]);
+  notifier.pageLoaded(mainContents()); // a reload sends nothing again
+  assert.equal(sent.length, 1);
 });
 
 test('a notification the user closed is forgotten; a closed old one does not forget its replacement', () => {

@@ -1,12 +1,14 @@
 // 'shell.notify' in the desktop app: an Electron Notification per request, one live per tag (the next one of
 // a conversation replaces its previous one), always silent (the page plays the sound, which it can turn off).
-// A click shows and focuses the main window and tells it which conversation to open ('shell.activate').
+// A click shows and focuses the main window and tells it which conversation to open ('shell.activate'); a
+// main window made anew (the old one was closed, not hidden) hears it once its page has loaded.
 // Electron's Notification class comes in as a parameter, so the tests hand it a fake. Web permissions stay
 // denied (windows.ts): these are main-process notifications, not the page's.
 import type { NotificationConstructorOptions, WebContents } from 'electron';
 import type { ConversationKind } from '../../shared/conversation.ts';
 import type { EngineEvent } from '../../shared/contract.ts';
 import { EngineError } from '../core/errors.ts';
+import { PendingForPage } from './pending-for-page.ts';
 
 type Contents = Pick<WebContents, 'send' | 'isDestroyed'>;
 
@@ -59,9 +61,17 @@ export class Notifier {
   readonly #deps: NotifierDeps;
   /** The live notification per tag, oldest first. */
   readonly #live = new Map<string, ShellNotification>();
+  /** The last click's 'shell.activate' for a main page still loading: only the latest click counts. */
+  readonly #pending: PendingForPage<Contents>;
 
   constructor(deps: NotifierDeps) {
     this.#deps = deps;
+    this.#pending = new PendingForPage<Contents>((to, batch) => deps.send(to, batch), 1);
+  }
+
+  /** A page finished loading (WindowManager's onPageLoaded): a click made while it loaded reaches it now. */
+  pageLoaded(contents: Contents): void {
+    this.#pending.pageLoaded(contents);
   }
 
   /** Shows the notification; false when this desktop has no notifications at all. */
@@ -82,7 +92,7 @@ export class Notifier {
     notification.on('click', () => {
       this.#forget(request.tag, notification);
       const main = this.#deps.showMain();
-      this.#deps.send(main.webContents, [{ event: 'shell.activate', payload: target }]);
+      this.#pending.deliver(main.webContents, { event: 'shell.activate', payload: target });
     });
     notification.on('close', () => this.#forget(request.tag, notification));
     this.#live.set(request.tag, notification);

@@ -5,6 +5,7 @@
 // window was closed to the tray) is kept here and sent to that page once it has loaded.
 import type { EngineEvent } from '../../shared/contract.ts';
 import { MAX_URI_CHARS, type XmppUri } from '../../shared/xmpp-uri.ts';
+import { PendingForPage } from './pending-for-page.ts';
 
 /** Links kept for a page still loading (and links from before the engine ran): the latest few. */
 export const MAX_PENDING_LINKS = 5;
@@ -41,10 +42,8 @@ export class ProtocolLinks<Page extends object> {
   #deps: ProtocolLinkDeps<Page> | null = null;
   /** Texts that came before start() (macOS 'open-url' at launch comes before 'ready'). */
   #early: string[] = [];
-  readonly #loaded = new WeakSet<Page>();
-  /** The main page the kept links are for, and the links. */
-  #mainPage: Page | null = null;
-  #undelivered: XmppUri[] = [];
+  /** Links for a main page still loading (each its own 'uri.opened'). */
+  readonly #pending = new PendingForPage<Page>((to, batch) => this.#deps?.send(to, batch), MAX_PENDING_LINKS);
 
   /** The engine and windows are up: links from now on go straight through, earlier ones now. */
   start(deps: ProtocolLinkDeps<Page>): void {
@@ -71,11 +70,7 @@ export class ProtocolLinks<Page extends object> {
 
   /** A page finished loading: the main page gets the links that came while it loaded. */
   pageLoaded(page: Page): void {
-    this.#loaded.add(page);
-    if (page !== this.#mainPage || this.#undelivered.length === 0 || !this.#deps) return;
-    const uris = this.#undelivered;
-    this.#undelivered = [];
-    this.#deps.send(page, [{ event: 'uri.opened', payload: { uris } }]);
+    this.#pending.pageLoaded(page);
   }
 
   async #open(deps: ProtocolLinkDeps<Page>, text: string): Promise<void> {
@@ -83,10 +78,8 @@ export class ProtocolLinks<Page extends object> {
     const uri = await deps.open(text);
     if (uri === null) return;
     // A loaded page hears the engine's own 'uri.opened'; one still loading would not.
-    if (this.#loaded.has(page)) return;
-    if (page !== this.#mainPage) this.#undelivered = [];
-    this.#mainPage = page;
-    this.#undelivered = [...this.#undelivered, uri].slice(-MAX_PENDING_LINKS);
+    if (this.#pending.isLoaded(page)) return;
+    this.#pending.keep(page, { event: 'uri.opened', payload: { uris: [uri] } });
   }
 }
 
