@@ -3,17 +3,45 @@
 // shown. The room judges each change; its refusal is said in words above the list.
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
+import { useIntl } from 'react-intl';
 import type { AffiliationItem } from '../../../shared/muc.ts';
 import { isBareJid } from '../../../shared/jid.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { displayText } from '../../text/display-text.ts';
 import { listAffiliation, setAffiliation, type ListedAffiliation } from './room-admin-actions.ts';
 
-const LISTS: ReadonlyArray<{ id: ListedAffiliation; label: string; add: string; remove: string }> = [
-  { id: 'member', label: 'Members', add: 'Add member', remove: 'Remove' },
-  { id: 'admin', label: 'Admins', add: 'Add admin', remove: 'Remove' },
-  { id: 'owner', label: 'Owners', add: 'Add owner', remove: 'Remove' },
-  { id: 'outcast', label: 'Banned', add: 'Ban', remove: 'Unban' },
+type Descriptor = { id: string };
+
+const LISTS: ReadonlyArray<{
+  id: ListedAffiliation;
+  label: Descriptor;
+  add: Descriptor;
+  remove: Descriptor;
+}> = [
+  {
+    id: 'member',
+    label: { id: 'rooms.affiliations.members' },
+    add: { id: 'rooms.affiliations.addMember' },
+    remove: { id: 'rooms.affiliations.remove' },
+  },
+  {
+    id: 'admin',
+    label: { id: 'rooms.affiliations.admins' },
+    add: { id: 'rooms.affiliations.addAdmin' },
+    remove: { id: 'rooms.affiliations.remove' },
+  },
+  {
+    id: 'owner',
+    label: { id: 'rooms.affiliations.owners' },
+    add: { id: 'rooms.affiliations.addOwner' },
+    remove: { id: 'rooms.affiliations.remove' },
+  },
+  {
+    id: 'outcast',
+    label: { id: 'rooms.affiliations.banned' },
+    add: { id: 'rooms.action.ban.verb' },
+    remove: { id: 'rooms.affiliations.unban' },
+  },
 ];
 
 interface AffiliationsDialogProps {
@@ -33,6 +61,7 @@ export function AffiliationsDialog({ account, room, name, owner, onClose }: Affi
   const [address, setAddress] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
+  const { formatMessage: t } = useIntl();
   const shown = LISTS.find((l) => l.id === list)!;
   const editable = owner || list === 'member' || list === 'outcast';
 
@@ -73,15 +102,19 @@ export function AffiliationsDialog({ account, room, name, owner, onClose }: Affi
     const jid = address.trim();
     if (busy) return;
     if (!isBareJid(jid)) {
-      setError(`“${displayText(jid)}” is not an address such as name@example.com.`);
+      setError(t({ id: 'rooms.affiliations.notAnAddress' }, { jid: displayText(jid) }));
       return;
     }
     if (await change(jid, list)) setAddress('');
   };
 
   return (
-    <Dialog title={`Members and bans of ${name}`} onClose={onClose} className="affiliations-dialog">
-      <div className="affiliation-lists" role="group" aria-label="List">
+    <Dialog
+      title={t({ id: 'rooms.affiliations.title' }, { name })}
+      onClose={onClose}
+      className="affiliations-dialog"
+    >
+      <div className="affiliation-lists" role="group" aria-label={t({ id: 'rooms.affiliations.list' })}>
         {LISTS.map((l) => (
           <button
             key={l.id}
@@ -95,16 +128,18 @@ export function AffiliationsDialog({ account, room, name, owner, onClose }: Affi
               setList(l.id);
             }}
           >
-            {l.label}
+            {t(l.label)}
           </button>
         ))}
       </div>
       <div role="alert" className="form-error">
         {error && <p>{error}</p>}
       </div>
-      <ul className="affiliation-items" aria-label={shown.label} aria-busy={items === null}>
-        {items === null && <li className="affiliation-empty">Asking the room…</li>}
-        {items?.length === 0 && !error && <li className="affiliation-empty">Nobody.</li>}
+      <ul className="affiliation-items" aria-label={t(shown.label)} aria-busy={items === null}>
+        {items === null && <li className="affiliation-empty">{t({ id: 'rooms.affiliations.asking' })}</li>}
+        {items?.length === 0 && !error && (
+          <li className="affiliation-empty">{t({ id: 'rooms.affiliations.nobody' })}</li>
+        )}
         {items?.map((item) => (
           <li key={item.jid}>
             <span className="affiliation-jid">
@@ -115,20 +150,20 @@ export function AffiliationsDialog({ account, room, name, owner, onClose }: Affi
               <button
                 type="button"
                 className="small"
-                aria-label={`${shown.remove} ${item.jid}`}
+                aria-label={`${t(shown.remove)} ${item.jid}`}
                 aria-disabled={busy}
                 onClick={() => void (busy ? null : change(item.jid, 'none'))}
               >
-                {shown.remove}
+                {t(shown.remove)}
               </button>
             )}
           </li>
         ))}
       </ul>
-      {more && <p className="dialog-note">The room listed more than are shown here.</p>}
+      {more && <p className="dialog-note">{t({ id: 'rooms.affiliations.more' })}</p>}
       {editable && (
         <form className="affiliation-add" noValidate onSubmit={(e) => void add(e)}>
-          <label htmlFor={`${id}-address`}>Address</label>
+          <label htmlFor={`${id}-address`}>{t({ id: 'roster.add.address' })}</label>
           <input
             id={`${id}-address`}
             type="text"
@@ -138,13 +173,13 @@ export function AffiliationsDialog({ account, room, name, owner, onClose }: Affi
             onChange={(e) => setAddress(e.target.value)}
           />
           <button type="submit" className="small" aria-disabled={busy}>
-            {shown.add}
+            {t(shown.add)}
           </button>
         </form>
       )}
       <div className="dialog-buttons">
         <button type="button" onClick={onClose}>
-          Close
+          {t({ id: 'dialog.close' })}
         </button>
       </div>
     </Dialog>

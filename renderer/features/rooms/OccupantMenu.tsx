@@ -3,6 +3,7 @@
 // voice, moderator, membership, ban, admin, owner). Each action asks for an optional reason in a small
 // dialog and says the room's refusal in words; focus goes back to the row's button afterwards.
 import { useEffect, useRef, useState } from 'react';
+import { useIntl, type IntlShape } from 'react-intl';
 import type { Occupant, Room } from '../../../shared/muc.ts';
 import { MAX_STATUS_CHARS } from '../../../shared/limits.ts';
 import { Menu, type MenuItem } from '../../components/Menu.tsx';
@@ -14,6 +15,7 @@ import {
   setAffiliation,
   setRole,
   type OccupantAction,
+  type OccupantActionId,
   type RoleChange,
 } from './room-admin-actions.ts';
 import { PromptDialog } from './RoomDialogs.tsx';
@@ -36,25 +38,77 @@ interface OccupantMenuProps {
   onDone: () => void;
 }
 
+type Descriptor = { id: string };
+
+/** Each action's menu item, its reason dialog's title ("Kick: bob") and that dialog's button. */
+const ACTION_WORDS: Record<OccupantActionId, { label: Descriptor; title: Descriptor; verb: Descriptor }> = {
+  kick: {
+    label: { id: 'rooms.action.kick.label' },
+    title: { id: 'rooms.action.kick.title' },
+    verb: { id: 'rooms.action.kick.verb' },
+  },
+  voice: {
+    label: { id: 'rooms.action.voice.label' },
+    title: { id: 'rooms.action.voice.title' },
+    verb: { id: 'rooms.action.voice.verb' },
+  },
+  mute: {
+    label: { id: 'rooms.action.mute.label' },
+    title: { id: 'rooms.action.mute.title' },
+    verb: { id: 'rooms.action.mute.verb' },
+  },
+  mod: {
+    label: { id: 'rooms.action.mod.label' },
+    title: { id: 'rooms.action.mod.title' },
+    verb: { id: 'rooms.action.mod.verb' },
+  },
+  unmod: {
+    label: { id: 'rooms.action.unmod.label' },
+    title: { id: 'rooms.action.unmod.title' },
+    verb: { id: 'rooms.action.unmod.verb' },
+  },
+  member: {
+    label: { id: 'rooms.action.member.label' },
+    title: { id: 'rooms.action.member.title' },
+    verb: { id: 'rooms.action.member.verb' },
+  },
+  ban: {
+    label: { id: 'rooms.action.ban.label' },
+    title: { id: 'rooms.action.ban.title' },
+    verb: { id: 'rooms.action.ban.verb' },
+  },
+  admin: {
+    label: { id: 'rooms.action.admin.label' },
+    title: { id: 'rooms.action.admin.title' },
+    verb: { id: 'rooms.action.admin.verb' },
+  },
+  owner: {
+    label: { id: 'rooms.action.owner.label' },
+    title: { id: 'rooms.action.owner.title' },
+    verb: { id: 'rooms.action.owner.verb' },
+  },
+};
+
 /** What the reason dialog says an action will do. */
-function actionNote(action: OccupantAction, nick: string): string {
+function actionNote(t: IntlShape['formatMessage'], action: OccupantAction, nick: string): string {
   switch (action.id) {
     case 'kick':
-      return `${nick} is removed from the room; they may join again.`;
+      return t({ id: 'rooms.action.kick.note' }, { nick });
     case 'ban':
-      return `${nick} is removed and may not join again until unbanned.`;
+      return t({ id: 'rooms.action.ban.note' }, { nick });
     case 'mute':
-      return `${nick} can still read the room but not write in it.`;
+      return t({ id: 'rooms.action.mute.note' }, { nick });
     case 'voice':
-      return `${nick} can write in the room again.`;
+      return t({ id: 'rooms.action.voice.note' }, { nick });
     default:
-      return `The room tells ${nick} and everyone in it.`;
+      return t({ id: 'rooms.action.other.note' }, { nick });
   }
 }
 
 export function OccupantMenu({ account, room, self, occupant, target, onDone }: OccupantMenuProps) {
   const [menuOpen, setMenuOpen] = useState(true);
   const [action, setAction] = useState<OccupantAction | null>(null);
+  const { formatMessage: t } = useIntl();
   const nick = displayText(target.nick);
   /** A kick or ban went through: their row (where focus would return) is about to go. */
   const removed = useRef(false);
@@ -67,9 +121,12 @@ export function OccupantMenu({ account, room, self, occupant, target, onDone }: 
   }, [menuOpen, action, onDone]);
 
   const items: MenuItem[] = [
-    { label: 'Private message', onSelect: () => openPrivateChat(account, room, target.nick) },
+    {
+      label: t({ id: 'rooms.action.privateMessage' }),
+      onSelect: () => openPrivateChat(account, room, target.nick),
+    },
     ...(occupant ? occupantActions(self, occupant) : []).map((a) => ({
-      label: a.label,
+      label: t(ACTION_WORDS[a.id].label),
       onSelect: () => setAction(a),
     })),
   ];
@@ -79,7 +136,7 @@ export function OccupantMenu({ account, room, self, occupant, target, onDone }: 
       return setRole(account, room, target.nick, chosen.to as RoleChange | 'none', reason);
     }
     const jid = occupant?.jid;
-    if (!jid) return Promise.resolve({ ok: false as const, error: `${nick} left the room.` });
+    if (!jid) return Promise.resolve({ ok: false as const, error: t({ id: 'rooms.action.left' }, { nick }) });
     return setAffiliation(account, room, bareOf(jid), chosen.to as Room['affiliation'], reason);
   };
   const run = async (chosen: OccupantAction, reason: string) => {
@@ -92,7 +149,7 @@ export function OccupantMenu({ account, room, self, occupant, target, onDone }: 
     <>
       {menuOpen && (
         <Menu
-          label={`Actions for ${nick}`}
+          label={t({ id: 'roster.menu.label' }, { name: nick })}
           x={target.x}
           y={target.y}
           items={items}
@@ -104,12 +161,13 @@ export function OccupantMenu({ account, room, self, occupant, target, onDone }: 
       )}
       {action && (
         <PromptDialog
-          title={`${action.label.replace('…', '')}: ${nick}`}
-          label="Reason (optional)"
+          title={t(ACTION_WORDS[action.id].title, { nick })}
+          label={t({ id: 'rooms.action.reason' })}
           optional
           maxLength={MAX_STATUS_CHARS}
-          note={actionNote(action, nick)}
-          submitLabel={action.verb}
+          note={actionNote(t, action, nick)}
+          submitLabel={t(ACTION_WORDS[action.id].verb)}
+
           danger={action.id === 'kick' || action.id === 'ban'}
           onSubmit={(reason) => run(action, reason)}
           onClose={() => setAction(null)}

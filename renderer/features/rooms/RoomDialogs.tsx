@@ -3,6 +3,7 @@
 // its text while the room answers and shows the room's refusal in words under the field.
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
+import { useIntl } from 'react-intl';
 import { Dialog } from '../../components/Dialog.tsx';
 import type { Outcome } from './room-admin-actions.ts';
 import { destroyRoom } from './room-admin-actions.ts';
@@ -32,12 +33,13 @@ export function PromptDialog(props: PromptDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  const { formatMessage: t } = useIntl();
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     if (busy) return;
     if (!optional && text.trim() === '') {
-      setError(`${label} cannot be empty.`);
+      setError(t({ id: 'rooms.prompt.empty' }, { label }));
       return;
     }
     setBusy(true);
@@ -77,10 +79,10 @@ export function PromptDialog(props: PromptDialogProps) {
         </div>
         <div className="dialog-buttons">
           <button type="button" onClick={props.onClose}>
-            Cancel
+            {t({ id: 'dialog.cancel' })}
           </button>
           <button type="submit" className={props.danger ? 'danger' : 'primary'} aria-disabled={busy}>
-            {busy ? 'Sending…' : submitLabel}
+            {busy ? t({ id: 'rooms.prompt.sending' }) : submitLabel}
           </button>
         </div>
       </form>
@@ -100,6 +102,7 @@ export function DestroyRoomDialog(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  const { formatMessage: t } = useIntl();
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -113,13 +116,14 @@ export function DestroyRoomDialog(props: {
   };
 
   return (
-    <Dialog title={`Destroy ${props.name}?`} role="alertdialog" onClose={props.onClose}>
+    <Dialog
+      title={t({ id: 'rooms.destroy.title' }, { name: props.name })}
+      role="alertdialog"
+      onClose={props.onClose}
+    >
       <form className="dialog-form" noValidate onSubmit={(e) => void submit(e)}>
-        <p className="dialog-note">
-          Everyone is sent out of the room and it is gone for good, with its settings and member list. This
-          cannot be undone.
-        </p>
-        <label htmlFor={`${id}-reason`}>Reason (optional, shown to those in the room)</label>
+        <p className="dialog-note">{t({ id: 'rooms.destroy.note' })}</p>
+        <label htmlFor={`${id}-reason`}>{t({ id: 'rooms.destroy.reason' })}</label>
         <input
           id={`${id}-reason`}
           type="text"
@@ -128,7 +132,7 @@ export function DestroyRoomDialog(props: {
           onChange={(e) => setReason(e.target.value)}
           data-autofocus
         />
-        <label htmlFor={`${id}-alternate`}>New room for its people (optional address)</label>
+        <label htmlFor={`${id}-alternate`}>{t({ id: 'rooms.destroy.alternate' })}</label>
         <input
           id={`${id}-alternate`}
           type="text"
@@ -144,10 +148,10 @@ export function DestroyRoomDialog(props: {
         </div>
         <div className="dialog-buttons">
           <button type="button" onClick={props.onClose}>
-            Cancel
+            {t({ id: 'dialog.cancel' })}
           </button>
           <button type="submit" className="danger" aria-disabled={busy}>
-            {busy ? 'Destroying…' : 'Destroy room'}
+            {busy ? t({ id: 'rooms.destroy.busy' }) : t({ id: 'rooms.destroy.submit' })}
           </button>
         </div>
       </form>

@@ -3,6 +3,7 @@
 // opens by itself; Cancel there keeps the room with its defaults (an instant room), so it is usable rather
 // than locked or gone: the person asked for the room, and only declined to tune it.
 import { useEffect, useState } from 'react';
+import { useIntl } from 'react-intl';
 import { initialValues, type DataForm as FormModel, type FormValues } from '../../../shared/data-form.ts';
 import { DataForm } from '../../components/data-form/DataForm.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -22,6 +23,7 @@ export function RoomSettingsDialog({ account, room, name, fresh, onClose }: Room
   const [values, setValues] = useState<FormValues>({});
   const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { formatMessage: t } = useIntl();
   const [submitError, setSubmitError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -53,13 +55,13 @@ export function RoomSettingsDialog({ account, room, name, fresh, onClose }: Room
   };
 
   return (
-    <Dialog title={`Settings of ${name}`} onClose={cancel} className="room-settings-dialog">
-      {fresh && (
-        <p className="dialog-note">
-          You created this room. Choose its settings now; Cancel keeps the defaults and opens the room.
-        </p>
-      )}
-      {!form && !loadError && <p className="dialog-note">Asking the room for its settings…</p>}
+    <Dialog
+      title={t({ id: 'rooms.settings.title' }, { name })}
+      onClose={cancel}
+      className="room-settings-dialog"
+    >
+      {fresh && <p className="dialog-note">{t({ id: 'rooms.settings.fresh' })}</p>}
+      {!form && !loadError && <p className="dialog-note">{t({ id: 'rooms.settings.asking' })}</p>}
       {loadError && (
         <>
           <div role="alert" className="form-error">
@@ -67,7 +69,7 @@ export function RoomSettingsDialog({ account, room, name, fresh, onClose }: Room
           </div>
           <div className="dialog-buttons">
             <button type="button" onClick={cancel} data-autofocus>
-              Close
+              {t({ id: 'dialog.close' })}
             </button>
           </div>
         </>
@@ -79,7 +81,8 @@ export function RoomSettingsDialog({ account, room, name, fresh, onClose }: Room
           onChange={setValues}
           onSubmit={(_submit, accepted) => void save(accepted)}
           onCancel={cancel}
-          submitLabel="Save settings"
+          submitLabel={t({ id: 'rooms.settings.save' })}
+
           busy={busy}
           submitError={submitError}
           showTitle={false}

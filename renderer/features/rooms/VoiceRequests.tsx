@@ -1,6 +1,7 @@
 // A moderator's prompt for visitors asking for voice (XEP-0045 §7.13), under the room's header: who asks,
 // Grant voice and Dismiss. The list is the room's (Room.voiceRequests): answered or gone, a request leaves it.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 import type { Room } from '../../../shared/muc.ts';
 import { displayText } from '../../text/display-text.ts';
 import { answerVoice } from './room-admin-actions.ts';
@@ -8,6 +9,7 @@ import { answerVoice } from './room-admin-actions.ts';
 export function VoiceRequests({ account, room }: { account: string; room: Room }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const { formatMessage: t } = useIntl();
   const requests = room.voiceRequests ?? [];
   if (requests.length === 0 || room.role !== 'moderator') return null;
 
@@ -21,32 +23,35 @@ export function VoiceRequests({ account, room }: { account: string; room: Room }
   };
 
   return (
-    <section className="voice-requests" aria-label="Voice requests">
+    <section className="voice-requests" aria-label={t({ id: 'rooms.voice.label' })}>
       <ul>
         {requests.map(({ nick }) => {
           const shown = displayText(nick);
           return (
             <li key={nick}>
               <span className="voice-request-text">
-                <bdi>{shown}</bdi> asks for voice (to write in the room).
+                {t(
+                  { id: 'rooms.voice.asks' },
+                  { nick: shown, bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi> },
+                )}
               </span>
               <button
                 type="button"
                 className="small primary"
-                aria-label={`Grant voice to ${shown}`}
+                aria-label={t({ id: 'rooms.voice.grantTo' }, { nick: shown })}
                 aria-disabled={busy === nick}
                 onClick={() => void answer(nick, true)}
               >
-                Grant voice
+                {t({ id: 'rooms.action.voice.verb' })}
               </button>
               <button
                 type="button"
                 className="small"
-                aria-label={`Dismiss ${shown}’s request`}
+                aria-label={t({ id: 'rooms.voice.dismissFor' }, { nick: shown })}
                 aria-disabled={busy === nick}
                 onClick={() => void answer(nick, false)}
               >
-                Dismiss
+                {t({ id: 'requests.dismiss' })}
               </button>
             </li>
           );

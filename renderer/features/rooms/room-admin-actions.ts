@@ -5,6 +5,7 @@
 import type { DataForm, FormValues } from '../../../shared/data-form.ts';
 import type { AffiliationItem, MucAffiliation, Occupant, Room } from '../../../shared/muc.ts';
 import { getBridge } from '../../transport/bridge.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { useRooms } from './rooms-store.ts';
 
 export type Outcome<T = null> = { ok: true; value: T } | { ok: false; error: string };
@@ -32,8 +33,11 @@ export async function changeNick(account: string, room: string, nick: string): P
     return { ok: true, value: null };
   }
   if (result.error.code === 'nick-conflict') {
-    const instead = result.error.suggestion ? ` Try “${result.error.suggestion}”?` : '';
-    return { ok: false, error: `Someone in the room already uses that nickname.${instead}` };
+    const t = currentIntl().formatMessage;
+    const error = result.error.suggestion
+      ? t({ id: 'rooms.join.nickTakenTry' }, { suggestion: result.error.suggestion })
+      : t({ id: 'rooms.nick.taken' });
+    return { ok: false, error };
   }
   return settled(result);
 }
@@ -122,10 +126,8 @@ export function roomPowers(room: Pick<Room, 'role' | 'affiliation'>) {
 }
 
 export interface OccupantAction {
-  id: string;
-  label: string;
-  /** What the reason dialog's button says. */
-  verb: string;
+  /** Which action (its words are the menu's: OccupantMenu's ACTION_WORDS). */
+  id: OccupantActionId;
   kind: 'role' | 'affiliation';
   to: RoleChange | 'none' | MucAffiliation;
 }
@@ -135,6 +137,9 @@ export interface OccupantAction {
  * removes and (un)voices those below admin; an admin bans, and grants membership and moderator to those
  * below admin; an owner names admins and owners. Affiliation changes need the occupant's real JID.
  */
+export type OccupantActionId =
+  'kick' | 'voice' | 'mute' | 'mod' | 'unmod' | 'member' | 'ban' | 'admin' | 'owner';
+
 export function occupantActions(
   self: Pick<Room, 'role' | 'affiliation'>,
   target: Occupant,
@@ -145,33 +150,27 @@ export function occupantActions(
   const moderator = self.role === 'moderator';
   const outranked = theirs < RANK.admin || mine === RANK.owner;
   if (moderator && outranked) {
-    actions.push({ id: 'kick', label: 'Kick…', verb: 'Kick', kind: 'role', to: 'none' });
+    actions.push({ id: 'kick', kind: 'role', to: 'none' });
     if (target.role === 'visitor') {
       actions.push({
         id: 'voice',
-        label: 'Grant voice…',
-        verb: 'Grant voice',
         kind: 'role',
         to: 'participant',
       });
     } else if (target.role === 'participant') {
-      actions.push({ id: 'mute', label: 'Revoke voice…', verb: 'Revoke voice', kind: 'role', to: 'visitor' });
+      actions.push({ id: 'mute', kind: 'role', to: 'visitor' });
     }
   }
   if (mine >= RANK.admin && outranked) {
     if (target.role !== 'moderator') {
       actions.push({
         id: 'mod',
-        label: 'Make moderator…',
-        verb: 'Make moderator',
         kind: 'role',
         to: 'moderator',
       });
     } else if (theirs < RANK.admin) {
       actions.push({
         id: 'unmod',
-        label: 'Revoke moderator…',
-        verb: 'Revoke',
         kind: 'role',
         to: 'participant',
       });
@@ -182,21 +181,17 @@ export function occupantActions(
     if (target.affiliation !== 'member') {
       actions.push({
         id: 'member',
-        label: 'Make member…',
-        verb: 'Make member',
         kind: 'affiliation',
         to: 'member',
       });
     }
-    actions.push({ id: 'ban', label: 'Ban…', verb: 'Ban', kind: 'affiliation', to: 'outcast' });
+    actions.push({ id: 'ban', kind: 'affiliation', to: 'outcast' });
   }
   if (mine === RANK.owner) {
     // An owner takes admin or owner back by making them a member (the room refuses to drop its last owner).
     if (theirs >= RANK.admin) {
       actions.push({
         id: 'member',
-        label: 'Make member…',
-        verb: 'Make member',
         kind: 'affiliation',
         to: 'member',
       });
@@ -204,8 +199,6 @@ export function occupantActions(
     if (target.affiliation !== 'admin') {
       actions.push({
         id: 'admin',
-        label: 'Make admin…',
-        verb: 'Make admin',
         kind: 'affiliation',
         to: 'admin',
       });
@@ -213,8 +206,6 @@ export function occupantActions(
     if (target.affiliation !== 'owner') {
       actions.push({
         id: 'owner',
-        label: 'Make owner…',
-        verb: 'Make owner',
         kind: 'affiliation',
         to: 'owner',
       });
