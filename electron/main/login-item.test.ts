@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,9 +22,45 @@ async function tempDir(t: { after(fn: () => Promise<void>): void }) {
 describe('Linux autostart entry', () => {
   it('quotes the executable as the Desktop Entry spec says', () => {
     assert.equal(quoteExecArgument('/opt/Parley/parley'), '"/opt/Parley/parley"');
-    assert.equal(quoteExecArgument('/home/a b/$x`"\\.AppImage'), '"/home/a b/\\$x\\`\\"\\\\.AppImage"');
+    // Two levels of escaping: the Exec quoting, then the string value's own (a backslash is written twice).
+    assert.equal(
+      quoteExecArgument('/home/a b/$x`"\\.AppImage'),
+      '"/home/a b/\\\\$x\\\\`\\\\"\\\\\\\\.AppImage"',
+    );
     assert.equal(quoteExecArgument('/opt/100%/parley'), '"/opt/100%%/parley"');
-    assert.throws(() => autostartEntry('/tmp/x\nExec=evil'), /line break/);
+    assert.throws(() => autostartEntry('/tmp/x\nExec=evil'), /control character/);
+    assert.throws(() => autostartEntry('/tmp/x\u0007'), /control character/);
+  });
+
+  it("reads back as the same executable through GLib's own desktop-file parsing", async (t) => {
+    const python = '/usr/bin/python3';
+    const probe = spawnSync(python, ['-c', 'import gi'], { encoding: 'utf8' });
+    if (probe.status !== 0) {
+      t.skip('needs python3-gi (GLib) to parse the entry as desktops do: apt-get install -y python3-gi');
+      return;
+    }
+    const dir = await tempDir(t);
+    const script = [
+      'import sys, gi',
+      "gi.require_version('GLib', '2.0')",
+      'from gi.repository import GLib',
+      'k = GLib.KeyFile()',
+      'k.load_from_file(sys.argv[1], GLib.KeyFileFlags.NONE)',
+      "ok, argv = GLib.shell_parse_argv(k.get_string('Desktop Entry', 'Exec'))",
+      'print(argv[0], end="")',
+    ].join('\n');
+    for (const executable of [
+      '/opt/My Apps/Par$ley',
+      '/opt/a"b/parley',
+      '/opt/back\\slash\\',
+      '/opt/`x`/p',
+    ]) {
+      const file = path.join(dir, 'parley.desktop');
+      await setLinuxAutostart(file, executable, true);
+      const read = spawnSync(python, ['-c', script, file], { encoding: 'utf8' });
+      assert.equal(read.status, 0, read.stderr);
+      assert.equal(read.stdout, executable);
+    }
   });
 
   it('is written where asked (folders made) and removed when turned off', async (t) => {

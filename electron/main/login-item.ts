@@ -5,19 +5,28 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Quotes one Exec argument as the Desktop Entry spec says: in double quotes, " ` $ \ escaped, % doubled. */
+/**
+ * Quotes one Exec argument as the Desktop Entry spec says. Two levels: the Exec rules (in double quotes, " ` $
+ * and \ take a backslash; % is doubled), then the string-value rule that a backslash is written \\ — so a
+ * quoted " is \\" in the file and a literal backslash four of them. Readers (GLib's key-file parser) undo the
+ * second level first.
+ */
 export function quoteExecArgument(argument: string): string {
   let quoted = '"';
   for (const char of argument) {
     if (char === '%') quoted += '%%';
-    else quoted += '"`$\\'.includes(char) ? `\\${char}` : char;
+    else if (char === '\\') quoted += '\\\\\\\\';
+    else quoted += '"`$'.includes(char) ? `\\\\${char}` : char;
   }
   return `${quoted}"`;
 }
 
 export function autostartEntry(executable: string): string {
-  // Newlines would end the Exec line early; an executable path never has one legitimately.
-  if (/[\r\n]/.test(executable)) throw new Error('the executable path has a line break');
+  // A control character (a newline would end the Exec line early) never belongs in an executable path.
+  for (const char of executable) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f) throw new Error('the executable path has a control character');
+  }
   return [
     '[Desktop Entry]',
     'Type=Application',

@@ -14,11 +14,14 @@ export interface UnreadState {
   offline: boolean;
 }
 
-/** The sum of every conversation's unread count (as the window title has it). */
+/** The most 'shell.unread' carries (its schema's bound): past it the badge stays at the bound. */
+export const MAX_UNREAD_SENT = 1_000_000;
+
+/** The sum of every conversation's unread count (as the window title has it), at most MAX_UNREAD_SENT. */
 export function unreadTotal(chats: ReadonlyMap<string, { unread: number }>): number {
   let total = 0;
   for (const chat of chats.values()) total += chat.unread;
-  return total;
+  return Math.min(total, MAX_UNREAD_SENT);
 }
 
 /** No account is online (none signed in, or each connecting, reconnecting or paused). */
