@@ -128,8 +128,14 @@ export function WindowSection() {
         section="window"
         field="closeToTray"
         label="Closing the window keeps Parley running in the tray"
+        hint="Some Linux desktops show no tray icon: there, start Parley again to bring its window back."
       />
-      <Toggle section="window" field="startAtLogin" label="Start Parley when I log in" />
+      <Toggle
+        section="window"
+        field="startAtLogin"
+        label="Start Parley when I log in"
+        hint="On Linux, Parley adds itself to ~/.config/autostart (installed builds only)."
+      />
     </>
   );
 }
