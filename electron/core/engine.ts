@@ -32,6 +32,7 @@ import type { ChatModule } from './chat/chat-module.ts';
 import { PreferencesStore } from './preferences/preferences-store.ts';
 import type { RunningService, ServiceKind } from './engine-service.ts';
 import { SERVICES } from './services.ts';
+import { DiagnosticsLog } from './diagnostics/diagnostics-log.ts';
 
 export type { EngineOptions };
 
@@ -45,6 +46,8 @@ export class Engine {
   readonly #credentials: CredentialStore;
   readonly #history: HistoryStore;
   readonly #preferences: PreferencesStore;
+  /** Settings › Advanced › diagnostics log: written only while that switch is on. */
+  readonly #diagnostics: DiagnosticsLog;
   /** The engine-level services (services.ts) and the commands they answer. */
   readonly #services: RunningService[];
   readonly #serviceHandlers = new Map<string, CommandHandler<EngineCommandName>>();
@@ -71,6 +74,9 @@ export class Engine {
       set: (jid, backend) => settings.updateAccount(jid, { passwordBackend: backend }),
     });
     this.#events = new EventBatcher(options.batchIntervalMs);
+    this.#diagnostics = new DiagnosticsLog(path.join(options.dataDir, 'diagnostics.log'), preferences, {
+      appVersion: options.appVersion,
+    });
     this.#services = (SERVICES as readonly ServiceKind[]).map((definition) => {
       const service = definition.create({
         dataDir: options.dataDir,
@@ -155,6 +161,7 @@ export class Engine {
     await Promise.allSettled(this.#services.map((service) => service.dispose?.()));
     this.#events.flush();
     this.#history.close();
+    await this.#diagnostics.close();
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -308,6 +315,7 @@ export class Engine {
         caps: this.#caps,
         archivePageSize: this.#options.archivePageSize ?? 50,
       },
+      log: this.#diagnostics.forAccount(account),
       onEnded: (error) => {
         if (this.#runtimes.get(account) !== self()) return;
         this.#runtimes.delete(account);

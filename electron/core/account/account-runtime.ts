@@ -26,6 +26,8 @@ import { StreamManagement } from '../xmpp/stream-management.ts';
 import { IqTracker } from '../xmpp/iq-tracker.ts';
 import { Dispatcher } from '../xmpp/dispatcher.ts';
 import { isArchiveResult, parseEnvelope, type MessageEnvelope } from '../xmpp/envelope.ts';
+import type { DiagnosticLog } from '../diagnostics/diagnostics-log.ts';
+import { IqErrorWatch, stateFields } from '../diagnostics/diagnostic-fields.ts';
 import type {
   AccountContext,
   AccountEvents,
@@ -69,6 +71,8 @@ export interface RuntimeOptions {
   modules: readonly ModuleKind[];
   /** The runtime gave up for good (a failure no retry can fix): the engine forgets it. */
   onEnded: (error: EngineError | null) => void;
+  /** The diagnostics log (diagnostics-log.ts): connection events only, never stanzas or passwords. */
+  log?: DiagnosticLog;
 }
 
 type SignInParams = Pick<
@@ -88,6 +92,7 @@ export class AccountRuntime {
   readonly #byId = new Map<string, ProtocolModule>();
   readonly #commands = new Map<string, CommandHandler<EngineCommandName>>();
   readonly #dispatcher: Dispatcher;
+  readonly #iqErrors: IqErrorWatch;
   /** Archive results of every session of this account: the catch-up's source, whichever socket they came on. */
   readonly #archive = new EventEmitter<{ stanza: [Element] }>();
   #session: XmppSession | null = null;
@@ -109,6 +114,7 @@ export class AccountRuntime {
     this.#password = password;
     this.#params = params;
     this.#options = options;
+    this.#iqErrors = new IqErrorWatch(options.log);
     const context: AccountContext = {
       ...options.context,
       archiveResults: this.#archive,
@@ -278,6 +284,7 @@ export class AccountRuntime {
 
   #setState(state: ConnectionState): void {
     this.#state = state;
+    this.#options.log?.('connection.state', stateFields(state));
     this.#options.events.emit('connection.state', state);
   }
 
@@ -307,6 +314,7 @@ export class AccountRuntime {
       timeoutMs: this.#options.timeoutMs,
       sm: this.#sm,
       liveness: this.#options.liveness,
+      log: this.#options.log,
       trust: {
         servername: parseJid(this.account).domain,
         pinnedFingerprint256: this.#options.pinnedFingerprint256,
@@ -321,7 +329,7 @@ export class AccountRuntime {
         this.#ended ? 'Signed out while signing in.' : 'Went offline while signing in.',
       );
     }
-    const iq = new IqTracker((stanza) => session.send(stanza), session.jid);
+    const iq = new IqTracker((stanza) => session.send(this.#iqErrors.sent(stanza)), session.jid);
     const outgoing = this.modules.filter((m) => m.outgoing);
     const prepare = (stanza: Element): Element => {
       for (const module of outgoing) module.outgoing!(stanza);
@@ -412,7 +420,8 @@ export class AccountRuntime {
           this.#dispatcher.presence(envelope);
           return;
         case 'iq':
-          if (envelope.type === 'result' || envelope.type === 'error') iq.handleReply(stanza);
+          if (envelope.type === 'result' || envelope.type === 'error')
+            iq.handleReply(this.#iqErrors.reply(stanza));
           else this.#dispatcher.iq(envelope);
           return;
       }
@@ -460,6 +469,7 @@ export class AccountRuntime {
     const ceiling = Math.min(maxMs, initialMs * 2 ** this.#attempt);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.#attempt++;
+    this.#options.log?.('reconnect.scheduled', { attempt: this.#attempt, delayMs: Math.round(delay) });
     this.#timer = setTimeout(() => void this.#reconnect(), delay);
   }
 

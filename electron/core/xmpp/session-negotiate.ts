@@ -31,6 +31,7 @@ import {
 import { NS_BIND, NS_CSI, NS_PRE_APPROVAL, NS_ROSTER_VER, NS_SESSION, NS_TLS } from './ns.ts';
 import { parseJid } from '../../../shared/jid.ts';
 import type { SessionOptions, StreamFeatureFlags } from './session.ts';
+import { errorFields, tlsFields } from '../diagnostics/diagnostic-fields.ts';
 
 export interface NegotiationResult {
   jid: string;
@@ -69,6 +70,7 @@ export async function openAt(
   malformed.catch(() => undefined);
   const onError = (error: unknown) => {
     failure ??= error;
+    options.log?.('stream.error', errorFields(error));
     // ...and so does a stream error (the server is done with us: no reply to the step in flight is coming).
     if (
       error instanceof XMLError ||
@@ -145,12 +147,15 @@ async function negotiate(
     }
   }
 
+  const tlsInUse = tlsFields(connection.socket);
+  if (tlsInUse) options.log?.('tls', tlsInUse);
   const local = parseJid(options.jid).local ?? '';
   const { mechanism, channelBinding } = await authenticate(connection, features, {
     username: local,
     password: options.password,
     link: webSocketSaslLink(connection.socket, options.trust) ?? saslLinkOf(connection.socket, options.trust),
   });
+  options.log?.('sasl', { mechanism, channelBinding });
   // Collect stanzas from here on: the session's listeners attach only after negotiation returns. Only
   // those after <enabled/> or <resumed/> count towards the XEP-0198 h (the bind reply must not).
   const early: EarlyStanzas = {
@@ -173,7 +178,9 @@ async function negotiate(
     limits: parseStreamLimits(features),
   };
   const sm = flags.streamManagement ? (options.sm ?? null) : null;
+  const resuming = Boolean(sm?.resumable && sm.jid);
   if (sm?.resumable && sm.jid && (await sm.resume(connection))) {
+    options.log?.('sm', { state: 'resumed' });
     connection._jid(sm.jid);
     connection._ready(true);
     return {
@@ -201,6 +208,8 @@ async function negotiate(
     ? await prefetch(connection, jid, await options.afterBind(flags), early)
     : [];
   const smEnabled = sm ? await sm.enable(connection, jid) : false;
+  options.log?.('bound', { resource: parseJid(jid).resource, resumeFailed: resuming || undefined });
+  options.log?.('sm', { state: smEnabled ? 'enabled' : sm ? 'failed' : 'not-offered' });
   connection._jid(jid);
   connection._ready(false);
   return {

@@ -21,6 +21,8 @@ import type { StreamManagement } from './stream-management.ts';
 import type { Prefetched } from './negotiation-steps.ts';
 import { NS_PING } from './ns.ts';
 import { parseJid } from '../../../shared/jid.ts';
+import type { DiagnosticLog } from '../diagnostics/diagnostics-log.ts';
+import { errorFields } from '../diagnostics/diagnostic-fields.ts';
 
 export interface SessionOptions {
   /** Bare JID of the account. */
@@ -55,6 +57,8 @@ export interface SessionOptions {
   signal?: AbortSignal;
   /** A silent link is probed after `probeAfterMs` and declared dead after `deadAfterMs` (defaults 10 s / 25 s). */
   liveness?: { probeAfterMs: number; deadAfterMs: number };
+  /** The diagnostics log: endpoints, TLS, SASL mechanism, binding, stream management, errors; never secrets. */
+  log?: DiagnosticLog;
 }
 
 /** XEP-0352 client state indication (ns.ts is shared; this flag is the only user besides idle/). */
@@ -106,6 +110,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     connection: ParleyConnection,
     negotiated: NegotiationResult,
     liveness: { probeAfterMs: number; deadAfterMs: number } = { probeAfterMs: 10_000, deadAfterMs: 25_000 },
+    log?: DiagnosticLog,
   ) {
     super();
     this.#connection = connection;
@@ -120,6 +125,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     let lastError: unknown = null;
     connection.on('error', (error: unknown) => {
       lastError ??= error;
+      log?.('stream.error', errorFields(error));
     });
     connection.on('element', () => (this.#lastHeard = Date.now()));
     const onStanza = (stanza: Element) => {
@@ -197,9 +203,16 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     let moves = 0;
     for (let i = 0; i < endpoints.length; i++) {
       const endpoint = endpoints[i]!;
+      options.log?.('sign-in.attempt', {
+        host: endpoint.host,
+        port: endpoint.port,
+        transport: endpoint.url ? 'websocket' : endpoint.directTls ? 'direct-tls' : 'starttls',
+        url: endpoint.url,
+        proxy: options.proxy?.type ?? 'none',
+      });
       try {
         const { connection, result } = await openAt(endpoint, domain, options);
-        return new XmppSession(connection, result, options.liveness);
+        return new XmppSession(connection, result, options.liveness, options.log);
       } catch (error) {
         // RFC 7395 §3.6.1: a WebSocket server sent us elsewhere; followed a few times, never to less security.
         if (error instanceof SeeOtherUriError) {
@@ -207,6 +220,11 @@ export class XmppSession extends EventEmitter<SessionEvents> {
           continue;
         }
         lastError = classifyConnectError(error, endpoint, domain);
+        options.log?.('sign-in.failed', {
+          ...errorFields(error),
+          code: lastError.code,
+          message: lastError.message,
+        });
         // Only a failure to reach this endpoint is worth trying the next; the rest would fail the same way.
         if (lastError.code !== 'unreachable' && lastError.code !== 'dns-failed') throw lastError;
       }
