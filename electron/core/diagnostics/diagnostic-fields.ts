@@ -23,7 +23,7 @@ export function errorFields(error: unknown): DiagnosticFields {
   if (!(error instanceof Error)) return { error: typeof error };
   const { code, condition } = error as { code?: unknown; condition?: unknown };
   return {
-    error: error.name,
+    error: error.name === 'Error' ? error.constructor.name : error.name,
     code: typeof code === 'string' ? code : undefined,
     condition: typeof condition === 'string' ? condition : undefined,
     message: error.message,

@@ -1,7 +1,8 @@
 // The diagnostics log against a real server: off (the default), a sign-in and a message write nothing; on
 // (switched while the engine runs), a sign-in writes its endpoint, TLS, SASL, binding, stream management and
 // state lines, an iq error its namespace and condition, and never the password or a message body, even one
-// carrying a marker; off again, nothing more. The cap rotates the file to one older generation.
+// carrying a marker; off again, nothing more. A server restart logs the drop, the reconnect and the fresh
+// session. The cap rotates the file to one older generation.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -120,6 +121,26 @@ describe(`diagnostics log against ${serverKind()}`, () => {
     assert.equal(await readLog(file), before, 'nothing written after the switch went off');
   });
 
+  test('a server restart: the lost link, the reconnect scheduled and the fresh session are logged', async () => {
+    const alice = await scenario.engine('diag-r', { signIn: false });
+    const file = path.join(alice.dataDir, 'diagnostics.log');
+    const set = await alice.engine.invoke('prefs.set', { patch: { advanced: { diagnosticsLog: true } } });
+    assert.ok(set.ok, JSON.stringify(set));
+    await alice.signIn();
+    await logWith(file, /status=online/);
+    await scenario.server.restart();
+    const text = await logWith(file, /status=reconnecting[^\n]*\n(.*\n)*.*status=online/);
+    assert.match(text, / connection\.state status=reconnecting code=[a-z-]+ message=/);
+    assert.match(text, / reconnect\.scheduled attempt=1 delayMs=\d+/);
+    const afterDrop = text.slice(text.indexOf('status=reconnecting'));
+    assert.match(afterDrop, / sign-in\.attempt /, 'the next attempt');
+    assert.match(afterDrop, / connection\.state status=online security=tls\n/, 'back online');
+    // A server that says why it closed (ejabberd: system-shutdown) has its condition logged.
+    if (/status=reconnecting code=stream-error/.test(text)) {
+      assert.match(text, / connection\.error error=StreamErrorReceived condition=system-shutdown /);
+    }
+  });
+
   test('the cap rotates the file to diagnostics.log.1, one generation, each within the cap', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-diag-'));
     dirs.push(dir);
@@ -130,7 +151,7 @@ describe(`diagnostics log against ${serverKind()}`, () => {
     const log = new DiagnosticsLog(file, preferences, { capBytes, flushMs: FLUSH_MS });
     const write = log.forAccount('cap@example.test');
     // Remote words in an error: bounded, on one line, quoted.
-    write('stream.error', { condition: 'policy-violation', message: `a\nb "c" ${'x'.repeat(2_000)}` });
+    write('connection.error', { condition: 'policy-violation', message: `a\nb "c" ${'x'.repeat(2_000)}` });
     for (let i = 0; i < 200; i++) {
       write('connection.state', { status: 'reconnecting', attempt: i });
       if (i % 20 === 19) await log.flush();

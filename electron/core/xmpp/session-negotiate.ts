@@ -70,7 +70,7 @@ export async function openAt(
   malformed.catch(() => undefined);
   const onError = (error: unknown) => {
     failure ??= error;
-    options.log?.('stream.error', errorFields(error));
+    options.log?.('connection.error', errorFields(error));
     // ...and so does a stream error (the server is done with us: no reply to the step in flight is coming).
     if (
       error instanceof XMLError ||

@@ -125,7 +125,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     let lastError: unknown = null;
     connection.on('error', (error: unknown) => {
       lastError ??= error;
-      log?.('stream.error', errorFields(error));
+      log?.('connection.error', errorFields(error));
     });
     connection.on('element', () => (this.#lastHeard = Date.now()));
     const onStanza = (stanza: Element) => {
