@@ -6,6 +6,7 @@ import type { EventName, EventPayload } from '../../../shared/contract.ts';
 import { getBridge, onBridgeReopen } from '../../transport/bridge.ts';
 import { useConnection } from '../../stores/connection.ts';
 import { useUi } from '../../stores/ui.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { useInvitations } from './invitations-store.ts';
 import { declineText } from './invitation-words.ts';
 
@@ -24,8 +25,12 @@ export function registerInvitationEvents(on: On): void {
     for (const d of declines) useUi.getState().addToast(declineText(d.room, d.from, d.reason));
   });
   on('invitations.refused', ({ refusals }) => {
-    for (const r of refusals)
-      useUi.getState().addToast(`${r.room} did not pass your invitation on to ${r.to}: ${r.reason}`);
+    const t = currentIntl().formatMessage;
+    for (const r of refusals) {
+      useUi
+        .getState()
+        .addToast(t({ id: 'invitations.refused' }, { room: r.room, to: r.to, reason: r.reason }));
+    }
   });
 
   const ask = async (account: string): Promise<void> => {
