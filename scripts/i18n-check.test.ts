@@ -70,3 +70,24 @@ test('a missing id, an unused id, broken ICU and other placeholders are each rep
     assert.ok(missing.includes("en: missing 'roster.add.title' (used in View.tsx)"));
   });
 });
+
+test('every German message is translated: the same text as English only where German says it so too', async () => {
+  const { default: en } = await import('../renderer/i18n/messages/en.json', { with: { type: 'json' } });
+  const { default: de } = await import('../renderer/i18n/messages/de.json', { with: { type: 'json' } });
+  const english: Record<string, string> = en;
+  const german: Record<string, string> = de;
+  // Words German shares ("Online", "Name", "Admins") and messages that are only placeholders.
+  const shared = [
+    'connection.offline',
+    'connection.offlineBecause',
+    'connection.online',
+    'presence.show.offline',
+    'rooms.affiliations.admins',
+    'roster.contact.name',
+    'roster.contact.offlineError',
+    'search.hit.from',
+    'search.hit.inRoom',
+  ];
+  const same = Object.keys(english).filter((id) => german[id] === english[id]);
+  assert.deepEqual(same.sort(), shared.sort());
+});
