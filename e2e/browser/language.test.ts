@@ -1,7 +1,7 @@
-// The second language (issue 12 §6), in browser mode on each server: with prefs.appearance.language 'de' the
-// converted screens (roster, presence, status bar, message requests, add-contact dialog, room list, join
-// dialog with the room directory, message search) read German, <html lang> follows, and switching back to
-// English re-renders at once without a reload; 'system' follows the browser's language (a de-DE context).
+// The second language (issue 12 §6), in browser mode on each server: with prefs.appearance.language 'de'
+// the converted screens (accounts bar, roster, presence, status bar, message requests, add-contact dialog,
+// room list, join dialog with the room directory, message search) read German, <html lang> follows, and
+// switching back to English re-renders at once without a reload; 'system' follows the browser's language (a de-DE context).
 // Screenshots light, dark and 480 px wide in test-results/screens/language-*.png, each axe-clean.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,6 +48,8 @@ describe('browser mode: languages', () => {
     const rooms = page.getByRole('region', { name: 'Räume' });
     await expect(rooms).toContainText('Noch keine Räume.');
     await expect(page.getByRole('group', { name: 'Ihr Status' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Konto hinzufügen' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Konto', exact: true })).toHaveText('Konto ▾');
 
     // A stranger writes: the request area, in German, with a plural.
     await eve.sendMessage(account.jid, 'Hallo, wir kennen uns von der Konferenz');
@@ -114,6 +116,8 @@ describe('browser mode: languages', () => {
     await expect(page.getByRole('region', { name: 'Rooms' })).toBeVisible();
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/^Online as /);
     await expect(page.getByRole('button', { name: 'Add contact' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Add account' })).toBeVisible();
+
     assert.equal(await htmlLang(page), 'en');
     assert.equal(await page.evaluate(() => (window as { notReloaded?: boolean }).notReloaded), true);
   });
