@@ -220,9 +220,16 @@ describe('browser mode: room moderation and ownership', () => {
     await page.keyboard.press('Escape');
     await expect(occupants.getByRole('button', { name: 'Actions for host' })).toBeFocused();
     await page.getByRole('button', { name: `Room menu of ${name}` }).click();
+    // No moderator or owner actions; the notification items every occupant has (issue 12 §1).
     await expect(page.getByRole('menu', { name: `Room menu of ${name}` }).getByRole('menuitem')).toHaveText([
       'Change subject…',
       'Change nickname…',
+      'Mute for 1 hour',
+      'Mute for 8 hours',
+      'Mute until I turn it back on',
+      'Notify me: every message',
+      'Notify me: mentions and replies ✓',
+      'Notify me: nothing',
     ]);
     await page.keyboard.press('Escape');
 
