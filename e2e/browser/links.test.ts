@@ -1,7 +1,8 @@
 // xmpp: links in browser mode (issue 12 §3), on the suite's real server with slixmpp peers: links in a peer's
 // message open Parley's own dialogs pre-filled (add contact, join room; nothing joined), a malformed one is a
 // toast saying why; a link from another program (uri.open through the engine) opens the chat with its body
-// in the composer, never sent; ?remove asks first; with two accounts the user picks one, unless the
+// in the composer, never sent; ?remove asks first (after the open dialog, its Remove inactive for a
+// moment); with two accounts the user picks one, unless the
 // xmpp://account@host/ form names it. Light, dark and 480 px screenshots of the picker and the
 // confirmation; axe-clean.
 import { describe, it } from 'node:test';
@@ -107,17 +108,32 @@ describe('browser mode: xmpp: links', () => {
     await expect(stop).toHaveCount(0);
     await bea.waitFor('presence', (p) => p.presenceType === 'unsubscribe');
 
-    // ?remove names the contact and waits for the user: Cancel keeps Bea, Remove removes.
+    // A link that comes while another's dialog is open waits for it (a click meant for the first must not
+    // land on the second's Remove). Bea's message after it is shown once the page has had the link.
+    await app.engine.invoke('uri.open', { uri: `xmpp:${bea.jid}?subscribe;name=Bea` });
+    const adding = page.getByRole('dialog', { name: 'Add contact' });
+    await expect(adding).toBeVisible();
     await app.engine.invoke('uri.open', { uri: `xmpp:${bea.jid}?remove` });
+    await bea.sendMessage(account.jid, 'after the remove link');
+    await expect(page.getByRole('log')).toContainText('after the remove link');
+    await expect(adding).toBeVisible();
     const confirm = page.getByRole('alertdialog', { name: 'Remove contact' });
+    await expect(confirm).toHaveCount(0);
+    await adding.getByRole('button', { name: 'Cancel' }).click();
+
+    // ?remove names the contact and waits for the user: Cancel keeps Bea, Remove removes. Remove is
+    // inactive (shown so, and announced) for a moment after the dialog appears.
     await expect(confirm).toContainText(`Remove Bea (${bea.jid}) from your contacts?`);
+    const remove = confirm.getByRole('button', { name: 'Remove' });
+    await expect(remove).toHaveAttribute('aria-disabled', 'true');
+    await expect(remove).toBeEnabled();
     await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
     await threeScreens(page, 'link-remove');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(confirm).toHaveCount(0);
     await expect(contactRow(page, 'Bea')).toBeVisible();
     await app.engine.invoke('uri.open', { uri: `xmpp:${bea.jid}?remove` });
-    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await remove.click(); // waits until it is active
     await expect(contactRow(page, 'Bea')).toHaveCount(0);
 
     // Two accounts: a link naming none asks which; the xmpp://account@host/ form does not.

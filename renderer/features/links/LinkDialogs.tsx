@@ -1,8 +1,10 @@
 // What an xmpp: link asks, shown for the user to decide: the account to use when several are signed in, then
 // the chat (its body only pre-filled in the composer), the add-contact or join-room dialog pre-filled, the
-// room's invite dialog, or a confirmation before a contact is removed or we stop receiving its presence.
-// Nothing is sent or joined without the user.
-import { useEffect, useState } from 'react';
+// room's invite dialog, or a confirmation before a contact is removed or we stop receiving its presence
+// (LinkConfirm: its button inactive for a moment). Nothing is sent or joined without the user. One link at a
+// time: later ones wait in links-store until this one is done.
+import { useEffect, type ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 import { Dialog } from '../../components/Dialog.tsx';
 import { getBridge } from '../../transport/bridge.ts';
 import { openChat } from '../../stores/actions.ts';
@@ -13,11 +15,12 @@ import type { XmppUri } from '../../../shared/xmpp-uri.ts';
 import { useSessionAccounts } from '../accounts/use-accounts.ts';
 import { draftOf, setDraft } from '../chat/Composer.tsx';
 import { InviteDialog } from '../invitations/InviteDialog.tsx';
-import { AddContactDialog, RemoveDialog } from '../roster/ContactDialogs.tsx';
+import { AddContactDialog } from '../roster/ContactDialogs.tsx';
 import { JoinRoomDialog } from '../rooms/JoinRoomDialog.tsx';
 import { openRoom } from '../rooms/rooms-actions.ts';
 import { useRoom, useRooms } from '../rooms/rooms-store.ts';
 import { accountFor, draftWith, linkNick, linkPurpose, linkTarget } from './link-logic.ts';
+import { LinkConfirm } from './LinkConfirm.tsx';
 import { useLinks } from './links-store.ts';
 import './links.css';
 
@@ -65,29 +68,47 @@ function OpenChat({ uri, account }: { uri: XmppUri; account: string }) {
 function RemoveContact({ account, jid }: { account: string; jid: string }) {
   const contact = useContact(account, jid);
   const done = useLinks.getState().done;
+  const { formatMessage: t } = useIntl();
   useEffect(() => {
     if (contact) return;
     useUi.getState().addToast(`${jid} is not in your contacts on ${account}: nothing to remove.`);
     done();
   }, [contact, account, jid, done]);
-  return contact ? <RemoveDialog account={account} jid={jid} onClose={done} /> : null;
+  if (!contact) return null;
+  return (
+    <LinkConfirm
+      title={t({ id: 'roster.remove.title' })}
+      cancel={t({ id: 'dialog.cancel' })}
+      submit={t({ id: 'roster.remove.submit' })}
+      run={() => getBridge().invoke('roster.remove', { account, jid })}
+      onClose={done}
+    >
+      <p>
+        {t(
+          { id: 'roster.remove.question' },
+          {
+            name: displayName(contact, jid),
+            jid,
+            strong: (chunks: ReactNode[]) => <strong>{chunks}</strong>,
+            bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi>,
+          },
+        )}
+      </p>
+    </LinkConfirm>
+  );
 }
 
 function ConfirmUnsubscribe({ account, jid }: { account: string; jid: string }) {
   const contact = useContact(account, jid);
   const done = useLinks.getState().done;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async (): Promise<void> => {
-    if (busy) return;
-    setBusy(true);
-    const result = await getBridge().invoke('subscription.unsubscribe', { account, jid });
-    setBusy(false);
-    if (result.ok) done();
-    else setError(result.error.message);
-  };
   return (
-    <Dialog title="Stop seeing their presence?" role="alertdialog" onClose={done}>
+    <LinkConfirm
+      title="Stop seeing their presence?"
+      cancel="Cancel"
+      submit="Stop seeing"
+      run={() => getBridge().invoke('subscription.unsubscribe', { account, jid })}
+      onClose={done}
+    >
       <p>
         A link asks to stop seeing when{' '}
         <strong>
@@ -95,18 +116,7 @@ function ConfirmUnsubscribe({ account, jid }: { account: string; jid: string }) 
         </strong>{' '}
         (<bdi>{jid}</bdi>) is online. You will no longer receive their presence.
       </p>
-      <div role="alert" className="form-error">
-        {error && <p>{error}</p>}
-      </div>
-      <div className="dialog-buttons">
-        <button type="button" onClick={done} data-autofocus>
-          Cancel
-        </button>
-        <button type="button" className="danger" aria-disabled={busy} onClick={() => void confirm()}>
-          Stop seeing
-        </button>
-      </div>
-    </Dialog>
+    </LinkConfirm>
   );
 }
 

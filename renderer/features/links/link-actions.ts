@@ -1,18 +1,33 @@
 // Where xmpp: links come into the page: 'uri.opened' from the engine (another program, a second launch,
 // `npm start -- xmpp:…`), and links clicked in message bodies, parsed here with the same strict parser.
 import type { EventName, EventPayload } from '../../../shared/contract.ts';
-import { parseXmppUri } from '../../../shared/xmpp-uri.ts';
+import { parseXmppUri, type XmppUri } from '../../../shared/xmpp-uri.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useUi } from '../../stores/ui.ts';
 import { useLinks } from './links-store.ts';
 
 type On = <E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) => void;
 
-/** One registration line in stores/sync.ts: the main window acts on the latest link the engine announced. */
+/** How long dropped links are counted before one toast says how many. */
+const DROPPED_TOAST_AFTER_MS = 300;
+let droppedToast: ReturnType<typeof setTimeout> | null = null;
+
+/** Opens the link's dialog, or queues it; a dropped one is counted into one toast (not one toast each). */
+function showLink(uri: XmppUri): void {
+  if (useLinks.getState().show(uri) || droppedToast !== null) return;
+  droppedToast = setTimeout(() => {
+    droppedToast = null;
+    const dropped = useLinks.getState().takeDropped();
+    if (dropped === 0) return;
+    const what = dropped === 1 ? 'link was' : 'links were';
+    useUi.getState().addToast(`${dropped} more xmpp: ${what} not opened: finish the open one first.`);
+  }, DROPPED_TOAST_AFTER_MS);
+}
+
+/** One registration line in stores/sync.ts: the main window acts on the links the engine announced. */
 export function registerLinkEvents(on: On): void {
   on('uri.opened', ({ uris }) => {
-    const latest = uris.at(-1);
-    if (latest && useUi.getState().view === 'main') useLinks.getState().show(latest);
+    if (useUi.getState().view === 'main') uris.forEach(showLink);
   });
 }
 
@@ -31,7 +46,7 @@ export function openXmppLink(text: string): void {
     return;
   }
   const parsed = parseXmppUri(text);
-  if (parsed.ok) useLinks.getState().show(parsed.uri);
+  if (parsed.ok) showLink(parsed.uri);
   else useUi.getState().addToast(`This xmpp: link cannot be opened. ${parsed.error}`);
 }
 
