@@ -18,6 +18,26 @@ export function stateFields(state: ConnectionState): DiagnosticFields {
   };
 }
 
+/** Where a sign-in attempt goes: host, port, transport, the URL without any credentials, the proxy's type only. */
+export function endpointFields(
+  endpoint: { host: string; port: number; directTls: boolean; url?: string },
+  proxyType: string | undefined,
+): DiagnosticFields {
+  let url: string | undefined;
+  if (endpoint.url) {
+    const parsed = URL.parse(endpoint.url);
+    if (parsed) [parsed.username, parsed.password, parsed.search] = ['', '', ''];
+    url = parsed?.toString() ?? 'unparsable';
+  }
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    transport: endpoint.url ? 'websocket' : endpoint.directTls ? 'direct-tls' : 'starttls',
+    url,
+    proxy: proxyType ?? 'none',
+  };
+}
+
 /** An error's kind, and the condition of a stream or XML error (connection.ts), without its stack. */
 export function errorFields(error: unknown): DiagnosticFields {
   if (!(error instanceof Error)) return { error: typeof error };

@@ -2,10 +2,11 @@
 // (switched while the engine runs), a sign-in writes its endpoint, TLS, SASL, binding, stream management and
 // state lines, an iq error its namespace and condition, and never the password or a message body, even one
 // carrying a marker; off again, nothing more. A server restart logs the drop, the reconnect and the fresh
-// session. The cap rotates the file to one older generation.
+// session; a rogue server's malformed XML, the parser error. The cap rotates the file to one older generation.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { xml } from '@xmpp/xml';
@@ -15,9 +16,14 @@ import { sleep, uid, useServerScenario } from '../../../e2e/harness/scenario.ts'
 import { serverKind } from '../../../e2e/harness/server.ts';
 import { PreferencesStore } from '../preferences/preferences-store.ts';
 import { DiagnosticsLog } from './diagnostics-log.ts';
+import { endpointFields } from './diagnostic-fields.ts';
+import { Engine } from '../engine.ts';
 
 const WAIT_MS = 10_000;
 const FLUSH_MS = 100;
+const ROGUE_HEADER =
+  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' " +
+  "id='rogue' from='rogue.test' version='1.0'>";
 
 const readLog = (file: string): Promise<string> => readFile(file, 'utf8').catch(() => '');
 
@@ -139,6 +145,51 @@ describe(`diagnostics log against ${serverKind()}`, () => {
     if (/status=reconnecting code=stream-error/.test(text)) {
       assert.match(text, / connection\.error error=StreamErrorReceived condition=system-shutdown /);
     }
+  });
+
+  test('malformed XML from a server: the parser error and the failed sign-in are logged', async () => {
+    const rogue = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.write(`${ROGUE_HEADER}<stream:features>&bogus;</stream:features>`));
+    });
+    await new Promise<void>((resolve) => rogue.listen(0, '127.0.0.1', resolve));
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-diag-'));
+    dirs.push(dataDir);
+    const engine = await Engine.create({ dataDir, timeoutMs: 5_000 });
+    try {
+      assert.ok((await engine.invoke('prefs.set', { patch: { advanced: { diagnosticsLog: true } } })).ok);
+      const port = (rogue.address() as net.AddressInfo).port;
+      const signIn = await engine.invoke('account.signIn', {
+        jid: 'rogue@rogue.test',
+        password: 'rogue-secret-pw',
+        host: '127.0.0.1',
+        port,
+        allowInsecure: true,
+      });
+      assert.ok(!signIn.ok);
+      const file = path.join(dataDir, 'diagnostics.log');
+      const text = await logWith(file, /sign-in\.failed/);
+      assert.match(text, / connection\.error error=XMLError condition=bad-format /);
+      assert.match(text, / sign-in\.failed error=XMLError code=stream-error condition=bad-format /);
+      assert.ok(!text.includes('rogue-secret-pw'), 'no password');
+    } finally {
+      await engine.dispose();
+      rogue.close();
+    }
+  });
+
+  test('an endpoint is logged without the credentials a URL or proxy may hold', () => {
+    const fields = endpointFields(
+      { host: 'h.example', port: 443, directTls: false, url: 'wss://user:secret@h.example/ws?token=t0k' },
+      'socks5',
+    );
+    assert.deepEqual(fields, {
+      host: 'h.example',
+      port: 443,
+      transport: 'websocket',
+      url: 'wss://h.example/ws',
+      proxy: 'socks5',
+    });
   });
 
   test('the cap rotates the file to diagnostics.log.1, one generation, each within the cap', async () => {

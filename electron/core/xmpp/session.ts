@@ -22,7 +22,7 @@ import type { Prefetched } from './negotiation-steps.ts';
 import { NS_PING } from './ns.ts';
 import { parseJid } from '../../../shared/jid.ts';
 import type { DiagnosticLog } from '../diagnostics/diagnostics-log.ts';
-import { errorFields } from '../diagnostics/diagnostic-fields.ts';
+import { endpointFields, errorFields } from '../diagnostics/diagnostic-fields.ts';
 
 export interface SessionOptions {
   /** Bare JID of the account. */
@@ -203,13 +203,7 @@ export class XmppSession extends EventEmitter<SessionEvents> {
     let moves = 0;
     for (let i = 0; i < endpoints.length; i++) {
       const endpoint = endpoints[i]!;
-      options.log?.('sign-in.attempt', {
-        host: endpoint.host,
-        port: endpoint.port,
-        transport: endpoint.url ? 'websocket' : endpoint.directTls ? 'direct-tls' : 'starttls',
-        url: endpoint.url,
-        proxy: options.proxy?.type ?? 'none',
-      });
+      options.log?.('sign-in.attempt', endpointFields(endpoint, options.proxy?.type));
       try {
         const { connection, result } = await openAt(endpoint, domain, options);
         return new XmppSession(connection, result, options.liveness, options.log);
