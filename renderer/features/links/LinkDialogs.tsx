@@ -26,10 +26,14 @@ import './links.css';
 
 function AccountPicker({ uri, accounts }: { uri: XmppUri; accounts: readonly string[] }) {
   const { choose, done } = useLinks.getState();
+  const { formatMessage: t } = useIntl();
   return (
-    <Dialog title="Open with which account?" onClose={done} className="link-account-picker">
+    <Dialog title={t({ id: 'links.picker.title' })} onClose={done} className="link-account-picker">
       <p>
-        A link asks to <bdi>{linkPurpose(uri)}</bdi>. Which of your accounts should do it?
+        {t(
+          { id: 'links.picker.question' },
+          { purpose: linkPurpose(uri), bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi> },
+        )}
       </p>
       <ul className="link-accounts">
         {accounts.map((account, i) => (
@@ -42,7 +46,7 @@ function AccountPicker({ uri, accounts }: { uri: XmppUri; accounts: readonly str
       </ul>
       <div className="dialog-buttons">
         <button type="button" onClick={done}>
-          Cancel
+          {t({ id: 'dialog.cancel' })}
         </button>
       </div>
     </Dialog>
@@ -71,9 +75,9 @@ function RemoveContact({ account, jid }: { account: string; jid: string }) {
   const { formatMessage: t } = useIntl();
   useEffect(() => {
     if (contact) return;
-    useUi.getState().addToast(`${jid} is not in your contacts on ${account}: nothing to remove.`);
+    useUi.getState().addToast(t({ id: 'links.remove.notAContact' }, { jid, account }));
     done();
-  }, [contact, account, jid, done]);
+  }, [contact, account, jid, done, t]);
   if (!contact) return null;
   return (
     <LinkConfirm
@@ -101,20 +105,25 @@ function RemoveContact({ account, jid }: { account: string; jid: string }) {
 function ConfirmUnsubscribe({ account, jid }: { account: string; jid: string }) {
   const contact = useContact(account, jid);
   const done = useLinks.getState().done;
+  const { formatMessage: t } = useIntl();
   return (
     <LinkConfirm
-      title="Stop seeing their presence?"
-      cancel="Cancel"
-      submit="Stop seeing"
+      title={t({ id: 'links.unsubscribe.title' })}
+      cancel={t({ id: 'dialog.cancel' })}
+      submit={t({ id: 'links.unsubscribe.submit' })}
       run={() => getBridge().invoke('subscription.unsubscribe', { account, jid })}
       onClose={done}
     >
       <p>
-        A link asks to stop seeing when{' '}
-        <strong>
-          <bdi>{displayName(contact, jid)}</bdi>
-        </strong>{' '}
-        (<bdi>{jid}</bdi>) is online. You will no longer receive their presence.
+        {t(
+          { id: 'links.unsubscribe.question' },
+          {
+            name: displayName(contact, jid),
+            jid,
+            strong: (chunks: ReactNode[]) => <strong>{chunks}</strong>,
+            bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi>,
+          },
+        )}
       </p>
     </LinkConfirm>
   );

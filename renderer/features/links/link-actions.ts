@@ -4,6 +4,7 @@ import type { EventName, EventPayload } from '../../../shared/contract.ts';
 import { parseXmppUri, type XmppUri } from '../../../shared/xmpp-uri.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useUi } from '../../stores/ui.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { useLinks } from './links-store.ts';
 
 type On = <E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) => void;
@@ -19,8 +20,7 @@ function showLink(uri: XmppUri): void {
     droppedToast = null;
     const dropped = useLinks.getState().takeDropped();
     if (dropped === 0) return;
-    const what = dropped === 1 ? 'link was' : 'links were';
-    useUi.getState().addToast(`${dropped} more xmpp: ${what} not opened: finish the open one first.`);
+    useUi.getState().addToast(currentIntl().formatMessage({ id: 'links.dropped' }, { count: dropped }));
   }, DROPPED_TOAST_AFTER_MS);
 }
 
@@ -41,13 +41,20 @@ export function openXmppLink(text: string): void {
       .invoke('uri.open', { uri: text })
       .then((result) => {
         if (!result.ok)
-          useUi.getState().addToast(`This xmpp: link cannot be opened. ${result.error.message}`);
+          useUi
+            .getState()
+            .addToast(
+              currentIntl().formatMessage({ id: 'links.cannotOpen' }, { reason: result.error.message }),
+            );
       });
     return;
   }
   const parsed = parseXmppUri(text);
   if (parsed.ok) showLink(parsed.uri);
-  else useUi.getState().addToast(`This xmpp: link cannot be opened. ${parsed.error}`);
+  else
+    useUi
+      .getState()
+      .addToast(currentIntl().formatMessage({ id: 'links.cannotOpen' }, { reason: parsed.error }));
 }
 
 /** True for the links this handler takes instead of the OS. */

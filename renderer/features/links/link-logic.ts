@@ -2,6 +2,7 @@
 // in words for the dialogs. The link is another program's (or a message's): nothing here carries it out.
 import { bareJid } from '../../../shared/jid.ts';
 import type { XmppUri } from '../../../shared/xmpp-uri.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 
 /**
  * The account a link is opened with: the one it names when that one is signed in, else the only signed-in
@@ -25,21 +26,22 @@ export function linkNick(uri: XmppUri): string | null {
 
 /** What the link asks, for the account picker ("A link asks to …"). */
 export function linkPurpose(uri: XmppUri): string {
+  const t = currentIntl().formatMessage;
   const target = linkTarget(uri);
   switch (uri.action) {
     case 'message':
-      return `open a chat with ${target}`;
+      return t({ id: 'links.purpose.message' }, { target });
     case 'roster':
     case 'subscribe':
-      return `add ${target} to your contacts`;
+      return t({ id: 'links.purpose.roster' }, { target });
     case 'join':
-      return `join the room ${target}`;
+      return t({ id: 'links.purpose.join' }, { target });
     case 'invite':
-      return `invite someone to the room ${target}`;
+      return t({ id: 'links.purpose.invite' }, { target });
     case 'remove':
-      return `remove ${target} from your contacts`;
+      return t({ id: 'links.purpose.remove' }, { target });
     case 'unsubscribe':
-      return `stop seeing when ${target} is online`;
+      return t({ id: 'links.purpose.unsubscribe' }, { target });
   }
 }
 
