@@ -52,7 +52,12 @@ function create(context: AccountContext): DiscoModule {
     const { presences } = context.module<PresenceModule>('presence');
     link.send(ownPresenceStanza(presences.own, presences.idleSince)).catch(() => undefined);
   };
-  const stopWatching = context.preferences.onChange(onPreferencesChanged);
+  // Watched from the first session on (a sign-in that never got one leaves no listener behind).
+  let stopWatching: (() => void) | null = null;
+  const unwatch = (): void => {
+    stopWatching?.();
+    stopWatching = null;
+  };
   /** Full JID -> the verification string it advertised (verified or not yet). */
   const advertised = new Map<string, string>();
   const querying = new Set<string>();
@@ -123,8 +128,15 @@ function create(context: AccountContext): DiscoModule {
         return;
       stanza.append(xml('c', { xmlns: NS_CAPS, hash: 'sha-1', node: CAPS_NODE, ver: ownInfo().ver }));
     },
-    onSessionEnd: () => advertised.clear(),
-    dispose: () => stopWatching(),
+    onSessionStart: () => {
+      if (!stopWatching) own = null; // preferences may have changed while nothing watched them
+      stopWatching ??= context.preferences.onChange(onPreferencesChanged);
+    },
+    onSessionEnd: () => {
+      advertised.clear();
+      unwatch();
+    },
+    dispose: unwatch,
   };
 }
 
