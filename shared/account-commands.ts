@@ -1,6 +1,8 @@
 // The contract's account commands: signing in and out, remembered accounts, certificates, the snapshot of
 // every account. Spread into `commands` in contract.ts (the one table both transports carry).
 import { z } from 'zod';
+import { MAX_WEBSOCKET_URL_CHARS } from './limits.ts';
+export { MAX_WEBSOCKET_URL_CHARS };
 import {
   accountConnectionSchema,
   accountSchema,
@@ -15,7 +17,6 @@ const ok = z.object({ ok: z.literal(true) });
 /** How an account reaches its server: XMPP over TCP (RFC 6120), or over WebSocket (RFC 7395). */
 export const transportSchema = z.enum(['tcp', 'websocket']);
 export type Transport = z.infer<typeof transportSchema>;
-export const MAX_WEBSOCKET_URL_CHARS = 2048;
 /** wss:// (ws:// is let through only with allowInsecure to a loopback host), a host, no credentials. */
 function isWebSocketUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;

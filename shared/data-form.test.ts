@@ -5,7 +5,6 @@ import {
   FORM_LIMITS,
   FormInvalidError,
   cancelForm,
-  dataFormSchema,
   describeProblem,
   fieldType,
   formField,
@@ -18,6 +17,7 @@ import {
   type FieldValidation,
   type FormField,
 } from './data-form.ts';
+import { dataFormSchema } from './data-form-schema.ts';
 
 function form(...fields: FormField[]): DataForm {
   return { type: 'form', title: 'Room', instructions: [], fields, reported: [], items: [] };

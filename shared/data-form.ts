@@ -1,6 +1,6 @@
 // XEP-0004 data forms as one model for every feature that shows or sends one (room configuration,
 // registration, request-voice, later ad-hoc commands): zod schemas with bounds (forms arrive from remote
-// entities), the values a person edits, validation (XEP-0122 datatypes and ranges, required fields, JID
+// entities; data-form-schema.ts), the values a person edits, validation (XEP-0122 datatypes and ranges, required fields, JID
 // syntax, list options) and the submit/cancel forms built from them. The wire format is in
 // electron/core/forms/data-form-xml.ts; the renderer's DataForm component shows any form of this model.
 //
@@ -10,8 +10,11 @@
 //   the submitted value anyway.
 // - XEP-0221 media, except an inline `data:` image of PNG, JPEG, GIF or WebP (a CAPTCHA's picture): a
 //   remote URI would be fetched from the person's machine (a tracking beacon) and SVG can carry script.
-import { z } from 'zod';
 import { isValidJid } from './jid.ts';
+import type { DataForm, FieldValidation, FormField } from './data-form-schema.ts';
+
+// The schemas (zod) live apart so the page, which uses only the functions below, does not bundle zod.
+export type { DataForm, FieldValidation, FormField, FormMedia, FormOption } from './data-form-schema.ts';
 
 export const NS_XDATA_VALIDATE = 'http://jabber.org/protocol/xdata-validate'; // XEP-0122
 export const NS_XDATA_MEDIA = 'urn:xmpp:media-element'; // XEP-0221
@@ -58,64 +61,7 @@ export function fieldType(raw: string | undefined): FieldType {
   return (FIELD_TYPES as readonly string[]).includes(raw ?? '') ? (raw as FieldType) : 'text-single';
 }
 
-const value = z.string().max(FORM_LIMITS.valueChars);
-const label = z.string().max(FORM_LIMITS.labelChars);
-
-export const formOptionSchema = z.object({ label: label.nullable(), value });
-export type FormOption = z.infer<typeof formOptionSchema>;
-
-/**
- * XEP-0122: `datatype` as given ('xs:string' when absent; unknown ones are checked as strings); `method`
- * 'regex' keeps no pattern (see the top of this file). `min`/`max` belong to 'range'; `listMin`/`listMax`
- * to <list-range/> (how many values a multi-value field takes).
- */
-export const fieldValidationSchema = z.object({
-  datatype: z.string().max(100),
-  method: z.enum(['basic', 'open', 'range', 'regex']),
-  min: value.nullable(),
-  max: value.nullable(),
-  listMin: z.number().int().min(0).nullable(),
-  listMax: z.number().int().min(0).nullable(),
-});
-export type FieldValidation = z.infer<typeof fieldValidationSchema>;
-
 export const SAFE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
-/** An inline picture (XEP-0221 with a data: URI of a safe type); nothing else of media is kept. */
-export const formMediaSchema = z.object({
-  type: z.enum(SAFE_MEDIA_TYPES),
-  dataUri: z
-    .string()
-    .max(FORM_LIMITS.mediaChars)
-    .refine((uri) => safeDataUri(uri) !== null, { message: 'not a safe inline image' }),
-  width: z.number().int().min(1).max(4_096).nullable(),
-  height: z.number().int().min(1).max(4_096).nullable(),
-});
-export type FormMedia = z.infer<typeof formMediaSchema>;
-
-export const formFieldSchema = z.object({
-  /** The field's name; null only for 'fixed' fields (§3.2: var is required for the others). */
-  var: z.string().max(FORM_LIMITS.labelChars).nullable(),
-  type: z.enum(FIELD_TYPES),
-  label: label.nullable(),
-  desc: z.string().max(FORM_LIMITS.descChars).nullable(),
-  required: z.boolean(),
-  options: z.array(formOptionSchema).max(FORM_LIMITS.optionsPerField),
-  values: z.array(value).max(FORM_LIMITS.valuesPerField),
-  validation: fieldValidationSchema.nullable(),
-  media: formMediaSchema.nullable(),
-});
-export type FormField = z.infer<typeof formFieldSchema>;
-
-export const dataFormSchema = z.object({
-  type: z.enum(FORM_TYPES),
-  title: label.nullable(),
-  instructions: z.array(z.string().max(FORM_LIMITS.descChars)).max(FORM_LIMITS.instructions),
-  fields: z.array(formFieldSchema).max(FORM_LIMITS.fields),
-  /** A result form's table (§3.4): its columns, then one row of fields per item. */
-  reported: z.array(formFieldSchema).max(FORM_LIMITS.reportedFields),
-  items: z.array(z.array(formFieldSchema).max(FORM_LIMITS.reportedFields)).max(FORM_LIMITS.items),
-});
-export type DataForm = z.infer<typeof dataFormSchema>;
 
 /** What a person has entered: the values of each field, by its var (multi-value fields one entry a line). */
 export type FormValues = Readonly<Record<string, readonly string[]>>;

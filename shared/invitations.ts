@@ -3,16 +3,13 @@
 // password it carries stays in the main process (the prompt only says there is one). contract.ts spreads
 // `invitationCommands` and `invitationEvents` into its tables. Stands alone (no import of schemas.ts).
 import { z } from 'zod';
+import { MAX_INVITEES, MAX_INVITE_REASON_CHARS } from './limits.ts';
+export { MAX_INVITEES, MAX_INVITE_REASON_CHARS };
 import { isBareJid } from './jid.ts';
-import { MAX_STATUS_CHARS } from './limits.ts';
 import { MAX_NICK_CHARS, roomSchema } from './muc.ts';
 
 /** Invitations waiting per account; past it a stranger's is refused, and a contact's replaces the oldest. */
 export const MAX_PENDING_INVITATIONS = 100;
-/** People one 'invitations.send' invites at once. */
-export const MAX_INVITEES = 20;
-/** Longest reason kept or sent (an invitation's or a decline's). */
-export const MAX_INVITE_REASON_CHARS = MAX_STATUS_CHARS;
 
 const bareJid = z.string().max(2047).refine(isBareJid, { message: 'Not a valid bare XMPP address' });
 const reasonSchema = z.string().max(MAX_INVITE_REASON_CHARS).optional();

@@ -2,17 +2,16 @@
 // join, leave, talk and moderate. contract.ts spreads `mucCommands` and `mucEvents` into its tables.
 // No import of schemas.ts: schemas.ts reads roomSchema from here for the snapshot, so this file stands alone.
 import { z } from 'zod';
+import { MAX_NICK_CHARS, MAX_SUBJECT_CHARS } from './limits.ts';
+export { MAX_NICK_CHARS, MAX_SUBJECT_CHARS };
 import { isBareJid, isValidJid } from './jid.ts';
 import { MAX_BODY_CHARS, MAX_STATUS_CHARS } from './limits.ts';
-import { FORM_LIMITS, dataFormSchema } from './data-form.ts';
+import { FORM_LIMITS } from './data-form.ts';
+import { dataFormSchema } from './data-form-schema.ts';
 
 /** Rooms one account can be in at once, and occupants one room keeps (those past it are counted, not kept). */
 export const MAX_ROOMS = 100;
 export const MAX_OCCUPANTS = 10_000;
-/** Longest nick we send or keep (XEP-0045 gives none; a resourcepart is at most 1023 bytes). */
-export const MAX_NICK_CHARS = 256;
-/** Longest subject we send (rooms keep a line or two; XEP-0045 gives no bound). */
-export const MAX_SUBJECT_CHARS = 1_024;
 /** Entries of one affiliation list we keep (a busy room's ban list can be long; the rest are counted). */
 export const MAX_AFFILIATION_ITEMS = 1_000;
 

@@ -2,6 +2,8 @@
 // changed through the contract, announced to every window when it changes. Every field has a default, so a
 // file from an older version (or a damaged one) still gives a whole, valid document.
 import { z } from 'zod';
+import { MUTED_FOREVER } from './limits.ts';
+export { MUTED_FOREVER };
 import { accountSchema } from './schemas.ts';
 import { CONVERSATION_KINDS } from './conversation.ts';
 
@@ -93,7 +95,7 @@ export type Preferences = z.infer<typeof preferencesSchema>;
 /** A change: any subset of the sections, any subset of each section's fields. */
 export type PreferencesPatch = { [S in keyof Preferences]?: Partial<Preferences[S]> };
 
-export const DEFAULT_PREFERENCES: Preferences = preferencesSchema.parse({});
+export { DEFAULT_PREFERENCES } from './preference-defaults.ts';
 
 const patchSchema = z
   .object(
@@ -108,7 +110,6 @@ const patchSchema = z
   .strict();
 
 /** One conversation's own settings: muted until (ms since the epoch; null: not muted; MUTED_FOREVER). */
-export const MUTED_FOREVER = Number.MAX_SAFE_INTEGER;
 export const conversationPrefsSchema = z.object({
   account: z.string(),
   kind: z.enum(CONVERSATION_KINDS),

@@ -3,11 +3,12 @@
 // room's disco#info (name, description, occupants, password and members-only). Everything in it is remote
 // input: counts and lengths are bounded here and in the engine. contract.ts spreads `roomDirectoryCommands`.
 import { z } from 'zod';
+import { MAX_INFO_BATCH } from './limits.ts';
+export { MAX_INFO_BATCH };
 import { bareJidSchema as bareJid } from './jid-schema.ts';
 
 /** Rooms listed per service (those past it are counted in `more`), and rooms one info request may name. */
 export const MAX_DIRECTORY_ROOMS = 1000;
-export const MAX_INFO_BATCH = 50;
 export const MAX_ROOM_NAME_CHARS = 256;
 export const MAX_ROOM_DESCRIPTION_CHARS = 1024;
 

@@ -6,7 +6,8 @@ import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DataForm } from '../../../renderer/components/data-form/DataForm.tsx';
 import { LanguageProvider } from '../../../renderer/i18n/LanguageProvider.tsx';
-import { dataFormSchema, initialValues, type FormValues } from '../../../shared/data-form.ts';
+import { initialValues, type FormValues } from '../../../shared/data-form.ts';
+import { dataFormSchema } from '../../../shared/data-form-schema.ts';
 import '../../../renderer/styles.css';
 import './page.css';
 

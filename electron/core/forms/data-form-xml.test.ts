@@ -6,13 +6,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Parser, xml, type Element } from '@xmpp/xml';
-import {
-  FORM_LIMITS,
-  dataFormSchema,
-  initialValues,
-  submitValues,
-  validate,
-} from '../../../shared/data-form.ts';
+import { FORM_LIMITS, initialValues, submitValues, validate } from '../../../shared/data-form.ts';
+import { dataFormSchema } from '../../../shared/data-form-schema.ts';
 import type { DataForm } from '../../../shared/data-form.ts';
 import { NS_DATA } from '../xmpp/ns.ts';
 import { dataFormElement, findDataForm, parseDataForm } from './data-form-xml.ts';
