@@ -24,12 +24,15 @@ const MAX_PENDING_BYTES = 256 * 1024;
 const MAX_VALUE_CHARS = 300;
 /** A value made of these is written as is; anything else is quoted and escaped (JSON string rules). */
 const PLAIN_VALUE = /^[\w.:/@+\-[\]#,]+$/;
+/** Left by JSON.stringify but able to reorder or break what a terminal shows: C1 controls, bidi marks, separators. */
+const INVISIBLE = /[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const escapeCode = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** One value, bounded and on one line: remote text (an error's words) can neither break nor flood the file. */
 function formatValue(value: string | number | boolean | null): string {
   if (value === null || typeof value !== 'string') return String(value);
   const text = value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value;
-  return PLAIN_VALUE.test(text) ? text : JSON.stringify(text);
+  return PLAIN_VALUE.test(text) ? text : JSON.stringify(text).replace(INVISIBLE, escapeCode);
 }
 
 export function formatLine(at: Date, account: string, event: string, fields: DiagnosticFields = {}): string {

@@ -15,7 +15,7 @@ import { openRawSession } from '../../../e2e/harness/raw-session.ts';
 import { sleep, uid, useServerScenario } from '../../../e2e/harness/scenario.ts';
 import { serverKind } from '../../../e2e/harness/server.ts';
 import { PreferencesStore } from '../preferences/preferences-store.ts';
-import { DiagnosticsLog } from './diagnostics-log.ts';
+import { DiagnosticsLog, formatLine } from './diagnostics-log.ts';
 import { endpointFields } from './diagnostic-fields.ts';
 import { Engine } from '../engine.ts';
 
@@ -192,6 +192,23 @@ describe(`diagnostics log against ${serverKind()}`, () => {
     });
   });
 
+  test('remote words in a line stay on it, bounded, with controls and bidi marks escaped', () => {
+    const line = formatLine(new Date(0), 'a@b.example', 'connection.error', {
+      condition: 'policy-violation',
+      message: `a\nb "c" \u202e\u0085 ${'x'.repeat(2_000)}`,
+      code: null,
+    });
+    assert.equal(line.indexOf('\n'), line.length - 1, 'one line');
+    assert.ok(line.length < 500, `bounded: 300 characters of the 2,000 (${line.length})`);
+    assert.ok(
+      line.startsWith(
+        '1970-01-01T00:00:00.000Z a@b.example connection.error condition=policy-violation message="a\\nb \\"c\\" \\u202e\\u0085 xxx',
+      ),
+      line,
+    );
+    assert.match(line, /x…" code=null\n$/);
+  });
+
   test('the cap rotates the file to diagnostics.log.1, one generation, each within the cap', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-diag-'));
     dirs.push(dir);
@@ -202,7 +219,10 @@ describe(`diagnostics log against ${serverKind()}`, () => {
     const log = new DiagnosticsLog(file, preferences, { capBytes, flushMs: FLUSH_MS });
     const write = log.forAccount('cap@example.test');
     // Remote words in an error: bounded, on one line, quoted.
-    write('connection.error', { condition: 'policy-violation', message: `a\nb "c" ${'x'.repeat(2_000)}` });
+    write('connection.error', {
+      condition: 'policy-violation',
+      message: `a\nb "c" \u202e ${'x'.repeat(2_000)}`,
+    });
     for (let i = 0; i < 200; i++) {
       write('connection.state', { status: 'reconnecting', attempt: i });
       if (i % 20 === 19) await log.flush();
