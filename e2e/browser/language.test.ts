@@ -89,6 +89,10 @@ describe('browser mode: languages', () => {
     await expect(join.getByRole('status')).toHaveText(/^\d+ (Raum|Räume) auf \S+\.$/);
     await expect(join.getByRole('listbox', { name: 'Räume' })).toBeVisible();
     await checkScreen(page, 'language-de-join-room');
+    await page.setViewportSize({ width: 480, height: 820 });
+    await checkScreen(page, 'language-de-join-room-480');
+    await page.setViewportSize({ width: 1100, height: 820 });
+
     await join.getByRole('option', { name: new RegExp(room.slice(0, room.indexOf('@'))) }).click();
     await join.getByRole('button', { name: 'Betreten', exact: true }).click();
     await expect(join).toHaveCount(0);
