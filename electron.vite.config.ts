@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { emojiFontWoffOnly } from './renderer/emoji-font.ts';
+import { precompileMessages } from './scripts/vite-precompile-messages.ts';
 
 const root = import.meta.dirname;
 
@@ -32,7 +33,7 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'renderer'),
     base: './',
-    plugins: [react(), emojiFontWoffOnly()],
+    plugins: [react(), emojiFontWoffOnly(), precompileMessages()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },

@@ -63,12 +63,42 @@ export default tseslint.config(
         ],
         [['**/electron/**', '**/e2e/**'], 'The renderer imports only shared/.'],
       ]),
+      // The page must not bundle zod (initial-JS budget): from the contract's schema files, types only.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'zod',
+                ...[
+                  'account-commands',
+                  'blocking',
+                  'bookmarks',
+                  'contract',
+                  'data-form-schema',
+                  'desktop',
+                  'invitations',
+                  'jid-schema',
+                  'muc',
+                  'preferences',
+                  'room-directory',
+                  'schemas',
+                ].map((name) => `**/shared/${name}.ts`),
+              ],
+              allowTypeImports: true,
+              message:
+                'A zod schema file: import its types only; values come from zod-free files (limits.ts, preference-defaults.ts, conversation.ts …).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Tests of pure modules still need node:test and node:assert.
     files: ['shared/**/*.test.ts', 'renderer/**/*.test.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     files: ['e2e/**/*.ts', 'scripts/**/*.ts', '**/*.test.ts'],

@@ -3,11 +3,12 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { emojiFontWoffOnly } from './emoji-font.ts';
+import { precompileMessages } from '../scripts/vite-precompile-messages.ts';
 
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  plugins: [react(), emojiFontWoffOnly()],
+  plugins: [react(), emojiFontWoffOnly(), precompileMessages()],
   build: {
     // Relative to root: <repo>/out/renderer.
     outDir: '../out/renderer',

@@ -4,7 +4,15 @@
 import { z } from 'zod';
 import { accountSchema } from './schemas.ts';
 import { CONVERSATION_KINDS } from './conversation.ts';
-import { MAX_URI_CHARS, xmppUriSchema } from './xmpp-uri.ts';
+import { MAX_URI_CHARS, URI_ACTIONS, type XmppUri } from './xmpp-uri.ts';
+
+/** A parsed xmpp: URI as the contract carries it (the parser, zod-free for the page, is xmpp-uri.ts). */
+export const xmppUriSchema = z.object({
+  account: z.string().nullable(),
+  jid: z.string(),
+  action: z.enum(URI_ACTIONS),
+  params: z.record(z.string(), z.string()),
+}) satisfies z.ZodType<XmppUri>;
 
 const ok = z.object({ ok: z.literal(true) });
 const conversation = {

@@ -1,6 +1,5 @@
 // xmpp: URIs (RFC 5122) and their XEP-0147 actions, as the contract carries them once parsed. The parser
 // (strict: percent-decoding, IRI, length limits; the URI comes from another program) lives here too.
-import { z } from 'zod';
 import { formatJid, isBareJid, JidError, parseJid } from './jid.ts';
 import { MAX_BODY_CHARS } from './limits.ts';
 
@@ -19,16 +18,15 @@ export const URI_ACTIONS = [
   'unsubscribe',
 ] as const;
 
-export const xmppUriSchema = z.object({
+export interface XmppUri {
   /** The account named by xmpp://account@host/… ; null: the user (or the only account) decides. */
-  account: z.string().nullable(),
+  account: string | null;
   /** The address the link is about (a contact, a room). */
-  jid: z.string(),
-  action: z.enum(URI_ACTIONS),
+  jid: string;
+  action: (typeof URI_ACTIONS)[number];
   /** The action's key=value pairs, decoded (body, subject, name, group, password, jid …). */
-  params: z.record(z.string(), z.string()),
-});
-export type XmppUri = z.infer<typeof xmppUriSchema>;
+  params: Record<string, string>;
+}
 export type XmppUriAction = XmppUri['action'];
 
 export type ParsedXmppUri = { ok: true; uri: XmppUri } | { ok: false; error: string };

@@ -1,9 +1,14 @@
 // The catalogs: English is part of the initial bundle (the fallback for everyone); every other language is
 // its own chunk, fetched only when chosen, so English users never download it.
 import en from './messages/en.json' with { type: 'json' };
+import type { MessageFormatElement } from 'react-intl';
 import type { Language } from './languages.ts';
 
-export type Catalog = Record<string, string>;
+/**
+ * Message text by id: ICU strings where the catalogs are read as JSON (tests in Node), ICU ASTs in the page's
+ * build (precompile-messages.ts), so the page needs no parser. react-intl takes either.
+ */
+export type Catalog = Record<string, string> | Record<string, MessageFormatElement[]>;
 
 export const englishCatalog: Catalog = en;
 

@@ -8,7 +8,7 @@ import type { FormEvent, ReactNode } from 'react';
 import { useIntl } from 'react-intl';
 import type { EngineErrorPayload } from '../../../shared/contract.ts';
 import type { Invitation } from '../../../shared/invitations.ts';
-import { MAX_INVITE_REASON_CHARS } from '../../../shared/invitations.ts';
+import { MAX_INVITE_REASON_CHARS } from '../../../shared/limits.ts';
 import { displayText } from '../../text/display-text.ts';
 import { useRoster } from '../../stores/roster.ts';
 import { useSeveralAccounts } from '../accounts/use-accounts.ts';

@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { useIntl } from 'react-intl';
-import { MAX_INVITEES, MAX_INVITE_REASON_CHARS } from '../../../shared/invitations.ts';
+import { MAX_INVITEES, MAX_INVITE_REASON_CHARS } from '../../../shared/limits.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { displayName, useRoster } from '../../stores/roster.ts';
 import { useUi } from '../../stores/ui.ts';

@@ -3,7 +3,8 @@
 // mute and room-level menu items. Changes go through the main process and come back to that store.
 import { useEffect, useState } from 'react';
 import { conversationId, parseConversationId } from '../../../shared/conversation.ts';
-import { MUTED_FOREVER, type ConversationPrefs, type RoomNotify } from '../../../shared/preferences.ts';
+import type { ConversationPrefs, RoomNotify } from '../../../shared/preferences.ts';
+import { MUTED_FOREVER } from '../../../shared/limits.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useUi } from '../../stores/ui.ts';
 import { usePreferences } from '../settings/preferences-store.ts';

@@ -6,7 +6,7 @@
 // is a lasting choice the user makes, not one made for them; once joined, the room row's star bookmarks it.
 // "If the room is new, set it up before others can join" creates a room locked until its settings are saved
 // (the room view opens them); otherwise a new room takes the service's defaults at once.
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useIntl } from 'react-intl';
 import { bareJid, bareJidProblem } from '../../../shared/jid.ts';
@@ -17,8 +17,10 @@ import { setBookmark } from '../bookmarks/bookmark-actions.ts';
 import { useBookmark } from '../bookmarks/bookmarks-store.ts';
 import { joinProblem, joinRoom, type JoinProblem } from './rooms-actions.ts';
 import { MUC_LIMITS } from './rooms-store.ts';
-import { RoomDirectory } from './RoomDirectory.tsx';
 import '../bookmarks/bookmarks.css';
+
+// The room list is browsed now and then: its own chunk, loaded when shown.
+const RoomDirectory = lazy(() => import('./RoomDirectory.tsx').then((m) => ({ default: m.RoomDirectory })));
 
 /** The nick a room is joined with unless the user types another: the account's localpart. */
 export function defaultNick(account: string): string {
@@ -188,16 +190,18 @@ export function JoinRoomDialog({
           {browsing ? t({ id: 'rooms.join.hideList' }) : t({ id: 'rooms.join.browse' })}
         </button>
         {browsing && (
-          <RoomDirectory
-            account={account}
-            current={room.trim()}
-            onPick={(picked) => {
-              setRoom(picked);
-              setBrowsing(false);
-              setProblem(null);
-              focus('join-nick');
-            }}
-          />
+          <Suspense fallback={null}>
+            <RoomDirectory
+              account={account}
+              current={room.trim()}
+              onPick={(picked) => {
+                setRoom(picked);
+                setBrowsing(false);
+                setProblem(null);
+                focus('join-nick');
+              }}
+            />
+          </Suspense>
         )}
         <label htmlFor="join-nick">{t({ id: 'rooms.join.nick' })}</label>
         <input

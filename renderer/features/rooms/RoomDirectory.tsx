@@ -5,7 +5,8 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useIntl, type IntlShape } from 'react-intl';
-import { MAX_INFO_BATCH, type DirectoryRoom, type RoomInfo } from '../../../shared/room-directory.ts';
+import type { DirectoryRoom, RoomInfo } from '../../../shared/room-directory.ts';
+import { MAX_INFO_BATCH } from '../../../shared/limits.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { roomName } from './room-words.ts';
 import '../bookmarks/bookmarks.css';

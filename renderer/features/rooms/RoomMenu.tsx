@@ -3,19 +3,25 @@
 // our affiliation offers (admins: Members and bans…; owners: Room settings… and Destroy room…). A menu button
 // (aria-haspopup): Enter, Space or the arrow keys open it; Escape closes it and focus returns to the button.
 // A room we created unconfigured opens its settings by itself.
-import { useCallback, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { Room } from '../../../shared/muc.ts';
-import { MAX_NICK_CHARS, MAX_SUBJECT_CHARS } from '../../../shared/muc.ts';
+import { MAX_NICK_CHARS, MAX_SUBJECT_CHARS } from '../../../shared/limits.ts';
 import { Menu, type MenuItem } from '../../components/Menu.tsx';
-import { AffiliationsDialog } from './AffiliationsDialog.tsx';
 import { DestroyRoomDialog, PromptDialog } from './RoomDialogs.tsx';
-import { RoomSettingsDialog } from './RoomSettingsDialog.tsx';
 import { useUi } from '../../stores/ui.ts';
 import { changeNick, changeSubject, requestVoice, roomPowers } from './room-admin-actions.ts';
 import { conversationId } from '../../../shared/conversation.ts';
 import { MutedIcon } from '../notifications/NotifyMenu.tsx';
 import { useNotificationMenuItems } from '../notifications/conversation-prefs.ts';
+
+// Owners' and admins' dialogs (the data-form renderer with them): their own chunks, loaded when opened.
+const AffiliationsDialog = lazy(() =>
+  import('./AffiliationsDialog.tsx').then((m) => ({ default: m.AffiliationsDialog })),
+);
+const RoomSettingsDialog = lazy(() =>
+  import('./RoomSettingsDialog.tsx').then((m) => ({ default: m.RoomSettingsDialog })),
+);
 
 type Open = 'subject' | 'nick' | 'lists' | 'settings' | 'destroy' | null;
 
@@ -105,23 +111,27 @@ export function RoomMenu({ account, room, name }: { account: string; room: Room;
         />
       )}
       {open === 'lists' && (
-        <AffiliationsDialog
-          account={account}
-          room={jid}
-          name={name}
-          owner={room.affiliation === 'owner'}
-          onClose={close}
-        />
+        <Suspense fallback={null}>
+          <AffiliationsDialog
+            account={account}
+            room={jid}
+            name={name}
+            owner={room.affiliation === 'owner'}
+            onClose={close}
+          />
+        </Suspense>
       )}
       {/* A room we created unconfigured shows its settings until they are saved (or the defaults kept). */}
       {(open === 'settings' || (room.unconfigured === true && open === null)) && (
-        <RoomSettingsDialog
-          account={account}
-          room={jid}
-          name={name}
-          fresh={room.unconfigured === true}
-          onClose={close}
-        />
+        <Suspense fallback={null}>
+          <RoomSettingsDialog
+            account={account}
+            room={jid}
+            name={name}
+            fresh={room.unconfigured === true}
+            onClose={close}
+          />
+        </Suspense>
       )}
       {open === 'destroy' && <DestroyRoomDialog account={account} room={jid} name={name} onClose={close} />}
     </>

@@ -3,11 +3,8 @@
 // asked before an event came is older than that event and is dropped. Until the first arrives, the
 // defaults stand (the same ones the engine starts from).
 import { create } from 'zustand';
-import {
-  DEFAULT_PREFERENCES,
-  type ConversationPrefs,
-  type Preferences,
-} from '../../../shared/preferences.ts';
+import type { ConversationPrefs, Preferences } from '../../../shared/preferences.ts';
+import { DEFAULT_PREFERENCES } from '../../../shared/preference-defaults.ts';
 
 export interface PreferencesState {
   preferences: Preferences;

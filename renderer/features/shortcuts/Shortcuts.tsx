@@ -5,9 +5,11 @@ import { AddContactDialog } from '../roster/ContactDialogs.tsx';
 import { useAboutView } from '../about/about-view.ts';
 import { shortcutFor } from './key-map.ts';
 import { handleKeyAction, useMenuSync } from './menu-sync.ts';
-import { QuickSwitcher } from './QuickSwitcher.tsx';
-import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 import { useShortcutsView } from './shortcuts-view.ts';
+
+// Opened on demand: their own chunks, so the first paint does not wait for them.
+const QuickSwitcher = lazy(() => import('./QuickSwitcher.tsx').then((m) => ({ default: m.QuickSwitcher })));
+const ShortcutsHelp = lazy(() => import('./ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })));
 
 // Rarely opened, and it carries the dependency credits: its own chunk, loaded when first shown.
 const AboutDialog = lazy(() => import('../about/AboutDialog.tsx'));
@@ -33,8 +35,10 @@ export function Shortcuts() {
   const hide = useShortcutsView.getState().hide;
   return (
     <>
-      {overlay === 'switcher' && <QuickSwitcher onClose={hide} />}
-      {overlay === 'help' && <ShortcutsHelp onClose={hide} />}
+      <Suspense fallback={null}>
+        {overlay === 'switcher' && <QuickSwitcher onClose={hide} />}
+        {overlay === 'help' && <ShortcutsHelp onClose={hide} />}
+      </Suspense>
       {overlay === 'new-chat' && <AddContactDialog onClose={hide} />}
       {about && (
         <Suspense fallback={null}>

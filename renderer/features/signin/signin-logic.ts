@@ -1,11 +1,11 @@
 // Sign-in form rules as pure functions: what to send, what the user is told when it fails.
-import {
-  MAX_WEBSOCKET_URL_CHARS,
-  type CommandRequest,
-  type EngineErrorPayload,
-  type ProxySettings,
-  type SavedAccount,
+import type {
+  CommandRequest,
+  EngineErrorPayload,
+  ProxySettings,
+  SavedAccount,
 } from '../../../shared/contract.ts';
+import { MAX_WEBSOCKET_URL_CHARS } from '../../../shared/limits.ts';
 import { ADDRESS_TOO_LONG, bareJid, bareJidProblem, tryParseJid } from '../../../shared/jid.ts';
 
 export interface SignInForm {
