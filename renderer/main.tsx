@@ -17,5 +17,6 @@ createRoot(root).render(
     </LanguageProvider>
   </StrictMode>,
 );
-// The stores fill (and remote text shows) once the emoji font is in: see emoji-font-ready.ts.
-void emojiFontReady().then(startSync);
+// The stores fill at once; remote text shows once the emoji font is in (see emoji-font-ready.ts). A first
+// start has none, so its sign-in form does not wait for the font.
+startSync(emojiFontReady());

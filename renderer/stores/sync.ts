@@ -177,7 +177,11 @@ export async function applySnapshot(
 let started = false;
 let restored = false;
 
-export function startSync(): void {
+/**
+ * `remoteTextReady`: resolves once remote text may be laid out (the emoji font is in: emoji-font-ready.ts). A
+ * first start (no account at all) has none to show, so its sign-in form appears without waiting for it.
+ */
+export function startSync(remoteTextReady: Promise<void> = Promise.resolve()): void {
   if (started) return;
   started = true;
   const bridge = getBridge();
@@ -237,9 +241,10 @@ export function startSync(): void {
     useUi.getState().setPoppedOut(poppedOut.map((p) => chatId(p.account, p.peer))),
   );
 
-  const ready = (): void => {
-    useConnection.getState().setReady();
+  const ready = (accounts: number): void => {
     if (useUi.getState().view === 'main') void restoreAccounts();
+    if (accounts === 0) useConnection.getState().setReady();
+    else void remoteTextReady.then(() => useConnection.getState().setReady());
   };
 
   const loadSnapshot = async (): Promise<void> => {
@@ -255,7 +260,7 @@ export function startSync(): void {
     if (!result.ok) {
       console.error('state.snapshot failed', result.error.message);
       covering = 'apply';
-      ready();
+      ready(saved.ok ? saved.value.accounts.length : 1);
       return;
     }
     covering = 'queue';
@@ -265,7 +270,12 @@ export function startSync(): void {
       await nextTask();
       if (!current()) return;
     }
-    await applySnapshot(result.value.accounts, { yieldTask: nextTask, current, firstPartApplied: ready });
+    const accounts = result.value.accounts.length;
+    await applySnapshot(result.value.accounts, {
+      yieldTask: nextTask,
+      current,
+      firstPartApplied: () => ready(accounts),
+    });
     if (!current()) return;
     // What arrived while the parts went in, in its order; then events apply as they come.
     for (let i = 0; i < waiting.length; i++) waiting[i]!();

@@ -108,6 +108,24 @@ async function until(ready: () => Promise<boolean>): Promise<void> {
   }
 }
 
+/** Where the time to interactive went (PARLEY_STARTUP_TRACE=1): the page's own timings, in ms from navigation. */
+function startupParts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const scripts = performance
+      .getEntriesByType('resource')
+      .filter((r) => r.name.endsWith('.js'))
+      .map((r) => (r as PerformanceResourceTiming).responseEnd);
+    const marks = (window as unknown as { __startup: Record<string, number> }).__startup;
+    return {
+      htmlLoaded: Math.round(nav.responseEnd),
+      scriptsLoaded: Math.round(Math.max(0, ...scripts)),
+      domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
+      interactive: Math.round(marks.interactive ?? -1),
+    };
+  });
+}
+
 async function mark(page: Page, name: 'interactive' | 'roster'): Promise<number> {
   const handle = await page.waitForFunction(
     (key) => (window as unknown as { __startup?: Record<string, number> }).__startup?.[key],
@@ -150,6 +168,7 @@ async function oneRun(
     await page.addInitScript(watchStartup);
     await page.goto(freshHost.url);
     const interactiveMs = await mark(page, 'interactive');
+    if (process.env.PARLEY_STARTUP_TRACE) console.error('startup parts', await startupParts(page));
 
     // A saved account with a remembered password: sign in once, quit, start again on the same data folder.
     const first = await Engine.create({ dataDir: savedDir, secretBackends: [secrets], ...trust });
