@@ -1,7 +1,9 @@
 // Inbound subscription requests of every account, as a non-modal list above the main view: Approve, Deny,
 // and "Approve and add…", which asks for a name and group first (the add-contact dialog, filled in with the
 // address and the nick they sent). With several accounts, each request says which account it was made to.
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
+import { useIntl } from 'react-intl';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { requestKey, useRequests } from '../../stores/requests.ts';
 import { useUi } from '../../stores/ui.ts';
@@ -22,7 +24,14 @@ async function answer(account: string, jid: string, choice: Answer): Promise<voi
   const result = await getBridge().invoke('subscription.answer', { account, jid, answer: choice });
   if (!result.ok) {
     useRequests.getState().markAnswering(account, jid, false);
-    useUi.getState().addToast(`Could not answer ${jid}: ${result.error.message}`);
+    useUi
+      .getState()
+      .addToast(
+        currentIntl().formatMessage(
+          { id: 'subscriptions.answerFailed' },
+          { jid, reason: result.error.message },
+        ),
+      );
   }
 }
 
@@ -37,9 +46,11 @@ function RequestItem({
   showAccount: boolean;
   onApproveAndAdd: () => void;
 }) {
+  const { formatMessage: t } = useIntl();
   const groupLabel = showAccount
-    ? `Request from ${request.jid} to ${account}`
-    : `Request from ${request.jid}`;
+    ? t({ id: 'subscriptions.request.labelOnAccount' }, { jid: request.jid, account })
+    : t({ id: 'subscriptions.request.label' }, { jid: request.jid });
+  const bdi = (chunks: ReactNode[]) => <bdi>{chunks}</bdi>;
   return (
     // The group sits inside the list item: a <ul> may only hold list items (axe "list").
     <li className="request-item">
@@ -47,21 +58,32 @@ function RequestItem({
         <div className="request-text">
           {/* The nick, address and status are the sender's words: each isolated, so no bidi control in
               them can reorder the sentence around them. */}
-          <strong>
-            {request.nick ? (
-              <>
-                <bdi>{displayText(request.nick)}</bdi> (<bdi>{request.jid}</bdi>)
-              </>
-            ) : (
-              <bdi>{request.jid}</bdi>
-            )}
-          </strong>{' '}
-          wants to see when you are online.
-          {showAccount && <span className="request-account"> (on {account})</span>}
+          {t(
+            { id: 'subscriptions.request.text' },
+            {
+              who: (
+                <strong>
+                  {request.nick ? (
+                    <>
+                      <bdi>{displayText(request.nick)}</bdi> (<bdi>{request.jid}</bdi>)
+                    </>
+                  ) : (
+                    <bdi>{request.jid}</bdi>
+                  )}
+                </strong>
+              ),
+            },
+          )}
+          {showAccount && (
+            <span className="request-account">
+              {' '}
+              {t({ id: 'subscriptions.request.onAccount' }, { account })}
+            </span>
+          )}
           {request.status && (
             <span className="request-status">
               {' '}
-              “<bdi>{displayText(request.status)}</bdi>”
+              {t({ id: 'subscriptions.request.status' }, { status: displayText(request.status), bdi })}
             </span>
           )}
         </div>
@@ -71,13 +93,13 @@ function RequestItem({
             className="primary"
             onClick={() => void answer(account, request.jid, 'approve')}
           >
-            Approve
+            {t({ id: 'subscriptions.approve' })}
           </button>
           <button type="button" aria-haspopup="dialog" onClick={onApproveAndAdd}>
-            Approve and add…
+            {t({ id: 'subscriptions.approveAndAdd' })}
           </button>
           <button type="button" onClick={() => void answer(account, request.jid, 'deny')}>
-            Deny
+            {t({ id: 'subscriptions.deny' })}
           </button>
         </div>
       </div>
@@ -90,6 +112,7 @@ export function RequestsBanner() {
   const answering = useRequests((s) => s.answering);
   const more = useRequests((s) => s.more);
   const several = useSeveralAccounts();
+  const { formatMessage: t } = useIntl();
   const [adding, setAdding] = useState<Adding | null>(null);
   const section = useRef<HTMLElement>(null);
   const visible: Array<{ account: string; request: SubscriptionRequest }> = [];
@@ -117,11 +140,10 @@ export function RequestsBanner() {
   return (
     <>
       {!empty && (
-        <section ref={section} className="requests" aria-label="Subscription requests">
+        <section ref={section} className="requests" aria-label={t({ id: 'subscriptions.label' })}>
           {waiting > 0 && (
             <p className="requests-more" role="status">
-              {waiting} more {waiting === 1 ? 'request is' : 'requests are'} waiting on your server. Answer
-              these, then sign in again to see them.
+              {t({ id: 'subscriptions.waiting' }, { count: waiting })}
             </p>
           )}
           <ul>

@@ -4,6 +4,7 @@
 // The while is counted from when the notice was made, by one timer per notice kept outside the components:
 // each screen has its own <Toasts/>, and a timer started when the list mounted began again on every change
 // of screen, so a notice could stay for good while the user moved between them.
+import { useIntl } from 'react-intl';
 import { useUi } from '../../stores/ui.ts';
 import type { Toast } from '../../stores/ui.ts';
 
@@ -35,13 +36,14 @@ useUi.subscribe((state, previous) => {
 });
 
 function ToastItem({ toast }: { toast: Toast }) {
+  const { formatMessage: t } = useIntl();
   return (
     <li className="toast">
       <span>{toast.text}</span>
       <button
         type="button"
         className="small"
-        aria-label="Dismiss notice"
+        aria-label={t({ id: 'toasts.dismiss' })}
         onClick={() => useUi.getState().dismissToast(toast.id)}
       >
         ×
@@ -52,8 +54,9 @@ function ToastItem({ toast }: { toast: Toast }) {
 
 export function Toasts() {
   const toasts = useUi((s) => s.toasts);
+  const { formatMessage: t } = useIntl();
   return (
-    <div className="toasts" role="status" aria-live="polite" aria-label="Notices">
+    <div className="toasts" role="status" aria-live="polite" aria-label={t({ id: 'toasts.label' })}>
       <ul>
         {toasts.map((t) => (
           <ToastItem key={t.id} toast={t} />
