@@ -1,4 +1,6 @@
 // Shown when sign-in failed with tls-untrusted: the certificate's facts, and a choice to pin it or not.
+import type { ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 import type { CertificateInfo } from '../../../shared/contract.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 
@@ -11,37 +13,48 @@ interface Props {
 }
 
 export function CertificateDialog({ jid, certificate, busy, onTrust, onCancel }: Props) {
+  const { formatMessage: t } = useIntl();
   return (
-    <Dialog title="Untrusted certificate" role="alertdialog" onClose={onCancel} className="cert-dialog">
+    <Dialog
+      title={t({ id: 'signin.certificate.title' })}
+      role="alertdialog"
+      onClose={onCancel}
+      className="cert-dialog"
+    >
       <p>
-        The server for <strong>{jid}</strong> presented a certificate that could not be verified:{' '}
-        <strong>{certificate.reason}</strong>. Trust it only if you know this is the right certificate (for
-        example, you compared the fingerprint with your server administrator).
+        {t(
+          { id: 'signin.certificate.question' },
+          {
+            jid,
+            reason: certificate.reason,
+            strong: (chunks: ReactNode[]) => <strong>{chunks}</strong>,
+          },
+        )}
       </p>
       <dl className="cert-facts">
-        <dt>Subject</dt>
+        <dt>{t({ id: 'signin.certificate.subject' })}</dt>
         <dd>{certificate.subject}</dd>
-        <dt>Issuer</dt>
+        <dt>{t({ id: 'signin.certificate.issuer' })}</dt>
         <dd>{certificate.issuer}</dd>
         {certificate.subjectAltNames.length > 0 && (
           <>
-            <dt>Names</dt>
+            <dt>{t({ id: 'signin.certificate.names' })}</dt>
             <dd>{certificate.subjectAltNames.join(', ')}</dd>
           </>
         )}
-        <dt>Valid from</dt>
+        <dt>{t({ id: 'signin.certificate.validFrom' })}</dt>
         <dd>{certificate.validFrom}</dd>
-        <dt>Valid until</dt>
+        <dt>{t({ id: 'signin.certificate.validTo' })}</dt>
         <dd>{certificate.validTo}</dd>
-        <dt>SHA-256 fingerprint</dt>
+        <dt>{t({ id: 'signin.certificate.fingerprint' })}</dt>
         <dd className="fingerprint">{certificate.fingerprint256}</dd>
       </dl>
       <div className="dialog-buttons">
         <button type="button" onClick={onCancel} data-autofocus disabled={busy}>
-          Cancel
+          {t({ id: 'dialog.cancel' })}
         </button>
         <button type="button" className="primary" onClick={onTrust} disabled={busy}>
-          Trust this certificate
+          {t({ id: 'signin.certificate.trust' })}
         </button>
       </div>
     </Dialog>

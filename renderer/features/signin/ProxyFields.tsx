@@ -1,5 +1,6 @@
 // The sign-in form's proxy fields (under Advanced): the kind (none, SOCKS5, HTTP CONNECT), then its host and
 // port. Only for TCP: a WebSocket sign-in has none, so they are disabled with it.
+import { useIntl } from 'react-intl';
 import type { FormField, SignInForm } from './signin-logic.ts';
 
 interface ProxyFieldsProps {
@@ -11,22 +12,23 @@ interface ProxyFieldsProps {
 
 export function ProxyFields({ form, update, invalid }: ProxyFieldsProps) {
   const off = form.websocket;
+  const { formatMessage: t } = useIntl();
   return (
     <>
-      <label htmlFor="signin-proxyType">Proxy</label>
+      <label htmlFor="signin-proxyType">{t({ id: 'signin.proxy' })}</label>
       <select
         id="signin-proxyType"
         value={form.proxyType}
         disabled={off}
         onChange={(e) => update('proxyType', e.target.value as SignInForm['proxyType'])}
       >
-        <option value="none">None (connect directly)</option>
+        <option value="none">{t({ id: 'signin.proxy.none' })}</option>
         <option value="socks5">SOCKS5</option>
         <option value="http">HTTP (CONNECT)</option>
       </select>
       {form.proxyType !== 'none' && (
         <>
-          <label htmlFor="signin-proxyHost">Proxy host</label>
+          <label htmlFor="signin-proxyHost">{t({ id: 'signin.proxy.host' })}</label>
           <input
             id="signin-proxyHost"
             type="text"
@@ -38,7 +40,7 @@ export function ProxyFields({ form, update, invalid }: ProxyFieldsProps) {
             onChange={(e) => update('proxyHost', e.target.value)}
             {...invalid('proxyHost')}
           />
-          <label htmlFor="signin-proxyPort">Proxy port</label>
+          <label htmlFor="signin-proxyPort">{t({ id: 'signin.proxy.port' })}</label>
           <input
             id="signin-proxyPort"
             type="number"

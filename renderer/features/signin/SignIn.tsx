@@ -4,6 +4,7 @@
 // "add account" form (with Cancel back to the main window): signing in here never touches the others.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
+import { useIntl } from 'react-intl';
 import type { CertificateInfo, CommandRequest, SavedAccount } from '../../../shared/contract.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useConnection } from '../../stores/connection.ts';
@@ -45,6 +46,7 @@ export function SignIn() {
   const sessions = useShownAccounts();
   const adding = sessions.length > 0;
   const asked = useUi((s) => s.addAccount);
+  const { formatMessage: t } = useIntl();
   // Accounts already signed in are not offered again.
   const saved = allSaved.filter((a) => !sessions.includes(a.jid));
   const [start] = useState(() => startAccount(adding));
@@ -148,7 +150,7 @@ export function SignIn() {
     setBusy(false);
     if (!result.ok) {
       setPlainPrompt(null);
-      setError({ title: 'Could not allow it.', detail: result.error.message, field: null });
+      setError({ title: t({ id: 'signin.allowPlainFailed' }), detail: result.error.message, field: null });
       return;
     }
     await signIn(request);
@@ -178,7 +180,11 @@ export function SignIn() {
     setBusy(false);
     setCertPrompt(null);
     if (!result.ok) {
-      setError({ title: 'The certificate could not be trusted.', detail: result.error.message, field: null });
+      setError({
+        title: t({ id: 'signin.trustFailed' }),
+        detail: result.error.message,
+        field: null,
+      });
       return;
     }
     await signIn(request);
@@ -187,7 +193,11 @@ export function SignIn() {
   const forget = async (jid: string): Promise<void> => {
     const result = await getBridge().invoke('account.forget', { account: jid });
     if (!result.ok) {
-      setError({ title: `Could not forget ${jid}.`, detail: result.error.message, field: null });
+      setError({
+        title: t({ id: 'signin.forgetFailed' }, { jid }),
+        detail: result.error.message,
+        field: null,
+      });
       return;
     }
     const { saved: list, lastUsed: last } = useConnection.getState();
@@ -220,11 +230,15 @@ export function SignIn() {
     <main className="signin" aria-labelledby="signin-title">
       <form className="signin-card" onSubmit={onSubmit} noValidate aria-busy={busy}>
         <h1 id="signin-title">
-          {!adding ? 'Sign in to Parley' : asked?.jid ? `Sign in to ${asked.jid}` : 'Add an account'}
+          {!adding
+            ? t({ id: 'signin.title' })
+            : asked?.jid
+              ? t({ id: 'signin.title.account' }, { jid: asked.jid })
+              : t({ id: 'signin.title.add' })}
         </h1>
         {saved.length > 0 && (
-          <section className="saved-accounts" aria-label="Saved accounts">
-            <h2>Saved accounts</h2>
+          <section className="saved-accounts" aria-label={t({ id: 'signin.saved' })}>
+            <h2>{t({ id: 'signin.saved' })}</h2>
             <ul>
               {saved.map((account) => (
                 <li key={account.jid}>
@@ -236,24 +250,27 @@ export function SignIn() {
                   >
                     {account.jid}
                     <span className="hint">
-                      {account.passwordSaved ? ' · password remembered' : ' · enter password'}
+                      {' · '}
+                      {account.passwordSaved
+                        ? t({ id: 'signin.saved.remembered' })
+                        : t({ id: 'signin.saved.enterPassword' })}
                     </span>
                   </button>
                   <button
                     type="button"
                     className="small"
                     onClick={() => void forget(account.jid)}
-                    aria-label={`Forget ${account.jid}`}
+                    aria-label={t({ id: 'signin.forget.label' }, { jid: account.jid })}
                     disabled={busy}
                   >
-                    Forget
+                    {t({ id: 'signin.forget' })}
                   </button>
                 </li>
               ))}
             </ul>
           </section>
         )}
-        <label htmlFor="signin-jid">Address</label>
+        <label htmlFor="signin-jid">{t({ id: 'signin.address' })}</label>
         <input
           id="signin-jid"
           type="text"
@@ -265,14 +282,16 @@ export function SignIn() {
           onChange={(e) => update('jid', e.target.value)}
           {...invalid('jid')}
         />
-        <label htmlFor="signin-password">Password</label>
+        <label htmlFor="signin-password">{t({ id: 'signin.password' })}</label>
         <input
           id="signin-password"
           type="password"
           autoComplete="current-password"
           value={form.password}
           placeholder={
-            saved.find((a) => a.jid === form.jid.trim().toLowerCase())?.passwordSaved ? 'Remembered' : ''
+            saved.find((a) => a.jid === form.jid.trim().toLowerCase())?.passwordSaved
+              ? t({ id: 'signin.password.remembered' })
+              : ''
           }
           onChange={(e) => update('password', e.target.value)}
           {...invalid('password')}
@@ -283,7 +302,7 @@ export function SignIn() {
             checked={form.remember}
             onChange={(e) => update('remember', e.target.checked)}
           />
-          Remember password
+          {t({ id: 'signin.remember' })}
         </label>
         <button
           type="button"
@@ -292,20 +311,20 @@ export function SignIn() {
           aria-controls={ids.advanced}
           onClick={() => setAdvanced((a) => !a)}
         >
-          Advanced
+          {t({ id: 'signin.advanced' })}
         </button>
         <div id={ids.advanced} className="advanced" hidden={!advanced}>
-          <label htmlFor="signin-host">Host</label>
+          <label htmlFor="signin-host">{t({ id: 'signin.host' })}</label>
           <input
             id="signin-host"
             type="text"
             spellCheck={false}
-            placeholder="from DNS"
+            placeholder={t({ id: 'signin.host.placeholder' })}
             value={form.host}
             disabled={form.websocket}
             onChange={(e) => update('host', e.target.value)}
           />
-          <label htmlFor="signin-port">Port</label>
+          <label htmlFor="signin-port">{t({ id: 'signin.port' })}</label>
           <input
             id="signin-port"
             type="number"
@@ -324,7 +343,7 @@ export function SignIn() {
               disabled={form.websocket}
               onChange={(e) => update('directTls', e.target.checked)}
             />
-            Direct TLS
+            {t({ id: 'signin.directTls' })}
           </label>
           <label className="check">
             <input
@@ -332,16 +351,16 @@ export function SignIn() {
               checked={form.websocket}
               onChange={(e) => update('websocket', e.target.checked)}
             />
-            Connect over WebSocket (for networks that allow only HTTPS)
+            {t({ id: 'signin.websocket' })}
           </label>
           {form.websocket && (
             <>
-              <label htmlFor="signin-websocketUrl">WebSocket URL</label>
+              <label htmlFor="signin-websocketUrl">{t({ id: 'signin.websocketUrl' })}</label>
               <input
                 id="signin-websocketUrl"
                 type="url"
                 spellCheck={false}
-                placeholder="found from your domain"
+                placeholder={t({ id: 'signin.websocketUrl.placeholder' })}
                 value={form.websocketUrl}
                 onChange={(e) => update('websocketUrl', e.target.value)}
                 {...invalid('websocketUrl')}
@@ -361,15 +380,15 @@ export function SignIn() {
         </div>
         {plainPrompt && (
           <button type="button" disabled={busy} onClick={() => void allowPlain(plainPrompt)}>
-            Allow a plain-text password for {plainPrompt.jid}
+            {t({ id: 'signin.allowPlain' }, { jid: plainPrompt.jid })}
           </button>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t({ id: 'signin.submit.busy' }) : t({ id: 'signin.submit' })}
         </button>
         {adding && (
           <button type="button" onClick={() => useUi.getState().hideAddAccount()} disabled={busy}>
-            Cancel
+            {t({ id: 'dialog.cancel' })}
           </button>
         )}
       </form>
@@ -382,7 +401,7 @@ export function SignIn() {
           onCancel={() => {
             setCertPrompt(null);
             setError({
-              title: 'Not signed in: the server’s certificate is not trusted.',
+              title: t({ id: 'signin.certificate.declined' }),
               detail: null,
               field: null,
             });

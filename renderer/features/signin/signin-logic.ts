@@ -5,6 +5,7 @@ import type {
   ProxySettings,
   SavedAccount,
 } from '../../../shared/contract.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { MAX_WEBSOCKET_URL_CHARS } from '../../../shared/limits.ts';
 import { ADDRESS_TOO_LONG, bareJid, bareJidProblem, tryParseJid } from '../../../shared/jid.ts';
 
@@ -30,6 +31,10 @@ export type FormField = 'jid' | 'password' | 'port' | 'websocketUrl' | 'proxyHos
 /** The fields an empty form starts with for a proxy: none. */
 export const NO_PROXY = { proxyType: 'none', proxyHost: '', proxyPort: '' } as const;
 
+/** The text of a sign-in message in the current language. */
+const say = (message: { id: string }, values?: Record<string, string>): string =>
+  currentIntl().formatMessage(message, values);
+
 /** The longest host name DNS allows (RFC 1035), as the contract's proxy schema. */
 const MAX_HOST_CHARS = 253;
 
@@ -38,11 +43,11 @@ function proxyOf(form: SignInForm): { proxy?: ProxySettings } | { field: FormFie
   if (form.proxyType === 'none') return {};
   const host = form.proxyHost.trim();
   if (host === '' || host.length > MAX_HOST_CHARS || [...host].some((c) => c <= ' ' || c === '/')) {
-    return { field: 'proxyHost', message: 'Enter the proxy’s host name or IP address.' };
+    return { field: 'proxyHost', message: say({ id: 'signin.error.proxyHost' }) };
   }
   const port = Number(form.proxyPort.trim());
   if (form.proxyPort.trim() === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    return { field: 'proxyPort', message: 'The proxy port is a number from 1 to 65535.' };
+    return { field: 'proxyPort', message: say({ id: 'signin.error.proxyPort' }) };
   }
   return { proxy: { type: form.proxyType, host, port } };
 }
@@ -63,12 +68,12 @@ export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): F
   const problem = bareJidProblem(jidText);
   if (problem === 'too-long') return { ok: false, field: 'jid', message: ADDRESS_TOO_LONG };
   if (problem !== null || !jidText.includes('@')) {
-    return { ok: false, field: 'jid', message: 'Enter your address as name@example.com.' };
+    return { ok: false, field: 'jid', message: say({ id: 'signin.error.address' }) };
   }
   const jid = bareJid(jidText);
   const account = saved.find((a) => a.jid === jid);
   if (form.password === '' && !account?.passwordSaved) {
-    return { ok: false, field: 'password', message: 'Enter your password.' };
+    return { ok: false, field: 'password', message: say({ id: 'signin.error.password' }) };
   }
   const password = form.password !== '' ? { password: form.password } : {};
   if (form.websocket) {
@@ -77,7 +82,7 @@ export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): F
       return {
         ok: false,
         field: 'websocketUrl',
-        message: 'The WebSocket address is a wss:// URL, such as wss://example.com/xmpp-websocket.',
+        message: say({ id: 'signin.error.websocketUrl' }),
       };
     }
     return {
@@ -97,7 +102,7 @@ export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): F
   if (portText !== '') {
     port = Number(portText);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return { ok: false, field: 'port', message: 'The port is a number from 1 to 65535.' };
+      return { ok: false, field: 'port', message: say({ id: 'signin.error.port' }) };
     }
   }
   const proxy = proxyOf(form);
@@ -149,66 +154,64 @@ export function describeSignInError(error: EngineErrorPayload, jid: string): Err
   // The engine's words name the proxy when it is the proxy that failed (proxy-tunnel.ts): not the server's fault.
   const atProxy = /^(The proxy|Could not reach the proxy)/.test(error.message);
   if (atProxy && ['unreachable', 'timeout', 'dns-failed'].includes(error.code)) {
-    return { title: 'Could not connect through the proxy. Check the proxy under Advanced.', detail };
+    return { title: say({ id: 'signin.failed.proxy' }), detail };
   }
   switch (error.code) {
     case 'auth-failed':
       // The title says it all; the engine's sentence ("The password is wrong.") would only repeat it.
       if (error.condition === 'not-authorized' || error.condition === null) {
-        return { title: 'Wrong password. Check it and try again.', detail: null };
+        return { title: say({ id: 'signin.failed.password' }), detail: null };
       }
       // Disabled, expired, a server that could not check, or one we do not know (its words, bounded).
-      return { title: 'Sign-in failed.', detail };
+      return { title: say({ id: 'signin.failed' }), detail };
     case 'unknown-account':
-      return { title: `The server ${domain} has no account ${jid}.`, detail };
+      return { title: say({ id: 'signin.failed.unknownAccount' }, { domain, jid }), detail };
     case 'unreachable':
       return {
-        title: `Could not reach the server for ${domain}. Check the address, your network, or the host and port under Advanced.`,
+        title: say({ id: 'signin.failed.unreachable' }, { domain }),
         detail,
       };
     case 'dns-failed':
       return {
-        title: `The domain ${domain} could not be found. Check the address or set a host under Advanced.`,
+        title: say({ id: 'signin.failed.dns' }, { domain }),
         detail,
       };
     case 'timeout':
-      return { title: `The server for ${domain} did not answer in time. Try again later.`, detail };
+      return { title: say({ id: 'signin.failed.timeout' }, { domain }), detail };
     case 'tls-untrusted':
-      return { title: 'The server’s certificate is not trusted.', detail };
+      return { title: say({ id: 'signin.failed.untrusted' }), detail };
     case 'tls-failed':
-      return { title: 'A secure connection to the server could not be set up.', detail };
+      return { title: say({ id: 'signin.failed.tls' }), detail };
     case 'insecure-refused':
-      return { title: 'Parley will not sign in over an unencrypted connection.', detail };
+      return { title: say({ id: 'signin.failed.insecure' }), detail };
     case 'not-supported':
       // XEP-0156 discovery found no usable WebSocket address (the engine's message says what it found).
       if (error.condition?.startsWith('host-meta')) {
         return {
-          title: `No WebSocket address was found for ${domain}. Enter it under Advanced.`,
+          title: say({ id: 'signin.failed.noWebsocket' }, { domain }),
           detail,
         };
       }
-      return { title: error.message || 'Sign-in failed.', detail: null };
+      return { title: error.message || say({ id: 'signin.failed' }), detail: null };
     case 'no-mechanism':
       if (error.condition === 'plain-on-pinned-link') {
         return {
-          title:
-            'This server only takes a plain-text password, and its certificate is one you trusted yourself: ' +
-            'whoever holds that certificate would read your password. Parley did not send it.',
+          title: say({ id: 'signin.failed.plainOnPinned' }),
           detail: null,
         };
       }
-      return { title: 'The server offers no sign-in method Parley can use safely.', detail };
+      return { title: say({ id: 'signin.failed.noMechanism' }), detail };
     case 'not-found':
       // No remembered password, or one that may not go to the connection settings asked for: the engine says which.
       return {
-        title: error.message || 'No password is remembered for this account. Enter your password.',
+        title: error.message || say({ id: 'signin.failed.noPassword' }),
         detail: null,
       };
     case 'already-connected':
-      return { title: 'Already signed in.', detail };
+      return { title: say({ id: 'signin.failed.alreadyConnected' }), detail };
     case 'conflict':
-      return { title: 'Another session took over this account.', detail };
+      return { title: say({ id: 'signin.failed.conflict' }), detail };
     default:
-      return { title: error.message || 'Sign-in failed.', detail: null };
+      return { title: error.message || say({ id: 'signin.failed' }), detail: null };
   }
 }
