@@ -3,6 +3,7 @@
 // the button. MutedIcon marks a muted conversation in headers.
 import { useCallback, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
+import { useIntl } from 'react-intl';
 import { Menu } from '../../components/Menu.tsx';
 import { mutedUntilText, useMuted, useMutedUntil, useNotificationMenuItems } from './conversation-prefs.ts';
 import { parseConversationId } from '../../stores/conversation.ts';
@@ -35,6 +36,7 @@ export function NotifyMenu({ chat, title }: { chat: string; title: string }) {
   const [at, setAt] = useState<{ x: number; y: number } | null>(null);
   const muted = useMuted(chat);
   const items = useNotificationMenuItems(chat, parseConversationId(chat)?.kind ?? 'chat');
+  const { formatMessage: t } = useIntl();
 
   const show = (): void => {
     const rect = button.current?.getBoundingClientRect();
@@ -49,9 +51,11 @@ export function NotifyMenu({ chat, title }: { chat: string; title: string }) {
     event.preventDefault();
     show();
   };
-  const label = `Notifications for ${title}`;
+  const label = t({ id: 'notifications.menu.label' }, { title });
   // The visible word starts the accessible name (WCAG 2.5.3).
-  const buttonLabel = muted ? `Muted, notifications for ${title}` : `Mute notifications for ${title}`;
+  const buttonLabel = muted
+    ? t({ id: 'notifications.menu.mutedButton' }, { title })
+    : t({ id: 'notifications.menu.muteButton' }, { title });
 
   return (
     <>
@@ -65,7 +69,8 @@ export function NotifyMenu({ chat, title }: { chat: string; title: string }) {
         onClick={() => (at ? closeMenu() : show())}
         onKeyDown={onKeyDown}
       >
-        {muted ? 'Muted' : 'Mute'} <span aria-hidden="true">▾</span>
+        {muted ? t({ id: 'notifications.menu.muted' }) : t({ id: 'notifications.menu.mute' })}{' '}
+        <span aria-hidden="true">▾</span>
       </button>
       {at && <Menu label={label} x={at.x} y={at.y} items={items} onClose={closeMenu} anchor={button} />}
     </>

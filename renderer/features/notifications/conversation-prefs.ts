@@ -2,9 +2,11 @@
 // page's preferences store (settings/preferences-store.ts: 'prefs.get', then every 'prefs.changed'); the
 // mute and room-level menu items. Changes go through the main process and come back to that store.
 import { useEffect, useState } from 'react';
+import { useIntl } from 'react-intl';
 import { conversationId, parseConversationId } from '../../../shared/conversation.ts';
 import type { ConversationPrefs, RoomNotify } from '../../../shared/preferences.ts';
 import { MUTED_FOREVER } from '../../../shared/limits.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { getBridge } from '../../transport/bridge.ts';
 import { useUi } from '../../stores/ui.ts';
 import { usePreferences } from '../settings/preferences-store.ts';
@@ -31,17 +33,17 @@ export function conversationPrefs(
 const own = (id: string) => (s: { conversations: ConversationPrefs[] }) =>
   conversationPrefs(s.conversations).get(id);
 
-/** A conversation's mute and room level in words, for menus and the header. */
+/** A conversation's mute choices and room levels, each with its words' message id, for the menu. */
 export const MUTE_CHOICES = [
-  { label: 'Mute for 1 hour', ms: 60 * 60_000 },
-  { label: 'Mute for 8 hours', ms: 8 * 60 * 60_000 },
-  { label: 'Mute until I turn it back on', ms: null },
+  { id: 'notifications.mute.hour', ms: 60 * 60_000 },
+  { id: 'notifications.mute.eightHours', ms: 8 * 60 * 60_000 },
+  { id: 'notifications.mute.forever', ms: null },
 ] as const;
 
-export const ROOM_LEVELS: ReadonlyArray<{ level: RoomNotify; label: string }> = [
-  { level: 'all', label: 'Notify me: every message' },
-  { level: 'mentions', label: 'Notify me: mentions and replies' },
-  { level: 'none', label: 'Notify me: nothing' },
+export const ROOM_LEVELS: ReadonlyArray<{ level: RoomNotify; id: string }> = [
+  { level: 'all', id: 'notifications.level.all' },
+  { level: 'mentions', id: 'notifications.level.mentions' },
+  { level: 'none', id: 'notifications.level.none' },
 ];
 
 /** mutedUntil for a choice: now + its length, or forever. */
@@ -84,7 +86,13 @@ export async function setConversationPrefs(
     roomNotify: change.roomNotify !== undefined ? change.roomNotify : (current?.roomNotify ?? null),
   });
   if (result.ok) usePreferences.getState().applyAnswer(result.value, asked);
-  else useUi.getState().addToast(`Could not change the notifications: ${result.error.message}`);
+  else {
+    const text = currentIntl().formatMessage(
+      { id: 'notifications.changeFailed' },
+      { reason: result.error.message },
+    );
+    useUi.getState().addToast(text);
+  }
 }
 
 /** The menu items of a conversation's notification settings (rooms add their level), kept current. */
@@ -95,18 +103,24 @@ export function useNotificationMenuItems(
   const muted = useMuted(id);
   const level = usePreferences((s) => own(id)(s)?.roomNotify ?? null);
   const fallback = usePreferences((s) => s.preferences.notifications.rooms);
+  const { formatMessage: t } = useIntl();
   const items = muted
-    ? [{ label: 'Unmute', onSelect: () => void setConversationPrefs(id, { mutedUntil: null }) }]
+    ? [
+        {
+          label: t({ id: 'notifications.unmute' }),
+          onSelect: () => void setConversationPrefs(id, { mutedUntil: null }),
+        },
+      ]
     : MUTE_CHOICES.map((choice) => ({
-        label: choice.label,
+        label: t({ id: choice.id }),
         onSelect: () => void setConversationPrefs(id, { mutedUntil: mutedUntilFor(choice.ms, Date.now()) }),
       }));
   if (kind !== 'groupchat') return items;
   const current = level ?? fallback;
   return [
     ...items,
-    ...ROOM_LEVELS.map(({ level: choice, label }) => ({
-      label: choice === current ? `${label} ✓` : label,
+    ...ROOM_LEVELS.map(({ level: choice, id: levelId }) => ({
+      label: choice === current ? `${t({ id: levelId })} ✓` : t({ id: levelId }),
       onSelect: () => void setConversationPrefs(id, { roomNotify: choice }),
     })),
   ];
@@ -114,7 +128,9 @@ export function useNotificationMenuItems(
 
 /** "Muted for 1 hour" etc. in the header's title: until when. */
 export function mutedUntilText(mutedUntil: number): string {
-  if (mutedUntil >= MUTED_FOREVER) return 'Muted until you turn it back on';
-  const time = new Date(mutedUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return `Muted until ${time}`;
+  const intl = currentIntl();
+  if (mutedUntil >= MUTED_FOREVER) return intl.formatMessage({ id: 'notifications.mutedForever' });
+  // The time in the page's language, as the sentence around it.
+  const time = intl.formatTime(mutedUntil, { hour: '2-digit', minute: '2-digit' });
+  return intl.formatMessage({ id: 'notifications.mutedUntil' }, { time });
 }

@@ -2,6 +2,7 @@
 // GLOBAL_WINDOW_MS across all of them. A notice that may not show yet is folded: the tag keeps its newest one
 // and a count, and once allowed it shows as "N new messages" (or as itself when it was the only one).
 // Time comes in as arguments, so it is tested without clocks. Every map here is bounded.
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import type { Notice } from './notify-policy.ts';
 
 export interface ThrottleLimits {
@@ -25,7 +26,9 @@ interface Waiting {
 }
 
 export function foldedBody(notice: Notice, count: number): string {
-  return count > 1 ? `${count} new messages` : notice.body;
+  return count > 1
+    ? currentIntl().formatMessage({ id: 'notifications.notice.folded' }, { count })
+    : notice.body;
 }
 
 export class NotificationThrottle {

@@ -5,8 +5,11 @@ import assert from 'node:assert/strict';
 import type { ChatMessage } from '../../../shared/contract.ts';
 import type { Invitation } from '../../../shared/invitations.ts';
 import { DEFAULT_PREFERENCES, MUTED_FOREVER, type ConversationPrefs } from '../../../shared/preferences.ts';
+import german from '../../i18n/messages/de.json' with { type: 'json' };
+import { englishCatalog } from '../../i18n/catalogs.ts';
+import { makeIntl, setCurrentIntl } from '../../i18n/intl-instance.ts';
 import {
-  HIDDEN_TEXT,
+  hiddenText,
   MAX_BODY_CHARS,
   invitationNotice,
   messageNotice,
@@ -148,7 +151,8 @@ test('a private message from a room occupant is titled with the nick and the roo
 });
 
 test('showText off gives "New message" instead of the text', () => {
-  assert.equal(messageNotice(message(), context({}, { showText: false }))?.body, HIDDEN_TEXT);
+  assert.equal(messageNotice(message(), context({}, { showText: false }))?.body, 'New message');
+  assert.equal(hiddenText(), 'New message');
 });
 
 test('a body becomes one bounded line', () => {
@@ -196,4 +200,21 @@ test('an invitation notifies (by its switch) with the room and who invites', () 
   assert.equal(invitationNotice(ME, invitation, context({}, { invitations: false })), null);
   assert.equal(invitationNotice(ME, invitation, context({}, { enabled: false })), null);
   assert.equal(invitationNotice(ME, invitation, context({}, { showText: false }))?.body, 'From Alice');
+});
+
+test('with German chosen, the words of a notice are German', () => {
+  setCurrentIntl(makeIntl('de', german));
+  try {
+    const ctx = context({}, { showText: false });
+    assert.equal(messageNotice(roomLine({ mention: true }), ctx)?.title, 'bea im Raum lounge');
+    assert.equal(messageNotice(message(), ctx)?.body, 'Neue Nachricht');
+    const request = requestNotice(
+      ME,
+      { jid: 'eve@example.org', nick: null, status: null, receivedAt: NOW },
+      ctx,
+    );
+    assert.equal(request?.title, 'Kontaktanfrage von eve@example.org');
+  } finally {
+    setCurrentIntl(makeIntl('en', englishCatalog));
+  }
 });

@@ -1,10 +1,12 @@
 // Whether something that just arrived deserves a desktop notification, and its words. Pure: everything it
 // depends on (preferences, the conversation on screen, our presence, names) comes in a PolicyContext, so each
-// rule is a unit test. Rate limiting lives in notification-throttle.ts.
+// rule is a unit test. Rate limiting lives in notification-throttle.ts. The words come from the page's
+// current catalog (English until the language is known).
 import type { ChatMessage, SubscriptionRequest } from '../../../shared/contract.ts';
 import { conversationId, type ConversationKind } from '../../../shared/conversation.ts';
 import type { Invitation } from '../../../shared/invitations.ts';
 import type { ConversationPrefs, Preferences } from '../../../shared/preferences.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 
 /** What the page shows (and sends as 'shell.notify' without `silent`). */
 export interface Notice {
@@ -35,7 +37,13 @@ export interface PolicyContext {
 /** Longest notification body in characters (one line, then an ellipsis). */
 export const MAX_BODY_CHARS = 200;
 export const MAX_TITLE_CHARS = 120;
-export const HIDDEN_TEXT = 'New message';
+
+/** A notice's text in the current language. */
+const say = (message: { id: string }, values?: Record<string, string | number>): string =>
+  currentIntl().formatMessage(message, values);
+
+/** The body of a message notice when message text is not shown. */
+export const hiddenText = (): string => say({ id: 'notifications.notice.hidden' });
 
 /** The text on one line, runs of white space and control characters as one space, at most `max` chars. */
 export function oneLine(text: string, max: number): string {
@@ -92,12 +100,12 @@ function titleOf(m: ChatMessage, ctx: PolicyContext): string {
     case 'groupchat': {
       const nick = resourceOf(m.peerFull);
       const room = ctx.roomName(m.account, m.peer);
-      return nick ? `${nick} in ${room}` : room;
+      return nick ? say({ id: 'notifications.notice.inRoom' }, { nick, room }) : room;
     }
     case 'private': {
       const slash = m.peer.indexOf('/');
       const room = slash > 0 ? ctx.roomName(m.account, m.peer.slice(0, slash)) : m.peer;
-      return `${resourceOf(m.peer)} (in ${room})`;
+      return say({ id: 'notifications.notice.private' }, { nick: resourceOf(m.peer), room });
     }
     default:
       return ctx.contactName(m.account, m.peer);
@@ -123,7 +131,7 @@ export function messageNotice(m: ChatMessage, ctx: PolicyContext): Notice | null
     peer: m.peer,
     tag: id,
     title: oneLine(titleOf(m, ctx), MAX_TITLE_CHARS) || m.peer,
-    body: ctx.notifications.showText ? oneLine(m.body, MAX_BODY_CHARS) : HIDDEN_TEXT,
+    body: ctx.notifications.showText ? oneLine(m.body, MAX_BODY_CHARS) : hiddenText(),
   };
 }
 
@@ -144,11 +152,11 @@ export function requestNotice(
     peer: request.jid,
     // Its own tag: a request does not replace the notice of a message in the same chat.
     tag: `request ${id}`,
-    title: oneLine(`Contact request from ${who}`, MAX_TITLE_CHARS),
+    title: oneLine(say({ id: 'notifications.notice.request' }, { who }), MAX_TITLE_CHARS),
     body:
       ctx.notifications.showText && request.status
         ? oneLine(request.status, MAX_BODY_CHARS)
-        : 'Wants to see when you are online.',
+        : say({ id: 'notifications.notice.requestBody' }),
   };
 }
 
@@ -163,13 +171,25 @@ export function invitationNotice(account: string, invitation: Invitation, ctx: P
       ? invitation.from
       : ctx.contactName(account, invitation.from)
     : null;
-  const reason = ctx.notifications.showText && invitation.reason ? `: ${invitation.reason}` : '';
+  const reason = ctx.notifications.showText && invitation.reason ? invitation.reason : null;
   return {
     account,
     kind: 'groupchat',
     peer: invitation.room,
     tag: `invitation ${id}`,
-    title: oneLine(`Invitation to ${room}`, MAX_TITLE_CHARS),
-    body: oneLine(from ? `From ${from}${reason}` : `You are invited${reason}`, MAX_BODY_CHARS),
+    title: oneLine(say({ id: 'notifications.notice.invitation' }, { room }), MAX_TITLE_CHARS),
+    body: oneLine(invitationBody(from, reason), MAX_BODY_CHARS),
   };
+}
+
+/** "From Ann: reason", "From Ann", "You are invited: reason" or "You are invited". */
+function invitationBody(from: string | null, reason: string | null): string {
+  if (from !== null) {
+    return reason !== null
+      ? say({ id: 'notifications.notice.invitedByWithReason' }, { from, reason })
+      : say({ id: 'notifications.notice.invitedBy' }, { from });
+  }
+  return reason !== null
+    ? say({ id: 'notifications.notice.invitedWithReason' }, { reason })
+    : say({ id: 'notifications.notice.invited' });
 }
