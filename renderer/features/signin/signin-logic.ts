@@ -7,7 +7,7 @@ import type {
 } from '../../../shared/contract.ts';
 import { currentIntl } from '../../i18n/intl-instance.ts';
 import { MAX_WEBSOCKET_URL_CHARS } from '../../../shared/limits.ts';
-import { ADDRESS_TOO_LONG, bareJid, bareJidProblem, tryParseJid } from '../../../shared/jid.ts';
+import { bareJid, bareJidProblem, tryParseJid } from '../../../shared/jid.ts';
 
 export interface SignInForm {
   jid: string;
@@ -66,7 +66,7 @@ function isWssUrl(text: string): boolean {
 export function buildSignIn(form: SignInForm, saved: readonly SavedAccount[]): FormCheck {
   const jidText = form.jid.trim();
   const problem = bareJidProblem(jidText);
-  if (problem === 'too-long') return { ok: false, field: 'jid', message: ADDRESS_TOO_LONG };
+  if (problem === 'too-long') return { ok: false, field: 'jid', message: say({ id: 'address.tooLong' }) };
   if (problem !== null || !jidText.includes('@')) {
     return { ok: false, field: 'jid', message: say({ id: 'signin.error.address' }) };
   }
