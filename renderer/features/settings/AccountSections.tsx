@@ -2,6 +2,7 @@
 // Network (its proxy, for the next connection) and Advanced (the certificate trusted by hand, the data
 // folder and the diagnostics log).
 import { useEffect, useId, useState } from 'react';
+import { useIntl } from 'react-intl';
 import type { AppInfo } from '../../../shared/preferences.ts';
 import type { SavedAccount } from '../../../shared/account-commands.ts';
 import { OFFLINE, describeAccountStatus, hasSession, useConnection } from '../../stores/connection.ts';
@@ -16,6 +17,7 @@ import { forgetCertificates } from './settings-actions.ts';
 import { useSettingsView } from './settings-view.ts';
 
 function AccountEntry({ account, onRemove }: { account: string; onRemove: () => void }) {
+  const { formatMessage: t } = useIntl();
   const state = useConnection((s) => s.connections.get(account)) ?? { ...OFFLINE, account };
   const running = hasSession(state) || state.status === 'connecting';
   return (
@@ -25,15 +27,15 @@ function AccountEntry({ account, onRemove }: { account: string; onRemove: () => 
       <span className="settings-account-buttons">
         {running ? (
           <button type="button" className="small" onClick={() => void signOut(account)}>
-            Sign out
+            {t({ id: 'accounts.signOut' })}
           </button>
         ) : (
           <button type="button" className="small" onClick={() => void signInAgain(account)}>
-            Sign in
+            {t({ id: 'accounts.signIn' })}
           </button>
         )}
         <button type="button" className="small" onClick={onRemove}>
-          Remove…
+          {t({ id: 'accounts.remove' })}
         </button>
       </span>
     </li>
@@ -41,6 +43,7 @@ function AccountEntry({ account, onRemove }: { account: string; onRemove: () => 
 }
 
 export function AccountsSection() {
+  const { formatMessage: t } = useIntl();
   const accounts = useVisibleAccounts();
   const [removing, setRemoving] = useState<string | null>(null);
   return (
@@ -57,7 +60,7 @@ export function AccountsSection() {
           useUi.getState().showAddAccount();
         }}
       >
-        Add account
+        {t({ id: 'accounts.add' })}
       </button>
       {removing !== null && <RemoveAccountDialog account={removing} onClose={() => setRemoving(null)} />}
     </>
@@ -69,11 +72,12 @@ function useSavedAccounts(): readonly SavedAccount[] {
 }
 
 export function NetworkSection() {
+  const { formatMessage: t } = useIntl();
   const saved = useSavedAccounts();
   return (
     <>
-      <p className="hint">A proxy applies from the account&rsquo;s next connection.</p>
-      {saved.length === 0 && <p>No saved accounts.</p>}
+      <p className="hint">{t({ id: 'settings.network.hint' })}</p>
+      {saved.length === 0 && <p>{t({ id: 'settings.network.noAccounts' })}</p>}
       {saved.map((account) => (
         <ProxyForm key={account.jid} account={account} />
       ))}
@@ -82,18 +86,26 @@ export function NetworkSection() {
 }
 
 function PinnedCertificate({ account }: { account: SavedAccount }) {
+  const { formatMessage: t } = useIntl();
   const [error, setError] = useState<string | null>(null);
   const errorId = useId();
   const pinned = account.pinnedFingerprint256;
   return (
-    <div className="settings-row" role="group" aria-label={`Certificate of ${account.jid}`}>
+    <div
+      className="settings-row"
+      role="group"
+      aria-label={t({ id: 'settings.certificate.label' }, { account: account.jid })}
+    >
       <strong>{account.jid}</strong>
       {pinned === null ? (
-        <p className="hint">No certificate trusted by hand: the system&rsquo;s trust decides.</p>
+        <p className="hint">{t({ id: 'settings.certificate.none' })}</p>
       ) : (
         <>
           <p>
-            Trusted certificate (SHA-256): <span className="fingerprint">{pinned}</span>
+            {t(
+              { id: 'settings.certificate.pinned' },
+              { fingerprint: <span className="fingerprint">{pinned}</span> },
+            )}
           </p>
           <button
             type="button"
@@ -101,7 +113,7 @@ function PinnedCertificate({ account }: { account: SavedAccount }) {
             aria-describedby={error ? errorId : undefined}
             onClick={() => void forgetCertificates(account.jid).then(setError)}
           >
-            Forget
+            {t({ id: 'settings.certificate.forget' })}
           </button>
         </>
       )}
@@ -127,26 +139,27 @@ function useAppInfo(): AppInfo | null {
 }
 
 export function AdvancedSection() {
+  const { formatMessage: t } = useIntl();
   const saved = useSavedAccounts();
   const info = useAppInfo();
   return (
     <>
-      <h3 className="settings-subhead">Certificates</h3>
+      <h3 className="settings-subhead">{t({ id: 'settings.advanced.certificates' })}</h3>
       {saved.map((account) => (
         <PinnedCertificate key={account.jid} account={account} />
       ))}
-      <h3 className="settings-subhead">Data</h3>
+      <h3 className="settings-subhead">{t({ id: 'settings.advanced.data' })}</h3>
       <dl className="settings-facts">
-        <dt>Data folder</dt>
+        <dt>{t({ id: 'settings.advanced.dataFolder' })}</dt>
         <dd className="fingerprint">{info?.dataDir ?? '…'}</dd>
-        <dt>Diagnostics log</dt>
+        <dt>{t({ id: 'settings.advanced.diagnosticsLog' })}</dt>
         <dd className="fingerprint">{info?.diagnosticsLogPath ?? '…'}</dd>
       </dl>
       <Toggle
         section="advanced"
         field="diagnosticsLog"
-        label="Write a diagnostics log"
-        hint="Connection events only: never passwords or message text."
+        label={t({ id: 'settings.advanced.writeDiagnosticsLog' })}
+        hint={t({ id: 'settings.advanced.writeDiagnosticsLog.hint' })}
       />
     </>
   );

@@ -1,65 +1,85 @@
 // The sections that are switches and choices only: notifications, appearance, privacy, chat, window.
+import { useIntl } from 'react-intl';
 import { Choice, Toggle } from './PreferenceControls.tsx';
 
 export function NotificationsSection() {
+  const { formatMessage: t } = useIntl();
   return (
     <>
-      <Toggle section="notifications" field="enabled" label="Show desktop notifications" />
+      <Toggle section="notifications" field="enabled" label={t({ id: 'settings.notifications.enabled' })} />
       <Toggle
         section="notifications"
         field="showText"
-        label="Show the message text"
-        hint='Off: a notification says only "New message".'
+        label={t({ id: 'settings.notifications.showText' })}
+        hint={t({ id: 'settings.notifications.showText.hint' })}
       />
-      <Toggle section="notifications" field="sound" label="Play a sound" />
-      <Toggle section="notifications" field="silentWhenBusy" label="None while I am Do not disturb" />
+      <Toggle section="notifications" field="sound" label={t({ id: 'settings.notifications.sound' })} />
+      <Toggle
+        section="notifications"
+        field="silentWhenBusy"
+        label={t({ id: 'settings.notifications.silentWhenBusy' })}
+      />
       <Choice
         section="notifications"
         field="rooms"
-        label="Group chats notify for"
+        label={t({ id: 'settings.notifications.rooms' })}
         options={[
-          { value: 'all', label: 'Every message' },
-          { value: 'mentions', label: 'Mentions and replies to me' },
-          { value: 'none', label: 'Nothing' },
+          { value: 'all', label: t({ id: 'settings.notifications.rooms.all' }) },
+          { value: 'mentions', label: t({ id: 'settings.notifications.rooms.mentions' }) },
+          { value: 'none', label: t({ id: 'settings.notifications.rooms.none' }) },
         ]}
       />
-      <Toggle section="notifications" field="subscriptionRequests" label="Contact requests" />
-      <Toggle section="notifications" field="invitations" label="Group chat invitations" />
+      <Toggle
+        section="notifications"
+        field="subscriptionRequests"
+        label={t({ id: 'settings.notifications.subscriptionRequests' })}
+      />
+      <Toggle
+        section="notifications"
+        field="invitations"
+        label={t({ id: 'settings.notifications.invitations' })}
+      />
     </>
   );
 }
 
 export function AppearanceSection() {
+  const { formatMessage: t } = useIntl();
   return (
     <>
       <Choice
         section="appearance"
         field="theme"
-        label="Theme"
+        label={t({ id: 'settings.appearance.theme' })}
         options={[
-          { value: 'system', label: 'As the system' },
-          { value: 'light', label: 'Light' },
-          { value: 'dark', label: 'Dark' },
+          { value: 'system', label: t({ id: 'settings.appearance.asSystem' }) },
+          { value: 'light', label: t({ id: 'settings.appearance.theme.light' }) },
+          { value: 'dark', label: t({ id: 'settings.appearance.theme.dark' }) },
         ]}
       />
       <Choice
         section="appearance"
         field="fontSize"
-        label="Text size"
+        label={t({ id: 'settings.appearance.fontSize' })}
         options={[
-          { value: 'small', label: 'Small' },
-          { value: 'normal', label: 'Normal' },
-          { value: 'large', label: 'Large' },
-          { value: 'larger', label: 'Larger' },
+          { value: 'small', label: t({ id: 'settings.appearance.fontSize.small' }) },
+          { value: 'normal', label: t({ id: 'settings.appearance.fontSize.normal' }) },
+          { value: 'large', label: t({ id: 'settings.appearance.fontSize.large' }) },
+          { value: 'larger', label: t({ id: 'settings.appearance.fontSize.larger' }) },
         ]}
       />
-      <Toggle section="appearance" field="compactRoster" label="Compact contact list" />
+      <Toggle
+        section="appearance"
+        field="compactRoster"
+        label={t({ id: 'settings.appearance.compactRoster' })}
+      />
       <Choice
         section="appearance"
         field="language"
-        label="Language"
+        label={t({ id: 'settings.appearance.language' })}
         options={[
-          { value: 'system', label: 'As the system' },
+          { value: 'system', label: t({ id: 'settings.appearance.asSystem' }) },
+          // Each language by its own name, whatever the page speaks: that is how one finds one's own.
           { value: 'en', label: 'English' },
           { value: 'de', label: 'Deutsch' },
         ]}
@@ -69,72 +89,75 @@ export function AppearanceSection() {
 }
 
 export function PrivacySection() {
+  const { formatMessage: t } = useIntl();
   return (
     <>
       <Toggle
         section="privacy"
         field="typingNotifications"
-        label="Send chat states"
-        hint="Tells contacts you are active in a chat."
+        label={t({ id: 'settings.privacy.typingNotifications' })}
+        hint={t({ id: 'settings.privacy.typingNotifications.hint' })}
       />
       <Toggle
         section="privacy"
         field="readMarkers"
-        label="Send read markers"
-        hint="Tells contacts when you have seen their messages."
+        label={t({ id: 'settings.privacy.readMarkers' })}
+        hint={t({ id: 'settings.privacy.readMarkers.hint' })}
       />
       <Toggle
         section="privacy"
         field="receipts"
-        label="Send delivery receipts"
-        hint="Tells contacts their message reached you. You still see theirs."
+        label={t({ id: 'settings.privacy.receipts' })}
+        hint={t({ id: 'settings.privacy.receipts.hint' })}
       />
       <Toggle
         section="privacy"
         field="softwareVersion"
-        label="Tell who asks which app and version I use"
-        hint="Never the operating system. Takes effect for what others see at the next sign-in."
+        label={t({ id: 'settings.privacy.softwareVersion' })}
+        hint={t({ id: 'settings.privacy.softwareVersion.hint' })}
       />
     </>
   );
 }
 
 export function ChatSection() {
+  const { formatMessage: t } = useIntl();
   return (
     <>
       <Toggle
         section="chat"
         field="enterToSend"
-        label="Enter sends the message"
-        hint="Off: Enter starts a new line and Ctrl+Enter sends."
+        label={t({ id: 'settings.chat.enterToSend' })}
+        hint={t({ id: 'settings.chat.enterToSend.hint' })}
       />
-      <Toggle section="chat" field="spellCheck" label="Check spelling" />
+      <Toggle section="chat" field="spellCheck" label={t({ id: 'settings.chat.spellCheck' })} />
       <Toggle
         section="chat"
         field="emojiShortcuts"
-        label="Turn emoticons into emoji"
-        hint=":-) becomes 🙂 once you type a space after it."
+        label={t({ id: 'settings.chat.emojiShortcuts' })}
+        hint={t({ id: 'settings.chat.emojiShortcuts.hint' })}
       />
     </>
   );
 }
 
 export function WindowSection() {
+  const { formatMessage: t } = useIntl();
   const desktop = Boolean(window.parley);
   return (
     <>
-      {!desktop && <p className="hint">These apply to the desktop app only.</p>}
+      {!desktop && <p className="hint">{t({ id: 'settings.window.desktopOnly' })}</p>}
       <Toggle
         section="window"
         field="closeToTray"
-        label="Closing the window keeps Parley running in the tray"
-        hint="Some Linux desktops show no tray icon: there, start Parley again to bring its window back."
+        label={t({ id: 'settings.window.closeToTray' })}
+        hint={t({ id: 'settings.window.closeToTray.hint' })}
       />
       <Toggle
         section="window"
         field="startAtLogin"
-        label="Start Parley when I log in"
-        hint="On Linux, Parley adds itself to ~/.config/autostart (installed builds only)."
+        label={t({ id: 'settings.window.startAtLogin' })}
+        hint={t({ id: 'settings.window.startAtLogin.hint' })}
       />
     </>
   );

@@ -2,6 +2,7 @@
 // A number is saved when the field is left or Enter is pressed (not at each key: "3" on the way to "30"
 // is no choice); the engine's refusal (out of range, extended not after away) shows under the fields.
 import { useId, useState } from 'react';
+import { useIntl } from 'react-intl';
 import { usePreferences } from './preferences-store.ts';
 import { Refusal, Toggle, useSave } from './PreferenceControls.tsx';
 
@@ -19,6 +20,7 @@ function MinutesInput({
   /** Resolves true when saved (the field then shows what the engine holds again). */
   onCommit: (field: MinutesField, text: string) => Promise<boolean>;
 }) {
+  const { formatMessage: t } = useIntl();
   const stored = usePreferences((s) => s.preferences.idle[field]);
   // What the user typed and has not had saved yet; null: the stored value shows.
   const [draft, setDraft] = useState<string | null>(null);
@@ -46,19 +48,20 @@ function MinutesInput({
           if (e.key === 'Enter') commit();
         }}
       />
-      <span className="hint">minutes</span>
+      <span className="hint">{t({ id: 'settings.idle.minutes' })}</span>
     </div>
   );
 }
 
 export function IdleSection() {
+  const { formatMessage: t } = useIntl();
   const { error, save } = useSave();
   const [local, setLocal] = useState<string | null>(null);
   const errorId = useId();
   const commit = async (field: MinutesField, text: string): Promise<boolean> => {
     const minutes = Number(text);
     if (text.trim() === '' || !Number.isInteger(minutes)) {
-      setLocal('Enter a whole number of minutes.');
+      setLocal(t({ id: 'settings.idle.wholeMinutes' }));
       return false;
     }
     setLocal(null);
@@ -70,19 +73,19 @@ export function IdleSection() {
       <Toggle
         section="idle"
         field="autoAway"
-        label="Go away when I am not at the computer"
-        hint="Never while you chose Do not disturb or Offline; back to what you had on your return."
+        label={t({ id: 'settings.idle.autoAway' })}
+        hint={t({ id: 'settings.idle.autoAway.hint' })}
       />
-      <div role="group" aria-label="Idle times">
+      <div role="group" aria-label={t({ id: 'settings.idle.times' })}>
         <MinutesInput
           field="awayMinutes"
-          label="Away after"
+          label={t({ id: 'settings.idle.awayAfter' })}
           describedBy={shown ? errorId : undefined}
           onCommit={commit}
         />
         <MinutesInput
           field="extendedAwayMinutes"
-          label="Extended away after"
+          label={t({ id: 'settings.idle.extendedAwayAfter' })}
           describedBy={shown ? errorId : undefined}
           onCommit={commit}
         />

@@ -1,14 +1,16 @@
 // The way into settings from the main window: the header's Settings button, and the screen itself, loaded
 // as its own chunk the first time it is opened (it is rarely used; startup code stays small).
 import { Suspense, lazy } from 'react';
+import { useIntl } from 'react-intl';
 import { useSettingsView } from './settings-view.ts';
 
 const SettingsScreen = lazy(() => import('./SettingsScreen.tsx'));
 
 export function SettingsButton() {
+  const { formatMessage: t } = useIntl();
   return (
     <button type="button" onClick={() => useSettingsView.getState().show()}>
-      Settings
+      {t({ id: 'settings.title' })}
     </button>
   );
 }

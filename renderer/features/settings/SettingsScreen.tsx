@@ -3,6 +3,7 @@
 // Loaded as its own chunk when first opened (SettingsEntry.tsx).
 import { useId, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
+import { useIntl, type MessageDescriptor } from 'react-intl';
 import { Dialog } from '../../components/Dialog.tsx';
 import { SETTINGS_SECTIONS, useSettingsView, type SettingsSection } from './settings-view.ts';
 import { sectionAfterKey } from './settings-logic.ts';
@@ -17,16 +18,16 @@ import {
 import { IdleSection } from './IdleSection.tsx';
 import './settings.css';
 
-const TITLES: Record<SettingsSection, string> = {
-  accounts: 'Accounts',
-  notifications: 'Notifications',
-  appearance: 'Appearance',
-  privacy: 'Privacy',
-  chat: 'Chat',
-  idle: 'Idle',
-  window: 'Window',
-  network: 'Network',
-  advanced: 'Advanced',
+const TITLES: Record<SettingsSection, MessageDescriptor> = {
+  accounts: { id: 'settings.section.accounts' },
+  notifications: { id: 'settings.section.notifications' },
+  appearance: { id: 'settings.section.appearance' },
+  privacy: { id: 'settings.section.privacy' },
+  chat: { id: 'settings.section.chat' },
+  idle: { id: 'settings.section.idle' },
+  window: { id: 'settings.section.window' },
+  network: { id: 'settings.section.network' },
+  advanced: { id: 'settings.section.advanced' },
 };
 
 const SECTIONS: Record<SettingsSection, () => React.JSX.Element> = {
@@ -42,6 +43,7 @@ const SECTIONS: Record<SettingsSection, () => React.JSX.Element> = {
 };
 
 export default function SettingsScreen() {
+  const { formatMessage: t } = useIntl();
   const section = useSettingsView((s) => s.section);
   const { show, hide } = useSettingsView.getState();
   const base = useId();
@@ -55,12 +57,12 @@ export default function SettingsScreen() {
   };
   const Section = SECTIONS[section];
   return (
-    <Dialog title="Settings" onClose={hide} className="settings-dialog">
+    <Dialog title={t({ id: 'settings.title' })} onClose={hide} className="settings-dialog">
       <div className="settings-body">
         <div
           role="tablist"
           aria-orientation="vertical"
-          aria-label="Settings sections"
+          aria-label={t({ id: 'settings.sections' })}
           className="settings-tabs"
           onKeyDown={onKeyDown}
         >
@@ -80,7 +82,7 @@ export default function SettingsScreen() {
               data-autofocus={name === section ? true : undefined}
               onClick={() => show(name)}
             >
-              {TITLES[name]}
+              {t(TITLES[name])}
             </button>
           ))}
         </div>
@@ -90,13 +92,13 @@ export default function SettingsScreen() {
           aria-labelledby={`${base}-tab-${section}`}
           className="settings-panel"
         >
-          <h3 className="settings-section-title">{TITLES[section]}</h3>
+          <h3 className="settings-section-title">{t(TITLES[section])}</h3>
           <Section />
         </section>
       </div>
       <div className="dialog-buttons">
         <button type="button" onClick={hide}>
-          Close
+          {t({ id: 'dialog.close' })}
         </button>
       </div>
     </Dialog>

@@ -1,6 +1,7 @@
 // The settings screen's decisions that need no page: which section a key moves to, what a proxy form
 // describes, and an engine refusal in words for the screen.
 import type { ProxySettings } from '../../../shared/account-commands.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { SETTINGS_SECTIONS, type SettingsSection } from './settings-view.ts';
 
 /** The section an arrow, Home or End key moves to from `current`, or null for any other key. */
@@ -33,9 +34,9 @@ export type ProxyKind = 'none' | ProxySettings['type'];
 export function proxyOf(kind: ProxyKind, host: string, port: string): ProxySettings | null | string {
   if (kind === 'none') return null;
   const name = host.trim();
-  if (name === '') return 'Enter the proxy’s host name or address.';
+  if (name === '') return currentIntl().formatMessage({ id: 'settings.proxy.hostMissing' });
   const number = Number(port);
   if (!/^\d{1,5}$/.test(port.trim()) || number < 1 || number > 65535)
-    return 'The port is a number from 1 to 65535.';
+    return currentIntl().formatMessage({ id: 'settings.proxy.portInvalid' });
   return { type: kind, host: name, port: number };
 }
