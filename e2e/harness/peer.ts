@@ -160,6 +160,10 @@ export async function startSlixmppPeer(options: PeerOptions): Promise<SlixmppPee
     env: { ...process.env, PEER_PASSWORD: options.password, PYTHONUNBUFFERED: '1' },
   });
   track(child);
+  // A peer that has already gone (its exit is on its way) makes a command's write fail with EPIPE; the exit
+  // reports it, so the write error must not become an unhandled 'error' that kills this process (the demo's
+  // Ctrl+C stopped its peers this way).
+  child.stdin?.on('error', () => undefined);
 
   const events: PeerEvent[] = [];
   const consumed = new Set<PeerEvent>(); // events already handed to a waitFor
