@@ -2,8 +2,10 @@
 // stated: nothing is made up), and the credits of every production dependency (credits.json, made by
 // scripts/build-credits.ts). Loaded as its own chunk (Shortcuts.tsx): the credits are not startup code.
 import { useEffect, useState } from 'react';
+import { useIntl } from 'react-intl';
 import { Dialog } from '../../components/Dialog.tsx';
 import { getBridge } from '../../transport/bridge.ts';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import credits from './credits.json' with { type: 'json' };
 import './about.css';
 
@@ -14,7 +16,10 @@ function useVersion(): string | null {
     void getBridge()
       .invoke('app.info', {})
       .then((result) => {
-        if (live) setVersion(result.ok ? result.value.version : 'unknown');
+        if (live)
+          setVersion(
+            result.ok ? result.value.version : currentIntl().formatMessage({ id: 'about.versionUnknown' }),
+          );
       });
     return () => {
       live = false;
@@ -26,27 +31,28 @@ function useVersion(): string | null {
 /** The app's licence as package.json states it, else a pointer to a LICENSE file, else nothing. */
 function appLicence(): string | null {
   if (credits.app.license) return credits.app.license;
-  return credits.app.licenseFile ? 'see LICENSE' : null;
+  return credits.app.licenseFile ? currentIntl().formatMessage({ id: 'about.seeLicenseFile' }) : null;
 }
 
 export default function AboutDialog({ onClose }: { onClose: () => void }) {
+  const { formatMessage: t } = useIntl();
   const version = useVersion();
   const licence = appLicence();
   return (
-    <Dialog title="About Parley" onClose={onClose} className="about-dialog">
-      <p className="about-lead">A desktop client for XMPP (Jabber) instant messaging.</p>
+    <Dialog title={t({ id: 'about.title' })} onClose={onClose} className="about-dialog">
+      <p className="about-lead">{t({ id: 'about.lead' })}</p>
       <dl className="about-facts">
-        <dt>Version</dt>
+        <dt>{t({ id: 'about.version' })}</dt>
         <dd>{version ?? '…'}</dd>
         {licence && (
           <>
-            <dt>Licence</dt>
+            <dt>{t({ id: 'about.licence' })}</dt>
             <dd>{licence}</dd>
           </>
         )}
       </dl>
       <h3 className="about-credits-title" id="about-credits-title">
-        Built with {credits.packages.length} open-source packages
+        {t({ id: 'about.credits.title' }, { count: credits.packages.length })}
       </h3>
       {/* Focusable so a keyboard can scroll it. */}
       <ul className="about-credits" aria-labelledby="about-credits-title" tabIndex={0}>
@@ -54,14 +60,14 @@ export default function AboutDialog({ onClose }: { onClose: () => void }) {
           <li key={`${p.name}@${p.version}`}>
             <span className="about-credit-name">{p.name}</span>{' '}
             <span className="about-credit-detail">
-              {p.version} · {p.license ?? 'licence not stated'}
+              {p.version} · {p.license ?? t({ id: 'about.credits.licenceNotStated' })}
             </span>
           </li>
         ))}
       </ul>
       <div className="dialog-buttons">
         <button type="button" className="primary" onClick={onClose} data-autofocus>
-          Close
+          {t({ id: 'dialog.close' })}
         </button>
       </div>
     </Dialog>
