@@ -3,7 +3,9 @@
 // active option (aria-activedescendant), Enter opens it, Esc closes (Dialog).
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
+import { useIntl, type MessageDescriptor } from 'react-intl';
 import { Dialog } from '../../components/Dialog.tsx';
+import { currentIntl } from '../../i18n/intl-instance.ts';
 import { shownAccounts, useConnection } from '../../stores/connection.ts';
 import { useRoster } from '../../stores/roster.ts';
 import { useUi } from '../../stores/ui.ts';
@@ -15,24 +17,26 @@ import { showConversation } from './shortcut-actions.ts';
 import { switcherItems, type SwitcherItem, type SwitcherKind } from './switcher-items.ts';
 import './shortcuts.css';
 
-const KIND_WORDS: Record<SwitcherKind, string> = {
-  chat: 'Open chat',
-  contact: 'Contact',
-  room: 'Room',
-  bookmark: 'Bookmarked room',
-  account: 'Account',
+const KIND_WORDS: Record<SwitcherKind, MessageDescriptor> = {
+  chat: { id: 'shortcuts.switcher.kind.chat' },
+  contact: { id: 'shortcuts.switcher.kind.contact' },
+  room: { id: 'shortcuts.switcher.kind.room' },
+  bookmark: { id: 'shortcuts.switcher.kind.bookmark' },
+  account: { id: 'shortcuts.switcher.kind.account' },
 };
 const MAX_QUERY_CHARS = 100;
 
 /** An account chosen: its roster section shown and expanded, its account menu button focused. */
 function showAccount(account: string): void {
   const ui = useUi.getState();
+  // The menu button's name as the account strip words it (accounts.menu.labelFor).
+  const label = currentIntl().formatMessage({ id: 'accounts.menu.labelFor' }, { account });
   if (ui.collapsedAccounts.has(account)) ui.toggleAccount(account);
   ui.showRoster();
   // After the dialog has closed and put the focus back where it was.
   requestAnimationFrame(() => {
     const buttons = document.querySelectorAll<HTMLButtonElement>('.account-menu-button');
-    const own = [...buttons].find((b) => b.getAttribute('aria-label') === `Account ${account}`);
+    const own = [...buttons].find((b) => b.getAttribute('aria-label') === label);
     (own ?? buttons[0])?.focus();
   });
 }
@@ -45,7 +49,15 @@ function choose(item: SwitcherItem): void {
       return showConversation(item.key);
     case 'bookmark':
       void joinBookmark(item.account, item.address).then((error) => {
-        if (error) useUi.getState().addToast(`Could not join ${item.label}: ${error.message}`);
+        if (error)
+          useUi
+            .getState()
+            .addToast(
+              currentIntl().formatMessage(
+                { id: 'shortcuts.switcher.joinFailed' },
+                { room: item.label, reason: error.message },
+              ),
+            );
       });
       return;
     case 'account':
@@ -54,6 +66,7 @@ function choose(item: SwitcherItem): void {
 }
 
 export function QuickSwitcher({ onClose }: { onClose: () => void }) {
+  const { formatMessage: t } = useIntl();
   // What there is to find, as it stands when the switcher opens.
   const items = useMemo(
     () =>
@@ -102,13 +115,13 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Dialog title="Go to" onClose={onClose} className="quick-switcher">
+    <Dialog title={t({ id: 'shortcuts.switcher.title' })} onClose={onClose} className="quick-switcher">
       <input
         type="text"
         role="combobox"
         className="switcher-input"
-        aria-label="Contact, room or account"
-        placeholder="Type a name or address"
+        aria-label={t({ id: 'shortcuts.switcher.field' })}
+        placeholder={t({ id: 'shortcuts.switcher.placeholder' })}
         aria-controls={listId}
         aria-expanded="true"
         aria-autocomplete="list"
@@ -124,7 +137,12 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
         }}
         onKeyDown={onKeyDown}
       />
-      <ul id={listId} role="listbox" aria-label="Matches" className="switcher-list">
+      <ul
+        id={listId}
+        role="listbox"
+        aria-label={t({ id: 'shortcuts.switcher.matches' })}
+        className="switcher-list"
+      >
         {results.map((item, index) => (
           <li
             key={item.key}
@@ -139,17 +157,22 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
             onClick={() => pick(item)}
           >
             <span className="switcher-label">{item.label}</span>
-            <span className="switcher-kind">{KIND_WORDS[item.kind]}</span>
+            <span className="switcher-kind">{t(KIND_WORDS[item.kind])}</span>
             {item.kind !== 'account' && (
               <span className="switcher-address">
-                {several ? `${item.address} · on ${item.account}` : item.address}
+                {several
+                  ? t(
+                      { id: 'shortcuts.switcher.addressOnAccount' },
+                      { address: item.address, account: item.account },
+                    )
+                  : item.address}
               </span>
             )}
           </li>
         ))}
       </ul>
       <p className="switcher-empty" role="status">
-        {results.length === 0 ? 'Nothing matches.' : ''}
+        {results.length === 0 ? t({ id: 'shortcuts.switcher.noMatch' }) : ''}
       </p>
     </Dialog>
   );

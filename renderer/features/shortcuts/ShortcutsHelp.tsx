@@ -1,5 +1,6 @@
 // F1 or Ctrl/Cmd+/: every shortcut and what it does. A browser keeps Ctrl+Tab, Ctrl+W and Ctrl+N for itself,
 // so those rows say so and give the chord that works there too.
+import { useIntl } from 'react-intl';
 import { Dialog } from '../../components/Dialog.tsx';
 import { useAboutView } from '../about/about-view.ts';
 import { ESCAPE_ROW, isMac, shortcutRows } from './key-map.ts';
@@ -16,11 +17,12 @@ function showAbout(): void {
 }
 
 function Keys({ keys }: { keys: readonly string[] }) {
+  const { formatMessage: t } = useIntl();
   return (
     <>
       {keys.map((chord, i) => (
         <span key={chord}>
-          {i > 0 && ' or '}
+          {i > 0 && t({ id: 'shortcuts.help.or' })}
           <kbd>{chord}</kbd>
         </span>
       ))}
@@ -29,31 +31,34 @@ function Keys({ keys }: { keys: readonly string[] }) {
 }
 
 export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
+  const { formatMessage: t } = useIntl();
   const rows = shortcutRows(isMac(navigator.platform));
   const desktop = inDesktopApp();
   return (
-    <Dialog title="Keyboard shortcuts" onClose={onClose} className="shortcuts-help">
+    <Dialog title={t({ id: 'shortcuts.help.title' })} onClose={onClose} className="shortcuts-help">
       <table className="shortcuts-table">
         <thead>
           <tr>
-            <th scope="col">Action</th>
-            <th scope="col">Keys</th>
+            <th scope="col">{t({ id: 'shortcuts.help.action' })}</th>
+            <th scope="col">{t({ id: 'shortcuts.help.keys' })}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
             <tr key={row.action} data-action={row.action}>
-              <th scope="row">{row.what}</th>
+              <th scope="row">{t(row.what)}</th>
               <td>
                 <Keys keys={row.keys} />
                 {row.browserTakesFirst && !desktop && (
-                  <span className="shortcuts-note">{`${row.keys[0]} only in the desktop app`}</span>
+                  <span className="shortcuts-note">
+                    {t({ id: 'shortcuts.help.desktopOnly' }, { chord: row.keys[0] })}
+                  </span>
                 )}
               </td>
             </tr>
           ))}
           <tr>
-            <th scope="row">{ESCAPE_ROW.what}</th>
+            <th scope="row">{t(ESCAPE_ROW.what)}</th>
             <td>
               <Keys keys={ESCAPE_ROW.keys} />
             </td>
@@ -63,10 +68,10 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
       <div className="dialog-buttons">
         {/* The page's way to About (the desktop app also has it in its Help menu). */}
         <button type="button" className="shortcuts-about" onClick={showAbout}>
-          About Parley
+          {t({ id: 'about.title' })}
         </button>
         <button type="button" className="primary" onClick={onClose} data-autofocus>
-          Close
+          {t({ id: 'dialog.close' })}
         </button>
       </div>
     </Dialog>

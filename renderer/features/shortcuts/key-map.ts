@@ -1,6 +1,7 @@
 // The keyboard shortcuts: which chord does what, and the table the help dialog shows. Ctrl and Cmd both count
 // as the command key (Cmd on a Mac, Ctrl elsewhere; accepting either costs nothing). Every shortcut is a
 // chord with Ctrl, Cmd or Alt, or F1, so typing in a text field is never taken over.
+import type { MessageDescriptor } from 'react-intl';
 
 export type ShortcutAction =
   | 'quick-switcher'
@@ -71,7 +72,7 @@ export function shortcutFor(chord: KeyChord): ShortcutAction | null {
 
 export interface ShortcutRow {
   action: ShortcutAction;
-  what: string;
+  what: MessageDescriptor;
   /** The chords, as the help dialog writes them. */
   keys: readonly string[];
   /** A browser keeps the first chord for itself (it works in the desktop app); `keys` then has another. */
@@ -84,50 +85,55 @@ export function shortcutRows(mac: boolean): ShortcutRow[] {
   return [
     {
       action: 'quick-switcher',
-      what: 'Find a contact, room or account',
+      what: { id: 'shortcuts.action.quickSwitcher' },
       keys: [`${cmd}+K`],
       browserTakesFirst: false,
     },
     {
       action: 'next-tab',
-      what: 'Next chat tab',
+      what: { id: 'shortcuts.action.nextTab' },
       keys: ['Ctrl+Tab', 'Alt+Page Down'],
       browserTakesFirst: true,
     },
     {
       action: 'previous-tab',
-      what: 'Previous chat tab',
+      what: { id: 'shortcuts.action.previousTab' },
       keys: ['Ctrl+Shift+Tab', 'Alt+Page Up'],
       browserTakesFirst: true,
     },
     {
       action: 'next-unread',
-      what: 'Next chat with unread messages',
+      what: { id: 'shortcuts.action.nextUnread' },
       keys: ['Alt+Down'],
       browserTakesFirst: false,
     },
     {
       action: 'previous-unread',
-      what: 'Previous chat with unread messages',
+      what: { id: 'shortcuts.action.previousUnread' },
       keys: ['Alt+Up'],
       browserTakesFirst: false,
     },
     {
       action: 'close-chat',
-      what: 'Close the chat',
+      what: { id: 'shortcuts.action.closeChat' },
       keys: [`${cmd}+W`, 'Alt+Shift+W'],
       browserTakesFirst: true,
     },
     {
       action: 'new-chat',
-      what: 'New chat (add a contact)',
+      what: { id: 'shortcuts.action.newChat' },
       keys: [`${cmd}+N`, 'Alt+Shift+N'],
       browserTakesFirst: true,
     },
-    { action: 'settings', what: 'Settings', keys: [`${cmd}+,`], browserTakesFirst: false },
+    {
+      action: 'settings',
+      what: { id: 'shortcuts.action.settings' },
+      keys: [`${cmd}+,`],
+      browserTakesFirst: false,
+    },
     {
       action: 'shortcuts',
-      what: 'This list of shortcuts',
+      what: { id: 'shortcuts.action.shortcuts' },
       keys: ['F1', `${cmd}+/`],
       browserTakesFirst: false,
     },
@@ -135,7 +141,7 @@ export function shortcutRows(mac: boolean): ShortcutRow[] {
 }
 
 /** Esc is the dialogs' own (components/Dialog.tsx); the help lists it without a mapping here. */
-export const ESCAPE_ROW = { what: 'Close a dialog or menu', keys: ['Esc'] } as const;
+export const ESCAPE_ROW = { what: { id: 'shortcuts.action.escape' }, keys: ['Esc'] } as const;
 
 /** A Mac, where Cmd is the command key (navigator.platform is deprecated but still the plain answer). */
 export function isMac(platform: string): boolean {
