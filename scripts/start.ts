@@ -3,7 +3,7 @@
 // `npm start -- 'xmpp:…'` in browser mode hands the link to the Parley already running on this data folder
 // and exits, or starts one that opens the link once its page is up (running-instance.ts).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,12 @@ function dataDir(): string {
   return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'Parley');
 }
 
+/** The version About shows: package.json's (the desktop app asks Electron, which reads the same field). */
+function appVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'dev';
+}
+
 export async function buildRenderer(): Promise<string> {
   const out = path.join(root, 'out', 'renderer');
   if (!existsSync(path.join(out, 'index.html')) || process.env.PARLEY_REBUILD) {
@@ -57,7 +63,12 @@ export async function buildRenderer(): Promise<string> {
 export async function startBrowserMode(options: { port?: number; engine?: Engine; links?: boolean } = {}) {
   const rendererDir = await buildRenderer();
   const engine =
-    options.engine ?? (await Engine.create({ dataDir: dataDir(), secretBackends: [keytarBackend()] }));
+    options.engine ??
+    (await Engine.create({
+      dataDir: dataDir(),
+      appVersion: appVersion(),
+      secretBackends: [keytarBackend()],
+    }));
   // `npm start` (not tests) takes links from later runs, and holds one back until a page is up.
   const links = options.links ? linksAfterFirstPage(engine) : null;
   const host = await startBrowserHost({ engine: links?.engine ?? engine, rendererDir, port: options.port });

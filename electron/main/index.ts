@@ -64,6 +64,7 @@ async function start(): Promise<void> {
   // OS keychain first; Electron's safeStorage when the keychain cannot be reached (never plain text).
   const engine = await Engine.create({
     dataDir: userData,
+    appVersion: app.getVersion(),
     secretBackends: [keytarBackend(), new SafeStorageBackend(safeStorage, userData)],
   });
   const bounds = await BoundsStore.open(userData);
