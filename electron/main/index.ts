@@ -20,6 +20,7 @@ import { ContractHost } from '../core/contract-host.ts';
 import { keytarBackend } from '../core/credentials.ts';
 import { Engine } from '../core/engine.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
+import { attachTextMenu } from './context-menu.ts';
 import { createDesktopShell } from './desktop-shell.ts';
 import { confirmWithDialog, createOpenExternal } from './external-links.ts';
 import { broadcast, createShellHandlers, PopOutState, registerInvokeHandler } from './ipc.ts';
@@ -105,6 +106,8 @@ async function start(): Promise<void> {
       notifier.pageLoaded(contents);
     },
     onChatClosed: (peer) => popOuts.delete(peer),
+    onContents: (contents) =>
+      attachTextMenu(contents, (template) => Menu.buildFromTemplate(template).popup()),
     ...desktop.windowHooks,
   });
   await desktop.start();

@@ -88,6 +88,8 @@ export interface WindowManagerDeps {
   onMainVisibility?: () => void;
   /** A new main window (a Windows overlay badge must be set on it again). */
   onMainCreated?: (win: BrowserWindow) => void;
+  /** Every new window's web contents (the text context menu goes on them). */
+  onContents?: (contents: WebContents) => void;
 }
 
 export class WindowManager {
@@ -186,6 +188,7 @@ export class WindowManager {
       webPreferences: secureWebPreferences(this.#deps.preloadPath),
     });
     hardenWebContents(win.webContents, this.#deps.openExternal);
+    this.#deps.onContents?.(win.webContents);
     win.once('ready-to-show', () => win.show());
     win.webContents.on('did-finish-load', () => this.#deps.onPageLoaded(win.webContents));
     win.on('close', () => this.#deps.bounds.set(kind, win.getNormalBounds()));
