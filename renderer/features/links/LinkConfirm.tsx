@@ -9,7 +9,7 @@ import type { EngineErrorPayload } from '../../../shared/contract.ts';
 /** How long a link's destructive button is inactive after its dialog appears. */
 export const ARM_AFTER_MS = 1_000;
 
-type Outcome = { ok: true } | { ok: false; error: EngineErrorPayload };
+export type Outcome = { ok: true } | { ok: false; error: EngineErrorPayload };
 
 interface LinkConfirmProps {
   title: string;

@@ -4,7 +4,7 @@
 // (LinkConfirm: its button inactive for a moment). Nothing is sent or joined without the user. One link at a
 // time: later ones wait in links-store until this one is done.
 import { useEffect, type ReactNode } from 'react';
-import { useIntl } from 'react-intl';
+import { useIntl, type MessageDescriptor } from 'react-intl';
 import { Dialog } from '../../components/Dialog.tsx';
 import { getBridge } from '../../transport/bridge.ts';
 import { openChat } from '../../stores/actions.ts';
@@ -20,7 +20,7 @@ import { JoinRoomDialog } from '../rooms/JoinRoomDialog.tsx';
 import { openRoom } from '../rooms/rooms-actions.ts';
 import { useRoom, useRooms } from '../rooms/rooms-store.ts';
 import { accountFor, draftWith, linkNick, linkPurpose, linkTarget } from './link-logic.ts';
-import { LinkConfirm } from './LinkConfirm.tsx';
+import { LinkConfirm, type Outcome } from './LinkConfirm.tsx';
 import { useLinks } from './links-store.ts';
 import './links.css';
 
@@ -69,6 +69,61 @@ function OpenChat({ uri, account }: { uri: XmppUri; account: string }) {
   return null;
 }
 
+/** The confirmation a remove or unsubscribe link asks for: its words, and the command it runs once confirmed. */
+interface ContactConfirmation {
+  title: MessageDescriptor;
+  submit: MessageDescriptor;
+  question: MessageDescriptor;
+  run: (account: string, jid: string) => Promise<Outcome>;
+}
+
+const REMOVE: ContactConfirmation = {
+  title: { id: 'roster.remove.title' },
+  submit: { id: 'roster.remove.submit' },
+  question: { id: 'roster.remove.question' },
+  run: (account, jid) => getBridge().invoke('roster.remove', { account, jid }),
+};
+
+const UNSUBSCRIBE: ContactConfirmation = {
+  title: { id: 'links.unsubscribe.title' },
+  submit: { id: 'links.unsubscribe.submit' },
+  question: { id: 'links.unsubscribe.question' },
+  run: (account, jid) => getBridge().invoke('subscription.unsubscribe', { account, jid }),
+};
+
+function ConfirmForContact({
+  account,
+  jid,
+  what,
+}: {
+  account: string;
+  jid: string;
+  what: ContactConfirmation;
+}) {
+  const contact = useContact(account, jid);
+  const done = useLinks.getState().done;
+  const { formatMessage: t } = useIntl();
+  return (
+    <LinkConfirm
+      title={t(what.title)}
+      cancel={t({ id: 'dialog.cancel' })}
+      submit={t(what.submit)}
+      run={() => what.run(account, jid)}
+      onClose={done}
+    >
+      <p>
+        {t(what.question, {
+          name: displayName(contact, jid),
+          jid,
+          strong: (chunks: ReactNode[]) => <strong>{chunks}</strong>,
+          bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi>,
+        })}
+      </p>
+    </LinkConfirm>
+  );
+}
+
+/** Only a contact can be removed: for anyone else the link says so and ends. */
 function RemoveContact({ account, jid }: { account: string; jid: string }) {
   const contact = useContact(account, jid);
   const done = useLinks.getState().done;
@@ -78,55 +133,7 @@ function RemoveContact({ account, jid }: { account: string; jid: string }) {
     useUi.getState().addToast(t({ id: 'links.remove.notAContact' }, { jid, account }));
     done();
   }, [contact, account, jid, done, t]);
-  if (!contact) return null;
-  return (
-    <LinkConfirm
-      title={t({ id: 'roster.remove.title' })}
-      cancel={t({ id: 'dialog.cancel' })}
-      submit={t({ id: 'roster.remove.submit' })}
-      run={() => getBridge().invoke('roster.remove', { account, jid })}
-      onClose={done}
-    >
-      <p>
-        {t(
-          { id: 'roster.remove.question' },
-          {
-            name: displayName(contact, jid),
-            jid,
-            strong: (chunks: ReactNode[]) => <strong>{chunks}</strong>,
-            bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi>,
-          },
-        )}
-      </p>
-    </LinkConfirm>
-  );
-}
-
-function ConfirmUnsubscribe({ account, jid }: { account: string; jid: string }) {
-  const contact = useContact(account, jid);
-  const done = useLinks.getState().done;
-  const { formatMessage: t } = useIntl();
-  return (
-    <LinkConfirm
-      title={t({ id: 'links.unsubscribe.title' })}
-      cancel={t({ id: 'dialog.cancel' })}
-      submit={t({ id: 'links.unsubscribe.submit' })}
-      run={() => getBridge().invoke('subscription.unsubscribe', { account, jid })}
-      onClose={done}
-    >
-      <p>
-        {t(
-          { id: 'links.unsubscribe.question' },
-          {
-            name: displayName(contact, jid),
-            jid,
-            strong: (chunks: ReactNode[]) => <strong>{chunks}</strong>,
-            bdi: (chunks: ReactNode[]) => <bdi>{chunks}</bdi>,
-          },
-        )}
-      </p>
-    </LinkConfirm>
-  );
+  return contact ? <ConfirmForContact account={account} jid={jid} what={REMOVE} /> : null;
 }
 
 function InviteOrJoin({ uri, account }: { uri: XmppUri; account: string }) {
@@ -169,7 +176,7 @@ function LinkAction({ uri, account }: { uri: XmppUri; account: string }) {
     case 'remove':
       return <RemoveContact account={account} jid={target} />;
     case 'unsubscribe':
-      return <ConfirmUnsubscribe account={account} jid={target} />;
+      return <ConfirmForContact account={account} jid={target} what={UNSUBSCRIBE} />;
   }
 }
 
