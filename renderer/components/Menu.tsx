@@ -1,6 +1,6 @@
 // A popup menu (role=menu) at a point: arrow keys move between items, Enter/Space activate, Escape or Tab
 // closes, a click elsewhere closes (the caller returns focus where it belongs in onClose).
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, RefObject } from 'react';
 
 export interface MenuItem {
@@ -100,4 +100,27 @@ export function Menu({ label, x, y, items, onClose, anchor }: MenuProps) {
       ))}
     </div>
   );
+}
+
+/**
+ * A button that opens a Menu below it: where the menu goes (`place`, from the button's box), opening on click
+ * or Up/Down, and closing back to the button. The button gets `ref`, `onKeyDown` and aria-expanded={at !== null}.
+ */
+export function useMenuButton(place: (rect: DOMRect) => { x: number; y: number }) {
+  const button = useRef<HTMLButtonElement>(null);
+  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const show = (): void => {
+    const rect = button.current?.getBoundingClientRect();
+    if (rect) setAt(place(rect));
+  };
+  const close = useCallback(() => {
+    setAt(null);
+    button.current?.focus();
+  }, []);
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    show();
+  };
+  return { button, at, show, close, onKeyDown };
 }

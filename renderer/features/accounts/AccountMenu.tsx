@@ -1,10 +1,8 @@
 // One account's menu behind its "Account" button: Sign out (or Sign in) and Remove…, so signing out is an
 // action of its own and not a button beside the presence picker. A menu button (aria-haspopup): Enter, Space
 // or the arrow keys open it on its first item; Escape closes it and focus returns to the button.
-import { useCallback, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
 import { useIntl } from 'react-intl';
-import { Menu, type MenuItem } from '../../components/Menu.tsx';
+import { Menu, useMenuButton, type MenuItem } from '../../components/Menu.tsx';
 import { hasSession, useConnection } from '../../stores/connection.ts';
 import { signInAgain, signOut } from './account-actions.ts';
 
@@ -17,24 +15,15 @@ interface AccountMenuProps {
 
 export function AccountMenu({ account, labelled, onRemove }: AccountMenuProps) {
   const { formatMessage: t } = useIntl();
-  const button = useRef<HTMLButtonElement>(null);
-  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const {
+    button,
+    at,
+    show: open,
+    close,
+    onKeyDown,
+  } = useMenuButton((rect) => ({ x: rect.left, y: rect.bottom + 4 }));
   const status = useConnection((s) => s.connections.get(account)?.status);
   const signedIn = hasSession({ status: status ?? 'offline' }) || status === 'connecting';
-
-  const open = (): void => {
-    const rect = button.current?.getBoundingClientRect();
-    if (rect) setAt({ x: rect.left, y: rect.bottom + 4 });
-  };
-  const close = useCallback(() => {
-    setAt(null);
-    button.current?.focus();
-  }, []);
-  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    event.preventDefault();
-    open();
-  };
 
   const items: MenuItem[] = [
     signedIn

@@ -1,10 +1,8 @@
 // A chat header's notification menu button: Mute for 1 hour / 8 hours / until turned back on, or Unmute. A
 // menu button (aria-haspopup): Enter, Space or the arrow keys open it; Escape closes it and focus returns to
 // the button. MutedIcon marks a muted conversation in headers.
-import { useCallback, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
 import { useIntl } from 'react-intl';
-import { Menu } from '../../components/Menu.tsx';
+import { Menu, useMenuButton } from '../../components/Menu.tsx';
 import { mutedUntilText, useMuted, useMutedUntil, useNotificationMenuItems } from './conversation-prefs.ts';
 import { parseConversationId } from '../../stores/conversation.ts';
 import './notifications.css';
@@ -32,25 +30,17 @@ export function MutedIcon({ id }: { id: string }) {
 }
 
 export function NotifyMenu({ chat, title }: { chat: string; title: string }) {
-  const button = useRef<HTMLButtonElement>(null);
-  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const {
+    button,
+    at,
+    show,
+    close: closeMenu,
+    onKeyDown,
+  } = useMenuButton((rect) => ({ x: rect.right - 220, y: rect.bottom + 4 }));
   const muted = useMuted(chat);
   const items = useNotificationMenuItems(chat, parseConversationId(chat)?.kind ?? 'chat');
   const { formatMessage: t } = useIntl();
 
-  const show = (): void => {
-    const rect = button.current?.getBoundingClientRect();
-    if (rect) setAt({ x: rect.right - 220, y: rect.bottom + 4 });
-  };
-  const closeMenu = useCallback(() => {
-    setAt(null);
-    button.current?.focus();
-  }, []);
-  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    event.preventDefault();
-    show();
-  };
   const label = t({ id: 'notifications.menu.label' }, { title });
   // The visible word starts the accessible name (WCAG 2.5.3).
   const buttonLabel = muted

@@ -3,11 +3,10 @@
 // our affiliation offers (admins: Members and bans…; owners: Room settings… and Destroy room…). A menu button
 // (aria-haspopup): Enter, Space or the arrow keys open it; Escape closes it and focus returns to the button.
 // A room we created unconfigured opens its settings by itself.
-import { Suspense, lazy, useCallback, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import type { Room } from '../../../shared/muc.ts';
 import { MAX_NICK_CHARS, MAX_SUBJECT_CHARS } from '../../../shared/limits.ts';
-import { Menu, type MenuItem } from '../../components/Menu.tsx';
+import { Menu, useMenuButton, type MenuItem } from '../../components/Menu.tsx';
 import { DestroyRoomDialog, PromptDialog } from './RoomDialogs.tsx';
 import { useUi } from '../../stores/ui.ts';
 import { changeNick, changeSubject, requestVoice, roomPowers } from './room-admin-actions.ts';
@@ -26,27 +25,19 @@ const RoomSettingsDialog = lazy(() =>
 type Open = 'subject' | 'nick' | 'lists' | 'settings' | 'destroy' | null;
 
 export function RoomMenu({ account, room, name }: { account: string; room: Room; name: string }) {
-  const button = useRef<HTMLButtonElement>(null);
-  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const {
+    button,
+    at,
+    show,
+    close: closeMenu,
+    onKeyDown,
+  } = useMenuButton((rect) => ({ x: rect.right - 200, y: rect.bottom + 4 }));
   const [open, setOpen] = useState<Open>(null);
   const powers = roomPowers(room);
   const jid = room.room;
   const id = conversationId({ account, kind: 'groupchat', peer: jid });
   const notifyItems = useNotificationMenuItems(id, 'groupchat');
 
-  const show = (): void => {
-    const rect = button.current?.getBoundingClientRect();
-    if (rect) setAt({ x: rect.right - 200, y: rect.bottom + 4 });
-  };
-  const closeMenu = useCallback(() => {
-    setAt(null);
-    button.current?.focus();
-  }, []);
-  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    event.preventDefault();
-    show();
-  };
   const close = (): void => setOpen(null);
 
   const askForVoice = async (): Promise<void> => {
